@@ -1,0 +1,42 @@
+//! DynamoDB attribute names: the table schema is a public contract (see the README), so
+//! every name is spelled once, here.
+
+/// Tweets table partition key: the exact decimal tweet id.
+pub const TWEET_ID: &str = "tweet_id";
+pub const PREDICTION: &str = "prediction";
+pub const PROBABILITY: &str = "probability";
+pub const SCORE: &str = "score";
+pub const TEXT: &str = "text";
+pub const NAME: &str = "name";
+pub const SCREEN_NAME: &str = "screen_name";
+pub const FOLLOWERS: &str = "followers";
+pub const FRIENDS: &str = "friends";
+pub const LISTED: &str = "listed";
+pub const STATUSES: &str = "statuses";
+pub const RETWEETS: &str = "retweets";
+pub const FAVOURITES: &str = "favourites";
+pub const SOURCE: &str = "source";
+pub const IMAGE_URL: &str = "image_url";
+pub const CREATED_AT: &str = "created_at";
+pub const CLASSIFIED_AT: &str = "classified_at";
+pub const MODEL_ID: &str = "model_id";
+pub const SOURCE_STREAM: &str = "source_stream";
+pub const SOURCE_SHARD: &str = "source_shard";
+pub const SOURCE_SEQUENCE_NUMBER: &str = "source_sequence_number";
+pub const CONTENT_HASH: &str = "content_hash";
+/// Board index partition key: `<prediction>#<hour bucket>`.
+pub const BOARD_PARTITION: &str = "board_partition";
+/// Board index sort key: `<created_at RFC 3339>#<tweet id, zero padded>`.
+pub const BOARD_SORT: &str = "board_sort";
+/// Name of the global secondary index the board queries.
+pub const BOARD_INDEX: &str = "board_by_time";
+
+/// Quarantine table partition key: the Kinesis `eventID` (`shardId:sequenceNumber`).
+pub const EVENT_ID: &str = "event_id";
+pub const DATA: &str = "data";
+pub const REASON: &str = "reason";
+pub const PARTITION_KEY: &str = "partition_key";
+pub const SEQUENCE_NUMBER: &str = "sequence_number";
+pub const SOURCE_ARN: &str = "source_arn";
+pub const ARRIVED_AT: &str = "arrived_at";
+pub const QUARANTINED_AT: &str = "quarantined_at";

@@ -1,0 +1,347 @@
+//! The batch use case: decode, de-duplicate, classify, write once, quarantine the
+//! hopeless, and report the rest for retry.
+//!
+//! The contract, which every test in the project leans on: each input record ends in
+//! exactly one [`RecordOutcome`], and a record is only *settled* (not reported for
+//! retry) once its result is durably written or quarantined. Nothing here keeps state
+//! between calls: all there is lives in the arguments and the returned report.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use futures::stream::{self, StreamExt};
+
+use crate::decode::decode_tweet;
+use crate::error::FailureKind;
+use crate::events::{
+    BatchProcessed, ContentConflict, DeadlineReached, RecordQuarantined, RecordRetryReported,
+};
+use crate::ports::{Classifier, PutOutcome, QuarantineWriter, TweetWriter};
+use crate::record::InputRecord;
+use crate::stored::{QuarantinedRecord, StoredTweet, DYNAMODB_ITEM_LIMIT_BYTES};
+use crate::tweet::{Tweet, TweetId};
+use crate::Prediction;
+
+/// How a batch is run.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// Records in flight at once (classify + write). A 10,000-record batch must not be
+    /// written one by one, nor all at once.
+    pub concurrency: usize,
+    /// When the invocation is killed. `None` when there is no deadline (tests, tools).
+    pub deadline: Option<Instant>,
+    /// No new record is started once less than this is left before the deadline, so
+    /// the ones in flight can finish and the response can be returned.
+    pub deadline_margin: Duration,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: 32,
+            deadline: None,
+            deadline_margin: Duration::from_secs(3),
+        }
+    }
+}
+
+/// Where one record ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordOutcome {
+    /// Newly classified and stored.
+    Written(Prediction),
+    /// Already stored with the same content: a redelivery or replay, left untouched.
+    AlreadyStored,
+    /// Already stored with different content: the first version was kept.
+    Conflict,
+    /// An earlier record of this batch had the same tweet id and settled for both.
+    DuplicateInBatch,
+    /// Permanently bad: kept in the quarantine table with the reason.
+    Quarantined(String),
+    /// Transient failure or unstarted at the deadline: reported in `batchItemFailures`.
+    Retry(String),
+}
+
+impl RecordOutcome {
+    pub fn is_settled(&self) -> bool {
+        !matches!(self, RecordOutcome::Retry(_))
+    }
+}
+
+/// Counts of a batch's outcomes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct BatchCounts {
+    pub records: usize,
+    pub written: usize,
+    pub written_on: usize,
+    pub written_off: usize,
+    pub already_stored: usize,
+    pub duplicates_in_batch: usize,
+    pub conflicts: usize,
+    pub quarantined: usize,
+    pub retry: usize,
+}
+
+impl BatchCounts {
+    fn add(&mut self, outcome: &RecordOutcome) {
+        self.records += 1;
+        match outcome {
+            RecordOutcome::Written(p) => {
+                self.written += 1;
+                match p {
+                    Prediction::On => self.written_on += 1,
+                    Prediction::Off => self.written_off += 1,
+                }
+            }
+            RecordOutcome::AlreadyStored => self.already_stored += 1,
+            RecordOutcome::Conflict => self.conflicts += 1,
+            RecordOutcome::DuplicateInBatch => self.duplicates_in_batch += 1,
+            RecordOutcome::Quarantined(_) => self.quarantined += 1,
+            RecordOutcome::Retry(_) => self.retry += 1,
+        }
+    }
+
+    /// Adds another batch's counts to these.
+    pub fn merge(&mut self, other: &BatchCounts) {
+        self.records += other.records;
+        self.written += other.written;
+        self.written_on += other.written_on;
+        self.written_off += other.written_off;
+        self.already_stored += other.already_stored;
+        self.duplicates_in_batch += other.duplicates_in_batch;
+        self.conflicts += other.conflicts;
+        self.quarantined += other.quarantined;
+        self.retry += other.retry;
+    }
+}
+
+/// The result of one batch: an outcome per input record, in input order.
+#[derive(Debug, Clone, Default)]
+pub struct BatchReport {
+    pub outcomes: Vec<(String, RecordOutcome)>,
+    pub counts: BatchCounts,
+}
+
+impl BatchReport {
+    /// Sequence numbers to report in `batchItemFailures`, in stream order.
+    pub fn retry_sequence_numbers(&self) -> impl Iterator<Item = &str> {
+        self.outcomes
+            .iter()
+            .filter(|(_, o)| !o.is_settled())
+            .map(|(seq, _)| seq.as_str())
+    }
+}
+
+/// The ports one batch needs.
+pub struct BatchPorts<'a> {
+    pub classifier: &'a dyn Classifier,
+    pub tweets: &'a dyn TweetWriter,
+    pub quarantine: &'a dyn QuarantineWriter,
+}
+
+/// Runs one batch. Records must be in stream order (as Lambda delivers them).
+pub async fn process_batch(
+    ports: &BatchPorts<'_>,
+    records: &[InputRecord],
+    options: &BatchOptions,
+) -> BatchReport {
+    let decoded: Vec<Result<Tweet, String>> = records
+        .iter()
+        .map(|r| decode_tweet(&r.data).map_err(|e| format!("{}: {e}", e.code())))
+        .collect();
+
+    // Occurrences of each id in stream order; the first is the candidate, later ones
+    // wait for it. A later one is only processed itself if every earlier one was
+    // quarantined (an oversized first copy must not hide a good second one).
+    let mut occurrences: HashMap<&TweetId, Vec<usize>> = HashMap::new();
+    for (i, d) in decoded.iter().enumerate() {
+        if let Ok(t) = d {
+            occurrences.entry(t.id()).or_default().push(i);
+        }
+    }
+
+    let mut outcomes: Vec<Option<RecordOutcome>> = vec![None; records.len()];
+    let mut round: Vec<usize> = decoded
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| match d {
+            Err(_) => Some(i),
+            Ok(t) => (occurrences[t.id()][0] == i).then_some(i),
+        })
+        .collect();
+    let mut started_late = 0usize;
+
+    while !round.is_empty() {
+        let results: Vec<(usize, RecordOutcome)> = stream::iter(round.iter().copied())
+            .map(|i| {
+                let record = &records[i];
+                let decoded = &decoded[i];
+                async move {
+                    if past_start_cutoff(options) {
+                        return (i, None);
+                    }
+                    let outcome = match decoded {
+                        Err(reason) => quarantine(ports, record, reason.clone()).await,
+                        Ok(tweet) => classify_and_write(ports, record, tweet).await,
+                    };
+                    (i, Some(outcome))
+                }
+            })
+            .buffer_unordered(options.concurrency.max(1))
+            .map(|(i, o)| {
+                let o = o.unwrap_or_else(|| {
+                    started_late += 1;
+                    RecordOutcome::Retry(
+                        "deadline: not started before the invocation deadline".into(),
+                    )
+                });
+                (i, o)
+            })
+            .collect()
+            .await;
+
+        let mut next_round = Vec::new();
+        for (i, outcome) in results {
+            if let (RecordOutcome::Quarantined(_), Ok(t)) = (&outcome, &decoded[i]) {
+                let occ = &occurrences[t.id()];
+                let pos = occ.iter().position(|&j| j == i).unwrap_or(occ.len());
+                if let Some(&next) = occ.get(pos + 1) {
+                    next_round.push(next);
+                }
+            }
+            outcomes[i] = Some(outcome);
+        }
+        next_round.sort_unstable();
+        round = next_round;
+    }
+
+    // Settle the waiting duplicates with the occurrence that was processed for them.
+    for (i, d) in decoded.iter().enumerate() {
+        if outcomes[i].is_some() {
+            continue;
+        }
+        let Ok(tweet) = d else { continue };
+        let occ = &occurrences[tweet.id()];
+        let decider = occ
+            .iter()
+            .rev()
+            .copied()
+            .find(|&j| j < i && outcomes[j].is_some())
+            .expect("a duplicate always has an earlier processed occurrence");
+        let outcome = match outcomes[decider].as_ref().expect("decider has an outcome") {
+            RecordOutcome::Retry(_) => RecordOutcome::Retry(format!(
+                "an earlier record with tweet id {} is being retried",
+                tweet.id()
+            )),
+            _ => {
+                if let Ok(first) = &decoded[decider] {
+                    let (stored, incoming) = (first.content_hash(), tweet.content_hash());
+                    if stored != incoming {
+                        ContentConflict {
+                            tweet_id: tweet.id().as_str(),
+                            event_id: &records[i].event_id,
+                            stored_hash: &stored,
+                            incoming_hash: &incoming,
+                        }
+                        .emit();
+                    }
+                }
+                RecordOutcome::DuplicateInBatch
+            }
+        };
+        outcomes[i] = Some(outcome);
+    }
+
+    if started_late > 0 {
+        DeadlineReached {
+            unstarted: started_late,
+        }
+        .emit();
+    }
+
+    let mut report = BatchReport::default();
+    for (record, outcome) in records.iter().zip(outcomes) {
+        let outcome = outcome.expect("every record has an outcome");
+        if let RecordOutcome::Retry(reason) = &outcome {
+            RecordRetryReported {
+                sequence_number: &record.sequence_number,
+                reason,
+            }
+            .emit();
+        }
+        report.counts.add(&outcome);
+        report
+            .outcomes
+            .push((record.sequence_number.clone(), outcome));
+    }
+    BatchProcessed {
+        counts: &report.counts,
+    }
+    .emit();
+    report
+}
+
+fn past_start_cutoff(options: &BatchOptions) -> bool {
+    options
+        .deadline
+        .is_some_and(|d| Instant::now() + options.deadline_margin >= d)
+}
+
+async fn classify_and_write(
+    ports: &BatchPorts<'_>,
+    record: &InputRecord,
+    tweet: &Tweet,
+) -> RecordOutcome {
+    let classification = match ports.classifier.classify(tweet).await {
+        Ok(c) => c,
+        Err(e) if e.kind == FailureKind::Permanent => {
+            return quarantine(ports, record, format!("classifier: {}", e.message)).await
+        }
+        Err(e) => return RecordOutcome::Retry(format!("classifier: {}", e.message)),
+    };
+    let item = StoredTweet::new(tweet.clone(), classification, record, Utc::now());
+    let size = item.approximate_size();
+    if size > DYNAMODB_ITEM_LIMIT_BYTES {
+        let reason = format!(
+            "item_too_large: about {size} bytes, over DynamoDB's {DYNAMODB_ITEM_LIMIT_BYTES}-byte item limit"
+        );
+        return quarantine(ports, record, reason).await;
+    }
+    match ports.tweets.put_if_absent(&item).await {
+        Ok(PutOutcome::Written) => RecordOutcome::Written(item.classification.prediction),
+        Ok(PutOutcome::AlreadyStored { content_hash }) => match content_hash {
+            Some(stored) if stored != item.content_hash => {
+                ContentConflict {
+                    tweet_id: tweet.id().as_str(),
+                    event_id: &record.event_id,
+                    stored_hash: &stored,
+                    incoming_hash: &item.content_hash,
+                }
+                .emit();
+                RecordOutcome::Conflict
+            }
+            _ => RecordOutcome::AlreadyStored,
+        },
+        Err(e) if e.kind == FailureKind::Permanent => {
+            quarantine(ports, record, format!("write_rejected: {e}")).await
+        }
+        Err(e) => RecordOutcome::Retry(e.to_string()),
+    }
+}
+
+/// Quarantines a record; only once that write is durable is the record settled.
+async fn quarantine(ports: &BatchPorts<'_>, record: &InputRecord, reason: String) -> RecordOutcome {
+    let entry = QuarantinedRecord::new(record, reason, Utc::now());
+    match ports.quarantine.quarantine(&entry).await {
+        Ok(()) => {
+            RecordQuarantined {
+                event_id: &record.event_id,
+                reason: &entry.reason,
+            }
+            .emit();
+            RecordOutcome::Quarantined(entry.reason)
+        }
+        Err(e) => RecordOutcome::Retry(format!("quarantine write failed: {e}")),
+    }
+}

@@ -1,0 +1,113 @@
+//! What the model says about a tweet, with Amazon Machine Learning's binary-model
+//! semantics: a raw score for label "1" (junk), a threshold, and a percent confidence.
+
+use std::fmt;
+
+/// The board's two classes. Amazon ML's `predictedLabel` "0" is on topic, "1" is junk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Prediction {
+    /// On topic: shown on the board.
+    On,
+    /// Junk: hidden.
+    Off,
+}
+
+impl Prediction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Prediction::On => "ON",
+            Prediction::Off => "OFF",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ON" => Some(Prediction::On),
+            "OFF" => Some(Prediction::Off),
+            _ => None,
+        }
+    }
+
+    /// Amazon ML's `predictedLabel` for this class.
+    pub fn aml_label(self) -> &'static str {
+        match self {
+            Prediction::On => "0",
+            Prediction::Off => "1",
+        }
+    }
+}
+
+impl fmt::Display for Prediction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One classification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classification {
+    pub prediction: Prediction,
+    /// Raw score for label "1" (junk), in [0, 1].
+    pub score: f64,
+    /// Percent confidence in `prediction`: max(score, 1 − score) × 100, 3 decimals.
+    pub probability: f64,
+    /// The id of the model that decided.
+    pub model_id: String,
+}
+
+impl Classification {
+    /// Applies Amazon ML's rule: label "1" when `score > threshold`.
+    pub fn from_score(score: f64, threshold: f64, model_id: impl Into<String>) -> Self {
+        let score = if score.is_finite() {
+            score.clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
+        let prediction = if score > threshold {
+            Prediction::Off
+        } else {
+            Prediction::On
+        };
+        Self {
+            prediction,
+            score,
+            probability: probability_percent(score),
+            model_id: model_id.into(),
+        }
+    }
+
+    /// The probability as stored: a DynamoDB number with exactly 3 decimals.
+    pub fn probability_text(&self) -> String {
+        format!("{:.3}", self.probability)
+    }
+}
+
+/// max(score, 1 − score) × 100, rounded to 3 decimals.
+pub fn probability_percent(score: f64) -> f64 {
+    let p = score.max(1.0 - score) * 100.0;
+    (p * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amazon_ml_semantics() {
+        let c = Classification::from_score(0.87654321, 0.5, "m");
+        assert_eq!(c.prediction, Prediction::Off);
+        assert_eq!(c.probability_text(), "87.654");
+        let c = Classification::from_score(0.1, 0.5, "m");
+        assert_eq!(c.prediction, Prediction::On);
+        assert_eq!(c.probability_text(), "90.000");
+        // The threshold is the model's, not a fixed 0.5.
+        assert_eq!(
+            Classification::from_score(0.6, 0.7, "m").prediction,
+            Prediction::On
+        );
+        assert_eq!(
+            Classification::from_score(f64::NAN, 0.5, "m").probability_text(),
+            "50.000"
+        );
+    }
+}

@@ -1,0 +1,288 @@
+//! Kinesis record bytes → [`Tweet`].
+//!
+//! Accepts the two shapes producers send:
+//! - Twitter API v1.1 (what the original tweet board stored): `id_str`, `text` /
+//!   `full_text` / `extended_tweet.full_text`, `user{...}`, `retweet_count`, ...
+//! - API v2: a single-tweet envelope `{"data": {...}, "includes": {"users": [...]}}`, or
+//!   a bare v2 tweet object (then the account fields are unknown and left empty).
+//!
+//! Every failure is a [`DecodeError`], which the batch treats as permanent.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::error::DecodeError;
+use crate::tweet::{Tweet, TweetId};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawTweet {
+    id_str: Option<String>,
+    /// v1.1 gives a number (exact in `serde_json` up to `u64::MAX`), v2 a string.
+    id: Option<serde_json::Value>,
+    text: Option<String>,
+    full_text: Option<String>,
+    extended_tweet: Option<ExtendedTweet>,
+    user: Option<UserV1>,
+    retweet_count: Option<u64>,
+    favorite_count: Option<u64>,
+    source: Option<String>,
+    created_at: Option<String>,
+    // v2 only
+    data: Option<V2Data>,
+    includes: Option<Includes>,
+    author_id: Option<String>,
+    public_metrics: Option<TweetMetrics>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum V2Data {
+    One(Box<RawTweet>),
+    Many(Vec<serde::de::IgnoredAny>),
+    Other(serde::de::IgnoredAny),
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ExtendedTweet {
+    full_text: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UserV1 {
+    name: Option<String>,
+    screen_name: Option<String>,
+    followers_count: Option<u64>,
+    friends_count: Option<u64>,
+    listed_count: Option<u64>,
+    statuses_count: Option<u64>,
+    profile_image_url_https: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Includes {
+    users: Vec<UserV2>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UserV2 {
+    id: Option<String>,
+    name: Option<String>,
+    username: Option<String>,
+    profile_image_url: Option<String>,
+    public_metrics: Option<UserMetrics>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UserMetrics {
+    followers_count: Option<u64>,
+    following_count: Option<u64>,
+    tweet_count: Option<u64>,
+    listed_count: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TweetMetrics {
+    retweet_count: Option<u64>,
+    like_count: Option<u64>,
+}
+
+/// Decodes one Kinesis record's bytes into a tweet.
+pub fn decode_tweet(bytes: &[u8]) -> Result<Tweet, DecodeError> {
+    let raw: RawTweet = serde_json::from_slice(bytes).map_err(|e| {
+        use serde_json::error::Category;
+        match e.classify() {
+            Category::Data => DecodeError::NotATweet(e.to_string()),
+            Category::Syntax | Category::Eof | Category::Io => DecodeError::NotJson(e.to_string()),
+        }
+    })?;
+    match raw.data {
+        Some(V2Data::One(inner)) => from_v2(*inner, raw.includes.unwrap_or_default()),
+        Some(V2Data::Many(tweets)) => Err(DecodeError::NotATweet(format!(
+            "a v2 response with {} tweets; send each tweet as its own record",
+            tweets.len()
+        ))),
+        Some(V2Data::Other(_)) => Err(DecodeError::NotATweet(
+            "`data` is not a tweet object".into(),
+        )),
+        None => from_flat(raw),
+    }
+}
+
+fn parse_id(raw: &RawTweet) -> Result<TweetId, DecodeError> {
+    if let Some(id_str) = &raw.id_str {
+        return TweetId::parse(id_str);
+    }
+    match &raw.id {
+        Some(serde_json::Value::String(s)) => TweetId::parse(s),
+        // `as_u64` is `None` for floats and negatives: an id that went through a float
+        // may already be rounded, so it is refused rather than trusted.
+        Some(serde_json::Value::Number(n)) => match n.as_u64() {
+            Some(id) => TweetId::from_u64(id),
+            None => Err(DecodeError::InvalidId(format!(
+                "{n} is not an exact integer id"
+            ))),
+        },
+        Some(other) => Err(DecodeError::InvalidId(format!("id is {other}"))),
+        None => Err(DecodeError::InvalidId("no `id_str` or `id`".into())),
+    }
+}
+
+/// A v1.1 tweet, or a bare v2 tweet object (no envelope, so no author).
+fn from_flat(raw: RawTweet) -> Result<Tweet, DecodeError> {
+    let id = parse_id(&raw)?;
+    let text = raw
+        .full_text
+        .or(raw.extended_tweet.and_then(|e| e.full_text))
+        .or(raw.text)
+        .ok_or(DecodeError::MissingText)?;
+    let user = raw.user.unwrap_or_default();
+    let metrics = raw.public_metrics.unwrap_or_default();
+    Ok(Tweet {
+        id,
+        text,
+        name: user.name.unwrap_or_default(),
+        screen_name: user.screen_name.unwrap_or_default(),
+        followers: user.followers_count.unwrap_or(0),
+        friends: user.friends_count.unwrap_or(0),
+        listed: user.listed_count.unwrap_or(0),
+        statuses: user.statuses_count.unwrap_or(0),
+        retweets: raw.retweet_count.or(metrics.retweet_count).unwrap_or(0),
+        favourites: raw.favorite_count.or(metrics.like_count).unwrap_or(0),
+        source: raw.source.unwrap_or_default(),
+        image_url: user.profile_image_url_https.unwrap_or_default(),
+        created_at: raw.created_at.as_deref().and_then(normalise_time),
+    })
+}
+
+fn from_v2(data: RawTweet, includes: Includes) -> Result<Tweet, DecodeError> {
+    let author_id = data.author_id.clone();
+    let mut tweet = from_flat(data)?;
+    let author = includes
+        .users
+        .into_iter()
+        .find(|u| author_id.is_some() && u.id == author_id);
+    if let Some(user) = author {
+        let m = user.public_metrics.unwrap_or_default();
+        tweet.name = user.name.unwrap_or_default();
+        tweet.screen_name = user.username.unwrap_or_default();
+        tweet.followers = m.followers_count.unwrap_or(0);
+        tweet.friends = m.following_count.unwrap_or(0);
+        tweet.listed = m.listed_count.unwrap_or(0);
+        tweet.statuses = m.tweet_count.unwrap_or(0);
+        tweet.image_url = user.profile_image_url.unwrap_or_default();
+    }
+    Ok(tweet)
+}
+
+/// v1.1 writes `Wed Oct 10 20:19:24 +0000 2018`, v2 writes RFC 3339. Both become RFC 3339
+/// UTC with milliseconds, which sorts as a string.
+pub fn normalise_time(raw: &str) -> Option<String> {
+    let parsed = DateTime::parse_from_rfc3339(raw)
+        .or_else(|_| DateTime::parse_from_str(raw, "%a %b %d %H:%M:%S %z %Y"))
+        .ok()?;
+    Some(format_time(parsed.with_timezone(&Utc)))
+}
+
+/// The one time format stored in the tables.
+pub fn format_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v1_tweet_with_all_fields() {
+        let json = br#"{"id": 1850000000000000001, "id_str": "1850000000000000001",
+            "text": "New #aws Lambda feature \u00e9 \ud83d\ude80", "retweet_count": 3, "favorite_count": 9,
+            "source": "<a href=\"https://x\">Web</a>", "created_at": "Wed Oct 10 20:19:24 +0000 2018",
+            "user": {"name": "Ann", "screen_name": "ann", "followers_count": 10, "friends_count": 11,
+                     "listed_count": 12, "statuses_count": 13, "profile_image_url_https": "https://img/a.png"}}"#;
+        let t = decode_tweet(json).unwrap();
+        assert_eq!(t.id().as_str(), "1850000000000000001");
+        assert_eq!(t.text, "New #aws Lambda feature é 🚀");
+        assert_eq!(
+            (t.followers, t.friends, t.listed, t.statuses),
+            (10, 11, 12, 13)
+        );
+        assert_eq!((t.retweets, t.favourites), (3, 9));
+        assert_eq!(t.created_at.as_deref(), Some("2018-10-10T20:19:24.000Z"));
+        assert_eq!(t.image_url, "https://img/a.png");
+    }
+
+    #[test]
+    fn id_str_wins_over_a_rounded_numeric_id() {
+        let json = br#"{"id": 1.85e18, "id_str": "1850000000000000001", "text": "x"}"#;
+        assert_eq!(
+            decode_tweet(json).unwrap().id().as_str(),
+            "1850000000000000001"
+        );
+    }
+
+    #[test]
+    fn float_id_without_id_str_is_refused() {
+        let err = decode_tweet(br#"{"id": 1.85e18, "text": "x"}"#).unwrap_err();
+        assert!(matches!(err, DecodeError::InvalidId(_)), "{err:?}");
+    }
+
+    #[test]
+    fn full_text_preferred() {
+        let json = br#"{"id_str": "5", "text": "short...", "extended_tweet": {"full_text": "the long one"}}"#;
+        assert_eq!(decode_tweet(json).unwrap().text, "the long one");
+    }
+
+    #[test]
+    fn v2_envelope_joins_author() {
+        let json = br#"{"data": {"id": "1850000000000000002", "text": "hi #aws", "author_id": "42",
+              "created_at": "2024-05-01T10:00:00.000Z", "public_metrics": {"retweet_count": 1, "like_count": 2}},
+            "includes": {"users": [{"id": "41", "username": "other"},
+              {"id": "42", "name": "Bo", "username": "bo", "profile_image_url": "https://i/b.png",
+               "public_metrics": {"followers_count": 5, "following_count": 6, "tweet_count": 7, "listed_count": 8}}]}}"#;
+        let t = decode_tweet(json).unwrap();
+        assert_eq!(t.id().as_str(), "1850000000000000002");
+        assert_eq!((t.name.as_str(), t.screen_name.as_str()), ("Bo", "bo"));
+        assert_eq!((t.followers, t.friends, t.statuses, t.listed), (5, 6, 7, 8));
+        assert_eq!((t.retweets, t.favourites), (1, 2));
+        assert_eq!(t.created_at.as_deref(), Some("2024-05-01T10:00:00.000Z"));
+    }
+
+    #[test]
+    fn permanent_failures_are_classified() {
+        assert!(matches!(
+            decode_tweet(b"not json").unwrap_err(),
+            DecodeError::NotJson(_)
+        ));
+        assert!(matches!(
+            decode_tweet(&[0xff, 0xfe]).unwrap_err(),
+            DecodeError::NotJson(_)
+        ));
+        assert!(matches!(
+            decode_tweet(b"[1,2]").unwrap_err(),
+            DecodeError::NotATweet(_)
+        ));
+        assert!(matches!(
+            decode_tweet(br#"{"text": "no id"}"#).unwrap_err(),
+            DecodeError::InvalidId(_)
+        ));
+        assert!(matches!(
+            decode_tweet(br#"{"id_str": "12"}"#).unwrap_err(),
+            DecodeError::MissingText
+        ));
+        assert!(matches!(
+            decode_tweet(br#"{"data": [{"id": "1"}]}"#).unwrap_err(),
+            DecodeError::NotATweet(_)
+        ));
+        assert!(matches!(
+            decode_tweet(br#"{"id_str": "12", "text": "x", "retweet_count": -1}"#).unwrap_err(),
+            DecodeError::NotATweet(_)
+        ));
+    }
+}

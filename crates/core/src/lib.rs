@@ -1,0 +1,26 @@
+//! The tweetboard domain: what a tweet is, how a Kinesis record becomes one, what the
+//! classifier says about it, and the batch use case that turns at-least-once delivery
+//! into exactly-once results.
+//!
+//! This crate knows no cloud. The AWS services are reached through the ports in
+//! [`ports`]; adapters live in `tweetboard-aws`, fakes for unit tests in [`testing`].
+
+pub mod attributes;
+pub mod batch;
+pub mod classification;
+pub mod decode;
+pub mod error;
+pub mod events;
+pub mod ingest;
+pub mod ports;
+pub mod record;
+pub mod stored;
+pub mod testing;
+pub mod tweet;
+
+pub use batch::{process_batch, BatchOptions, BatchReport, RecordOutcome};
+pub use classification::{Classification, Prediction};
+pub use error::{ClassifyError, DecodeError, FailureKind, StoreError};
+pub use record::{InputRecord, RecordSource};
+pub use stored::{QuarantinedRecord, StoredTweet};
+pub use tweet::{Tweet, TweetId};

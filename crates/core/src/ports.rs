@@ -1,0 +1,58 @@
+//! The capabilities the domain needs from the outside world, one small trait each, so
+//! every use case asks for exactly what it uses and unit tests can pass fakes.
+
+use async_trait::async_trait;
+
+use crate::classification::Classification;
+use crate::error::{ClassifyError, StoreError};
+use crate::stored::{QuarantinedRecord, StoredTweet};
+use crate::tweet::Tweet;
+
+/// Decides on topic or junk.
+#[async_trait]
+pub trait Classifier: Send + Sync {
+    /// The id of the model, stored with each item.
+    fn model_id(&self) -> &str;
+    async fn classify(&self, tweet: &Tweet) -> Result<Classification, ClassifyError>;
+}
+
+/// The result of a conditional put.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// The item did not exist and is now stored.
+    Written,
+    /// An item with this id was already stored and was left untouched. `content_hash`
+    /// is the stored item's hash when the store could tell it.
+    AlreadyStored { content_hash: Option<String> },
+}
+
+/// Writes a classified tweet once: the conditional put is the idempotency mechanism.
+#[async_trait]
+pub trait TweetWriter: Send + Sync {
+    async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, StoreError>;
+}
+
+/// Keeps records that can never succeed, with their raw bytes.
+#[async_trait]
+pub trait QuarantineWriter: Send + Sync {
+    async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), StoreError>;
+}
+
+/// A record bound for the stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingRecord {
+    pub partition_key: String,
+    pub data: Vec<u8>,
+}
+
+/// Why records could not be published, by their index in the request.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PublishReport {
+    pub failed: Vec<(usize, String)>,
+}
+
+/// Puts records on the stream.
+#[async_trait]
+pub trait RecordPublisher: Send + Sync {
+    async fn publish(&self, records: &[OutgoingRecord]) -> Result<PublishReport, StoreError>;
+}

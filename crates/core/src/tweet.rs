@@ -1,0 +1,168 @@
+//! The tweet as the domain sees it, whatever API version it came from.
+
+use std::fmt;
+
+use crate::error::DecodeError;
+
+/// A tweet id: the exact decimal form of a 64-bit snowflake.
+///
+/// Ids exceed 2^53, so they must never pass through a float (JavaScript's `Number`
+/// silently rounds them; that is why the v1.1 API added `id_str`). The only way in is
+/// [`TweetId::parse`], which accepts decimal digits that fit in a `u64`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TweetId(String);
+
+impl TweetId {
+    /// The widest id we accept: `u64::MAX` has 20 digits.
+    const MAX_DIGITS: usize = 20;
+
+    pub fn parse(raw: &str) -> Result<Self, DecodeError> {
+        let ok = !raw.is_empty()
+            && raw.len() <= Self::MAX_DIGITS
+            && raw.bytes().all(|b| b.is_ascii_digit())
+            && (raw == "0" || !raw.starts_with('0'))
+            && raw.parse::<u64>().is_ok();
+        if ok && raw != "0" {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(DecodeError::InvalidId(format!(
+                "{raw:?} is not a positive 64-bit decimal id"
+            )))
+        }
+    }
+
+    pub fn from_u64(id: u64) -> Result<Self, DecodeError> {
+        Self::parse(&id.to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Zero-padded to 20 digits so that ids sort as strings in numeric order.
+    pub fn padded(&self) -> String {
+        format!("{:0>20}", self.0)
+    }
+}
+
+impl fmt::Display for TweetId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A tweet, normalised from the v1.1 or v2 API shape. `text` is kept verbatim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tweet {
+    pub id: TweetId,
+    pub text: String,
+    pub name: String,
+    pub screen_name: String,
+    pub followers: u64,
+    pub friends: u64,
+    pub listed: u64,
+    pub statuses: u64,
+    pub retweets: u64,
+    pub favourites: u64,
+    /// The client the tweet was sent from, as the API gave it (v1.1 gives HTML).
+    pub source: String,
+    pub image_url: String,
+    /// Creation time in RFC 3339 UTC, when the tweet carried a parseable one.
+    pub created_at: Option<String>,
+}
+
+impl Tweet {
+    /// A tweet with only an id and text; the account fields are empty or zero.
+    pub fn new(id: TweetId, text: impl Into<String>) -> Self {
+        Self {
+            id,
+            text: text.into(),
+            name: String::new(),
+            screen_name: String::new(),
+            followers: 0,
+            friends: 0,
+            listed: 0,
+            statuses: 0,
+            retweets: 0,
+            favourites: 0,
+            source: String::new(),
+            image_url: String::new(),
+            created_at: None,
+        }
+    }
+
+    pub fn id(&self) -> &TweetId {
+        &self.id
+    }
+
+    /// A hash of the tweet's content, stored with each item so that a second, different
+    /// record under the same id can be recognised as a conflict rather than a redelivery.
+    /// Computed over the normalised fields, so a v1.1 and a v2 copy of the same tweet agree.
+    pub fn content_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for field in [
+            self.id().as_str(),
+            &self.text,
+            &self.name,
+            &self.screen_name,
+            &self.source,
+            &self.image_url,
+            self.created_at.as_deref().unwrap_or(""),
+        ] {
+            h.update((field.len() as u64).to_le_bytes());
+            h.update(field.as_bytes());
+        }
+        for n in [
+            self.followers,
+            self.friends,
+            self.listed,
+            self.statuses,
+            self.retweets,
+            self.favourites,
+        ] {
+            h.update(n.to_le_bytes());
+        }
+        let digest = h.finalize();
+        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_above_2_pow_53_are_kept_exactly() {
+        let id = TweetId::parse("1850000000000000001").unwrap();
+        assert_eq!(id.as_str(), "1850000000000000001");
+        assert_eq!(id.padded(), "01850000000000000001");
+    }
+
+    #[test]
+    fn rejects_non_ids() {
+        for bad in [
+            "",
+            "0",
+            "-1",
+            "12a",
+            "1.5e18",
+            "01",
+            "18446744073709551616",
+            " 1",
+        ] {
+            assert!(TweetId::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+        assert!(TweetId::parse("18446744073709551615").is_ok());
+    }
+
+    #[test]
+    fn content_hash_depends_on_content() {
+        let id = TweetId::parse("7").unwrap();
+        let a = Tweet::new(id.clone(), "a");
+        let b = Tweet::new(id, "b");
+        assert_eq!(a.content_hash(), a.clone().content_hash());
+        assert_ne!(a.content_hash(), b.content_hash());
+        assert_eq!(a.content_hash().len(), 32);
+    }
+}
