@@ -1,1 +1,39 @@
+//! AWS adapters for tweetboard: every call to Kinesis and DynamoDB goes through here, via
+//! the AWS SDK. The endpoint is whatever the standard `AWS_ENDPOINT_URL` /
+//! `AWS_ENDPOINT_URL_<SERVICE>` variables name (a local emulator) or AWS itself: there is
+//! no other switch.
 
+pub mod checkpoints;
+pub mod config;
+pub mod dynamo;
+pub mod errors;
+pub mod kinesis;
+pub mod provision;
+pub mod retry;
+pub mod telemetry;
+
+pub use config::{load_sdk_config, ConfigError, ConsumerConfig, IngestConfig, StoreNames};
+pub use dynamo::{DynamoQuarantine, DynamoTweetStore};
+pub use kinesis::{KinesisPublisher, KinesisReader};
+
+/// The SDK clients every binary needs, built once from the standard AWS configuration.
+#[derive(Clone, Debug)]
+pub struct AwsClients {
+    pub kinesis: aws_sdk_kinesis::Client,
+    pub dynamo: aws_sdk_dynamodb::Client,
+}
+
+impl AwsClients {
+    /// Loads the SDK configuration (see [`load_sdk_config`]) and builds the clients.
+    pub async fn load() -> Result<Self, ConfigError> {
+        let sdk = load_sdk_config().await?;
+        Ok(Self::from_sdk_config(&sdk))
+    }
+
+    pub fn from_sdk_config(sdk: &aws_config::SdkConfig) -> Self {
+        Self {
+            kinesis: aws_sdk_kinesis::Client::new(sdk),
+            dynamo: aws_sdk_dynamodb::Client::new(sdk),
+        }
+    }
+}

@@ -1,1 +1,129 @@
+//! The ingest Lambda: `{"tweets": [...]}` (or a v2 search response body) in,
+//! Kinesis records out, `{"accepted": N, "rejected": [...]}` back.
 
+use std::sync::Arc;
+
+use lambda_runtime::LambdaEvent;
+use serde::Serialize;
+use serde_json::Value;
+use tweetboard_core::ingest::{prepare, IngestRequestError, Rejection};
+use tweetboard_core::ports::{OutgoingRecord, RecordPublisher};
+use tweetboard_core::StoreError;
+
+/// What the caller gets back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IngestResponse {
+    pub accepted: usize,
+    pub rejected: Vec<Rejection>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    BadRequest(#[from] IngestRequestError),
+    #[error(transparent)]
+    Publish(#[from] StoreError),
+}
+
+/// Typed errors at the Lambda edge: a caller can tell a bad request (do not retry)
+/// from a stream failure (retry).
+impl From<IngestError> for lambda_runtime::Diagnostic {
+    fn from(e: IngestError) -> Self {
+        let error_type = match &e {
+            IngestError::BadRequest(_) => "tweetboard.BadRequest",
+            IngestError::Publish(_) => "tweetboard.PublishFailed",
+        };
+        lambda_runtime::Diagnostic {
+            error_type: error_type.into(),
+            error_message: e.to_string(),
+        }
+    }
+}
+
+/// The ingest handler: the publisher is built once per cold start and borrowed.
+#[derive(Clone)]
+pub struct Ingest {
+    publisher: Arc<dyn RecordPublisher>,
+}
+
+impl Ingest {
+    pub fn new(publisher: Arc<dyn RecordPublisher>) -> Self {
+        Self { publisher }
+    }
+
+    pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<IngestResponse, IngestError> {
+        self.ingest(&event.payload).await
+    }
+
+    /// Validates every tweet, publishes the valid ones, and reports each rejected one
+    /// (invalid, or still failing after PutRecords retries) by its index.
+    pub async fn ingest(&self, body: &Value) -> Result<IngestResponse, IngestError> {
+        let prepared = prepare(body)?;
+        let (indices, records): (Vec<usize>, Vec<OutgoingRecord>) =
+            prepared.records.into_iter().unzip();
+        let report = self.publisher.publish(&records).await?;
+        let mut rejected = prepared.rejected;
+        rejected.extend(report.failed.iter().map(|(pos, reason)| Rejection {
+            index: indices[*pos],
+            reason: reason.clone(),
+        }));
+        rejected.sort_by_key(|r| r.index);
+        for r in &rejected {
+            tracing::warn!(event = "tweet_rejected", index = r.index, reason = %r.reason);
+        }
+        Ok(IngestResponse {
+            accepted: records.len() - report.failed.len(),
+            rejected,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::sync::Mutex;
+    use tweetboard_core::ports::PublishReport;
+
+    /// Records what it is given and fails the record whose partition key is "13".
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<OutgoingRecord>>);
+
+    #[async_trait::async_trait]
+    impl RecordPublisher for Recorder {
+        async fn publish(&self, records: &[OutgoingRecord]) -> Result<PublishReport, StoreError> {
+            self.0.lock().unwrap().extend(records.iter().cloned());
+            let failed = records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.partition_key == "13")
+                .map(|(i, _)| {
+                    (
+                        i,
+                        "kinesis: ProvisionedThroughputExceededException".to_owned(),
+                    )
+                })
+                .collect();
+            Ok(PublishReport { failed })
+        }
+    }
+
+    #[tokio::test]
+    async fn reports_invalid_and_unpublished_tweets_by_request_index() {
+        let recorder = Arc::new(Recorder::default());
+        let ingest = Ingest::new(recorder.clone());
+        let body = json!({"tweets": [
+            {"id_str": "11", "text": "a"}, {"text": "no id"}, {"id_str": "13", "text": "c"}
+        ]});
+
+        let response = ingest.ingest(&body).await.unwrap();
+
+        assert_eq!(response.accepted, 1);
+        let rejected: Vec<_> = response.rejected.iter().map(|r| r.index).collect();
+        assert_eq!(rejected, [1, 2]);
+        assert!(response.rejected[1]
+            .reason
+            .contains("ProvisionedThroughput"));
+        assert_eq!(recorder.0.lock().unwrap().len(), 2);
+    }
+}

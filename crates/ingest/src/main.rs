@@ -1,1 +1,27 @@
-fn main() {}
+//! The ingest Lambda binary: read config, build the Kinesis client once, run.
+
+use std::sync::Arc;
+
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+use tweetboard_aws::config::IngestConfig;
+use tweetboard_aws::{telemetry, AwsClients, KinesisPublisher};
+use tweetboard_ingest::Ingest;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init();
+    let config = IngestConfig::from_env()
+        .inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
+    let aws = AwsClients::load()
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
+    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
+        aws.kinesis,
+        &config.stream_name,
+    )));
+    let ingest = &ingest;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| async move {
+        ingest.handle(event).await
+    }))
+    .await
+}

@@ -1,0 +1,93 @@
+//! Per-shard checkpoints for `tweetboard pump`, kept in DynamoDB so that a restarted
+//! pump resumes where it stopped.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::Client;
+use chrono::Utc;
+use tweetboard_core::decode::format_time;
+use tweetboard_core::StoreError;
+
+use crate::errors::classify;
+
+/// Partition key of the checkpoint table: `<stream>#<shard id>`.
+pub const LEASE_KEY: &str = "lease_key";
+const CHECKPOINT: &str = "checkpoint";
+const UPDATED_AT: &str = "updated_at";
+const SHARD_END: &str = "SHARD_END";
+
+/// How far a shard has been processed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checkpoint {
+    /// Every record up to and including this sequence number is settled.
+    After(String),
+    /// The shard is closed and fully processed: its children may start.
+    ShardEnd,
+}
+
+#[derive(Clone)]
+pub struct CheckpointStore {
+    client: Client,
+    table: String,
+}
+
+impl CheckpointStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    fn lease_key(stream: &str, shard_id: &str) -> AttributeValue {
+        AttributeValue::S(format!("{stream}#{shard_id}"))
+    }
+
+    pub async fn get(
+        &self,
+        stream: &str,
+        shard_id: &str,
+    ) -> Result<Option<Checkpoint>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(LEASE_KEY, Self::lease_key(stream, shard_id))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| classify("GetItem", e))?;
+        Ok(out
+            .item()
+            .and_then(|i| i.get(CHECKPOINT))
+            .and_then(|v| v.as_s().ok())
+            .map(|s| {
+                if s == SHARD_END {
+                    Checkpoint::ShardEnd
+                } else {
+                    Checkpoint::After(s.clone())
+                }
+            }))
+    }
+
+    pub async fn put(
+        &self,
+        stream: &str,
+        shard_id: &str,
+        checkpoint: &Checkpoint,
+    ) -> Result<(), StoreError> {
+        let value = match checkpoint {
+            Checkpoint::After(seq) => seq.clone(),
+            Checkpoint::ShardEnd => SHARD_END.to_owned(),
+        };
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item(LEASE_KEY, Self::lease_key(stream, shard_id))
+            .item(CHECKPOINT, AttributeValue::S(value))
+            .item(UPDATED_AT, AttributeValue::S(format_time(Utc::now())))
+            .send()
+            .await
+            .map_err(|e| classify("PutItem", e))?;
+        Ok(())
+    }
+}

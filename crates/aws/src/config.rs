@@ -1,0 +1,262 @@
+//! The one place configuration is read. Each binary asks for the config it needs;
+//! missing or invalid values fail at start-up with the variable's name in the message.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+
+/// Environment variable names: a public contract, documented in the README.
+pub mod vars {
+    pub const STREAM_NAME: &str = "STREAM_NAME";
+    pub const TABLE_NAME: &str = "TABLE_NAME";
+    pub const QUARANTINE_TABLE_NAME: &str = "QUARANTINE_TABLE_NAME";
+    pub const CHECKPOINT_TABLE_NAME: &str = "CHECKPOINT_TABLE_NAME";
+    pub const WRITE_CONCURRENCY: &str = "WRITE_CONCURRENCY";
+    pub const DEADLINE_MARGIN_MS: &str = "DEADLINE_MARGIN_MS";
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{0} is not set; it must name {1}")]
+    Missing(&'static str, &'static str),
+    #[error("{var}={value:?} is invalid: {why}")]
+    Invalid {
+        var: &'static str,
+        value: String,
+        why: String,
+    },
+    #[error(
+        "no AWS region is configured: set AWS_REGION (or AWS_DEFAULT_REGION, or a profile's region)"
+    )]
+    NoRegion,
+}
+
+/// Reads variables through a lookup function so tests need not touch the process env.
+pub struct Env<F: Fn(&str) -> Option<String>>(pub F);
+
+impl Env<fn(&str) -> Option<String>> {
+    pub fn process() -> Self {
+        Env(|k| std::env::var(k).ok())
+    }
+}
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    fn get(&self, var: &'static str) -> Option<String> {
+        (self.0)(var)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn required(&self, var: &'static str, what: &'static str) -> Result<String, ConfigError> {
+        let v = self.get(var).ok_or(ConfigError::Missing(var, what))?;
+        validate_resource_name(var, &v)?;
+        Ok(v)
+    }
+
+    fn number<T: std::str::FromStr>(
+        &self,
+        var: &'static str,
+        default: T,
+        valid: impl Fn(&T) -> bool,
+        rule: &str,
+    ) -> Result<T, ConfigError> {
+        match self.get(var) {
+            None => Ok(default),
+            Some(v) => match v.parse::<T>() {
+                Ok(n) if valid(&n) => Ok(n),
+                _ => Err(ConfigError::Invalid {
+                    var,
+                    value: v,
+                    why: rule.into(),
+                }),
+            },
+        }
+    }
+}
+
+/// Stream and table names share DynamoDB's and Kinesis' rule: 3–128 characters of
+/// `[A-Za-z0-9_.-]`. Checked here so a typo fails at start-up, not at the first record.
+fn validate_resource_name(var: &'static str, v: &str) -> Result<(), ConfigError> {
+    let ok = (3..=128).contains(&v.len())
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid {
+            var,
+            value: v.into(),
+            why: "must be 3-128 characters of letters, digits, '_', '.', '-'".into(),
+        })
+    }
+}
+
+/// Names of every resource; what `tweetboard init` creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreNames {
+    pub stream: String,
+    pub table: String,
+    pub quarantine_table: String,
+    /// Where `tweetboard pump` keeps its per-shard checkpoints.
+    pub checkpoint_table: String,
+}
+
+impl StoreNames {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(&Env::process())
+    }
+
+    pub fn from_lookup<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        let table = env.required(vars::TABLE_NAME, "the tweets table")?;
+        let checkpoint_table = match env.get(vars::CHECKPOINT_TABLE_NAME) {
+            Some(v) => {
+                validate_resource_name(vars::CHECKPOINT_TABLE_NAME, &v)?;
+                v
+            }
+            None => format!("{table}-checkpoints"),
+        };
+        Ok(Self {
+            stream: env.required(vars::STREAM_NAME, "the Kinesis stream")?,
+            quarantine_table: env.required(vars::QUARANTINE_TABLE_NAME, "the quarantine table")?,
+            table,
+            checkpoint_table,
+        })
+    }
+}
+
+/// What the consumer Lambda needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerConfig {
+    pub table_name: String,
+    pub quarantine_table_name: String,
+    /// Records classified and written at once.
+    pub write_concurrency: usize,
+    /// Stop starting records this long before the invocation deadline.
+    pub deadline_margin: Duration,
+}
+
+impl ConsumerConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(&Env::process())
+    }
+
+    pub fn from_lookup<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            table_name: env.required(vars::TABLE_NAME, "the tweets table")?,
+            quarantine_table_name: env
+                .required(vars::QUARANTINE_TABLE_NAME, "the quarantine table")?,
+            write_concurrency: env.number(
+                vars::WRITE_CONCURRENCY,
+                32usize,
+                |n| (1..=1024).contains(n),
+                "must be a whole number from 1 to 1024",
+            )?,
+            deadline_margin: Duration::from_millis(env.number(
+                vars::DEADLINE_MARGIN_MS,
+                3000u64,
+                |n| *n <= 600_000,
+                "must be milliseconds from 0 to 600000",
+            )?),
+        })
+    }
+}
+
+/// What the ingest Lambda needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestConfig {
+    pub stream_name: String,
+}
+
+impl IngestConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(&Env::process())
+    }
+
+    pub fn from_lookup<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            stream_name: env.required(vars::STREAM_NAME, "the Kinesis stream")?,
+        })
+    }
+}
+
+/// Loads the SDK configuration from the standard AWS sources (environment, profile,
+/// instance role), including `AWS_ENDPOINT_URL[_SERVICE]`. Timeouts are set so that an
+/// unreachable service fails fast enough for the batch to report its records for retry
+/// before the invocation deadline.
+pub async fn load_sdk_config() -> Result<SdkConfig, ConfigError> {
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(2))
+                .operation_attempt_timeout(Duration::from_secs(10))
+                .operation_timeout(Duration::from_secs(30))
+                .build(),
+        )
+        .retry_config(RetryConfig::standard().with_max_attempts(3))
+        .load()
+        .await;
+    if config.region().is_none() {
+        return Err(ConfigError::NoRegion);
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> Env<impl Fn(&str) -> Option<String>> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Env(move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn consumer_config_defaults() {
+        let c = ConsumerConfig::from_lookup(&env(&[
+            ("TABLE_NAME", "t-1"),
+            ("QUARANTINE_TABLE_NAME", "q-1"),
+        ]))
+        .unwrap();
+        assert_eq!(c.write_concurrency, 32);
+        assert_eq!(c.deadline_margin, Duration::from_secs(3));
+    }
+
+    #[test]
+    fn missing_and_invalid_values_name_the_variable() {
+        let err = ConsumerConfig::from_lookup(&env(&[("TABLE_NAME", "t-1")])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "QUARANTINE_TABLE_NAME is not set; it must name the quarantine table"
+        );
+        let err = ConsumerConfig::from_lookup(&env(&[
+            ("TABLE_NAME", "t-1"),
+            ("QUARANTINE_TABLE_NAME", "q-1"),
+            ("WRITE_CONCURRENCY", "0"),
+        ]))
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("WRITE_CONCURRENCY=\"0\" is invalid"),
+            "{err}"
+        );
+        let err = IngestConfig::from_lookup(&env(&[("STREAM_NAME", "bad name!")])).unwrap_err();
+        assert!(err.to_string().contains("STREAM_NAME"), "{err}");
+    }
+
+    #[test]
+    fn checkpoint_table_defaults_from_table_name() {
+        let names = StoreNames::from_lookup(&env(&[
+            ("STREAM_NAME", "s-1"),
+            ("TABLE_NAME", "t-1"),
+            ("QUARANTINE_TABLE_NAME", "q-1"),
+        ]))
+        .unwrap();
+        assert_eq!(names.checkpoint_table, "t-1-checkpoints");
+    }
+}

@@ -1,0 +1,192 @@
+//! DynamoDB adapters: the tweets table (conditional put, the idempotency mechanism) and
+//! the quarantine table.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::primitives::Blob;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::Client;
+use tweetboard_core::attributes as attr;
+use tweetboard_core::ports::{PutOutcome, QuarantineWriter, TweetWriter};
+use tweetboard_core::{QuarantinedRecord, StoreError, StoredTweet};
+
+use crate::errors::classify;
+
+/// The tweets table.
+#[derive(Clone)]
+pub struct DynamoTweetStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoTweetStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+}
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+fn n(v: u64) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+/// Item attributes of a stored tweet. Empty strings are left out: they carry nothing,
+/// and keeping them out keeps items small.
+pub fn tweet_item(item: &StoredTweet) -> HashMap<String, AttributeValue> {
+    let t = &item.tweet;
+    let c = &item.classification;
+    let mut m = HashMap::with_capacity(26);
+    m.insert(attr::TWEET_ID.into(), s(t.id().as_str()));
+    m.insert(attr::PREDICTION.into(), s(c.prediction.as_str()));
+    m.insert(
+        attr::PROBABILITY.into(),
+        AttributeValue::N(c.probability_text()),
+    );
+    m.insert(
+        attr::SCORE.into(),
+        AttributeValue::N(format!("{:.6}", c.score)),
+    );
+    m.insert(attr::TEXT.into(), s(&t.text));
+    for (name, value) in [
+        (attr::NAME, &t.name),
+        (attr::SCREEN_NAME, &t.screen_name),
+        (attr::SOURCE, &t.source),
+        (attr::IMAGE_URL, &t.image_url),
+    ] {
+        if !value.is_empty() {
+            m.insert(name.into(), s(value));
+        }
+    }
+    for (name, value) in [
+        (attr::FOLLOWERS, t.followers),
+        (attr::FRIENDS, t.friends),
+        (attr::LISTED, t.listed),
+        (attr::STATUSES, t.statuses),
+        (attr::RETWEETS, t.retweets),
+        (attr::FAVOURITES, t.favourites),
+    ] {
+        m.insert(name.into(), n(value));
+    }
+    m.insert(attr::CREATED_AT.into(), s(&item.created_at));
+    m.insert(attr::CLASSIFIED_AT.into(), s(&item.classified_at));
+    m.insert(attr::MODEL_ID.into(), s(&c.model_id));
+    m.insert(attr::SOURCE_STREAM.into(), s(&item.source_stream));
+    m.insert(attr::SOURCE_SHARD.into(), s(&item.source_shard));
+    m.insert(
+        attr::SOURCE_SEQUENCE_NUMBER.into(),
+        s(&item.source_sequence_number),
+    );
+    m.insert(attr::CONTENT_HASH.into(), s(&item.content_hash));
+    m.insert(attr::BOARD_PARTITION.into(), s(item.board_partition()));
+    m.insert(attr::BOARD_SORT.into(), s(item.board_sort()));
+    m
+}
+
+/// Item attributes of a quarantined record.
+pub fn quarantine_item(q: &QuarantinedRecord) -> HashMap<String, AttributeValue> {
+    let mut m = HashMap::with_capacity(8);
+    m.insert(attr::EVENT_ID.into(), s(&q.event_id));
+    m.insert(
+        attr::DATA.into(),
+        AttributeValue::B(Blob::new(q.data.clone())),
+    );
+    m.insert(attr::REASON.into(), s(&q.reason));
+    if !q.partition_key.is_empty() {
+        m.insert(attr::PARTITION_KEY.into(), s(&q.partition_key));
+    }
+    m.insert(attr::SEQUENCE_NUMBER.into(), s(&q.sequence_number));
+    if !q.source_arn.is_empty() {
+        m.insert(attr::SOURCE_ARN.into(), s(&q.source_arn));
+    }
+    m.insert(attr::ARRIVED_AT.into(), s(&q.arrived_at));
+    m.insert(attr::QUARANTINED_AT.into(), s(&q.quarantined_at));
+    m
+}
+
+const IF_ABSENT_TWEET: &str = "attribute_not_exists(tweet_id)";
+const IF_ABSENT_EVENT: &str = "attribute_not_exists(event_id)";
+
+#[async_trait]
+impl TweetWriter for DynamoTweetStore {
+    async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, StoreError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(tweet_item(item)))
+            .condition_expression(IF_ABSENT_TWEET)
+            // Free, and tells a redelivery (same hash) from a conflict (different hash).
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(PutOutcome::Written),
+            Err(err) => match err.as_service_error() {
+                Some(PutItemError::ConditionalCheckFailedException(e)) => {
+                    let content_hash = e
+                        .item()
+                        .and_then(|old| old.get(attr::CONTENT_HASH))
+                        .and_then(|v| v.as_s().ok())
+                        .cloned();
+                    Ok(PutOutcome::AlreadyStored { content_hash })
+                }
+                _ => Err(classify("PutItem", err)),
+            },
+        }
+    }
+}
+
+/// The quarantine table.
+#[derive(Clone)]
+pub struct DynamoQuarantine {
+    client: Client,
+    table: String,
+}
+
+impl DynamoQuarantine {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+}
+
+#[async_trait]
+impl QuarantineWriter for DynamoQuarantine {
+    /// Conditional too: a redelivered poison record keeps its first quarantine entry.
+    async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(quarantine_item(record)))
+            .condition_expression(IF_ABSENT_EVENT)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err)
+                if matches!(
+                    err.as_service_error(),
+                    Some(PutItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(())
+            }
+            Err(err) => Err(classify("PutItem", err)),
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! `tweetboard init`: the stream and tables, created if missing and waited on until
+//! active. Safe to run any number of times.
+
+use std::time::{Duration, Instant};
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TableStatus,
+};
+use aws_sdk_kinesis::types::StreamStatus;
+use tweetboard_core::attributes as attr;
+use tweetboard_core::StoreError;
+
+use crate::checkpoints::LEASE_KEY;
+use crate::config::StoreNames;
+use crate::errors::{classify, service_code};
+
+/// What `init` found and did, resource by resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitReport {
+    pub created: Vec<String>,
+    pub existing: Vec<String>,
+}
+
+/// How long `init` waits for a resource to become active.
+const ACTIVE_TIMEOUT: Duration = Duration::from_secs(120);
+
+pub async fn init(
+    kinesis: &aws_sdk_kinesis::Client,
+    dynamo: &aws_sdk_dynamodb::Client,
+    names: &StoreNames,
+    shard_count: i32,
+) -> Result<InitReport, StoreError> {
+    let mut report = InitReport {
+        created: Vec::new(),
+        existing: Vec::new(),
+    };
+    let label = |kind: &str, name: &str| format!("{kind} {name}");
+
+    let created = create_stream(kinesis, &names.stream, shard_count).await?;
+    let l = label("stream", &names.stream);
+    if created {
+        report.created.push(l)
+    } else {
+        report.existing.push(l)
+    }
+
+    for (name, key, with_board_index) in [
+        (&names.table, attr::TWEET_ID, true),
+        (&names.quarantine_table, attr::EVENT_ID, false),
+        (&names.checkpoint_table, LEASE_KEY, false),
+    ] {
+        let created = create_table(dynamo, name, key, with_board_index).await?;
+        let l = label("table", name);
+        if created {
+            report.created.push(l)
+        } else {
+            report.existing.push(l)
+        }
+    }
+
+    wait_stream_active(kinesis, &names.stream).await?;
+    for table in [
+        &names.table,
+        &names.quarantine_table,
+        &names.checkpoint_table,
+    ] {
+        wait_table_active(dynamo, table).await?;
+    }
+    Ok(report)
+}
+
+async fn create_stream(
+    client: &aws_sdk_kinesis::Client,
+    stream: &str,
+    shard_count: i32,
+) -> Result<bool, StoreError> {
+    match client
+        .create_stream()
+        .stream_name(stream)
+        .shard_count(shard_count)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(e) if service_code(&e) == Some("ResourceInUseException") => Ok(false),
+        Err(e) => Err(classify("CreateStream", e)),
+    }
+}
+
+fn key(name: &str, kind: KeyType) -> KeySchemaElement {
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(kind)
+        .build()
+        .expect("complete")
+}
+
+fn string_attribute(name: &str) -> AttributeDefinition {
+    AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(ScalarAttributeType::S)
+        .build()
+        .expect("complete")
+}
+
+async fn create_table(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    partition_key: &str,
+    with_board_index: bool,
+) -> Result<bool, StoreError> {
+    let mut req = client
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(string_attribute(partition_key))
+        .key_schema(key(partition_key, KeyType::Hash));
+    if with_board_index {
+        req = req
+            .attribute_definitions(string_attribute(attr::BOARD_PARTITION))
+            .attribute_definitions(string_attribute(attr::BOARD_SORT))
+            .global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name(attr::BOARD_INDEX)
+                    .key_schema(key(attr::BOARD_PARTITION, KeyType::Hash))
+                    .key_schema(key(attr::BOARD_SORT, KeyType::Range))
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::All)
+                            .build(),
+                    )
+                    .build()
+                    .expect("complete"),
+            );
+    }
+    match req.send().await {
+        Ok(_) => Ok(true),
+        Err(e) if service_code(&e) == Some("ResourceInUseException") => Ok(false),
+        Err(e) => Err(classify("CreateTable", e)),
+    }
+}
+
+async fn wait_stream_active(
+    client: &aws_sdk_kinesis::Client,
+    stream: &str,
+) -> Result<(), StoreError> {
+    let start = Instant::now();
+    loop {
+        let out = client
+            .describe_stream_summary()
+            .stream_name(stream)
+            .send()
+            .await
+            .map_err(|e| classify("DescribeStreamSummary", e))?;
+        let status = out
+            .stream_description_summary()
+            .map(|d| d.stream_status().clone());
+        if status == Some(StreamStatus::Active) {
+            return Ok(());
+        }
+        if start.elapsed() > ACTIVE_TIMEOUT {
+            return Err(StoreError::transient(
+                "DescribeStreamSummary",
+                format!("stream {stream} not active after {ACTIVE_TIMEOUT:?} (status {status:?})"),
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+async fn wait_table_active(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+) -> Result<(), StoreError> {
+    let start = Instant::now();
+    loop {
+        let out = client
+            .describe_table()
+            .table_name(table)
+            .send()
+            .await
+            .map_err(|e| classify("DescribeTable", e))?;
+        let status = out.table().and_then(|t| t.table_status()).cloned();
+        if status == Some(TableStatus::Active) {
+            return Ok(());
+        }
+        if start.elapsed() > ACTIVE_TIMEOUT {
+            return Err(StoreError::transient(
+                "DescribeTable",
+                format!("table {table} not active after {ACTIVE_TIMEOUT:?} (status {status:?})"),
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
