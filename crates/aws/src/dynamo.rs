@@ -94,14 +94,30 @@ pub fn tweet_item(item: &StoredTweet) -> HashMap<String, AttributeValue> {
     m
 }
 
-/// Item attributes of a quarantined record.
+/// Raw bytes per quarantine item. A Kinesis record (up to 1 MiB, more on newer streams)
+/// can exceed DynamoDB's 400 KB item limit, so larger payloads are split: the entry
+/// holds the first part and `data_parts`; parts 2.. are items keyed `<event id>#part-N`.
+pub const QUARANTINE_PART_BYTES: usize = 300 * 1024;
+
+/// The key of part `n` (2-based) of a quarantined record's raw bytes.
+pub fn quarantine_part_key(event_id: &str, n: usize) -> String {
+    format!("{event_id}#part-{n}")
+}
+
+/// Item attributes of a quarantined record (its first data part).
 pub fn quarantine_item(q: &QuarantinedRecord) -> HashMap<String, AttributeValue> {
-    let mut m = HashMap::with_capacity(8);
+    let mut m = HashMap::with_capacity(10);
+    let parts = q.data.len().div_ceil(QUARANTINE_PART_BYTES).max(1);
+    let first = &q.data[..q.data.len().min(QUARANTINE_PART_BYTES)];
     m.insert(attr::EVENT_ID.into(), s(&q.event_id));
     m.insert(
         attr::DATA.into(),
-        AttributeValue::B(Blob::new(q.data.clone())),
+        AttributeValue::B(Blob::new(first.to_vec())),
     );
+    m.insert(attr::DATA_SIZE.into(), n(q.data.len() as u64));
+    if parts > 1 {
+        m.insert(attr::DATA_PARTS.into(), n(parts as u64));
+    }
     m.insert(attr::REASON.into(), s(&q.reason));
     if !q.partition_key.is_empty() {
         m.insert(attr::PARTITION_KEY.into(), s(&q.partition_key));
@@ -168,6 +184,26 @@ impl DynamoQuarantine {
 impl QuarantineWriter for DynamoQuarantine {
     /// Conditional too: a redelivered poison record keeps its first quarantine entry.
     async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), StoreError> {
+        // Extra parts first: the entry itself appears only once every part is stored.
+        for (i, part) in record
+            .data
+            .chunks(QUARANTINE_PART_BYTES)
+            .enumerate()
+            .skip(1)
+        {
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .item(
+                    attr::EVENT_ID,
+                    s(quarantine_part_key(&record.event_id, i + 1)),
+                )
+                .item(attr::PART_OF, s(&record.event_id))
+                .item(attr::DATA, AttributeValue::B(Blob::new(part.to_vec())))
+                .send()
+                .await
+                .map_err(|e| classify("PutItem", e))?;
+        }
         let result = self
             .client
             .put_item()

@@ -1,1 +1,5 @@
+//! The `tweetboard` operator CLI, as a library so integration tests drive the same code.
 
+pub mod ingest_file;
+pub mod progress;
+pub mod pump;

@@ -1,1 +1,221 @@
-fn main() {}
+//! `tweetboard`: the operator CLI. Configuration comes from the environment (see the
+//! README); the AWS endpoint from the standard `AWS_ENDPOINT_URL[_SERVICE]` variables.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use tweetboard_aws::checkpoints::CheckpointStore;
+use tweetboard_aws::config::{ConsumerConfig, IngestConfig, StoreNames};
+use tweetboard_aws::kinesis::StartPosition;
+use tweetboard_aws::{provision, telemetry, AwsClients, KinesisPublisher, KinesisReader};
+use tweetboard_cli::ingest_file::{ingest_all, load_tweets, parse_tweets, SAMPLE_TWEETS};
+use tweetboard_cli::progress;
+use tweetboard_cli::pump::{Pump, PumpOptions, MAX_BATCH_SIZE};
+use tweetboard_consumer::Consumer;
+use tweetboard_ingest::Ingest;
+
+#[derive(Parser)]
+#[command(
+    name = "tweetboard",
+    version,
+    about = "Operate the tweetboard pipeline: Kinesis → consumer → DynamoDB.",
+    long_about = "Operate the tweetboard pipeline: Kinesis → consumer → DynamoDB.\n\n\
+        Configuration comes from the environment: STREAM_NAME, TABLE_NAME, QUARANTINE_TABLE_NAME \
+        (and optionally CHECKPOINT_TABLE_NAME, WRITE_CONCURRENCY, DEADLINE_MARGIN_MS), plus the \
+        standard AWS variables (AWS_REGION, credentials, AWS_ENDPOINT_URL[_SERVICE] for an emulator)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the stream and the tables (tweets with its board index, quarantine,
+    /// checkpoints) and wait until they are active. Safe to run again.
+    Init {
+        /// Shards of a newly created stream (an existing stream is left as it is).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(i32).range(1..=500))]
+        shards: i32,
+    },
+    /// Send tweets through the ingest Lambda's code onto the stream.
+    Ingest {
+        /// JSON Lines, a JSON array, or an ingest request body. Default: the shipped samples.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Tweets per ingest request (the Lambda chunks each request to Kinesis' limits).
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        per_request: u64,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Local stand-in for Lambda's Kinesis event source mapping (not a production engine).
+    ///
+    /// Polls every shard, builds real Kinesis events, runs the consumer handler in-process,
+    /// honours partial batch responses (resume at the lowest failed sequence number, retry
+    /// with backoff), reads parent shards before children, and checkpoints each shard in
+    /// DynamoDB so a restart resumes where it stopped. On AWS, the event source mapping
+    /// does this job.
+    Pump {
+        /// Where shards without a checkpoint start.
+        #[arg(long, value_enum, default_value_t = From::TrimHorizon)]
+        from: From,
+        /// Exit 0 once every shard is drained instead of polling forever.
+        #[arg(long)]
+        until_idle: bool,
+        /// Records per invocation (Lambda allows up to 10,000).
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=MAX_BATCH_SIZE as u64))]
+        batch_size: u64,
+        /// Batching window in milliseconds: how long to gather records before invoking.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=300_000))]
+        batching_window_ms: u64,
+        /// Simulated function timeout in seconds: each invocation's deadline.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=900))]
+        function_timeout: u64,
+        /// Retries of one failing batch before the pump stops with an error.
+        #[arg(long, default_value_t = 10)]
+        max_retries: u32,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum From {
+    TrimHorizon,
+    Latest,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    telemetry::init();
+    let cli = Cli::parse();
+    match run(cli.command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+async fn run(command: Command) -> Result<(), AnyError> {
+    match command {
+        Command::Init { shards } => {
+            let names = StoreNames::from_env()?;
+            let aws = AwsClients::load().await?;
+            let pb = progress::spinner("init");
+            pb.set_message("creating the stream and tables, waiting until active");
+            let report = provision::init(&aws.kinesis, &aws.dynamo, &names, shards).await?;
+            pb.finish_and_clear();
+            for r in &report.created {
+                println!("created  {r}");
+            }
+            for r in &report.existing {
+                println!("exists   {r}");
+            }
+        }
+        Command::Ingest {
+            file,
+            per_request,
+            json,
+        } => {
+            let config = IngestConfig::from_env()?;
+            let aws = AwsClients::load().await?;
+            let tweets = match &file {
+                Some(path) => load_tweets(path)?,
+                None => parse_tweets("shipped samples", SAMPLE_TWEETS)?,
+            };
+            let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
+                aws.kinesis,
+                &config.stream_name,
+            )));
+            let summary = ingest_all(&ingest, &tweets, per_request as usize).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                println!(
+                    "ingest: {} tweets read, {} accepted onto {}, {} rejected",
+                    tweets.len(),
+                    summary.accepted,
+                    config.stream_name,
+                    summary.rejected.len()
+                );
+                for r in summary.rejected.iter().take(20) {
+                    println!("  rejected #{}: {}", r.index, r.reason);
+                }
+                if summary.rejected.len() > 20 {
+                    println!(
+                        "  ... and {} more (use --json for all)",
+                        summary.rejected.len() - 20
+                    );
+                }
+            }
+        }
+        Command::Pump {
+            from,
+            until_idle,
+            batch_size,
+            batching_window_ms,
+            function_timeout,
+            max_retries,
+            json,
+        } => {
+            let names = StoreNames::from_env()?;
+            let config = ConsumerConfig::from_env()?;
+            let aws = AwsClients::load().await?;
+            let consumer = Consumer::from_config(&aws, &config);
+            let options = PumpOptions {
+                from: match from {
+                    From::TrimHorizon => StartPosition::TrimHorizon,
+                    From::Latest => StartPosition::Latest,
+                },
+                until_idle,
+                batch_size: batch_size as usize,
+                batching_window: Duration::from_millis(batching_window_ms),
+                function_timeout: Duration::from_secs(function_timeout),
+                max_retries,
+                ..PumpOptions::default()
+            };
+            let pump = Pump::new(
+                KinesisReader::new(aws.kinesis.clone(), &names.stream),
+                CheckpointStore::new(aws.dynamo.clone(), &names.checkpoint_table),
+                &consumer,
+                options,
+            );
+            let pb = progress::spinner("pump");
+            let summary = pump
+                .run(|s| {
+                    pb.set_message(format!(
+                        "{} records settled, {} written, {} quarantined, {} batch retries",
+                        s.counts.records, s.counts.written, s.counts.quarantined, s.batch_retries
+                    ))
+                })
+                .await?;
+            pb.finish_and_clear();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                let c = &summary.counts;
+                println!(
+                    "pump summary ({} invocations, {} batch retries)",
+                    summary.invocations, summary.batch_retries
+                );
+                println!("  records in        {}", c.records);
+                println!("  classified ON     {}", c.written_on);
+                println!("  classified OFF    {}", c.written_off);
+                println!("  duplicates        {} (already stored {}, repeated in a batch {}, conflicting {})",
+                    c.already_stored + c.duplicates_in_batch + c.conflicts, c.already_stored, c.duplicates_in_batch, c.conflicts);
+                println!("  quarantined       {}", c.quarantined);
+            }
+        }
+    }
+    Ok(())
+}

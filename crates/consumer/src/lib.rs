@@ -57,6 +57,27 @@ impl Consumer {
         }
     }
 
+    /// The production wiring: DynamoDB stores from the config, the default model.
+    /// The Lambda binary and `tweetboard pump` both build their consumer here.
+    pub fn from_config(
+        aws: &tweetboard_aws::AwsClients,
+        config: &tweetboard_aws::ConsumerConfig,
+    ) -> Self {
+        Self::new(
+            Arc::new(tweetboard_classifier::RuleBaseline::default()),
+            Arc::new(tweetboard_aws::DynamoTweetStore::new(
+                aws.dynamo.clone(),
+                &config.table_name,
+            )),
+            Arc::new(tweetboard_aws::DynamoQuarantine::new(
+                aws.dynamo.clone(),
+                &config.quarantine_table_name,
+            )),
+            config.write_concurrency,
+            config.deadline_margin,
+        )
+    }
+
     /// The Lambda entry point.
     pub async fn handle(
         &self,

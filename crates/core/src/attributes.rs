@@ -34,6 +34,12 @@ pub const BOARD_INDEX: &str = "board_by_time";
 /// Quarantine table partition key: the Kinesis `eventID` (`shardId:sequenceNumber`).
 pub const EVENT_ID: &str = "event_id";
 pub const DATA: &str = "data";
+/// Size of the whole raw record, in bytes.
+pub const DATA_SIZE: &str = "data_size";
+/// How many items hold the raw bytes, when more than one.
+pub const DATA_PARTS: &str = "data_parts";
+/// On a part item: the `event_id` of the entry it belongs to.
+pub const PART_OF: &str = "part_of";
 pub const REASON: &str = "reason";
 pub const PARTITION_KEY: &str = "partition_key";
 pub const SEQUENCE_NUMBER: &str = "sequence_number";

@@ -84,7 +84,8 @@ pub struct BatchCounts {
 }
 
 impl BatchCounts {
-    fn add(&mut self, outcome: &RecordOutcome) {
+    /// Counts one outcome.
+    pub fn add(&mut self, outcome: &RecordOutcome) {
         self.records += 1;
         match outcome {
             RecordOutcome::Written(p) => {

@@ -1,0 +1,53 @@
+# tweetboard: `make run` and `make test` are all a new machine needs (Rust, Python 3).
+# Every target that starts the emulator stops it again (tests/with-emulator.sh traps).
+
+SHELL := /bin/bash
+VENV  ?= .venv
+MOTO_VERSION := 5.2.5
+CARGO ?= cargo
+BIN   := target/debug
+
+# Resource names `make run` uses; the tests make their own, one set per test.
+export STREAM_NAME ?= tweetboard-tweets
+export TABLE_NAME ?= tweetboard-tweets
+export QUARANTINE_TABLE_NAME ?= tweetboard-quarantine
+RUST_LOG ?= warn
+
+.PHONY: help venv build run test test-inner lint fmt
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.moto-$(MOTO_VERSION):
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check "moto[server]==$(MOTO_VERSION)"
+	touch $@
+
+venv: $(VENV)/.moto-$(MOTO_VERSION) ## Install the local AWS emulator (moto) into .venv
+
+build: ## Build every binary (debug)
+	$(CARGO) build --workspace --bins
+
+run: venv build ## Run the pipeline locally: emulator, init, ingest the samples, pump, summary
+	RUST_LOG=$(RUST_LOG) tests/with-emulator.sh bash -c '\
+	  set -e; \
+	  $(BIN)/tweetboard init --shards 2; \
+	  $(BIN)/tweetboard ingest; \
+	  $(BIN)/tweetboard pump --until-idle --batch-size 500'
+
+test: venv ## Run every test (unit and integration) against the emulator
+	tests/with-emulator.sh $(MAKE) --no-print-directory test-inner
+
+test-inner:
+	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
+	  $(CARGO) nextest run --workspace --no-fail-fast; \
+	else \
+	  $(CARGO) test --workspace --no-fail-fast; \
+	fi
+
+lint: ## cargo fmt --check and clippy with warnings as errors
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt: ## Format the code
+	$(CARGO) fmt --all

@@ -1,0 +1,136 @@
+//! `tweetboard ingest`: pushes a file of tweets through the ingest Lambda's code.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+use tweetboard_core::ingest::Rejection;
+use tweetboard_ingest::{Ingest, IngestError};
+
+use crate::progress;
+
+/// The sample tweets shipped with the project (v1.1 form, one per line), compiled in so
+/// `make run` works from the binary alone.
+pub const SAMPLE_TWEETS: &str = include_str!("../data/sample-tweets.jsonl");
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: line {line} is not JSON: {source}")]
+    Line {
+        path: String,
+        line: usize,
+        source: serde_json::Error,
+    },
+}
+
+/// Reads tweets from JSON Lines (one tweet per line), a JSON array of tweets, or an
+/// ingest request body (`{"tweets": [...]}` or a v2 search response).
+pub fn load_tweets(path: &Path) -> Result<Vec<Value>, LoadError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+        path: name.clone(),
+        source,
+    })?;
+    parse_tweets(&name, &text)
+}
+
+pub fn parse_tweets(name: &str, text: &str) -> Result<Vec<Value>, LoadError> {
+    if let Ok(whole) = serde_json::from_str::<Value>(text) {
+        return Ok(match whole {
+            Value::Array(items) => items,
+            Value::Object(ref o) if o.get("tweets").is_some_and(Value::is_array) => {
+                o["tweets"].as_array().cloned().unwrap_or_default()
+            }
+            other => vec![other],
+        });
+    }
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|source| LoadError::Line {
+                path: name.into(),
+                line: i + 1,
+                source,
+            })
+        })
+        .collect()
+}
+
+/// What an ingest run did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct IngestSummary {
+    pub accepted: usize,
+    pub rejected: Vec<Rejection>,
+}
+
+/// Sends `tweets` in requests of `per_request`, as a caller of the Lambda would.
+/// Rejection indices are positions in `tweets`.
+pub async fn ingest_all(
+    ingest: &Ingest,
+    tweets: &[Value],
+    per_request: usize,
+) -> Result<IngestSummary, IngestError> {
+    let pb = progress::bar(tweets.len() as u64, "ingest");
+    let mut summary = IngestSummary::default();
+    for (n, chunk) in tweets.chunks(per_request.max(1)).enumerate() {
+        let offset = n * per_request.max(1);
+        let response = ingest.ingest(&json!({ "tweets": chunk })).await?;
+        summary.accepted += response.accepted;
+        summary
+            .rejected
+            .extend(response.rejected.into_iter().map(|r| Rejection {
+                index: r.index + offset,
+                reason: r.reason,
+            }));
+        pb.inc(chunk.len() as u64);
+    }
+    pb.finish_and_clear();
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sample_tweets_parse_and_decode() {
+        let tweets = parse_tweets("sample", SAMPLE_TWEETS).unwrap();
+        assert!(tweets.len() >= 1000, "{}", tweets.len());
+        for t in &tweets {
+            let bytes = serde_json::to_vec(t).unwrap();
+            tweetboard_core::decode::decode_tweet(&bytes).unwrap();
+        }
+    }
+
+    #[test]
+    fn accepts_array_jsonl_and_request_bodies() {
+        assert_eq!(
+            parse_tweets("a", r#"[{"id_str":"1"},{"id_str":"2"}]"#)
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            parse_tweets("b", "{\"id_str\":\"1\"}\n\n{\"id_str\":\"2\"}\n")
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            parse_tweets("c", r#"{"tweets": [{"id_str":"1"}]}"#)
+                .unwrap()
+                .len(),
+            1
+        );
+        let err = parse_tweets("d", "{\"id_str\":\"1\"}\n{oops\n").unwrap_err();
+        assert!(
+            err.to_string().starts_with("d: line 2 is not JSON"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,117 @@
+//! The ingest handler against real Kinesis (the emulator).
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use tweetboard_aws::kinesis::{KinesisReader, StartPosition};
+use tweetboard_aws::KinesisPublisher;
+use tweetboard_core::decode::decode_tweet;
+use tweetboard_ingest::Ingest;
+use tweetboard_integration_tests::*;
+
+/// Every record on the stream, from the start of every shard.
+async fn read_all(env: &TestEnv) -> Vec<(String, Vec<u8>)> {
+    let reader = KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream);
+    let mut out = Vec::new();
+    for shard in reader.list_shards().await.unwrap() {
+        let mut it = reader
+            .shard_iterator(&shard.shard_id, &StartPosition::TrimHorizon)
+            .await
+            .unwrap();
+        while let Some(iterator) = it {
+            let page = reader.get_records(&iterator, 10_000).await.unwrap();
+            if page.records.is_empty() {
+                break;
+            }
+            out.extend(page.records.into_iter().map(|r| (r.partition_key, r.data)));
+            it = page.next_iterator;
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn more_than_500_tweets_are_all_put_on_the_stream() {
+    // GIVEN 1,234 tweets in one request: more than one PutRecords call can take
+    let env = TestEnv::with_shards("ingest", 2).await;
+    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
+        env.aws.kinesis.clone(),
+        &env.names.stream,
+    )));
+    let tweets: Vec<Value> = (0..1234)
+        .map(|i| v1_tweet(&big_id(i), &format!("tweet {i} #aws")))
+        .collect();
+
+    // WHEN ingested
+    let response = ingest.ingest(&json!({ "tweets": tweets })).await.unwrap();
+
+    // THEN all are accepted and on the stream, keyed by their exact id
+    assert_eq!(response.accepted, 1234);
+    assert!(response.rejected.is_empty());
+    let records = read_all(&env).await;
+    assert_eq!(records.len(), 1234);
+    for (key, data) in &records {
+        assert_eq!(decode_tweet(data).unwrap().id().as_str(), key);
+    }
+}
+
+#[tokio::test]
+async fn invalid_tweets_are_rejected_by_index_and_valid_ones_published() {
+    let env = TestEnv::new("ingest-bad").await;
+    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
+        env.aws.kinesis.clone(),
+        &env.names.stream,
+    )));
+    let body = json!({"tweets": [
+        v1_tweet(&big_id(1), "ok #aws"),
+        {"text": "no id at all"},
+        {"id": 1.859e18, "text": "float id"},
+        42,
+        v1_tweet(&big_id(2), "also ok #aws"),
+        {"id_str": big_id(3)}
+    ]});
+
+    let response = ingest.ingest(&body).await.unwrap();
+
+    assert_eq!(response.accepted, 2);
+    let rejected: Vec<(usize, &str)> = response
+        .rejected
+        .iter()
+        .map(|r| (r.index, r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        rejected.iter().map(|r| r.0).collect::<Vec<_>>(),
+        [1, 2, 3, 5]
+    );
+    assert!(rejected[0].1.contains("no valid id"), "{rejected:?}");
+    assert!(rejected[3].1.contains("no text"), "{rejected:?}");
+    assert_eq!(read_all(&env).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_v2_search_response_is_split_into_one_record_per_tweet() {
+    let env = TestEnv::new("ingest-v2").await;
+    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
+        env.aws.kinesis.clone(),
+        &env.names.stream,
+    )));
+    let body = json!({
+        "data": [
+            {"id": big_id(1), "text": "one #aws", "author_id": "1"},
+            {"id": big_id(2), "text": "two #aws", "author_id": "2"}
+        ],
+        "includes": {"users": [{"id": "1", "username": "uno"}, {"id": "2", "username": "dos"}]},
+        "meta": {"newest_id": big_id(2), "result_count": 2}
+    });
+
+    let response = ingest.ingest(&body).await.unwrap();
+
+    assert_eq!(response.accepted, 2);
+    let mut names: Vec<String> = read_all(&env)
+        .await
+        .iter()
+        .map(|(_, d)| decode_tweet(d).unwrap().screen_name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["dos", "uno"]);
+}

@@ -1,0 +1,6 @@
+//! Integration tests against the local AWS emulator. Run with `make test`.
+
+mod consumer;
+mod ingest;
+mod provision;
+mod pump;

@@ -1,0 +1,40 @@
+//! `tweetboard init` against the emulator.
+
+use tweetboard_aws::provision;
+use tweetboard_integration_tests::*;
+
+#[tokio::test]
+async fn init_is_idempotent_and_creates_the_board_index() {
+    // GIVEN resources created once (TestEnv runs init)
+    let env = TestEnv::with_shards("init", 3).await;
+
+    // WHEN init runs again
+    let report = provision::init(&env.aws.kinesis, &env.aws.dynamo, &env.names, 3)
+        .await
+        .unwrap();
+
+    // THEN it creates nothing and fails on nothing
+    assert!(report.created.is_empty(), "{report:?}");
+    assert_eq!(report.existing.len(), 4);
+    let table = env
+        .aws
+        .dynamo
+        .describe_table()
+        .table_name(&env.names.table)
+        .send()
+        .await
+        .unwrap();
+    let indexes: Vec<_> = table
+        .table()
+        .unwrap()
+        .global_secondary_indexes()
+        .iter()
+        .filter_map(|i| i.index_name())
+        .collect();
+    assert_eq!(indexes, ["board_by_time"]);
+    let shards = tweetboard_aws::KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream)
+        .list_shards()
+        .await
+        .unwrap();
+    assert_eq!(shards.len(), 3);
+}
