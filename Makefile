@@ -13,7 +13,9 @@ export TABLE_NAME ?= tweetboard-tweets
 export QUARANTINE_TABLE_NAME ?= tweetboard-quarantine
 RUST_LOG ?= warn
 
-.PHONY: help venv build run test test-inner lint fmt
+CARGO_LAMBDA_VERSION := 1.9.2
+
+.PHONY: help venv lambda-tools build run watch test test-inner lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,6 +27,12 @@ $(VENV)/.moto-$(MOTO_VERSION):
 
 venv: $(VENV)/.moto-$(MOTO_VERSION) ## Install the local AWS emulator (moto) into .venv
 
+$(VENV)/.cargo-lambda-$(CARGO_LAMBDA_VERSION): $(VENV)/.moto-$(MOTO_VERSION)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check "cargo-lambda==$(CARGO_LAMBDA_VERSION)"
+	touch $@
+
+lambda-tools: $(VENV)/.cargo-lambda-$(CARGO_LAMBDA_VERSION) ## Install cargo-lambda into .venv
+
 build: ## Build every binary (debug)
 	$(CARGO) build --workspace --bins
 
@@ -34,6 +42,12 @@ run: venv build ## Run the pipeline locally: emulator, init, ingest the samples,
 	  $(BIN)/tweetboard init --shards 2; \
 	  $(BIN)/tweetboard ingest; \
 	  $(BIN)/tweetboard pump --until-idle --batch-size 500'
+
+watch: venv lambda-tools build ## cargo lambda watch on port 9000, against the emulator (Ctrl-C stops both)
+	RUST_LOG=$(RUST_LOG) tests/with-emulator.sh bash -c '\
+	  set -e; $(BIN)/tweetboard init --shards 2; \
+	  echo "invoke with: PATH=$(VENV)/bin:\$$PATH cargo lambda invoke consumer --invoke-port 9000 --data-file tests/fixtures/kinesis-event.json"; \
+	  PATH=$(VENV)/bin:$$PATH cargo lambda watch --invoke-port 9000'
 
 test: venv ## Run every test (unit and integration) against the emulator
 	tests/with-emulator.sh $(MAKE) --no-print-directory test-inner

@@ -1,6 +1,7 @@
 //! Integration tests against the local AWS emulator. Run with `make test`.
 
 mod consumer;
+mod fixtures;
 mod ingest;
 mod provision;
 mod pump;

@@ -84,6 +84,13 @@ impl Consumer {
         event: LambdaEvent<KinesisEvent>,
     ) -> Result<KinesisEventResponse, EventError> {
         let deadline = deadline_from_epoch_millis(event.context.deadline);
+        tracing::debug!(
+            event = "invocation_started",
+            records = event.payload.records.len(),
+            deadline_ms = event.context.deadline,
+            remaining_ms =
+                deadline.map(|d| d.saturating_duration_since(Instant::now()).as_millis() as u64),
+        );
         let (response, _) = self.process(&event.payload, deadline).await?;
         Ok(response)
     }
@@ -103,7 +110,7 @@ impl Consumer {
         let options = BatchOptions {
             concurrency: self.concurrency,
             deadline,
-            deadline_margin: self.deadline_margin,
+            deadline_margin: effective_margin(self.deadline_margin, deadline),
         };
         let report = process_batch(&ports, &records, &options).await;
         let mut response = KinesisEventResponse::default();
@@ -116,10 +123,30 @@ impl Consumer {
     }
 }
 
-/// Lambda's context deadline (ms since the epoch) as an `Instant`; 0 means none.
+/// The configured margin, but never more than a quarter of the time the invocation has:
+/// with Lambda's default 3-second timeout a fixed 3-second margin would start nothing,
+/// and every batch would be retried forever.
+pub fn effective_margin(configured: Duration, deadline: Option<Instant>) -> Duration {
+    match deadline {
+        Some(d) => configured.min(d.saturating_duration_since(Instant::now()) / 4),
+        None => configured,
+    }
+}
+
+/// Epoch milliseconds of 2001-09-09: any real deadline is later than this.
+const EPOCH_MS_PLAUSIBLE: u64 = 1_000_000_000_000;
+
+/// Lambda's context deadline as an `Instant`; 0 means none.
+///
+/// Lambda sends epoch milliseconds. `cargo lambda watch` sends the timeout itself
+/// (e.g. `600000`), so a value too small to be an epoch time is read as "this many
+/// milliseconds from now" rather than as a deadline 50 years ago.
 pub fn deadline_from_epoch_millis(deadline_ms: u64) -> Option<Instant> {
     if deadline_ms == 0 {
         return None;
+    }
+    if deadline_ms < EPOCH_MS_PLAUSIBLE {
+        return Some(Instant::now() + Duration::from_millis(deadline_ms));
     }
     let now_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -204,5 +231,114 @@ pub mod event {
         let mut e = KinesisEvent::default();
         e.records = records;
         e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use lambda_runtime::Context;
+    use tweetboard_core::testing::{KeywordFake, MemoryQuarantine, MemoryTable};
+
+    fn consumer(table: MemoryTable) -> Consumer {
+        Consumer::new(
+            Arc::new(KeywordFake),
+            Arc::new(table),
+            Arc::new(MemoryQuarantine::default()),
+            4,
+            Duration::from_millis(100),
+        )
+    }
+
+    fn tweet_record(seq: &str, id: &str) -> KinesisEventRecord {
+        let data = format!(r#"{{"id_str": "{id}", "text": "x"}}"#).into_bytes();
+        event::record(
+            "arn:aws:kinesis:us-east-1:1:stream/s",
+            "shardId-000000000001",
+            seq,
+            id,
+            data,
+            Utc::now(),
+        )
+    }
+
+    #[tokio::test]
+    async fn failures_serialise_with_their_sequence_numbers() {
+        let c = consumer(MemoryTable {
+            fail_transiently: true,
+            ..Default::default()
+        });
+        let batch = event::batch(vec![tweet_record("101", "1"), tweet_record("102", "2")]);
+
+        let response = c
+            .handle(LambdaEvent::new(batch, Context::default()))
+            .await
+            .unwrap();
+
+        let json = serde_json::to_value(&response).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"batchItemFailures": [{"itemIdentifier": "101"}, {"itemIdentifier": "102"}]})
+        );
+    }
+
+    #[tokio::test]
+    async fn a_record_without_a_sequence_number_fails_the_invocation_with_a_typed_error() {
+        let c = consumer(MemoryTable::default());
+        let batch = event::batch(vec![tweet_record("101", "1"), tweet_record("", "2")]);
+
+        let err = c
+            .handle(LambdaEvent::new(batch, Context::default()))
+            .await
+            .unwrap_err();
+
+        assert_eq!(err, EventError::MissingSequenceNumber { index: 1 });
+        let diagnostic = lambda_runtime::Diagnostic::from(err);
+        assert_eq!(diagnostic.error_type, "tweetboard.MalformedEvent");
+    }
+
+    #[test]
+    fn the_margin_shrinks_with_a_short_timeout() {
+        let three_seconds = Some(Instant::now() + Duration::from_secs(3));
+        assert!(
+            effective_margin(Duration::from_secs(3), three_seconds) <= Duration::from_millis(750)
+        );
+        let fifteen_minutes = Some(Instant::now() + Duration::from_secs(900));
+        assert_eq!(
+            effective_margin(Duration::from_secs(3), fifteen_minutes),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            effective_margin(Duration::from_secs(3), None),
+            Duration::from_secs(3)
+        );
+    }
+
+    #[test]
+    fn deadlines_in_epoch_and_relative_form() {
+        let now_ms = Utc::now().timestamp_millis() as u64;
+        let epoch = deadline_from_epoch_millis(now_ms + 5_000).unwrap();
+        let left = epoch.saturating_duration_since(Instant::now());
+        assert!(
+            left > Duration::from_secs(4) && left <= Duration::from_secs(5),
+            "{left:?}"
+        );
+        let relative = deadline_from_epoch_millis(600_000).unwrap();
+        assert!(relative.saturating_duration_since(Instant::now()) > Duration::from_secs(590));
+        assert!(deadline_from_epoch_millis(0).is_none());
+        let past = deadline_from_epoch_millis(now_ms - 1_000).unwrap();
+        assert_eq!(
+            past.saturating_duration_since(Instant::now()),
+            Duration::ZERO
+        );
+    }
+
+    #[test]
+    fn shard_id_and_event_id_come_from_the_event_id() {
+        let records = to_input_records(&[tweet_record("77", "1")]).unwrap();
+        assert_eq!(records[0].source.shard_id, "shardId-000000000001");
+        assert_eq!(records[0].event_id, "shardId-000000000001:77");
+        assert_eq!(records[0].source.stream_name(), "s");
     }
 }
