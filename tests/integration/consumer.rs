@@ -22,10 +22,7 @@ async fn first_delivery_writes_every_attribute_of_the_contract() {
         &big_id(1),
         "Our DynamoDB conditional writes make replays safe #aws",
     );
-    let off = v1_tweet(
-        &big_id(2),
-        "GIVEAWAY! RT to win 1 ETH #aws #crypto #airdrop",
-    );
+    let off = v1_tweet(&big_id(2), "GIVEAWAY! RT to win 1 ETH #aws #crypto #airdrop");
     let batch = env.batch(1, &[bytes(&on), bytes(&off)]);
 
     // WHEN the consumer handles it
@@ -64,7 +61,10 @@ async fn first_delivery_writes_every_attribute_of_the_contract() {
         "https://pbs.twimg.com/profile_images/1/a_normal.jpg"
     );
     assert!(s(&item, "source").contains("Twitter Web App"));
-    assert_eq!(s(&item, "model_id"), "baseline-rules-v1");
+    assert_eq!(
+        s(&item, "model_id"),
+        tweetboard_classifier::Model::embedded_default().id()
+    );
     assert_eq!(s(&item, "source_stream"), env.names.stream);
     assert_eq!(s(&item, "source_shard"), SHARD);
     assert_eq!(s(&item, "source_sequence_number"), seq(1));
@@ -90,10 +90,7 @@ async fn redelivery_of_the_same_batch_leaves_every_item_byte_identical() {
         .unwrap();
     let mut before = env.tweets().await;
 
-    let (response, report) = consumer
-        .process(&env.batch(1, &payloads), None)
-        .await
-        .unwrap();
+    let (response, report) = consumer.process(&env.batch(1, &payloads), None).await.unwrap();
 
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(report.counts.already_stored, 25);
@@ -124,10 +121,7 @@ async fn overlapping_batches_write_each_tweet_once() {
         .unwrap();
 
     assert_eq!(first.counts.written, 60);
-    assert_eq!(
-        (second.counts.written, second.counts.already_stored),
-        (40, 20)
-    );
+    assert_eq!((second.counts.written, second.counts.already_stored), (40, 20));
     let tweets = env.tweets().await;
     assert_eq!(tweets.len(), 100);
     // The overlapping ones keep the sequence number of their first delivery.
@@ -176,10 +170,7 @@ async fn same_id_with_different_content_is_a_conflict_and_the_first_version_stay
 
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(report.outcomes[0].1, RecordOutcome::Conflict);
-    assert_eq!(
-        s(&env.tweet(&big_id(3)).await.unwrap(), "text"),
-        "original #aws"
-    );
+    assert_eq!(s(&env.tweet(&big_id(3)).await.unwrap(), "text"), "original #aws");
 }
 
 #[tokio::test]
@@ -246,10 +237,7 @@ async fn poison_records_are_quarantined_raw_and_the_batch_is_acknowledged() {
     let mut raw = big.get("data").unwrap().as_b().unwrap().as_ref().to_vec();
     for part in 2..=parts {
         let key = format!("{}#part-{part}", s(big, "event_id"));
-        let item = all
-            .iter()
-            .find(|i| s(i, "event_id") == key)
-            .expect("part stored");
+        let item = all.iter().find(|i| s(i, "event_id") == key).expect("part stored");
         raw.extend_from_slice(item.get("data").unwrap().as_b().unwrap().as_ref());
     }
     assert_eq!(raw, huge);
@@ -349,19 +337,11 @@ async fn a_warm_instance_carries_nothing_from_one_batch_to_the_next() {
 async fn ten_thousand_record_batch_is_written_whole() {
     let env = TestEnv::new("big").await;
     let payloads: Vec<_> = (0..10_000)
-        .map(|i| {
-            bytes(&v1_tweet(
-                &big_id(i),
-                &format!("Step Functions state {i} #aws"),
-            ))
-        })
+        .map(|i| bytes(&v1_tweet(&big_id(i), &format!("Step Functions state {i} #aws"))))
         .collect();
     let consumer = consumer_over(&env.aws, &env.names, 64);
 
-    let (response, report) = consumer
-        .process(&env.batch(1, &payloads), None)
-        .await
-        .unwrap();
+    let (response, report) = consumer.process(&env.batch(1, &payloads), None).await.unwrap();
 
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(report.counts.written, 10_000);
@@ -372,16 +352,10 @@ async fn ten_thousand_record_batch_is_written_whole() {
 async fn ids_above_2_pow_53_are_stored_exactly() {
     let env = TestEnv::new("bigid").await;
     // 2^53 + 1 cannot be represented as an f64; the max u64 neither.
-    let ids = [
-        "9007199254740993",
-        "18446744073709551615",
-        "1859000000000000001",
-    ];
+    let ids = ["9007199254740993", "18446744073709551615", "1859000000000000001"];
     let payloads: Vec<_> = ids
         .iter()
-        .map(|id| {
-            bytes(&json!({"id": id.parse::<u64>().unwrap(), "id_str": id, "text": "id test #aws"}))
-        })
+        .map(|id| bytes(&json!({"id": id.parse::<u64>().unwrap(), "id_str": id, "text": "id test #aws"})))
         .collect();
 
     env.consumer()
@@ -459,9 +433,6 @@ async fn redelivered_poison_keeps_its_first_quarantine_entry() {
         .unwrap();
 
     assert!(response.batch_item_failures.is_empty());
-    assert!(matches!(
-        report.outcomes[0].1,
-        RecordOutcome::Quarantined(_)
-    ));
+    assert!(matches!(report.outcomes[0].1, RecordOutcome::Quarantined(_)));
     assert_eq!(env.quarantined().await, first);
 }

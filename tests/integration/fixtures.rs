@@ -10,8 +10,7 @@ const KINESIS_EVENT: &str = include_str!("../fixtures/kinesis-event.json");
 #[test]
 fn kinesis_event_fixture_round_trips() {
     let parsed: KinesisEvent = serde_json::from_str(KINESIS_EVENT).unwrap();
-    let again: KinesisEvent =
-        serde_json::from_str(&serde_json::to_string(&parsed).unwrap()).unwrap();
+    let again: KinesisEvent = serde_json::from_str(&serde_json::to_string(&parsed).unwrap()).unwrap();
     assert_eq!(parsed, again);
     assert_eq!(parsed.records.len(), 3);
 }

@@ -79,10 +79,7 @@ async fn invalid_tweets_are_rejected_by_index_and_valid_ones_published() {
         .iter()
         .map(|r| (r.index, r.reason.as_str()))
         .collect();
-    assert_eq!(
-        rejected.iter().map(|r| r.0).collect::<Vec<_>>(),
-        [1, 2, 3, 5]
-    );
+    assert_eq!(rejected.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2, 3, 5]);
     assert!(rejected[0].1.contains("no valid id"), "{rejected:?}");
     assert!(rejected[3].1.contains("no text"), "{rejected:?}");
     assert_eq!(read_all(&env).await.len(), 2);

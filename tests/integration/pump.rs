@@ -83,9 +83,7 @@ async fn pump_retries_a_failing_batch_and_never_moves_past_it() {
     let env = TestEnv::new("pump-outage").await;
     ingest(
         &env,
-        (0..20)
-            .map(|i| v1_tweet(&big_id(i), "Aurora #aws"))
-            .collect(),
+        (0..20).map(|i| v1_tweet(&big_id(i), "Aurora #aws")).collect(),
     )
     .await;
     let broken = clients_with_dynamodb_unreachable().await;

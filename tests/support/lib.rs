@@ -16,7 +16,7 @@ use lambda_runtime::{Context, LambdaEvent};
 use serde_json::{json, Value};
 use tweetboard_aws::config::StoreNames;
 use tweetboard_aws::{load_sdk_config, provision, AwsClients, DynamoQuarantine, DynamoTweetStore};
-use tweetboard_classifier::RuleBaseline;
+use tweetboard_classifier::{EmbeddedClassifier, Model};
 use tweetboard_consumer::{event, Consumer};
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -146,12 +146,9 @@ impl TestEnv {
 /// A consumer with the production adapters over the given tables.
 pub fn consumer_over(aws: &AwsClients, names: &StoreNames, concurrency: usize) -> Consumer {
     Consumer::new(
-        Arc::new(RuleBaseline::default()),
+        Arc::new(EmbeddedClassifier::new(Model::embedded_default())),
         Arc::new(DynamoTweetStore::new(aws.dynamo.clone(), &names.table)),
-        Arc::new(DynamoQuarantine::new(
-            aws.dynamo.clone(),
-            &names.quarantine_table,
-        )),
+        Arc::new(DynamoQuarantine::new(aws.dynamo.clone(), &names.quarantine_table)),
         concurrency,
         Duration::from_secs(3),
     )
@@ -168,6 +165,7 @@ pub async fn clients_with_dynamodb_unreachable() -> AwsClients {
     AwsClients {
         kinesis: aws_sdk_kinesis::Client::new(&sdk),
         dynamo,
+        sdk,
     }
 }
 

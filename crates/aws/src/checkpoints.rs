@@ -42,11 +42,7 @@ impl CheckpointStore {
         AttributeValue::S(format!("{stream}#{shard_id}"))
     }
 
-    pub async fn get(
-        &self,
-        stream: &str,
-        shard_id: &str,
-    ) -> Result<Option<Checkpoint>, StoreError> {
+    pub async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError> {
         let out = self
             .client
             .get_item()
@@ -69,12 +65,7 @@ impl CheckpointStore {
             }))
     }
 
-    pub async fn put(
-        &self,
-        stream: &str,
-        shard_id: &str,
-        checkpoint: &Checkpoint,
-    ) -> Result<(), StoreError> {
+    pub async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError> {
         let value = match checkpoint {
             Checkpoint::After(seq) => seq.clone(),
             Checkpoint::ShardEnd => SHARD_END.to_owned(),

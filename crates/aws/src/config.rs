@@ -15,6 +15,60 @@ pub mod vars {
     pub const CHECKPOINT_TABLE_NAME: &str = "CHECKPOINT_TABLE_NAME";
     pub const WRITE_CONCURRENCY: &str = "WRITE_CONCURRENCY";
     pub const DEADLINE_MARGIN_MS: &str = "DEADLINE_MARGIN_MS";
+    pub const CLASSIFIER: &str = "CLASSIFIER";
+    pub const MODEL_PATH: &str = "MODEL_PATH";
+    pub const AML_MODEL_ID: &str = "AML_MODEL_ID";
+    pub const AML_PREDICT_ENDPOINT: &str = "AML_PREDICT_ENDPOINT";
+    pub const SAGEMAKER_ENDPOINT: &str = "SAGEMAKER_ENDPOINT";
+}
+
+/// Which classifier the consumer uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClassifierConfig {
+    /// The model runs inside the Lambda: the compiled-in default, or `MODEL_PATH`.
+    Embedded { model_path: Option<std::path::PathBuf> },
+    /// An Amazon ML real-time endpoint, through `aws-sdk-machinelearning`.
+    AmazonMl {
+        model_id: String,
+        predict_endpoint: String,
+    },
+    /// A SageMaker real-time endpoint (`InvokeEndpoint`, JSON in and out).
+    SageMaker { endpoint_name: String },
+}
+
+impl ClassifierConfig {
+    fn from_lookup<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        let need =
+            |var: &'static str, what: &'static str| env.get(var).ok_or(ConfigError::Missing(var, what));
+        match env.get(vars::CLASSIFIER).as_deref().unwrap_or("embedded") {
+            "embedded" => Ok(Self::Embedded {
+                model_path: env.get(vars::MODEL_PATH).map(Into::into),
+            }),
+            "aml" => {
+                let predict_endpoint =
+                    need(vars::AML_PREDICT_ENDPOINT, "the Amazon ML real-time endpoint URL")?;
+                if !(predict_endpoint.starts_with("https://") || predict_endpoint.starts_with("http://")) {
+                    return Err(ConfigError::Invalid {
+                        var: vars::AML_PREDICT_ENDPOINT,
+                        value: predict_endpoint,
+                        why: "must be the endpoint URL (https://realtime.machinelearning.<region>.amazonaws.com)".into(),
+                    });
+                }
+                Ok(Self::AmazonMl {
+                    model_id: need(vars::AML_MODEL_ID, "the Amazon ML model id")?,
+                    predict_endpoint,
+                })
+            }
+            "sagemaker" => Ok(Self::SageMaker {
+                endpoint_name: need(vars::SAGEMAKER_ENDPOINT, "the SageMaker endpoint name")?,
+            }),
+            other => Err(ConfigError::Invalid {
+                var: vars::CLASSIFIER,
+                value: other.into(),
+                why: "must be embedded, aml or sagemaker".into(),
+            }),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -27,9 +81,7 @@ pub enum ConfigError {
         value: String,
         why: String,
     },
-    #[error(
-        "no AWS region is configured: set AWS_REGION (or AWS_DEFAULT_REGION, or a profile's region)"
-    )]
+    #[error("no AWS region is configured: set AWS_REGION (or AWS_DEFAULT_REGION, or a profile's region)")]
     NoRegion,
 }
 
@@ -135,6 +187,7 @@ pub struct ConsumerConfig {
     pub write_concurrency: usize,
     /// Stop starting records this long before the invocation deadline.
     pub deadline_margin: Duration,
+    pub classifier: ClassifierConfig,
 }
 
 impl ConsumerConfig {
@@ -145,8 +198,7 @@ impl ConsumerConfig {
     pub fn from_lookup<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
         Ok(Self {
             table_name: env.required(vars::TABLE_NAME, "the tweets table")?,
-            quarantine_table_name: env
-                .required(vars::QUARANTINE_TABLE_NAME, "the quarantine table")?,
+            quarantine_table_name: env.required(vars::QUARANTINE_TABLE_NAME, "the quarantine table")?,
             write_concurrency: env.number(
                 vars::WRITE_CONCURRENCY,
                 32usize,
@@ -159,6 +211,7 @@ impl ConsumerConfig {
                 |n| *n <= 600_000,
                 "must be milliseconds from 0 to 600000",
             )?),
+            classifier: ClassifierConfig::from_lookup(env)?,
         })
     }
 }
@@ -218,11 +271,8 @@ mod tests {
 
     #[test]
     fn consumer_config_defaults() {
-        let c = ConsumerConfig::from_lookup(&env(&[
-            ("TABLE_NAME", "t-1"),
-            ("QUARANTINE_TABLE_NAME", "q-1"),
-        ]))
-        .unwrap();
+        let c = ConsumerConfig::from_lookup(&env(&[("TABLE_NAME", "t-1"), ("QUARANTINE_TABLE_NAME", "q-1")]))
+            .unwrap();
         assert_eq!(c.write_concurrency, 32);
         assert_eq!(c.deadline_margin, Duration::from_secs(3));
     }
@@ -241,12 +291,51 @@ mod tests {
         ]))
         .unwrap_err();
         assert!(
-            err.to_string()
-                .starts_with("WRITE_CONCURRENCY=\"0\" is invalid"),
+            err.to_string().starts_with("WRITE_CONCURRENCY=\"0\" is invalid"),
             "{err}"
         );
         let err = IngestConfig::from_lookup(&env(&[("STREAM_NAME", "bad name!")])).unwrap_err();
         assert!(err.to_string().contains("STREAM_NAME"), "{err}");
+    }
+
+    #[test]
+    fn classifier_choice() {
+        let base = [("TABLE_NAME", "t-1"), ("QUARANTINE_TABLE_NAME", "q-1")];
+        let with = |extra: &[(&str, &str)]| {
+            let mut all = base.to_vec();
+            all.extend_from_slice(extra);
+            ConsumerConfig::from_lookup(&env(&all)).map(|c| c.classifier)
+        };
+        assert_eq!(
+            with(&[]).unwrap(),
+            ClassifierConfig::Embedded { model_path: None }
+        );
+        assert_eq!(
+            with(&[
+                ("CLASSIFIER", "aml"),
+                ("AML_MODEL_ID", "ml-1"),
+                ("AML_PREDICT_ENDPOINT", "https://x")
+            ])
+            .unwrap(),
+            ClassifierConfig::AmazonMl {
+                model_id: "ml-1".into(),
+                predict_endpoint: "https://x".into()
+            }
+        );
+        assert_eq!(
+            with(&[("CLASSIFIER", "aml"), ("AML_PREDICT_ENDPOINT", "https://x")])
+                .unwrap_err()
+                .to_string(),
+            "AML_MODEL_ID is not set; it must name the Amazon ML model id"
+        );
+        assert!(with(&[("CLASSIFIER", "magic")])
+            .unwrap_err()
+            .to_string()
+            .contains("embedded, aml or sagemaker"));
+        assert!(with(&[("CLASSIFIER", "sagemaker")])
+            .unwrap_err()
+            .to_string()
+            .starts_with("SAGEMAKER_ENDPOINT"));
     }
 
     #[test]

@@ -50,14 +50,8 @@ pub fn tweet_item(item: &StoredTweet) -> HashMap<String, AttributeValue> {
     let mut m = HashMap::with_capacity(26);
     m.insert(attr::TWEET_ID.into(), s(t.id().as_str()));
     m.insert(attr::PREDICTION.into(), s(c.prediction.as_str()));
-    m.insert(
-        attr::PROBABILITY.into(),
-        AttributeValue::N(c.probability_text()),
-    );
-    m.insert(
-        attr::SCORE.into(),
-        AttributeValue::N(format!("{:.6}", c.score)),
-    );
+    m.insert(attr::PROBABILITY.into(), AttributeValue::N(c.probability_text()));
+    m.insert(attr::SCORE.into(), AttributeValue::N(format!("{:.6}", c.score)));
     m.insert(attr::TEXT.into(), s(&t.text));
     for (name, value) in [
         (attr::NAME, &t.name),
@@ -110,10 +104,7 @@ pub fn quarantine_item(q: &QuarantinedRecord) -> HashMap<String, AttributeValue>
     let parts = q.data.len().div_ceil(QUARANTINE_PART_BYTES).max(1);
     let first = &q.data[..q.data.len().min(QUARANTINE_PART_BYTES)];
     m.insert(attr::EVENT_ID.into(), s(&q.event_id));
-    m.insert(
-        attr::DATA.into(),
-        AttributeValue::B(Blob::new(first.to_vec())),
-    );
+    m.insert(attr::DATA.into(), AttributeValue::B(Blob::new(first.to_vec())));
     m.insert(attr::DATA_SIZE.into(), n(q.data.len() as u64));
     if parts > 1 {
         m.insert(attr::DATA_PARTS.into(), n(parts as u64));
@@ -185,19 +176,11 @@ impl QuarantineWriter for DynamoQuarantine {
     /// Conditional too: a redelivered poison record keeps its first quarantine entry.
     async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), StoreError> {
         // Extra parts first: the entry itself appears only once every part is stored.
-        for (i, part) in record
-            .data
-            .chunks(QUARANTINE_PART_BYTES)
-            .enumerate()
-            .skip(1)
-        {
+        for (i, part) in record.data.chunks(QUARANTINE_PART_BYTES).enumerate().skip(1) {
             self.client
                 .put_item()
                 .table_name(&self.table)
-                .item(
-                    attr::EVENT_ID,
-                    s(quarantine_part_key(&record.event_id, i + 1)),
-                )
+                .item(attr::EVENT_ID, s(quarantine_part_key(&record.event_id, i + 1)))
                 .item(attr::PART_OF, s(&record.event_id))
                 .item(attr::DATA, AttributeValue::B(Blob::new(part.to_vec())))
                 .send()

@@ -11,8 +11,7 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
-    let permanent =
-        matches!(&err, SdkError::ServiceError(se) if is_permanent_code(se.err().code()));
+    let permanent = matches!(&err, SdkError::ServiceError(se) if is_permanent_code(se.err().code()));
     let message = DisplayErrorContext(&err).to_string();
     let e = if permanent {
         StoreError::permanent(operation, message)

@@ -240,10 +240,7 @@ impl KinesisReader {
                 Some(t) => self.client.list_shards().next_token(t),
                 None => self.client.list_shards().stream_name(&self.stream),
             };
-            let out = request
-                .send()
-                .await
-                .map_err(|e| classify("ListShards", e))?;
+            let out = request.send().await.map_err(|e| classify("ListShards", e))?;
             for s in out.shards() {
                 shards.push(ShardInfo {
                     shard_id: s.shard_id().to_owned(),
@@ -284,14 +281,9 @@ impl KinesisReader {
                 .starting_sequence_number(seq),
             StartPosition::AtTimestamp(t) => req
                 .shard_iterator_type(ShardIteratorType::AtTimestamp)
-                .timestamp(aws_smithy_types::DateTime::from_millis(
-                    t.timestamp_millis(),
-                )),
+                .timestamp(aws_smithy_types::DateTime::from_millis(t.timestamp_millis())),
         };
-        let out = req
-            .send()
-            .await
-            .map_err(|e| classify("GetShardIterator", e))?;
+        let out = req.send().await.map_err(|e| classify("GetShardIterator", e))?;
         Ok(out.shard_iterator().map(str::to_owned))
     }
 
@@ -307,15 +299,11 @@ impl KinesisReader {
             Ok(out) => out,
             Err(err) => {
                 return Err(match err.as_service_error() {
-                    Some(GetRecordsError::ExpiredIteratorException(_)) => {
-                        ReadError::ExpiredIterator
-                    }
+                    Some(GetRecordsError::ExpiredIteratorException(_)) => ReadError::ExpiredIterator,
                     Some(GetRecordsError::ProvisionedThroughputExceededException(e)) => {
                         ReadError::Throttled(e.to_string())
                     }
-                    _ if service_code(&err) == Some("ExpiredIteratorException") => {
-                        ReadError::ExpiredIterator
-                    }
+                    _ if service_code(&err) == Some("ExpiredIteratorException") => ReadError::ExpiredIterator,
                     _ => ReadError::Store(classify("GetRecords", err)),
                 })
             }

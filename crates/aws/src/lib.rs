@@ -8,11 +8,12 @@ pub mod config;
 pub mod dynamo;
 pub mod errors;
 pub mod kinesis;
+pub mod ml;
 pub mod provision;
 pub mod retry;
 pub mod telemetry;
 
-pub use config::{load_sdk_config, ConfigError, ConsumerConfig, IngestConfig, StoreNames};
+pub use config::{load_sdk_config, ClassifierConfig, ConfigError, ConsumerConfig, IngestConfig, StoreNames};
 pub use dynamo::{DynamoQuarantine, DynamoTweetStore};
 pub use kinesis::{KinesisPublisher, KinesisReader};
 
@@ -21,6 +22,8 @@ pub use kinesis::{KinesisPublisher, KinesisReader};
 pub struct AwsClients {
     pub kinesis: aws_sdk_kinesis::Client,
     pub dynamo: aws_sdk_dynamodb::Client,
+    /// For clients built on demand (Amazon ML, SageMaker).
+    pub sdk: aws_config::SdkConfig,
 }
 
 impl AwsClients {
@@ -30,10 +33,37 @@ impl AwsClients {
         Ok(Self::from_sdk_config(&sdk))
     }
 
+    /// The classifier the configuration names, built once per cold start. The embedded
+    /// model is loaded and validated here, so a bad `MODEL_PATH` fails at start-up.
+    pub fn classifier(
+        &self,
+        config: &ClassifierConfig,
+    ) -> Result<std::sync::Arc<dyn tweetboard_core::ports::Classifier>, tweetboard_classifier::ModelError>
+    {
+        use std::sync::Arc;
+        use tweetboard_classifier::{EmbeddedClassifier, Model};
+        Ok(match config {
+            ClassifierConfig::Embedded { model_path: None } => {
+                Arc::new(EmbeddedClassifier::new(Model::embedded_default()))
+            }
+            ClassifierConfig::Embedded {
+                model_path: Some(path),
+            } => Arc::new(EmbeddedClassifier::new(Model::load(path)?)),
+            ClassifierConfig::AmazonMl {
+                model_id,
+                predict_endpoint,
+            } => Arc::new(ml::AmlClassifier::new(&self.sdk, model_id, predict_endpoint)),
+            ClassifierConfig::SageMaker { endpoint_name } => {
+                Arc::new(ml::SageMakerClassifier::new(&self.sdk, endpoint_name))
+            }
+        })
+    }
+
     pub fn from_sdk_config(sdk: &aws_config::SdkConfig) -> Self {
         Self {
             kinesis: aws_sdk_kinesis::Client::new(sdk),
             dynamo: aws_sdk_dynamodb::Client::new(sdk),
+            sdk: sdk.clone(),
         }
     }
 }

@@ -60,11 +60,7 @@ pub async fn init(
     }
 
     wait_stream_active(kinesis, &names.stream).await?;
-    for table in [
-        &names.table,
-        &names.quarantine_table,
-        &names.checkpoint_table,
-    ] {
+    for table in [&names.table, &names.quarantine_table, &names.checkpoint_table] {
         wait_table_active(dynamo, table).await?;
     }
     Ok(report)
@@ -125,11 +121,7 @@ async fn create_table(
                     .index_name(attr::BOARD_INDEX)
                     .key_schema(key(attr::BOARD_PARTITION, KeyType::Hash))
                     .key_schema(key(attr::BOARD_SORT, KeyType::Range))
-                    .projection(
-                        Projection::builder()
-                            .projection_type(ProjectionType::All)
-                            .build(),
-                    )
+                    .projection(Projection::builder().projection_type(ProjectionType::All).build())
                     .build()
                     .expect("complete"),
             );
@@ -141,10 +133,7 @@ async fn create_table(
     }
 }
 
-async fn wait_stream_active(
-    client: &aws_sdk_kinesis::Client,
-    stream: &str,
-) -> Result<(), StoreError> {
+async fn wait_stream_active(client: &aws_sdk_kinesis::Client, stream: &str) -> Result<(), StoreError> {
     let start = Instant::now();
     loop {
         let out = client
@@ -169,10 +158,7 @@ async fn wait_stream_active(
     }
 }
 
-async fn wait_table_active(
-    client: &aws_sdk_dynamodb::Client,
-    table: &str,
-) -> Result<(), StoreError> {
+async fn wait_table_active(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<(), StoreError> {
     let start = Instant::now();
     loop {
         let out = client

@@ -26,10 +26,7 @@ impl Default for Backoff {
 impl Backoff {
     /// Delay before retry number `retry` (1-based): uniform in [0, min(cap, base·2^retry)].
     pub fn delay(&self, retry: u32) -> Duration {
-        let ceiling = self
-            .base
-            .saturating_mul(1u32 << retry.min(20))
-            .min(self.cap);
+        let ceiling = self.base.saturating_mul(1u32 << retry.min(20)).min(self.cap);
         let millis = ceiling.as_millis() as u64;
         Duration::from_millis(rand::thread_rng().gen_range(0..=millis))
     }

@@ -11,11 +11,7 @@ pub fn init() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     let _ = if in_lambda {
-        builder
-            .json()
-            .with_current_span(false)
-            .without_time()
-            .try_init()
+        builder.json().with_current_span(false).without_time().try_init()
     } else {
         builder.compact().try_init()
     };

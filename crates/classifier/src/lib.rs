@@ -1,12 +1,16 @@
-//! Classifiers that implement the domain's [`Classifier`] port.
-//!
-//! [`RuleBaseline`] is a transparent, hand-weighted baseline used until the trained
-//! logistic-regression model (the issue "The classifier") replaces it as the default.
-//! It follows Amazon ML's semantics like every classifier here: a score for label "1"
-//! (junk), a threshold, and a percent confidence.
-//!
-//! [`Classifier`]: tweetboard_core::ports::Classifier
+//! The tweetboard model: an Amazon-ML-style binary classifier (logistic regression over
+//! a recipe of hashed text n-grams, quantile-binned counts and spam signals), its
+//! versioned artifact, training and evaluation, and the classifiers that implement the
+//! domain's [`Classifier`](tweetboard_core::ports::Classifier) port.
 
-mod baseline;
+pub mod dataset;
+pub mod embedded;
+pub mod metrics;
+pub mod model;
+pub mod recipe;
+pub mod record;
+pub mod train;
 
-pub use baseline::RuleBaseline;
+pub use embedded::EmbeddedClassifier;
+pub use model::{Model, ModelError};
+pub use record::Record;

@@ -15,10 +15,7 @@ pub const SAMPLE_TWEETS: &str = include_str!("../data/sample-tweets.jsonl");
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: std::io::Error },
     #[error("{path}: line {line} is not JSON: {source}")]
     Line {
         path: String,
@@ -128,9 +125,6 @@ mod tests {
             1
         );
         let err = parse_tweets("d", "{\"id_str\":\"1\"}\n{oops\n").unwrap_err();
-        assert!(
-            err.to_string().starts_with("d: line 2 is not JSON"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("d: line 2 is not JSON"), "{err}");
     }
 }

@@ -11,6 +11,9 @@ use tweetboard_aws::checkpoints::CheckpointStore;
 use tweetboard_aws::config::{ConsumerConfig, IngestConfig, StoreNames};
 use tweetboard_aws::kinesis::StartPosition;
 use tweetboard_aws::{provision, telemetry, AwsClients, KinesisPublisher, KinesisReader};
+use tweetboard_classifier::metrics::Metrics;
+use tweetboard_classifier::train::{self, TrainOptions};
+use tweetboard_classifier::{dataset, Model};
 use tweetboard_cli::ingest_file::{ingest_all, load_tweets, parse_tweets, SAMPLE_TWEETS};
 use tweetboard_cli::progress;
 use tweetboard_cli::pump::{Pump, PumpOptions, MAX_BATCH_SIZE};
@@ -83,6 +86,46 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+
+    /// Train the on-topic/junk model from a labeled CSV or JSON Lines file.
+    ///
+    /// Columns: text, id, followers, favourites, friends, lists, retweets, tweets, user,
+    /// source, label (ON/OFF or 0/1; OFF = 1 = junk). Holds out a split, prints its
+    /// accuracy, precision, recall, F1 and ROC AUC, and writes the model artifact.
+    /// Deterministic for a given seed.
+    Train {
+        /// Labeled examples (.csv, or .jsonl for JSON Lines).
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write the model (JSON).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        epochs: u32,
+        /// Share of the examples held out for the reported metrics.
+        #[arg(long, default_value_t = 0.2)]
+        holdout: f64,
+        /// Features hash into 2^BITS buckets.
+        #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u32).range(10..=24))]
+        hash_bits: u32,
+        /// Print the metrics as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Evaluate a model on a labeled file: accuracy, precision, recall, F1, ROC AUC.
+    Evaluate {
+        /// A model artifact; default: the model compiled into this binary.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Labeled examples (.csv, or .jsonl for JSON Lines).
+        #[arg(long)]
+        data: PathBuf,
+        /// Print the metrics as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -133,10 +176,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 Some(path) => load_tweets(path)?,
                 None => parse_tweets("shipped samples", SAMPLE_TWEETS)?,
             };
-            let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
-                aws.kinesis,
-                &config.stream_name,
-            )));
+            let ingest = Ingest::new(Arc::new(KinesisPublisher::new(aws.kinesis, &config.stream_name)));
             let summary = ingest_all(&ingest, &tweets, per_request as usize).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&summary)?);
@@ -171,7 +211,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
             let names = StoreNames::from_env()?;
             let config = ConsumerConfig::from_env()?;
             let aws = AwsClients::load().await?;
-            let consumer = Consumer::from_config(&aws, &config);
+            let consumer = Consumer::from_config(&aws, &config)?;
             let options = PumpOptions {
                 from: match from {
                     From::TrimHorizon => StartPosition::TrimHorizon,
@@ -211,9 +251,76 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 println!("  records in        {}", c.records);
                 println!("  classified ON     {}", c.written_on);
                 println!("  classified OFF    {}", c.written_off);
-                println!("  duplicates        {} (already stored {}, repeated in a batch {}, conflicting {})",
-                    c.already_stored + c.duplicates_in_batch + c.conflicts, c.already_stored, c.duplicates_in_batch, c.conflicts);
+                println!(
+                    "  duplicates        {} (already stored {}, repeated in a batch {}, conflicting {})",
+                    c.already_stored + c.duplicates_in_batch + c.conflicts,
+                    c.already_stored,
+                    c.duplicates_in_batch,
+                    c.conflicts
+                );
                 println!("  quarantined       {}", c.quarantined);
+            }
+        }
+        Command::Train {
+            data,
+            out,
+            seed,
+            epochs,
+            holdout,
+            hash_bits,
+            json,
+        } => {
+            if !(0.05..=0.5).contains(&holdout) {
+                return Err(format!("--holdout {holdout} must be between 0.05 and 0.5").into());
+            }
+            let examples = dataset::load(&data)?;
+            let options = TrainOptions {
+                seed,
+                epochs,
+                holdout,
+                hash_bits,
+                ..TrainOptions::default()
+            };
+            let pb = progress::bar(u64::from(epochs), "train");
+            let name = data
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let artifact = train::train(&examples, &options, &name, |_| pb.inc(1));
+            pb.finish_and_clear();
+            // Validate as every consumer will at cold start before writing it anywhere.
+            let model = Model::from_artifact(artifact, "trained model")?;
+            let text = serde_json::to_string(model.artifact())? + "\n";
+            std::fs::write(&out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            let m = &model.artifact().training.holdout_metrics;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&model.artifact().training)?);
+            } else {
+                println!("model {} written to {}", model.id(), out.display());
+                println!(
+                    "{} examples, {} held out (seed {seed}, {epochs} epochs)",
+                    examples.len(),
+                    m.examples
+                );
+                println!("{}", m.report());
+            }
+        }
+        Command::Evaluate { model, data, json } => {
+            let model = match &model {
+                Some(path) => Model::load(path)?,
+                None => Model::embedded_default(),
+            };
+            let examples = dataset::load(&data)?;
+            let scored: Vec<(f64, bool)> = examples
+                .iter()
+                .map(|e| (model.score(&e.record), e.junk))
+                .collect();
+            let metrics = Metrics::compute(&scored, model.threshold());
+            if json {
+                println!("{}", serde_json::to_string_pretty(&metrics)?);
+            } else {
+                println!("model {} on {}", model.id(), data.display());
+                println!("{}", metrics.report());
             }
         }
     }

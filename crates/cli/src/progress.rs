@@ -17,9 +17,7 @@ pub fn bar(len: u64, what: &str) -> ProgressBar {
 /// A spinner with a changing message, for work of unknown length.
 pub fn spinner(what: &str) -> ProgressBar {
     let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    pb.set_style(
-        ProgressStyle::with_template("{spinner} {prefix}: {msg}").expect("valid template"),
-    );
+    pb.set_style(ProgressStyle::with_template("{spinner} {prefix}: {msg}").expect("valid template"));
     pb.set_prefix(what.to_owned());
     pb.enable_steady_tick(std::time::Duration::from_millis(120));
     pb

@@ -132,10 +132,7 @@ impl<'a> Pump<'a> {
 
     /// Runs until idle (with `until_idle`) or forever. `on_progress` sees the running
     /// summary after every round.
-    pub async fn run(
-        &self,
-        mut on_progress: impl FnMut(&PumpSummary),
-    ) -> Result<PumpSummary, PumpError> {
+    pub async fn run(&self, mut on_progress: impl FnMut(&PumpSummary)) -> Result<PumpSummary, PumpError> {
         let stream = self.reader.stream_name().to_owned();
         let stream_arn = self.reader.stream_arn().await?;
         let mut summary = PumpSummary::default();
@@ -181,12 +178,7 @@ impl<'a> Pump<'a> {
                 );
             }
 
-            let results = join_all(
-                cursors
-                    .values_mut()
-                    .map(|c| self.poll(c, &stream, &stream_arn)),
-            )
-            .await;
+            let results = join_all(cursors.values_mut().map(|c| self.poll(c, &stream, &stream_arn))).await;
             for result in results {
                 let r = result?;
                 summary.counts.merge(&r.counts);
@@ -363,8 +355,7 @@ impl<'a> Pump<'a> {
                 tracing::warn!(event = "batch_retry", shard_id = %shard_id, sequence_number = %seq, attempt = cursor.consecutive_failures, %reason);
                 cursor.resume = StartPosition::AtSequenceNumber(seq);
                 cursor.iterator = None;
-                cursor.not_before =
-                    Instant::now() + self.options.backoff.delay(cursor.consecutive_failures);
+                cursor.not_before = Instant::now() + self.options.backoff.delay(cursor.consecutive_failures);
             }
         }
         Ok(result)

@@ -57,14 +57,14 @@ impl Consumer {
         }
     }
 
-    /// The production wiring: DynamoDB stores from the config, the default model.
+    /// The production wiring: DynamoDB stores and the classifier the config names.
     /// The Lambda binary and `tweetboard pump` both build their consumer here.
     pub fn from_config(
         aws: &tweetboard_aws::AwsClients,
         config: &tweetboard_aws::ConsumerConfig,
-    ) -> Self {
-        Self::new(
-            Arc::new(tweetboard_classifier::RuleBaseline::default()),
+    ) -> Result<Self, tweetboard_classifier::ModelError> {
+        Ok(Self::new(
+            aws.classifier(&config.classifier)?,
             Arc::new(tweetboard_aws::DynamoTweetStore::new(
                 aws.dynamo.clone(),
                 &config.table_name,
@@ -75,21 +75,17 @@ impl Consumer {
             )),
             config.write_concurrency,
             config.deadline_margin,
-        )
+        ))
     }
 
     /// The Lambda entry point.
-    pub async fn handle(
-        &self,
-        event: LambdaEvent<KinesisEvent>,
-    ) -> Result<KinesisEventResponse, EventError> {
+    pub async fn handle(&self, event: LambdaEvent<KinesisEvent>) -> Result<KinesisEventResponse, EventError> {
         let deadline = deadline_from_epoch_millis(event.context.deadline);
         tracing::debug!(
             event = "invocation_started",
             records = event.payload.records.len(),
             deadline_ms = event.context.deadline,
-            remaining_ms =
-                deadline.map(|d| d.saturating_duration_since(Instant::now()).as_millis() as u64),
+            remaining_ms = deadline.map(|d| d.saturating_duration_since(Instant::now()).as_millis() as u64),
         );
         let (response, _) = self.process(&event.payload, deadline).await?;
         Ok(response)
@@ -301,9 +297,7 @@ mod tests {
     #[test]
     fn the_margin_shrinks_with_a_short_timeout() {
         let three_seconds = Some(Instant::now() + Duration::from_secs(3));
-        assert!(
-            effective_margin(Duration::from_secs(3), three_seconds) <= Duration::from_millis(750)
-        );
+        assert!(effective_margin(Duration::from_secs(3), three_seconds) <= Duration::from_millis(750));
         let fifteen_minutes = Some(Instant::now() + Duration::from_secs(900));
         assert_eq!(
             effective_margin(Duration::from_secs(3), fifteen_minutes),
@@ -328,10 +322,7 @@ mod tests {
         assert!(relative.saturating_duration_since(Instant::now()) > Duration::from_secs(590));
         assert!(deadline_from_epoch_millis(0).is_none());
         let past = deadline_from_epoch_millis(now_ms - 1_000).unwrap();
-        assert_eq!(
-            past.saturating_duration_since(Instant::now()),
-            Duration::ZERO
-        );
+        assert_eq!(past.saturating_duration_since(Instant::now()), Duration::ZERO);
     }
 
     #[test]

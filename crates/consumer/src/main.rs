@@ -8,12 +8,13 @@ use tweetboard_consumer::Consumer;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init();
-    let config = ConsumerConfig::from_env()
-        .inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
+    let config =
+        ConsumerConfig::from_env().inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
     let aws = AwsClients::load()
         .await
         .inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
-    let consumer = Consumer::from_config(&aws, &config);
+    let consumer = Consumer::from_config(&aws, &config)
+        .inspect_err(|e| tracing::error!(error = %e, "cannot load the model"))?;
     let consumer = &consumer;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| async move {
         consumer.handle(event).await

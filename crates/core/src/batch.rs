@@ -193,9 +193,7 @@ pub async fn process_batch(
             .map(|(i, o)| {
                 let o = o.unwrap_or_else(|| {
                     started_late += 1;
-                    RecordOutcome::Retry(
-                        "deadline: not started before the invocation deadline".into(),
-                    )
+                    RecordOutcome::Retry("deadline: not started before the invocation deadline".into())
                 });
                 (i, o)
             })
@@ -272,9 +270,7 @@ pub async fn process_batch(
             .emit();
         }
         report.counts.add(&outcome);
-        report
-            .outcomes
-            .push((record.sequence_number.clone(), outcome));
+        report.outcomes.push((record.sequence_number.clone(), outcome));
     }
     BatchProcessed {
         counts: &report.counts,
@@ -289,11 +285,7 @@ fn past_start_cutoff(options: &BatchOptions) -> bool {
         .is_some_and(|d| Instant::now() + options.deadline_margin >= d)
 }
 
-async fn classify_and_write(
-    ports: &BatchPorts<'_>,
-    record: &InputRecord,
-    tweet: &Tweet,
-) -> RecordOutcome {
+async fn classify_and_write(ports: &BatchPorts<'_>, record: &InputRecord, tweet: &Tweet) -> RecordOutcome {
     let classification = match ports.classifier.classify(tweet).await {
         Ok(c) => c,
         Err(e) if e.kind == FailureKind::Permanent => {

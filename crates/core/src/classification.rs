@@ -76,6 +76,23 @@ impl Classification {
         }
     }
 
+    /// For a remote model that decided the label itself (with its own threshold) and
+    /// returned the raw score for label "1".
+    pub fn from_label(junk: bool, score: f64, model_id: impl Into<String>) -> Self {
+        let score = if score.is_finite() {
+            score.clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
+        let prediction = if junk { Prediction::Off } else { Prediction::On };
+        Self {
+            prediction,
+            score,
+            probability: probability_percent(score),
+            model_id: model_id.into(),
+        }
+    }
+
     /// The probability as stored: a DynamoDB number with exactly 3 decimals.
     pub fn probability_text(&self) -> String {
         format!("{:.3}", self.probability)

@@ -108,9 +108,7 @@ pub fn decode_tweet(bytes: &[u8]) -> Result<Tweet, DecodeError> {
             "a v2 response with {} tweets; send each tweet as its own record",
             tweets.len()
         ))),
-        Some(V2Data::Other(_)) => Err(DecodeError::NotATweet(
-            "`data` is not a tweet object".into(),
-        )),
+        Some(V2Data::Other(_)) => Err(DecodeError::NotATweet("`data` is not a tweet object".into())),
         None => from_flat(raw),
     }
 }
@@ -125,9 +123,7 @@ fn parse_id(raw: &RawTweet) -> Result<TweetId, DecodeError> {
         // may already be rounded, so it is refused rather than trusted.
         Some(serde_json::Value::Number(n)) => match n.as_u64() {
             Some(id) => TweetId::from_u64(id),
-            None => Err(DecodeError::InvalidId(format!(
-                "{n} is not an exact integer id"
-            ))),
+            None => Err(DecodeError::InvalidId(format!("{n} is not an exact integer id"))),
         },
         Some(other) => Err(DecodeError::InvalidId(format!("id is {other}"))),
         None => Err(DecodeError::InvalidId("no `id_str` or `id`".into())),
@@ -209,10 +205,7 @@ mod tests {
         let t = decode_tweet(json).unwrap();
         assert_eq!(t.id().as_str(), "1850000000000000001");
         assert_eq!(t.text, "New #aws Lambda feature é 🚀");
-        assert_eq!(
-            (t.followers, t.friends, t.listed, t.statuses),
-            (10, 11, 12, 13)
-        );
+        assert_eq!((t.followers, t.friends, t.listed, t.statuses), (10, 11, 12, 13));
         assert_eq!((t.retweets, t.favourites), (3, 9));
         assert_eq!(t.created_at.as_deref(), Some("2018-10-10T20:19:24.000Z"));
         assert_eq!(t.image_url, "https://img/a.png");
@@ -221,10 +214,7 @@ mod tests {
     #[test]
     fn id_str_wins_over_a_rounded_numeric_id() {
         let json = br#"{"id": 1.85e18, "id_str": "1850000000000000001", "text": "x"}"#;
-        assert_eq!(
-            decode_tweet(json).unwrap().id().as_str(),
-            "1850000000000000001"
-        );
+        assert_eq!(decode_tweet(json).unwrap().id().as_str(), "1850000000000000001");
     }
 
     #[test]

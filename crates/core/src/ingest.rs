@@ -34,9 +34,7 @@ pub struct PreparedBatch {
 /// Why a whole request is unusable.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum IngestRequestError {
-    #[error(
-        "expected {{\"tweets\": [...]}} or a v2 search response body with a `data` array; got {0}"
-    )]
+    #[error("expected {{\"tweets\": [...]}} or a v2 search response body with a `data` array; got {0}")]
     UnknownShape(String),
 }
 
@@ -78,10 +76,7 @@ fn to_record(tweet: &Value) -> Result<OutgoingRecord, String> {
             data.len()
         ));
     }
-    Ok(OutgoingRecord {
-        partition_key,
-        data,
-    })
+    Ok(OutgoingRecord { partition_key, data })
 }
 
 /// One `{"data": tweet, "includes": {"users": [author]}}` per tweet of a search page.
@@ -144,14 +139,8 @@ mod tests {
             .iter()
             .map(|(i, r)| (*i, r.partition_key.as_str()))
             .collect();
-        assert_eq!(
-            keys,
-            [(0, "1850000000000000001"), (3, "1850000000000000003")]
-        );
-        assert_eq!(
-            batch.rejected.iter().map(|r| r.index).collect::<Vec<_>>(),
-            [1, 2]
-        );
+        assert_eq!(keys, [(0, "1850000000000000001"), (3, "1850000000000000003")]);
+        assert_eq!(batch.rejected.iter().map(|r| r.index).collect::<Vec<_>>(), [1, 2]);
         assert!(
             batch.rejected[0].reason.contains("no valid id"),
             "{}",

@@ -14,10 +14,7 @@ pub struct RecordSource {
 impl RecordSource {
     /// The stream name, the last path segment of the ARN (`arn:...:stream/NAME`).
     pub fn stream_name(&self) -> &str {
-        self.stream_arn
-            .rsplit('/')
-            .next()
-            .unwrap_or(&self.stream_arn)
+        self.stream_arn.rsplit('/').next().unwrap_or(&self.stream_arn)
     }
 }
 

@@ -28,11 +28,7 @@ impl Classifier for KeywordFake {
         if tweet.text.contains("flaky-model") {
             return Err(ClassifyError::transient("endpoint throttled"));
         }
-        let score = if tweet.text.contains("junk") {
-            0.9
-        } else {
-            0.1
-        };
+        let score = if tweet.text.contains("junk") { 0.9 } else { 0.1 };
         Ok(Classification::from_score(score, 0.5, "fake"))
     }
 }

@@ -141,16 +141,7 @@ mod tests {
 
     #[test]
     fn rejects_non_ids() {
-        for bad in [
-            "",
-            "0",
-            "-1",
-            "12a",
-            "1.5e18",
-            "01",
-            "18446744073709551616",
-            " 1",
-        ] {
+        for bad in ["", "0", "-1", "12a", "1.5e18", "01", "18446744073709551616", " 1"] {
             assert!(TweetId::parse(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(TweetId::parse("18446744073709551615").is_ok());

@@ -167,9 +167,7 @@ async fn store_unreachable_reports_every_record_for_retry() {
     let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
 
     assert!(
-        outcomes
-            .iter()
-            .all(|o| matches!(o, RecordOutcome::Retry(_))),
+        outcomes.iter().all(|o| matches!(o, RecordOutcome::Retry(_))),
         "{outcomes:?}"
     );
 }
@@ -192,16 +190,11 @@ async fn transient_classifier_failure_is_retried_not_quarantined() {
 async fn oversized_first_copy_does_not_hide_a_good_second_copy() {
     let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
     let huge = "x".repeat(500 * 1024);
-    let records = [
-        record(1, &tweet("11", &huge)),
-        record(2, &tweet("11", "fits")),
-    ];
+    let records = [record(1, &tweet("11", &huge)), record(2, &tweet("11", "fits"))];
 
     let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
 
-    assert!(
-        matches!(&outcomes[0], RecordOutcome::Quarantined(r) if r.starts_with("item_too_large"))
-    );
+    assert!(matches!(&outcomes[0], RecordOutcome::Quarantined(r) if r.starts_with("item_too_large")));
     assert_eq!(outcomes[1], RecordOutcome::Written(Prediction::On));
     assert_eq!(table.items.lock().unwrap()["11"].tweet.text, "fits");
 }

@@ -59,8 +59,7 @@ impl Ingest {
     /// (invalid, or still failing after PutRecords retries) by its index.
     pub async fn ingest(&self, body: &Value) -> Result<IngestResponse, IngestError> {
         let prepared = prepare(body)?;
-        let (indices, records): (Vec<usize>, Vec<OutgoingRecord>) =
-            prepared.records.into_iter().unzip();
+        let (indices, records): (Vec<usize>, Vec<OutgoingRecord>) = prepared.records.into_iter().unzip();
         let report = self.publisher.publish(&records).await?;
         let mut rejected = prepared.rejected;
         rejected.extend(report.failed.iter().map(|(pos, reason)| Rejection {
@@ -97,12 +96,7 @@ mod tests {
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| r.partition_key == "13")
-                .map(|(i, _)| {
-                    (
-                        i,
-                        "kinesis: ProvisionedThroughputExceededException".to_owned(),
-                    )
-                })
+                .map(|(i, _)| (i, "kinesis: ProvisionedThroughputExceededException".to_owned()))
                 .collect();
             Ok(PublishReport { failed })
         }
@@ -121,9 +115,7 @@ mod tests {
         assert_eq!(response.accepted, 1);
         let rejected: Vec<_> = response.rejected.iter().map(|r| r.index).collect();
         assert_eq!(rejected, [1, 2]);
-        assert!(response.rejected[1]
-            .reason
-            .contains("ProvisionedThroughput"));
+        assert!(response.rejected[1].reason.contains("ProvisionedThroughput"));
         assert_eq!(recorder.0.lock().unwrap().len(), 2);
     }
 }

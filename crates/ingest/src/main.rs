@@ -10,15 +10,12 @@ use tweetboard_ingest::Ingest;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init();
-    let config = IngestConfig::from_env()
-        .inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
+    let config =
+        IngestConfig::from_env().inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
     let aws = AwsClients::load()
         .await
         .inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
-    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
-        aws.kinesis,
-        &config.stream_name,
-    )));
+    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(aws.kinesis, &config.stream_name)));
     let ingest = &ingest;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| async move {
         ingest.handle(event).await

@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""Writes tweetboard's labeled training set (CSV): on-topic #aws tweets (label ON) and
+the junk that rides the hashtag (label OFF), with realistic account features.
+
+Written for this project: every text is composed here from hand-written phrases and
+slots, deterministically (fixed seed). See README.md beside this file for the
+categories, the columns and the caveats.
+
+Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] > tweets-labeled.csv
+"""
+import argparse
+import csv
+import random
+import sys
+
+SERVICES = [
+    "Lambda", "DynamoDB", "Kinesis", "Kinesis Data Streams", "S3", "EC2", "ECS", "EKS", "Fargate",
+    "CloudFormation", "CDK", "SAM", "Step Functions", "API Gateway", "SQS", "SNS", "EventBridge",
+    "Aurora", "Aurora Serverless", "RDS", "CloudWatch", "CloudWatch Logs", "IAM", "IAM Identity Center",
+    "VPC", "Route 53", "CloudFront", "SageMaker", "Bedrock", "Glue", "Athena", "Redshift",
+    "OpenSearch", "ElastiCache", "MemoryDB", "Cognito", "AppSync", "Amplify", "Secrets Manager", "KMS",
+    "Systems Manager", "Parameter Store", "Graviton", "Lightsail", "AWS Batch", "MSK", "Firehose",
+    "X-Ray", "CodePipeline", "CodeBuild", "Control Tower", "Organizations", "GuardDuty", "Security Hub",
+    "WAF", "Shield", "Transit Gateway", "Direct Connect", "App Runner", "ECR", "EFS", "FSx",
+    "Backup", "Config", "CloudTrail", "Cost Explorer", "Savings Plans", "Elastic Beanstalk",
+    "Lake Formation", "QuickSight", "Textract", "Rekognition", "Comprehend", "Polly", "Transcribe",
+    "IoT Core", "Greengrass", "Outposts", "Local Zones", "Global Accelerator", "Verified Permissions",
+]
+FEATURES = [
+    "provisioned concurrency", "SnapStart", "on-demand capacity", "point-in-time recovery",
+    "enhanced fan-out", "arm64 builds", "response streaming", "VPC endpoints", "cross-region replication",
+    "auto scaling", "TTL", "batch windows", "server-side encryption", "global tables", "function URLs",
+    "event filtering", "partial batch responses", "dead-letter queues", "reserved concurrency",
+    "lifecycle rules", "intelligent tiering", "spot instances", "blue/green deployments",
+    "canary releases", "cross-account roles", "permission boundaries", "service control policies",
+    "metric filters", "anomaly detection", "contributor insights", "zero-ETL integration",
+    "multi-AZ", "read replicas", "conditional writes", "idempotency tokens", "exponential backoff",
+]
+LANGS = ["Rust", "Python", "Go", "TypeScript", "Java", "Kotlin", ".NET", "Node.js"]
+TOOLS = ["Terraform", "Pulumi", "the CDK", "SAM", "Serverless Framework", "CloudFormation", "OpenTofu"]
+REGIONS = ["us-east-1", "us-east-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1",
+           "sa-east-1", "ca-central-1", "eu-north-1", "ap-south-1"]
+PROBLEMS = ["throttling", "cold starts", "a noisy neighbour", "hot partitions", "IAM permission errors",
+            "a misconfigured security group", "runaway costs", "timeouts", "a memory leak",
+            "iterator age alarms", "duplicate events", "a full disk", "DNS resolution failures",
+            "stale reads", "a retry storm", "NAT gateway charges"]
+OUTCOMES = ["cut latency by {n}%", "saved ${n}00 a month", "halved our bill", "dropped p99 to {n}ms",
+            "went from {n} deploys a week to daily", "removed {n} servers", "stopped paging at night",
+            "got to zero data loss", "made replays safe", "tripled throughput"]
+EVENTS = ["re:Invent", "an AWS Summit", "the local AWS user group", "AWS Community Day", "a re:Inforce session"]
+
+ON_TEMPLATES = [
+    "{open}moved our {thing} from {svc} to {svc2} and {outcome} #aws",
+    "{open}{svc} now supports {feature}. That removes a whole workaround for us #aws",
+    "Anyone else seeing elevated error rates on {svc} in {region}? {status} #aws",
+    "{svc} + {svc2} for an event-driven {thing} works really well {emoji_ok}#aws",
+    "Spent {n} hours on {problem} in {svc}. Root cause: {cause}. #aws",
+    "New post: idempotent consumers with {svc} and {feature} in {svc2} {link}#aws",
+    "{event} recap: the {svc} announcements I actually care about #aws",
+    "How we handle {n}k requests per second with {svc} and {svc2} #aws #serverless",
+    "Finally migrated off self-managed {legacy} to {svc}. The pager is quiet #aws",
+    "Is {svc} or {svc2} the better fit for a {n} GB/day {thing}? Thoughts? #aws",
+    "{open}turn on {feature} for {svc} before you need it #aws",
+    "Workshop next week: building a {thing} with {svc}, {svc2} and {lang} {link}#aws",
+    "{svc} in {region} just got {feature}. Nice {emoji_ok}#aws",
+    "Wrote the {svc} module in {tool} today, tomorrow the {svc2} one #aws #iac",
+    "Cost tip: {feature} on {svc} {outcome} for us #aws #finops",
+    "Our runbook for {problem} on {svc}, shared in case it helps {link}#aws #sre",
+    "{feature} in {svc} is underrated. {outcome_cap} #aws",
+    "Study notes for the {cert} exam: {svc} vs {svc2} #aws #certification",
+    "{lang} on {svc}: {n}ms p99 and {m} MB of memory. Very happy #aws",
+    "Hot take: most teams do not need {svc}; {svc2} is enough #aws",
+    "Q: how do you replay a {svc} shard safely? A: make every write idempotent #aws",
+    "Thread: {n} lessons from a year of running {svc} in production #aws",
+    "The {svc} console redesign is growing on me. The {feature} page is clear #aws",
+    "PSA: rotate the keys in {svc} and check CloudTrail for {problem} #aws #security",
+    "Our {svc} bill went from ${n}00 to ${m}0 after we fixed {problem} #aws",
+    "Pairing with a junior on {svc} permissions today. IAM policies are hard to teach #aws",
+    "Load test done: {svc} scaled to {n}k TPS without touching a setting #aws",
+    "Reading the {svc} docs on {feature}. Clearer than I expected #aws",
+    "Can {svc} trigger {svc2} directly or do I need EventBridge in between? #aws",
+    "Deployed our first {lang} service on {svc} behind {svc2} {emoji_ok}#aws",
+    "{svc} outage postmortem is out. Good read on {problem} {link}#aws",
+    "Talk slides from {event}: '{title}' {link}#aws",
+    "Benchmarking {svc} on Graviton vs x86 for our {thing}: {n}% cheaper #aws",
+    "{open}the {svc} free tier covers more than people think for a side project #aws",
+    "We replaced a cron box with {svc} and {svc2}. One less server to patch #aws",
+    "Debugging {problem} with {svc} traces; the service map found it in minutes #aws",
+    "{svc} quotas bit us again: {n} per second per account. Request the raise early #aws",
+    "Our data lake on {svc} and {svc2} now serves {n} analysts #aws #data",
+    "Migrating {n} TB into {svc}: {feature} made it painless #aws",
+    "Terraform drift on {svc} after a console change. Guardrails next #aws #iac",
+    "Why is {svc} charging us for {problem}? Opening a support case #aws",
+    "Glad {svc} finally has {feature}. Waited two years for this #aws",
+    "Architecture review today: {svc} for ingest, {svc2} for storage, {svc3} for the UI #aws",
+    "Multi-account setup with {svc} and {svc2} is finally clean #aws #security",
+    "Pro tip for {svc}: alarm on {metric}, not just errors #aws #observability",
+    "Built a tweet board on {svc} and {svc2} that filters spam with a small model #aws",
+    "Estoy probando {svc} con {svc2}, funciona muy bien para eventos #aws",
+    "Heute {svc} mit {tool} aufgesetzt, {feature} inklusive #aws",
+    "Migramos nosso {thing} para {svc} e {outcome_pt} #aws",
+    "Nous avons migré notre {thing} vers {svc}, {feature} compris #aws",
+    "Security audit prep: encryption at rest on {svc}, logging in {svc2}, keys in KMS #aws",
+    "Our staging account runs the same {tool} stacks as production now #aws #devops",
+    "Dashboards for {metric} across every account, built on {svc} #aws #observability",
+    "Great talk at {event} on {feature} with {svc} #aws",
+    "Design review feedback: move the {thing} off {svc} and onto {svc2} #aws",
+    "Incident review: {problem} in {region}, {svc} retries saved us #aws #sre",
+    "Compliance team asked for {svc} logs going back {n} days; {feature} covered it #aws",
+    "Latency budget for the {thing}: {n}ms in {svc}, the rest in {svc2} #aws",
+    "Our platform team publishes golden paths for {svc} and {svc2} #aws #platformengineering",
+    "Meetup tonight: {lang} developers building on {svc} #aws #community",
+    "Today's on-call: {problem} on {svc}, fixed by {feature} #aws",
+    "{svc} or self-hosted? For {n} requests a day the managed service wins #aws",
+    "Encryption, backups, least privilege: our {svc} checklist {link}#aws #security",
+]
+THINGS = ["image pipeline", "log pipeline", "checkout service", "analytics stack", "chat backend",
+          "ETL jobs", "CI runners", "search index", "IoT fleet", "ML inference", "tweet board",
+          "payments API", "mobile backend", "reporting jobs", "video transcoding"]
+LEGACY = ["Kafka", "RabbitMQ", "Cassandra", "Elasticsearch", "Jenkins", "MySQL", "Redis", "cron boxes"]
+CERTS = ["Solutions Architect Associate", "Developer Associate", "SysOps Administrator",
+         "DevOps Engineer Professional", "Security Specialty", "Data Engineer Associate"]
+CAUSES = ["a missing IAM permission", "the default timeout", "a tiny batch size", "a hot partition key",
+          "DNS caching", "an unbounded retry", "the wrong region", "a typo in the ARN"]
+METRICS = ["iterator age", "throttled requests", "p99 latency", "consumed capacity", "queue depth",
+           "concurrent executions", "5xx rate"]
+TITLES = ["Exactly-once on at-least-once", "Serverless at scale", "Cost-aware architectures",
+          "Designing for replays", "Observability without the bill", "Rust in Lambda"]
+STATUS = ["", "Health dashboard says all green.", "Our alarms fired 10 minutes ago.", "Retries are working through it."]
+OPENERS_ON = ["", "", "", "TIL ", "PSA: ", "Quick tip: ", "Finally ", "Good news: ", "Lesson learned: ",
+              "Reminder: ", "Small win today: ", "Question: ", "Note to self: "]
+OUTCOMES_PT = ["a conta caiu {n}%", "ficou bem mais rapido"]
+
+JUNK_TEMPLATES = {
+    "giveaway": [
+        "GIVEAWAY{bang} RT + follow to win {amount}{bang} Ends tonight #aws #giveaway",
+        "We are giving away {n} {prize}s{bang} Retweet to win, follow everyone who likes this #aws",
+        "RT to win a FREE {prize} {emoji} Winner picked in 24h #aws #contest #win",
+        "{emoji}{emoji} {amount} GIVEAWAY {emoji}{emoji} like, RT and tag 3 friends #aws #free",
+        "Drop your wallet address below for a chance to win {amount} {emoji} #aws #giveaway",
+        "Celebrating {n}k followers with a {prize} giveaway!!! follow + RT #aws",
+    ],
+    "crypto": [
+        "{coin} airdrop is LIVE {emoji} claim {amount} free tokens now, link in bio #aws #crypto",
+        "{coin} to the moon {emoji}{emoji} 100x guaranteed, DM me for the signal group #aws",
+        "New NFT drop, mint price 0.0{n} ETH, only {n} left{bang} #aws #nft #web3",
+        "Turn $100 into ${n}000 with our {coin} trading bot. DM for access #aws #bitcoin",
+        "Early presale for {coin} ends soon {emoji} don't miss the next 1000x gem #aws #altcoin",
+        "My {coin} bags are up {n}0% today, join the pump group {link}#aws #crypto",
+        "Passive income with AWS Lambda crypto bots, ${n}00/day guaranteed, DM me #aws #crypto",
+    ],
+    "follow": [
+        "Follow train {emoji} follow everyone who retweets, I follow back 100% #aws #followback",
+        "Want {n}k followers fast? Real and active, cheap prices, DM now #aws #followers",
+        "Gain followers instantly{bang} follow back guaranteed {emoji} #aws #f4f #teamfollowback",
+        "Drop your handle, I follow back everyone in 5 minutes {emoji} #aws #followtrain",
+        "Buy real followers, likes and views, {n}% off today {link}#aws #growth",
+    ],
+    "adult": [
+        "Hot singles in {city} want to meet you tonight {emoji} click the link #aws",
+        "{emoji} 18+ content, see my page, link in bio {emoji} #aws",
+        "Lonely tonight? {n} girls online near you {link}#aws #dating",
+        "Spicy pics in my bio {emoji}{emoji} don't tell anyone #aws",
+    ],
+    "job_spam": [
+        "Work from home and earn ${n}00/day{bang} No experience needed, DM me #aws #hiring",
+        "HIRING NOW {emoji} {n} positions, apply today, earn $$$ from your phone #aws #jobs",
+        "Make money online with this one trick, ${n}k per week {emoji} #aws #sidehustle",
+        "Be your own boss{bang} Join my team and earn while you sleep {link}#aws #mlm",
+        "Data entry jobs, ${n}0/hour, no interview, start today {emoji} #aws #remotejobs",
+    ],
+    "promo": [
+        "Use promo code SAVE{n} for {n}% off all sneakers today only{bang} #aws #deal",
+        "Cheap {prize} sale {emoji} 90% off, limited stock, click the link #aws #sale",
+        "Flash sale on phone cases, buy 2 get 3 free {emoji} {link}#aws #shopping",
+        "Best VPN deal of the year, {n}% off lifetime plan {link}#aws #tech #deal",
+        "Get {n} essays written for you, cheap and fast, DM us #aws #homework #essay",
+    ],
+    "phishing": [
+        "Your AWS account has been suspended. Verify your billing now {link}#aws",
+        "Locked out of your account? Our recovery team can help, DM us {emoji} #aws #support",
+        "URGENT: unusual sign-in on your account, confirm your password here {link}#aws",
+        "Claim your $500 AWS credit before it expires today {link}#aws #free",
+    ],
+    "loans": [
+        "Instant cash loans approved in {n} minutes, bad credit OK, apply now {link}#aws",
+        "Need money fast? Payday advance up to ${n}00, no paperwork {emoji} #aws #loans",
+        "Debt relief program, cut your payments by {n}% today, message us #aws #credit",
+    ],
+    "gambling": [
+        "Spin to win {emoji} {n} free spins on signup at our online casino {link}#aws #slots",
+        "Sure bets for tonight's games, {n} wins in a row, join the VIP tips channel #aws #betting",
+        "Jackpot hit again{bang} Sign up with my code for a ${n} bonus #aws #casino",
+    ],
+    "diet": [
+        "Burn belly fat while you sleep with this one drink {emoji} #aws #weightloss",
+        "Doctors hate this simple trick to drop {n} pounds #aws #fitness",
+        "Miracle gummies for hair growth, order today and save {n}% #aws #wellness",
+    ],
+    "self_promo": [
+        "My new track is out everywhere {emoji} please stream and share #aws #newmusic",
+        "Subscribe to my channel, new video every {day} {link}#aws #youtube",
+        "Link in bio for my latest podcast episode about life and love #aws #podcast",
+        "Check out my art shop, commissions open {emoji} #aws #artist",
+    ],
+    "clickbait": [
+        "You won't believe what happens at the end of this video {emoji} {link}#aws",
+        "Shocking footage they tried to delete, watch before it's gone {link}#aws #viral",
+        "This celebrity secret will blow your mind {emoji}{emoji} #aws #trending",
+    ],
+    "influencer": [
+        "Brands, DM me for paid promos, {n}k engaged followers {emoji} #aws #influencer",
+        "Looking for brand ambassadors, free products and commission, apply in DMs #aws",
+        "Collab? I promote any page to my {n}k audience, cheap rates #aws #promo",
+    ],
+    "unrelated": [
+        "Passed my AWS D1.1 welding certification today, American Welding Society here I come #aws #welding",
+        "The AWS wine tasting evening was lovely, best shiraz of the year #aws #wine",
+        "aws this puppy is so cute {emoji} #aws #puppy",
+        "Our AWS (Association of Women in Science) meetup is on {day}, all welcome #aws",
+        "aws man that match last night was unreal {emoji} #aws #football",
+        "aws I miss you guys so much {emoji} #aws",
+        "Atlantic Wildlife Society volunteers counted {n} seals this weekend #aws #nature",
+        "AWS weld inspector exam on {day}, wish me luck with the bend test #aws",
+        "Good morning {emoji} coffee and sunshine, have a great {day} #aws #love #instagood",
+        "{emoji} new vlog is up, my trip to {city} {link}#aws #travel #vlog",
+        "Trending now: #aws #love #photooftheday #fashion #instagood #follow #like4like",
+    ],
+}
+COINS = ["$SHIB", "$DOGE", "$PEPE", "BTC", "ETH", "$MOON", "$SAFE", "XRP", "$BONK", "$FLOKI", "SOL"]
+PRIZES = ["PS5", "iPhone", "MacBook", "Rolex", "Tesla", "gaming PC", "AirPods", "gift card", "Xbox"]
+CITIES = ["your area", "Seattle", "London", "Sydney", "Berlin", "Austin", "Lagos", "Mumbai", "Dublin"]
+DAYS = ["Monday", "Tuesday", "Thursday", "Saturday", "Sunday"]
+EMOJI_JUNK = ["\U0001F680", "\U0001F525", "\U0001F4B0", "\U0001F48E", "\u2728", "\U0001F60D", "\U0001F4AF",
+              "\U0001F389", "\U0001F911", "\U0001F48B", "\U0001F4B8", "\u2764\ufe0f"]
+EMOJI_OK = ["", "", "", "\U0001F389 ", "\U0001F680 ", "\u2705 ", "\U0001F64C "]
+AMOUNTS = ["$500", "$1,000", "$5000", "1 ETH", "10,000 USDT", "0.5 BTC", "$250"]
+LINKS = ["", "", "https://t.co/{code} ", "https://bit.ly/{code} "]
+
+FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elif", "Femi", "Grace", "Hiro", "Ines", "Jonas", "Kiri", "Lena",
+         "Marco", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Vera", "Wei", "Xavi",
+         "Yara", "Zoe", "Ade", "Bea", "Cato", "Dana", "Emre", "Farah", "Gus", "Hana", "Ivo", "Jia"]
+LAST = ["Okafor", "Silva", "Nguyen", "Kowalski", "Haddad", "Larsen", "Moreau", "Tanaka", "Reyes", "Schmidt",
+        "Patel", "Costa", "Ivanova", "Mensah", "Berg", "Novak", "Sato", "Diaz", "Kim", "Ali"]
+SOURCES_ON = ["<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">Twitter Web App</a>",
+              "<a href=\"http://twitter.com/download/iphone\" rel=\"nofollow\">Twitter for iPhone</a>",
+              "<a href=\"http://twitter.com/download/android\" rel=\"nofollow\">Twitter for Android</a>",
+              "<a href=\"https://tweetdeck.twitter.com\" rel=\"nofollow\">TweetDeck</a>",
+              "<a href=\"https://buffer.com\" rel=\"nofollow\">Buffer</a>",
+              "<a href=\"https://hootsuite.com\" rel=\"nofollow\">Hootsuite Inc.</a>"]
+SOURCES_JUNK = ["<a href=\"https://autopost.example\" rel=\"nofollow\">AutoPoster Pro</a>",
+                "<a href=\"https://bulk.example\" rel=\"nofollow\">BulkTweet</a>",
+                "<a href=\"http://twitter.com/download/android\" rel=\"nofollow\">Twitter for Android</a>",
+                "<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">Twitter Web App</a>",
+                "<a href=\"https://ifttt.com\" rel=\"nofollow\">IFTTT</a>"]
+
+
+def code(rng):
+    return "".join(rng.choice("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(10))
+
+
+def fill(template, rng, on):
+    svc, svc2, svc3 = rng.sample(SERVICES, 3)
+    n, m = rng.randint(2, 95), rng.randint(2, 60)
+    slots = dict(
+        svc=svc, svc2=svc2, svc3=svc3, feature=rng.choice(FEATURES), region=rng.choice(REGIONS),
+        n=n, m=m, lang=rng.choice(LANGS), tool=rng.choice(TOOLS), problem=rng.choice(PROBLEMS),
+        thing=rng.choice(THINGS), legacy=rng.choice(LEGACY), cert=rng.choice(CERTS),
+        cause=rng.choice(CAUSES), metric=rng.choice(METRICS), title=rng.choice(TITLES),
+        event=rng.choice(EVENTS), status=rng.choice(STATUS), open=rng.choice(OPENERS_ON),
+        emoji_ok=rng.choice(EMOJI_OK), link=rng.choice(LINKS).format(code=code(rng)),
+        outcome=rng.choice(OUTCOMES).format(n=n), outcome_pt=rng.choice(OUTCOMES_PT).format(n=n),
+        amount=rng.choice(AMOUNTS), prize=rng.choice(PRIZES), coin=rng.choice(COINS),
+        emoji=rng.choice(EMOJI_JUNK), city=rng.choice(CITIES), day=rng.choice(DAYS),
+        bang=rng.choice(["!", "!!", "!!!", ""]),
+    )
+    slots["outcome_cap"] = slots["outcome"][0].upper() + slots["outcome"][1:] + "."
+    text = template.format(**slots)
+    text = " ".join(text.split())
+    if on and rng.random() < 0.25:
+        text = text.replace("#aws", rng.choice(["#aws #cloud", "#AWS", "#aws #devops", "#awscommunity #aws", "#aws #serverless"]))
+    if not on and rng.random() < 0.3:
+        text = text.upper() if rng.random() < 0.3 else text + " " + " ".join(rng.sample(["#win", "#free", "#love", "#follow", "#money", "#crypto", "#usa"], 2))
+    return text
+
+
+def account(rng, junk_kind):
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    spammy = junk_kind not in (None, "unrelated")
+    if spammy and rng.random() < 0.8:
+        user = f"{rng.choice(['win', 'free', 'crypto', 'promo', 'deal', 'hot', 'cash', 'gem'])}{rng.choice(['_', ''])}{rng.randint(100, 99999)}"
+        followers, friends = int(rng.lognormvariate(3.5, 1.8)), rng.randint(300, 6000)
+        tweets, lists = rng.randint(2000, 120000), rng.randint(0, 5)
+    else:
+        # On-topic accounts, plus junk from ordinary-looking accounts: account features
+        # overlap, so the text has to carry the decision.
+        user = f"{first.lower()}{rng.choice(['', '_', '.', ''])}{rng.choice([last.lower(), 'dev', 'ops', 'cloud', 'codes', 'builds', ''])}"
+        if rng.random() < 0.3:
+            user += str(rng.randint(1, 99))
+        followers, friends = int(rng.lognormvariate(6.0, 1.7)), rng.randint(20, 2500)
+        tweets, lists = rng.randint(50, 50000), rng.randint(0, 300)
+    return dict(user=user[:15], followers=followers, friends=friends, lists=lists, tweets=tweets)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seed", type=int, default=1859)
+    ap.add_argument("--on", type=int, default=1500)
+    ap.add_argument("--off", type=int, default=1200)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    seen = set()
+    rows = []
+    kinds = list(JUNK_TEMPLATES)
+    wanted = [(True, None)] * args.on + [(False, kinds[i % len(kinds)]) for i in range(args.off)]
+    for on, kind in wanted:
+        for _ in range(50):
+            template = rng.choice(ON_TEMPLATES if on else JUNK_TEMPLATES[kind])
+            text = fill(template, rng, on)
+            if text not in seen:
+                break
+        seen.add(text)
+        acct = account(rng, kind)
+        tid = 1_850_000_000_000_000_000 + rng.randint(0, 9_000_000_000_000_000)
+        rows.append(dict(
+            text=text, id=str(tid), followers=acct["followers"],
+            favourites=rng.randint(0, 300) if on else rng.randint(0, 8),
+            friends=acct["friends"], lists=acct["lists"],
+            retweets=rng.randint(0, 60) if on else rng.randint(0, 40),
+            tweets=acct["tweets"], user=acct["user"],
+            source=rng.choice(SOURCES_ON if on or kind == "unrelated" else SOURCES_JUNK),
+            label="ON" if on else "OFF",
+        ))
+    rng.shuffle(rows)
+    w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+
+
+if __name__ == "__main__":
+    main()

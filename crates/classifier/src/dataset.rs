@@ -1,0 +1,148 @@
+//! Labeled data for training and evaluation: CSV (with a header) or JSON Lines, with the
+//! record's columns (`text`, `id`, `followers`, `favourites`, `friends`, `lists`,
+//! `retweets`, `tweets`, `user`, `source`) plus `label`: `ON`/`0` (on topic) or
+//! `OFF`/`1` (junk).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::record::Record;
+
+/// A record and whether it is junk (label "1").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    pub record: Record,
+    pub junk: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: {line}: {why}")]
+    Bad { path: String, line: usize, why: String },
+    #[error("{path}: no examples")]
+    Empty { path: String },
+}
+
+/// Reads a labeled file; JSON Lines when it ends in `.jsonl`/`.json`, CSV otherwise.
+pub fn load(path: &Path) -> Result<Vec<Example>, DatasetError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| DatasetError::Read {
+        path: name.clone(),
+        source,
+    })?;
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let examples = if matches!(ext, "jsonl" | "json" | "ndjson") {
+        parse_jsonl(&name, &text)?
+    } else {
+        parse_csv(&name, &text)?
+    };
+    if examples.is_empty() {
+        return Err(DatasetError::Empty { path: name });
+    }
+    Ok(examples)
+}
+
+pub fn parse_label(raw: &str) -> Option<bool> {
+    match raw.trim().to_ascii_uppercase().as_str() {
+        "OFF" | "1" => Some(true),
+        "ON" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+fn example(fields: &HashMap<String, String>) -> Result<Example, String> {
+    let label = fields.get("label").ok_or("no `label` column")?;
+    let junk = parse_label(label).ok_or_else(|| format!("label {label:?} is not ON, OFF, 0 or 1"))?;
+    Ok(Example {
+        record: Record::from_aml_map(fields)?,
+        junk,
+    })
+}
+
+pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Example>, DatasetError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| DatasetError::Bad {
+            path: name.into(),
+            line: 1,
+            why: e.to_string(),
+        })?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let mut out = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        let row = row.map_err(|e| DatasetError::Bad {
+            path: name.into(),
+            line,
+            why: e.to_string(),
+        })?;
+        let fields: HashMap<String, String> = headers
+            .iter()
+            .cloned()
+            .zip(row.iter().map(str::to_owned))
+            .collect();
+        out.push(example(&fields).map_err(|why| DatasetError::Bad {
+            path: name.into(),
+            line,
+            why,
+        })?);
+    }
+    Ok(out)
+}
+
+pub fn parse_jsonl(name: &str, text: &str) -> Result<Vec<Example>, DatasetError> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let bad = |why: String| DatasetError::Bad {
+            path: name.into(),
+            line: i + 1,
+            why,
+        };
+        let value: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+        let obj = value.as_object().ok_or_else(|| bad("not a JSON object".into()))?;
+        let fields: HashMap<String, String> = obj
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()),
+                )
+            })
+            .collect();
+        out.push(example(&fields).map_err(bad)?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_and_jsonl_read_the_same_example() {
+        let csv = "text,id,followers,favourites,friends,lists,retweets,tweets,user,source,label\n\
+                   \"hi, #aws\",1,2,3,4,5,6,7,ann,web,ON\n";
+        let jsonl = r#"{"text": "hi, #aws", "id": "1", "followers": 2, "favourites": 3, "friends": 4, "lists": 5, "retweets": 6, "tweets": 7, "user": "ann", "source": "web", "label": "0"}"#;
+        assert_eq!(parse_csv("a", csv).unwrap(), parse_jsonl("b", jsonl).unwrap());
+    }
+
+    #[test]
+    fn bad_rows_name_their_line() {
+        let err = parse_csv("f.csv", "text,label\nok,ON\nbad,MAYBE\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "f.csv: 3: label \"MAYBE\" is not ON, OFF, 0 or 1");
+        let err = parse_jsonl("f.jsonl", "{\"text\": \"x\"}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no `label` column"), "{err}");
+    }
+}

@@ -1,0 +1,611 @@
+//! The recipe: how a [`Record`] becomes the sparse binary features a logistic
+//! regression scores. Modelled on an Amazon ML recipe:
+//!
+//! - `text`: lowercased, tokenised into words; word unigrams and bigrams (`ngram(text, 2)`),
+//!   hashed into `2^hash_bits` buckets. URLs become `<url>`, numbers `<num>`.
+//! - counts (`followers`, `favourites`, `friends`, `lists`, `retweets`, `tweets`):
+//!   quantile-binned (`quantile_bin(x, 10)`), bin boundaries learned at training time.
+//! - `source`: a categorical token, the client's name (the anchor text of v1.1's HTML).
+//! - extra signals that help on spam without costing much: counts of URLs, mentions,
+//!   hashtags and emoji, runs of `!`/`$`, shouting (upper-case share), digits in the
+//!   screen name, and the followers-to-friends ratio.
+//! - two small lexicons, counted: cloud and engineering terms ([`CLOUD_TERMS`]) and
+//!   spam terms ([`SPAM_TERMS`]). They carry the decision for wording the training data
+//!   never used, which hashed n-grams alone cannot.
+//!
+//! Every feature is a presence bit, so a record's feature vector is a short list of
+//! bucket indices.
+
+use std::collections::BTreeMap;
+
+use crate::record::Record;
+
+/// Recipe parameters, stored in the model artifact.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Recipe {
+    /// Features hash into `2^hash_bits` buckets.
+    pub hash_bits: u32,
+    /// Upper boundaries of each count's quantile bins, ascending.
+    pub quantile_bins: BTreeMap<String, Vec<f64>>,
+}
+
+impl Recipe {
+    pub const MIN_HASH_BITS: u32 = 10;
+    pub const MAX_HASH_BITS: u32 = 24;
+
+    pub fn buckets(&self) -> usize {
+        1usize << self.hash_bits
+    }
+
+    /// Learns quantile bin boundaries (`bins` bins per count) from training records.
+    pub fn fit(records: &[Record], hash_bits: u32, bins: usize) -> Self {
+        let mut quantile_bins = BTreeMap::new();
+        let names = Record::default().counts().map(|(n, _)| n);
+        for (i, name) in names.iter().enumerate() {
+            let mut values: Vec<f64> = records.iter().map(|r| r.counts()[i].1 as f64).collect();
+            values.sort_by(|a, b| a.total_cmp(b));
+            let mut bounds: Vec<f64> = (1..bins)
+                .filter_map(|q| values.get(q * values.len() / bins).copied())
+                .collect();
+            bounds.dedup();
+            quantile_bins.insert((*name).to_owned(), bounds);
+        }
+        Self {
+            hash_bits,
+            quantile_bins,
+        }
+    }
+
+    /// The record's feature indices, sorted and without repeats.
+    pub fn features(&self, record: &Record) -> Vec<u32> {
+        let mask = (self.buckets() - 1) as u64;
+        let mut out: Vec<u32> = Vec::with_capacity(64);
+        let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
+
+        let lower = record.text.to_lowercase();
+        let tokens = tokenize(&lower);
+        for t in &tokens {
+            push(&[b"w:", t.as_bytes()]);
+        }
+        for pair in tokens.windows(2) {
+            push(&[b"b:", pair[0].as_bytes(), b" ", pair[1].as_bytes()]);
+        }
+
+        for (name, value) in record.counts() {
+            let bin = self
+                .quantile_bins
+                .get(name)
+                .map(|b| b.iter().take_while(|&&edge| value as f64 >= edge).count())
+                .unwrap_or(0);
+            push(&[b"q:", name.as_bytes(), b":", &[bin as u8]]);
+        }
+
+        push(&[b"src:", source_name(&record.source).to_lowercase().as_bytes()]);
+
+        let signals = TextSignals::of(&record.text, &tokens);
+        push(&[b"x:urls:", &[signals.urls.min(2)]]);
+        push(&[b"x:mentions:", &[signals.mentions.min(3)]]);
+        push(&[b"x:hashtags:", &[signals.hashtags.min(6)]]);
+        push(&[b"x:emoji:", &[signals.emoji.min(4)]]);
+        if signals.bang_run {
+            push(&[b"x:bang_run"]);
+        }
+        if signals.dollar {
+            push(&[b"x:dollar"]);
+        }
+        if signals.shouting {
+            push(&[b"x:shouting"]);
+        }
+        let cloud = tokens
+            .iter()
+            .filter(|t| CLOUD_TERMS.contains(&t.trim_start_matches('#')))
+            .count();
+        let spam = tokens
+            .iter()
+            .filter(|t| SPAM_TERMS.contains(&t.trim_start_matches('#')))
+            .count();
+        push(&[b"x:cloud_terms:", &[cloud.min(4) as u8]]);
+        push(&[b"x:spam_terms:", &[spam.min(4) as u8]]);
+        push(&[b"x:terms:", &[cloud.min(3) as u8, spam.min(3) as u8]]);
+        let digits = record.user.bytes().filter(u8::is_ascii_digit).count().min(5) as u8;
+        push(&[b"x:user_digits:", &[digits]]);
+        let ratio = ((record.followers as f64 + 1.0) / (record.friends as f64 + 1.0))
+            .log2()
+            .round() as i64;
+        push(&[b"x:ff_ratio:", &[ratio.clamp(-6, 6) as i8 as u8]]);
+
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Words of cloud engineering: AWS services and the vocabulary around them.
+pub const CLOUD_TERMS: &[&str] = &[
+    "aws",
+    "amazon",
+    "lambda",
+    "dynamodb",
+    "kinesis",
+    "s3",
+    "ec2",
+    "ecs",
+    "eks",
+    "fargate",
+    "cloudformation",
+    "cdk",
+    "sam",
+    "sqs",
+    "sns",
+    "eventbridge",
+    "aurora",
+    "rds",
+    "cloudwatch",
+    "iam",
+    "vpc",
+    "route",
+    "cloudfront",
+    "sagemaker",
+    "bedrock",
+    "glue",
+    "athena",
+    "redshift",
+    "opensearch",
+    "elasticache",
+    "cognito",
+    "appsync",
+    "amplify",
+    "kms",
+    "graviton",
+    "lightsail",
+    "msk",
+    "firehose",
+    "x-ray",
+    "codepipeline",
+    "codebuild",
+    "guardduty",
+    "waf",
+    "ecr",
+    "efs",
+    "ebs",
+    "fsx",
+    "cloudtrail",
+    "beanstalk",
+    "quicksight",
+    "textract",
+    "rekognition",
+    "comprehend",
+    "polly",
+    "transcribe",
+    "iot",
+    "outposts",
+    "serverless",
+    "terraform",
+    "pulumi",
+    "kubernetes",
+    "k8s",
+    "docker",
+    "container",
+    "containers",
+    "cluster",
+    "deploy",
+    "deployed",
+    "deploys",
+    "deployment",
+    "pipeline",
+    "pipelines",
+    "ci",
+    "cd",
+    "devops",
+    "sre",
+    "api",
+    "apis",
+    "endpoint",
+    "endpoints",
+    "latency",
+    "throughput",
+    "p99",
+    "throttling",
+    "throttled",
+    "partition",
+    "shard",
+    "shards",
+    "replica",
+    "failover",
+    "region",
+    "regions",
+    "az",
+    "multi-az",
+    "backup",
+    "backups",
+    "encryption",
+    "encrypted",
+    "kms",
+    "policy",
+    "policies",
+    "permissions",
+    "least",
+    "privilege",
+    "audit",
+    "compliance",
+    "staging",
+    "production",
+    "prod",
+    "outage",
+    "incident",
+    "postmortem",
+    "on-call",
+    "runbook",
+    "alarm",
+    "alarms",
+    "metrics",
+    "logs",
+    "logging",
+    "tracing",
+    "traces",
+    "observability",
+    "dashboard",
+    "dashboards",
+    "schema",
+    "database",
+    "query",
+    "queries",
+    "index",
+    "table",
+    "tables",
+    "queue",
+    "queues",
+    "stream",
+    "streams",
+    "event-driven",
+    "events",
+    "idempotent",
+    "retries",
+    "retry",
+    "timeout",
+    "timeouts",
+    "migration",
+    "migrated",
+    "migrating",
+    "terraform",
+    "iac",
+    "infrastructure",
+    "architecture",
+    "workload",
+    "workloads",
+    "instance",
+    "instances",
+    "spot",
+    "autoscaling",
+    "scaling",
+    "scale",
+    "cost",
+    "costs",
+    "bill",
+    "billing",
+    "finops",
+    "cloud",
+    "certified",
+    "certification",
+    "exam",
+    "re:invent",
+    "reinvent",
+    "summit",
+    "workshop",
+    "sdk",
+    "cli",
+    "rust",
+    "python",
+    "typescript",
+    "java",
+    "golang",
+    "node",
+    "microservices",
+    "vpn",
+    "dns",
+    "subnet",
+    "nat",
+    "gateway",
+    "transit",
+    "lakehouse",
+    "etl",
+    "parquet",
+    "analytics",
+    "ml",
+    "inference",
+    "model",
+    "llm",
+    "genai",
+];
+
+/// Words of the junk that rides a hashtag.
+pub const SPAM_TERMS: &[&str] = &[
+    "giveaway",
+    "win",
+    "winner",
+    "won",
+    "free",
+    "prize",
+    "contest",
+    "rt",
+    "retweet",
+    "follow",
+    "followback",
+    "followers",
+    "f4f",
+    "dm",
+    "dms",
+    "link",
+    "bio",
+    "click",
+    "crypto",
+    "bitcoin",
+    "btc",
+    "eth",
+    "nft",
+    "nfts",
+    "airdrop",
+    "token",
+    "tokens",
+    "presale",
+    "moon",
+    "100x",
+    "wallet",
+    "earn",
+    "income",
+    "passive",
+    "money",
+    "cash",
+    "$$$",
+    "profit",
+    "profits",
+    "signals",
+    "trading",
+    "forex",
+    "casino",
+    "spins",
+    "jackpot",
+    "bet",
+    "betting",
+    "slots",
+    "loan",
+    "loans",
+    "credit",
+    "debt",
+    "payday",
+    "approved",
+    "singles",
+    "hot",
+    "18+",
+    "onlyfans",
+    "dating",
+    "lonely",
+    "sexy",
+    "promo",
+    "discount",
+    "sale",
+    "deal",
+    "deals",
+    "off",
+    "cheap",
+    "offer",
+    "shop",
+    "store",
+    "order",
+    "buy",
+    "guaranteed",
+    "instantly",
+    "limited",
+    "hurry",
+    "urgent",
+    "claim",
+    "verify",
+    "suspended",
+    "locked",
+    "recover",
+    "recovery",
+    "hacked",
+    "password",
+    "essay",
+    "essays",
+    "homework",
+    "assignment",
+    "weight",
+    "fat",
+    "diet",
+    "pills",
+    "gummies",
+    "cream",
+    "miracle",
+    "subscribe",
+    "stream",
+    "channel",
+    "vlog",
+    "podcast",
+    "single",
+    "album",
+    "collab",
+    "influencer",
+    "ambassador",
+    "brands",
+    "viral",
+    "leaked",
+    "shocking",
+    "believe",
+    "secret",
+    "secrets",
+    "trick",
+    "tricks",
+    "likes",
+    "views",
+    "growth",
+    "mlm",
+    "boss",
+    "hiring",
+    "jobs",
+    "remote",
+    "opportunity",
+    "love",
+    "instagood",
+    "photooftheday",
+    "fashion",
+    "travel",
+];
+
+/// Cheap character-level signals of spam.
+struct TextSignals {
+    urls: u8,
+    mentions: u8,
+    hashtags: u8,
+    emoji: u8,
+    bang_run: bool,
+    dollar: bool,
+    shouting: bool,
+}
+
+impl TextSignals {
+    fn of(text: &str, tokens: &[String]) -> Self {
+        let count = |f: &dyn Fn(&str) -> bool| tokens.iter().filter(|t| f(t)).count().min(255) as u8;
+        let (mut upper, mut letters, mut emoji) = (0usize, 0usize, 0usize);
+        for c in text.chars() {
+            if c.is_alphabetic() {
+                letters += 1;
+                if c.is_uppercase() {
+                    upper += 1;
+                }
+            } else if is_emoji(c) {
+                emoji += 1;
+            }
+        }
+        Self {
+            urls: count(&|t| t == "<url>"),
+            mentions: count(&|t| t.starts_with('@') && t.len() > 1),
+            hashtags: count(&|t| t.starts_with('#') && t.len() > 1),
+            emoji: emoji.min(255) as u8,
+            bang_run: text.contains("!!"),
+            dollar: text.contains('$'),
+            shouting: letters >= 12 && upper * 10 > letters * 4,
+        }
+    }
+}
+
+/// Pictographs, symbols and dingbats: the emoji spam leans on.
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF)
+}
+
+/// Lowercased text → word tokens. Keeps `#tags`, `@mentions` and `$tickers` whole,
+/// maps URLs to `<url>` and numbers to `<num>`.
+pub fn tokenize(lower: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    for raw in lower.split(|c: char| c.is_whitespace()) {
+        if raw.starts_with("http://") || raw.starts_with("https://") || raw.starts_with("www.") {
+            tokens.push("<url>".to_owned());
+            continue;
+        }
+        let mut current = String::new();
+        for c in raw.chars() {
+            let keep =
+                c.is_alphanumeric() || c == '_' || c == '\'' || (current.is_empty() && "#@$".contains(c));
+            if keep {
+                current.push(c);
+            } else {
+                flush(&mut current, &mut tokens);
+            }
+        }
+        flush(&mut current, &mut tokens);
+    }
+    tokens
+}
+
+fn flush(current: &mut String, tokens: &mut Vec<String>) {
+    let t = current.trim_matches('\'');
+    if !t.is_empty() {
+        let is_number = t.chars().all(|c| c.is_ascii_digit() || c == '$');
+        tokens.push(if is_number && t.chars().any(|c| c.is_ascii_digit()) {
+            "<num>".to_owned()
+        } else {
+            t.to_owned()
+        });
+    }
+    current.clear();
+}
+
+/// `<a href="...">Twitter for iPhone</a>` → `Twitter for iPhone`; plain text as it is.
+pub fn source_name(source: &str) -> &str {
+    match (source.find('>'), source.rfind("</")) {
+        (Some(start), Some(end)) if start < end => source[start + 1..end].trim(),
+        _ => source.trim(),
+    }
+}
+
+/// 64-bit FNV-1a over the concatenated parts: stable across platforms and releases,
+/// which a stored model needs (`std`'s hasher is neither).
+pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenizer_keeps_tags_and_normalises_urls_and_numbers() {
+        let t = tokenize("rt @aws: new #lambda feature, 50% off!!! https://t.co/x $doge 2026");
+        assert_eq!(
+            t,
+            ["rt", "@aws", "new", "#lambda", "feature", "<num>", "off", "<url>", "$doge", "<num>"]
+        );
+    }
+
+    #[test]
+    fn source_name_reads_the_anchor_text() {
+        assert_eq!(
+            source_name(r#"<a href="http://x" rel="nofollow">Twitter for iPhone</a>"#),
+            "Twitter for iPhone"
+        );
+        assert_eq!(source_name("web"), "web");
+    }
+
+    #[test]
+    fn features_are_deterministic_sorted_and_in_range() {
+        let recipe = Recipe {
+            hash_bits: 12,
+            quantile_bins: BTreeMap::new(),
+        };
+        let r = Record {
+            text: "GIVEAWAY!! win $500 🎉🎉 #aws #free".into(),
+            user: "win12345".into(),
+            ..Default::default()
+        };
+        let f = recipe.features(&r);
+        assert_eq!(f, recipe.features(&r));
+        assert!(f.windows(2).all(|w| w[0] < w[1]));
+        assert!(f.iter().all(|&i| (i as usize) < recipe.buckets()));
+        // The hash is fixed forever: a stored model depends on it.
+        assert_eq!(fnv1a(&[b"w:", b"aws"]), fnv1a(&[b"w:aws"]));
+        assert_eq!(fnv1a(&[b"a"]), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn quantile_bins_split_the_training_values() {
+        let records: Vec<Record> = (0..100)
+            .map(|i| Record {
+                followers: i,
+                ..Default::default()
+            })
+            .collect();
+        let recipe = Recipe::fit(&records, 12, 10);
+        assert_eq!(
+            recipe.quantile_bins["followers"],
+            (1..10).map(|q| (q * 10) as f64).collect::<Vec<_>>()
+        );
+    }
+}
