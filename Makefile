@@ -15,7 +15,7 @@ RUST_LOG ?= warn
 
 CARGO_LAMBDA_VERSION := 1.9.2
 
-.PHONY: help venv lambda-tools build run watch test test-inner lint fmt
+.PHONY: help venv lambda-tools build run watch test test-inner bench lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ test-inner:
 	else \
 	  $(CARGO) test --workspace --no-fail-fast; \
 	fi
+
+bench: ## Benchmarks (release build); figures are reported in BENCHMARKS.md
+	$(CARGO) bench -p tweetboard-classifier --bench classify
 
 lint: ## cargo fmt --check and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check

@@ -100,9 +100,15 @@ pub struct SageMakerClassifier {
 }
 
 impl SageMakerClassifier {
+    /// The runtime endpoint comes from the standard configuration
+    /// (`AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME` for a local server).
     pub fn new(sdk: &aws_config::SdkConfig, endpoint_name: &str) -> Self {
+        Self::from_client(aws_sdk_sagemakerruntime::Client::new(sdk), endpoint_name)
+    }
+
+    pub fn from_client(client: aws_sdk_sagemakerruntime::Client, endpoint_name: &str) -> Self {
         Self {
-            client: aws_sdk_sagemakerruntime::Client::new(sdk),
+            client,
             endpoint_name: endpoint_name.into(),
         }
     }

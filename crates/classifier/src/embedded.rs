@@ -21,9 +21,12 @@ impl EmbeddedClassifier {
         &self.model
     }
 
-    /// Amazon ML semantics over the model's raw score and threshold.
+    /// Amazon ML semantics over the model's raw score and threshold. The score is
+    /// reported as a 32-bit float, as Amazon ML's `predictedScores` carries it, so the
+    /// embedded path and a remote endpoint serving the same model agree to the digit.
     pub fn classify_record(&self, record: &Record) -> Classification {
-        Classification::from_score(self.model.score(record), self.model.threshold(), self.model.id())
+        let score = self.model.score(record) as f32 as f64;
+        Classification::from_score(score, self.model.threshold(), self.model.id())
     }
 }
 

@@ -16,7 +16,8 @@
 //! Every feature is a presence bit, so a record's feature vector is a short list of
 //! bucket indices.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::LazyLock;
 
 use crate::record::Record;
 
@@ -98,11 +99,11 @@ impl Recipe {
         }
         let cloud = tokens
             .iter()
-            .filter(|t| CLOUD_TERMS.contains(&t.trim_start_matches('#')))
+            .filter(|t| LEXICONS.0.contains(t.trim_start_matches('#')))
             .count();
         let spam = tokens
             .iter()
-            .filter(|t| SPAM_TERMS.contains(&t.trim_start_matches('#')))
+            .filter(|t| LEXICONS.1.contains(t.trim_start_matches('#')))
             .count();
         push(&[b"x:cloud_terms:", &[cloud.min(4) as u8]]);
         push(&[b"x:spam_terms:", &[spam.min(4) as u8]]);
@@ -451,6 +452,15 @@ pub const SPAM_TERMS: &[&str] = &[
     "fashion",
     "travel",
 ];
+
+/// The lexicons as sets, built once per process (a linear scan per token was the
+/// largest cost of a classification).
+static LEXICONS: LazyLock<(HashSet<&'static str>, HashSet<&'static str>)> = LazyLock::new(|| {
+    (
+        CLOUD_TERMS.iter().copied().collect(),
+        SPAM_TERMS.iter().copied().collect(),
+    )
+});
 
 /// Cheap character-level signals of spam.
 struct TextSignals {

@@ -114,6 +114,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve a model over Amazon ML's Predict protocol and SageMaker's invocation route.
+    ///
+    /// Amazon ML: POST / with X-Amz-Target: AmazonML_20141212.Predict (JSON 1.1); point
+    /// AML_PREDICT_ENDPOINT at http://HOST:PORT and set AML_MODEL_ID to the model's id
+    /// (printed at start). SageMaker: POST /endpoints/NAME/invocations with the record as a
+    /// JSON object; point AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME at http://HOST:PORT.
+    PredictServer {
+        #[arg(long, default_value_t = 8085)]
+        port: u16,
+        /// Address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// A model artifact; default: the model compiled into this binary.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
     /// Evaluate a model on a labeled file: accuracy, precision, recall, F1, ROC AUC.
     Evaluate {
         /// A model artifact; default: the model compiled into this binary.
@@ -304,6 +320,26 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 );
                 println!("{}", m.report());
             }
+        }
+        Command::PredictServer { port, host, model } => {
+            let model = match &model {
+                Some(path) => Model::load(path)?,
+                None => Model::embedded_default(),
+            };
+            let listener = tokio::net::TcpListener::bind((host.as_str(), port))
+                .await
+                .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
+            println!(
+                "serving model {} on http://{}",
+                model.id(),
+                listener.local_addr()?
+            );
+            println!(
+                "  Amazon ML: AML_PREDICT_ENDPOINT=http://{host}:{port} AML_MODEL_ID={}",
+                model.id()
+            );
+            println!("  SageMaker: AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME=http://{host}:{port}");
+            tweetboard_cli::predict_server::serve(listener, model).await?;
         }
         Command::Evaluate { model, data, json } => {
             let model = match &model {

@@ -1,0 +1,45 @@
+//! What one classification costs: the recipe (tokenise, hash n-grams, bin counts) plus
+//! the dot product, with the shipped default model, over the shipped labeled tweets.
+//! Run with `make bench`; results are reported in BENCHMARKS.md.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use tweetboard_classifier::{dataset, EmbeddedClassifier, Model};
+
+fn classify(c: &mut Criterion) {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/tweets-labeled.csv");
+    let records: Vec<_> = dataset::load(&data)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.record)
+        .collect();
+    let classifier = EmbeddedClassifier::new(Model::embedded_default());
+
+    let mut group = c.benchmark_group("classifier");
+    group.throughput(Throughput::Elements(records.len() as u64));
+    group.bench_function("classify_record (per batch of the data set)", |b| {
+        b.iter(|| {
+            for r in &records {
+                black_box(classifier.classify_record(black_box(r)));
+            }
+        })
+    });
+    group.bench_function("recipe features only", |b| {
+        let recipe = &classifier.model().artifact().recipe;
+        b.iter(|| {
+            for r in &records {
+                black_box(recipe.features(black_box(r)));
+            }
+        })
+    });
+    group.finish();
+
+    c.bench_function("model load (cold start)", |b| {
+        b.iter(|| black_box(Model::embedded_default()))
+    });
+}
+
+criterion_group!(benches, classify);
+criterion_main!(benches);
