@@ -15,7 +15,7 @@ RUST_LOG ?= warn
 
 CARGO_LAMBDA_VERSION := 1.9.2
 
-.PHONY: help venv lambda-tools build run watch test test-inner bench lint fmt
+.PHONY: help venv lambda-tools browser build run watch test test-inner bench lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,12 +36,15 @@ lambda-tools: $(VENV)/.cargo-lambda-$(CARGO_LAMBDA_VERSION) ## Install cargo-lam
 build: ## Build every binary (debug)
 	$(CARGO) build --workspace --bins
 
-run: venv build ## Run the pipeline locally: emulator, init, ingest the samples, pump, summary
+BOARD_PORT ?= 8080
+
+run: venv build ## Run the pipeline locally and serve the board (Ctrl-C stops everything)
 	RUST_LOG=$(RUST_LOG) tests/with-emulator.sh bash -c '\
 	  set -e; \
 	  $(BIN)/tweetboard init --shards 2; \
 	  $(BIN)/tweetboard ingest; \
-	  $(BIN)/tweetboard pump --until-idle --batch-size 500'
+	  $(BIN)/tweetboard pump --until-idle --batch-size 500; \
+	  exec $(BIN)/tweetboard serve --port $(BOARD_PORT)'
 
 watch: venv lambda-tools build ## cargo lambda watch on port 9000, against the emulator (Ctrl-C stops both)
 	RUST_LOG=$(RUST_LOG) tests/with-emulator.sh bash -c '\
@@ -49,7 +52,18 @@ watch: venv lambda-tools build ## cargo lambda watch on port 9000, against the e
 	  echo "invoke with: PATH=$(VENV)/bin:\$$PATH cargo lambda invoke consumer --invoke-port 9000 --data-file tests/fixtures/kinesis-event.json"; \
 	  PATH=$(VENV)/bin:$$PATH cargo lambda watch --invoke-port 9000'
 
-test: venv ## Run every test (unit and integration) against the emulator
+# The browser test drives Debian's Chromium; install it when missing (root, or sudo).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	@echo "installing Debian's chromium for the browser test"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
+browser: $(CHROMIUM) ## Install Debian's Chromium (for the board's browser test)
+
+test: venv $(CHROMIUM) ## Run every test (unit and integration) against the emulator
 	tests/with-emulator.sh $(MAKE) --no-print-directory test-inner
 
 test-inner:

@@ -1,5 +1,6 @@
 //! Integration tests against the local AWS emulator. Run with `make test`.
 
+mod board;
 mod classifiers;
 mod consumer;
 mod fixtures;

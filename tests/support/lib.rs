@@ -198,6 +198,13 @@ pub fn v1_tweet(id: &str, text: &str) -> Value {
     })
 }
 
+/// A v1.1 tweet created at `at`.
+pub fn v1_tweet_at(id: &str, text: &str, at: chrono::DateTime<Utc>) -> Value {
+    let mut t = v1_tweet(id, text);
+    t["created_at"] = json!(at.format("%a %b %d %H:%M:%S +0000 %Y").to_string());
+    t
+}
+
 pub fn bytes(v: &Value) -> Vec<u8> {
     serde_json::to_vec(v).expect("serialisable")
 }

@@ -20,6 +20,33 @@ pub mod vars {
     pub const AML_MODEL_ID: &str = "AML_MODEL_ID";
     pub const AML_PREDICT_ENDPOINT: &str = "AML_PREDICT_ENDPOINT";
     pub const SAGEMAKER_ENDPOINT: &str = "SAGEMAKER_ENDPOINT";
+    pub const BOARD_LOOKBACK_DAYS: &str = "BOARD_LOOKBACK_DAYS";
+}
+
+/// What the board needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardConfig {
+    pub table_name: String,
+    /// How far back, in days, a page of the board may look for tweets.
+    pub lookback_days: u32,
+}
+
+impl BoardConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(&Env::process())
+    }
+
+    pub fn from_lookup<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            table_name: env.required(vars::TABLE_NAME, "the tweets table")?,
+            lookback_days: env.number(
+                vars::BOARD_LOOKBACK_DAYS,
+                30u32,
+                |n| (1..=3660).contains(n),
+                "must be a whole number of days from 1 to 3660",
+            )?,
+        })
+    }
 }
 
 /// Which classifier the consumer uses.

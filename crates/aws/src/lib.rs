@@ -3,6 +3,7 @@
 //! `AWS_ENDPOINT_URL_<SERVICE>` variables name (a local emulator) or AWS itself: there is
 //! no other switch.
 
+pub mod board;
 pub mod checkpoints;
 pub mod config;
 pub mod dynamo;

@@ -58,6 +58,30 @@ pub fn parse_tweets(name: &str, text: &str) -> Result<Vec<Value>, LoadError> {
         .collect()
 }
 
+/// v1.1's `created_at` format.
+const V1_TIME: &str = "%a %b %d %H:%M:%S %z %Y";
+
+/// Shifts every v1.1 `created_at` by the same amount so the newest is `newest`: the
+/// shipped samples then show on the board as the last day's tweets, whenever they are
+/// replayed. Tweets without a parseable v1.1 time are left as they are.
+pub fn rebase_times(tweets: &mut [Value], newest: chrono::DateTime<chrono::Utc>) {
+    let parse = |t: &Value| {
+        t.get("created_at")
+            .and_then(Value::as_str)
+            .and_then(|s| chrono::DateTime::parse_from_str(s, V1_TIME).ok())
+    };
+    let Some(max) = tweets.iter().filter_map(parse).max() else {
+        return;
+    };
+    let shift = newest.signed_duration_since(max);
+    for t in tweets.iter_mut() {
+        if let Some(at) = parse(t) {
+            let moved = (at + shift).with_timezone(&chrono::Utc);
+            t["created_at"] = Value::String(moved.format("%a %b %d %H:%M:%S +0000 %Y").to_string());
+        }
+    }
+}
+
 /// What an ingest run did.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct IngestSummary {
@@ -102,6 +126,31 @@ mod tests {
             let bytes = serde_json::to_vec(t).unwrap();
             tweetboard_core::decode::decode_tweet(&bytes).unwrap();
         }
+    }
+
+    #[test]
+    fn rebasing_keeps_the_spacing_and_ends_at_the_given_time() {
+        let mut tweets = parse_tweets("s", SAMPLE_TWEETS).unwrap();
+        let now = chrono::DateTime::parse_from_rfc3339("2030-01-02T03:04:05Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let before: Vec<String> = tweets
+            .iter()
+            .take(2)
+            .map(|t| t["created_at"].as_str().unwrap().to_owned())
+            .collect();
+        rebase_times(&mut tweets, now);
+        let times: Vec<chrono::DateTime<chrono::FixedOffset>> = tweets
+            .iter()
+            .map(|t| chrono::DateTime::parse_from_str(t["created_at"].as_str().unwrap(), V1_TIME).unwrap())
+            .collect();
+        assert_eq!(
+            times.iter().max().unwrap().to_rfc3339(),
+            "2030-01-02T03:04:05+00:00"
+        );
+        let old_gap = chrono::DateTime::parse_from_str(&before[1], V1_TIME).unwrap()
+            - chrono::DateTime::parse_from_str(&before[0], V1_TIME).unwrap();
+        assert_eq!(times[1] - times[0], old_gap);
     }
 
     #[test]

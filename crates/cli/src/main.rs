@@ -7,14 +7,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use tweetboard_aws::board::BoardReader;
 use tweetboard_aws::checkpoints::CheckpointStore;
+use tweetboard_aws::config::BoardConfig;
 use tweetboard_aws::config::{ConsumerConfig, IngestConfig, StoreNames};
 use tweetboard_aws::kinesis::StartPosition;
 use tweetboard_aws::{provision, telemetry, AwsClients, KinesisPublisher, KinesisReader};
 use tweetboard_classifier::metrics::Metrics;
 use tweetboard_classifier::train::{self, TrainOptions};
 use tweetboard_classifier::{dataset, Model};
-use tweetboard_cli::ingest_file::{ingest_all, load_tweets, parse_tweets, SAMPLE_TWEETS};
+use tweetboard_cli::ingest_file::{ingest_all, load_tweets, parse_tweets, rebase_times, SAMPLE_TWEETS};
 use tweetboard_cli::progress;
 use tweetboard_cli::pump::{Pump, PumpOptions, MAX_BATCH_SIZE};
 use tweetboard_consumer::Consumer;
@@ -52,9 +54,21 @@ enum Command {
         /// Tweets per ingest request (the Lambda chunks each request to Kinesis' limits).
         #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=100_000))]
         per_request: u64,
+        /// Keep the shipped samples' own times. By default they are shifted so the newest
+        /// is now, and the board shows them as recent tweets.
+        #[arg(long)]
+        keep_times: bool,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Serve the tweet board (page, JSON API, stats) locally, reading TABLE_NAME.
+    Serve {
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Address to listen on (loopback by default).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
     },
     /// Local stand-in for Lambda's Kinesis event source mapping (not a production engine).
     ///
@@ -181,16 +195,40 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 println!("exists   {r}");
             }
         }
+        Command::Serve { port, host } => {
+            let config = BoardConfig::from_env()?;
+            let aws = AwsClients::load().await?;
+            let reader = BoardReader::new(aws.dynamo, &config.table_name, config.lookback_days);
+            let listener = tokio::net::TcpListener::bind((host.as_str(), port))
+                .await
+                .map_err(|e| format!("cannot listen on {host}:{port}: {e} (choose another with --port)"))?;
+            println!(
+                "tweetboard is at http://{}/  (Ctrl-C stops it)",
+                listener.local_addr()?
+            );
+            axum::serve(listener, tweetboard_board::router(reader))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+        }
         Command::Ingest {
             file,
             per_request,
+            keep_times,
             json,
         } => {
             let config = IngestConfig::from_env()?;
             let aws = AwsClients::load().await?;
             let tweets = match &file {
                 Some(path) => load_tweets(path)?,
-                None => parse_tweets("shipped samples", SAMPLE_TWEETS)?,
+                None => {
+                    let mut samples = parse_tweets("shipped samples", SAMPLE_TWEETS)?;
+                    if !keep_times {
+                        rebase_times(&mut samples, chrono::Utc::now() - chrono::Duration::minutes(1));
+                    }
+                    samples
+                }
             };
             let ingest = Ingest::new(Arc::new(KinesisPublisher::new(aws.kinesis, &config.stream_name)));
             let summary = ingest_all(&ingest, &tweets, per_request as usize).await?;

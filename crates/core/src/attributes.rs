@@ -24,7 +24,7 @@ pub const SOURCE_STREAM: &str = "source_stream";
 pub const SOURCE_SHARD: &str = "source_shard";
 pub const SOURCE_SEQUENCE_NUMBER: &str = "source_sequence_number";
 pub const CONTENT_HASH: &str = "content_hash";
-/// Board index partition key: `<prediction>#<hour bucket>`.
+/// Board index partition key: `<prediction>#<day>` (`ON#2026-11-26`).
 pub const BOARD_PARTITION: &str = "board_partition";
 /// Board index sort key: `<created_at RFC 3339>#<tweet id, zero padded>`.
 pub const BOARD_SORT: &str = "board_sort";

@@ -1,0 +1,18 @@
+//! The board Lambda binary (function URL): read config, build the client once, serve.
+
+use lambda_http::Error;
+use tweetboard_aws::board::BoardReader;
+use tweetboard_aws::config::BoardConfig;
+use tweetboard_aws::{telemetry, AwsClients};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init();
+    let config =
+        BoardConfig::from_env().inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
+    let aws = AwsClients::load()
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
+    let reader = BoardReader::new(aws.dynamo, &config.table_name, config.lookback_days);
+    lambda_http::run(tweetboard_board::router(reader)).await
+}

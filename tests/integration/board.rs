@@ -1,0 +1,338 @@
+//! The board against the emulator: the JSON API (ordering, pagination, filtering,
+//! stats, bad parameters), the page, the function URL event path, and a real browser.
+
+use std::collections::HashSet;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::{Duration, Utc};
+use serde_json::Value;
+use tower::ServiceExt;
+use tweetboard_aws::board::BoardReader;
+use tweetboard_integration_tests::*;
+
+/// Writes tweets through the real consumer: `(id, text, minutes ago)`.
+async fn seed(env: &TestEnv, tweets: &[(String, &str, i64)]) {
+    let now = Utc::now();
+    let payloads: Vec<Vec<u8>> = tweets
+        .iter()
+        .map(|(id, text, ago)| bytes(&v1_tweet_at(id, text, now - Duration::minutes(*ago))))
+        .collect();
+    let (response, _) = env
+        .consumer()
+        .process(&env.batch(1, &payloads), None)
+        .await
+        .unwrap();
+    assert!(response.batch_item_failures.is_empty());
+}
+
+fn app(env: &TestEnv) -> axum::Router {
+    tweetboard_board::router(BoardReader::new(env.aws.dynamo.clone(), &env.names.table, 30))
+}
+
+async fn get(app: &axum::Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 10 << 20).await.unwrap();
+    (
+        parts.status,
+        parts.headers,
+        String::from_utf8(bytes.to_vec()).unwrap(),
+    )
+}
+
+async fn get_json(app: &axum::Router, uri: &str) -> (StatusCode, Value) {
+    let (status, headers, body) = get(app, uri).await;
+    assert_eq!(headers["content-type"], "application/json", "{uri}");
+    (status, serde_json::from_str(&body).unwrap())
+}
+
+const ON_TEXT: &str = "DynamoDB conditional writes for idempotent Lambda consumers #aws";
+const OFF_TEXT: &str = "GIVEAWAY!! RT to win 1 ETH, follow back, DM me #aws #crypto #airdrop";
+
+#[tokio::test]
+async fn api_lists_a_prediction_newest_first_across_days() {
+    // GIVEN on-topic tweets from the last three days and junk in between
+    let env = TestEnv::new("board-order").await;
+    let mut tweets: Vec<(String, &str, i64)> = Vec::new();
+    for (i, ago) in [5, 60 * 30, 90, 60 * 50, 1].iter().enumerate() {
+        tweets.push((big_id(i as u64), ON_TEXT, *ago));
+    }
+    tweets.push((big_id(100), OFF_TEXT, 2));
+    seed(&env, &tweets).await;
+    let app = app(&env);
+
+    // WHEN the API is asked for ON
+    let (status, body) = get_json(&app, "/api/tweets?prediction=ON&limit=10").await;
+
+    // THEN it lists exactly the on-topic tweets, newest first, with the table's names
+    assert_eq!(status, StatusCode::OK);
+    let items = body["items"].as_array().unwrap();
+    let ids: Vec<&str> = items.iter().map(|i| i["tweet_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [big_id(4), big_id(0), big_id(2), big_id(1), big_id(3)]);
+    assert!(items
+        .iter()
+        .all(|i| i["prediction"] == "ON" && i["text"] == ON_TEXT));
+    assert!(items[0]["probability"].as_f64().unwrap() > 50.0);
+    assert_eq!(items[0]["screen_name"], "tester");
+    assert!(body["next"].is_null());
+
+    let (_, off) = get_json(&app, "/api/tweets?prediction=OFF").await;
+    let off_ids: Vec<&str> = off["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["tweet_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(off_ids, [big_id(100)]);
+}
+
+#[tokio::test]
+async fn following_next_visits_every_tweet_exactly_once() {
+    // GIVEN 47 on-topic tweets spread over three days
+    let env = TestEnv::new("board-pages").await;
+    let tweets: Vec<(String, &str, i64)> = (0..47).map(|i| (big_id(i), ON_TEXT, (i as i64) * 83)).collect();
+    seed(&env, &tweets).await;
+    let app = app(&env);
+
+    // WHEN the pages are followed 10 at a time
+    let mut seen = Vec::new();
+    let mut uri = "/api/tweets?prediction=ON&limit=10".to_owned();
+    for _ in 0..20 {
+        let (status, body) = get_json(&app, &uri).await;
+        assert_eq!(status, StatusCode::OK);
+        seen.extend(
+            body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["created_at"].as_str().unwrap().to_owned()),
+        );
+        match body["next"].as_str() {
+            Some(next) => uri = format!("/api/tweets?prediction=ON&limit=10&cursor={next}"),
+            None => break,
+        }
+    }
+
+    // THEN every tweet came once, newest first
+    assert_eq!(seen.len(), 47);
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 47);
+    let mut sorted = seen.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(seen, sorted);
+}
+
+#[tokio::test]
+async fn bad_parameters_get_a_400_with_a_json_error() {
+    let env = TestEnv::new("board-bad").await;
+    seed(&env, &[(big_id(1), ON_TEXT, 1), (big_id(2), ON_TEXT, 2)]).await;
+    let app = app(&env);
+    let (_, page) = get_json(&app, "/api/tweets?prediction=ON&limit=1").await;
+    let on_cursor = page["next"].as_str().unwrap().to_owned();
+
+    for uri in [
+        "/api/tweets?prediction=MAYBE".to_owned(),
+        "/api/tweets?limit=0".to_owned(),
+        "/api/tweets?limit=1000".to_owned(),
+        "/api/tweets?limit=abc".to_owned(),
+        "/api/tweets?cursor=not-a-cursor".to_owned(),
+        format!("/api/tweets?prediction=OFF&cursor={on_cursor}"),
+        "/api/tweets?order=asc".to_owned(),
+        "/api/stats?hours=0".to_owned(),
+    ] {
+        let (status, body) = get_json(&app, &uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(
+            body["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{uri}: {body}"
+        );
+    }
+    let (status, _) = get_json(&app, "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn stats_count_on_and_off_per_hour() {
+    let env = TestEnv::new("board-stats").await;
+    seed(
+        &env,
+        &[
+            (big_id(1), ON_TEXT, 0),
+            (big_id(2), ON_TEXT, 1),
+            (big_id(3), OFF_TEXT, 2),
+            (big_id(4), ON_TEXT, 185),
+        ],
+    )
+    .await;
+
+    let (status, body) = get_json(&app(&env), "/api/stats?hours=6").await;
+
+    assert_eq!(status, StatusCode::OK);
+    let buckets = body["buckets"].as_array().unwrap();
+    assert_eq!(buckets.len(), 6);
+    let on: u64 = buckets.iter().map(|b| b["on"].as_u64().unwrap()).sum();
+    let off: u64 = buckets.iter().map(|b| b["off"].as_u64().unwrap()).sum();
+    assert_eq!((on, off), (3, 1));
+    // The three-hour-old tweet is in an earlier bucket than the newest ones.
+    let last = &buckets[5];
+    assert!(last["on"].as_u64().unwrap() >= 1, "{body}");
+}
+
+#[tokio::test]
+async fn the_page_renders_tweets_safely_with_a_strict_policy() {
+    let env = TestEnv::new("board-page").await;
+    seed(
+        &env,
+        &[(big_id(1), "<script>alert('x')</script> Lambda on #aws", 1)],
+    )
+    .await;
+
+    let (status, headers, html) = get(&app(&env), "/").await;
+
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'none'"));
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Lambda on #aws"));
+    assert!(!html.contains("<script>alert"));
+    assert!(html.contains("<svg id=\"chart\""));
+    let (status, _, _) = get(&app(&env), "/?show=OFF").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_function_url_event_path_serves_the_api() {
+    // GIVEN a function URL event as Lambda delivers it, and the adapter lambda_http::run uses
+    use lambda_http::request::LambdaRequest;
+    use tower::Service;
+    let env = TestEnv::new("board-furl").await;
+    seed(&env, &[(big_id(1), ON_TEXT, 1), (big_id(2), ON_TEXT, 2)]).await;
+    let event: LambdaRequest =
+        serde_json::from_str(include_str!("../fixtures/function-url-request.json")).unwrap();
+    let mut adapter = lambda_http::Adapter::from(app(&env));
+
+    // WHEN it is handled
+    let response = adapter
+        .call(lambda_runtime::LambdaEvent::new(
+            event,
+            lambda_runtime::Context::default(),
+        ))
+        .await
+        .unwrap();
+
+    // THEN the function URL response carries the API's JSON
+    let response = serde_json::to_value(&response).unwrap();
+    assert_eq!(response["statusCode"], 200, "{response}");
+    assert_eq!(response["headers"]["content-type"], "application/json");
+    let body: Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["items"].as_array().unwrap().len(), 2);
+}
+
+/// A real browser: Debian's Chromium (installed by `make test`) loads the page headless.
+/// The hostile tweet must show as text and run nothing; a screenshot is kept in
+/// `target/test-artifacts/board.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("Chromium is not installed: `make test` installs Debian's chromium package");
+    let env = TestEnv::new("board-browser").await;
+    let hostile_text =
+        "<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED'\"> #aws Lambda";
+    let mut hostile = v1_tweet_at(&big_id(1), hostile_text, Utc::now() - Duration::minutes(1));
+    hostile["user"]["name"] =
+        serde_json::json!("<img src=x onerror=\"document.body.dataset.pwned=1\">Mallory");
+    hostile["user"]["profile_image_url_https"] = serde_json::json!("javascript:document.title='PWNED'");
+    let good = v1_tweet_at(
+        &big_id(2),
+        "Kinesis shard splits without losing a record #aws",
+        Utc::now(),
+    );
+    let (response, _) = env
+        .consumer()
+        .process(&env.batch(1, &[bytes(&hostile), bytes(&good)]), None)
+        .await
+        .unwrap();
+    assert!(response.batch_item_failures.is_empty());
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let board = app(&env);
+    let server = tokio::spawn(async move { axum::serve(listener, board).await });
+
+    let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let screenshot = artifacts.join("board.png");
+    let profile = std::env::temp_dir().join(unique("chromium"));
+    let run = |extra: Vec<String>| {
+        let chromium = chromium.to_owned();
+        let profile = profile.clone();
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut args: Vec<String> = [
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1000,1200",
+                "--virtual-time-budget=5000",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            args.push(format!("--user-data-dir={}", profile.display()));
+            args.extend(extra);
+            args.push(url);
+            std::process::Command::new(chromium)
+                .args(args)
+                .output()
+                .expect("chromium runs")
+        })
+    };
+
+    // The DOM after scripts ran (the page's own refresh script included).
+    let dom = run(vec!["--dump-dom".into()]).await.unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    let shot = run(vec![format!("--screenshot={}", screenshot.display())])
+        .await
+        .unwrap();
+    server.abort();
+    let _ = std::fs::remove_dir_all(&profile);
+
+    assert!(
+        dom.contains("Kinesis shard splits without losing a record"),
+        "tweets are shown:\n{dom}"
+    );
+    // The payloads are displayed as text ...
+    assert!(
+        dom.contains("&lt;script&gt;document.title='PWNED'&lt;/script&gt;"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("&lt;img src=x onerror=\"document.body.dataset.pwned=1\"&gt;Mallory"),
+        "{dom}"
+    );
+    // ... and none of them ran or became an element.
+    assert!(!dom.contains("<title>PWNED"), "a script ran");
+    assert!(!dom.contains("data-pwned"), "an onerror handler ran");
+    assert!(!dom.contains("javascript:"), "a javascript: URL was rendered");
+    assert!(
+        dom.contains("data-refreshed="),
+        "the refresh script ran and rebuilt the list"
+    );
+    assert!(
+        shot.status.success() && screenshot.exists(),
+        "{}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
+}
