@@ -7,3 +7,4 @@ mod fixtures;
 mod ingest;
 mod provision;
 mod pump;
+mod replay;

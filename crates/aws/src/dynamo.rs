@@ -8,17 +8,56 @@ use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use aws_sdk_dynamodb::Client;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use tweetboard_core::attributes as attr;
-use tweetboard_core::ports::{PutOutcome, QuarantineWriter, TweetWriter};
+
+use aws_sdk_dynamodb::types::{ConsumedCapacity, KeysAndAttributes, ReturnConsumedCapacity};
+use tweetboard_core::ports::{PutOutcome, QuarantineWriter, TweetLookup, TweetWriter};
+use tweetboard_core::TweetId;
+
+use crate::retry::Backoff;
 use tweetboard_core::{QuarantinedRecord, StoreError, StoredTweet};
 
 use crate::errors::classify;
+
+/// Capacity units DynamoDB reports as consumed, summed over a run (a replay), in
+/// thousandths so it can be shared between concurrent requests without a lock.
+#[derive(Debug, Default)]
+pub struct CapacityMeter {
+    read_milli: AtomicU64,
+    write_milli: AtomicU64,
+}
+
+impl CapacityMeter {
+    fn add(&self, consumed: Option<&ConsumedCapacity>, write: bool) {
+        let units = consumed.and_then(|c| c.capacity_units()).unwrap_or(0.0);
+        let counter = if write {
+            &self.write_milli
+        } else {
+            &self.read_milli
+        };
+        counter.fetch_add((units * 1000.0).round() as u64, Ordering::Relaxed);
+    }
+
+    pub fn read_units(&self) -> f64 {
+        self.read_milli.load(Ordering::Relaxed) as f64 / 1000.0
+    }
+
+    pub fn write_units(&self) -> f64 {
+        self.write_milli.load(Ordering::Relaxed) as f64 / 1000.0
+    }
+}
+
+/// BatchGetItem takes at most 100 keys.
+const BATCH_GET_MAX_KEYS: usize = 100;
 
 /// The tweets table.
 #[derive(Clone)]
 pub struct DynamoTweetStore {
     client: Client,
     table: String,
+    meter: Option<Arc<CapacityMeter>>,
 }
 
 impl DynamoTweetStore {
@@ -26,7 +65,18 @@ impl DynamoTweetStore {
         Self {
             client,
             table: table.into(),
+            meter: None,
         }
+    }
+
+    /// Asks DynamoDB for the consumed capacity of every request and sums it in `meter`.
+    pub fn with_meter(mut self, meter: Arc<CapacityMeter>) -> Self {
+        self.meter = Some(meter);
+        self
+    }
+
+    fn capacity_mode(&self) -> Option<ReturnConsumedCapacity> {
+        self.meter.as_ref().map(|_| ReturnConsumedCapacity::Total)
     }
 
     pub fn table(&self) -> &str {
@@ -136,10 +186,16 @@ impl TweetWriter for DynamoTweetStore {
             .condition_expression(IF_ABSENT_TWEET)
             // Free, and tells a redelivery (same hash) from a conflict (different hash).
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .set_return_consumed_capacity(self.capacity_mode())
             .send()
             .await;
         match result {
-            Ok(_) => Ok(PutOutcome::Written),
+            Ok(out) => {
+                if let Some(m) = &self.meter {
+                    m.add(out.consumed_capacity(), true);
+                }
+                Ok(PutOutcome::Written)
+            }
             Err(err) => match err.as_service_error() {
                 Some(PutItemError::ConditionalCheckFailedException(e)) => {
                     let content_hash = e
@@ -152,6 +208,74 @@ impl TweetWriter for DynamoTweetStore {
                 _ => Err(classify("PutItem", err)),
             },
         }
+    }
+}
+
+#[async_trait]
+impl TweetLookup for DynamoTweetStore {
+    /// BatchGetItem in chunks of 100, reading only the key and the content hash, and
+    /// retrying unprocessed keys (throttling) with backoff.
+    async fn stored_hashes(&self, ids: &[TweetId]) -> Result<HashMap<TweetId, Option<String>>, StoreError> {
+        let mut found = HashMap::new();
+        let backoff = Backoff::default();
+        for chunk in ids.chunks(BATCH_GET_MAX_KEYS) {
+            let mut keys: Vec<HashMap<String, AttributeValue>> = chunk
+                .iter()
+                .map(|id| HashMap::from([(attr::TWEET_ID.to_owned(), s(id.as_str()))]))
+                .collect();
+            keys.dedup();
+            let mut attempt = 0;
+            while !keys.is_empty() {
+                if attempt >= backoff.max_attempts {
+                    return Err(StoreError::transient(
+                        "BatchGetItem",
+                        format!("{} keys still unprocessed after {attempt} attempts", keys.len()),
+                    ));
+                }
+                if attempt > 0 {
+                    tokio::time::sleep(backoff.delay(attempt)).await;
+                }
+                attempt += 1;
+                let request = KeysAndAttributes::builder()
+                    .set_keys(Some(std::mem::take(&mut keys)))
+                    .projection_expression("#id, #h")
+                    .expression_attribute_names("#id", attr::TWEET_ID)
+                    .expression_attribute_names("#h", attr::CONTENT_HASH)
+                    .build()
+                    .map_err(|e| StoreError::permanent("BatchGetItem", e.to_string()))?;
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .set_return_consumed_capacity(self.capacity_mode())
+                    .send()
+                    .await
+                    .map_err(|e| classify("BatchGetItem", e))?;
+                if let Some(m) = &self.meter {
+                    for c in out.consumed_capacity() {
+                        m.add(Some(c), false);
+                    }
+                }
+                for item in out
+                    .responses()
+                    .and_then(|r| r.get(&self.table))
+                    .into_iter()
+                    .flatten()
+                {
+                    let id = item.get(attr::TWEET_ID).and_then(|v| v.as_s().ok());
+                    if let Some(id) = id.and_then(|id| TweetId::parse(id).ok()) {
+                        let hash = item.get(attr::CONTENT_HASH).and_then(|v| v.as_s().ok()).cloned();
+                        found.insert(id, hash);
+                    }
+                }
+                keys = out
+                    .unprocessed_keys()
+                    .and_then(|u| u.get(&self.table))
+                    .map(|k| k.keys().to_vec())
+                    .unwrap_or_default();
+            }
+        }
+        Ok(found)
     }
 }
 
@@ -207,5 +331,59 @@ impl QuarantineWriter for DynamoQuarantine {
             }
             Err(err) => Err(classify("PutItem", err)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use tweetboard_core::{Classification, InputRecord, RecordSource, Tweet};
+
+    /// DynamoDB's size of an item: names plus values (numbers: about a byte per two digits).
+    fn dynamodb_size(item: &HashMap<String, AttributeValue>) -> usize {
+        item.iter()
+            .map(|(k, v)| {
+                k.len()
+                    + match v {
+                        AttributeValue::S(s) => s.len(),
+                        AttributeValue::N(n) => n.len().div_ceil(2) + 1,
+                        AttributeValue::B(b) => b.as_ref().len(),
+                        _ => 16,
+                    }
+            })
+            .sum()
+    }
+
+    #[test]
+    fn the_size_estimate_bounds_the_real_item_and_stays_close() {
+        let mut tweet = Tweet::new(TweetId::parse("1859000000000000001").unwrap(), "x".repeat(280));
+        tweet.name = "A name".into();
+        tweet.screen_name = "handle".into();
+        tweet.source = "<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">Twitter Web App</a>".into();
+        tweet.image_url = "https://pbs.twimg.com/profile_images/1/a_normal.jpg".into();
+        tweet.followers = u64::MAX;
+        tweet.created_at = Some("2026-11-26T10:00:00.000Z".into());
+        let record = InputRecord {
+            event_id: "shardId-000000000000:1".into(),
+            sequence_number: "49590338271490256608559692538361571095921575989136588898".into(),
+            partition_key: "1".into(),
+            data: Vec::new(),
+            arrived_at: Utc::now(),
+            source: RecordSource {
+                stream_arn: "arn:aws:kinesis:us-east-1:1:stream/tweets".into(),
+                shard_id: "shardId-000000000000".into(),
+            },
+        };
+        let stored = StoredTweet::new(
+            tweet,
+            Classification::from_score(0.25, 0.5, "tweetboard-lr-1"),
+            &record,
+            Utc::now(),
+        );
+        let real = dynamodb_size(&tweet_item(&stored));
+        let estimate = stored.approximate_size();
+        assert!(estimate >= real, "estimate {estimate} < real {real}");
+        assert!(estimate < real + 300, "estimate {estimate} far above real {real}");
     }
 }

@@ -4,3 +4,4 @@ pub mod ingest_file;
 pub mod predict_server;
 pub mod progress;
 pub mod pump;
+pub mod replay;

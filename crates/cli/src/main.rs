@@ -11,15 +11,19 @@ use tweetboard_aws::board::BoardReader;
 use tweetboard_aws::checkpoints::CheckpointStore;
 use tweetboard_aws::config::BoardConfig;
 use tweetboard_aws::config::{ConsumerConfig, IngestConfig, StoreNames};
+use tweetboard_aws::dynamo::CapacityMeter;
 use tweetboard_aws::kinesis::StartPosition;
 use tweetboard_aws::{provision, telemetry, AwsClients, KinesisPublisher, KinesisReader};
+use tweetboard_aws::{DynamoQuarantine, DynamoTweetStore};
 use tweetboard_classifier::metrics::Metrics;
 use tweetboard_classifier::train::{self, TrainOptions};
 use tweetboard_classifier::{dataset, Model};
 use tweetboard_cli::ingest_file::{ingest_all, load_tweets, parse_tweets, rebase_times, SAMPLE_TWEETS};
 use tweetboard_cli::progress;
 use tweetboard_cli::pump::{Pump, PumpOptions, MAX_BATCH_SIZE};
+use tweetboard_cli::replay::{self, Replay, ReplayOptions, ReplayPipeline};
 use tweetboard_consumer::Consumer;
+use tweetboard_core::dry_run::DryRun;
 use tweetboard_ingest::Ingest;
 
 #[derive(Parser)]
@@ -58,6 +62,32 @@ enum Command {
         /// is now, and the board shows them as recent tweets.
         #[arg(long)]
         keep_times: bool,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replay shards through the consumer pipeline: repair or backfill the tables.
+    ///
+    /// Reads the chosen shards (all by default, closed parents included, parents before
+    /// children) over a range and runs every record through the consumer's pipeline.
+    /// Stored tweets are found first with BatchGetItem and skipped: no classifier call,
+    /// no write. Safe to run at any time, again and again, beside the live consumer.
+    Replay {
+        /// A shard to replay; repeat for several. Default: every shard.
+        #[arg(long = "shard", value_name = "ID")]
+        shards: Vec<String>,
+        /// trim-horizon, latest, an RFC 3339 time, or seq:<N>.
+        #[arg(long, default_value = "trim-horizon", value_parser = replay::parse_from)]
+        from: replay::ReplayFrom,
+        /// An RFC 3339 time (by arrival) or seq:<N>, inclusive. Default: up to now.
+        #[arg(long, value_parser = replay::parse_to)]
+        to: Option<replay::ReplayTo>,
+        /// Report what would be written and what it would cost; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Records per read and per pipeline batch.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        batch_size: u64,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -179,6 +209,51 @@ async fn main() -> ExitCode {
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
+fn print_replay_summary(s: &replay::ReplaySummary) {
+    let would = if s.dry_run {
+        " (dry run: nothing written)"
+    } else {
+        ""
+    };
+    println!("replay of {}{would}", s.shards.join(", "));
+    println!("  records read        {}", s.records_read);
+    println!(
+        "  newly written       {}{}",
+        s.newly_written,
+        if s.dry_run { " would be" } else { "" }
+    );
+    println!(
+        "  already present     {} (no classifier call, no write)",
+        s.already_present
+    );
+    println!("  repeated in a batch {}", s.duplicates_in_batch);
+    println!("  conflicting         {}", s.conflicts);
+    println!(
+        "  quarantined         {}{}",
+        s.quarantined,
+        if s.dry_run { " would be" } else { "" }
+    );
+    println!("  failed              {}", s.failed);
+    let write_label = if s.dry_run {
+        "estimated write units"
+    } else {
+        "write units"
+    };
+    println!(
+        "  capacity            {:.1} read units, {:.1} {write_label}",
+        s.read_capacity_units, s.write_capacity_units
+    );
+    if s.throttled_reads + s.expired_iterators > 0 {
+        println!(
+            "  reads               {} throttled, {} expired iterators renewed",
+            s.throttled_reads, s.expired_iterators
+        );
+    }
+    for shard in &s.trimmed {
+        println!("  note: {shard}: records before the first one read are past retention (trimmed)");
+    }
+}
+
 async fn run(command: Command) -> Result<(), AnyError> {
     match command {
         Command::Init { shards } => {
@@ -193,6 +268,70 @@ async fn run(command: Command) -> Result<(), AnyError> {
             }
             for r in &report.existing {
                 println!("exists   {r}");
+            }
+        }
+        Command::Replay {
+            shards,
+            from,
+            to,
+            dry_run,
+            batch_size,
+            json,
+        } => {
+            let names = StoreNames::from_env()?;
+            let config = ConsumerConfig::from_env()?;
+            let aws = AwsClients::load().await?;
+            let meter = Arc::new(CapacityMeter::default());
+            let store =
+                Arc::new(DynamoTweetStore::new(aws.dynamo.clone(), &names.table).with_meter(meter.clone()));
+            let dry = Arc::new(DryRun::default());
+            let pipeline = ReplayPipeline {
+                classifier: aws.classifier(&config.classifier)?,
+                tweets: if dry_run { dry.clone() } else { store.clone() },
+                quarantine: if dry_run {
+                    dry.clone()
+                } else {
+                    Arc::new(DynamoQuarantine::new(aws.dynamo.clone(), &names.quarantine_table))
+                },
+                lookup: store,
+            };
+            let reader = KinesisReader::new(aws.kinesis.clone(), &names.stream);
+            let options = ReplayOptions {
+                shards,
+                from,
+                to,
+                batch_size: batch_size as usize,
+                concurrency: config.write_concurrency,
+                ..ReplayOptions::default()
+            };
+            let pb = progress::spinner("replay");
+            let mut summary = Replay::new(&reader, &pipeline, options)
+                .run(|s| {
+                    pb.set_message(format!(
+                        "{} read, {} written, {} already present, {} quarantined, {} failed",
+                        s.records_read, s.newly_written, s.already_present, s.quarantined, s.failed
+                    ))
+                })
+                .await?;
+            pb.finish_and_clear();
+            summary.dry_run = dry_run;
+            summary.read_capacity_units = meter.read_units();
+            summary.write_capacity_units = if dry_run {
+                dry.estimated_write_units() as f64
+            } else {
+                meter.write_units()
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                print_replay_summary(&summary);
+            }
+            if summary.failed > 0 {
+                return Err(format!(
+                    "{} records still fail after retries; nothing was skipped for good: run the replay again",
+                    summary.failed
+                )
+                .into());
             }
         }
         Command::Serve { port, host } => {

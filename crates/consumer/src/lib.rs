@@ -102,6 +102,7 @@ impl Consumer {
             classifier: self.classifier.as_ref(),
             tweets: self.tweets.as_ref(),
             quarantine: self.quarantine.as_ref(),
+            lookup: None,
         };
         let options = BatchOptions {
             concurrency: self.concurrency,

@@ -17,7 +17,7 @@ use crate::error::FailureKind;
 use crate::events::{
     BatchProcessed, ContentConflict, DeadlineReached, RecordQuarantined, RecordRetryReported,
 };
-use crate::ports::{Classifier, PutOutcome, QuarantineWriter, TweetWriter};
+use crate::ports::{Classifier, PutOutcome, QuarantineWriter, TweetLookup, TweetWriter};
 use crate::record::InputRecord;
 use crate::stored::{QuarantinedRecord, StoredTweet, DYNAMODB_ITEM_LIMIT_BYTES};
 use crate::tweet::{Tweet, TweetId};
@@ -139,6 +139,10 @@ pub struct BatchPorts<'a> {
     pub classifier: &'a dyn Classifier,
     pub tweets: &'a dyn TweetWriter,
     pub quarantine: &'a dyn QuarantineWriter,
+    /// When set, stored tweets are found first and settle as already stored (or as a
+    /// conflict) without being classified or written. Replays use it; the consumer does
+    /// not, since for fresh data the lookup is one more request per record.
+    pub lookup: Option<&'a dyn TweetLookup>,
 }
 
 /// Runs one batch. Records must be in stream order (as Lambda delivers them).
@@ -171,6 +175,9 @@ pub async fn process_batch(
             Ok(t) => (occurrences[t.id()][0] == i).then_some(i),
         })
         .collect();
+    if let Some(lookup) = ports.lookup {
+        settle_stored(lookup, records, &decoded, &mut round, &mut outcomes).await;
+    }
     let mut started_late = 0usize;
 
     while !round.is_empty() {
@@ -277,6 +284,53 @@ pub async fn process_batch(
     }
     .emit();
     report
+}
+
+/// Settles the tweets that are already stored, and takes them out of `round`. A failed
+/// lookup only costs efficiency: the conditional writes still keep the result exact.
+async fn settle_stored(
+    lookup: &dyn TweetLookup,
+    records: &[InputRecord],
+    decoded: &[Result<Tweet, String>],
+    round: &mut Vec<usize>,
+    outcomes: &mut [Option<RecordOutcome>],
+) {
+    let ids: Vec<TweetId> = round
+        .iter()
+        .filter_map(|&i| decoded[i].as_ref().ok())
+        .map(|t| t.id().clone())
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    let stored = match lookup.stored_hashes(&ids).await {
+        Ok(stored) => stored,
+        Err(e) => {
+            tracing::warn!(event = "lookup_failed", error = %e, "writing conditionally without the pre-check");
+            return;
+        }
+    };
+    round.retain(|&i| {
+        let Ok(tweet) = &decoded[i] else { return true };
+        let Some(stored_hash) = stored.get(tweet.id()) else {
+            return true;
+        };
+        let incoming = tweet.content_hash();
+        outcomes[i] = Some(match stored_hash {
+            Some(h) if *h != incoming => {
+                ContentConflict {
+                    tweet_id: tweet.id().as_str(),
+                    event_id: &records[i].event_id,
+                    stored_hash: h,
+                    incoming_hash: &incoming,
+                }
+                .emit();
+                RecordOutcome::Conflict
+            }
+            _ => RecordOutcome::AlreadyStored,
+        });
+        false
+    });
 }
 
 fn past_start_cutoff(options: &BatchOptions) -> bool {

@@ -9,6 +9,7 @@ pub mod attributes;
 pub mod batch;
 pub mod classification;
 pub mod decode;
+pub mod dry_run;
 pub mod error;
 pub mod events;
 pub mod ingest;

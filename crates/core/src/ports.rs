@@ -1,12 +1,14 @@
 //! The capabilities the domain needs from the outside world, one small trait each, so
 //! every use case asks for exactly what it uses and unit tests can pass fakes.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 
 use crate::classification::Classification;
 use crate::error::{ClassifyError, StoreError};
 use crate::stored::{QuarantinedRecord, StoredTweet};
-use crate::tweet::Tweet;
+use crate::tweet::{Tweet, TweetId};
 
 /// Decides on topic or junk.
 #[async_trait]
@@ -30,6 +32,15 @@ pub enum PutOutcome {
 #[async_trait]
 pub trait TweetWriter: Send + Sync {
     async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, StoreError>;
+}
+
+/// Tells which tweets are already stored, before any work is done on them: a replay
+/// of processed data then makes no classifier calls and no writes.
+#[async_trait]
+pub trait TweetLookup: Send + Sync {
+    /// The stored content hash of each id that is stored (`None` when the item has none).
+    /// Ids not in the map are not stored.
+    async fn stored_hashes(&self, ids: &[TweetId]) -> Result<HashMap<TweetId, Option<String>>, StoreError>;
 }
 
 /// Keeps records that can never succeed, with their raw bytes.

@@ -8,9 +8,9 @@ use async_trait::async_trait;
 
 use crate::classification::Classification;
 use crate::error::{ClassifyError, StoreError};
-use crate::ports::{Classifier, PutOutcome, QuarantineWriter, TweetWriter};
+use crate::ports::{Classifier, PutOutcome, QuarantineWriter, TweetLookup, TweetWriter};
 use crate::stored::{QuarantinedRecord, StoredTweet};
-use crate::tweet::Tweet;
+use crate::tweet::{Tweet, TweetId};
 
 /// Junk when the text contains "junk"; fails permanently on "poison-model" and
 /// transiently on "flaky-model".
@@ -57,6 +57,24 @@ impl TweetWriter for MemoryTable {
         }
         items.insert(key, item.clone());
         Ok(PutOutcome::Written)
+    }
+}
+
+#[async_trait]
+impl TweetLookup for MemoryTable {
+    async fn stored_hashes(&self, ids: &[TweetId]) -> Result<HashMap<TweetId, Option<String>>, StoreError> {
+        if self.fail_transiently {
+            return Err(StoreError::transient("BatchGetItem", "connection refused"));
+        }
+        let items = self.items.lock().unwrap();
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                items
+                    .get(id.as_str())
+                    .map(|i| (id.clone(), Some(i.content_hash.clone())))
+            })
+            .collect())
     }
 }
 

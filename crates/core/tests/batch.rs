@@ -36,6 +36,7 @@ async fn run(
         classifier: &KeywordFake,
         tweets: table,
         quarantine,
+        lookup: None,
     };
     process_batch(&ports, records, options)
         .await
@@ -215,4 +216,45 @@ async fn past_the_deadline_nothing_starts_and_everything_is_reported() {
         .iter()
         .all(|o| matches!(o, RecordOutcome::Retry(r) if r.starts_with("deadline"))));
     assert_eq!(*table.puts.lock().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn with_a_lookup_stored_tweets_are_neither_classified_nor_written() {
+    // GIVEN a table holding tweet 11, and a batch of 11 (same content), 12 (new) and a
+    // different version of 11 arriving as 13's neighbour
+    let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
+    run(
+        &table,
+        &q,
+        &[record(1, &tweet("11", "stored"))],
+        &BatchOptions::default(),
+    )
+    .await;
+    let puts_before = *table.puts.lock().unwrap();
+    let records = [
+        record(5, &tweet("11", "stored")),
+        record(6, &tweet("12", "new")),
+        record(7, &tweet("11", "edited")),
+    ];
+
+    // WHEN the batch runs with the table as its lookup
+    let ports = BatchPorts {
+        classifier: &KeywordFake,
+        tweets: &table,
+        quarantine: &q,
+        lookup: Some(&table),
+    };
+    let report = process_batch(&ports, &records, &BatchOptions::default()).await;
+
+    // THEN only the new tweet is written
+    let outcomes: Vec<_> = report.outcomes.into_iter().map(|(_, o)| o).collect();
+    assert_eq!(
+        outcomes,
+        [
+            RecordOutcome::AlreadyStored,
+            RecordOutcome::Written(Prediction::On),
+            RecordOutcome::DuplicateInBatch
+        ]
+    );
+    assert_eq!(*table.puts.lock().unwrap(), puts_before + 1);
 }

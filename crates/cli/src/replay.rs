@@ -1,0 +1,423 @@
+//! `tweetboard replay`: read chosen shards over a range and run every record through the
+//! consumer's pipeline again, to repair or backfill. Safe at any time, even beside the
+//! live consumer: writes are conditional on the tweet id.
+//!
+//! Cheap by design: each batch first looks its tweet ids up (`BatchGetItem`), and stored
+//! tweets settle as "already present" with no classifier call and no write.
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tweetboard_aws::kinesis::{FetchedRecord, KinesisReader, ReadError, ShardInfo, StartPosition};
+use tweetboard_aws::retry::Backoff;
+use tweetboard_core::batch::{process_batch, BatchCounts, BatchOptions, BatchPorts};
+use tweetboard_core::ports::{Classifier, QuarantineWriter, TweetLookup, TweetWriter};
+use tweetboard_core::{InputRecord, RecordOutcome, RecordSource, StoreError};
+
+/// Where a replay starts in each shard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayFrom {
+    TrimHorizon,
+    Latest,
+    Time(DateTime<Utc>),
+    Sequence(String),
+}
+
+/// Where it stops (inclusive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayTo {
+    Time(DateTime<Utc>),
+    Sequence(String),
+}
+
+/// Parses `trim-horizon`, `latest`, an RFC 3339 time, or `seq:<N>`.
+pub fn parse_from(raw: &str) -> Result<ReplayFrom, String> {
+    match raw {
+        "trim-horizon" => Ok(ReplayFrom::TrimHorizon),
+        "latest" => Ok(ReplayFrom::Latest),
+        _ => match parse_point(raw)? {
+            Point::Time(t) => Ok(ReplayFrom::Time(t)),
+            Point::Sequence(s) => Ok(ReplayFrom::Sequence(s)),
+        },
+    }
+}
+
+/// Parses an RFC 3339 time or `seq:<N>`.
+pub fn parse_to(raw: &str) -> Result<ReplayTo, String> {
+    match parse_point(raw)? {
+        Point::Time(t) => Ok(ReplayTo::Time(t)),
+        Point::Sequence(s) => Ok(ReplayTo::Sequence(s)),
+    }
+}
+
+enum Point {
+    Time(DateTime<Utc>),
+    Sequence(String),
+}
+
+fn parse_point(raw: &str) -> Result<Point, String> {
+    if let Some(seq) = raw.strip_prefix("seq:") {
+        return if !seq.is_empty() && seq.len() <= 128 && seq.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Point::Sequence(seq.to_owned()))
+        } else {
+            Err(format!("{raw:?}: a sequence number is digits only, as in seq:49590338271490256608559692538361571095921575989136588898"))
+        };
+    }
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| Point::Time(t.with_timezone(&Utc)))
+        .map_err(|_| {
+            format!("{raw:?} is not trim-horizon, latest, an RFC 3339 time (2026-11-26T10:00:00Z) or seq:<N>")
+        })
+}
+
+/// Kinesis sequence numbers are decimal strings of up to 128 digits: compare as numbers.
+pub fn compare_sequence(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// The pipeline a replay runs, built once.
+pub struct ReplayPipeline {
+    pub classifier: Arc<dyn Classifier>,
+    pub tweets: Arc<dyn TweetWriter>,
+    pub quarantine: Arc<dyn QuarantineWriter>,
+    pub lookup: Arc<dyn TweetLookup>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReplayOptions {
+    /// Shards to read; empty means all, closed parents included.
+    pub shards: Vec<String>,
+    pub from: ReplayFrom,
+    pub to: Option<ReplayTo>,
+    /// Records per GetRecords call and per pipeline batch.
+    pub batch_size: usize,
+    pub concurrency: usize,
+    /// Retries of records that failed transiently, before they count as failed.
+    pub max_retries: u32,
+    pub backoff: Backoff,
+}
+
+impl Default for ReplayOptions {
+    fn default() -> Self {
+        Self {
+            shards: Vec::new(),
+            from: ReplayFrom::TrimHorizon,
+            to: None,
+            batch_size: 1000,
+            concurrency: 32,
+            max_retries: 5,
+            backoff: Backoff {
+                base: Duration::from_millis(200),
+                cap: Duration::from_secs(5),
+                max_attempts: 8,
+            },
+        }
+    }
+}
+
+/// What a replay did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ReplaySummary {
+    pub shards: Vec<String>,
+    pub records_read: usize,
+    /// Written now (in a dry run: would be written).
+    pub newly_written: usize,
+    pub already_present: usize,
+    pub duplicates_in_batch: usize,
+    pub conflicts: usize,
+    pub quarantined: usize,
+    /// Still failing after the retries: run the replay again later.
+    pub failed: usize,
+    pub throttled_reads: usize,
+    pub expired_iterators: usize,
+    /// Shards whose requested start was past retention: records before the first one
+    /// read were trimmed and cannot be replayed.
+    pub trimmed: Vec<String>,
+    pub read_capacity_units: f64,
+    pub write_capacity_units: f64,
+    pub dry_run: bool,
+}
+
+impl ReplaySummary {
+    fn add(&mut self, counts: &BatchCounts) {
+        self.newly_written += counts.written;
+        self.already_present += counts.already_stored;
+        self.duplicates_in_batch += counts.duplicates_in_batch;
+        self.conflicts += counts.conflicts;
+        self.quarantined += counts.quarantined;
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    #[error("unknown shard {shard}; the stream has: {}", available.join(", "))]
+    UnknownShard { shard: String, available: Vec<String> },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Orders shards so that every parent comes before its children.
+pub fn parents_first(shards: &[ShardInfo]) -> Vec<ShardInfo> {
+    let listed: HashSet<&str> = shards.iter().map(|s| s.shard_id.as_str()).collect();
+    let mut done: HashSet<String> = HashSet::new();
+    let mut ordered = Vec::with_capacity(shards.len());
+    while ordered.len() < shards.len() {
+        let before = ordered.len();
+        for s in shards {
+            if done.contains(&s.shard_id) {
+                continue;
+            }
+            if s.parents()
+                .filter(|p| listed.contains(p))
+                .all(|p| done.contains(p))
+            {
+                done.insert(s.shard_id.clone());
+                ordered.push(s.clone());
+            }
+        }
+        if ordered.len() == before {
+            // A cycle cannot happen in Kinesis; keep the rest in listing order if it did.
+            ordered.extend(shards.iter().filter(|s| !done.contains(&s.shard_id)).cloned());
+            break;
+        }
+    }
+    ordered
+}
+
+pub struct Replay<'a> {
+    reader: &'a KinesisReader,
+    pipeline: &'a ReplayPipeline,
+    options: ReplayOptions,
+}
+
+impl<'a> Replay<'a> {
+    pub fn new(reader: &'a KinesisReader, pipeline: &'a ReplayPipeline, options: ReplayOptions) -> Self {
+        Self {
+            reader,
+            pipeline,
+            options,
+        }
+    }
+
+    /// Runs the replay; `on_progress` sees the running summary after every batch.
+    pub async fn run(
+        &self,
+        mut on_progress: impl FnMut(&ReplaySummary),
+    ) -> Result<ReplaySummary, ReplayError> {
+        let stream_arn = self.reader.stream_arn().await?;
+        let all = self.reader.list_shards().await?;
+        let chosen: Vec<ShardInfo> = if self.options.shards.is_empty() {
+            all.clone()
+        } else {
+            let mut chosen = Vec::new();
+            for wanted in &self.options.shards {
+                match all.iter().find(|s| &s.shard_id == wanted) {
+                    Some(s) => chosen.push(s.clone()),
+                    None => {
+                        return Err(ReplayError::UnknownShard {
+                            shard: wanted.clone(),
+                            available: all.iter().map(|s| s.shard_id.clone()).collect(),
+                        })
+                    }
+                }
+            }
+            chosen
+        };
+        let mut summary = ReplaySummary::default();
+        for shard in parents_first(&chosen) {
+            summary.shards.push(shard.shard_id.clone());
+            self.replay_shard(&shard.shard_id, &stream_arn, &mut summary, &mut on_progress)
+                .await?;
+        }
+        Ok(summary)
+    }
+
+    async fn replay_shard(
+        &self,
+        shard_id: &str,
+        stream_arn: &str,
+        summary: &mut ReplaySummary,
+        on_progress: &mut impl FnMut(&ReplaySummary),
+    ) -> Result<(), ReplayError> {
+        let start = match &self.options.from {
+            ReplayFrom::TrimHorizon => StartPosition::TrimHorizon,
+            ReplayFrom::Latest => StartPosition::Latest,
+            ReplayFrom::Time(t) => StartPosition::AtTimestamp(*t),
+            ReplayFrom::Sequence(s) => StartPosition::AtSequenceNumber(s.clone()),
+        };
+        let mut iterator = self.reader.shard_iterator(shard_id, &start).await?;
+        let mut last_seq: Option<String> = None;
+        let mut failures = 0u32;
+        while let Some(it) = iterator.clone() {
+            let page = match self.reader.get_records(&it, self.options.batch_size as i32).await {
+                Ok(page) => page,
+                Err(ReadError::ExpiredIterator) => {
+                    summary.expired_iterators += 1;
+                    let resume = match &last_seq {
+                        Some(seq) => StartPosition::AfterSequenceNumber(seq.clone()),
+                        None => start.clone(),
+                    };
+                    iterator = self.reader.shard_iterator(shard_id, &resume).await?;
+                    continue;
+                }
+                Err(ReadError::Throttled(_)) => {
+                    summary.throttled_reads += 1;
+                    failures += 1;
+                    tokio::time::sleep(self.options.backoff.delay(failures.min(10))).await;
+                    continue;
+                }
+                Err(ReadError::Store(e)) if e.is_transient() && failures < self.options.max_retries => {
+                    failures += 1;
+                    tokio::time::sleep(self.options.backoff.delay(failures)).await;
+                    continue;
+                }
+                Err(ReadError::Store(e)) => return Err(e.into()),
+            };
+            failures = 0;
+            if last_seq.is_none() {
+                if let (ReplayFrom::Sequence(wanted), Some(first)) =
+                    (&self.options.from, page.records.first())
+                {
+                    if compare_sequence(&first.sequence_number, wanted) == Ordering::Greater {
+                        summary.trimmed.push(shard_id.to_owned());
+                    }
+                }
+            }
+            let (records, reached_end): (Vec<FetchedRecord>, bool) = match &self.options.to {
+                None => (page.records, false),
+                Some(to) => {
+                    let within = |r: &FetchedRecord| match to {
+                        ReplayTo::Time(t) => r.arrived_at <= *t,
+                        ReplayTo::Sequence(s) => compare_sequence(&r.sequence_number, s) != Ordering::Greater,
+                    };
+                    let total = page.records.len();
+                    let kept: Vec<FetchedRecord> = page.records.into_iter().take_while(within).collect();
+                    let ended = kept.len() < total;
+                    (kept, ended)
+                }
+            };
+            if let Some(last) = records.last() {
+                last_seq = Some(last.sequence_number.clone());
+            }
+            summary.records_read += records.len();
+            self.run_records(shard_id, stream_arn, &records, summary).await;
+            on_progress(summary);
+            let caught_up = records.is_empty() && page.millis_behind_latest == 0;
+            if reached_end || caught_up {
+                break;
+            }
+            iterator = page.next_iterator;
+            if records.is_empty() {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// One batch through the pipeline, retrying the records that failed transiently.
+    async fn run_records(
+        &self,
+        shard_id: &str,
+        stream_arn: &str,
+        records: &[FetchedRecord],
+        summary: &mut ReplaySummary,
+    ) {
+        let mut pending: Vec<InputRecord> = records
+            .iter()
+            .map(|r| InputRecord {
+                event_id: InputRecord::event_id_for(shard_id, &r.sequence_number),
+                sequence_number: r.sequence_number.clone(),
+                partition_key: r.partition_key.clone(),
+                data: r.data.clone(),
+                arrived_at: r.arrived_at,
+                source: RecordSource {
+                    stream_arn: stream_arn.to_owned(),
+                    shard_id: shard_id.to_owned(),
+                },
+            })
+            .collect();
+        let ports = BatchPorts {
+            classifier: self.pipeline.classifier.as_ref(),
+            tweets: self.pipeline.tweets.as_ref(),
+            quarantine: self.pipeline.quarantine.as_ref(),
+            lookup: Some(self.pipeline.lookup.as_ref()),
+        };
+        let options = BatchOptions {
+            concurrency: self.options.concurrency,
+            ..BatchOptions::default()
+        };
+        for attempt in 0..=self.options.max_retries {
+            if pending.is_empty() {
+                return;
+            }
+            if attempt > 0 {
+                tokio::time::sleep(self.options.backoff.delay(attempt)).await;
+            }
+            let report = process_batch(&ports, &pending, &options).await;
+            let mut settled = BatchCounts::default();
+            let mut retry = Vec::new();
+            for (record, (_, outcome)) in pending.iter().zip(&report.outcomes) {
+                match outcome {
+                    RecordOutcome::Retry(_) => retry.push(record.clone()),
+                    other => settled.add(other),
+                }
+            }
+            summary.add(&settled);
+            pending = retry;
+        }
+        summary.failed += pending.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_parse_with_clear_errors() {
+        assert_eq!(parse_from("trim-horizon").unwrap(), ReplayFrom::TrimHorizon);
+        assert_eq!(parse_from("seq:123").unwrap(), ReplayFrom::Sequence("123".into()));
+        assert!(matches!(
+            parse_from("2026-11-26T10:00:00Z").unwrap(),
+            ReplayFrom::Time(_)
+        ));
+        assert!(parse_from("yesterday").unwrap_err().contains("RFC 3339"));
+        assert!(parse_to("seq:12a").unwrap_err().contains("digits only"));
+        assert!(parse_to("latest").is_err());
+    }
+
+    #[test]
+    fn sequence_numbers_compare_as_numbers() {
+        assert_eq!(compare_sequence("9", "10"), Ordering::Less);
+        assert_eq!(
+            compare_sequence(
+                "4959000000000000000000000000000012",
+                "4959000000000000000000000000000012"
+            ),
+            Ordering::Equal
+        );
+        assert_eq!(compare_sequence("100", "099"), Ordering::Greater);
+    }
+
+    #[test]
+    fn parents_come_before_children() {
+        let shard = |id: &str, parent: Option<&str>| ShardInfo {
+            shard_id: id.into(),
+            parent_shard_id: parent.map(Into::into),
+            adjacent_parent_shard_id: None,
+            closed: false,
+        };
+        let listed = [
+            shard("c2", Some("p")),
+            shard("c1", Some("p")),
+            shard("p", None),
+            shard("o", None),
+        ];
+        let order: Vec<String> = parents_first(&listed).into_iter().map(|s| s.shard_id).collect();
+        assert_eq!(order, ["p", "o", "c2", "c1"]);
+    }
+}

@@ -1,0 +1,306 @@
+//! `tweetboard replay` against the emulator: safe over a complete table, restores what
+//! was lost, cheap (no classifier call for stored tweets), dry runs, ranges, shard
+//! selection, and running beside the pump.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde_json::{json, Value};
+use tweetboard_aws::checkpoints::CheckpointStore;
+use tweetboard_aws::dynamo::CapacityMeter;
+use tweetboard_aws::{DynamoQuarantine, DynamoTweetStore, KinesisPublisher, KinesisReader};
+use tweetboard_classifier::{EmbeddedClassifier, Model};
+use tweetboard_cli::pump::{Pump, PumpOptions};
+use tweetboard_cli::replay::{parse_from, parse_to, Replay, ReplayError, ReplayOptions, ReplayPipeline};
+use tweetboard_core::dry_run::DryRun;
+use tweetboard_core::ports::Classifier;
+use tweetboard_core::{Classification, ClassifyError, Tweet};
+use tweetboard_ingest::Ingest;
+use tweetboard_integration_tests::*;
+
+/// The real model, counting its calls (to prove a replay of stored data makes none).
+struct Counting {
+    inner: EmbeddedClassifier,
+    calls: AtomicUsize,
+}
+
+#[async_trait]
+impl Classifier for Counting {
+    fn model_id(&self) -> &str {
+        self.inner.model_id()
+    }
+    async fn classify(&self, tweet: &Tweet) -> Result<Classification, ClassifyError> {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        self.inner.classify(tweet).await
+    }
+}
+
+fn counting() -> Arc<Counting> {
+    Arc::new(Counting {
+        inner: EmbeddedClassifier::new(Model::embedded_default()),
+        calls: AtomicUsize::new(0),
+    })
+}
+
+struct Setup {
+    env: TestEnv,
+    reader: KinesisReader,
+}
+
+/// `n` tweets on a two-shard stream, processed by the pump into the table.
+async fn processed(label: &str, n: u64) -> Setup {
+    let env = TestEnv::with_shards(label, 2).await;
+    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
+        env.aws.kinesis.clone(),
+        &env.names.stream,
+    )));
+    let tweets: Vec<Value> = (0..n)
+        .map(|i| v1_tweet(&big_id(i), &format!("CloudFront tip {i} #aws")))
+        .collect();
+    assert!(ingest
+        .ingest(&json!({ "tweets": tweets }))
+        .await
+        .unwrap()
+        .rejected
+        .is_empty());
+    let consumer = env.consumer();
+    let pump_options = PumpOptions {
+        until_idle: true,
+        idle_poll_interval: Duration::from_millis(50),
+        ..PumpOptions::default()
+    };
+    Pump::new(
+        KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream),
+        CheckpointStore::new(env.aws.dynamo.clone(), &env.names.checkpoint_table),
+        &consumer,
+        pump_options,
+    )
+    .run(|_| {})
+    .await
+    .unwrap();
+    let reader = KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream);
+    Setup { env, reader }
+}
+
+fn pipeline(env: &TestEnv, classifier: Arc<Counting>, meter: Arc<CapacityMeter>) -> ReplayPipeline {
+    let store = Arc::new(DynamoTweetStore::new(env.aws.dynamo.clone(), &env.names.table).with_meter(meter));
+    ReplayPipeline {
+        classifier,
+        tweets: store.clone(),
+        quarantine: Arc::new(DynamoQuarantine::new(
+            env.aws.dynamo.clone(),
+            &env.names.quarantine_table,
+        )),
+        lookup: store,
+    }
+}
+
+fn sorted(mut items: Vec<Item>) -> Vec<Item> {
+    items.sort_by_key(|i| s(i, "tweet_id").to_owned());
+    items
+}
+
+#[tokio::test]
+async fn a_replay_over_a_complete_table_changes_nothing_and_classifies_nothing() {
+    // GIVEN a fully processed stream
+    let Setup { env, reader } = processed("replay-full", 120).await;
+    let before = sorted(env.tweets().await);
+    let classifier = counting();
+    let meter = Arc::new(CapacityMeter::default());
+
+    // WHEN it is replayed (twice: re-running is always safe)
+    let p = pipeline(&env, classifier.clone(), meter.clone());
+    let first = Replay::new(&reader, &p, ReplayOptions::default())
+        .run(|_| {})
+        .await
+        .unwrap();
+    let second = Replay::new(&reader, &p, ReplayOptions::default())
+        .run(|_| {})
+        .await
+        .unwrap();
+
+    // THEN every record was already present: no model call, no write, nothing changed
+    for summary in [&first, &second] {
+        assert_eq!(summary.records_read, 120);
+        assert_eq!(
+            (summary.already_present, summary.newly_written, summary.failed),
+            (120, 0, 0)
+        );
+    }
+    assert_eq!(classifier.calls.load(Ordering::Relaxed), 0);
+    assert_eq!(meter.write_units(), 0.0);
+    assert!(meter.read_units() > 0.0, "BatchGetItem capacity is reported");
+    assert_eq!(sorted(env.tweets().await), before);
+}
+
+#[tokio::test]
+async fn a_replay_after_deletions_restores_them_with_the_same_classification() {
+    let Setup { env, reader } = processed("replay-restore", 60).await;
+    let before = sorted(env.tweets().await);
+    let lost: Vec<String> = (0..60).step_by(7).map(big_id).collect();
+    for id in &lost {
+        env.aws
+            .dynamo
+            .delete_item()
+            .table_name(&env.names.table)
+            .key("tweet_id", AttributeValue::S(id.clone()))
+            .send()
+            .await
+            .unwrap();
+    }
+    let classifier = counting();
+
+    let summary = Replay::new(
+        &reader,
+        &pipeline(&env, classifier.clone(), Arc::default()),
+        ReplayOptions::default(),
+    )
+    .run(|_| {})
+    .await
+    .unwrap();
+
+    assert_eq!(
+        (summary.newly_written, summary.already_present),
+        (lost.len(), 60 - lost.len())
+    );
+    assert_eq!(
+        classifier.calls.load(Ordering::Relaxed),
+        lost.len(),
+        "only the lost tweets were classified"
+    );
+    let after = sorted(env.tweets().await);
+    assert_eq!(after.len(), 60);
+    for (b, a) in before.iter().zip(&after) {
+        for attr in [
+            "tweet_id",
+            "prediction",
+            "text",
+            "content_hash",
+            "source_sequence_number",
+            "source_shard",
+        ] {
+            assert_eq!(b.get(attr), a.get(attr), "{attr} of {}", s(b, "tweet_id"));
+        }
+        assert_eq!(b.get("probability"), a.get("probability"));
+    }
+}
+
+#[tokio::test]
+async fn a_dry_run_writes_nothing_and_reports_what_it_would_write() {
+    let Setup { env, reader } = processed("replay-dry", 30).await;
+    for i in 0..4 {
+        env.aws
+            .dynamo
+            .delete_item()
+            .table_name(&env.names.table)
+            .key("tweet_id", AttributeValue::S(big_id(i)))
+            .send()
+            .await
+            .unwrap();
+    }
+    let dry = Arc::new(DryRun::default());
+    let store = Arc::new(DynamoTweetStore::new(env.aws.dynamo.clone(), &env.names.table));
+    let p = ReplayPipeline {
+        classifier: counting(),
+        tweets: dry.clone(),
+        quarantine: dry.clone(),
+        lookup: store,
+    };
+
+    let summary = Replay::new(&reader, &p, ReplayOptions::default())
+        .run(|_| {})
+        .await
+        .unwrap();
+
+    assert_eq!((summary.newly_written, summary.already_present), (4, 26));
+    assert!(dry.estimated_write_units() >= 4);
+    assert_eq!(env.tweets().await.len(), 26, "nothing was written");
+}
+
+#[tokio::test]
+async fn shard_selection_and_sequence_ranges_limit_what_is_read() {
+    let Setup { env, reader } = processed("replay-range", 80).await;
+    let shards = reader.list_shards().await.unwrap();
+    let shard = shards[0].shard_id.clone();
+    // The shard's sequence numbers, read straight from the stream.
+    let mut it = reader
+        .shard_iterator(&shard, &tweetboard_aws::kinesis::StartPosition::TrimHorizon)
+        .await
+        .unwrap();
+    let mut seqs = Vec::new();
+    while let Some(i) = it {
+        let page = reader.get_records(&i, 1000).await.unwrap();
+        if page.records.is_empty() {
+            break;
+        }
+        seqs.extend(page.records.iter().map(|r| r.sequence_number.clone()));
+        it = page.next_iterator;
+    }
+    assert!(seqs.len() >= 10, "{}", seqs.len());
+    let p = pipeline(&env, counting(), Arc::default());
+
+    let options = ReplayOptions {
+        shards: vec![shard.clone()],
+        from: parse_from(&format!("seq:{}", seqs[2])).unwrap(),
+        to: Some(parse_to(&format!("seq:{}", seqs[6])).unwrap()),
+        ..ReplayOptions::default()
+    };
+    let summary = Replay::new(&reader, &p, options).run(|_| {}).await.unwrap();
+
+    assert_eq!(summary.shards, [shard]);
+    assert_eq!(summary.records_read, 5);
+
+    let unknown = ReplayOptions {
+        shards: vec!["shardId-999999999999".into()],
+        ..ReplayOptions::default()
+    };
+    let err = Replay::new(&reader, &p, unknown).run(|_| {}).await.unwrap_err();
+    assert!(matches!(err, ReplayError::UnknownShard { .. }));
+    assert!(err.to_string().contains(&shards[1].shard_id), "{err}");
+}
+
+#[tokio::test]
+async fn a_replay_beside_the_running_pump_loses_and_doubles_nothing() {
+    // GIVEN tweets on the stream that no consumer has seen yet
+    let env = TestEnv::with_shards("replay-live", 2).await;
+    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
+        env.aws.kinesis.clone(),
+        &env.names.stream,
+    )));
+    let tweets: Vec<Value> = (0..150)
+        .map(|i| v1_tweet(&big_id(i), &format!("EventBridge rule {i} #aws")))
+        .collect();
+    ingest.ingest(&json!({ "tweets": tweets })).await.unwrap();
+    let consumer = env.consumer();
+    let reader = KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream);
+    let p = pipeline(&env, counting(), Arc::default());
+    let pump = Pump::new(
+        KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream),
+        CheckpointStore::new(env.aws.dynamo.clone(), &env.names.checkpoint_table),
+        &consumer,
+        PumpOptions {
+            until_idle: true,
+            batch_size: 20,
+            idle_poll_interval: Duration::from_millis(50),
+            ..PumpOptions::default()
+        },
+    );
+    let options = ReplayOptions {
+        batch_size: 25,
+        ..ReplayOptions::default()
+    };
+
+    // WHEN the pump and a replay run at the same time over the same stream
+    let replay = Replay::new(&reader, &p, options);
+    let (pumped, replayed) = tokio::join!(pump.run(|_| {}), replay.run(|_| {}));
+    let (pumped, replayed) = (pumped.unwrap(), replayed.unwrap());
+
+    // THEN between them every tweet was written exactly once
+    assert_eq!(replayed.failed, 0);
+    assert_eq!(pumped.counts.written + replayed.newly_written, 150);
+    assert_eq!(pumped.counts.records, 150);
+    assert_eq!(env.tweets().await.len(), 150);
+}
