@@ -7,4 +7,5 @@ mod fixtures;
 mod ingest;
 mod provision;
 mod pump;
+mod quarantine;
 mod replay;

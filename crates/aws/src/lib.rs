@@ -11,6 +11,7 @@ pub mod errors;
 pub mod kinesis;
 pub mod ml;
 pub mod provision;
+pub mod quarantine;
 pub mod retry;
 pub mod telemetry;
 

@@ -4,4 +4,5 @@ pub mod ingest_file;
 pub mod predict_server;
 pub mod progress;
 pub mod pump;
+pub mod quarantine_retry;
 pub mod replay;

@@ -13,6 +13,7 @@ use tweetboard_aws::config::BoardConfig;
 use tweetboard_aws::config::{ConsumerConfig, IngestConfig, StoreNames};
 use tweetboard_aws::dynamo::CapacityMeter;
 use tweetboard_aws::kinesis::StartPosition;
+use tweetboard_aws::quarantine::{render_bytes, QuarantineAdmin};
 use tweetboard_aws::{provision, telemetry, AwsClients, KinesisPublisher, KinesisReader};
 use tweetboard_aws::{DynamoQuarantine, DynamoTweetStore};
 use tweetboard_classifier::metrics::Metrics;
@@ -21,6 +22,7 @@ use tweetboard_classifier::{dataset, Model};
 use tweetboard_cli::ingest_file::{ingest_all, load_tweets, parse_tweets, rebase_times, SAMPLE_TWEETS};
 use tweetboard_cli::progress;
 use tweetboard_cli::pump::{Pump, PumpOptions, MAX_BATCH_SIZE};
+use tweetboard_cli::quarantine_retry;
 use tweetboard_cli::replay::{self, Replay, ReplayOptions, ReplayPipeline};
 use tweetboard_consumer::Consumer;
 use tweetboard_core::dry_run::DryRun;
@@ -91,6 +93,11 @@ enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Inspect and retry quarantined records.
+    Quarantine {
+        #[command(subcommand)]
+        action: QuarantineAction,
     },
     /// Serve the tweet board (page, JSON API, stats) locally, reading TABLE_NAME.
     Serve {
@@ -188,6 +195,45 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum QuarantineAction {
+    /// List quarantined records (unresolved ones unless --all).
+    List {
+        /// Only reasons starting with this (e.g. not_json, invalid_id, item_too_large).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Include entries already resolved by a retry.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one record: its metadata and its raw bytes, rendered safely.
+    Show {
+        event_id: String,
+        /// Write the exact raw bytes to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Bytes of the record to show.
+        #[arg(long, default_value_t = 2048)]
+        max_bytes: usize,
+    },
+    /// Run quarantined records through the current pipeline again.
+    ///
+    /// A record that now gets through is written and its entry marked resolved; one
+    /// that still fails keeps its entry, with the new reason noted. Nothing is deleted.
+    Retry {
+        /// The entry to retry (its event id, shardId:sequenceNumber).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        event_id: Option<String>,
+        /// Retry every unresolved entry.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum From {
     TrimHorizon,
@@ -208,6 +254,116 @@ async fn main() -> ExitCode {
 }
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+async fn quarantine_command(action: QuarantineAction) -> Result<(), AnyError> {
+    let names = StoreNames::from_env()?;
+    let aws = AwsClients::load().await?;
+    let admin = QuarantineAdmin::new(aws.dynamo.clone(), &names.quarantine_table);
+    match action {
+        QuarantineAction::List { reason, all, json } => {
+            let entries = admin.list(reason.as_deref(), all).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&entries)?);
+                return Ok(());
+            }
+            for e in &entries {
+                let state = match &e.resolved_at {
+                    Some(at) => format!("resolved {at}"),
+                    None => "unresolved".to_owned(),
+                };
+                println!(
+                    "{}  {}  {} bytes  {}  {}",
+                    e.event_id, e.quarantined_at, e.data_size, state, e.reason
+                );
+            }
+            println!("{} entries", entries.len());
+        }
+        QuarantineAction::Show {
+            event_id,
+            out,
+            max_bytes,
+        } => {
+            let e = admin
+                .get(&event_id)
+                .await?
+                .ok_or_else(|| format!("no quarantined record {event_id:?}"))?;
+            println!("event id         {}", e.event_id);
+            println!("reason           {}", e.reason);
+            println!("sequence number  {}", e.sequence_number);
+            println!("partition key    {}", e.partition_key.escape_debug());
+            println!("source           {}", e.source_arn);
+            println!("arrived at       {}", e.arrived_at);
+            println!("quarantined at   {}", e.quarantined_at);
+            if let Some(at) = &e.resolved_at {
+                println!(
+                    "resolved at      {at} ({})",
+                    e.resolution.as_deref().unwrap_or("")
+                );
+            }
+            if let (Some(at), Some(why)) = (&e.last_retry_at, &e.last_retry_reason) {
+                println!("last retry       {at}: {why}");
+            }
+            println!("data             {} bytes", e.data.len());
+            println!("{}", render_bytes(&e.data, max_bytes));
+            if let Some(path) = out {
+                std::fs::write(&path, &e.data)
+                    .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+                println!("raw bytes written to {}", path.display());
+            }
+        }
+        QuarantineAction::Retry { event_id, all, json } => {
+            let config = ConsumerConfig::from_env()?;
+            let entries = match event_id {
+                Some(id) => vec![admin
+                    .get(&id)
+                    .await?
+                    .ok_or_else(|| format!("no quarantined record {id:?}"))?],
+                None if all => {
+                    let mut full = Vec::new();
+                    for e in admin.list(None, false).await? {
+                        full.extend(admin.get(&e.event_id).await?);
+                    }
+                    full
+                }
+                None => unreachable!("clap requires an event id or --all"),
+            };
+            let classifier = aws.classifier(&config.classifier)?;
+            let tweets = DynamoTweetStore::new(aws.dynamo.clone(), &names.table);
+            let quarantine = DynamoQuarantine::new(aws.dynamo.clone(), &names.quarantine_table);
+            let ports = tweetboard_core::batch::BatchPorts {
+                classifier: classifier.as_ref(),
+                tweets: &tweets,
+                quarantine: &quarantine,
+                lookup: None,
+            };
+            let report = quarantine_retry::retry(&admin, &entries, &ports, config.write_concurrency).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                for (id, how) in &report.resolved {
+                    println!("resolved       {id}: {how}");
+                }
+                for (id, why) in &report.still_failing {
+                    println!("still failing  {id}: {why}");
+                }
+                for (id, why) in &report.retry_later {
+                    println!("retry later    {id}: {why}");
+                }
+                println!(
+                    "{} retried: {} resolved, {} still failing, {} to retry later",
+                    entries.len(),
+                    report.resolved.len(),
+                    report.still_failing.len(),
+                    report.retry_later.len()
+                );
+            }
+            if !report.retry_later.is_empty() {
+                return Err("some records hit transient failures; run the retry again".into());
+            }
+        }
+    }
+    Ok(())
+}
 
 fn print_replay_summary(s: &replay::ReplaySummary) {
     let would = if s.dry_run {
@@ -334,6 +490,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 .into());
             }
         }
+        Command::Quarantine { action } => quarantine_command(action).await?,
         Command::Serve { port, host } => {
             let config = BoardConfig::from_env()?;
             let aws = AwsClients::load().await?;

@@ -18,8 +18,23 @@ fn text(out: &std::process::Output) -> String {
 
 #[test]
 fn every_command_has_help() {
-    for cmd in ["init", "ingest", "pump", "train", "evaluate", "predict-server"] {
-        let out = tweetboard(&[cmd, "--help"]);
+    for cmd in [
+        "init",
+        "ingest",
+        "pump",
+        "replay",
+        "quarantine",
+        "quarantine list",
+        "quarantine show",
+        "quarantine retry",
+        "serve",
+        "train",
+        "evaluate",
+        "predict-server",
+    ] {
+        let mut args: Vec<&str> = cmd.split(' ').collect();
+        args.push("--help");
+        let out = tweetboard(&args);
         assert!(out.status.success(), "{cmd} --help");
         assert!(text(&out).contains("Usage: tweetboard"), "{cmd}");
     }
@@ -35,6 +50,11 @@ fn missing_configuration_is_a_clear_error() {
 
 #[test]
 fn bad_arguments_are_refused() {
+    let out = tweetboard(&["replay", "--from", "yesterday"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("RFC 3339"), "{}", text(&out));
+    let out = tweetboard(&["quarantine", "retry"]);
+    assert!(!out.status.success(), "an event id or --all is required");
     let out = tweetboard(&["pump", "--batch-size", "20000"]);
     assert!(!out.status.success());
     assert!(text(&out).contains("--batch-size"), "{}", text(&out));

@@ -38,6 +38,12 @@ pub const DATA: &str = "data";
 pub const DATA_SIZE: &str = "data_size";
 /// How many items hold the raw bytes, when more than one.
 pub const DATA_PARTS: &str = "data_parts";
+/// Set when `tweetboard quarantine retry` got the record through: when, and how.
+pub const RESOLVED_AT: &str = "resolved_at";
+pub const RESOLUTION: &str = "resolution";
+/// The last failed retry: when, and why it still fails.
+pub const LAST_RETRY_AT: &str = "last_retry_at";
+pub const LAST_RETRY_REASON: &str = "last_retry_reason";
 /// On a part item: the `event_id` of the entry it belongs to.
 pub const PART_OF: &str = "part_of";
 pub const REASON: &str = "reason";
