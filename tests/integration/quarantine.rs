@@ -49,7 +49,7 @@ async fn list_show_and_retry_keep_every_record() {
         Duration::from_secs(3),
     );
     broken
-        .process(&env.batch(10, &[good.clone()]), None)
+        .process(&env.batch(10, std::slice::from_ref(&good)), None)
         .await
         .unwrap();
     let admin = QuarantineAdmin::new(env.aws.dynamo.clone(), &env.names.quarantine_table);
