@@ -9,3 +9,4 @@ mod provision;
 mod pump;
 mod quarantine;
 mod replay;
+mod reshard;

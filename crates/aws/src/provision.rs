@@ -66,6 +66,28 @@ pub async fn init(
     Ok(report)
 }
 
+/// `tweetboard reshard`: UpdateShardCount with uniform scaling, waiting until the stream
+/// is active again. Returns the open shard count before and after.
+pub async fn reshard(
+    kinesis: &aws_sdk_kinesis::Client,
+    stream: &str,
+    target: i32,
+) -> Result<(i32, i32), StoreError> {
+    let out = kinesis
+        .update_shard_count()
+        .stream_name(stream)
+        .target_shard_count(target)
+        .scaling_type(aws_sdk_kinesis::types::ScalingType::UniformScaling)
+        .send()
+        .await
+        .map_err(|e| classify("UpdateShardCount", e))?;
+    wait_stream_active(kinesis, stream).await?;
+    Ok((
+        out.current_shard_count().unwrap_or(0),
+        out.target_shard_count().unwrap_or(target),
+    ))
+}
+
 async fn create_stream(
     client: &aws_sdk_kinesis::Client,
     stream: &str,

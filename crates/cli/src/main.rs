@@ -94,6 +94,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Change the stream's shard count (UpdateShardCount, uniform scaling).
+    ///
+    /// Kinesis splits or merges shards; the parents close and children take new records.
+    /// The pump and replay read every parent to its end before its children.
+    Reshard {
+        /// The new number of open shards.
+        #[arg(long, value_parser = clap::value_parser!(i32).range(1..=10_000))]
+        shards: i32,
+    },
     /// Inspect and retry quarantined records.
     Quarantine {
         #[command(subcommand)]
@@ -491,6 +500,34 @@ async fn run(command: Command) -> Result<(), AnyError> {
             }
         }
         Command::Quarantine { action } => quarantine_command(action).await?,
+        Command::Reshard { shards } => {
+            let names = StoreNames::from_env()?;
+            let aws = AwsClients::load().await?;
+            let pb = progress::spinner("reshard");
+            pb.set_message(format!(
+                "updating {} to {shards} shards, waiting until active",
+                names.stream
+            ));
+            let (before, after) = provision::reshard(&aws.kinesis, &names.stream, shards).await?;
+            pb.finish_and_clear();
+            println!("{}: {before} open shards → {after}", names.stream);
+            for s in KinesisReader::new(aws.kinesis, &names.stream)
+                .list_shards()
+                .await?
+            {
+                let parents: Vec<&str> = s.parents().collect();
+                let state = if s.closed { "closed" } else { "open" };
+                println!(
+                    "  {} {state}{}",
+                    s.shard_id,
+                    if parents.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (from {})", parents.join(", "))
+                    }
+                );
+            }
+        }
         Command::Serve { port, host } => {
             let config = BoardConfig::from_env()?;
             let aws = AwsClients::load().await?;

@@ -97,6 +97,8 @@ struct ShardCursor {
     idle: bool,
     /// The shard is closed and every record of it is settled.
     ended: bool,
+    /// ListShards reports the shard closed (split or merged): it gets no new records.
+    closed: bool,
     consecutive_failures: u32,
     not_before: Instant,
 }
@@ -172,12 +174,18 @@ impl<'a> Pump<'a> {
                         resume,
                         idle: false,
                         ended: false,
+                        closed: shard.closed,
                         consecutive_failures: 0,
                         not_before: Instant::now(),
                     },
                 );
             }
 
+            for shard in &shards {
+                if let Some(c) = cursors.get_mut(&shard.shard_id) {
+                    c.closed = shard.closed;
+                }
+            }
             let results = join_all(cursors.values_mut().map(|c| self.poll(c, &stream, &stream_arn))).await;
             for result in results {
                 let r = result?;
@@ -285,7 +293,10 @@ impl<'a> Pump<'a> {
         }
 
         if records.is_empty() {
-            cursor.ended = shard_closed;
+            // Kinesis ends a closed shard with a null iterator. A shard that ListShards
+            // reports closed and that reads empty at its tip has nothing left either, which
+            // also covers services that keep handing out iterators for it.
+            cursor.ended = shard_closed || (cursor.closed && caught_up);
             cursor.idle = caught_up || cursor.ended;
             return Ok(result);
         }
