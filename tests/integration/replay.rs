@@ -304,3 +304,109 @@ async fn a_replay_beside_the_running_pump_loses_and_doubles_nothing() {
     assert_eq!(pumped.counts.records, 150);
     assert_eq!(env.tweets().await.len(), 150);
 }
+
+#[tokio::test]
+async fn from_failures_refetches_the_failed_batch_and_deletes_only_settled_messages() {
+    use tweetboard_aws::failures::FailureQueue;
+    use tweetboard_cli::replay::replay_failures;
+    use tweetboard_core::decode::decode_tweet;
+
+    // GIVEN processed tweets, some of which were lost from the table ...
+    let Setup { env, reader } = processed("replay-failures", 60).await;
+    let shard = reader.list_shards().await.unwrap()[0].shard_id.clone();
+    let mut it = reader
+        .shard_iterator(&shard, &tweetboard_aws::kinesis::StartPosition::TrimHorizon)
+        .await
+        .unwrap();
+    let mut records = Vec::new();
+    while let Some(i) = it {
+        let page = reader.get_records(&i, 1000).await.unwrap();
+        if page.records.is_empty() {
+            break;
+        }
+        records.extend(page.records);
+        it = page.next_iterator;
+    }
+    assert!(records.len() >= 8, "{}", records.len());
+    let (first, last) = (&records[2], &records[6]);
+    for r in &records[2..=6] {
+        let id = decode_tweet(&r.data).unwrap().id().as_str().to_owned();
+        env.aws
+            .dynamo
+            .delete_item()
+            .table_name(&env.names.table)
+            .key("tweet_id", AttributeValue::S(id))
+            .send()
+            .await
+            .unwrap();
+    }
+    // ... and the on-failure destination holds a record of that batch, and a stray message
+    let queue_url = env
+        .aws
+        .sqs
+        .create_queue()
+        .queue_name(unique("failures"))
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let record = json!({
+        "requestContext": {"requestId": "r-1", "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:consumer",
+                           "condition": "RetryAttemptsExhausted", "approximateInvokeCount": 3},
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "version": "1.0", "timestamp": "2026-11-26T10:00:00.000Z",
+        "KinesisBatchInfo": {"shardId": shard, "startSequenceNumber": first.sequence_number,
+            "endSequenceNumber": last.sequence_number, "approximateArrivalOfFirstRecord": "2026-11-26T09:59:58.000Z",
+            "approximateArrivalOfLastRecord": "2026-11-26T09:59:59.000Z", "batchSize": 5, "streamArn": env.stream_arn}
+    });
+    for body in [record.to_string(), "not an invocation record".to_owned()] {
+        env.aws
+            .sqs
+            .send_message()
+            .queue_url(&queue_url)
+            .message_body(body)
+            .send()
+            .await
+            .unwrap();
+    }
+    let queue = FailureQueue::new(env.aws.sqs.clone(), &queue_url);
+
+    // WHEN the failures are replayed
+    let out = replay_failures(
+        &queue,
+        &env.aws.kinesis,
+        &pipeline(&env, counting(), Arc::default()),
+        &ReplayOptions::default(),
+        |_| {},
+    )
+    .await
+    .unwrap();
+
+    // THEN exactly the failed batch was re-read and restored, its message deleted, the stray one kept
+    assert_eq!((out.messages, out.deleted, out.kept.len()), (2, 1, 1));
+    assert!(out.kept[0].1.contains("not an invocation record"));
+    assert_eq!((out.replay.records_read, out.replay.newly_written), (5, 5));
+    assert_eq!(env.tweets().await.len(), 60);
+    let attrs = env
+        .aws
+        .sqs
+        .get_queue_attributes()
+        .queue_url(&queue_url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
+        .send()
+        .await
+        .unwrap();
+    let count = |name: aws_sdk_sqs::types::QueueAttributeName| -> u32 {
+        attrs
+            .attributes()
+            .and_then(|a| a.get(&name))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    use aws_sdk_sqs::types::QueueAttributeName as Q;
+    assert_eq!(
+        count(Q::ApproximateNumberOfMessages) + count(Q::ApproximateNumberOfMessagesNotVisible),
+        1
+    );
+}

@@ -165,6 +165,7 @@ pub async fn clients_with_dynamodb_unreachable() -> AwsClients {
     AwsClients {
         kinesis: aws_sdk_kinesis::Client::new(&sdk),
         dynamo,
+        sqs: aws_sdk_sqs::Client::new(&sdk),
         sdk,
     }
 }

@@ -8,6 +8,7 @@ pub mod checkpoints;
 pub mod config;
 pub mod dynamo;
 pub mod errors;
+pub mod failures;
 pub mod kinesis;
 pub mod ml;
 pub mod provision;
@@ -24,6 +25,7 @@ pub use kinesis::{KinesisPublisher, KinesisReader};
 pub struct AwsClients {
     pub kinesis: aws_sdk_kinesis::Client,
     pub dynamo: aws_sdk_dynamodb::Client,
+    pub sqs: aws_sdk_sqs::Client,
     /// For clients built on demand (Amazon ML, SageMaker).
     pub sdk: aws_config::SdkConfig,
 }
@@ -65,6 +67,7 @@ impl AwsClients {
         Self {
             kinesis: aws_sdk_kinesis::Client::new(sdk),
             dynamo: aws_sdk_dynamodb::Client::new(sdk),
+            sqs: aws_sdk_sqs::Client::new(sdk),
             sdk: sdk.clone(),
         }
     }

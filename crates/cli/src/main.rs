@@ -12,6 +12,7 @@ use tweetboard_aws::checkpoints::CheckpointStore;
 use tweetboard_aws::config::BoardConfig;
 use tweetboard_aws::config::{ConsumerConfig, IngestConfig, StoreNames};
 use tweetboard_aws::dynamo::CapacityMeter;
+use tweetboard_aws::failures::FailureQueue;
 use tweetboard_aws::kinesis::StartPosition;
 use tweetboard_aws::quarantine::{render_bytes, QuarantineAdmin};
 use tweetboard_aws::{provision, telemetry, AwsClients, KinesisPublisher, KinesisReader};
@@ -87,6 +88,11 @@ enum Command {
         /// Report what would be written and what it would cost; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Replay the failed batches recorded in this SQS queue (the event source
+        /// mapping's on-failure destination) instead of shards; each message is deleted
+        /// once its records are settled.
+        #[arg(long, value_name = "QUEUE_URL", conflicts_with_all = ["shards", "from", "to", "dry_run"])]
+        from_failures: Option<String>,
         /// Records per read and per pipeline batch.
         #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=10_000))]
         batch_size: u64,
@@ -440,6 +446,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
             from,
             to,
             dry_run,
+            from_failures,
             batch_size,
             json,
         } => {
@@ -469,6 +476,36 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 concurrency: config.write_concurrency,
                 ..ReplayOptions::default()
             };
+            if let Some(queue_url) = from_failures {
+                let queue = FailureQueue::new(aws.sqs.clone(), &queue_url);
+                let pb = progress::spinner("replay");
+                let out = replay::replay_failures(&queue, &aws.kinesis, &pipeline, &options, |s| {
+                    pb.set_message(format!(
+                        "{} messages, {} settled and deleted",
+                        s.messages, s.deleted
+                    ))
+                })
+                .await?;
+                pb.finish_and_clear();
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&out)?);
+                } else {
+                    println!(
+                        "{} failure messages: {} settled and deleted, {} kept",
+                        out.messages,
+                        out.deleted,
+                        out.kept.len()
+                    );
+                    for (id, why) in &out.kept {
+                        println!("  kept {id}: {why}");
+                    }
+                    print_replay_summary(&out.replay);
+                }
+                if !out.kept.is_empty() {
+                    return Err(format!("{} messages stay on the queue (see above)", out.kept.len()).into());
+                }
+                return Ok(());
+            }
             let pb = progress::spinner("replay");
             let mut summary = Replay::new(&reader, &pipeline, options)
                 .run(|s| {

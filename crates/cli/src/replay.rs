@@ -143,6 +143,25 @@ pub struct ReplaySummary {
 }
 
 impl ReplaySummary {
+    /// Adds another replay's figures to these.
+    pub fn merge(&mut self, other: &ReplaySummary) {
+        for shard in &other.shards {
+            if !self.shards.contains(shard) {
+                self.shards.push(shard.clone());
+            }
+        }
+        self.records_read += other.records_read;
+        self.newly_written += other.newly_written;
+        self.already_present += other.already_present;
+        self.duplicates_in_batch += other.duplicates_in_batch;
+        self.conflicts += other.conflicts;
+        self.quarantined += other.quarantined;
+        self.failed += other.failed;
+        self.throttled_reads += other.throttled_reads;
+        self.expired_iterators += other.expired_iterators;
+        self.trimmed.extend(other.trimmed.iter().cloned());
+    }
+
     fn add(&mut self, counts: &BatchCounts) {
         self.newly_written += counts.written;
         self.already_present += counts.already_stored;
@@ -419,5 +438,84 @@ mod tests {
         ];
         let order: Vec<String> = parents_first(&listed).into_iter().map(|s| s.shard_id).collect();
         assert_eq!(order, ["p", "o", "c2", "c1"]);
+    }
+}
+
+/// What `replay --from-failures` did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FailureReplaySummary {
+    pub messages: usize,
+    /// Messages whose records are all settled now, deleted from the queue.
+    pub deleted: usize,
+    /// `(message id, why)`: left on the queue.
+    pub kept: Vec<(String, String)>,
+    pub replay: ReplaySummary,
+}
+
+/// How long a message stays hidden from other readers while its batch is replayed.
+const VISIBILITY_SECONDS: i32 = 300;
+
+/// Replays every failed batch the queue holds, deleting each message only once all of
+/// its records are settled (written, already present or quarantined).
+pub async fn replay_failures(
+    queue: &tweetboard_aws::failures::FailureQueue,
+    kinesis: &aws_sdk_kinesis::Client,
+    pipeline: &ReplayPipeline,
+    options: &ReplayOptions,
+    mut on_progress: impl FnMut(&FailureReplaySummary),
+) -> Result<FailureReplaySummary, ReplayError> {
+    use tweetboard_aws::failures::parse_invocation_record;
+    let mut out = FailureReplaySummary::default();
+    loop {
+        let messages = queue.receive(VISIBILITY_SECONDS).await?;
+        if messages.is_empty() {
+            return Ok(out);
+        }
+        for message in messages {
+            out.messages += 1;
+            let info = match parse_invocation_record(&message.body) {
+                Ok(info) => info,
+                Err(why) => {
+                    out.kept.push((message.message_id, why));
+                    continue;
+                }
+            };
+            let reader = KinesisReader::new(kinesis.clone(), info.stream_name());
+            let range = ReplayOptions {
+                shards: vec![info.shard_id.clone()],
+                from: ReplayFrom::Sequence(info.start_sequence_number.clone()),
+                to: Some(ReplayTo::Sequence(info.end_sequence_number.clone())),
+                ..options.clone()
+            };
+            let summary = match Replay::new(&reader, pipeline, range).run(|_| {}).await {
+                Ok(s) => s,
+                Err(ReplayError::UnknownShard { shard, .. }) => {
+                    out.kept.push((
+                        message.message_id,
+                        format!("shard {shard} no longer exists (past retention)"),
+                    ));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let verdict = if summary.records_read == 0 {
+                Some("no records in the range: past retention, or not yet readable".to_owned())
+            } else if !summary.trimmed.is_empty() {
+                Some("part of the range is past retention (trimmed)".to_owned())
+            } else if summary.failed > 0 {
+                Some(format!("{} records still fail; run again", summary.failed))
+            } else {
+                None
+            };
+            out.replay.merge(&summary);
+            match verdict {
+                None => {
+                    queue.delete(&message).await?;
+                    out.deleted += 1;
+                }
+                Some(why) => out.kept.push((message.message_id, why)),
+            }
+            on_progress(&out);
+        }
     }
 }
