@@ -197,6 +197,40 @@ pub enum ReadError {
     Store(#[from] StoreError),
 }
 
+/// The capability of reading a stream's shards, so the replay engine can be exercised
+/// with scripted failures (expired iterators, throttling, trimmed data) in unit tests.
+#[async_trait]
+pub trait ShardSource: Send + Sync {
+    async fn stream_arn(&self) -> Result<String, StoreError>;
+    async fn list_shards(&self) -> Result<Vec<ShardInfo>, StoreError>;
+    async fn shard_iterator(
+        &self,
+        shard_id: &str,
+        position: &StartPosition,
+    ) -> Result<Option<String>, StoreError>;
+    async fn get_records(&self, iterator: &str, limit: i32) -> Result<RecordsPage, ReadError>;
+}
+
+#[async_trait]
+impl ShardSource for KinesisReader {
+    async fn stream_arn(&self) -> Result<String, StoreError> {
+        KinesisReader::stream_arn(self).await
+    }
+    async fn list_shards(&self) -> Result<Vec<ShardInfo>, StoreError> {
+        KinesisReader::list_shards(self).await
+    }
+    async fn shard_iterator(
+        &self,
+        shard_id: &str,
+        position: &StartPosition,
+    ) -> Result<Option<String>, StoreError> {
+        KinesisReader::shard_iterator(self, shard_id, position).await
+    }
+    async fn get_records(&self, iterator: &str, limit: i32) -> Result<RecordsPage, ReadError> {
+        KinesisReader::get_records(self, iterator, limit).await
+    }
+}
+
 /// Reads one stream's shards.
 #[derive(Clone)]
 pub struct KinesisReader {

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tweetboard_aws::kinesis::{FetchedRecord, KinesisReader, ReadError, ShardInfo, StartPosition};
+use tweetboard_aws::kinesis::{
+    FetchedRecord, KinesisReader, ReadError, ShardInfo, ShardSource, StartPosition,
+};
 use tweetboard_aws::retry::Backoff;
 use tweetboard_core::batch::{process_batch, BatchCounts, BatchOptions, BatchPorts};
 use tweetboard_core::ports::{Classifier, QuarantineWriter, TweetLookup, TweetWriter};
@@ -208,13 +210,13 @@ pub fn parents_first(shards: &[ShardInfo]) -> Vec<ShardInfo> {
 }
 
 pub struct Replay<'a> {
-    reader: &'a KinesisReader,
+    reader: &'a dyn ShardSource,
     pipeline: &'a ReplayPipeline,
     options: ReplayOptions,
 }
 
 impl<'a> Replay<'a> {
-    pub fn new(reader: &'a KinesisReader, pipeline: &'a ReplayPipeline, options: ReplayOptions) -> Self {
+    pub fn new(reader: &'a dyn ShardSource, pipeline: &'a ReplayPipeline, options: ReplayOptions) -> Self {
         Self {
             reader,
             pipeline,
@@ -395,6 +397,111 @@ impl<'a> Replay<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
+    use tweetboard_aws::kinesis::RecordsPage;
+    use tweetboard_core::testing::{KeywordFake, MemoryQuarantine, MemoryTable};
+
+    /// One shard of 6 records starting at sequence 7, and a script of read failures.
+    struct Scripted {
+        failures: Mutex<Vec<ReadError>>,
+        iterators_issued: Mutex<Vec<StartPosition>>,
+    }
+
+    #[async_trait::async_trait]
+    impl ShardSource for Scripted {
+        async fn stream_arn(&self) -> Result<String, StoreError> {
+            Ok("arn:aws:kinesis:us-east-1:1:stream/s".into())
+        }
+        async fn list_shards(&self) -> Result<Vec<ShardInfo>, StoreError> {
+            Ok(vec![ShardInfo {
+                shard_id: "shardId-0".into(),
+                parent_shard_id: None,
+                adjacent_parent_shard_id: None,
+                closed: false,
+            }])
+        }
+        async fn shard_iterator(
+            &self,
+            _: &str,
+            position: &StartPosition,
+        ) -> Result<Option<String>, StoreError> {
+            self.iterators_issued.lock().unwrap().push(position.clone());
+            let from = match position {
+                StartPosition::AfterSequenceNumber(s) => s.parse::<u64>().unwrap() + 1,
+                _ => 7,
+            };
+            Ok(Some(from.to_string()))
+        }
+        async fn get_records(&self, iterator: &str, limit: i32) -> Result<RecordsPage, ReadError> {
+            if let Some(e) = self.failures.lock().unwrap().pop() {
+                return Err(e);
+            }
+            let from: u64 = iterator.parse().unwrap();
+            let records: Vec<FetchedRecord> = (from..13)
+                .take(limit as usize)
+                .map(|seq| FetchedRecord {
+                    sequence_number: seq.to_string(),
+                    partition_key: seq.to_string(),
+                    data: format!(r#"{{"id_str": "{seq}", "text": "lambda"}}"#).into_bytes(),
+                    arrived_at: Utc::now(),
+                })
+                .collect();
+            let next = records
+                .last()
+                .map(|r| (r.sequence_number.parse::<u64>().unwrap() + 1).to_string())
+                .unwrap_or(iterator.into());
+            Ok(RecordsPage {
+                records,
+                next_iterator: Some(next),
+                millis_behind_latest: 0,
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn expired_iterators_throttling_and_trimmed_data_are_handled_and_reported() {
+        // GIVEN a shard whose reads fail once with throttling and once with an expired
+        // iterator (popped from the end), and a requested start (seq 5) already trimmed
+        let source = Scripted {
+            failures: Mutex::new(vec![
+                ReadError::ExpiredIterator,
+                ReadError::Throttled("rate exceeded".into()),
+            ]),
+            iterators_issued: Mutex::new(Vec::new()),
+        };
+        let table = Arc::new(MemoryTable::default());
+        let pipeline = ReplayPipeline {
+            classifier: Arc::new(KeywordFake),
+            tweets: table.clone(),
+            quarantine: Arc::new(MemoryQuarantine::default()),
+            lookup: table.clone(),
+        };
+        let options = ReplayOptions {
+            from: ReplayFrom::Sequence("5".into()),
+            batch_size: 4,
+            backoff: Backoff {
+                base: Duration::from_millis(1),
+                cap: Duration::from_millis(5),
+                max_attempts: 3,
+            },
+            ..ReplayOptions::default()
+        };
+
+        // WHEN replayed
+        let summary = Replay::new(&source, &pipeline, options)
+            .run(|_| {})
+            .await
+            .unwrap();
+
+        // THEN every available record is written once, and the trouble is reported
+        assert_eq!(
+            (summary.records_read, summary.newly_written, summary.failed),
+            (6, 6, 0)
+        );
+        assert_eq!((summary.throttled_reads, summary.expired_iterators), (1, 1));
+        assert_eq!(summary.trimmed, ["shardId-0"]);
+        assert_eq!(table.items.lock().unwrap().len(), 6);
+    }
 
     #[test]
     fn points_parse_with_clear_errors() {
