@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-use tweetboard_aws::kinesis::{KinesisReader, StartPosition};
+use tweetboard_aws::kinesis::KinesisReader;
 use tweetboard_aws::KinesisPublisher;
 use tweetboard_core::decode::decode_tweet;
 use tweetboard_ingest::Ingest;
@@ -14,18 +14,12 @@ async fn read_all(env: &TestEnv) -> Vec<(String, Vec<u8>)> {
     let reader = KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream);
     let mut out = Vec::new();
     for shard in reader.list_shards().await.unwrap() {
-        let mut it = reader
-            .shard_iterator(&shard.shard_id, &StartPosition::TrimHorizon)
-            .await
-            .unwrap();
-        while let Some(iterator) = it {
-            let page = reader.get_records(&iterator, 10_000).await.unwrap();
-            if page.records.is_empty() {
-                break;
-            }
-            out.extend(page.records.into_iter().map(|r| (r.partition_key, r.data)));
-            it = page.next_iterator;
-        }
+        out.extend(
+            read_shard(&reader, &shard.shard_id)
+                .await
+                .into_iter()
+                .map(|r| (r.partition_key, r.data)),
+        );
     }
     out
 }

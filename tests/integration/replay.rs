@@ -226,19 +226,11 @@ async fn shard_selection_and_sequence_ranges_limit_what_is_read() {
     let shards = reader.list_shards().await.unwrap();
     let shard = shards[0].shard_id.clone();
     // The shard's sequence numbers, read straight from the stream.
-    let mut it = reader
-        .shard_iterator(&shard, &tweetboard_aws::kinesis::StartPosition::TrimHorizon)
+    let seqs: Vec<String> = read_shard(&reader, &shard)
         .await
-        .unwrap();
-    let mut seqs = Vec::new();
-    while let Some(i) = it {
-        let page = reader.get_records(&i, 1000).await.unwrap();
-        if page.records.is_empty() {
-            break;
-        }
-        seqs.extend(page.records.iter().map(|r| r.sequence_number.clone()));
-        it = page.next_iterator;
-    }
+        .into_iter()
+        .map(|r| r.sequence_number)
+        .collect();
     assert!(seqs.len() >= 10, "{}", seqs.len());
     let p = pipeline(&env, counting(), Arc::default());
 
@@ -314,19 +306,7 @@ async fn from_failures_refetches_the_failed_batch_and_deletes_only_settled_messa
     // GIVEN processed tweets, some of which were lost from the table ...
     let Setup { env, reader } = processed("replay-failures", 60).await;
     let shard = reader.list_shards().await.unwrap()[0].shard_id.clone();
-    let mut it = reader
-        .shard_iterator(&shard, &tweetboard_aws::kinesis::StartPosition::TrimHorizon)
-        .await
-        .unwrap();
-    let mut records = Vec::new();
-    while let Some(i) = it {
-        let page = reader.get_records(&i, 1000).await.unwrap();
-        if page.records.is_empty() {
-            break;
-        }
-        records.extend(page.records);
-        it = page.next_iterator;
-    }
+    let records = read_shard(&reader, &shard).await;
     assert!(records.len() >= 8, "{}", records.len());
     let (first, last) = (&records[2], &records[6]);
     for r in &records[2..=6] {

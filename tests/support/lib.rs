@@ -143,6 +143,28 @@ impl TestEnv {
     }
 }
 
+/// Every record of one shard, from its start to where it is now.
+pub async fn read_shard(
+    reader: &tweetboard_aws::KinesisReader,
+    shard_id: &str,
+) -> Vec<tweetboard_aws::kinesis::FetchedRecord> {
+    let start = tweetboard_aws::kinesis::StartPosition::TrimHorizon;
+    let mut it = reader
+        .shard_iterator(shard_id, &start)
+        .await
+        .expect("GetShardIterator");
+    let mut records = Vec::new();
+    while let Some(iterator) = it {
+        let page = reader.get_records(&iterator, 10_000).await.expect("GetRecords");
+        if page.records.is_empty() {
+            break;
+        }
+        records.extend(page.records);
+        it = page.next_iterator;
+    }
+    records
+}
+
 /// A consumer with the production adapters over the given tables.
 pub fn consumer_over(aws: &AwsClients, names: &StoreNames, concurrency: usize) -> Consumer {
     Consumer::new(

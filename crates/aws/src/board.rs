@@ -85,6 +85,11 @@ struct Cursor {
     k: Option<(String, String)>,
 }
 
+/// The index partition of one prediction on one day.
+fn day_partition(prediction: Prediction, day: NaiveDate) -> String {
+    board_partition(prediction.as_str(), &day.format("%Y-%m-%d").to_string())
+}
+
 /// Why a cursor was refused: the caller gets a 400.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CursorError {
@@ -166,15 +171,9 @@ impl BoardReader {
         let oldest = today - Duration::days(self.lookback_days);
         let mut items = Vec::with_capacity(limit);
         while items.len() < limit && day >= oldest {
-            let partition = board_partition(prediction.as_str(), &day.format("%Y-%m-%d").to_string());
+            let partition = day_partition(prediction, day);
             let mut query = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(attr::BOARD_INDEX)
-                .key_condition_expression("#p = :p")
-                .expression_attribute_names("#p", attr::BOARD_PARTITION)
-                .expression_attribute_values(":p", AttributeValue::S(partition.clone()))
+                .partition_query(&partition)
                 .scan_index_forward(false)
                 .limit((limit - items.len()) as i32);
             if let Some((tweet_id, sort)) = &last_key {
@@ -254,21 +253,29 @@ impl BoardReader {
         Ok(buckets)
     }
 
+    /// A Query of one partition of the board index.
+    fn partition_query(
+        &self,
+        partition: &str,
+    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+        self.client
+            .query()
+            .table_name(&self.table)
+            .index_name(attr::BOARD_INDEX)
+            .key_condition_expression("#p = :p")
+            .expression_attribute_names("#p", attr::BOARD_PARTITION)
+            .expression_attribute_values(":p", AttributeValue::S(partition.to_owned()))
+    }
+
     /// `created_at` of every tweet in one day partition (only that attribute is read).
     async fn created_times(&self, prediction: Prediction, day: NaiveDate) -> Result<Vec<String>, StoreError> {
-        let partition = board_partition(prediction.as_str(), &day.format("%Y-%m-%d").to_string());
+        let partition = day_partition(prediction, day);
         let mut out = Vec::new();
         let mut start: Option<Item> = None;
         loop {
             let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(attr::BOARD_INDEX)
-                .key_condition_expression("#p = :p")
-                .expression_attribute_names("#p", attr::BOARD_PARTITION)
+                .partition_query(&partition)
                 .expression_attribute_names("#c", attr::CREATED_AT)
-                .expression_attribute_values(":p", AttributeValue::S(partition.clone()))
                 .projection_expression("#c")
                 .select(Select::SpecificAttributes)
                 .set_exclusive_start_key(start.take())

@@ -153,36 +153,35 @@ impl QuarantineAdmin {
 
     /// Marks an entry resolved: the record has now been written (or was already).
     pub async fn mark_resolved(&self, event_id: &str, resolution: &str) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key(attr::EVENT_ID, AttributeValue::S(event_id.to_owned()))
-            .update_expression("SET #at = :at, #how = :how")
-            .condition_expression("attribute_exists(#id)")
-            .expression_attribute_names("#at", attr::RESOLVED_AT)
-            .expression_attribute_names("#how", attr::RESOLUTION)
-            .expression_attribute_names("#id", attr::EVENT_ID)
-            .expression_attribute_values(":at", AttributeValue::S(format_time(Utc::now())))
-            .expression_attribute_values(":how", AttributeValue::S(resolution.to_owned()))
-            .send()
+        self.stamp(event_id, attr::RESOLVED_AT, attr::RESOLUTION, resolution)
             .await
-            .map_err(|e| classify("UpdateItem", e))?;
-        Ok(())
     }
 
     /// Records that a retry still failed, and why; the first reason stays.
     pub async fn note_retry_failure(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
+        self.stamp(event_id, attr::LAST_RETRY_AT, attr::LAST_RETRY_REASON, reason)
+            .await
+    }
+
+    /// Sets `time_attr` to now and `text_attr` to `text` on an existing entry.
+    async fn stamp(
+        &self,
+        event_id: &str,
+        time_attr: &str,
+        text_attr: &str,
+        text: &str,
+    ) -> Result<(), StoreError> {
         self.client
             .update_item()
             .table_name(&self.table)
             .key(attr::EVENT_ID, AttributeValue::S(event_id.to_owned()))
-            .update_expression("SET #at = :at, #why = :why")
+            .update_expression("SET #at = :at, #text = :text")
             .condition_expression("attribute_exists(#id)")
-            .expression_attribute_names("#at", attr::LAST_RETRY_AT)
-            .expression_attribute_names("#why", attr::LAST_RETRY_REASON)
+            .expression_attribute_names("#at", time_attr)
+            .expression_attribute_names("#text", text_attr)
             .expression_attribute_names("#id", attr::EVENT_ID)
             .expression_attribute_values(":at", AttributeValue::S(format_time(Utc::now())))
-            .expression_attribute_values(":why", AttributeValue::S(reason.to_owned()))
+            .expression_attribute_values(":text", AttributeValue::S(text.to_owned()))
             .send()
             .await
             .map_err(|e| classify("UpdateItem", e))?;
