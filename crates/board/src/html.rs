@@ -28,6 +28,12 @@ pub fn safe_image_url(url: &str) -> Option<&str> {
     (lower.starts_with("https://") || lower.starts_with("http://")).then_some(url.trim_start())
 }
 
+/// Truncated, not rounded, to one decimal: a 99.96% confidence reads 99.9%, never a
+/// certainty the model did not claim.
+fn display_confidence(probability: f64) -> f64 {
+    (probability * 10.0).floor() / 10.0
+}
+
 /// `2026-11-26T10:00:00.000Z` → `2026-11-26 10:00 UTC`.
 fn display_time(created_at: &str) -> String {
     match (created_at.get(..10), created_at.get(11..16)) {
@@ -105,7 +111,7 @@ fn tweet_li(h: &mut String, t: &BoardTweet) {
         time_attr = escape(&t.created_at),
         time = escape(&display_time(&t.created_at)),
         pred = escape(&t.prediction),
-        prob = t.probability,
+        prob = display_confidence(t.probability),
     );
 }
 
@@ -116,7 +122,7 @@ pub fn chart_svg(stats: &[StatsBucket]) -> String {
     let slot = width / stats.len().max(1) as f64;
     let bar = (slot * 0.7).max(1.0);
     let mut s = format!(
-        r#"<svg id="chart" viewBox="0 0 {width} {total}" role="img" aria-label="tweets per hour" preserveAspectRatio="none">"#,
+        r#"<svg id="chart" viewBox="0 0 {width} {total}" role="img" aria-label="tweets per hour">"#,
         total = height + pad
     );
     for (i, b) in stats.iter().enumerate() {
@@ -183,6 +189,12 @@ mod tests {
         assert!(!html.contains("javascript:"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains("@x&quot;&gt;&lt;script&gt;"));
+    }
+
+    #[test]
+    fn confidence_is_truncated() {
+        assert_eq!(display_confidence(99.957), 99.9);
+        assert_eq!(display_confidence(50.0), 50.0);
     }
 
     #[test]

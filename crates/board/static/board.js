@@ -51,7 +51,7 @@
     time.setAttribute("datetime", String(t.created_at || ""));
     meta.appendChild(time);
     meta.appendChild(document.createTextNode(" · "));
-    meta.appendChild(el("span", "confidence", t.prediction + " " + Number(t.probability).toFixed(1) + "%"));
+    meta.appendChild(el("span", "confidence", t.prediction + " " + (Math.floor(Number(t.probability) * 10) / 10).toFixed(1) + "%"));
     body.appendChild(meta);
     li.appendChild(body);
     return li;
