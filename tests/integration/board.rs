@@ -153,6 +153,11 @@ async fn bad_parameters_get_a_400_with_a_json_error() {
     }
     let (status, _) = get_json(&app, "/no/such/page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, health) = get_json(&app, "/healthz").await;
+    assert_eq!(
+        (status, health),
+        (StatusCode::OK, serde_json::json!({"status": "ok"}))
+    );
 }
 
 #[tokio::test]
