@@ -16,3 +16,79 @@ pub fn init() {
         builder.compact().try_init()
     };
 }
+
+/// The consumer's metrics namespace in CloudWatch.
+pub const METRICS_NAMESPACE: &str = "tweetboard";
+
+/// One CloudWatch Embedded Metric Format document for a processed batch: printed as a
+/// single line on stdout, CloudWatch Logs turns it into metrics with no API call. The
+/// values are the batch's own counts, the same ones its `batch_processed` log line
+/// carries, so the two cannot disagree.
+pub fn batch_metrics_emf(
+    function: &str,
+    counts: &tweetboard_core::batch::BatchCounts,
+    timestamp_ms: i64,
+) -> serde_json::Value {
+    let metrics: [(&str, usize); 9] = [
+        ("Records", counts.records),
+        ("Written", counts.written),
+        ("WrittenOn", counts.written_on),
+        ("WrittenOff", counts.written_off),
+        ("AlreadyStored", counts.already_stored),
+        ("DuplicatesInBatch", counts.duplicates_in_batch),
+        ("Conflicts", counts.conflicts),
+        ("Quarantined", counts.quarantined),
+        ("RetryReported", counts.retry),
+    ];
+    let mut doc = serde_json::json!({
+        "_aws": {
+            "Timestamp": timestamp_ms,
+            "CloudWatchMetrics": [{
+                "Namespace": METRICS_NAMESPACE,
+                "Dimensions": [["Function"]],
+                "Metrics": metrics.iter().map(|(name, _)| serde_json::json!({"Name": name, "Unit": "Count"})).collect::<Vec<_>>(),
+            }],
+        },
+        "Function": function,
+    });
+    for (name, value) in metrics {
+        doc[name] = serde_json::json!(value);
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emf_document_declares_and_carries_every_metric() {
+        let counts = tweetboard_core::batch::BatchCounts {
+            records: 5,
+            written: 3,
+            quarantined: 1,
+            retry: 1,
+            ..Default::default()
+        };
+        let doc = batch_metrics_emf("consumer", &counts, 1_700_000_000_000);
+        let declared = doc["_aws"]["CloudWatchMetrics"][0]["Metrics"].as_array().unwrap();
+        assert_eq!(declared.len(), 9);
+        for m in declared {
+            let name = m["Name"].as_str().unwrap();
+            assert!(doc[name].is_u64(), "{name} has a value");
+        }
+        assert_eq!(
+            (
+                doc["Records"].as_u64(),
+                doc["Quarantined"].as_u64(),
+                doc["RetryReported"].as_u64()
+            ),
+            (Some(5), Some(1), Some(1))
+        );
+        assert_eq!(doc["Function"], "consumer");
+        assert_eq!(
+            doc["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            serde_json::json!([["Function"]])
+        );
+    }
+}

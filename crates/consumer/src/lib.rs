@@ -80,6 +80,14 @@ impl Consumer {
 
     /// The Lambda entry point.
     pub async fn handle(&self, event: LambdaEvent<KinesisEvent>) -> Result<KinesisEventResponse, EventError> {
+        self.handle_with_report(event).await.map(|(response, _)| response)
+    }
+
+    /// The Lambda entry point, also returning the batch report (for metrics).
+    pub async fn handle_with_report(
+        &self,
+        event: LambdaEvent<KinesisEvent>,
+    ) -> Result<(KinesisEventResponse, BatchReport), EventError> {
         let deadline = deadline_from_epoch_millis(event.context.deadline);
         tracing::debug!(
             event = "invocation_started",
@@ -87,8 +95,7 @@ impl Consumer {
             deadline_ms = event.context.deadline,
             remaining_ms = deadline.map(|d| d.saturating_duration_since(Instant::now()).as_millis() as u64),
         );
-        let (response, _) = self.process(&event.payload, deadline).await?;
-        Ok(response)
+        self.process(&event.payload, deadline).await
     }
 
     /// Runs a batch and returns the Lambda response with the full report (for tools).

@@ -1,9 +1,10 @@
 //! The consumer Lambda binary: read config, build the clients and the model once, run.
+//! After each invocation it prints the batch's metrics as one EMF line on stdout.
 
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use tweetboard_aws::config::ConsumerConfig;
 use tweetboard_aws::{telemetry, AwsClients};
-use tweetboard_consumer::Consumer;
+use tweetboard_consumer::{Consumer, EventError};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -15,9 +16,16 @@ async fn main() -> Result<(), Error> {
         .inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
     let consumer = Consumer::from_config(&aws, &config)
         .inspect_err(|e| tracing::error!(error = %e, "cannot load the model"))?;
-    let consumer = &consumer;
+    let function = std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_else(|_| "consumer".into());
+    let (consumer, function) = (&consumer, function.as_str());
     lambda_runtime::run(service_fn(move |event: LambdaEvent<_>| async move {
-        consumer.handle(event).await
+        let (response, report) = consumer.handle_with_report(event).await?;
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        println!(
+            "{}",
+            telemetry::batch_metrics_emf(function, &report.counts, now_ms)
+        );
+        Ok::<_, EventError>(response)
     }))
     .await
 }
