@@ -47,12 +47,9 @@ impl AwsClients {
         use std::sync::Arc;
         use tweetboard_classifier::{EmbeddedClassifier, Model};
         Ok(match config {
-            ClassifierConfig::Embedded { model_path: None } => {
-                Arc::new(EmbeddedClassifier::new(Model::embedded_default()))
-            }
-            ClassifierConfig::Embedded {
-                model_path: Some(path),
-            } => Arc::new(EmbeddedClassifier::new(Model::load(path)?)),
+            ClassifierConfig::Embedded { model_path } => Arc::new(EmbeddedClassifier::new(
+                Model::load_or_default(model_path.as_deref())?,
+            )),
             ClassifierConfig::AmazonMl {
                 model_id,
                 predict_endpoint,

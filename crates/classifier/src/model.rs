@@ -66,6 +66,15 @@ impl Model {
         Self::from_json(DEFAULT_MODEL_JSON, "embedded default").expect("the embedded default model is valid")
     }
 
+    /// The artifact at `path` when one is given (`MODEL_PATH`, `--model`), otherwise the
+    /// compiled-in default.
+    pub fn load_or_default(path: Option<&Path>) -> Result<Self, ModelError> {
+        match path {
+            Some(path) => Self::load(path),
+            None => Ok(Self::embedded_default()),
+        }
+    }
+
     pub fn load(path: &Path) -> Result<Self, ModelError> {
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| ModelError::Read {

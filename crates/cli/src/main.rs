@@ -730,10 +730,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
             }
         }
         Command::PredictServer { port, host, model } => {
-            let model = match &model {
-                Some(path) => Model::load(path)?,
-                None => Model::embedded_default(),
-            };
+            let model = Model::load_or_default(model.as_deref())?;
             let listener = tokio::net::TcpListener::bind((host.as_str(), port))
                 .await
                 .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
@@ -750,10 +747,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
             tweetboard_cli::predict_server::serve(listener, model).await?;
         }
         Command::Evaluate { model, data, json } => {
-            let model = match &model {
-                Some(path) => Model::load(path)?,
-                None => Model::embedded_default(),
-            };
+            let model = Model::load_or_default(model.as_deref())?;
             let examples = dataset::load(&data)?;
             let scored: Vec<(f64, bool)> = examples
                 .iter()
