@@ -156,8 +156,7 @@ async fn create_table(
 }
 
 async fn wait_stream_active(client: &aws_sdk_kinesis::Client, stream: &str) -> Result<(), StoreError> {
-    let start = Instant::now();
-    loop {
+    wait_active("DescribeStreamSummary", &format!("stream {stream}"), || async {
         let out = client
             .describe_stream_summary()
             .stream_name(stream)
@@ -167,22 +166,13 @@ async fn wait_stream_active(client: &aws_sdk_kinesis::Client, stream: &str) -> R
         let status = out
             .stream_description_summary()
             .map(|d| d.stream_status().clone());
-        if status == Some(StreamStatus::Active) {
-            return Ok(());
-        }
-        if start.elapsed() > ACTIVE_TIMEOUT {
-            return Err(StoreError::transient(
-                "DescribeStreamSummary",
-                format!("stream {stream} not active after {ACTIVE_TIMEOUT:?} (status {status:?})"),
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+        Ok((status == Some(StreamStatus::Active), format!("{status:?}")))
+    })
+    .await
 }
 
 async fn wait_table_active(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<(), StoreError> {
-    let start = Instant::now();
-    loop {
+    wait_active("DescribeTable", &format!("table {table}"), || async {
         let out = client
             .describe_table()
             .table_name(table)
@@ -190,13 +180,28 @@ async fn wait_table_active(client: &aws_sdk_dynamodb::Client, table: &str) -> Re
             .await
             .map_err(|e| classify("DescribeTable", e))?;
         let status = out.table().and_then(|t| t.table_status()).cloned();
-        if status == Some(TableStatus::Active) {
+        Ok((status == Some(TableStatus::Active), format!("{status:?}")))
+    })
+    .await
+}
+
+/// Polls `describe` (which answers "active?" and the status it saw) every 250 ms until
+/// the resource is active, failing after [`ACTIVE_TIMEOUT`].
+async fn wait_active<F, Fut>(operation: &'static str, what: &str, mut describe: F) -> Result<(), StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(bool, String), StoreError>>,
+{
+    let start = Instant::now();
+    loop {
+        let (active, status) = describe().await?;
+        if active {
             return Ok(());
         }
         if start.elapsed() > ACTIVE_TIMEOUT {
             return Err(StoreError::transient(
-                "DescribeTable",
-                format!("table {table} not active after {ACTIVE_TIMEOUT:?} (status {status:?})"),
+                operation,
+                format!("{what} not active after {ACTIVE_TIMEOUT:?} (status {status})"),
             ));
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
