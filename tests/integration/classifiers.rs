@@ -5,15 +5,12 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
+use tweetboard_aws::load_sdk_config;
 use tweetboard_aws::ml::{AmlClassifier, SageMakerClassifier};
-use tweetboard_aws::{load_sdk_config, DynamoQuarantine, DynamoTweetStore};
 use tweetboard_classifier::Model;
 use tweetboard_cli::ingest_file::{parse_tweets, SAMPLE_TWEETS};
 use tweetboard_cli::predict_server;
-use tweetboard_consumer::Consumer;
-use tweetboard_core::ports::Classifier;
 use tweetboard_integration_tests::*;
 
 /// Starts the predict server on a free loopback port; it stops with the test's runtime.
@@ -28,19 +25,6 @@ async fn axum_serve(listener: tokio::net::TcpListener) {
     predict_server::serve(listener, Model::embedded_default())
         .await
         .unwrap();
-}
-
-fn consumer_with(env: &TestEnv, classifier: Arc<dyn Classifier>) -> Consumer {
-    Consumer::new(
-        classifier,
-        Arc::new(DynamoTweetStore::new(env.aws.dynamo.clone(), &env.names.table)),
-        Arc::new(DynamoQuarantine::new(
-            env.aws.dynamo.clone(),
-            &env.names.quarantine_table,
-        )),
-        16,
-        Duration::from_secs(3),
-    )
 }
 
 /// tweet id → (prediction, probability, score) as stored.
@@ -92,8 +76,14 @@ async fn amazon_ml_and_sagemaker_paths_store_exactly_what_the_embedded_model_sto
     // WHEN each handles the batch
     for (env, consumer) in [
         (&embedded_env, embedded_env.consumer()),
-        (&aml_env, consumer_with(&aml_env, Arc::new(aml))),
-        (&sm_env, consumer_with(&sm_env, Arc::new(sagemaker))),
+        (
+            &aml_env,
+            consumer_with(&aml_env.aws, &aml_env.names, Arc::new(aml), 16),
+        ),
+        (
+            &sm_env,
+            consumer_with(&sm_env.aws, &sm_env.names, Arc::new(sagemaker), 16),
+        ),
     ] {
         let response = consumer.handle(invocation(sample_batch(env, 150))).await.unwrap();
         assert!(response.batch_item_failures.is_empty());
@@ -115,7 +105,7 @@ async fn an_unreachable_amazon_ml_endpoint_means_retry_never_a_guess() {
     let env = TestEnv::new("cls-aml-down").await;
     let sdk = load_sdk_config().await.unwrap();
     let aml = AmlClassifier::new(&sdk, "ml-model", "http://127.0.0.1:9");
-    let consumer = consumer_with(&env, Arc::new(aml));
+    let consumer = consumer_with(&env.aws, &env.names, Arc::new(aml), 16);
 
     let response = consumer.handle(invocation(sample_batch(&env, 3))).await.unwrap();
 

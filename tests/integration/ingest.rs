@@ -1,12 +1,8 @@
 //! The ingest handler against real Kinesis (the emulator).
 
-use std::sync::Arc;
-
 use serde_json::{json, Value};
 use tweetboard_aws::kinesis::KinesisReader;
-use tweetboard_aws::KinesisPublisher;
 use tweetboard_core::decode::decode_tweet;
-use tweetboard_ingest::Ingest;
 use tweetboard_integration_tests::*;
 
 /// Every record on the stream, from the start of every shard.
@@ -28,10 +24,7 @@ async fn read_all(env: &TestEnv) -> Vec<(String, Vec<u8>)> {
 async fn more_than_500_tweets_are_all_put_on_the_stream() {
     // GIVEN 1,234 tweets in one request: more than one PutRecords call can take
     let env = TestEnv::with_shards("ingest", 2).await;
-    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
-        env.aws.kinesis.clone(),
-        &env.names.stream,
-    )));
+    let ingest = env.ingest();
     let tweets: Vec<Value> = (0..1234)
         .map(|i| v1_tweet(&big_id(i), &format!("tweet {i} #aws")))
         .collect();
@@ -52,10 +45,7 @@ async fn more_than_500_tweets_are_all_put_on_the_stream() {
 #[tokio::test]
 async fn invalid_tweets_are_rejected_by_index_and_valid_ones_published() {
     let env = TestEnv::new("ingest-bad").await;
-    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
-        env.aws.kinesis.clone(),
-        &env.names.stream,
-    )));
+    let ingest = env.ingest();
     let body = json!({"tweets": [
         v1_tweet(&big_id(1), "ok #aws"),
         {"text": "no id at all"},
@@ -82,10 +72,7 @@ async fn invalid_tweets_are_rejected_by_index_and_valid_ones_published() {
 #[tokio::test]
 async fn a_v2_search_response_is_split_into_one_record_per_tweet() {
     let env = TestEnv::new("ingest-v2").await;
-    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
-        env.aws.kinesis.clone(),
-        &env.names.stream,
-    )));
+    let ingest = env.ingest();
     let body = json!({
         "data": [
             {"id": big_id(1), "text": "one #aws", "author_id": "1"},

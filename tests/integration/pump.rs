@@ -1,15 +1,10 @@
 //! `tweetboard pump`, the local event source mapping, against real Kinesis and DynamoDB.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Value};
-use tweetboard_aws::checkpoints::CheckpointStore;
+use serde_json::Value;
 use tweetboard_aws::retry::Backoff;
-use tweetboard_aws::{KinesisPublisher, KinesisReader};
-use tweetboard_cli::pump::{Pump, PumpError, PumpOptions};
-use tweetboard_consumer::Consumer;
-use tweetboard_ingest::Ingest;
+use tweetboard_cli::pump::{PumpError, PumpOptions};
 use tweetboard_integration_tests::*;
 
 fn options() -> PumpOptions {
@@ -26,24 +21,6 @@ fn options() -> PumpOptions {
     }
 }
 
-async fn ingest(env: &TestEnv, tweets: Vec<Value>) {
-    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
-        env.aws.kinesis.clone(),
-        &env.names.stream,
-    )));
-    let response = ingest.ingest(&json!({ "tweets": tweets })).await.unwrap();
-    assert!(response.rejected.is_empty());
-}
-
-fn pump<'a>(env: &TestEnv, consumer: &'a Consumer, options: PumpOptions) -> Pump<'a> {
-    Pump::new(
-        KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream),
-        CheckpointStore::new(env.aws.dynamo.clone(), &env.names.checkpoint_table),
-        consumer,
-        options,
-    )
-}
-
 #[tokio::test]
 async fn pump_drains_every_shard_and_a_restart_resumes_from_the_checkpoints() {
     // GIVEN 300 tweets (with 10 repeats) on a two-shard stream
@@ -52,11 +29,11 @@ async fn pump_drains_every_shard_and_a_restart_resumes_from_the_checkpoints() {
         .map(|i| v1_tweet(&big_id(i), &format!("ECS task {i} #aws")))
         .collect();
     tweets.extend((0..10).map(|i| v1_tweet(&big_id(i), &format!("ECS task {i} #aws"))));
-    ingest(&env, tweets).await;
+    env.ingest_all(tweets).await;
     let consumer = env.consumer();
 
     // WHEN the pump runs until idle
-    let summary = pump(&env, &consumer, options()).run(|_| {}).await.unwrap();
+    let summary = env.pump(&consumer, options()).run(|_| {}).await.unwrap();
 
     // THEN every record settled once and every tweet is stored once
     assert_eq!(summary.counts.records, 310);
@@ -68,12 +45,13 @@ async fn pump_drains_every_shard_and_a_restart_resumes_from_the_checkpoints() {
     assert_eq!(env.tweets().await.len(), 300);
 
     // AND a second run starts after the checkpoints: nothing is delivered again
-    let again = pump(&env, &consumer, options()).run(|_| {}).await.unwrap();
+    let again = env.pump(&consumer, options()).run(|_| {}).await.unwrap();
     assert_eq!((again.invocations, again.counts.records), (0, 0));
 
     // AND new records are picked up from where it stopped
-    ingest(&env, vec![v1_tweet(&big_id(1000), "late arrival #aws")]).await;
-    let third = pump(&env, &consumer, options()).run(|_| {}).await.unwrap();
+    env.ingest_all(vec![v1_tweet(&big_id(1000), "late arrival #aws")])
+        .await;
+    let third = env.pump(&consumer, options()).run(|_| {}).await.unwrap();
     assert_eq!((third.counts.records, third.counts.written), (1, 1));
 }
 
@@ -81,26 +59,23 @@ async fn pump_drains_every_shard_and_a_restart_resumes_from_the_checkpoints() {
 async fn pump_retries_a_failing_batch_and_never_moves_past_it() {
     // GIVEN records on the stream and a consumer whose DynamoDB is unreachable
     let env = TestEnv::new("pump-outage").await;
-    ingest(
-        &env,
-        (0..20).map(|i| v1_tweet(&big_id(i), "Aurora #aws")).collect(),
-    )
-    .await;
+    env.ingest_all((0..20).map(|i| v1_tweet(&big_id(i), "Aurora #aws")).collect())
+        .await;
     let broken = clients_with_dynamodb_unreachable().await;
     let failing = consumer_over(&broken, &env.names, 8);
 
     // WHEN the pump runs with few retries
-    let err = pump(
-        &env,
-        &failing,
-        PumpOptions {
-            max_retries: 2,
-            ..options()
-        },
-    )
-    .run(|_| {})
-    .await
-    .unwrap_err();
+    let err = env
+        .pump(
+            &failing,
+            PumpOptions {
+                max_retries: 2,
+                ..options()
+            },
+        )
+        .run(|_| {})
+        .await
+        .unwrap_err();
 
     // THEN it stops with a clear error naming the first unsettled record ...
     match &err {
@@ -118,6 +93,6 @@ async fn pump_retries_a_failing_batch_and_never_moves_past_it() {
 
     // ... and once DynamoDB is back, a new run delivers every record: nothing was skipped
     let healthy = env.consumer();
-    let summary = pump(&env, &healthy, options()).run(|_| {}).await.unwrap();
+    let summary = env.pump(&healthy, options()).run(|_| {}).await.unwrap();
     assert_eq!(summary.counts.written, 20);
 }

@@ -2,14 +2,12 @@
 //! reassembled) and retry (resolved when it now gets through, kept when it does not).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use tweetboard_aws::quarantine::QuarantineAdmin;
 use tweetboard_aws::{DynamoQuarantine, DynamoTweetStore};
 use tweetboard_classifier::{EmbeddedClassifier, Model};
 use tweetboard_cli::quarantine_retry::retry;
-use tweetboard_consumer::Consumer;
 use tweetboard_core::batch::BatchPorts;
 use tweetboard_core::ports::Classifier;
 use tweetboard_core::{Classification, ClassifyError, Tweet};
@@ -38,16 +36,7 @@ async fn list_show_and_retry_keep_every_record() {
         .process(&env.batch(1, &[b"\x00\xffnot json".to_vec(), huge.clone()]), None)
         .await
         .unwrap();
-    let broken = Consumer::new(
-        Arc::new(Broken),
-        Arc::new(DynamoTweetStore::new(env.aws.dynamo.clone(), &env.names.table)),
-        Arc::new(DynamoQuarantine::new(
-            env.aws.dynamo.clone(),
-            &env.names.quarantine_table,
-        )),
-        4,
-        Duration::from_secs(3),
-    );
+    let broken = consumer_with(&env.aws, &env.names, Arc::new(Broken), 4);
     broken
         .process(&env.batch(10, std::slice::from_ref(&good)), None)
         .await

@@ -9,16 +9,14 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{json, Value};
-use tweetboard_aws::checkpoints::CheckpointStore;
 use tweetboard_aws::dynamo::CapacityMeter;
-use tweetboard_aws::{DynamoQuarantine, DynamoTweetStore, KinesisPublisher, KinesisReader};
+use tweetboard_aws::{DynamoQuarantine, DynamoTweetStore, KinesisReader};
 use tweetboard_classifier::{EmbeddedClassifier, Model};
-use tweetboard_cli::pump::{Pump, PumpOptions};
+use tweetboard_cli::pump::PumpOptions;
 use tweetboard_cli::replay::{parse_from, parse_to, Replay, ReplayError, ReplayOptions, ReplayPipeline};
 use tweetboard_core::dry_run::DryRun;
 use tweetboard_core::ports::Classifier;
 use tweetboard_core::{Classification, ClassifyError, Tweet};
-use tweetboard_ingest::Ingest;
 use tweetboard_integration_tests::*;
 
 /// The real model, counting its calls (to prove a replay of stored data makes none).
@@ -53,34 +51,17 @@ struct Setup {
 /// `n` tweets on a two-shard stream, processed by the pump into the table.
 async fn processed(label: &str, n: u64) -> Setup {
     let env = TestEnv::with_shards(label, 2).await;
-    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
-        env.aws.kinesis.clone(),
-        &env.names.stream,
-    )));
     let tweets: Vec<Value> = (0..n)
         .map(|i| v1_tweet(&big_id(i), &format!("CloudFront tip {i} #aws")))
         .collect();
-    assert!(ingest
-        .ingest(&json!({ "tweets": tweets }))
-        .await
-        .unwrap()
-        .rejected
-        .is_empty());
+    env.ingest_all(tweets).await;
     let consumer = env.consumer();
     let pump_options = PumpOptions {
         until_idle: true,
         idle_poll_interval: Duration::from_millis(50),
         ..PumpOptions::default()
     };
-    Pump::new(
-        KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream),
-        CheckpointStore::new(env.aws.dynamo.clone(), &env.names.checkpoint_table),
-        &consumer,
-        pump_options,
-    )
-    .run(|_| {})
-    .await
-    .unwrap();
+    env.pump(&consumer, pump_options).run(|_| {}).await.unwrap();
     let reader = KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream);
     Setup { env, reader }
 }
@@ -258,20 +239,14 @@ async fn shard_selection_and_sequence_ranges_limit_what_is_read() {
 async fn a_replay_beside_the_running_pump_loses_and_doubles_nothing() {
     // GIVEN tweets on the stream that no consumer has seen yet
     let env = TestEnv::with_shards("replay-live", 2).await;
-    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
-        env.aws.kinesis.clone(),
-        &env.names.stream,
-    )));
     let tweets: Vec<Value> = (0..150)
         .map(|i| v1_tweet(&big_id(i), &format!("EventBridge rule {i} #aws")))
         .collect();
-    ingest.ingest(&json!({ "tweets": tweets })).await.unwrap();
+    env.ingest_all(tweets).await;
     let consumer = env.consumer();
     let reader = KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream);
     let p = pipeline(&env, counting(), Arc::default());
-    let pump = Pump::new(
-        KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream),
-        CheckpointStore::new(env.aws.dynamo.clone(), &env.names.checkpoint_table),
+    let pump = env.pump(
         &consumer,
         PumpOptions {
             until_idle: true,

@@ -6,12 +6,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use tweetboard_aws::checkpoints::{Checkpoint, CheckpointStore};
-use tweetboard_aws::{provision, KinesisPublisher, KinesisReader};
+use tweetboard_aws::{provision, KinesisReader};
 use tweetboard_aws::{DynamoQuarantine, DynamoTweetStore};
 use tweetboard_classifier::{EmbeddedClassifier, Model};
-use tweetboard_cli::pump::{Pump, PumpOptions};
+use tweetboard_cli::pump::PumpOptions;
 use tweetboard_cli::replay::{Replay, ReplayOptions, ReplayPipeline};
-use tweetboard_ingest::Ingest;
 use tweetboard_integration_tests::*;
 
 async fn wait_for_items(env: &TestEnv, n: usize) {
@@ -29,10 +28,7 @@ async fn wait_for_items(env: &TestEnv, n: usize) {
 async fn a_split_in_the_middle_of_a_live_stream_loses_and_doubles_nothing() {
     // GIVEN a one-shard stream and a pump running live (not until idle)
     let env = TestEnv::with_shards("reshard", 1).await;
-    let ingest = Ingest::new(Arc::new(KinesisPublisher::new(
-        env.aws.kinesis.clone(),
-        &env.names.stream,
-    )));
+    let ingest = env.ingest();
     let batch = |range: std::ops::Range<u64>| -> Value {
         json!({"tweets": range.map(|i| v1_tweet(&big_id(i), &format!("Lambda SnapStart note {i} #aws"))).collect::<Vec<_>>()})
     };
@@ -42,12 +38,7 @@ async fn a_split_in_the_middle_of_a_live_stream_loses_and_doubles_nothing() {
         idle_poll_interval: Duration::from_millis(50),
         ..PumpOptions::default()
     };
-    let pump = Pump::new(
-        KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream),
-        CheckpointStore::new(env.aws.dynamo.clone(), &env.names.checkpoint_table),
-        &consumer,
-        live,
-    );
+    let pump = env.pump(&consumer, live);
 
     // WHEN tweets arrive, the shard is split while the pump runs, and more tweets arrive
     let driver = async {
@@ -93,15 +84,7 @@ async fn a_split_in_the_middle_of_a_live_stream_loses_and_doubles_nothing() {
         idle_poll_interval: Duration::from_millis(50),
         ..PumpOptions::default()
     };
-    let drained = Pump::new(
-        KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream),
-        CheckpointStore::new(env.aws.dynamo.clone(), &env.names.checkpoint_table),
-        &consumer,
-        until_idle,
-    )
-    .run(|_| {})
-    .await
-    .unwrap();
+    let drained = env.pump(&consumer, until_idle).run(|_| {}).await.unwrap();
     assert_eq!(drained.counts.written, 0, "nothing left to write");
     let checkpoints = CheckpointStore::new(env.aws.dynamo.clone(), &env.names.checkpoint_table);
     assert_eq!(

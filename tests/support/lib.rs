@@ -14,10 +14,17 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::Utc;
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::{json, Value};
+use tweetboard_aws::checkpoints::CheckpointStore;
 use tweetboard_aws::config::StoreNames;
-use tweetboard_aws::{load_sdk_config, provision, AwsClients, DynamoQuarantine, DynamoTweetStore};
+use tweetboard_aws::{
+    load_sdk_config, provision, AwsClients, DynamoQuarantine, DynamoTweetStore, KinesisPublisher,
+    KinesisReader,
+};
 use tweetboard_classifier::{EmbeddedClassifier, Model};
+use tweetboard_cli::pump::{Pump, PumpOptions};
 use tweetboard_consumer::{event, Consumer};
+use tweetboard_core::ports::Classifier;
+use tweetboard_ingest::Ingest;
 
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -70,6 +77,34 @@ impl TestEnv {
             names,
             stream_arn,
         }
+    }
+
+    /// The ingest handler over this test's stream.
+    pub fn ingest(&self) -> Ingest {
+        Ingest::new(Arc::new(KinesisPublisher::new(
+            self.aws.kinesis.clone(),
+            &self.names.stream,
+        )))
+    }
+
+    /// `tweets` through the ingest handler; all must be accepted.
+    pub async fn ingest_all(&self, tweets: Vec<Value>) {
+        let response = self
+            .ingest()
+            .ingest(&json!({ "tweets": tweets }))
+            .await
+            .expect("ingest");
+        assert!(response.rejected.is_empty(), "{:?}", response.rejected);
+    }
+
+    /// The local event source mapping over this test's stream and checkpoint table.
+    pub fn pump<'a>(&self, consumer: &'a Consumer, options: PumpOptions) -> Pump<'a> {
+        Pump::new(
+            KinesisReader::new(self.aws.kinesis.clone(), &self.names.stream),
+            CheckpointStore::new(self.aws.dynamo.clone(), &self.names.checkpoint_table),
+            consumer,
+            options,
+        )
     }
 
     /// The production consumer wiring over this test's tables.
@@ -165,10 +200,21 @@ pub async fn read_shard(
     records
 }
 
-/// A consumer with the production adapters over the given tables.
+/// A consumer with the production adapters and the built-in model over the given tables.
 pub fn consumer_over(aws: &AwsClients, names: &StoreNames, concurrency: usize) -> Consumer {
+    let model = Arc::new(EmbeddedClassifier::new(Model::embedded_default()));
+    consumer_with(aws, names, model, concurrency)
+}
+
+/// A consumer with the production stores over the given tables and `classifier`.
+pub fn consumer_with(
+    aws: &AwsClients,
+    names: &StoreNames,
+    classifier: Arc<dyn Classifier>,
+    concurrency: usize,
+) -> Consumer {
     Consumer::new(
-        Arc::new(EmbeddedClassifier::new(Model::embedded_default())),
+        classifier,
         Arc::new(DynamoTweetStore::new(aws.dynamo.clone(), &names.table)),
         Arc::new(DynamoQuarantine::new(aws.dynamo.clone(), &names.quarantine_table)),
         concurrency,
