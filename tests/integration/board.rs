@@ -20,7 +20,7 @@ async fn seed(env: &TestEnv, tweets: &[(String, &str, i64)]) {
         .collect();
     let (response, _) = env
         .consumer()
-        .process(&env.batch(1, &payloads), None)
+        .process(env.batch(1, &payloads), None)
         .await
         .unwrap();
     assert!(response.batch_item_failures.is_empty());
@@ -261,7 +261,7 @@ async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
     );
     let (response, _) = env
         .consumer()
-        .process(&env.batch(1, &[bytes(&hostile), bytes(&good)]), None)
+        .process(env.batch(1, &[bytes(&hostile), bytes(&good)]), None)
         .await
         .unwrap();
     assert!(response.batch_item_failures.is_empty());

@@ -90,7 +90,7 @@ async fn redelivery_of_the_same_batch_leaves_every_item_byte_identical() {
         .unwrap();
     let mut before = env.tweets().await;
 
-    let (response, report) = consumer.process(&env.batch(1, &payloads), None).await.unwrap();
+    let (response, report) = consumer.process(env.batch(1, &payloads), None).await.unwrap();
 
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(report.counts.already_stored, 25);
@@ -112,11 +112,11 @@ async fn overlapping_batches_write_each_tweet_once() {
     let consumer = env.consumer();
 
     let (_, first) = consumer
-        .process(&env.batch(0, &payloads[..60]), None)
+        .process(env.batch(0, &payloads[..60]), None)
         .await
         .unwrap();
     let (_, second) = consumer
-        .process(&env.batch(40, &payloads[40..]), None)
+        .process(env.batch(40, &payloads[40..]), None)
         .await
         .unwrap();
 
@@ -137,7 +137,7 @@ async fn duplicate_id_inside_one_batch_keeps_the_first_record() {
 
     let (response, report) = env
         .consumer()
-        .process(&env.batch(1, &[bytes(&first), bytes(&second)]), None)
+        .process(env.batch(1, &[bytes(&first), bytes(&second)]), None)
         .await
         .unwrap();
 
@@ -154,7 +154,7 @@ async fn same_id_with_different_content_is_a_conflict_and_the_first_version_stay
     let consumer = env.consumer();
     consumer
         .process(
-            &env.batch(1, &[bytes(&v1_tweet(&big_id(3), "original #aws"))]),
+            env.batch(1, &[bytes(&v1_tweet(&big_id(3), "original #aws"))]),
             None,
         )
         .await
@@ -162,7 +162,7 @@ async fn same_id_with_different_content_is_a_conflict_and_the_first_version_stay
 
     let (response, report) = consumer
         .process(
-            &env.batch(2, &[bytes(&v1_tweet(&big_id(3), "edited later #aws"))]),
+            env.batch(2, &[bytes(&v1_tweet(&big_id(3), "edited later #aws"))]),
             None,
         )
         .await
@@ -274,7 +274,7 @@ async fn two_consumers_handling_the_same_batch_at_once_write_each_tweet_once() {
     let batch = env.batch(1, &payloads);
     let (a, b) = (env.consumer(), env.consumer());
 
-    let (ra, rb) = tokio::join!(a.process(&batch, None), b.process(&batch, None));
+    let (ra, rb) = tokio::join!(a.process(batch.clone(), None), b.process(batch, None));
     let ((resp_a, rep_a), (resp_b, rep_b)) = (ra.unwrap(), rb.unwrap());
 
     assert!(resp_a.batch_item_failures.is_empty() && resp_b.batch_item_failures.is_empty());
@@ -313,7 +313,7 @@ async fn a_warm_instance_carries_nothing_from_one_batch_to_the_next() {
         .unwrap();
     let (_, report) = consumer
         .process(
-            &env.batch(200, &[bytes(&v1_tweet(&big_id(9), "third #aws"))]),
+            env.batch(200, &[bytes(&v1_tweet(&big_id(9), "third #aws"))]),
             None,
         )
         .await
@@ -341,7 +341,7 @@ async fn ten_thousand_record_batch_is_written_whole() {
         .collect();
     let consumer = consumer_over(&env.aws, &env.names, 64);
 
-    let (response, report) = consumer.process(&env.batch(1, &payloads), None).await.unwrap();
+    let (response, report) = consumer.process(env.batch(1, &payloads), None).await.unwrap();
 
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(report.counts.written, 10_000);
@@ -359,7 +359,7 @@ async fn ids_above_2_pow_53_are_stored_exactly() {
         .collect();
 
     env.consumer()
-        .process(&env.batch(1, &payloads), None)
+        .process(env.batch(1, &payloads), None)
         .await
         .unwrap();
 
@@ -381,7 +381,7 @@ async fn unicode_and_emoji_text_round_trips_verbatim() {
     tweet["user"]["name"] = json!(name);
 
     env.consumer()
-        .process(&env.batch(1, &[bytes(&tweet)]), None)
+        .process(env.batch(1, &[bytes(&tweet)]), None)
         .await
         .unwrap();
 
@@ -401,7 +401,7 @@ async fn v2_envelope_records_are_written_with_their_author() {
     });
 
     env.consumer()
-        .process(&env.batch(1, &[bytes(&record)]), None)
+        .process(env.batch(1, &[bytes(&record)]), None)
         .await
         .unwrap();
 
@@ -422,13 +422,13 @@ async fn redelivered_poison_keeps_its_first_quarantine_entry() {
     let env = TestEnv::new("requarantine").await;
     let consumer = env.consumer();
     consumer
-        .process(&env.batch(1, &[b"nope".to_vec()]), None)
+        .process(env.batch(1, &[b"nope".to_vec()]), None)
         .await
         .unwrap();
     let first = env.quarantined().await;
 
     let (response, report) = consumer
-        .process(&env.batch(1, &[b"nope".to_vec()]), None)
+        .process(env.batch(1, &[b"nope".to_vec()]), None)
         .await
         .unwrap();
 

@@ -33,12 +33,12 @@ async fn list_show_and_retry_keep_every_record() {
     let huge = bytes(&v1_tweet(&big_id(9), &"y".repeat(700 * 1024)));
     let good = bytes(&v1_tweet(&big_id(1), "S3 Express One Zone for hot data #aws"));
     env.consumer()
-        .process(&env.batch(1, &[b"\x00\xffnot json".to_vec(), huge.clone()]), None)
+        .process(env.batch(1, &[b"\x00\xffnot json".to_vec(), huge.clone()]), None)
         .await
         .unwrap();
     let broken = consumer_with(&env.aws, &env.names, Arc::new(Broken), 4);
     broken
-        .process(&env.batch(10, std::slice::from_ref(&good)), None)
+        .process(env.batch(10, std::slice::from_ref(&good)), None)
         .await
         .unwrap();
     let admin = QuarantineAdmin::new(env.aws.dynamo.clone(), &env.names.quarantine_table);

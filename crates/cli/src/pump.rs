@@ -319,7 +319,7 @@ impl<'a> Pump<'a> {
                 .collect(),
         );
         let deadline = Instant::now() + self.options.function_timeout;
-        let (response, report) = self.consumer.process(&batch, Some(deadline)).await?;
+        let (response, report) = self.consumer.process(batch, Some(deadline)).await?;
         result.invoked = true;
 
         // Lambda resumes at the lowest failed sequence number; everything before it is settled.

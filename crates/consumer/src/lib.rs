@@ -95,16 +95,16 @@ impl Consumer {
             deadline_ms = event.context.deadline,
             remaining_ms = deadline.map(|d| d.saturating_duration_since(Instant::now()).as_millis() as u64),
         );
-        self.process(&event.payload, deadline).await
+        self.process(event.payload, deadline).await
     }
 
     /// Runs a batch and returns the Lambda response with the full report (for tools).
     pub async fn process(
         &self,
-        event: &KinesisEvent,
+        event: KinesisEvent,
         deadline: Option<Instant>,
     ) -> Result<(KinesisEventResponse, BatchReport), EventError> {
-        let records = to_input_records(&event.records)?;
+        let records = to_input_records(event.records)?;
         let ports = BatchPorts {
             classifier: self.classifier.as_ref(),
             tweets: self.tweets.as_ref(),
@@ -159,34 +159,37 @@ pub fn deadline_from_epoch_millis(deadline_ms: u64) -> Option<Instant> {
     Some(Instant::now() + Duration::from_millis(deadline_ms.saturating_sub(now_ms)))
 }
 
-fn to_input_records(records: &[KinesisEventRecord]) -> Result<Vec<InputRecord>, EventError> {
+/// Takes the records apart rather than copying them: a batch's data is held once.
+fn to_input_records(records: Vec<KinesisEventRecord>) -> Result<Vec<InputRecord>, EventError> {
     records
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(index, r)| {
-            let seq = &r.kinesis.sequence_number;
+            let KinesisEventRecord {
+                event_id,
+                event_source_arn,
+                kinesis,
+                ..
+            } = r;
+            let seq = kinesis.sequence_number;
             if seq.is_empty() {
                 return Err(EventError::MissingSequenceNumber { index });
             }
             // eventID is `shardId-000000000000:<sequence number>`.
-            let shard_id = r
-                .event_id
+            let shard_id = event_id
                 .as_deref()
                 .and_then(|id| id.split_once(':'))
                 .map(|(shard, _)| shard.to_owned())
                 .unwrap_or_default();
-            let event_id = r
-                .event_id
-                .clone()
-                .unwrap_or_else(|| InputRecord::event_id_for(&shard_id, seq));
+            let event_id = event_id.unwrap_or_else(|| InputRecord::event_id_for(&shard_id, &seq));
             Ok(InputRecord {
                 event_id,
-                sequence_number: seq.clone(),
-                partition_key: r.kinesis.partition_key.clone(),
-                data: r.kinesis.data.0.clone(),
-                arrived_at: r.kinesis.approximate_arrival_timestamp.0,
+                sequence_number: seq,
+                partition_key: kinesis.partition_key,
+                data: kinesis.data.0,
+                arrived_at: kinesis.approximate_arrival_timestamp.0,
                 source: RecordSource {
-                    stream_arn: r.event_source_arn.clone().unwrap_or_default(),
+                    stream_arn: event_source_arn.unwrap_or_default(),
                     shard_id,
                 },
             })
@@ -335,7 +338,7 @@ mod tests {
 
     #[test]
     fn shard_id_and_event_id_come_from_the_event_id() {
-        let records = to_input_records(&[tweet_record("77", "1")]).unwrap();
+        let records = to_input_records(vec![tweet_record("77", "1")]).unwrap();
         assert_eq!(records[0].source.shard_id, "shardId-000000000001");
         assert_eq!(records[0].event_id, "shardId-000000000001:77");
         assert_eq!(records[0].source.stream_name(), "s");
