@@ -137,12 +137,17 @@ async fn duplicate_id_inside_one_batch_keeps_the_first_record() {
 
     let (response, report) = env
         .consumer()
-        .process(env.batch(1, &[bytes(&first), bytes(&second)]), None)
+        .process(
+            env.batch(1, &[bytes(&first), bytes(&first), bytes(&second)]),
+            None,
+        )
         .await
         .unwrap();
 
     assert!(response.batch_item_failures.is_empty());
+    // A copy of the kept version is a duplicate; another version is a conflict.
     assert_eq!(report.outcomes[1].1, RecordOutcome::DuplicateInBatch);
+    assert_eq!(report.outcomes[2].1, RecordOutcome::Conflict);
     let item = env.tweet(&big_id(7)).await.unwrap();
     assert_eq!(s(&item, "text"), "First version about S3 #aws");
     assert_eq!(s(&item, "source_sequence_number"), seq(1));

@@ -4,6 +4,7 @@ mod board;
 mod classifiers;
 mod consumer;
 mod fixtures;
+mod hostile;
 mod ingest;
 mod provision;
 mod pump;

@@ -138,26 +138,30 @@ pub fn tweet_item(item: &StoredTweet) -> HashMap<String, AttributeValue> {
     m
 }
 
-/// Raw bytes per quarantine item. A Kinesis record (up to 1 MiB, more on newer streams)
-/// can exceed DynamoDB's 400 KB item limit, so larger payloads are split: the entry
-/// holds the first part and `data_parts`; parts 2.. are items keyed `<event id>#part-N`.
-pub const QUARANTINE_PART_BYTES: usize = 300 * 1024;
-
 /// The key of part `n` (2-based) of a quarantined record's raw bytes.
 pub fn quarantine_part_key(event_id: &str, n: usize) -> String {
     format!("{event_id}#part-{n}")
 }
 
-/// Item attributes of a quarantined record (its first data part).
-pub fn quarantine_item(q: &QuarantinedRecord) -> HashMap<String, AttributeValue> {
-    let mut m = HashMap::with_capacity(10);
-    let parts = q.data.len().div_ceil(QUARANTINE_PART_BYTES).max(1);
-    let first = &q.data[..q.data.len().min(QUARANTINE_PART_BYTES)];
+/// Item attributes of a quarantined record, with `first_part` of its raw bytes (the
+/// layout is the domain's: [`QuarantinedRecord::data_parts`]).
+pub fn quarantine_item(
+    q: &QuarantinedRecord,
+    first_part: &[u8],
+    parts: usize,
+) -> HashMap<String, AttributeValue> {
+    let mut m = HashMap::with_capacity(11);
     m.insert(attr::EVENT_ID.into(), s(&q.event_id));
-    m.insert(attr::DATA.into(), AttributeValue::B(Blob::new(first.to_vec())));
-    m.insert(attr::DATA_SIZE.into(), n(q.data.len() as u64));
+    m.insert(
+        attr::DATA.into(),
+        AttributeValue::B(Blob::new(first_part.to_vec())),
+    );
+    m.insert(attr::DATA_SIZE.into(), n(q.data_size as u64));
     if parts > 1 {
         m.insert(attr::DATA_PARTS.into(), n(parts as u64));
+    }
+    if q.data_omitted {
+        m.insert(attr::DATA_OMITTED.into(), AttributeValue::Bool(true));
     }
     m.insert(attr::REASON.into(), s(&q.reason));
     if !q.partition_key.is_empty() {
@@ -300,7 +304,8 @@ impl QuarantineWriter for DynamoQuarantine {
     /// Conditional too: a redelivered poison record keeps its first quarantine entry.
     async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), StoreError> {
         // Extra parts first: the entry itself appears only once every part is stored.
-        for (i, part) in record.data.chunks(QUARANTINE_PART_BYTES).enumerate().skip(1) {
+        let parts = record.data_parts();
+        for (i, part) in parts.iter().enumerate().skip(1) {
             self.client
                 .put_item()
                 .table_name(&self.table)
@@ -315,7 +320,7 @@ impl QuarantineWriter for DynamoQuarantine {
             .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(quarantine_item(record)))
+            .set_item(Some(quarantine_item(record, parts[0], parts.len())))
             .condition_expression(IF_ABSENT_EVENT)
             .send()
             .await;

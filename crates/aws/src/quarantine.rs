@@ -9,6 +9,7 @@ use aws_sdk_dynamodb::Client;
 use chrono::Utc;
 use tweetboard_core::attributes as attr;
 use tweetboard_core::decode::format_time;
+use tweetboard_core::error::bounded_reason;
 use tweetboard_core::StoreError;
 
 use crate::dynamo::quarantine_part_key;
@@ -22,6 +23,8 @@ pub struct QuarantineEntry {
     pub event_id: String,
     pub reason: String,
     pub data_size: usize,
+    /// The store refused the full entry, so only the size of the raw bytes was kept.
+    pub data_omitted: bool,
     #[serde(skip)]
     pub data: Vec<u8>,
     pub partition_key: String,
@@ -52,6 +55,11 @@ impl QuarantineEntry {
             event_id: s(attr::EVENT_ID).unwrap_or_default(),
             reason: s(attr::REASON).unwrap_or_default(),
             data_size,
+            data_omitted: item
+                .get(attr::DATA_OMITTED)
+                .and_then(|v| v.as_bool().ok())
+                .copied()
+                .unwrap_or(false),
             data,
             partition_key: s(attr::PARTITION_KEY).unwrap_or_default(),
             sequence_number: s(attr::SEQUENCE_NUMBER).unwrap_or_default(),
@@ -181,7 +189,7 @@ impl QuarantineAdmin {
             .expression_attribute_names("#text", text_attr)
             .expression_attribute_names("#id", attr::EVENT_ID)
             .expression_attribute_values(":at", AttributeValue::S(format_time(Utc::now())))
-            .expression_attribute_values(":text", AttributeValue::S(text.to_owned()))
+            .expression_attribute_values(":text", AttributeValue::S(bounded_reason(text)))
             .send()
             .await
             .map_err(|e| classify("UpdateItem", e))?;

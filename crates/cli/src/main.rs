@@ -318,7 +318,14 @@ async fn quarantine_command(action: QuarantineAction) -> Result<(), AnyError> {
             if let (Some(at), Some(why)) = (&e.last_retry_at, &e.last_retry_reason) {
                 println!("last retry       {at}: {why}");
             }
-            println!("data             {} bytes", e.data.len());
+            if e.data_omitted {
+                println!(
+                    "data             {} bytes, not kept (the store refused them)",
+                    e.data_size
+                );
+            } else {
+                println!("data             {} bytes", e.data.len());
+            }
             println!("{}", render_bytes(&e.data, max_bytes));
             if let Some(path) = out {
                 std::fs::write(&path, &e.data)

@@ -46,13 +46,22 @@ pub async fn retry(
     ports: &BatchPorts<'_>,
     concurrency: usize,
 ) -> Result<RetryReport, StoreError> {
-    let records: Vec<InputRecord> = entries.iter().map(input_record).collect();
+    let mut out = RetryReport::default();
+    // A minimal entry has no raw bytes to run again: it stays as it is.
+    let (entries, omitted): (Vec<&QuarantineEntry>, Vec<&QuarantineEntry>) =
+        entries.iter().partition(|e| !e.data_omitted);
+    for e in omitted {
+        out.still_failing.push((
+            e.event_id.clone(),
+            "the raw bytes were not kept (data_omitted); nothing to retry".to_owned(),
+        ));
+    }
+    let records: Vec<InputRecord> = entries.iter().copied().map(input_record).collect();
     let options = BatchOptions {
         concurrency,
         ..BatchOptions::default()
     };
     let report = process_batch(ports, &records, &options).await;
-    let mut out = RetryReport::default();
     for (entry, (_, outcome)) in entries.iter().zip(&report.outcomes) {
         let id = entry.event_id.clone();
         let resolution = match outcome {

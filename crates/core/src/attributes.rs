@@ -36,6 +36,8 @@ pub const EVENT_ID: &str = "event_id";
 pub const DATA: &str = "data";
 /// Size of the whole raw record, in bytes.
 pub const DATA_SIZE: &str = "data_size";
+/// Set (true) on a minimal entry whose raw bytes the store refused: only their size is kept.
+pub const DATA_OMITTED: &str = "data_omitted";
 /// How many items hold the raw bytes, when more than one.
 pub const DATA_PARTS: &str = "data_parts";
 /// Set when `tweetboard quarantine retry` got the record through: when, and how.

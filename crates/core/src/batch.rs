@@ -13,7 +13,7 @@ use chrono::Utc;
 use futures::stream::{self, StreamExt};
 
 use crate::decode::decode_tweet;
-use crate::error::FailureKind;
+use crate::error::{bounded_reason, FailureKind};
 use crate::events::{
     BatchProcessed, ContentConflict, DeadlineReached, RecordQuarantined, RecordRetryReported,
 };
@@ -153,7 +153,7 @@ pub async fn process_batch(
 ) -> BatchReport {
     let decoded: Vec<Result<Tweet, String>> = records
         .iter()
-        .map(|r| decode_tweet(&r.data).map_err(|e| format!("{}: {e}", e.code())))
+        .map(|r| decode_tweet(&r.data).map_err(|e| bounded_reason(format!("{}: {e}", e.code()))))
         .collect();
 
     // Occurrences of each id in stream order; the first is the candidate, later ones
@@ -167,6 +167,9 @@ pub async fn process_batch(
     }
 
     let mut outcomes: Vec<Option<RecordOutcome>> = vec![None; records.len()];
+    // The content hash of the version the table keeps for each processed record's id,
+    // when known: later copies of the id in this batch are compared with it.
+    let mut kept_hashes: Vec<Option<String>> = vec![None; records.len()];
     let mut round: Vec<usize> = decoded
         .iter()
         .enumerate()
@@ -176,31 +179,57 @@ pub async fn process_batch(
         })
         .collect();
     if let Some(lookup) = ports.lookup {
-        settle_stored(lookup, records, &decoded, &mut round, &mut outcomes).await;
+        settle_stored(
+            lookup,
+            records,
+            &decoded,
+            &mut round,
+            &mut outcomes,
+            &mut kept_hashes,
+        )
+        .await;
     }
     let mut started_late = 0usize;
 
     while !round.is_empty() {
-        let results: Vec<(usize, RecordOutcome)> = stream::iter(round.iter().copied())
+        let results: Vec<(usize, Settled)> = stream::iter(round.iter().copied())
             .map(|i| {
                 let record = &records[i];
                 let decoded = &decoded[i];
                 async move {
-                    if past_start_cutoff(options) {
+                    let Some(budget) = time_for_a_record(options) else {
                         return (i, None);
-                    }
-                    let outcome = match decoded {
-                        Err(reason) => quarantine(ports, record, reason.clone()).await,
-                        Ok(tweet) => classify_and_write(ports, record, tweet).await,
                     };
-                    (i, Some(outcome))
+                    let work = async {
+                        match decoded {
+                            Err(reason) => (quarantine(ports, record, reason.clone()).await, None),
+                            Ok(tweet) => classify_and_write(ports, record, tweet).await,
+                        }
+                    };
+                    // Every request the record makes ends before the invocation does:
+                    // a slow store turns into a reported retry, never a Lambda timeout
+                    // that fails the whole batch. Cutting a record off is safe: its
+                    // writes are conditional, so a redelivery finishes the job.
+                    let settled =
+                        match budget {
+                            None => work.await,
+                            Some(budget) => tokio::time::timeout(budget, work).await.unwrap_or_else(|_| {
+                                (RecordOutcome::Retry(
+                                "deadline: its requests did not finish before the invocation deadline".into(),
+                            ), None)
+                            }),
+                        };
+                    (i, Some(settled))
                 }
             })
             .buffer_unordered(options.concurrency.max(1))
             .map(|(i, o)| {
                 let o = o.unwrap_or_else(|| {
                     started_late += 1;
-                    RecordOutcome::Retry("deadline: not started before the invocation deadline".into())
+                    (
+                        RecordOutcome::Retry("deadline: not started before the invocation deadline".into()),
+                        None,
+                    )
                 });
                 (i, o)
             })
@@ -208,7 +237,8 @@ pub async fn process_batch(
             .await;
 
         let mut next_round = Vec::new();
-        for (i, outcome) in results {
+        for (i, (outcome, kept)) in results {
+            kept_hashes[i] = kept;
             if let (RecordOutcome::Quarantined(_), Ok(t)) = (&outcome, &decoded[i]) {
                 let occ = &occurrences[t.id()];
                 let pos = occ.iter().position(|&j| j == i).unwrap_or(occ.len());
@@ -241,19 +271,25 @@ pub async fn process_batch(
                 tweet.id()
             )),
             _ => {
-                if let Ok(first) = &decoded[decider] {
-                    let (stored, incoming) = (first.content_hash(), tweet.content_hash());
-                    if stored != incoming {
+                // Compared with the version the table keeps, which is not the batch's
+                // first copy when that copy itself lost to a stored version.
+                let kept = kept_hashes[decider]
+                    .clone()
+                    .or_else(|| decoded[decider].as_ref().ok().map(Tweet::content_hash));
+                let incoming = tweet.content_hash();
+                match kept {
+                    Some(kept) if kept != incoming => {
                         ContentConflict {
                             tweet_id: tweet.id().as_str(),
                             event_id: &records[i].event_id,
-                            stored_hash: &stored,
+                            stored_hash: &kept,
                             incoming_hash: &incoming,
                         }
                         .emit();
+                        RecordOutcome::Conflict
                     }
+                    _ => RecordOutcome::DuplicateInBatch,
                 }
-                RecordOutcome::DuplicateInBatch
             }
         };
         outcomes[i] = Some(outcome);
@@ -294,6 +330,7 @@ async fn settle_stored(
     decoded: &[Result<Tweet, String>],
     round: &mut Vec<usize>,
     outcomes: &mut [Option<RecordOutcome>],
+    kept_hashes: &mut [Option<String>],
 ) {
     let ids: Vec<TweetId> = round
         .iter()
@@ -316,6 +353,7 @@ async fn settle_stored(
             return true;
         };
         let incoming = tweet.content_hash();
+        kept_hashes[i] = stored_hash.clone();
         outcomes[i] = Some(match stored_hash {
             Some(h) if *h != incoming => {
                 ContentConflict {
@@ -333,19 +371,42 @@ async fn settle_stored(
     });
 }
 
-fn past_start_cutoff(options: &BatchOptions) -> bool {
-    options
-        .deadline
-        .is_some_and(|d| Instant::now() + options.deadline_margin >= d)
+/// Whether a record may start, and how long its requests may take: `None` once the
+/// invocation is within the margin of its deadline (the record is not started);
+/// otherwise the time left less half the margin (the other half is for returning the
+/// response), or no limit when there is no deadline.
+fn time_for_a_record(options: &BatchOptions) -> Option<Option<Duration>> {
+    let Some(deadline) = options.deadline else {
+        return Some(None);
+    };
+    let now = Instant::now();
+    if now + options.deadline_margin >= deadline {
+        return None;
+    }
+    Some(Some(
+        deadline.saturating_duration_since(now) - options.deadline_margin / 2,
+    ))
 }
 
-async fn classify_and_write(ports: &BatchPorts<'_>, record: &InputRecord, tweet: &Tweet) -> RecordOutcome {
+/// A record's outcome, with the content hash of the version the table keeps for its
+/// id when the record's own write told it.
+type Settled = (RecordOutcome, Option<String>);
+
+async fn classify_and_write(ports: &BatchPorts<'_>, record: &InputRecord, tweet: &Tweet) -> Settled {
     let classification = match ports.classifier.classify(tweet).await {
         Ok(c) => c,
         Err(e) if e.kind == FailureKind::Permanent => {
-            return quarantine(ports, record, format!("classifier: {}", e.message)).await
+            return (
+                quarantine(ports, record, format!("classifier: {}", e.message)).await,
+                None,
+            )
         }
-        Err(e) => return RecordOutcome::Retry(format!("classifier: {}", e.message)),
+        Err(e) => {
+            return (
+                RecordOutcome::Retry(bounded_reason(format!("classifier: {}", e.message))),
+                None,
+            )
+        }
     };
     let item = StoredTweet::new(tweet.clone(), classification, record, Utc::now());
     let size = item.approximate_size();
@@ -353,10 +414,13 @@ async fn classify_and_write(ports: &BatchPorts<'_>, record: &InputRecord, tweet:
         let reason = format!(
             "item_too_large: about {size} bytes, over DynamoDB's {DYNAMODB_ITEM_LIMIT_BYTES}-byte item limit"
         );
-        return quarantine(ports, record, reason).await;
+        return (quarantine(ports, record, reason).await, None);
     }
     match ports.tweets.put_if_absent(&item).await {
-        Ok(PutOutcome::Written) => RecordOutcome::Written(item.classification.prediction),
+        Ok(PutOutcome::Written) => (
+            RecordOutcome::Written(item.classification.prediction),
+            Some(item.content_hash),
+        ),
         Ok(PutOutcome::AlreadyStored { content_hash }) => match content_hash {
             Some(stored) if stored != item.content_hash => {
                 ContentConflict {
@@ -366,22 +430,35 @@ async fn classify_and_write(ports: &BatchPorts<'_>, record: &InputRecord, tweet:
                     incoming_hash: &item.content_hash,
                 }
                 .emit();
-                RecordOutcome::Conflict
+                (RecordOutcome::Conflict, Some(stored))
             }
-            _ => RecordOutcome::AlreadyStored,
+            stored => (RecordOutcome::AlreadyStored, stored),
         },
-        Err(e) if e.kind == FailureKind::Permanent => {
-            quarantine(ports, record, format!("write_rejected: {e}")).await
-        }
-        Err(e) => RecordOutcome::Retry(e.to_string()),
+        Err(e) if e.kind == FailureKind::Permanent => (
+            quarantine(ports, record, format!("write_rejected: {e}")).await,
+            None,
+        ),
+        Err(e) => (RecordOutcome::Retry(bounded_reason(e.to_string())), None),
     }
 }
 
 /// Quarantines a record; only once that write is durable is the record settled.
+///
+/// When the store refuses the entry for good (it should not: reasons are bounded and
+/// the first part of the raw bytes is sized to leave room for them), a minimal entry
+/// without the raw bytes is written instead. Retrying a write that can never succeed
+/// would report the record for retry on every delivery and block its shard.
 async fn quarantine(ports: &BatchPorts<'_>, record: &InputRecord, reason: String) -> RecordOutcome {
     let entry = QuarantinedRecord::new(record, reason, Utc::now());
-    match ports.quarantine.quarantine(&entry).await {
-        Ok(()) => {
+    let written = match ports.quarantine.quarantine(&entry).await {
+        Err(e) if e.kind == FailureKind::Permanent => {
+            let minimal = entry.minimal(&e.to_string());
+            ports.quarantine.quarantine(&minimal).await.map(|()| minimal)
+        }
+        other => other.map(|()| entry),
+    };
+    match written {
+        Ok(entry) => {
             RecordQuarantined {
                 event_id: &record.event_id,
                 reason: &entry.reason,
@@ -389,6 +466,6 @@ async fn quarantine(ports: &BatchPorts<'_>, record: &InputRecord, reason: String
             .emit();
             RecordOutcome::Quarantined(entry.reason)
         }
-        Err(e) => RecordOutcome::Retry(format!("quarantine write failed: {e}")),
+        Err(e) => RecordOutcome::Retry(bounded_reason(format!("quarantine write failed: {e}"))),
     }
 }

@@ -8,18 +8,25 @@
 //!
 //! Every failure is a [`DecodeError`], which the batch treats as permanent.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use crate::error::DecodeError;
 use crate::tweet::{Tweet, TweetId};
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawTweet {
+/// The fields of a tweet object, v1.1 or v2. `D` is what a `data` field holds: at the
+/// top level a v2 envelope's tweet ([`V2Data`]); inside that tweet it is skipped
+/// ([`IgnoredAny`]). So the envelope is read exactly one level deep, and nothing is
+/// buffered: a record of 127 nested `{"data": ...}` costs what its bytes cost.
+#[derive(Deserialize)]
+struct RawTweet<D> {
     id_str: Option<String>,
     /// v1.1 gives a number (exact in `serde_json` up to `u64::MAX`), v2 a string.
-    id: Option<serde_json::Value>,
+    id: Option<IdField>,
     text: Option<String>,
     full_text: Option<String>,
     extended_tweet: Option<ExtendedTweet>,
@@ -29,18 +36,103 @@ struct RawTweet {
     source: Option<String>,
     created_at: Option<String>,
     // v2 only
-    data: Option<V2Data>,
+    data: Option<D>,
     includes: Option<Includes>,
     author_id: Option<String>,
     public_metrics: Option<TweetMetrics>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A v2 envelope's `data`: one tweet (decoded without its own `data`), a search
+/// response's array (only counted), or something else.
 enum V2Data {
-    One(Box<RawTweet>),
-    Many(Vec<serde::de::IgnoredAny>),
-    Other(serde::de::IgnoredAny),
+    One(Box<RawTweet<IgnoredAny>>),
+    Many(usize),
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for V2Data {
+    fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
+        struct DataVisitor;
+        impl<'de> Visitor<'de> for DataVisitor {
+            type Value = V2Data;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a v2 tweet object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V2Data, A::Error> {
+                RawTweet::deserialize(MapAccessDeserializer::new(map)).map(|t| V2Data::One(Box::new(t)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<V2Data, A::Error> {
+                let mut n = 0;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(V2Data::Many(n))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<V2Data, E> {
+                Ok(V2Data::Other("a boolean"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<V2Data, E> {
+                Ok(V2Data::Other("a number"))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<V2Data, E> {
+                Ok(V2Data::Other("a number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<V2Data, E> {
+                Ok(V2Data::Other("a number"))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<V2Data, E> {
+                Ok(V2Data::Other("a string"))
+            }
+        }
+        deserializer.deserialize_any(DataVisitor)
+    }
+}
+
+/// A tweet's `id` as given: text (v2), an exact integer (v1.1), or something that can
+/// never be an id (said without copying it).
+enum IdField {
+    Text(String),
+    Number(u64),
+    Invalid(String),
+}
+
+impl<'de> Deserialize<'de> for IdField {
+    fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
+        struct IdVisitor;
+        impl<'de> Visitor<'de> for IdVisitor {
+            type Value = IdField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a tweet id")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<IdField, E> {
+                Ok(IdField::Text(v.to_owned()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<IdField, E> {
+                Ok(IdField::Number(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<IdField, E> {
+                Ok(IdField::Invalid(format!("{v} is not a positive id")))
+            }
+            // `serde_json` gives a float for a fraction, an exponent, or an integer
+            // above `u64::MAX`: an id that went through a float may already be rounded,
+            // so it is refused rather than trusted.
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<IdField, E> {
+                Ok(IdField::Invalid(format!("{v} is not an exact integer id")))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<IdField, E> {
+                Ok(IdField::Invalid(format!("id is {v}")))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<IdField, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(IdField::Invalid("id is an object".into()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<IdField, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(IdField::Invalid("id is an array".into()))
+            }
+        }
+        deserializer.deserialize_any(IdVisitor)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -93,45 +185,47 @@ struct TweetMetrics {
     like_count: Option<u64>,
 }
 
-/// Decodes one Kinesis record's bytes into a tweet.
+/// Decodes one Kinesis record's bytes into a tweet. Error messages are bounded: they
+/// may quote record content, never all of it.
 pub fn decode_tweet(bytes: &[u8]) -> Result<Tweet, DecodeError> {
-    let raw: RawTweet = serde_json::from_slice(bytes).map_err(|e| {
+    decode(bytes).map_err(DecodeError::bounded)
+}
+
+fn decode(bytes: &[u8]) -> Result<Tweet, DecodeError> {
+    let mut raw: RawTweet<V2Data> = serde_json::from_slice(bytes).map_err(|e| {
         use serde_json::error::Category;
         match e.classify() {
             Category::Data => DecodeError::NotATweet(e.to_string()),
             Category::Syntax | Category::Eof | Category::Io => DecodeError::NotJson(e.to_string()),
         }
     })?;
-    match raw.data {
-        Some(V2Data::One(inner)) => from_v2(*inner, raw.includes.unwrap_or_default()),
+    let includes = raw.includes.take().unwrap_or_default();
+    match raw.data.take() {
+        Some(V2Data::One(inner)) => from_v2(*inner, includes),
         Some(V2Data::Many(tweets)) => Err(DecodeError::NotATweet(format!(
-            "a v2 response with {} tweets; send each tweet as its own record",
-            tweets.len()
+            "a v2 response with {tweets} tweets; send each tweet as its own record"
         ))),
-        Some(V2Data::Other(_)) => Err(DecodeError::NotATweet("`data` is not a tweet object".into())),
+        Some(V2Data::Other(kind)) => Err(DecodeError::NotATweet(format!(
+            "`data` is {kind}, not a tweet object"
+        ))),
         None => from_flat(raw),
     }
 }
 
-fn parse_id(raw: &RawTweet) -> Result<TweetId, DecodeError> {
+fn parse_id<D>(raw: &RawTweet<D>) -> Result<TweetId, DecodeError> {
     if let Some(id_str) = &raw.id_str {
         return TweetId::parse(id_str);
     }
     match &raw.id {
-        Some(serde_json::Value::String(s)) => TweetId::parse(s),
-        // `as_u64` is `None` for floats and negatives: an id that went through a float
-        // may already be rounded, so it is refused rather than trusted.
-        Some(serde_json::Value::Number(n)) => match n.as_u64() {
-            Some(id) => TweetId::from_u64(id),
-            None => Err(DecodeError::InvalidId(format!("{n} is not an exact integer id"))),
-        },
-        Some(other) => Err(DecodeError::InvalidId(format!("id is {other}"))),
+        Some(IdField::Text(s)) => TweetId::parse(s),
+        Some(IdField::Number(id)) => TweetId::from_u64(*id),
+        Some(IdField::Invalid(why)) => Err(DecodeError::InvalidId(why.clone())),
         None => Err(DecodeError::InvalidId("no `id_str` or `id`".into())),
     }
 }
 
 /// A v1.1 tweet, or a bare v2 tweet object (no envelope, so no author).
-fn from_flat(raw: RawTweet) -> Result<Tweet, DecodeError> {
+fn from_flat<D>(raw: RawTweet<D>) -> Result<Tweet, DecodeError> {
     let id = parse_id(&raw)?;
     let text = raw
         .full_text
@@ -157,7 +251,7 @@ fn from_flat(raw: RawTweet) -> Result<Tweet, DecodeError> {
     })
 }
 
-fn from_v2(data: RawTweet, includes: Includes) -> Result<Tweet, DecodeError> {
+fn from_v2(data: RawTweet<IgnoredAny>, includes: Includes) -> Result<Tweet, DecodeError> {
     let author_id = data.author_id.clone();
     let mut tweet = from_flat(data)?;
     let author = includes

@@ -4,6 +4,38 @@
 
 use thiserror::Error;
 
+/// The longest reason kept anywhere: in a quarantine entry, a log line, a retry report
+/// or ingest's `rejected` list. Reasons quote record content (an invalid id, the string
+/// serde choked on); unbounded, a 250 KB field makes a 250 KB reason, and the quarantine
+/// entry carrying it no longer fits in a DynamoDB item.
+pub const MAX_REASON_BYTES: usize = 1024;
+
+/// `text` cut to at most [`MAX_REASON_BYTES`] bytes on a character boundary, with a note
+/// of how much was cut. Short text is returned as it is.
+pub fn bounded_reason(text: impl Into<String>) -> String {
+    let mut text = text.into();
+    if text.len() <= MAX_REASON_BYTES {
+        return text;
+    }
+    let cut_note = format!("... ({} bytes cut)", text.len());
+    let mut end = MAX_REASON_BYTES - cut_note.len();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text.push_str(&cut_note);
+    text
+}
+
+/// At most `max_chars` characters of `raw`, quoted, for an error message that names
+/// the offending value without copying all of it.
+pub fn preview(raw: &str, max_chars: usize) -> String {
+    match raw.char_indices().nth(max_chars) {
+        None => format!("{raw:?}"),
+        Some((end, _)) => format!("{:?}... ({} bytes)", &raw[..end], raw.len()),
+    }
+}
+
 /// Whether retrying can help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FailureKind {
@@ -27,6 +59,16 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
+    /// The same error with its message bounded (see [`bounded_reason`]).
+    pub fn bounded(self) -> Self {
+        match self {
+            DecodeError::NotJson(m) => DecodeError::NotJson(bounded_reason(m)),
+            DecodeError::NotATweet(m) => DecodeError::NotATweet(bounded_reason(m)),
+            DecodeError::InvalidId(m) => DecodeError::InvalidId(bounded_reason(m)),
+            DecodeError::MissingText => DecodeError::MissingText,
+        }
+    }
+
     /// A short, stable label for metrics and the quarantine `reason` prefix.
     pub fn code(&self) -> &'static str {
         match self {
@@ -97,5 +139,26 @@ impl StoreError {
     }
     pub fn is_transient(&self) -> bool {
         self.kind == FailureKind::Transient
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_reasons_are_cut_on_a_char_boundary_with_a_note() {
+        let long = "é".repeat(100_000);
+        let bounded = bounded_reason(long.clone());
+        assert!(bounded.len() <= MAX_REASON_BYTES, "{}", bounded.len());
+        assert!(bounded.ends_with("... (200000 bytes cut)"), "{bounded}");
+        assert!(long.starts_with(bounded.trim_end_matches("... (200000 bytes cut)")));
+        assert_eq!(bounded_reason("short"), "short");
+    }
+
+    #[test]
+    fn previews_quote_a_prefix_and_give_the_size() {
+        assert_eq!(preview("abc", 5), "\"abc\"");
+        assert_eq!(preview(&"x".repeat(50), 3), "\"xxx\"... (50 bytes)");
     }
 }

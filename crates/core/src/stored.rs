@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::classification::Classification;
 use crate::decode::format_time;
+use crate::error::{bounded_reason, MAX_REASON_BYTES};
 use crate::record::InputRecord;
 use crate::tweet::Tweet;
 
@@ -100,11 +101,27 @@ pub fn board_partition(prediction: &str, created_at: &str) -> String {
     format!("{prediction}#{day}")
 }
 
+/// Raw bytes per quarantine part item. A Kinesis record (up to 1 MiB, more on newer
+/// streams) can exceed DynamoDB's 400 KB item limit, so larger payloads are split: the
+/// entry holds the first part and the part count; parts 2.. are items of their own.
+pub const QUARANTINE_PART_BYTES: usize = 300 * 1024;
+
+/// Room kept free in a quarantine entry for what `tweetboard quarantine retry` adds to
+/// it later (two times and two bounded reasons), plus slack for the size estimate.
+const QUARANTINE_ENTRY_RESERVE: usize = 2 * (MAX_REASON_BYTES + 64) + 1024;
+
 /// A record that can never succeed as it is, kept with its raw bytes and the reason.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuarantinedRecord {
     pub event_id: String,
+    /// The raw bytes; empty when `data_omitted`.
     pub data: Vec<u8>,
+    /// The raw record's size in bytes (also when its bytes were not kept).
+    pub data_size: usize,
+    /// Set on the minimal entry written when the full entry was refused by the store:
+    /// the record is accounted for (id, size, reason) but its bytes are not kept.
+    pub data_omitted: bool,
+    /// Why, at most [`MAX_REASON_BYTES`].
     pub reason: String,
     pub partition_key: String,
     pub sequence_number: String,
@@ -118,12 +135,119 @@ impl QuarantinedRecord {
         Self {
             event_id: record.event_id.clone(),
             data: record.data.clone(),
-            reason: reason.into(),
+            data_size: record.data.len(),
+            data_omitted: false,
+            reason: bounded_reason(reason),
             partition_key: record.partition_key.clone(),
             sequence_number: record.sequence_number.clone(),
             source_arn: record.source.stream_arn.clone(),
             arrived_at: format_time(record.arrived_at),
             quarantined_at: format_time(now),
         }
+    }
+
+    /// The entry to write when the store refuses the full one for good: everything but
+    /// the raw bytes, and a reason that says why they are missing. A record must end
+    /// accounted for; retrying a write that can never succeed would block its shard.
+    pub fn minimal(&self, refusal: &str) -> Self {
+        Self {
+            data: Vec::new(),
+            data_omitted: true,
+            reason: bounded_reason(format!(
+                "quarantine_write_rejected: the raw bytes ({} bytes) could not be stored ({refusal}); first reason: {}",
+                self.data_size, self.reason
+            )),
+            ..self.clone()
+        }
+    }
+
+    /// The stable code at the start of the reason (`invalid_id`, `item_too_large`, ...).
+    pub fn reason_code(&self) -> &str {
+        self.reason.split(':').next().unwrap_or(&self.reason)
+    }
+
+    /// A close upper bound of the entry item's size apart from its data part: every
+    /// other attribute's name and value.
+    pub fn entry_size_without_data(&self) -> usize {
+        const NAMES: usize = 120; // the names of the entry's attributes, `data` included
+        const NUMBERS: usize = 2 * 21;
+        [
+            &self.event_id,
+            &self.reason,
+            &self.partition_key,
+            &self.sequence_number,
+            &self.source_arn,
+            &self.arrived_at,
+            &self.quarantined_at,
+        ]
+        .iter()
+        .map(|s| s.len())
+        .sum::<usize>()
+            + NAMES
+            + NUMBERS
+            + 1
+    }
+
+    /// How the raw bytes are laid out: the entry's part first, sized so the entry stays
+    /// under the item limit with its reason and the room kept for later stamps, then
+    /// parts of [`QUARANTINE_PART_BYTES`].
+    pub fn data_parts(&self) -> Vec<&[u8]> {
+        let room = DYNAMODB_ITEM_LIMIT_BYTES
+            .saturating_sub(self.entry_size_without_data() + QUARANTINE_ENTRY_RESERVE)
+            .min(QUARANTINE_PART_BYTES);
+        let (first, rest) = self.data.split_at(self.data.len().min(room));
+        std::iter::once(first)
+            .chain(rest.chunks(QUARANTINE_PART_BYTES))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::RecordSource;
+
+    fn record(data: Vec<u8>) -> InputRecord {
+        InputRecord {
+            event_id: "shardId-000000000000:1".into(),
+            sequence_number: "1".into(),
+            partition_key: "p".repeat(256),
+            data,
+            arrived_at: Utc::now(),
+            source: RecordSource {
+                stream_arn: "arn:aws:kinesis:us-east-1:1:stream/s".into(),
+                shard_id: "shardId-000000000000".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_long_reason_is_bounded_and_the_first_part_leaves_room_for_it() {
+        // GIVEN a 1 MiB record and a reason that quotes 250 KB of it
+        let q = QuarantinedRecord::new(&record(vec![b'x'; 1 << 20]), "x".repeat(250_000), Utc::now());
+        // THEN the reason is bounded, and the entry with its first part fits an item
+        assert!(q.reason.len() <= MAX_REASON_BYTES);
+        let parts = q.data_parts();
+        assert!(
+            q.entry_size_without_data() + parts[0].len() + QUARANTINE_ENTRY_RESERVE
+                <= DYNAMODB_ITEM_LIMIT_BYTES
+        );
+        assert!(parts.iter().all(|p| p.len() <= QUARANTINE_PART_BYTES));
+        assert_eq!(parts.concat(), q.data);
+    }
+
+    #[test]
+    fn small_and_empty_records_are_one_part() {
+        let q = QuarantinedRecord::new(&record(b"abc".to_vec()), "not_json: x", Utc::now());
+        assert_eq!(q.data_parts(), [b"abc".as_slice()]);
+        let empty = q.minimal("ValidationException");
+        assert_eq!(empty.data_parts(), [b"".as_slice()]);
+        assert_eq!((empty.data_size, empty.data_omitted), (3, true));
+        assert_eq!(empty.reason_code(), "quarantine_write_rejected");
+        assert!(
+            empty.reason.ends_with("first reason: not_json: x"),
+            "{}",
+            empty.reason
+        );
     }
 }

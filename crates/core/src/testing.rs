@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use crate::classification::Classification;
 use crate::error::{ClassifyError, StoreError};
 use crate::ports::{Classifier, PutOutcome, QuarantineWriter, TweetLookup, TweetWriter};
-use crate::stored::{QuarantinedRecord, StoredTweet};
+use crate::stored::{QuarantinedRecord, StoredTweet, DYNAMODB_ITEM_LIMIT_BYTES};
 use crate::tweet::{Tweet, TweetId};
 
 /// Junk when the text contains "junk"; fails permanently on "poison-model" and
@@ -33,20 +33,39 @@ impl Classifier for KeywordFake {
     }
 }
 
+/// What DynamoDB answers for an item over its size limit; the fakes give the same, so
+/// unit tests see what the real table does.
+fn item_too_large(operation: &'static str, size: usize) -> StoreError {
+    StoreError::permanent(
+        operation,
+        format!("ValidationException: Item size has exceeded the maximum allowed size ({size} bytes)"),
+    )
+}
+
 /// A table in memory. `fail_transiently` makes every write fail as if unreachable.
+/// Like DynamoDB, it refuses items over the 400 KB limit.
 #[derive(Default)]
 pub struct MemoryTable {
     pub items: Mutex<HashMap<String, StoredTweet>>,
     pub fail_transiently: bool,
     pub puts: Mutex<usize>,
+    /// How long every write takes: a slow or hanging store.
+    pub write_delay: std::time::Duration,
 }
 
 #[async_trait]
 impl TweetWriter for MemoryTable {
     async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, StoreError> {
         *self.puts.lock().unwrap() += 1;
+        if !self.write_delay.is_zero() {
+            tokio::time::sleep(self.write_delay).await;
+        }
         if self.fail_transiently {
             return Err(StoreError::transient("PutItem", "connection refused"));
+        }
+        let size = item.approximate_size();
+        if size > DYNAMODB_ITEM_LIMIT_BYTES {
+            return Err(item_too_large("PutItem", size));
         }
         let mut items = self.items.lock().unwrap();
         let key = item.tweet.id().as_str().to_owned();
@@ -78,11 +97,16 @@ impl TweetLookup for MemoryTable {
     }
 }
 
-/// A quarantine table in memory; `fail_transiently` makes every write fail.
+/// A quarantine table in memory; `fail_transiently` makes every write fail, and
+/// `refuse_raw_bytes` refuses for good every entry that carries raw bytes (a store
+/// that can never take the full entry). Like DynamoDB, it refuses an entry whose item
+/// (every attribute and the first part of the raw bytes) is over the 400 KB limit,
+/// measuring it itself rather than trusting the layout it is testing.
 #[derive(Default)]
 pub struct MemoryQuarantine {
     pub entries: Mutex<Vec<QuarantinedRecord>>,
     pub fail_transiently: bool,
+    pub refuse_raw_bytes: bool,
 }
 
 #[async_trait]
@@ -90,6 +114,32 @@ impl QuarantineWriter for MemoryQuarantine {
     async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), StoreError> {
         if self.fail_transiently {
             return Err(StoreError::transient("PutItem", "connection refused"));
+        }
+        if self.refuse_raw_bytes && !record.data.is_empty() {
+            return Err(StoreError::permanent("PutItem", "ValidationException: refused"));
+        }
+        let parts = record.data_parts();
+        let strings = [
+            &record.event_id,
+            &record.reason,
+            &record.partition_key,
+            &record.sequence_number,
+            &record.source_arn,
+            &record.arrived_at,
+            &record.quarantined_at,
+        ];
+        let entry_size = strings.iter().map(|s| s.len()).sum::<usize>() + parts[0].len();
+        if entry_size > DYNAMODB_ITEM_LIMIT_BYTES {
+            return Err(item_too_large("PutItem", entry_size));
+        }
+        if let Some(part) = parts.iter().find(|p| p.len() > DYNAMODB_ITEM_LIMIT_BYTES) {
+            return Err(item_too_large("PutItem", part.len()));
+        }
+        if parts.concat() != record.data {
+            return Err(StoreError::permanent(
+                "PutItem",
+                "the parts do not add up to the raw bytes",
+            ));
         }
         let mut entries = self.entries.lock().unwrap();
         let seen: HashSet<&str> = entries.iter().map(|e| e.event_id.as_str()).collect();

@@ -26,7 +26,8 @@ impl TweetId {
             Ok(Self(raw.to_owned()))
         } else {
             Err(DecodeError::InvalidId(format!(
-                "{raw:?} is not a positive 64-bit decimal id"
+                "{} is not a positive 64-bit decimal id",
+                crate::error::preview(raw, 32)
             )))
         }
     }

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use tweetboard_core::batch::{process_batch, BatchOptions, BatchPorts, RecordOutcome};
+use tweetboard_core::error::MAX_REASON_BYTES;
 use tweetboard_core::testing::{KeywordFake, MemoryQuarantine, MemoryTable};
 use tweetboard_core::{InputRecord, Prediction, RecordSource};
 
@@ -83,10 +84,7 @@ async fn redelivery_is_a_no_op() {
 #[tokio::test]
 async fn duplicate_id_in_one_batch_first_record_wins() {
     let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
-    let records = [
-        record(1, &tweet("11", "first")),
-        record(2, &tweet("11", "second junk")),
-    ];
+    let records = [record(1, &tweet("11", "first")), record(2, &tweet("11", "first"))];
 
     let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
 
@@ -99,6 +97,59 @@ async fn duplicate_id_in_one_batch_first_record_wins() {
     );
     assert_eq!(table.items.lock().unwrap()["11"].tweet.text, "first");
     assert_eq!(*table.puts.lock().unwrap(), 1);
+}
+
+#[tokio::test]
+async fn two_versions_of_one_tweet_in_one_batch_count_as_a_conflict() {
+    // GIVEN an empty table and a batch holding two versions of tweet 11
+    let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
+    let records = [
+        record(1, &tweet("11", "first")),
+        record(2, &tweet("11", "second junk")),
+    ];
+    // WHEN the batch runs
+    let ports = BatchPorts {
+        classifier: &KeywordFake,
+        tweets: &table,
+        quarantine: &q,
+        lookup: None,
+    };
+    let report = process_batch(&ports, &records, &BatchOptions::default()).await;
+    // THEN the first is written and the second is a conflict, counted as one
+    assert_eq!(report.outcomes[0].1, RecordOutcome::Written(Prediction::On));
+    assert_eq!(report.outcomes[1].1, RecordOutcome::Conflict);
+    assert_eq!(
+        (report.counts.conflicts, report.counts.duplicates_in_batch),
+        (1, 0)
+    );
+    assert_eq!(table.items.lock().unwrap()["11"].tweet.text, "first");
+}
+
+#[tokio::test]
+async fn copies_in_a_batch_are_compared_with_the_stored_version_not_the_first_copy() {
+    // GIVEN tweet 11 stored as "stored"
+    let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
+    let stored = [record(1, &tweet("11", "stored"))];
+    run(&table, &q, &stored, &BatchOptions::default()).await;
+    // WHEN a batch brings an edited copy first and the stored version second
+    let records = [
+        record(2, &tweet("11", "edited")),
+        record(3, &tweet("11", "stored")),
+    ];
+    let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
+    // THEN the edited copy is the conflict, and the stored version's copy is a plain duplicate
+    assert_eq!(
+        outcomes,
+        [RecordOutcome::Conflict, RecordOutcome::DuplicateInBatch]
+    );
+    // AND the other way round, the edited copy after a redelivery is the conflict
+    let records = [
+        record(4, &tweet("11", "stored")),
+        record(5, &tweet("11", "edited")),
+    ];
+    let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
+    assert_eq!(outcomes, [RecordOutcome::AlreadyStored, RecordOutcome::Conflict]);
+    assert_eq!(table.items.lock().unwrap()["11"].tweet.text, "stored");
 }
 
 #[tokio::test]
@@ -253,8 +304,99 @@ async fn with_a_lookup_stored_tweets_are_neither_classified_nor_written() {
         [
             RecordOutcome::AlreadyStored,
             RecordOutcome::Written(Prediction::On),
-            RecordOutcome::DuplicateInBatch
+            RecordOutcome::Conflict
         ]
     );
     assert_eq!(*table.puts.lock().unwrap(), puts_before + 1);
+}
+
+/// A v1.1 tweet whose `field` holds `value`.
+fn tweet_with(id: &str, field: &str, value: serde_json::Value) -> String {
+    let mut t = serde_json::json!({"id_str": id, "text": "t"});
+    t[field] = value;
+    t.to_string()
+}
+
+#[tokio::test]
+async fn records_whose_reasons_would_quote_250_kb_are_quarantined_not_retried() {
+    // GIVEN a 250 KB invalid id and a 250 KB string where a count belongs: both reasons
+    // quote the offending value, and the quarantine store refuses items over 400 KB
+    let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
+    let big = "9".repeat(250_000) + "x";
+    let records = [
+        record(1, &tweet_with(&big, "text", "t".into())),
+        record(2, &tweet_with("12", "retweet_count", big.clone().into())),
+    ];
+    // WHEN the batch runs
+    let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
+    // THEN both are quarantined with bounded reasons and their raw bytes kept whole
+    assert!(
+        matches!(&outcomes[0], RecordOutcome::Quarantined(r) if r.starts_with("invalid_id")),
+        "{outcomes:?}"
+    );
+    assert!(
+        matches!(&outcomes[1], RecordOutcome::Quarantined(r) if r.starts_with("not_a_tweet")),
+        "{outcomes:?}"
+    );
+    let entries = q.entries.lock().unwrap();
+    assert_eq!(entries.len(), 2);
+    for (entry, record) in entries.iter().zip(&records) {
+        assert!(entry.reason.len() <= MAX_REASON_BYTES, "{}", entry.reason.len());
+        assert_eq!(entry.data, record.data);
+        assert!(!entry.data_omitted);
+    }
+}
+
+#[tokio::test]
+async fn a_quarantine_entry_the_store_refuses_for_good_becomes_a_minimal_entry() {
+    // GIVEN a quarantine store that can never take an entry with raw bytes
+    let table = MemoryTable::default();
+    let q = MemoryQuarantine {
+        refuse_raw_bytes: true,
+        ..MemoryQuarantine::default()
+    };
+    // WHEN a poison record is quarantined
+    let records = [record(1, "not json at all")];
+    let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
+    // THEN it settles with a minimal entry: its size and reason, no bytes
+    assert!(
+        matches!(&outcomes[0], RecordOutcome::Quarantined(r) if r.starts_with("quarantine_write_rejected")),
+        "{outcomes:?}"
+    );
+    let entries = q.entries.lock().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert!(entries[0].data_omitted && entries[0].data.is_empty());
+    assert_eq!(entries[0].data_size, records[0].data.len());
+    assert!(
+        entries[0].reason.contains("first reason: not_json"),
+        "{}",
+        entries[0].reason
+    );
+}
+
+#[tokio::test]
+async fn a_store_that_hangs_near_the_deadline_turns_into_retries_before_the_deadline() {
+    // GIVEN a store whose writes take 30 s and an invocation with 1.5 s left
+    let table = MemoryTable {
+        write_delay: Duration::from_secs(30),
+        ..MemoryTable::default()
+    };
+    let q = MemoryQuarantine::default();
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    let options = BatchOptions {
+        deadline: Some(deadline),
+        deadline_margin: Duration::from_millis(400),
+        ..BatchOptions::default()
+    };
+    let records = [record(1, &tweet("11", "a")), record(2, &tweet("12", "b"))];
+    // WHEN the batch runs
+    let outcomes = run(&table, &q, &records, &options).await;
+    // THEN it returns before the deadline with both records reported for retry
+    assert!(Instant::now() < deadline, "returned after the deadline");
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, RecordOutcome::Retry(r) if r.starts_with("deadline"))),
+        "{outcomes:?}"
+    );
 }
