@@ -113,3 +113,87 @@ async fn a_dynamodb_that_never_answers_turns_into_retries_before_the_invocation_
     assert_eq!(response.batch_item_failures.len(), payloads.len());
     silent.abort();
 }
+
+/// A table named like the tweets table but keyed `id` (a number): a wrong TABLE_NAME.
+async fn create_wrongly_keyed_table(env: &TestEnv, name: &str) {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    env.aws
+        .dynamo
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(ScalarAttributeType::N)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect("CreateTable");
+}
+
+#[tokio::test]
+async fn a_wrongly_keyed_table_retries_every_record_and_quarantines_none() {
+    // GIVEN a consumer whose TABLE_NAME names a table keyed `id`, not `tweet_id`
+    let env = TestEnv::new("hostile-schema").await;
+    let mut names = env.names.clone();
+    names.table = format!("{}-wrong", env.names.table);
+    create_wrongly_keyed_table(&env, &names.table).await;
+    let consumer = consumer_over(&env.aws, &names, 4);
+    let payloads: Vec<Vec<u8>> = (0..3)
+        .map(|i| bytes(&v1_tweet(&big_id(i), "Step Functions distributed map #aws")))
+        .collect();
+
+    // WHEN it handles a batch (DynamoDB answers each PutItem with a ValidationException)
+    let response = consumer
+        .handle(invocation(env.batch(1, &payloads)))
+        .await
+        .unwrap();
+
+    // THEN every record is reported for retry and none is quarantined: the records are
+    // fine, the table is not
+    assert_eq!(response.batch_item_failures.len(), payloads.len());
+    assert!(env.quarantined().await.is_empty());
+}
+
+#[tokio::test]
+async fn the_cold_start_check_refuses_tables_that_are_not_the_contract() {
+    use tweetboard_aws::schema::{check_consumer_tables, SchemaError};
+    // GIVEN the tables `init` made, a wrongly keyed one and a missing one
+    let env = TestEnv::new("hostile-check").await;
+    let wrong = format!("{}-wrong", env.names.table);
+    create_wrongly_keyed_table(&env, &wrong).await;
+    let (tweets, quarantine) = (&env.names.table, &env.names.quarantine_table);
+
+    // THEN the contract's tables pass, and the others are refused with what is wrong
+    check_consumer_tables(&env.aws.dynamo, tweets, quarantine)
+        .await
+        .unwrap();
+    let err = check_consumer_tables(&env.aws.dynamo, &wrong, quarantine)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SchemaError::WrongKey { .. }), "{err}");
+    assert!(
+        err.to_string().contains("id (N HASH)") && err.to_string().contains("tweet_id (S HASH)"),
+        "{err}"
+    );
+    let err = check_consumer_tables(&env.aws.dynamo, tweets, tweets)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("quarantine table"), "{err}");
+    let err = check_consumer_tables(&env.aws.dynamo, "no-such-table", quarantine)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SchemaError::NoSuchTable { .. }), "{err}");
+}

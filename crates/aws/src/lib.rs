@@ -14,6 +14,7 @@ pub mod ml;
 pub mod provision;
 pub mod quarantine;
 pub mod retry;
+pub mod schema;
 pub mod telemetry;
 
 pub use config::{load_sdk_config, ClassifierConfig, ConfigError, ConsumerConfig, IngestConfig, StoreNames};

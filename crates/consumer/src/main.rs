@@ -3,7 +3,7 @@
 
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use tweetboard_aws::config::ConsumerConfig;
-use tweetboard_aws::{telemetry, AwsClients};
+use tweetboard_aws::{schema, telemetry, AwsClients};
 use tweetboard_consumer::{Consumer, EventError};
 
 #[tokio::main]
@@ -14,6 +14,10 @@ async fn main() -> Result<(), Error> {
     let aws = AwsClients::load()
         .await
         .inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
+    // A table keyed otherwise would refuse every record alike: refuse to start instead.
+    schema::check_consumer_tables(&aws.dynamo, &config.table_name, &config.quarantine_table_name)
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, "the tables do not match the contract"))?;
     let consumer = Consumer::from_config(&aws, &config)
         .inspect_err(|e| tracing::error!(error = %e, "cannot load the model"))?;
     let function = std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_else(|_| "consumer".into());

@@ -57,6 +57,25 @@ impl ContentConflict<'_> {
     }
 }
 
+/// The store refused a request for a reason that is not the record's: the table's
+/// key schema or an index does not match, or the request is malformed. Every record
+/// fails alike, so they are retried (never quarantined); this is for the alarm.
+pub struct StoreRequestRejected<'a> {
+    pub operation: &'a str,
+    pub message: &'a str,
+}
+
+impl StoreRequestRejected<'_> {
+    pub fn emit(&self) {
+        error!(
+            event = "store_request_rejected",
+            operation = self.operation,
+            message = self.message,
+            "the table or the request is wrong, not the record; retrying"
+        );
+    }
+}
+
 /// The invocation deadline is close; unstarted records were reported for retry.
 pub struct DeadlineReached {
     pub unstarted: usize,
