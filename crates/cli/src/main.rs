@@ -505,6 +505,12 @@ async fn run(command: Command) -> Result<(), AnyError> {
                     for (id, why) in &out.kept {
                         println!("  kept {id}: {why}");
                     }
+                    if out.received_again > 0 {
+                        println!(
+                            "  {} kept messages came back during the run and were left for the next one",
+                            out.received_again
+                        );
+                    }
                     print_replay_summary(&out.replay);
                 }
                 if !out.kept.is_empty() {

@@ -725,14 +725,19 @@ pub struct FailureReplaySummary {
     pub deleted: usize,
     /// `(message id, why)`: left on the queue.
     pub kept: Vec<(String, String)>,
+    /// Messages received again in this run after their visibility timeout (kept ones
+    /// coming back): not replayed twice, left on the queue.
+    pub received_again: usize,
     pub replay: ReplaySummary,
 }
 
-/// How long a message stays hidden from other readers while its batch is replayed.
-const VISIBILITY_SECONDS: i32 = 300;
-
 /// Replays every failed batch the queue holds, deleting each message only once all of
 /// its records are settled (written, already present or quarantined).
+///
+/// No message is worked on twice, nor by two readers at once: messages are received one
+/// at a time (none waits in hand while its visibility timeout runs out), the one being
+/// replayed is kept hidden for as long as that takes, and one received again in the same
+/// run (a kept message whose timeout expired) is left alone.
 pub async fn replay_failures(
     queue: &tweetboard_aws::failures::FailureQueue,
     kinesis: &aws_sdk_kinesis::Client,
@@ -745,12 +750,17 @@ pub async fn replay_failures(
     // Shared by every message: a failed record holds its id's later records back in
     // later messages too.
     let mut unsettled = Unsettled::default();
+    let mut handled: HashSet<String> = HashSet::new();
     loop {
-        let messages = queue.receive(VISIBILITY_SECONDS).await?;
+        let messages = queue.receive(1).await?;
         if messages.is_empty() {
             return Ok(out);
         }
         for message in messages {
+            if !handled.insert(message.message_id.clone()) {
+                out.received_again += 1;
+                continue;
+            }
             out.messages += 1;
             let info = match parse_invocation_record(&message.body) {
                 Ok(info) => info,
@@ -766,9 +776,8 @@ pub async fn replay_failures(
                 to: Some(ReplayTo::Sequence(info.end_sequence_number.clone())),
                 ..options.clone()
             };
-            let summary = match Replay::new(&reader, pipeline, range)
-                .run_holding(&mut unsettled, |_| {})
-                .await
+            let replay = Replay::new(&reader, pipeline, range);
+            let summary = match keep_hidden(queue, &message, replay.run_holding(&mut unsettled, |_| {})).await
             {
                 Ok(s) => s,
                 Err(ReplayError::UnknownShard { shard, .. }) => {
@@ -802,6 +811,27 @@ pub async fn replay_failures(
                 Some(why) => out.kept.push((message.message_id, why)),
             }
             on_progress(&out);
+        }
+    }
+}
+
+/// Runs `work`, extending the message's visibility every third of the timeout, so it
+/// stays hidden from other readers however long the work takes.
+async fn keep_hidden<T>(
+    queue: &tweetboard_aws::failures::FailureQueue,
+    message: &tweetboard_aws::failures::FailureMessage,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    let every = queue.visibility() / 3;
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            out = &mut work => return out,
+            () = tokio::time::sleep(every) => {
+                if let Err(e) = queue.extend_visibility(message).await {
+                    tracing::warn!(event = "visibility_extension_failed", message_id = %message.message_id, error = %e);
+                }
+            }
         }
     }
 }
