@@ -93,3 +93,39 @@ async fn a_v2_search_response_is_split_into_one_record_per_tweet() {
     names.sort();
     assert_eq!(names, ["dos", "uno"]);
 }
+
+#[tokio::test]
+async fn ingest_file_splits_a_file_of_v2_search_responses_as_the_lambda_does() {
+    use tweetboard_cli::ingest_file::{ingest_all, load_tweets};
+
+    // GIVEN a file of JSON Lines, each line a v2 search response of two tweets
+    let env = TestEnv::new("ingest-file-v2").await;
+    let page = |a: u64, b: u64| {
+        json!({
+            "data": [
+                {"id": big_id(a), "text": format!("tweet {a} #aws"), "author_id": "1"},
+                {"id": big_id(b), "text": format!("tweet {b} #aws"), "author_id": "2"}
+            ],
+            "includes": {"users": [{"id": "1", "username": format!("u{a}")}, {"id": "2", "username": format!("u{b}")}]},
+            "meta": {"result_count": 2}
+        })
+    };
+    let path = std::env::temp_dir().join(format!("{}.jsonl", unique("search-pages")));
+    std::fs::write(&path, format!("{}\n{}\n", page(1, 2), page(3, 4))).unwrap();
+
+    // WHEN `tweetboard ingest --file` loads and sends it
+    let tweets = load_tweets(&path).unwrap();
+    let summary = ingest_all(&env.ingest(), &tweets, 500).await.unwrap();
+    std::fs::remove_file(&path).unwrap();
+
+    // THEN each tweet is its own record, keyed by its id and carrying its author
+    assert_eq!((summary.accepted, summary.rejected.len()), (4, 0));
+    let mut records: Vec<(String, String)> = read_all(&env)
+        .await
+        .iter()
+        .map(|(key, d)| (key.clone(), decode_tweet(d).unwrap().screen_name))
+        .collect();
+    records.sort();
+    let expected: Vec<(String, String)> = (1..=4).map(|i| (big_id(i), format!("u{i}"))).collect();
+    assert_eq!(records, expected);
+}

@@ -365,3 +365,130 @@ async fn from_failures_refetches_the_failed_batch_and_deletes_only_settled_messa
         1
     );
 }
+
+/// The real model, taking `delay` per tweet: a long replay.
+struct Slow {
+    inner: EmbeddedClassifier,
+    delay: Duration,
+}
+
+#[async_trait]
+impl Classifier for Slow {
+    fn model_id(&self) -> &str {
+        self.inner.model_id()
+    }
+    async fn classify(&self, tweet: &Tweet) -> Result<Classification, ClassifyError> {
+        tokio::time::sleep(self.delay).await;
+        self.inner.classify(tweet).await
+    }
+}
+
+#[tokio::test]
+async fn from_failures_keeps_a_message_hidden_while_it_is_replayed_and_never_replays_it_twice_in_a_run() {
+    use tweetboard_aws::failures::FailureQueue;
+    use tweetboard_cli::replay::replay_failures;
+    use tweetboard_core::decode::decode_tweet;
+
+    // GIVEN five lost tweets whose failed batch is recorded on the queue, behind a stray
+    // message, and a replay that takes longer than the queue's visibility timeout
+    let Setup { env, reader } = processed("replay-visibility", 40).await;
+    let shard = reader.list_shards().await.unwrap()[0].shard_id.clone();
+    let records = read_shard(&reader, &shard).await;
+    assert!(records.len() >= 6, "{}", records.len());
+    for r in &records[0..5] {
+        let id = decode_tweet(&r.data).unwrap().id().as_str().to_owned();
+        env.aws
+            .dynamo
+            .delete_item()
+            .table_name(&env.names.table)
+            .key("tweet_id", AttributeValue::S(id))
+            .send()
+            .await
+            .unwrap();
+    }
+    let queue_url = env
+        .aws
+        .sqs
+        .create_queue()
+        .queue_name(unique("failures-visibility"))
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let batch = json!({
+        "requestContext": {"requestId": "r-2", "condition": "RetryAttemptsExhausted"},
+        "version": "1.0", "timestamp": "2026-11-26T10:00:00.000Z",
+        "KinesisBatchInfo": {"shardId": shard, "startSequenceNumber": records[0].sequence_number,
+            "endSequenceNumber": records[4].sequence_number, "batchSize": 5, "streamArn": env.stream_arn}
+    })
+    .to_string();
+    for body in ["not an invocation record".to_owned(), batch.clone()] {
+        env.aws
+            .sqs
+            .send_message()
+            .queue_url(&queue_url)
+            .message_body(body)
+            .send()
+            .await
+            .unwrap();
+    }
+    let visibility = Duration::from_secs(2);
+    let queue = FailureQueue::new(env.aws.sqs.clone(), &queue_url).with_visibility(visibility);
+    let store = Arc::new(DynamoTweetStore::new(env.aws.dynamo.clone(), &env.names.table));
+    let slow = ReplayPipeline {
+        classifier: Arc::new(Slow {
+            inner: EmbeddedClassifier::new(Model::embedded_default()),
+            delay: Duration::from_millis(1200),
+        }),
+        tweets: store.clone(),
+        quarantine: Arc::new(DynamoQuarantine::new(
+            env.aws.dynamo.clone(),
+            &env.names.quarantine_table,
+        )),
+        lookup: store,
+    };
+    let options = ReplayOptions {
+        concurrency: 1,
+        ..ReplayOptions::default()
+    };
+
+    // WHEN the failures are replayed, and another reader looks at the queue well after
+    // the visibility timeout, while the batch is still being replayed
+    let probe = async {
+        tokio::time::sleep(Duration::from_millis(3500)).await;
+        env.aws
+            .sqs
+            .receive_message()
+            .queue_url(&queue_url)
+            .max_number_of_messages(10)
+            .visibility_timeout(0)
+            .send()
+            .await
+            .unwrap()
+            .messages
+            .unwrap_or_default()
+    };
+    let (out, seen_by_other) = tokio::join!(
+        replay_failures(&queue, &env.aws.kinesis, &slow, &options, |_| {}),
+        probe
+    );
+    let out = out.unwrap();
+
+    // THEN the other reader never saw the batch being replayed ...
+    assert!(
+        seen_by_other.iter().all(|m| m.body() != Some(batch.as_str())),
+        "the batch being replayed became visible to another reader"
+    );
+    // ... each message was handled once in the run (the kept stray one came back
+    // visible during the run, and was not replayed again), and the batch was restored
+    assert_eq!(
+        (out.messages, out.deleted, out.kept.len()),
+        (2, 1, 1),
+        "{:?}",
+        out.kept
+    );
+    assert_eq!(out.received_again, 1);
+    assert_eq!((out.replay.records_read, out.replay.newly_written), (5, 5));
+    assert_eq!(env.tweets().await.len(), 40);
+}

@@ -3,6 +3,8 @@
 //! records: `tweetboard replay --from-failures` reads these messages and re-fetches the
 //! records from the stream while they are within retention.
 
+use std::time::Duration;
+
 use aws_sdk_sqs::Client;
 use tweetboard_core::StoreError;
 
@@ -50,10 +52,14 @@ pub struct FailureMessage {
     pub body: String,
 }
 
+/// How long a received message stays hidden from other readers, by default.
+pub const DEFAULT_VISIBILITY: Duration = Duration::from_secs(300);
+
 #[derive(Clone)]
 pub struct FailureQueue {
     client: Client,
     queue_url: String,
+    visibility: Duration,
 }
 
 impl FailureQueue {
@@ -61,18 +67,33 @@ impl FailureQueue {
         Self {
             client,
             queue_url: queue_url.into(),
+            visibility: DEFAULT_VISIBILITY,
         }
     }
 
-    /// Up to 10 messages, hidden from other readers for `visibility_seconds` while they
-    /// are replayed; an empty vector once the queue has nothing visible.
-    pub async fn receive(&self, visibility_seconds: i32) -> Result<Vec<FailureMessage>, StoreError> {
+    /// Sets how long a received message stays hidden (whole seconds, at least one).
+    pub fn with_visibility(mut self, visibility: Duration) -> Self {
+        self.visibility = visibility.max(Duration::from_secs(1));
+        self
+    }
+
+    pub fn visibility(&self) -> Duration {
+        self.visibility
+    }
+
+    fn visibility_seconds(&self) -> i32 {
+        i32::try_from(self.visibility.as_secs()).unwrap_or(i32::MAX)
+    }
+
+    /// Up to `max` (1 to 10) messages, hidden from other readers for the visibility
+    /// timeout while they are replayed; an empty vector once the queue has nothing visible.
+    pub async fn receive(&self, max: i32) -> Result<Vec<FailureMessage>, StoreError> {
         let out = self
             .client
             .receive_message()
             .queue_url(&self.queue_url)
-            .max_number_of_messages(10)
-            .visibility_timeout(visibility_seconds)
+            .max_number_of_messages(max.clamp(1, 10))
+            .visibility_timeout(self.visibility_seconds())
             .wait_time_seconds(1)
             .send()
             .await
@@ -86,6 +107,20 @@ impl FailureQueue {
                 body: m.body().unwrap_or_default().to_owned(),
             })
             .collect())
+    }
+
+    /// Hides a message being worked on for another visibility timeout from now, so no
+    /// other reader receives it meanwhile.
+    pub async fn extend_visibility(&self, message: &FailureMessage) -> Result<(), StoreError> {
+        self.client
+            .change_message_visibility()
+            .queue_url(&self.queue_url)
+            .receipt_handle(&message.receipt_handle)
+            .visibility_timeout(self.visibility_seconds())
+            .send()
+            .await
+            .map_err(|e| classify("ChangeMessageVisibility", e))?;
+        Ok(())
     }
 
     /// Deletes a message whose records are settled.

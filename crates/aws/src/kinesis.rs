@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_kinesis::operation::get_records::GetRecordsError;
+use aws_sdk_kinesis::operation::get_shard_iterator::GetShardIteratorError;
 use aws_sdk_kinesis::primitives::Blob;
 use aws_sdk_kinesis::types::{PutRecordsRequestEntry, ShardIteratorType};
 use aws_sdk_kinesis::Client;
@@ -186,12 +187,34 @@ pub struct RecordsPage {
     pub millis_behind_latest: i64,
 }
 
+/// How long a stream keeps its records, and since when it exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamRetention {
+    pub period: chrono::Duration,
+    /// `None` when the service did not say.
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+impl StreamRetention {
+    /// The oldest arrival time still readable at `now`, when records before it may have
+    /// been trimmed: `None` for a stream younger than its retention period.
+    pub fn trimmed_before(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let cutoff = now - self.period;
+        match self.created_at {
+            Some(created) if created >= cutoff => None,
+            _ => Some(cutoff),
+        }
+    }
+}
+
 /// Reading failures the pollers handle differently.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("the shard iterator expired; get a new one from the last position")]
     ExpiredIterator,
-    #[error("read throughput exceeded (5 GetRecords calls per second per shard): {0}")]
+    /// GetRecords (5 calls per second per shard) or GetShardIterator (5 per second per
+    /// shard) over its limit: back off and call again.
+    #[error("read throughput exceeded: {0}")]
     Throttled(String),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -203,11 +226,13 @@ pub enum ReadError {
 pub trait ShardSource: Send + Sync {
     async fn stream_arn(&self) -> Result<String, StoreError>;
     async fn list_shards(&self) -> Result<Vec<ShardInfo>, StoreError>;
+    async fn retention(&self) -> Result<StreamRetention, StoreError>;
+    /// `Throttled` when the service throttles the request; never `ExpiredIterator`.
     async fn shard_iterator(
         &self,
         shard_id: &str,
         position: &StartPosition,
-    ) -> Result<Option<String>, StoreError>;
+    ) -> Result<Option<String>, ReadError>;
     async fn get_records(&self, iterator: &str, limit: i32) -> Result<RecordsPage, ReadError>;
 }
 
@@ -219,11 +244,14 @@ impl ShardSource for KinesisReader {
     async fn list_shards(&self) -> Result<Vec<ShardInfo>, StoreError> {
         KinesisReader::list_shards(self).await
     }
+    async fn retention(&self) -> Result<StreamRetention, StoreError> {
+        KinesisReader::retention(self).await
+    }
     async fn shard_iterator(
         &self,
         shard_id: &str,
         position: &StartPosition,
-    ) -> Result<Option<String>, StoreError> {
+    ) -> Result<Option<String>, ReadError> {
         KinesisReader::shard_iterator(self, shard_id, position).await
     }
     async fn get_records(&self, iterator: &str, limit: i32) -> Result<RecordsPage, ReadError> {
@@ -264,6 +292,24 @@ impl KinesisReader {
             .unwrap_or_default())
     }
 
+    /// The retention period and creation time (DescribeStreamSummary).
+    pub async fn retention(&self) -> Result<StreamRetention, StoreError> {
+        let out = self
+            .client
+            .describe_stream_summary()
+            .stream_name(&self.stream)
+            .send()
+            .await
+            .map_err(|e| classify("DescribeStreamSummary", e))?;
+        let summary = out.stream_description_summary();
+        Ok(StreamRetention {
+            period: chrono::Duration::hours(summary.map_or(24, |d| i64::from(d.retention_period_hours()))),
+            created_at: summary.and_then(|d| {
+                DateTime::from_timestamp_millis(d.stream_creation_timestamp().to_millis().ok()?)
+            }),
+        })
+    }
+
     /// Every shard, open and closed, in the order ListShards returns them.
     pub async fn list_shards(&self) -> Result<Vec<ShardInfo>, StoreError> {
         let mut shards = Vec::new();
@@ -298,7 +344,7 @@ impl KinesisReader {
         &self,
         shard_id: &str,
         position: &StartPosition,
-    ) -> Result<Option<String>, StoreError> {
+    ) -> Result<Option<String>, ReadError> {
         let mut req = self
             .client
             .get_shard_iterator()
@@ -317,7 +363,15 @@ impl KinesisReader {
                 .shard_iterator_type(ShardIteratorType::AtTimestamp)
                 .timestamp(aws_smithy_types::DateTime::from_millis(t.timestamp_millis())),
         };
-        let out = req.send().await.map_err(|e| classify("GetShardIterator", e))?;
+        let out = req.send().await.map_err(|err| match err.as_service_error() {
+            Some(GetShardIteratorError::ProvisionedThroughputExceededException(e)) => {
+                ReadError::Throttled(e.to_string())
+            }
+            _ if is_throttling_code(service_code(&err)) => {
+                ReadError::Throttled(service_code(&err).unwrap_or_default().to_owned())
+            }
+            _ => ReadError::Store(classify("GetShardIterator", err)),
+        })?;
         Ok(out.shard_iterator().map(str::to_owned))
     }
 
@@ -363,9 +417,42 @@ impl KinesisReader {
     }
 }
 
+/// Throttling codes of the Kinesis read calls (GetShardIterator answers
+/// `LimitExceededException` too, outside its modelled errors).
+fn is_throttling_code(code: Option<&str>) -> bool {
+    matches!(
+        code,
+        Some("ProvisionedThroughputExceededException" | "LimitExceededException" | "ThrottlingException")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stream_younger_than_its_retention_has_trimmed_nothing() {
+        let now = Utc::now();
+        let day = chrono::Duration::hours(24);
+        let young = StreamRetention {
+            period: day,
+            created_at: Some(now - chrono::Duration::hours(2)),
+        };
+        let old = StreamRetention {
+            period: day,
+            created_at: Some(now - chrono::Duration::days(30)),
+        };
+        assert_eq!(young.trimmed_before(now), None);
+        assert_eq!(old.trimmed_before(now), Some(now - day));
+        assert_eq!(
+            StreamRetention {
+                created_at: None,
+                ..old
+            }
+            .trimmed_before(now),
+            Some(now - day)
+        );
+    }
 
     fn rec(size: usize) -> OutgoingRecord {
         OutgoingRecord {

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use serde_json::{json, Value};
-use tweetboard_core::ingest::Rejection;
+use tweetboard_core::ingest::{split_search_response, Rejection};
 use tweetboard_ingest::{Ingest, IngestError};
 
 use crate::progress;
@@ -24,8 +24,10 @@ pub enum LoadError {
     },
 }
 
-/// Reads tweets from JSON Lines (one tweet per line), a JSON array of tweets, or an
-/// ingest request body (`{"tweets": [...]}` or a v2 search response).
+/// Reads tweets from JSON Lines (one tweet, or one v2 search response, per line), a JSON
+/// array of tweets, or an ingest request body (`{"tweets": [...]}` or a v2 search
+/// response). A search response is split into its tweets exactly as the ingest Lambda
+/// splits it.
 pub fn load_tweets(path: &Path) -> Result<Vec<Value>, LoadError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
@@ -38,24 +40,32 @@ pub fn load_tweets(path: &Path) -> Result<Vec<Value>, LoadError> {
 pub fn parse_tweets(name: &str, text: &str) -> Result<Vec<Value>, LoadError> {
     if let Ok(whole) = serde_json::from_str::<Value>(text) {
         return Ok(match whole {
-            Value::Array(items) => items,
+            Value::Array(items) => items.into_iter().flat_map(tweets_of).collect(),
             Value::Object(ref o) if o.get("tweets").is_some_and(Value::is_array) => {
                 o["tweets"].as_array().cloned().unwrap_or_default()
             }
-            other => vec![other],
+            other => tweets_of(other),
         });
     }
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|source| LoadError::Line {
-                path: name.into(),
-                line: i + 1,
-                source,
-            })
-        })
-        .collect()
+    let mut tweets = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let value = serde_json::from_str(line).map_err(|source| LoadError::Line {
+            path: name.into(),
+            line: i + 1,
+            source,
+        })?;
+        tweets.extend(tweets_of(value));
+    }
+    Ok(tweets)
+}
+
+/// A v2 search response (`data` is an array) is its tweets, split as the ingest Lambda
+/// splits it; anything else is one tweet, validated later by the ingest code.
+fn tweets_of(value: Value) -> Vec<Value> {
+    match &value {
+        Value::Object(o) if o.get("data").is_some_and(Value::is_array) => split_search_response(o),
+        _ => vec![value],
+    }
 }
 
 /// v1.1's `created_at` format.
@@ -175,5 +185,71 @@ mod tests {
         );
         let err = parse_tweets("d", "{\"id_str\":\"1\"}\n{oops\n").unwrap_err();
         assert!(err.to_string().starts_with("d: line 2 is not JSON"), "{err}");
+    }
+
+    fn search_page(ids: [&str; 2], authors: [&str; 2]) -> Value {
+        json!({
+            "data": [
+                {"id": ids[0], "text": "one #aws", "author_id": "1"},
+                {"id": ids[1], "text": "two #aws", "author_id": "2"}
+            ],
+            "includes": {"users": [{"id": "2", "username": authors[1]}, {"id": "1", "username": authors[0]}]},
+            "meta": {"newest_id": ids[1], "result_count": 2}
+        })
+    }
+
+    /// Tweet id and author of each tweet, decoded as the consumer will decode them.
+    fn ids_and_authors(tweets: &[Value]) -> Vec<(String, String)> {
+        tweets
+            .iter()
+            .map(|t| {
+                let tweet = tweetboard_core::decode::decode_tweet(&serde_json::to_vec(t).unwrap()).unwrap();
+                (tweet.id().as_str().to_owned(), tweet.screen_name)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_v2_search_response_file_is_split_into_its_tweets_as_the_ingest_lambda_splits_it() {
+        // GIVEN a file holding one v2 search response
+        let page = search_page(["1850000000000000011", "1850000000000000012"], ["uno", "dos"]);
+
+        // WHEN it is loaded
+        let tweets = parse_tweets("search.json", &page.to_string()).unwrap();
+
+        // THEN it is its two tweets, each with its author, exactly as the Lambda splits it
+        assert_eq!(
+            ids_and_authors(&tweets),
+            [
+                ("1850000000000000011".to_owned(), "uno".to_owned()),
+                ("1850000000000000012".to_owned(), "dos".to_owned())
+            ]
+        );
+        let lambda: Vec<Vec<u8>> = tweetboard_core::ingest::prepare(&page)
+            .unwrap()
+            .records
+            .into_iter()
+            .map(|(_, r)| r.data)
+            .collect();
+        let ours: Vec<Vec<u8>> = tweets.iter().map(|t| serde_json::to_vec(t).unwrap()).collect();
+        assert_eq!(ours, lambda);
+    }
+
+    #[test]
+    fn json_lines_of_v2_search_responses_are_split_line_by_line() {
+        // GIVEN JSON Lines: two search pages and a plain v1.1 tweet
+        let text = format!(
+            "{}\n{}\n{}\n",
+            search_page(["1850000000000000021", "1850000000000000022"], ["a", "b"]),
+            json!({"id_str": "1850000000000000023", "text": "v1 #aws", "user": {"screen_name": "c"}}),
+            search_page(["1850000000000000024", "1850000000000000025"], ["d", "e"]),
+        );
+
+        // WHEN it is loaded
+        let tweets = parse_tweets("pages.jsonl", &text).unwrap();
+
+        // THEN every tweet of every page is one tweet, in file order
+        let authors: Vec<String> = ids_and_authors(&tweets).into_iter().map(|(_, a)| a).collect();
+        assert_eq!(authors, ["a", "b", "c", "d", "e"]);
     }
 }

@@ -6,3 +6,5 @@ pub mod progress;
 pub mod pump;
 pub mod quarantine_retry;
 pub mod replay;
+#[cfg(test)]
+mod testing;

@@ -412,6 +412,12 @@ fn print_replay_summary(s: &replay::ReplaySummary) {
         if s.dry_run { " would be" } else { "" }
     );
     println!("  failed              {}", s.failed);
+    if s.held_back > 0 {
+        println!(
+            "  held back           {} (a record of their tweet id failed earlier: the first version must win)",
+            s.held_back
+        );
+    }
     let write_label = if s.dry_run {
         "estimated write units"
     } else {
@@ -506,6 +512,12 @@ async fn run(command: Command) -> Result<(), AnyError> {
                     for (id, why) in &out.kept {
                         println!("  kept {id}: {why}");
                     }
+                    if out.received_again > 0 {
+                        println!(
+                            "  {} kept messages came back during the run and were left for the next one",
+                            out.received_again
+                        );
+                    }
                     print_replay_summary(&out.replay);
                 }
                 if !out.kept.is_empty() {
@@ -535,10 +547,10 @@ async fn run(command: Command) -> Result<(), AnyError> {
             } else {
                 print_replay_summary(&summary);
             }
-            if summary.failed > 0 {
+            if summary.failed + summary.held_back > 0 {
                 return Err(format!(
-                    "{} records still fail after retries; nothing was skipped for good: run the replay again",
-                    summary.failed
+                    "{} records still fail after retries ({} more held back behind them); nothing was skipped for good: run the replay again",
+                    summary.failed, summary.held_back
                 )
                 .into());
             }

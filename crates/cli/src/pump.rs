@@ -7,11 +7,13 @@
 //! production engine: on AWS the event source mapping does this job.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use async_trait::async_trait;
 use futures::future::join_all;
 use tweetboard_aws::checkpoints::{Checkpoint, CheckpointStore};
-use tweetboard_aws::kinesis::{FetchedRecord, KinesisReader, ReadError, StartPosition};
+use tweetboard_aws::kinesis::{FetchedRecord, KinesisReader, ReadError, ShardSource, StartPosition};
 use tweetboard_aws::retry::Backoff;
 use tweetboard_consumer::{event, Consumer};
 use tweetboard_core::batch::BatchCounts;
@@ -68,6 +70,27 @@ pub struct PumpSummary {
     pub invocations: usize,
     pub batch_retries: usize,
     pub shards_finished: usize,
+    /// GetRecords and GetShardIterator calls the stream throttled; each was retried
+    /// after a backoff.
+    pub throttled_requests: usize,
+}
+
+/// Where the pump keeps its per-shard checkpoints: DynamoDB ([`CheckpointStore`]) in
+/// production, memory in unit tests.
+#[async_trait]
+pub trait Checkpoints: Send + Sync {
+    async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError>;
+    async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+impl Checkpoints for CheckpointStore {
+    async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError> {
+        CheckpointStore::get(self, stream, shard_id).await
+    }
+    async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+        CheckpointStore::put(self, stream, shard_id, checkpoint).await
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +123,8 @@ struct ShardCursor {
     /// ListShards reports the shard closed (split or merged): it gets no new records.
     closed: bool,
     consecutive_failures: u32,
+    /// GetShardIterator failures in a row (throttling, transient errors).
+    iterator_failures: u32,
     not_before: Instant,
 }
 
@@ -108,11 +133,13 @@ struct PollResult {
     counts: BatchCounts,
     invoked: bool,
     retried: bool,
+    throttled: usize,
 }
 
 pub struct Pump<'a> {
-    reader: KinesisReader,
-    checkpoints: CheckpointStore,
+    reader: Arc<dyn ShardSource>,
+    stream: String,
+    checkpoints: Arc<dyn Checkpoints>,
     consumer: &'a Consumer,
     options: PumpOptions,
 }
@@ -124,8 +151,22 @@ impl<'a> Pump<'a> {
         consumer: &'a Consumer,
         options: PumpOptions,
     ) -> Self {
+        let stream = reader.stream_name().to_owned();
+        Self::with_source(Arc::new(reader), stream, Arc::new(checkpoints), consumer, options)
+    }
+
+    /// A pump over any shard source and checkpoint store; `stream` names the stream in
+    /// the checkpoints.
+    pub fn with_source(
+        reader: Arc<dyn ShardSource>,
+        stream: impl Into<String>,
+        checkpoints: Arc<dyn Checkpoints>,
+        consumer: &'a Consumer,
+        options: PumpOptions,
+    ) -> Self {
         Self {
             reader,
+            stream: stream.into(),
             checkpoints,
             consumer,
             options,
@@ -135,7 +176,7 @@ impl<'a> Pump<'a> {
     /// Runs until idle (with `until_idle`) or forever. `on_progress` sees the running
     /// summary after every round.
     pub async fn run(&self, mut on_progress: impl FnMut(&PumpSummary)) -> Result<PumpSummary, PumpError> {
-        let stream = self.reader.stream_name().to_owned();
+        let stream = self.stream.clone();
         let stream_arn = self.reader.stream_arn().await?;
         let mut summary = PumpSummary::default();
         let mut cursors: BTreeMap<String, ShardCursor> = BTreeMap::new();
@@ -176,6 +217,7 @@ impl<'a> Pump<'a> {
                         ended: false,
                         closed: shard.closed,
                         consecutive_failures: 0,
+                        iterator_failures: 0,
                         not_before: Instant::now(),
                     },
                 );
@@ -192,6 +234,7 @@ impl<'a> Pump<'a> {
                 summary.counts.merge(&r.counts);
                 summary.invocations += usize::from(r.invoked);
                 summary.batch_retries += usize::from(r.retried);
+                summary.throttled_requests += r.throttled;
             }
             let ended: Vec<String> = cursors
                 .values()
@@ -225,6 +268,13 @@ impl<'a> Pump<'a> {
         }
     }
 
+    /// Schedules the next GetShardIterator attempt after a capped, growing backoff.
+    fn iterator_backoff(&self, cursor: &mut ShardCursor) {
+        cursor.iterator_failures += 1;
+        cursor.idle = false;
+        cursor.not_before = Instant::now() + self.options.backoff.delay(cursor.iterator_failures.min(10));
+    }
+
     /// One poll of one shard: gather a batch, invoke, checkpoint or schedule a retry.
     async fn poll(
         &self,
@@ -238,15 +288,32 @@ impl<'a> Pump<'a> {
             tokio::time::sleep(cursor.not_before - now).await;
         }
         if cursor.iterator.is_none() {
-            match self
-                .reader
-                .shard_iterator(&cursor.shard_id, &cursor.resume)
-                .await?
-            {
-                Some(it) => cursor.iterator = Some(it),
-                None => {
+            match self.reader.shard_iterator(&cursor.shard_id, &cursor.resume).await {
+                Ok(Some(it)) => {
+                    cursor.iterator = Some(it);
+                    cursor.iterator_failures = 0;
+                }
+                Ok(None) => {
                     cursor.ended = true;
                     cursor.idle = true;
+                    return Ok(result);
+                }
+                // Like reads: back off and try again at the next poll, without ever
+                // counting the shard idle meanwhile.
+                Err(ReadError::Throttled(msg)) => {
+                    tracing::warn!(event = "get_shard_iterator_throttled", shard_id = %cursor.shard_id, %msg);
+                    result.throttled += 1;
+                    self.iterator_backoff(cursor);
+                    return Ok(result);
+                }
+                Err(ReadError::Store(e)) if e.is_transient() => {
+                    tracing::warn!(event = "get_shard_iterator_failed", shard_id = %cursor.shard_id, error = %e);
+                    self.iterator_backoff(cursor);
+                    return Ok(result);
+                }
+                Err(ReadError::Store(e)) => return Err(e.into()),
+                Err(ReadError::ExpiredIterator) => {
+                    self.iterator_backoff(cursor);
                     return Ok(result);
                 }
             }
@@ -271,6 +338,7 @@ impl<'a> Pump<'a> {
                 }
                 Err(ReadError::Throttled(msg)) => {
                     tracing::warn!(event = "get_records_throttled", shard_id = %cursor.shard_id, %msg);
+                    result.throttled += 1;
                     cursor.not_before = Instant::now() + self.options.backoff.delay(1);
                     break;
                 }
@@ -370,5 +438,80 @@ impl<'a> Pump<'a> {
             }
         }
         Ok(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{ScriptedShard, SHARD};
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use tweetboard_core::testing::{KeywordFake, MemoryQuarantine, MemoryTable};
+
+    #[derive(Default)]
+    struct MemoryCheckpoints(Mutex<HashMap<String, Checkpoint>>);
+
+    #[async_trait]
+    impl Checkpoints for MemoryCheckpoints {
+        async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError> {
+            Ok(self
+                .0
+                .lock()
+                .unwrap()
+                .get(&format!("{stream}#{shard_id}"))
+                .cloned())
+        }
+        async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+            self.0
+                .lock()
+                .unwrap()
+                .insert(format!("{stream}#{shard_id}"), checkpoint.clone());
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_throttled_get_shard_iterator_is_retried_with_backoff_instead_of_ending_the_pump() {
+        // GIVEN a shard whose first GetShardIterator calls are throttled, as Kinesis does
+        // beyond 5 calls per second per shard
+        let source = Arc::new(ScriptedShard::six().with_iterator_failures(vec![
+            ReadError::Throttled("LimitExceededException".into()),
+            ReadError::Throttled("Rate exceeded for shard shardId-0".into()),
+        ]));
+        let table = Arc::new(MemoryTable::default());
+        let consumer = Consumer::new(
+            Arc::new(KeywordFake),
+            table.clone(),
+            Arc::new(MemoryQuarantine::default()),
+            4,
+            Duration::from_secs(1),
+        );
+        let checkpoints = Arc::new(MemoryCheckpoints::default());
+        let options = PumpOptions {
+            until_idle: true,
+            idle_poll_interval: Duration::from_millis(10),
+            backoff: Backoff {
+                base: Duration::from_millis(1),
+                cap: Duration::from_millis(5),
+                max_attempts: 3,
+            },
+            ..PumpOptions::default()
+        };
+
+        // WHEN the pump runs until idle
+        let summary = Pump::with_source(source.clone(), "s", checkpoints.clone(), &consumer, options)
+            .run(|_| {})
+            .await
+            .unwrap();
+
+        // THEN it backed off, counted the throttling, and delivered every record
+        assert_eq!(summary.throttled_requests, 2);
+        assert_eq!(summary.counts.written, 6);
+        assert_eq!(table.items.lock().unwrap().len(), 6);
+        assert_eq!(
+            checkpoints.get("s", SHARD).await.unwrap(),
+            Some(Checkpoint::After("12".into()))
+        );
     }
 }

@@ -4,6 +4,10 @@
 //!
 //! Cheap by design: each batch first looks its tweet ids up (`BatchGetItem`), and stored
 //! tweets settle as "already present" with no classifier call and no write.
+//!
+//! First version wins, across batches too: once a record of a tweet id has failed for
+//! good in a run, later records of that id are held back for the rest of the run, so a
+//! later version is never stored while the first is unsettled.
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -16,7 +20,9 @@ use tweetboard_aws::kinesis::{
 };
 use tweetboard_aws::retry::Backoff;
 use tweetboard_core::batch::{process_batch, BatchCounts, BatchOptions, BatchPorts};
+use tweetboard_core::decode::decode_tweet;
 use tweetboard_core::ports::{Classifier, QuarantineWriter, TweetLookup, TweetWriter};
+use tweetboard_core::tweet::TweetId;
 use tweetboard_core::{InputRecord, RecordOutcome, RecordSource, StoreError};
 
 /// Where a replay starts in each shard.
@@ -134,10 +140,16 @@ pub struct ReplaySummary {
     pub quarantined: usize,
     /// Still failing after the retries: run the replay again later.
     pub failed: usize,
+    /// Records of a tweet id whose earlier record failed in this run, not replayed so a
+    /// later version cannot be stored before the first settles: run the replay again.
+    pub held_back: usize,
+    /// GetRecords and GetShardIterator calls the stream throttled (each retried after a
+    /// backoff).
     pub throttled_reads: usize,
     pub expired_iterators: usize,
-    /// Shards whose requested start was past retention: records before the first one
-    /// read were trimmed and cannot be replayed.
+    /// Shards whose requested start (a sequence number, or a time older than the
+    /// stream's retention period) was past retention: records before the first one read
+    /// were trimmed and cannot be replayed.
     pub trimmed: Vec<String>,
     pub read_capacity_units: f64,
     pub write_capacity_units: f64,
@@ -159,6 +171,7 @@ impl ReplaySummary {
         self.conflicts += other.conflicts;
         self.quarantined += other.quarantined;
         self.failed += other.failed;
+        self.held_back += other.held_back;
         self.throttled_reads += other.throttled_reads;
         self.expired_iterators += other.expired_iterators;
         self.trimmed.extend(other.trimmed.iter().cloned());
@@ -225,8 +238,15 @@ impl<'a> Replay<'a> {
     }
 
     /// Runs the replay; `on_progress` sees the running summary after every batch.
-    pub async fn run(
+    pub async fn run(&self, on_progress: impl FnMut(&ReplaySummary)) -> Result<ReplaySummary, ReplayError> {
+        self.run_holding(&mut Unsettled::default(), on_progress).await
+    }
+
+    /// Runs the replay, holding back the records of the tweet ids in `unsettled`, and
+    /// adding the ids of records that fail: several replays in one run share it.
+    pub async fn run_holding(
         &self,
+        unsettled: &mut Unsettled,
         mut on_progress: impl FnMut(&ReplaySummary),
     ) -> Result<ReplaySummary, ReplayError> {
         let stream_arn = self.reader.stream_arn().await?;
@@ -248,13 +268,72 @@ impl<'a> Replay<'a> {
             }
             chosen
         };
+        // A start time older than the retention period may have lost records to trimming.
+        let trimmed_before = match &self.options.from {
+            ReplayFrom::Time(from) => {
+                let retention = self.reader.retention().await?;
+                retention
+                    .trimmed_before(Utc::now())
+                    .filter(|cutoff| from < cutoff)
+            }
+            _ => None,
+        };
         let mut summary = ReplaySummary::default();
         for shard in parents_first(&chosen) {
             summary.shards.push(shard.shard_id.clone());
-            self.replay_shard(&shard.shard_id, &stream_arn, &mut summary, &mut on_progress)
-                .await?;
+            // A parent still listed closed within the retention period, so its child is
+            // younger than that and has lost nothing.
+            let parent_listed = shard.parents().any(|p| all.iter().any(|s| s.shard_id == p));
+            if let (Some(cutoff), false) = (trimmed_before, parent_listed) {
+                tracing::warn!(
+                    event = "replay_start_trimmed",
+                    shard_id = %shard.shard_id,
+                    %cutoff,
+                    "the requested start is older than the stream's retention period: records before the cutoff are trimmed and cannot be replayed"
+                );
+                summary.trimmed.push(shard.shard_id.clone());
+            }
+            self.replay_shard(
+                &shard.shard_id,
+                &stream_arn,
+                &mut summary,
+                unsettled,
+                &mut on_progress,
+            )
+            .await?;
         }
         Ok(summary)
+    }
+
+    /// GetShardIterator, backing off while it is throttled, as reads do.
+    async fn shard_iterator(
+        &self,
+        shard_id: &str,
+        position: &StartPosition,
+        summary: &mut ReplaySummary,
+    ) -> Result<Option<String>, ReplayError> {
+        let mut failures = 0u32;
+        loop {
+            let e = match self.reader.shard_iterator(shard_id, position).await {
+                Ok(iterator) => return Ok(iterator),
+                Err(ReadError::Throttled(msg)) => {
+                    tracing::warn!(event = "get_shard_iterator_throttled", shard_id, %msg);
+                    summary.throttled_reads += 1;
+                    failures += 1;
+                    tokio::time::sleep(self.options.backoff.delay(failures.min(10))).await;
+                    continue;
+                }
+                Err(ReadError::Store(e)) => e,
+                Err(e @ ReadError::ExpiredIterator) => {
+                    StoreError::transient("GetShardIterator", e.to_string())
+                }
+            };
+            if !e.is_transient() || failures >= self.options.max_retries {
+                return Err(e.into());
+            }
+            failures += 1;
+            tokio::time::sleep(self.options.backoff.delay(failures)).await;
+        }
     }
 
     async fn replay_shard(
@@ -262,6 +341,7 @@ impl<'a> Replay<'a> {
         shard_id: &str,
         stream_arn: &str,
         summary: &mut ReplaySummary,
+        unsettled: &mut Unsettled,
         on_progress: &mut impl FnMut(&ReplaySummary),
     ) -> Result<(), ReplayError> {
         let start = match &self.options.from {
@@ -270,7 +350,7 @@ impl<'a> Replay<'a> {
             ReplayFrom::Time(t) => StartPosition::AtTimestamp(*t),
             ReplayFrom::Sequence(s) => StartPosition::AtSequenceNumber(s.clone()),
         };
-        let mut iterator = self.reader.shard_iterator(shard_id, &start).await?;
+        let mut iterator = self.shard_iterator(shard_id, &start, summary).await?;
         let mut last_seq: Option<String> = None;
         let mut failures = 0u32;
         while let Some(it) = iterator.clone() {
@@ -282,7 +362,7 @@ impl<'a> Replay<'a> {
                         Some(seq) => StartPosition::AfterSequenceNumber(seq.clone()),
                         None => start.clone(),
                     };
-                    iterator = self.reader.shard_iterator(shard_id, &resume).await?;
+                    iterator = self.shard_iterator(shard_id, &resume, summary).await?;
                     continue;
                 }
                 Err(ReadError::Throttled(_)) => {
@@ -325,7 +405,8 @@ impl<'a> Replay<'a> {
                 last_seq = Some(last.sequence_number.clone());
             }
             summary.records_read += records.len();
-            self.run_records(shard_id, stream_arn, &records, summary).await;
+            self.run_records(shard_id, stream_arn, &records, summary, unsettled)
+                .await;
             on_progress(summary);
             let caught_up = records.is_empty() && page.millis_behind_latest == 0;
             if reached_end || caught_up {
@@ -340,15 +421,31 @@ impl<'a> Replay<'a> {
     }
 
     /// One batch through the pipeline, retrying the records that failed transiently.
+    /// Records of an unsettled tweet id are held back; the ids of records that still
+    /// fail become unsettled.
     async fn run_records(
         &self,
         shard_id: &str,
         stream_arn: &str,
         records: &[FetchedRecord],
         summary: &mut ReplaySummary,
+        unsettled: &mut Unsettled,
     ) {
         let mut pending: Vec<InputRecord> = records
             .iter()
+            .filter(|r| {
+                let held = unsettled.holds(&r.data);
+                if held {
+                    tracing::warn!(
+                        event = "record_held_back",
+                        shard_id,
+                        sequence_number = %r.sequence_number,
+                        "an earlier record of this tweet id failed in this run; not replayed so the first version wins"
+                    );
+                    summary.held_back += 1;
+                }
+                !held
+            })
             .map(|r| InputRecord {
                 event_id: InputRecord::event_id_for(shard_id, &r.sequence_number),
                 sequence_number: r.sequence_number.clone(),
@@ -391,70 +488,50 @@ impl<'a> Replay<'a> {
             pending = retry;
         }
         summary.failed += pending.len();
+        for record in &pending {
+            unsettled.add(&record.data);
+        }
+    }
+}
+
+/// Tweet ids with a record that failed in this run. Their later records are held back:
+/// a later version must not be stored while the first is unsettled.
+#[derive(Debug, Default)]
+pub struct Unsettled(HashSet<TweetId>);
+
+impl Unsettled {
+    fn add(&mut self, data: &[u8]) {
+        if let Ok(tweet) = decode_tweet(data) {
+            self.0.insert(tweet.id().clone());
+        }
+    }
+
+    /// Whether this record's tweet id is unsettled (undecodable records never are).
+    fn holds(&self, data: &[u8]) -> bool {
+        !self.0.is_empty() && decode_tweet(data).is_ok_and(|t| self.0.contains(t.id()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
-    use tweetboard_aws::kinesis::RecordsPage;
+    use crate::testing::{tweet, ScriptedShard, SHARD};
     use tweetboard_core::testing::{KeywordFake, MemoryQuarantine, MemoryTable};
 
-    /// One shard of 6 records starting at sequence 7, and a script of read failures.
-    struct Scripted {
-        failures: Mutex<Vec<ReadError>>,
-        iterators_issued: Mutex<Vec<StartPosition>>,
+    fn fast() -> Backoff {
+        Backoff {
+            base: Duration::from_millis(1),
+            cap: Duration::from_millis(5),
+            max_attempts: 3,
+        }
     }
 
-    #[async_trait::async_trait]
-    impl ShardSource for Scripted {
-        async fn stream_arn(&self) -> Result<String, StoreError> {
-            Ok("arn:aws:kinesis:us-east-1:1:stream/s".into())
-        }
-        async fn list_shards(&self) -> Result<Vec<ShardInfo>, StoreError> {
-            Ok(vec![ShardInfo {
-                shard_id: "shardId-0".into(),
-                parent_shard_id: None,
-                adjacent_parent_shard_id: None,
-                closed: false,
-            }])
-        }
-        async fn shard_iterator(
-            &self,
-            _: &str,
-            position: &StartPosition,
-        ) -> Result<Option<String>, StoreError> {
-            self.iterators_issued.lock().unwrap().push(position.clone());
-            let from = match position {
-                StartPosition::AfterSequenceNumber(s) => s.parse::<u64>().unwrap() + 1,
-                _ => 7,
-            };
-            Ok(Some(from.to_string()))
-        }
-        async fn get_records(&self, iterator: &str, limit: i32) -> Result<RecordsPage, ReadError> {
-            if let Some(e) = self.failures.lock().unwrap().pop() {
-                return Err(e);
-            }
-            let from: u64 = iterator.parse().unwrap();
-            let records: Vec<FetchedRecord> = (from..13)
-                .take(limit as usize)
-                .map(|seq| FetchedRecord {
-                    sequence_number: seq.to_string(),
-                    partition_key: seq.to_string(),
-                    data: format!(r#"{{"id_str": "{seq}", "text": "lambda"}}"#).into_bytes(),
-                    arrived_at: Utc::now(),
-                })
-                .collect();
-            let next = records
-                .last()
-                .map(|r| (r.sequence_number.parse::<u64>().unwrap() + 1).to_string())
-                .unwrap_or(iterator.into());
-            Ok(RecordsPage {
-                records,
-                next_iterator: Some(next),
-                millis_behind_latest: 0,
-            })
+    fn pipeline(table: &Arc<MemoryTable>) -> ReplayPipeline {
+        ReplayPipeline {
+            classifier: Arc::new(KeywordFake),
+            tweets: table.clone(),
+            quarantine: Arc::new(MemoryQuarantine::default()),
+            lookup: table.clone(),
         }
     }
 
@@ -462,33 +539,20 @@ mod tests {
     async fn expired_iterators_throttling_and_trimmed_data_are_handled_and_reported() {
         // GIVEN a shard whose reads fail once with throttling and once with an expired
         // iterator (popped from the end), and a requested start (seq 5) already trimmed
-        let source = Scripted {
-            failures: Mutex::new(vec![
-                ReadError::ExpiredIterator,
-                ReadError::Throttled("rate exceeded".into()),
-            ]),
-            iterators_issued: Mutex::new(Vec::new()),
-        };
+        let source = ScriptedShard::six().with_read_failures(vec![
+            ReadError::ExpiredIterator,
+            ReadError::Throttled("rate exceeded".into()),
+        ]);
         let table = Arc::new(MemoryTable::default());
-        let pipeline = ReplayPipeline {
-            classifier: Arc::new(KeywordFake),
-            tweets: table.clone(),
-            quarantine: Arc::new(MemoryQuarantine::default()),
-            lookup: table.clone(),
-        };
         let options = ReplayOptions {
             from: ReplayFrom::Sequence("5".into()),
             batch_size: 4,
-            backoff: Backoff {
-                base: Duration::from_millis(1),
-                cap: Duration::from_millis(5),
-                max_attempts: 3,
-            },
+            backoff: fast(),
             ..ReplayOptions::default()
         };
 
         // WHEN replayed
-        let summary = Replay::new(&source, &pipeline, options)
+        let summary = Replay::new(&source, &pipeline(&table), options)
             .run(|_| {})
             .await
             .unwrap();
@@ -499,8 +563,113 @@ mod tests {
             (6, 6, 0)
         );
         assert_eq!((summary.throttled_reads, summary.expired_iterators), (1, 1));
-        assert_eq!(summary.trimmed, ["shardId-0"]);
+        assert_eq!(summary.trimmed, [SHARD]);
         assert_eq!(table.items.lock().unwrap().len(), 6);
+    }
+
+    #[tokio::test]
+    async fn a_later_version_of_a_tweet_whose_record_failed_is_held_back_for_the_rest_of_the_run() {
+        // GIVEN tweet A whose first record keeps failing (the model endpoint throttles
+        // it), and a later, edited record of A in the next read
+        let a = "1850000000000000001";
+        let source = ScriptedShard::new(vec![
+            tweet(a, "flaky-model first version"),
+            tweet("1850000000000000002", "lambda"),
+            tweet(a, "lambda, edited later version"),
+            tweet("1850000000000000003", "lambda"),
+        ]);
+        let table = Arc::new(MemoryTable::default());
+        let options = ReplayOptions {
+            batch_size: 2,
+            max_retries: 1,
+            backoff: fast(),
+            ..ReplayOptions::default()
+        };
+
+        // WHEN replayed
+        let summary = Replay::new(&source, &pipeline(&table), options)
+            .run(|_| {})
+            .await
+            .unwrap();
+
+        // THEN the later version was not stored: the first still wins once it settles
+        let items = table.items.lock().unwrap();
+        assert!(!items.contains_key(a), "a later version of {a} was stored");
+        assert_eq!(items.len(), 2);
+        // AND it is reported as held back, beside the failed record
+        assert_eq!(
+            (
+                summary.records_read,
+                summary.newly_written,
+                summary.failed,
+                summary.held_back
+            ),
+            (4, 2, 1, 1)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_throttled_get_shard_iterator_is_retried_with_backoff() {
+        // GIVEN a shard whose first two GetShardIterator calls are throttled
+        let source = ScriptedShard::six().with_iterator_failures(vec![
+            ReadError::Throttled("LimitExceededException".into()),
+            ReadError::Throttled("Rate exceeded for shard shardId-0".into()),
+        ]);
+        let table = Arc::new(MemoryTable::default());
+        let options = ReplayOptions {
+            backoff: fast(),
+            ..ReplayOptions::default()
+        };
+
+        // WHEN replayed
+        let summary = Replay::new(&source, &pipeline(&table), options)
+            .run(|_| {})
+            .await
+            .unwrap();
+
+        // THEN it backed off, counted the throttling and read everything
+        assert_eq!(
+            (
+                summary.records_read,
+                summary.newly_written,
+                summary.throttled_reads
+            ),
+            (6, 6, 2)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_start_time_older_than_the_retention_is_reported_as_trimmed() {
+        // GIVEN a stream that keeps records for a day and was created a year ago
+        let now = Utc::now();
+        async fn replay_from(source: &ScriptedShard, from: DateTime<Utc>) -> ReplaySummary {
+            let table = Arc::new(MemoryTable::default());
+            let options = ReplayOptions {
+                from: ReplayFrom::Time(from),
+                backoff: fast(),
+                ..ReplayOptions::default()
+            };
+            Replay::new(source, &pipeline(&table), options)
+                .run(|_| {})
+                .await
+                .unwrap()
+        }
+        let old_stream = ScriptedShard::six();
+
+        // WHEN replayed from three days ago, and from an hour ago
+        let too_old = replay_from(&old_stream, now - chrono::Duration::days(3)).await;
+        let recent = replay_from(&old_stream, now - chrono::Duration::hours(1)).await;
+
+        // THEN only the start past retention reports the shard trimmed; both read everything
+        assert_eq!(too_old.trimmed, [SHARD]);
+        assert!(recent.trimmed.is_empty(), "{:?}", recent.trimmed);
+        assert_eq!((too_old.records_read, recent.records_read), (6, 6));
+
+        // AND a stream younger than its retention has trimmed nothing, however early the start
+        let mut young_stream = ScriptedShard::six();
+        young_stream.retention.created_at = Some(now - chrono::Duration::hours(2));
+        let young = replay_from(&young_stream, now - chrono::Duration::days(3)).await;
+        assert!(young.trimmed.is_empty(), "{:?}", young.trimmed);
     }
 
     #[test]
@@ -556,14 +725,19 @@ pub struct FailureReplaySummary {
     pub deleted: usize,
     /// `(message id, why)`: left on the queue.
     pub kept: Vec<(String, String)>,
+    /// Messages received again in this run after their visibility timeout (kept ones
+    /// coming back): not replayed twice, left on the queue.
+    pub received_again: usize,
     pub replay: ReplaySummary,
 }
 
-/// How long a message stays hidden from other readers while its batch is replayed.
-const VISIBILITY_SECONDS: i32 = 300;
-
 /// Replays every failed batch the queue holds, deleting each message only once all of
 /// its records are settled (written, already present or quarantined).
+///
+/// No message is worked on twice, nor by two readers at once: messages are received one
+/// at a time (none waits in hand while its visibility timeout runs out), the one being
+/// replayed is kept hidden for as long as that takes, and one received again in the same
+/// run (a kept message whose timeout expired) is left alone.
 pub async fn replay_failures(
     queue: &tweetboard_aws::failures::FailureQueue,
     kinesis: &aws_sdk_kinesis::Client,
@@ -573,12 +747,20 @@ pub async fn replay_failures(
 ) -> Result<FailureReplaySummary, ReplayError> {
     use tweetboard_aws::failures::parse_invocation_record;
     let mut out = FailureReplaySummary::default();
+    // Shared by every message: a failed record holds its id's later records back in
+    // later messages too.
+    let mut unsettled = Unsettled::default();
+    let mut handled: HashSet<String> = HashSet::new();
     loop {
-        let messages = queue.receive(VISIBILITY_SECONDS).await?;
+        let messages = queue.receive(1).await?;
         if messages.is_empty() {
             return Ok(out);
         }
         for message in messages {
+            if !handled.insert(message.message_id.clone()) {
+                out.received_again += 1;
+                continue;
+            }
             out.messages += 1;
             let info = match parse_invocation_record(&message.body) {
                 Ok(info) => info,
@@ -594,7 +776,9 @@ pub async fn replay_failures(
                 to: Some(ReplayTo::Sequence(info.end_sequence_number.clone())),
                 ..options.clone()
             };
-            let summary = match Replay::new(&reader, pipeline, range).run(|_| {}).await {
+            let replay = Replay::new(&reader, pipeline, range);
+            let summary = match keep_hidden(queue, &message, replay.run_holding(&mut unsettled, |_| {})).await
+            {
                 Ok(s) => s,
                 Err(ReplayError::UnknownShard { shard, .. }) => {
                     out.kept.push((
@@ -609,8 +793,12 @@ pub async fn replay_failures(
                 Some("no records in the range: past retention, or not yet readable".to_owned())
             } else if !summary.trimmed.is_empty() {
                 Some("part of the range is past retention (trimmed)".to_owned())
-            } else if summary.failed > 0 {
-                Some(format!("{} records still fail; run again", summary.failed))
+            } else if summary.failed > 0 || summary.held_back > 0 {
+                let held = match summary.held_back {
+                    0 => String::new(),
+                    n => format!(", {n} held back behind an earlier failed record of their tweet id"),
+                };
+                Some(format!("{} records still fail{held}; run again", summary.failed))
             } else {
                 None
             };
@@ -623,6 +811,27 @@ pub async fn replay_failures(
                 Some(why) => out.kept.push((message.message_id, why)),
             }
             on_progress(&out);
+        }
+    }
+}
+
+/// Runs `work`, extending the message's visibility every third of the timeout, so it
+/// stays hidden from other readers however long the work takes.
+async fn keep_hidden<T>(
+    queue: &tweetboard_aws::failures::FailureQueue,
+    message: &tweetboard_aws::failures::FailureMessage,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    let every = queue.visibility() / 3;
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            out = &mut work => return out,
+            () = tokio::time::sleep(every) => {
+                if let Err(e) = queue.extend_visibility(message).await {
+                    tracing::warn!(event = "visibility_extension_failed", message_id = %message.message_id, error = %e);
+                }
+            }
         }
     }
 }

@@ -79,8 +79,10 @@ fn to_record(tweet: &Value) -> Result<OutgoingRecord, String> {
     Ok(OutgoingRecord { partition_key, data })
 }
 
-/// One `{"data": tweet, "includes": {"users": [author]}}` per tweet of a search page.
-fn split_search_response(body: &Map<String, Value>) -> Vec<Value> {
+/// One `{"data": tweet, "includes": {"users": [author]}}` per tweet of a search page
+/// (an object whose `data` is an array). `tweetboard ingest --file` splits pages with it
+/// too, so a file and a request body of the same page give the same records.
+pub fn split_search_response(body: &Map<String, Value>) -> Vec<Value> {
     let users: Vec<&Value> = body
         .get("includes")
         .and_then(|i| i.get("users"))
