@@ -129,3 +129,42 @@ async fn ingest_file_splits_a_file_of_v2_search_responses_as_the_lambda_does() {
     let expected: Vec<(String, String)> = (1..=4).map(|i| (big_id(i), format!("u{i}"))).collect();
     assert_eq!(records, expected);
 }
+
+#[tokio::test]
+async fn the_lambda_handler_takes_the_fixture_request_as_raw_json_and_rejects_hostile_tweets() {
+    // GIVEN the ingest request fixture, as Lambda hands it over (raw JSON), with a
+    // hostile tweet of 120 nested envelopes and a 250 KB invalid id appended
+    let env = TestEnv::new("ingest-raw").await;
+    let mut body: Value = serde_json::from_str(include_str!("../fixtures/ingest-request.json")).unwrap();
+    let fixture_tweets = body["tweets"].as_array().unwrap().len();
+    let nested: Value = serde_json::from_str(&format!(
+        "{}{{\"id\": \"1\", \"text\": \"deep\"}}{}",
+        r#"{"data": "#.repeat(120),
+        "}".repeat(120)
+    ))
+    .unwrap();
+    body["tweets"].as_array_mut().unwrap().push(nested);
+    body["tweets"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id_str": "7".repeat(250_000) + "x", "text": "t"}));
+    let payload = serde_json::value::RawValue::from_string(body.to_string()).unwrap();
+
+    // WHEN the handler takes it
+    let response = env
+        .ingest()
+        .handle(lambda_runtime::LambdaEvent::new(
+            payload,
+            lambda_runtime::Context::default(),
+        ))
+        .await
+        .unwrap();
+
+    // THEN the fixture's two valid tweets are on the stream; its tweet without an id and
+    // the two hostile ones are rejected by index, with bounded reasons
+    assert_eq!(response.accepted, fixture_tweets - 1);
+    let rejected: Vec<usize> = response.rejected.iter().map(|r| r.index).collect();
+    assert_eq!(rejected, [fixture_tweets - 1, fixture_tweets, fixture_tweets + 1]);
+    assert!(response.rejected.iter().all(|r| r.reason.len() <= 1024));
+    assert_eq!(read_all(&env).await.len(), fixture_tweets - 1);
+}

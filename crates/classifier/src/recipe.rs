@@ -541,13 +541,7 @@ fn flush(current: &mut String, tokens: &mut Vec<String>) {
     current.clear();
 }
 
-/// `<a href="...">Twitter for iPhone</a>` → `Twitter for iPhone`; plain text as it is.
-pub fn source_name(source: &str) -> &str {
-    match (source.find('>'), source.rfind("</")) {
-        (Some(start), Some(end)) if start < end => source[start + 1..end].trim(),
-        _ => source.trim(),
-    }
-}
+pub use tweetboard_core::tweet::source_name;
 
 /// 64-bit FNV-1a over the concatenated parts: stable across platforms and releases,
 /// which a stored model needs (`std`'s hasher is neither).

@@ -339,6 +339,24 @@ mod tests {
     }
 
     #[test]
+    fn the_v1_and_v2_forms_of_one_tweet_hash_alike() {
+        // GIVEN one tweet as the v1.1 API and as the v2 API return it
+        let v1 = br#"{"id": 1850000000000000002, "id_str": "1850000000000000002", "text": "hi #aws",
+            "created_at": "Wed May 01 10:00:00 +0000 2024", "retweet_count": 1, "favorite_count": 2,
+            "source": "<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">Twitter Web App</a>",
+            "user": {"id_str": "42", "name": "Bo", "screen_name": "bo", "followers_count": 5, "friends_count": 6,
+                     "statuses_count": 7, "listed_count": 8, "profile_image_url_https": "https://i/b.png"}}"#;
+        let v2 = br#"{"data": {"id": "1850000000000000002", "text": "hi #aws", "author_id": "42",
+              "source": "Twitter Web App", "created_at": "2024-05-01T10:00:00.000Z",
+              "public_metrics": {"retweet_count": 1, "like_count": 2, "reply_count": 0}},
+            "includes": {"users": [{"id": "42", "name": "Bo", "username": "bo", "profile_image_url": "https://i/b.png",
+               "public_metrics": {"followers_count": 5, "following_count": 6, "tweet_count": 7, "listed_count": 8}}]}}"#;
+        // THEN they hash alike, so a redelivery in the other form is no conflict
+        let (a, b) = (decode_tweet(v1).unwrap(), decode_tweet(v2).unwrap());
+        assert_eq!(a.content_hash(), b.content_hash());
+    }
+
+    #[test]
     fn permanent_failures_are_classified() {
         assert!(matches!(
             decode_tweet(b"not json").unwrap_err(),

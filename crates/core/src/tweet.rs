@@ -52,6 +52,15 @@ impl fmt::Display for TweetId {
     }
 }
 
+/// The client's name from a tweet's `source`: v1.1 gives an HTML anchor
+/// (`<a href="...">Twitter for iPhone</a>`), v2 the name itself; plain text is kept.
+pub fn source_name(source: &str) -> &str {
+    match (source.find('>'), source.rfind("</")) {
+        (Some(start), Some(end)) if start < end => source[start + 1..end].trim(),
+        _ => source.trim(),
+    }
+}
+
 /// A tweet, normalised from the v1.1 or v2 API shape. `text` is kept verbatim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tweet {
@@ -98,7 +107,8 @@ impl Tweet {
 
     /// A hash of the tweet's content, stored with each item so that a second, different
     /// record under the same id can be recognised as a conflict rather than a redelivery.
-    /// Computed over the normalised fields, so a v1.1 and a v2 copy of the same tweet agree.
+    /// Computed over the normalised fields, so a v1.1 and a v2 copy of the same tweet
+    /// agree: the source counts by its client name, since v1.1 wraps it in an anchor.
     pub fn content_hash(&self) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
@@ -107,7 +117,7 @@ impl Tweet {
             &self.text,
             &self.name,
             &self.screen_name,
-            &self.source,
+            source_name(&self.source),
             &self.image_url,
             self.created_at.as_deref().unwrap_or(""),
         ] {

@@ -5,8 +5,10 @@ use std::sync::Arc;
 
 use lambda_runtime::LambdaEvent;
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
-use tweetboard_core::ingest::{prepare, IngestRequestError, Rejection};
+use tweetboard_core::error::bounded_reason;
+use tweetboard_core::ingest::{prepare, prepare_json, IngestRequestError, PreparedBatch, Rejection};
 use tweetboard_core::ports::{OutgoingRecord, RecordPublisher};
 use tweetboard_core::StoreError;
 
@@ -51,20 +53,25 @@ impl Ingest {
         Self { publisher }
     }
 
-    pub async fn handle(&self, event: LambdaEvent<Value>) -> Result<IngestResponse, IngestError> {
-        self.ingest(&event.payload).await
+    /// The Lambda entry point. The payload is taken as raw JSON: the request is read
+    /// without building a tree of it, so a hostile body costs about its own size.
+    pub async fn handle(&self, event: LambdaEvent<Box<RawValue>>) -> Result<IngestResponse, IngestError> {
+        self.publish(prepare_json(event.payload.get().as_bytes())?).await
     }
 
     /// Validates every tweet, publishes the valid ones, and reports each rejected one
     /// (invalid, or still failing after PutRecords retries) by its index.
     pub async fn ingest(&self, body: &Value) -> Result<IngestResponse, IngestError> {
-        let prepared = prepare(body)?;
+        self.publish(prepare(body)?).await
+    }
+
+    async fn publish(&self, prepared: PreparedBatch) -> Result<IngestResponse, IngestError> {
         let (indices, records): (Vec<usize>, Vec<OutgoingRecord>) = prepared.records.into_iter().unzip();
         let report = self.publisher.publish(&records).await?;
         let mut rejected = prepared.rejected;
         rejected.extend(report.failed.iter().map(|(pos, reason)| Rejection {
             index: indices[*pos],
-            reason: reason.clone(),
+            reason: bounded_reason(reason.as_str()),
         }));
         rejected.sort_by_key(|r| r.index);
         for r in &rejected {
