@@ -161,6 +161,44 @@ async fn bad_parameters_get_a_400_with_a_json_error() {
 }
 
 #[tokio::test]
+async fn head_of_the_page_answers_with_its_headers_without_querying() {
+    // GIVEN a board whose DynamoDB cannot be reached, so any Query fails
+    let aws = clients_with_dynamodb_unreachable().await;
+    let app = tweetboard_board::router(BoardReader::new(aws.dynamo.clone(), "no-such-table", 30));
+
+    // WHEN the page is asked for with HEAD
+    let response = app
+        .clone()
+        .oneshot(Request::head("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+
+    // THEN it answers 200 with the page's headers and no body: it ran no Query
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+    assert_eq!(parts.status, StatusCode::OK);
+    assert_eq!(parts.headers["content-type"], "text/html; charset=utf-8");
+    assert_eq!(parts.headers["cache-control"], "no-store");
+    assert!(parts.headers.contains_key("content-security-policy"));
+    assert!(body.is_empty());
+    // ... while GET, which does query, fails on the same board.
+    let (status, _, _) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn a_bad_show_on_the_page_gets_the_api_json_error() {
+    let env = TestEnv::new("board-show").await;
+
+    let (status, headers, body) = get(&app(&env), "/?show=x").await;
+
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(headers["content-type"], "application/json");
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body, serde_json::json!({"error": "show must be ON or OFF"}));
+}
+
+#[tokio::test]
 async fn stats_count_on_and_off_per_hour() {
     let env = TestEnv::new("board-stats").await;
     seed(
