@@ -568,7 +568,12 @@ async fn run(command: Command) -> Result<(), AnyError> {
         Command::Serve { port, host } => {
             let config = BoardConfig::from_env()?;
             let aws = AwsClients::load().await?;
-            let reader = BoardReader::new(aws.dynamo, &config.table_name, config.lookback_days);
+            let reader = BoardReader::new(
+                aws.dynamo,
+                &config.table_name,
+                config.lookback_days,
+                config.cursor_key,
+            );
             let listener = tokio::net::TcpListener::bind((host.as_str(), port))
                 .await
                 .map_err(|e| format!("cannot listen on {host}:{port}: {e} (choose another with --port)"))?;
