@@ -8,7 +8,7 @@ use axum::http::{Request, StatusCode};
 use chrono::{Duration, Utc};
 use serde_json::Value;
 use tower::ServiceExt;
-use tweetboard_aws::board::BoardReader;
+use tweetboard_aws::board::{BoardReader, Cursor, CursorKey};
 use tweetboard_integration_tests::*;
 
 /// Writes tweets through the real consumer: `(id, text, minutes ago)`.
@@ -26,8 +26,41 @@ async fn seed(env: &TestEnv, tweets: &[(String, &str, i64)]) {
     assert!(response.batch_item_failures.is_empty());
 }
 
+/// The key the tests' boards sign cursors with, so a test can sign a crafted one.
+fn cursor_key() -> CursorKey {
+    CursorKey::from_secret("integration-tests-cursor-key-0123456789")
+}
+
+fn reader(env: &TestEnv) -> BoardReader {
+    BoardReader::new(env.aws.dynamo.clone(), &env.names.table, 30, cursor_key())
+}
+
 fn app(env: &TestEnv) -> axum::Router {
-    tweetboard_board::router(BoardReader::new(env.aws.dynamo.clone(), &env.names.table, 30))
+    tweetboard_board::router(reader(env))
+}
+
+/// Follows `next` from the first page of ON, `limit` at a time: every page's items'
+/// `created_at`, in order.
+async fn walk_pages(app: &axum::Router, limit: usize) -> Vec<Vec<String>> {
+    let mut pages = Vec::new();
+    let mut uri = format!("/api/tweets?prediction=ON&limit={limit}");
+    for _ in 0..100 {
+        let (status, body) = get_json(app, &uri).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        pages.push(
+            body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["created_at"].as_str().unwrap().to_owned())
+                .collect(),
+        );
+        match body["next"].as_str() {
+            Some(next) => uri = format!("/api/tweets?prediction=ON&limit={limit}&cursor={next}"),
+            None => return pages,
+        }
+    }
+    panic!("more than 100 pages");
 }
 
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -100,23 +133,7 @@ async fn following_next_visits_every_tweet_exactly_once() {
     let app = app(&env);
 
     // WHEN the pages are followed 10 at a time
-    let mut seen = Vec::new();
-    let mut uri = "/api/tweets?prediction=ON&limit=10".to_owned();
-    for _ in 0..20 {
-        let (status, body) = get_json(&app, &uri).await;
-        assert_eq!(status, StatusCode::OK);
-        seen.extend(
-            body["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| i["created_at"].as_str().unwrap().to_owned()),
-        );
-        match body["next"].as_str() {
-            Some(next) => uri = format!("/api/tweets?prediction=ON&limit=10&cursor={next}"),
-            None => break,
-        }
-    }
+    let seen: Vec<String> = walk_pages(&app, 10).await.concat();
 
     // THEN every tweet came once, newest first
     assert_eq!(seen.len(), 47);
@@ -158,6 +175,146 @@ async fn bad_parameters_get_a_400_with_a_json_error() {
         (status, health),
         (StatusCode::OK, serde_json::json!({"status": "ok"}))
     );
+}
+
+/// A cursor as a client could forge it: base64url JSON, no signature.
+fn forged_cursor(json: Value) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json.to_string())
+}
+
+#[tokio::test]
+async fn crafted_cursors_are_a_400_not_a_walk() {
+    // GIVEN a board, and crafted cursors: one for the last day of year 9999 (a walk back to
+    // today would take millions of Queries) and two whose key is not of their day, each
+    // forged (unsigned) and signed with the board's own key (as if the key had leaked)
+    let env = TestEnv::new("board-crafted").await;
+    seed(&env, &[(big_id(1), ON_TEXT, 1)]).await;
+    let app = app(&env);
+    let today = Utc::now().date_naive();
+    let payloads = [
+        serde_json::json!({"p": "ON", "d": "9999-12-31"}),
+        serde_json::json!({
+            "p": "ON", "d": today,
+            "k": [big_id(1), format!("2020-01-01T00:00:00.000Z#0{}", big_id(1))]
+        }),
+        serde_json::json!({
+            "p": "ON", "d": today,
+            "k": [big_id(1), format!("{today}T00:00:00.000Z#0{}", big_id(2))]
+        }),
+    ];
+    let mut crafted: Vec<String> = payloads.iter().cloned().map(forged_cursor).collect();
+    for payload in payloads {
+        let cursor: Cursor = serde_json::from_value(payload).unwrap();
+        crafted.push(cursor.encode(&cursor_key()));
+    }
+
+    for cursor in crafted {
+        // WHEN the API is asked for the page after it (the guard only stops a hang)
+        let uri = format!("/api/tweets?prediction=ON&cursor={cursor}");
+        let (status, body) = tokio::time::timeout(std::time::Duration::from_secs(60), get_json(&app, &uri))
+            .await
+            .expect("the board answers a crafted cursor without walking to it");
+
+        // THEN it is refused as a bad request with the API's JSON error
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{cursor}: {body}");
+        assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn one_page_of_an_empty_board_with_a_long_lookback_stops_after_a_bounded_walk() {
+    // GIVEN an empty board that may look back ten years (3661 day partitions)
+    let env = TestEnv::new("board-bounded").await;
+    let app = tweetboard_board::router(BoardReader::new(
+        env.aws.dynamo.clone(),
+        &env.names.table,
+        3660,
+        cursor_key(),
+    ));
+
+    // WHEN the first page is asked for
+    let (status, body) = get_json(&app, "/api/tweets?prediction=ON&limit=5").await;
+
+    // THEN the request stopped before walking every day, and says where to go on
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["items"].as_array().map(Vec::len), Some(0), "{body}");
+    let next = body["next"]
+        .as_str()
+        .expect("a walk cut short by the query bound gives a next cursor");
+    let (status, _) = get_json(&app, &format!("/api/tweets?prediction=ON&limit=5&cursor={next}")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn pages_cut_short_by_the_query_bound_still_visit_every_tweet_once() {
+    // GIVEN 12 on-topic tweets on four days with empty days between them, and a board
+    // that may run only two Queries per page
+    let env = TestEnv::new("board-bound-pages").await;
+    let tweets: Vec<(String, &str, i64)> = (0..12)
+        .map(|i| (big_id(i), ON_TEXT, (i as i64 / 3) * 2 * 24 * 60 + i as i64))
+        .collect();
+    seed(&env, &tweets).await;
+    let app = tweetboard_board::router(reader(&env).with_max_queries_per_page(2));
+
+    // WHEN the pages are followed 5 at a time
+    let pages = walk_pages(&app, 5).await;
+
+    // THEN some pages came back short because of the bound, yet every tweet came exactly
+    // once, newest first
+    assert!(
+        pages.iter().rev().skip(1).any(|p| p.len() < 5),
+        "the bound cut a page short: {pages:?}"
+    );
+    let seen = pages.concat();
+    assert_eq!(seen.len(), 12, "{pages:?}");
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 12);
+    let mut sorted = seen.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(seen, sorted);
+}
+
+#[tokio::test]
+async fn head_of_the_page_answers_with_its_headers_without_querying() {
+    // GIVEN a board whose DynamoDB cannot be reached, so any Query fails
+    let aws = clients_with_dynamodb_unreachable().await;
+    let app = tweetboard_board::router(BoardReader::new(
+        aws.dynamo.clone(),
+        "no-such-table",
+        30,
+        CursorKey::random(),
+    ));
+
+    // WHEN the page is asked for with HEAD
+    let response = app
+        .clone()
+        .oneshot(Request::head("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+
+    // THEN it answers 200 with the page's headers and no body: it ran no Query
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+    assert_eq!(parts.status, StatusCode::OK);
+    assert_eq!(parts.headers["content-type"], "text/html; charset=utf-8");
+    assert_eq!(parts.headers["cache-control"], "no-store");
+    assert!(parts.headers.contains_key("content-security-policy"));
+    assert!(body.is_empty());
+    // ... while GET, which does query, fails on the same board.
+    let (status, _, _) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn a_bad_show_on_the_page_gets_the_api_json_error() {
+    let env = TestEnv::new("board-show").await;
+
+    let (status, headers, body) = get(&app(&env), "/?show=x").await;
+
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(headers["content-type"], "application/json");
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body, serde_json::json!({"error": "show must be ON or OFF"}));
 }
 
 #[tokio::test]

@@ -6,13 +6,23 @@
 //! `<created_at>#<padded id>`, so a page walks day partitions from today backwards,
 //! newest first within each. The cursor records where the walk stopped (the day and
 //! the last key), so following `next` visits every matching tweet exactly once.
+//!
+//! A cursor comes back from the client, so nothing in it is trusted: it is signed
+//! (HMAC-SHA256 with the board's [`CursorKey`]), its day may not be in the future, and
+//! its key must belong to its day and prediction. Whatever it says, one page runs at most
+//! [`MAX_QUERIES_PER_PAGE`] Queries; a walk cut short returns what it found and a `next`
+//! cursor where it stopped.
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use aws_sdk_dynamodb::Client;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
 use tweetboard_core::attributes as attr;
 use tweetboard_core::stored::board_partition;
 use tweetboard_core::{Prediction, StoreError};
@@ -76,13 +86,62 @@ pub struct Page {
     pub next: Option<String>,
 }
 
-/// Where a walk stopped: a day, and within it the last key returned (if any).
+/// The most DynamoDB Queries one page may run, whatever its cursor or the lookback. A
+/// Query of an empty day partition costs a round trip, so without a bound a page of a
+/// quiet board with a long lookback (up to 3661 days) would hold its Lambda for thousands
+/// of them.
+pub const MAX_QUERIES_PER_PAGE: usize = 64;
+
+/// The secret that signs cursors (HMAC-SHA256), so a client can only send back a
+/// cursor this board issued. From `BOARD_CURSOR_KEY`, or random per process (see
+/// [`crate::config::BoardConfig`]).
+#[derive(Clone)]
+pub struct CursorKey(Vec<u8>);
+
+impl CursorKey {
+    /// The shortest secret accepted from the environment.
+    pub const MIN_SECRET_LEN: usize = 32;
+
+    /// A key from a configured secret.
+    pub fn from_secret(secret: impl AsRef<[u8]>) -> Self {
+        Self(secret.as_ref().to_vec())
+    }
+
+    /// A fresh random key: cursors signed with it are refused by every other process.
+    pub fn random() -> Self {
+        let mut bytes = vec![0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    fn mac(&self, payload: &[u8]) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        mac.update(payload);
+        mac
+    }
+}
+
+/// Never prints the secret.
+impl std::fmt::Debug for CursorKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CursorKey(..)")
+    }
+}
+
+/// Where a walk stopped: a day, and within it the last key returned (if any). On the
+/// wire: `<base64url JSON>.<base64url HMAC-SHA256 of the first part>`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-struct Cursor {
-    p: String,
-    d: NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    k: Option<(String, String)>,
+pub struct Cursor {
+    /// The prediction the walk lists, `ON` or `OFF`.
+    #[serde(rename = "p")]
+    pub prediction: String,
+    /// The day partition the next page starts in.
+    #[serde(rename = "d")]
+    pub day: NaiveDate,
+    /// The last key returned in that day, `(tweet_id, board_sort)`; none to start at
+    /// the day's newest tweet.
+    #[serde(rename = "k", default, skip_serializing_if = "Option::is_none")]
+    pub last_key: Option<(String, String)>,
 }
 
 /// The index partition of one prediction on one day.
@@ -93,28 +152,71 @@ fn day_partition(prediction: Prediction, day: NaiveDate) -> String {
 /// Why a cursor was refused: the caller gets a 400.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CursorError {
-    #[error("the cursor is not one this board issued")]
+    #[error(
+        "the cursor is not one this board issued (or the board restarted since); start from the first page"
+    )]
     Malformed,
     #[error("the cursor belongs to prediction {0}, not to this query")]
     OtherPrediction(String),
+    #[error("the cursor's day {0} is in the future")]
+    FutureDay(NaiveDate),
+    #[error("the cursor's key is not a tweet of its day")]
+    KeyOutsideDay,
 }
 
 impl Cursor {
-    fn encode(&self) -> String {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(serde_json::to_vec(self).expect("serialisable"))
+    /// The signed wire form.
+    pub fn encode(&self, key: &CursorKey) -> String {
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).expect("serialisable"));
+        let tag = URL_SAFE_NO_PAD.encode(key.mac(payload.as_bytes()).finalize().into_bytes());
+        format!("{payload}.{tag}")
     }
 
-    fn decode(raw: &str, prediction: Prediction) -> Result<Self, CursorError> {
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(raw)
+    /// Checks the signature, then that the cursor is of `prediction`, not after `today`,
+    /// and that its key is a tweet of its own day and prediction.
+    pub fn decode(
+        raw: &str,
+        prediction: Prediction,
+        key: &CursorKey,
+        today: NaiveDate,
+    ) -> Result<Self, CursorError> {
+        let (payload, tag) = raw.split_once('.').ok_or(CursorError::Malformed)?;
+        let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| CursorError::Malformed)?;
+        key.mac(payload.as_bytes())
+            .verify_slice(&tag)
+            .map_err(|_| CursorError::Malformed)?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(payload)
             .map_err(|_| CursorError::Malformed)?;
         let c: Cursor = serde_json::from_slice(&bytes).map_err(|_| CursorError::Malformed)?;
-        if c.p != prediction.as_str() {
-            return Err(CursorError::OtherPrediction(c.p));
+        if c.prediction != prediction.as_str() {
+            return Err(CursorError::OtherPrediction(c.prediction));
+        }
+        if c.day > today {
+            return Err(CursorError::FutureDay(c.day));
+        }
+        if let Some((tweet_id, sort)) = &c.last_key {
+            if !key_is_of_day(tweet_id, sort, c.day) {
+                return Err(CursorError::KeyOutsideDay);
+            }
         }
         Ok(c)
     }
+}
+
+/// Whether `(tweet_id, board_sort)` can be a key of `day`'s partition: the sort key is
+/// `<created_at RFC 3339>#<20-digit zero-padded id>`, its date is the day (the partition
+/// takes the first ten characters of `created_at`) and its id is the tweet's.
+fn key_is_of_day(tweet_id: &str, sort: &str, day: NaiveDate) -> bool {
+    let Some((created_at, padded_id)) = sort.rsplit_once('#') else {
+        return false;
+    };
+    let id_ok = (1..=20).contains(&tweet_id.len())
+        && tweet_id.bytes().all(|b| b.is_ascii_digit())
+        && padded_id == format!("{tweet_id:0>20}");
+    id_ok
+        && DateTime::parse_from_rfc3339(created_at).is_ok()
+        && created_at.get(..10) == Some(day.format("%Y-%m-%d").to_string().as_str())
 }
 
 /// One bar pair of the chart.
@@ -141,18 +243,32 @@ pub struct BoardReader {
     table: String,
     /// How many days back a page may walk.
     lookback_days: i64,
+    /// Signs the cursors this reader issues and checks the ones it is given.
+    cursor_key: CursorKey,
+    max_queries_per_page: usize,
 }
 
 impl BoardReader {
-    pub fn new(client: Client, table: impl Into<String>, lookback_days: u32) -> Self {
+    pub fn new(client: Client, table: impl Into<String>, lookback_days: u32, cursor_key: CursorKey) -> Self {
         Self {
             client,
             table: table.into(),
             lookback_days: i64::from(lookback_days),
+            cursor_key,
+            max_queries_per_page: MAX_QUERIES_PER_PAGE,
         }
     }
 
-    /// The newest `limit` tweets of `prediction`, after `cursor` if given.
+    /// Lowers the bound on Queries per page from [`MAX_QUERIES_PER_PAGE`] (at least 1), so
+    /// tests can cut walks short on a small table.
+    pub fn with_max_queries_per_page(mut self, max: usize) -> Self {
+        self.max_queries_per_page = max.clamp(1, MAX_QUERIES_PER_PAGE);
+        self
+    }
+
+    /// The newest `limit` tweets of `prediction`, after `cursor` if given. Runs at most
+    /// the Query bound; a page cut short by it may hold fewer than `limit` tweets (even
+    /// none) and still have a `next`.
     pub async fn newest(
         &self,
         prediction: Prediction,
@@ -163,14 +279,16 @@ impl BoardReader {
         let today = now.date_naive();
         let (mut day, mut last_key) = match cursor {
             Some(raw) => {
-                let c = Cursor::decode(raw, prediction)?;
-                (c.d, c.k)
+                let c = Cursor::decode(raw, prediction, &self.cursor_key, today)?;
+                (c.day, c.last_key)
             }
             None => (today, None),
         };
         let oldest = today - Duration::days(self.lookback_days);
         let mut items = Vec::with_capacity(limit);
-        while items.len() < limit && day >= oldest {
+        let mut queries = 0;
+        while items.len() < limit && day >= oldest && queries < self.max_queries_per_page {
+            queries += 1;
             let partition = day_partition(prediction, day);
             let mut query = self
                 .partition_query(&partition)
@@ -201,13 +319,14 @@ impl BoardReader {
                 }
             }
         }
-        let next = (items.len() >= limit && day >= oldest).then(|| {
+        // The walk stopped with days left: the page is full or the Query bound was reached.
+        let next = (day >= oldest).then(|| {
             Cursor {
-                p: prediction.as_str().into(),
-                d: day,
-                k: last_key,
+                prediction: prediction.as_str().into(),
+                day,
+                last_key,
             }
-            .encode()
+            .encode(&self.cursor_key)
         });
         Ok(Page { items, next })
     }
@@ -300,25 +419,128 @@ impl BoardReader {
 mod tests {
     use super::*;
 
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    const TODAY: &str = "2026-11-26";
+    const ID: &str = "1859000000000000001";
+
+    fn cursor_at(d: &str, key: Option<(&str, String)>) -> Cursor {
+        Cursor {
+            prediction: "ON".into(),
+            day: day(d),
+            last_key: key.map(|(id, sort)| (id.to_owned(), sort)),
+        }
+    }
+
+    fn sort_key(created_at: &str, id: &str) -> String {
+        format!("{created_at}#{id:0>20}")
+    }
+
     #[test]
-    fn cursors_round_trip_and_are_checked() {
-        let c = Cursor {
-            p: "ON".into(),
-            d: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-            k: Some(("1".into(), "s".into())),
-        };
-        assert_eq!(Cursor::decode(&c.encode(), Prediction::On).unwrap(), c);
-        assert_eq!(
-            Cursor::decode(&c.encode(), Prediction::Off).unwrap_err(),
-            CursorError::OtherPrediction("ON".into())
-        );
-        assert_eq!(
-            Cursor::decode("!!!", Prediction::On).unwrap_err(),
-            CursorError::Malformed
-        );
-        assert_eq!(
-            Cursor::decode("e30", Prediction::On).unwrap_err(),
-            CursorError::Malformed
-        );
+    fn a_cursor_round_trips_with_the_key_that_signed_it() {
+        // GIVEN a cursor in the middle of a day, signed
+        let key = CursorKey::from_secret("k".repeat(32));
+        let c = cursor_at(TODAY, Some((ID, sort_key("2026-11-26T10:00:00.000Z", ID))));
+
+        // WHEN it comes back
+        let decoded = Cursor::decode(&c.encode(&key), Prediction::On, &key, day(TODAY));
+
+        // THEN it is the same cursor
+        assert_eq!(decoded, Ok(c));
+    }
+
+    #[test]
+    fn a_cursor_of_the_other_prediction_is_refused() {
+        let key = CursorKey::random();
+        let c = cursor_at(TODAY, None);
+
+        let decoded = Cursor::decode(&c.encode(&key), Prediction::Off, &key, day(TODAY));
+
+        assert_eq!(decoded, Err(CursorError::OtherPrediction("ON".into())));
+    }
+
+    #[test]
+    fn an_unsigned_tampered_or_foreign_cursor_is_refused() {
+        // GIVEN a signed cursor, and the same payload unsigned, altered, or signed by
+        // another process's random key
+        let key = CursorKey::random();
+        let signed = cursor_at("2026-11-20", None).encode(&key);
+        let (payload, tag) = signed.split_once('.').unwrap();
+        let later = URL_SAFE_NO_PAD.encode(br#"{"p":"ON","d":"2026-11-25"}"#);
+        let foreign = cursor_at("2026-11-20", None).encode(&CursorKey::random());
+
+        for raw in [
+            payload.to_owned(),
+            format!("{later}.{tag}"),
+            format!("{payload}.{}", &tag[1..]),
+            foreign,
+            "!!!".to_owned(),
+            "e30".to_owned(),
+            String::new(),
+        ] {
+            // WHEN each comes back
+            let decoded = Cursor::decode(&raw, Prediction::On, &key, day(TODAY));
+
+            // THEN it is not one this board issued
+            assert_eq!(decoded, Err(CursorError::Malformed), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn a_signed_cursor_for_a_day_after_today_is_refused() {
+        // GIVEN a correctly signed cursor for the last day of year 9999, and one for tomorrow
+        let key = CursorKey::random();
+        for d in ["9999-12-31", "2026-11-27"] {
+            // WHEN it comes back today
+            let decoded = Cursor::decode(&cursor_at(d, None).encode(&key), Prediction::On, &key, day(TODAY));
+
+            // THEN it is refused: a walk from there would Query every day back to today
+            assert_eq!(decoded, Err(CursorError::FutureDay(day(d))));
+        }
+    }
+
+    #[test]
+    fn a_signed_cursor_whose_key_is_not_of_its_day_is_refused() {
+        // GIVEN correctly signed cursors whose key is of another day, of another tweet, or
+        // not a board sort key at all
+        let key = CursorKey::random();
+        let other_id = "1859000000000000002";
+        for (id, sort) in [
+            (ID, sort_key("2026-11-25T23:59:59.000Z", ID)),
+            (ID, sort_key("2026-11-26T10:00:00.000Z", other_id)),
+            (ID, format!("2026-11-26T10:00:00.000Z#{ID}")),
+            ("", sort_key("2026-11-26T10:00:00.000Z", "")),
+            ("18x9", sort_key("2026-11-26T10:00:00.000Z", "18x9")),
+            (ID, sort_key("2026-11-26-not-a-time", ID)),
+            (ID, "2026-11-26T10:00:00.000Z".to_owned()),
+        ] {
+            let c = cursor_at(TODAY, Some((id, sort.clone())));
+
+            // WHEN it comes back
+            let decoded = Cursor::decode(&c.encode(&key), Prediction::On, &key, day(TODAY));
+
+            // THEN it is refused
+            assert_eq!(decoded, Err(CursorError::KeyOutsideDay), "{id} {sort}");
+        }
+    }
+
+    #[test]
+    fn a_key_whose_time_has_an_offset_belongs_to_the_day_it_names() {
+        // GIVEN a tweet whose created_at kept its offset: the partition took its first ten
+        // characters, as board_partition does
+        let sort = sort_key("2026-11-26T23:30:00-05:00", ID);
+
+        // THEN its key belongs to that day and to no other
+        assert!(key_is_of_day(ID, &sort, day("2026-11-26")));
+        assert!(!key_is_of_day(ID, &sort, day("2026-11-27")));
+    }
+
+    #[test]
+    fn the_cursor_key_is_never_printed() {
+        let key = CursorKey::from_secret("a-secret-that-must-not-be-logged-ever");
+
+        assert_eq!(format!("{key:?}"), "CursorKey(..)");
     }
 }

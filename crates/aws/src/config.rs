@@ -7,6 +7,8 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 
+use crate::board::CursorKey;
+
 /// Environment variable names: a public contract, documented in the README.
 pub mod vars {
     pub const STREAM_NAME: &str = "STREAM_NAME";
@@ -21,14 +23,20 @@ pub mod vars {
     pub const AML_PREDICT_ENDPOINT: &str = "AML_PREDICT_ENDPOINT";
     pub const SAGEMAKER_ENDPOINT: &str = "SAGEMAKER_ENDPOINT";
     pub const BOARD_LOOKBACK_DAYS: &str = "BOARD_LOOKBACK_DAYS";
+    pub const BOARD_CURSOR_KEY: &str = "BOARD_CURSOR_KEY";
 }
 
 /// What the board needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct BoardConfig {
     pub table_name: String,
     /// How far back, in days, a page of the board may look for tweets.
     pub lookback_days: u32,
+    /// Signs the board's pagination cursors: `BOARD_CURSOR_KEY` (at least 32 characters),
+    /// or a random key made at start-up when it is unset. A random key is per process, so
+    /// a `next` link from before a cold start (or from another instance) gets a 400 and
+    /// the client starts again from the first page.
+    pub cursor_key: CursorKey,
 }
 
 impl BoardConfig {
@@ -45,6 +53,23 @@ impl BoardConfig {
                 |n| (1..=3660).contains(n),
                 "must be a whole number of days from 1 to 3660",
             )?,
+            cursor_key: match env.get(vars::BOARD_CURSOR_KEY) {
+                None => CursorKey::random(),
+                Some(secret) if secret.chars().count() >= CursorKey::MIN_SECRET_LEN => {
+                    CursorKey::from_secret(secret)
+                }
+                Some(secret) => {
+                    return Err(ConfigError::Invalid {
+                        var: vars::BOARD_CURSOR_KEY,
+                        // A secret is never echoed, not even a short one.
+                        value: format!("<{} characters, not shown>", secret.chars().count()),
+                        why: format!(
+                            "must be a secret of at least {} characters",
+                            CursorKey::MIN_SECRET_LEN
+                        ),
+                    });
+                }
+            },
         })
     }
 }
@@ -363,6 +388,50 @@ mod tests {
             .unwrap_err()
             .to_string()
             .starts_with("SAGEMAKER_ENDPOINT"));
+    }
+
+    #[test]
+    fn the_board_signs_cursors_with_the_configured_key_or_a_random_one() {
+        use crate::board::Cursor;
+        use tweetboard_core::Prediction;
+        let secret = "0123456789abcdef0123456789abcdef";
+        let configured = || {
+            BoardConfig::from_lookup(&env(&[("TABLE_NAME", "t-1"), ("BOARD_CURSOR_KEY", secret)]))
+                .unwrap()
+                .cursor_key
+        };
+        let unset = || {
+            BoardConfig::from_lookup(&env(&[("TABLE_NAME", "t-1")]))
+                .unwrap()
+                .cursor_key
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let cursor = Cursor {
+            prediction: "ON".into(),
+            day: today,
+            last_key: None,
+        };
+        let opens = |signer: &CursorKey, checker: &CursorKey| {
+            Cursor::decode(&cursor.encode(signer), Prediction::On, checker, today).is_ok()
+        };
+
+        // Two processes with BOARD_CURSOR_KEY set accept each other's cursors ...
+        assert!(opens(&configured(), &configured()));
+        // ... without it each makes its own key, so a cursor does not outlive its process.
+        let (first, second) = (unset(), unset());
+        assert!(opens(&first, &first));
+        assert!(!opens(&first, &second));
+    }
+
+    #[test]
+    fn a_short_cursor_key_is_refused_without_showing_it() {
+        let err = BoardConfig::from_lookup(&env(&[("TABLE_NAME", "t-1"), ("BOARD_CURSOR_KEY", "hunter2")]))
+            .unwrap_err();
+
+        let message = err.to_string();
+        assert!(message.starts_with("BOARD_CURSOR_KEY="), "{message}");
+        assert!(message.contains("at least 32 characters"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! - `GET /`: on-topic tweets, newest first (`?show=OFF` shows the hidden junk), with a
 //!   chart of ON/OFF per hour. Rendered on the server, so the first view needs no
-//!   JavaScript; a small script refreshes it.
+//!   JavaScript; a small script refreshes it. `HEAD /` answers the page's headers
+//!   without querying.
 //! - `GET /api/tweets?prediction=ON|OFF&limit=N&cursor=C` → `{"items": [...], "next": C|null}`.
 //! - `GET /api/stats?hours=H` → ON/OFF counts per hour.
 //! - `GET /healthz`.
@@ -41,7 +42,7 @@ const BOARD_JS: &str = include_str!("../static/board.js");
 /// Builds the router over a board reader (built once per cold start).
 pub fn router(reader: BoardReader) -> Router {
     Router::new()
-        .route("/", get(page))
+        .route("/", get(page).head(page_head))
         .route("/api/tweets", get(api_tweets))
         .route("/api/stats", get(api_stats))
         .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
@@ -177,14 +178,37 @@ async fn api_stats(
     }
 }
 
+/// The page's own headers (the security headers are added to every response).
+const PAGE_HEADERS: [(header::HeaderName, &str); 2] = [
+    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+    (header::CACHE_CONTROL, "no-store"),
+];
+
+/// `?show=`: whether the page shows the junk (OFF) rather than the on-topic tweets.
+fn parse_show(params: &HashMap<String, String>) -> Result<bool, &'static str> {
+    match params.get("show").map(String::as_str) {
+        None | Some("ON") => Ok(false),
+        Some("OFF") => Ok(true),
+        Some(_) => Err("show must be ON or OFF"),
+    }
+}
+
+/// `HEAD /`: the page's status and headers, without the Queries that render it, so a
+/// monitor or link checker sending HEAD costs nothing.
+async fn page_head(Query(params): Query<HashMap<String, String>>) -> Response {
+    match parse_show(&params) {
+        Ok(_) => PAGE_HEADERS.into_response(),
+        Err(e) => api_error(StatusCode::BAD_REQUEST, e),
+    }
+}
+
 async fn page(
     State(reader): State<Arc<BoardReader>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let showing_junk = match params.get("show").map(String::as_str) {
-        None | Some("ON") => false,
-        Some("OFF") => true,
-        Some(_) => return (StatusCode::BAD_REQUEST, "show must be ON or OFF").into_response(),
+    let showing_junk = match parse_show(&params) {
+        Ok(showing_junk) => showing_junk,
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, e),
     };
     let prediction = if showing_junk {
         Prediction::Off
@@ -206,14 +230,7 @@ async fn page(
         tweets: &tweets.items,
         stats: &stats,
     });
-    (
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        body,
-    )
-        .into_response()
+    (PAGE_HEADERS, body).into_response()
 }
 
 #[cfg(test)]
@@ -225,6 +242,17 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn show_is_on_or_off() {
+        assert_eq!(parse_show(&params(&[])), Ok(false));
+        assert_eq!(parse_show(&params(&[("show", "ON")])), Ok(false));
+        assert_eq!(parse_show(&params(&[("show", "OFF")])), Ok(true));
+        assert_eq!(
+            parse_show(&params(&[("show", "x")])),
+            Err("show must be ON or OFF")
+        );
     }
 
     #[test]

@@ -13,6 +13,11 @@ async fn main() -> Result<(), Error> {
     let aws = AwsClients::load()
         .await
         .inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
-    let reader = BoardReader::new(aws.dynamo, &config.table_name, config.lookback_days);
+    let reader = BoardReader::new(
+        aws.dynamo,
+        &config.table_name,
+        config.lookback_days,
+        config.cursor_key,
+    );
     lambda_http::run(tweetboard_board::router(reader)).await
 }

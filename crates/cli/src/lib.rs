@@ -1,5 +1,6 @@
 //! The `tweetboard` operator CLI, as a library so integration tests drive the same code.
 
+pub mod http_server;
 pub mod ingest_file;
 pub mod predict_server;
 pub mod progress;

@@ -20,6 +20,7 @@ use tweetboard_aws::{DynamoQuarantine, DynamoTweetStore};
 use tweetboard_classifier::metrics::Metrics;
 use tweetboard_classifier::train::{self, TrainOptions};
 use tweetboard_classifier::{dataset, Model};
+use tweetboard_cli::http_server::{self, ServerLimits};
 use tweetboard_cli::ingest_file::{ingest_all, load_tweets, parse_tweets, rebase_times, SAMPLE_TWEETS};
 use tweetboard_cli::progress;
 use tweetboard_cli::pump::{Pump, PumpOptions, MAX_BATCH_SIZE};
@@ -587,7 +588,12 @@ async fn run(command: Command) -> Result<(), AnyError> {
         Command::Serve { port, host } => {
             let config = BoardConfig::from_env()?;
             let aws = AwsClients::load().await?;
-            let reader = BoardReader::new(aws.dynamo, &config.table_name, config.lookback_days);
+            let reader = BoardReader::new(
+                aws.dynamo,
+                &config.table_name,
+                config.lookback_days,
+                config.cursor_key,
+            );
             let listener = tokio::net::TcpListener::bind((host.as_str(), port))
                 .await
                 .map_err(|e| format!("cannot listen on {host}:{port}: {e} (choose another with --port)"))?;
@@ -595,11 +601,8 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 "tweetboard is at http://{}/  (Ctrl-C stops it)",
                 listener.local_addr()?
             );
-            axum::serve(listener, tweetboard_board::router(reader))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            let router = tweetboard_board::router(reader);
+            http_server::serve(listener, router, ServerLimits::default(), http_server::ctrl_c()).await?;
         }
         Command::Ingest {
             file,

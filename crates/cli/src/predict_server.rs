@@ -22,6 +22,8 @@ use axum::Router;
 use serde_json::json;
 use tweetboard_classifier::{EmbeddedClassifier, Model, Record};
 
+use crate::http_server::{self, ServerLimits};
+
 /// Amazon ML's JSON 1.1 target for `Predict`.
 pub const AML_PREDICT_TARGET: &str = "AmazonML_20141212.Predict";
 const AMZ_JSON: &str = "application/x-amz-json-1.1";
@@ -135,11 +137,47 @@ async fn sagemaker_invoke(
         .into_response()
 }
 
-/// Serves until the process is stopped (Ctrl-C or SIGTERM).
+/// Serves until Ctrl-C, under the default limits (header-read and request timeouts, a
+/// bound on connections).
 pub async fn serve(listener: tokio::net::TcpListener, model: Model) -> std::io::Result<()> {
-    axum::serve(listener, router(model))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    serve_with_limits(listener, model, ServerLimits::default()).await
+}
+
+/// Serves until Ctrl-C under `limits`.
+pub async fn serve_with_limits(
+    listener: tokio::net::TcpListener,
+    model: Model,
+    limits: ServerLimits,
+) -> std::io::Result<()> {
+    http_server::serve(listener, router(model), limits, http_server::ctrl_c()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_client_that_sends_half_a_request_line_is_disconnected() {
+        // GIVEN a predict server with a short header-read timeout
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let limits = ServerLimits {
+            header_read: Duration::from_millis(300),
+            ..ServerLimits::default()
+        };
+        tokio::spawn(serve_with_limits(listener, Model::embedded_default(), limits));
+
+        // WHEN a client sends half a request line and then nothing
+        let mut client = tokio::net::TcpStream::connect(addr).await.unwrap();
+        client.write_all(b"POST / HT").await.unwrap();
+
+        // THEN the server closes the connection (the guard only stops a hang)
+        let mut rest = Vec::new();
+        let closed = tokio::time::timeout(Duration::from_secs(5), client.read_to_end(&mut rest)).await;
+        assert!(closed.is_ok(), "the connection is still open");
+    }
 }
