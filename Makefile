@@ -15,7 +15,7 @@ RUST_LOG ?= warn
 
 CARGO_LAMBDA_VERSION := 1.9.2
 
-.PHONY: help venv lambda-tools browser build run watch test test-inner bench lint fmt
+.PHONY: help venv lambda-tools browser build run watch test test-inner bench measure-memory lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -75,6 +75,19 @@ test-inner:
 
 bench: ## Benchmarks (release build); figures are reported in BENCHMARKS.md
 	$(CARGO) bench -p tweetboard-classifier --bench classify
+
+MEMORY_EVENTS := target/hostile-events
+
+measure-memory: venv build ## Peak RSS of the release Lambdas on the worst inputs, run as Lambda runs them
+	$(CARGO) build --release -p tweetboard-consumer -p tweetboard-ingest --bins
+	RUST_LOG=error tests/with-emulator.sh bash -c '\
+	  set -e; $(BIN)/tweetboard init --shards 1 >/dev/null; \
+	  python3 tests/tools/hostile_events.py $(MEMORY_EVENTS) \
+	    arn:aws:kinesis:$$AWS_REGION:123456789012:stream/$$STREAM_NAME; \
+	  for e in $(MEMORY_EVENTS)/consumer-*.json; do echo "== $$e"; \
+	    python3 tests/tools/lambda_host.py target/release/consumer $$e 2>/dev/null; done; \
+	  for e in $(MEMORY_EVENTS)/ingest-*.json; do echo "== $$e"; \
+	    python3 tests/tools/lambda_host.py target/release/ingest $$e 2>/dev/null; done'
 
 lint: ## cargo fmt --check and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
