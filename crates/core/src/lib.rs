@@ -13,9 +13,12 @@ pub mod dry_run;
 pub mod error;
 pub mod events;
 pub mod ingest;
+#[cfg(any(test, feature = "testing"))]
+pub mod peak_memory;
 pub mod ports;
 pub mod record;
 pub mod stored;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tweet;
 

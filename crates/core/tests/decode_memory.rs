@@ -6,42 +6,12 @@
 //! the batch was retried, and the shard stalled. `decode_tweet` now reads one envelope
 //! level and skips the rest, and these tests hold it to a small multiple of the input.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use tweetboard_core::decode::decode_tweet;
+use tweetboard_core::peak_memory::{peak_during, PeakCounting};
 use tweetboard_core::DecodeError;
-
-struct PeakCounting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for PeakCounting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: PeakCounting = PeakCounting;
-
-/// Bytes allocated at the peak of `f`, above what was allocated when it started.
-fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let base = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let out = f();
-    (out, PEAK.load(Ordering::Relaxed) - base)
-}
 
 /// `depth` envelopes around `inner`: `{"data": {"data": ... inner ... }}`.
 fn nested(depth: usize, inner: &str) -> Vec<u8> {

@@ -5,35 +5,14 @@
 //! It once peaked at 1.15 GB on a 600 KB request of 120 nested `{"data": ...}`
 //! envelopes; a 6 MB array of zeros would have built a 200 MB JSON tree.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::value::RawValue;
+use tweetboard_core::peak_memory::{self, PeakCounting};
 use tweetboard_core::ports::{OutgoingRecord, PublishReport, RecordPublisher};
 use tweetboard_core::StoreError;
 use tweetboard_ingest::{Ingest, IngestError};
-
-struct PeakCounting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for PeakCounting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: PeakCounting = PeakCounting;
@@ -89,15 +68,14 @@ async fn hostile_requests_cost_a_small_multiple_of_their_size() {
         // GIVEN the request as Lambda delivers it
         let payload = RawValue::from_string(body).unwrap();
         let size = payload.get().len();
-        let base = CURRENT.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
+        let base = peak_memory::start();
 
         // WHEN the handler takes it
         let result = ingest.handle(LambdaEvent::new(payload, Context::default())).await;
 
         // THEN it answers (a rejection or a clear error), and never holds more than
         // three times the request on top of the request itself
-        let peak = PEAK.load(Ordering::Relaxed) - base;
+        let peak = peak_memory::peak_since(base);
         eprintln!(
             "{label}: request {size} bytes, peak heap {peak} bytes, {:?}",
             result
