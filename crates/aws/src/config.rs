@@ -141,8 +141,11 @@ pub enum ConfigError {
 pub struct Env<F: Fn(&str) -> Option<String>>(pub F);
 
 impl Env<fn(&str) -> Option<String>> {
+    /// The process environment. A value that is not UTF-8 is read lossily rather than
+    /// as unset: a set variable must never silently become a default (an unreadable
+    /// `BOARD_CURSOR_KEY` would become a random key); a name then fails validation.
     pub fn process() -> Self {
-        Env(|k| std::env::var(k).ok())
+        Env(|k| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned()))
     }
 }
 

@@ -121,8 +121,6 @@ impl Recipe {
     }
 }
 
-
-
 /// Words of cloud engineering: AWS services and the vocabulary around them.
 const CLOUD_TERMS: &str = include_str!("../lexicons/cloud-terms.txt");
 /// Words of the junk that rides a hashtag.

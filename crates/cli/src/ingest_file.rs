@@ -22,6 +22,11 @@ pub enum LoadError {
         line: usize,
         source: serde_json::Error,
     },
+    #[error("{path}: {source}")]
+    Page {
+        path: String,
+        source: tweetboard_core::ingest::IngestRequestError,
+    },
 }
 
 /// Reads tweets from JSON Lines (one tweet, or one v2 search response, per line), a JSON
@@ -40,11 +45,17 @@ pub fn load_tweets(path: &Path) -> Result<Vec<Value>, LoadError> {
 pub fn parse_tweets(name: &str, text: &str) -> Result<Vec<Value>, LoadError> {
     if let Ok(whole) = serde_json::from_str::<Value>(text) {
         return Ok(match whole {
-            Value::Array(items) => items.into_iter().flat_map(tweets_of).collect(),
+            Value::Array(items) => {
+                let mut tweets = Vec::new();
+                for item in items {
+                    tweets.extend(tweets_of(name, item)?);
+                }
+                tweets
+            }
             Value::Object(ref o) if o.get("tweets").is_some_and(Value::is_array) => {
                 o["tweets"].as_array().cloned().unwrap_or_default()
             }
-            other => tweets_of(other),
+            other => tweets_of(name, other)?,
         });
     }
     let mut tweets = Vec::new();
@@ -54,17 +65,22 @@ pub fn parse_tweets(name: &str, text: &str) -> Result<Vec<Value>, LoadError> {
             line: i + 1,
             source,
         })?;
-        tweets.extend(tweets_of(value));
+        tweets.extend(tweets_of(name, value)?);
     }
     Ok(tweets)
 }
 
 /// A v2 search response (`data` is an array) is its tweets, split as the ingest Lambda
 /// splits it; anything else is one tweet, validated later by the ingest code.
-fn tweets_of(value: Value) -> Vec<Value> {
+fn tweets_of(name: &str, value: Value) -> Result<Vec<Value>, LoadError> {
     match &value {
-        Value::Object(o) if o.get("data").is_some_and(Value::is_array) => split_search_response(o),
-        _ => vec![value],
+        Value::Object(o) if o.get("data").is_some_and(Value::is_array) => {
+            split_search_response(o).map_err(|source| LoadError::Page {
+                path: name.into(),
+                source,
+            })
+        }
+        _ => Ok(vec![value]),
     }
 }
 

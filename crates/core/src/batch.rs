@@ -145,6 +145,10 @@ pub struct BatchPorts<'a> {
     pub lookup: Option<&'a dyn TweetLookup>,
 }
 
+/// Retry reasons at the deadline.
+const NOT_STARTED: &str = "deadline: not started before the invocation deadline";
+const CUT_OFF: &str = "deadline: its requests did not finish before the invocation deadline";
+
 /// Runs one batch. Records must be in stream order (as Lambda delivers them).
 pub async fn process_batch(
     ports: &BatchPorts<'_>,
@@ -197,9 +201,10 @@ pub async fn process_batch(
                 let record = &records[i];
                 let decoded = &decoded[i];
                 async move {
-                    let Some(budget) = time_for_a_record(options) else {
+                    let time = time_for_a_record(options);
+                    if let RecordTime::TooLate = time {
                         return (i, None);
-                    };
+                    }
                     let work = async {
                         match decoded {
                             Err(reason) => (quarantine(ports, record, reason.clone()).await, None),
@@ -210,15 +215,12 @@ pub async fn process_batch(
                     // a slow store turns into a reported retry, never a Lambda timeout
                     // that fails the whole batch. Cutting a record off is safe: its
                     // writes are conditional, so a redelivery finishes the job.
-                    let settled =
-                        match budget {
-                            None => work.await,
-                            Some(budget) => tokio::time::timeout(budget, work).await.unwrap_or_else(|_| {
-                                (RecordOutcome::Retry(
-                                "deadline: its requests did not finish before the invocation deadline".into(),
-                            ), None)
-                            }),
-                        };
+                    let settled = match time {
+                        RecordTime::Within(limit) => tokio::time::timeout(limit, work)
+                            .await
+                            .unwrap_or_else(|_| (RecordOutcome::Retry(CUT_OFF.into()), None)),
+                        _ => work.await,
+                    };
                     (i, Some(settled))
                 }
             })
@@ -226,10 +228,7 @@ pub async fn process_batch(
             .map(|(i, o)| {
                 let o = o.unwrap_or_else(|| {
                     started_late += 1;
-                    (
-                        RecordOutcome::Retry("deadline: not started before the invocation deadline".into()),
-                        None,
-                    )
+                    (RecordOutcome::Retry(NOT_STARTED.into()), None)
                 });
                 (i, o)
             })
@@ -278,7 +277,7 @@ pub async fn process_batch(
                     .or_else(|| decoded[decider].as_ref().ok().map(Tweet::content_hash));
                 let incoming = tweet.content_hash();
                 match kept {
-                    Some(kept) if kept != incoming => {
+                    Some(kept) if !tweet.matches_stored_hash(&kept) => {
                         ContentConflict {
                             tweet_id: tweet.id().as_str(),
                             event_id: &records[i].event_id,
@@ -355,7 +354,7 @@ async fn settle_stored(
         let incoming = tweet.content_hash();
         kept_hashes[i] = stored_hash.clone();
         outcomes[i] = Some(match stored_hash {
-            Some(h) if *h != incoming => {
+            Some(h) if !tweet.matches_stored_hash(h) => {
                 ContentConflict {
                     tweet_id: tweet.id().as_str(),
                     event_id: &records[i].event_id,
@@ -371,21 +370,34 @@ async fn settle_stored(
     });
 }
 
-/// Whether a record may start, and how long its requests may take: `None` once the
-/// invocation is within the margin of its deadline (the record is not started);
-/// otherwise the time left less half the margin (the other half is for returning the
-/// response), or no limit when there is no deadline.
-fn time_for_a_record(options: &BatchOptions) -> Option<Option<Duration>> {
+/// Whether a record may start, and how long its requests may take.
+enum RecordTime {
+    /// No deadline (tests, tools): no limit.
+    Unlimited,
+    /// Its requests must end within this.
+    Within(Duration),
+    /// Too close to the deadline: not started.
+    TooLate,
+}
+
+/// The least time kept for returning the response once the records' requests are cut
+/// off, whatever the margin: with `DEADLINE_MARGIN_MS=0` the requests would otherwise
+/// run into the deadline itself, and the invocation would time out.
+const RESPONSE_RESERVE: Duration = Duration::from_millis(100);
+
+/// A record starts only while the invocation is outside the margin of its deadline;
+/// its requests then have the time left less half the margin (at least
+/// [`RESPONSE_RESERVE`]), the rest being for returning the response.
+fn time_for_a_record(options: &BatchOptions) -> RecordTime {
     let Some(deadline) = options.deadline else {
-        return Some(None);
+        return RecordTime::Unlimited;
     };
-    let now = Instant::now();
-    if now + options.deadline_margin >= deadline {
-        return None;
+    let left = deadline.saturating_duration_since(Instant::now());
+    let reserve = (options.deadline_margin / 2).max(RESPONSE_RESERVE);
+    if left <= options.deadline_margin || left <= reserve {
+        return RecordTime::TooLate;
     }
-    Some(Some(
-        deadline.saturating_duration_since(now) - options.deadline_margin / 2,
-    ))
+    RecordTime::Within(left - reserve)
 }
 
 /// A record's outcome, with the content hash of the version the table keeps for its
@@ -422,7 +434,7 @@ async fn classify_and_write(ports: &BatchPorts<'_>, record: &InputRecord, tweet:
             Some(item.content_hash),
         ),
         Ok(PutOutcome::AlreadyStored { content_hash }) => match content_hash {
-            Some(stored) if stored != item.content_hash => {
+            Some(stored) if !tweet.matches_stored_hash(&stored) => {
                 ContentConflict {
                     tweet_id: tweet.id().as_str(),
                     event_id: &record.event_id,

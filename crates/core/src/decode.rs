@@ -156,7 +156,40 @@ struct UserV1 {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Includes {
-    users: Vec<UserV2>,
+    users: IncludedUsers,
+}
+
+/// The first [`MAX_INCLUDED_USERS`] of an envelope's `includes.users`; the rest are
+/// skipped unread. A real envelope carries the author and the users it mentions; an
+/// array of a million `{}` would otherwise cost 180 bytes of memory per 3 of input.
+#[derive(Default)]
+struct IncludedUsers(Vec<UserV2>);
+
+/// More users than a tweet can mention (the API allows 50 mentions a tweet).
+const MAX_INCLUDED_USERS: usize = 100;
+
+impl<'de> Deserialize<'de> for IncludedUsers {
+    fn deserialize<De: Deserializer<'de>>(deserializer: De) -> Result<Self, De::Error> {
+        struct UsersVisitor;
+        impl<'de> Visitor<'de> for UsersVisitor {
+            type Value = IncludedUsers;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of users")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<IncludedUsers, A::Error> {
+                let mut users = Vec::new();
+                while users.len() < MAX_INCLUDED_USERS {
+                    match seq.next_element::<UserV2>()? {
+                        Some(user) => users.push(user),
+                        None => return Ok(IncludedUsers(users)),
+                    }
+                }
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(IncludedUsers(users))
+            }
+        }
+        deserializer.deserialize_seq(UsersVisitor)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -256,6 +289,7 @@ fn from_v2(data: RawTweet<IgnoredAny>, includes: Includes) -> Result<Tweet, Deco
     let mut tweet = from_flat(data)?;
     let author = includes
         .users
+        .0
         .into_iter()
         .find(|u| author_id.is_some() && u.id == author_id);
     if let Some(user) = author {

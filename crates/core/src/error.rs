@@ -11,14 +11,21 @@ use thiserror::Error;
 pub const MAX_REASON_BYTES: usize = 1024;
 
 /// `text` cut to at most [`MAX_REASON_BYTES`] bytes on a character boundary, with a note
-/// of how much was cut. Short text is returned as it is.
+/// of its full length. Short text is returned as it is.
 pub fn bounded_reason(text: impl Into<String>) -> String {
+    bounded_text(text, MAX_REASON_BYTES)
+}
+
+/// `text` cut to at most `max_bytes` (at least 64) on a character boundary, ending with
+/// a note of its full length. Short text is returned as it is.
+pub fn bounded_text(text: impl Into<String>, max_bytes: usize) -> String {
     let mut text = text.into();
-    if text.len() <= MAX_REASON_BYTES {
+    let max_bytes = max_bytes.max(64);
+    if text.len() <= max_bytes {
         return text;
     }
-    let cut_note = format!("... ({} bytes cut)", text.len());
-    let mut end = MAX_REASON_BYTES - cut_note.len();
+    let cut_note = format!("... (cut from {} bytes)", text.len());
+    let mut end = max_bytes - cut_note.len();
     while !text.is_char_boundary(end) {
         end -= 1;
     }
@@ -151,8 +158,8 @@ mod tests {
         let long = "é".repeat(100_000);
         let bounded = bounded_reason(long.clone());
         assert!(bounded.len() <= MAX_REASON_BYTES, "{}", bounded.len());
-        assert!(bounded.ends_with("... (200000 bytes cut)"), "{bounded}");
-        assert!(long.starts_with(bounded.trim_end_matches("... (200000 bytes cut)")));
+        assert!(bounded.ends_with("... (cut from 200000 bytes)"), "{bounded}");
+        assert!(long.starts_with(bounded.trim_end_matches("... (cut from 200000 bytes)")));
         assert_eq!(bounded_reason("short"), "short");
     }
 

@@ -10,6 +10,7 @@
 //! rejected here, with its index and a reason, instead of being quarantined later.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -63,14 +64,27 @@ pub fn prepare(body: &Value) -> Result<PreparedBatch, IngestRequestError> {
     prepare_json(&bytes)
 }
 
+/// Records may add up to this many times the request's size (each search-page tweet
+/// carries a copy of its author), plus [`PREPARED_BYTES_SLACK`]. Past it, tweets are
+/// rejected by index: a page whose tweets all point at one huge author would otherwise
+/// expand a 6 MB request into gigabytes.
+pub const PREPARED_BYTES_FACTOR: usize = 2;
+const PREPARED_BYTES_SLACK: usize = 64 * 1024;
+
 /// Splits a request body, as the bytes Lambda delivers, into records. No JSON tree is
-/// built: each tweet stays a slice of the request until it is decoded, so memory is a
-/// small multiple of the request whatever its shape.
+/// built: each tweet stays a slice of the request until it is decoded, a search page's
+/// envelopes are made one at a time with their size known first, and the records add
+/// up to at most [`PREPARED_BYTES_FACTOR`] times the request.
 pub fn prepare_json(body: &[u8]) -> Result<PreparedBatch, IngestRequestError> {
-    let tweets = request_tweets(body)?;
+    let tweets = RequestTweets::parse(body)?;
+    let budget = PREPARED_BYTES_FACTOR * body.len() + PREPARED_BYTES_SLACK;
+    let mut used = 0;
     let mut batch = PreparedBatch::default();
-    for (index, tweet) in tweets.into_iter().enumerate() {
-        match to_record(tweet) {
+    for index in 0..tweets.len() {
+        let result = tweets
+            .record(index, budget - used)
+            .inspect(|record| used += record.data.len());
+        match result {
             Ok(record) => batch.records.push((index, record)),
             Err(reason) => batch.rejected.push(Rejection {
                 index,
@@ -81,88 +95,156 @@ pub fn prepare_json(body: &[u8]) -> Result<PreparedBatch, IngestRequestError> {
     Ok(batch)
 }
 
-/// The tweets of a request, each as its own JSON text: the `tweets` array's elements,
-/// or a search page's tweets, each wrapped in an envelope with its author.
-fn request_tweets(body: &[u8]) -> Result<Vec<Cow<'_, str>>, IngestRequestError> {
-    let request: Request<'_> = serde_json::from_slice(body).map_err(|e| {
-        if e.to_string().starts_with(TOO_MANY) {
-            IngestRequestError::TooManyTweets
-        } else {
-            IngestRequestError::NotJson(bounded_reason(e.to_string()))
+/// One `{"data": tweet, "includes": {"users": [author]}}` per tweet of a search page
+/// (an object whose `data` is an array). `tweetboard ingest --file` splits pages with it
+/// too, so a file and a request body of the same page give the same records.
+pub fn split_search_response(body: &Map<String, Value>) -> Result<Vec<Value>, IngestRequestError> {
+    let bytes = serde_json::to_vec(body).map_err(|e| IngestRequestError::NotJson(e.to_string()))?;
+    let tweets = RequestTweets::parse(&bytes)?;
+    (0..tweets.len())
+        .map(|i| {
+            let json = tweets
+                .json(i, usize::MAX)
+                .map_err(IngestRequestError::UnknownShape)?;
+            serde_json::from_str(&json).map_err(|e| IngestRequestError::NotJson(e.to_string()))
+        })
+        .collect()
+}
+
+/// The tweets of a request, each as its own JSON text on demand: the `tweets` array's
+/// elements as they are, or a search page's tweets, each wrapped in an envelope with
+/// its author.
+enum RequestTweets<'a> {
+    List(Vec<&'a RawValue>),
+    SearchPage {
+        tweets: Vec<&'a RawValue>,
+        authors: HashMap<Cow<'a, str>, &'a RawValue>,
+    },
+}
+
+impl<'a> RequestTweets<'a> {
+    fn parse(body: &'a [u8]) -> Result<Self, IngestRequestError> {
+        let request: Request<'a> = serde_json::from_slice(body)
+            .map_err(|e| IngestRequestError::NotJson(bounded_reason(e.to_string())))?;
+        match request {
+            Request::Object {
+                tweets: Some(Field::TooMany) | None,
+                data: Some(Field::TooMany),
+                ..
+            }
+            | Request::Object {
+                tweets: Some(Field::TooMany),
+                ..
+            } => Err(IngestRequestError::TooManyTweets),
+            Request::Object {
+                tweets: Some(Field::Array(tweets)),
+                ..
+            } => Ok(Self::List(tweets)),
+            Request::Object {
+                data: Some(Field::Array(tweets)),
+                includes,
+                ..
+            } => Ok(Self::SearchPage {
+                tweets,
+                authors: authors(includes),
+            }),
+            Request::Object { keys, .. } => Err(IngestRequestError::UnknownShape(format!(
+                "an object with keys {keys:?}"
+            ))),
+            Request::Other(kind) => Err(IngestRequestError::UnknownShape(kind.into())),
         }
-    })?;
-    match request {
-        Request::Object {
-            tweets: Some(Field::Array(tweets)),
-            ..
-        } => Ok(tweets.into_iter().map(|t| Cow::Borrowed(t.get())).collect()),
-        Request::Object {
-            data: Some(Field::Array(tweets)),
-            includes,
-            ..
-        } => Ok(envelopes(&tweets, includes).into_iter().map(Cow::Owned).collect()),
-        Request::Object { keys, .. } => Err(IngestRequestError::UnknownShape(format!(
-            "an object with keys {keys:?}"
-        ))),
-        Request::Other(kind) => Err(IngestRequestError::UnknownShape(kind.into())),
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::List(tweets) | Self::SearchPage { tweets, .. } => tweets.len(),
+        }
+    }
+
+    /// The JSON text of tweet `i`, when it is at most `room` bytes; what is larger is
+    /// refused before it is made.
+    fn json(&self, i: usize, room: usize) -> Result<Cow<'a, str>, String> {
+        let (tweet, author) = match self {
+            Self::List(tweets) => (tweets[i], None),
+            Self::SearchPage { tweets, authors } => {
+                let author = ids(tweets[i])
+                    .and_then(|t| t.author_id)
+                    .and_then(|id| authors.get(&id).copied());
+                (tweets[i], Some(author))
+            }
+        };
+        let size = match author {
+            None => tweet.get().len(),
+            Some(author) => tweet.get().len() + author.map_or(0, |a| a.get().len()) + ENVELOPE_BYTES,
+        };
+        if size + MAX_PARTITION_KEY_BYTES > KINESIS_RECORD_LIMIT_BYTES {
+            return Err(too_large(size));
+        }
+        if size > room {
+            return Err(format!(
+                "the request's records would exceed {PREPARED_BYTES_FACTOR} times the request's size; split it"
+            ));
+        }
+        Ok(match author {
+            None => Cow::Borrowed(tweet.get()),
+            Some(author) => {
+                let mut envelope = String::with_capacity(size);
+                envelope.push_str(r#"{"data":"#);
+                envelope.push_str(tweet.get());
+                if let Some(user) = author {
+                    envelope.push_str(r#","includes":{"users":["#);
+                    envelope.push_str(user.get());
+                    envelope.push_str("]}");
+                }
+                envelope.push('}');
+                Cow::Owned(envelope)
+            }
+        })
+    }
+
+    fn record(&self, i: usize, room: usize) -> Result<OutgoingRecord, String> {
+        to_record(self.json(i, room)?)
     }
 }
 
-/// One `{"data": tweet, "includes": {"users": [author]}}` per tweet of a search page.
-fn envelopes(tweets: &[&RawValue], includes: Option<&RawValue>) -> Vec<String> {
+/// The most bytes an envelope adds around a tweet and its author.
+const ENVELOPE_BYTES: usize = r#"{"data":,"includes":{"users":[]}}"#.len();
+
+/// The `id` and `author_id` of a tweet or user object, read without the rest.
+#[derive(Deserialize)]
+struct Ids<'a> {
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    author_id: Option<Cow<'a, str>>,
+}
+
+fn ids(raw: &RawValue) -> Option<Ids<'_>> {
+    serde_json::from_str(raw.get()).ok()
+}
+
+/// A search page's `includes.users` by id (the first user of an id wins).
+fn authors(includes: Option<&RawValue>) -> HashMap<Cow<'_, str>, &RawValue> {
     #[derive(Deserialize)]
     struct Includes<'a> {
         #[serde(borrow)]
         users: Option<Vec<&'a RawValue>>,
     }
-    #[derive(Deserialize)]
-    struct Ids<'a> {
-        #[serde(borrow)]
-        id: Option<Cow<'a, str>>,
-        #[serde(borrow)]
-        author_id: Option<Cow<'a, str>>,
-    }
-    fn ids(raw: &RawValue) -> Option<Ids<'_>> {
-        serde_json::from_str(raw.get()).ok()
-    }
-    let users: Vec<(Cow<str>, &RawValue)> = includes
+    let users = includes
         .and_then(|i| serde_json::from_str::<Includes>(i.get()).ok())
         .and_then(|i| i.users)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|u| Some((ids(u)?.id?, u)))
-        .collect();
-    tweets
-        .iter()
-        .map(|t| {
-            let author_id = ids(t).and_then(|i| i.author_id);
-            let author = author_id.and_then(|a| users.iter().find(|(id, _)| *id == a).map(|(_, u)| u));
-            match author {
-                Some(user) => format!(
-                    r#"{{"data":{},"includes":{{"users":[{}]}}}}"#,
-                    t.get(),
-                    user.get()
-                ),
-                None => format!(r#"{{"data":{}}}"#, t.get()),
-            }
-        })
-        .collect()
+        .unwrap_or_default();
+    let mut by_id = HashMap::with_capacity(users.len());
+    for user in users {
+        if let Some(id) = ids(user).and_then(|u| u.id) {
+            by_id.entry(id).or_insert(user);
+        }
+    }
+    by_id
 }
 
-/// One `{"data": tweet, "includes": {"users": [author]}}` per tweet of a search page
-/// (an object whose `data` is an array). `tweetboard ingest --file` splits pages with it
-/// too, so a file and a request body of the same page give the same records.
-pub fn split_search_response(body: &Map<String, Value>) -> Vec<Value> {
-    let Ok(bytes) = serde_json::to_vec(body) else {
-        return Vec::new();
-    };
-    match request_tweets(&bytes) {
-        Ok(tweets) => tweets
-            .iter()
-            .filter_map(|t| serde_json::from_str(t).ok())
-            .collect(),
-        Err(_) => Vec::new(),
-    }
+fn too_large(size: usize) -> String {
+    format!("record of {size} bytes exceeds Kinesis' {KINESIS_RECORD_LIMIT_BYTES}-byte record limit")
 }
 
 /// A tweet's record; an envelope made for it is moved into the record, not copied.
@@ -173,10 +255,7 @@ fn to_record(tweet: Cow<'_, str>) -> Result<OutgoingRecord, String> {
     }
     // Size first: a record Kinesis would refuse is not worth decoding.
     if tweet.len() + MAX_PARTITION_KEY_BYTES > KINESIS_RECORD_LIMIT_BYTES {
-        return Err(format!(
-            "record of {} bytes exceeds Kinesis' {KINESIS_RECORD_LIMIT_BYTES}-byte record limit",
-            tweet.len()
-        ));
+        return Err(too_large(tweet.len()));
     }
     let decoded = decode_tweet(tweet.as_bytes()).map_err(|e| e.to_string())?;
     Ok(OutgoingRecord {
@@ -197,9 +276,6 @@ fn kind_of(json: &str) -> &'static str {
     }
 }
 
-/// The start of the error a `tweets` or `data` array longer than the limit stops at.
-const TOO_MANY: &str = "tweetboard: too many tweets";
-
 /// A request body, read one level deep: the arrays it may carry are kept as slices.
 enum Request<'a> {
     Object {
@@ -213,9 +289,10 @@ enum Request<'a> {
 }
 
 /// A `tweets` or `data` value: an array of at most [`MAX_TWEETS_PER_REQUEST`]
-/// elements, or something else.
+/// elements, a longer one (the rest is skipped unread), or something else.
 enum Field<'a> {
     Array(Vec<&'a RawValue>),
+    TooMany,
     Other,
 }
 
@@ -288,7 +365,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Field<'a> {
                 let mut items = Vec::new();
                 while let Some(item) = seq.next_element::<&'de RawValue>()? {
                     if items.len() == MAX_TWEETS_PER_REQUEST {
-                        return Err(de::Error::custom(TOO_MANY));
+                        while seq.next_element::<IgnoredAny>()?.is_some() {}
+                        return Ok(Field::TooMany);
                     }
                     items.push(item);
                 }

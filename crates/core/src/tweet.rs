@@ -110,6 +110,17 @@ impl Tweet {
     /// Computed over the normalised fields, so a v1.1 and a v2 copy of the same tweet
     /// agree: the source counts by its client name, since v1.1 wraps it in an anchor.
     pub fn content_hash(&self) -> String {
+        self.hash_with_source(source_name(&self.source))
+    }
+
+    /// Whether `stored` (a stored item's `content_hash`) is this tweet's content. Items
+    /// stored before the source was normalised carry a hash over the source as given,
+    /// which is accepted too: a redelivery of such a tweet is no conflict.
+    pub fn matches_stored_hash(&self, stored: &str) -> bool {
+        stored == self.content_hash() || stored == self.hash_with_source(&self.source)
+    }
+
+    fn hash_with_source(&self, source: &str) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         for field in [
@@ -117,7 +128,7 @@ impl Tweet {
             &self.text,
             &self.name,
             &self.screen_name,
-            source_name(&self.source),
+            source,
             &self.image_url,
             self.created_at.as_deref().unwrap_or(""),
         ] {
@@ -156,6 +167,22 @@ mod tests {
             assert!(TweetId::parse(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(TweetId::parse("18446744073709551615").is_ok());
+    }
+
+    #[test]
+    fn a_hash_stored_before_the_source_was_normalised_still_matches() {
+        // GIVEN a v1.1 tweet whose source is an anchor, and the hash older releases
+        // stored for it (over the anchor as given)
+        let mut tweet = Tweet::new(TweetId::parse("7").unwrap(), "hi");
+        tweet.source = r#"<a href="https://x" rel="nofollow">Twitter Web App</a>"#.into();
+        let legacy = tweet.hash_with_source(&tweet.source.clone());
+        // THEN it is a match, as the current hash is, and other content is not
+        assert_ne!(legacy, tweet.content_hash());
+        assert!(tweet.matches_stored_hash(&legacy));
+        assert!(tweet.matches_stored_hash(&tweet.content_hash()));
+        let mut edited = tweet.clone();
+        edited.text = "edited".into();
+        assert!(!edited.matches_stored_hash(&legacy));
     }
 
     #[test]

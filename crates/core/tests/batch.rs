@@ -400,3 +400,32 @@ async fn a_store_that_hangs_near_the_deadline_turns_into_retries_before_the_dead
         "{outcomes:?}"
     );
 }
+
+#[tokio::test]
+async fn with_no_margin_a_hanging_store_still_leaves_time_to_return_the_response() {
+    // GIVEN DEADLINE_MARGIN_MS=0, a store whose writes take 30 s and 800 ms left
+    let table = MemoryTable {
+        write_delay: Duration::from_secs(30),
+        ..MemoryTable::default()
+    };
+    let deadline = Instant::now() + Duration::from_millis(800);
+    let options = BatchOptions {
+        deadline: Some(deadline),
+        deadline_margin: Duration::ZERO,
+        ..BatchOptions::default()
+    };
+    // WHEN the batch runs
+    let outcomes = run(
+        &table,
+        &MemoryQuarantine::default(),
+        &[record(1, &tweet("11", "a"))],
+        &options,
+    )
+    .await;
+    // THEN the record is cut off with time to spare, and reported for retry
+    assert!(Instant::now() < deadline, "returned after the deadline");
+    assert!(
+        matches!(&outcomes[0], RecordOutcome::Retry(r) if r.starts_with("deadline")),
+        "{outcomes:?}"
+    );
+}

@@ -56,6 +56,18 @@ fn the_deepest_nesting_serde_json_accepts_decodes_in_a_small_multiple_of_its_siz
             record.len()
         );
     }
+    // AND a megabyte of users beside the tweet costs no more: only the first hundred
+    // are read
+    let wide = format!(
+        r#"{{"data": {{"id": "1850000000000000001", "text": "t", "author_id": "7"}}, "includes": {{"users": [{}{{"id": "7", "username": "last"}}]}}}}"#,
+        "{},".repeat(350_000)
+    );
+    let (result, peak) = peak_during(|| decode_tweet(wide.as_bytes()));
+    let tweet = result.expect("a tweet; its author is past the users read");
+    assert_eq!(tweet.screen_name, "");
+    eprintln!("wide users: record {} bytes, peak heap {peak} bytes", wide.len());
+    assert!(peak <= 2 * wide.len(), "peaked at {peak}");
+
     // AND below the one envelope it reads, nothing is decoded: serde_json skips what is
     // ignored without recursing, so 100,000 levels (1.1 MB) cost as little
     let very_deep = nested(100_000, "1");

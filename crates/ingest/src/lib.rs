@@ -7,7 +7,7 @@ use lambda_runtime::LambdaEvent;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
-use tweetboard_core::error::bounded_reason;
+use tweetboard_core::error::{bounded_reason, bounded_text};
 use tweetboard_core::ingest::{prepare, prepare_json, IngestRequestError, PreparedBatch, Rejection};
 use tweetboard_core::ports::{OutgoingRecord, RecordPublisher};
 use tweetboard_core::StoreError;
@@ -39,6 +39,24 @@ impl From<IngestError> for lambda_runtime::Diagnostic {
             error_type: error_type.into(),
             error_message: e.to_string(),
         }
+    }
+}
+
+/// The rejection reasons of one response add up to at most this. Lambda returns at most
+/// 6 MB; 10,000 rejections with 1 KiB reasons, twice that once JSON-escaped, would not
+/// fit, and the caller would lose the answer for tweets already published.
+pub const RESPONSE_REASONS_BUDGET: usize = 1024 * 1024;
+
+/// Shortens every reason to an equal share of [`RESPONSE_REASONS_BUDGET`] when together
+/// they are over it. Every rejected index stays in the response.
+fn shorten_reasons(rejected: &mut [Rejection]) {
+    let total: usize = rejected.iter().map(|r| r.reason.len()).sum();
+    if total <= RESPONSE_REASONS_BUDGET {
+        return;
+    }
+    let share = RESPONSE_REASONS_BUDGET / rejected.len();
+    for r in rejected {
+        r.reason = bounded_text(std::mem::take(&mut r.reason), share);
     }
 }
 
@@ -74,6 +92,7 @@ impl Ingest {
             reason: bounded_reason(reason.as_str()),
         }));
         rejected.sort_by_key(|r| r.index);
+        shorten_reasons(&mut rejected);
         for r in &rejected {
             tracing::warn!(event = "tweet_rejected", index = r.index, reason = %r.reason);
         }
@@ -107,6 +126,30 @@ mod tests {
                 .collect();
             Ok(PublishReport { failed })
         }
+    }
+
+    #[tokio::test]
+    async fn a_response_of_many_long_rejections_stays_far_below_lambdas_6_mb_limit() {
+        // GIVEN 5,500 tweets whose count is a string of quotes: each reason quotes 1 KiB,
+        // which JSON escaping doubles
+        let ingest = Ingest::new(Arc::new(Recorder::default()));
+        let quotes = "\"".repeat(2000);
+        let tweets: Vec<Value> = (0..5500)
+            .map(|i| json!({"id_str": (1000 + i).to_string(), "text": "t", "retweet_count": quotes}))
+            .collect();
+        // WHEN they are ingested
+        let response = ingest.ingest(&json!({ "tweets": tweets })).await.unwrap();
+        // THEN every one is rejected by index, and the response is at most a few MB
+        assert_eq!(response.rejected.len(), 5500);
+        let size = serde_json::to_vec(&response).unwrap().len();
+        assert!(size < 3 * 1024 * 1024, "a {size}-byte response");
+        assert!(
+            response.rejected[0]
+                .reason
+                .starts_with("record is JSON but not a tweet"),
+            "{}",
+            response.rejected[0].reason
+        );
     }
 
     #[tokio::test]
