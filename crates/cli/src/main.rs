@@ -82,7 +82,7 @@ enum Command {
         shards: Vec<String>,
         /// trim-horizon, latest, an RFC 3339 time, or seq:<N>.
         #[arg(long, default_value = "trim-horizon", value_parser = replay::parse_from)]
-        from: replay::ReplayFrom,
+        from: StartPosition,
         /// An RFC 3339 time (by arrival) or seq:<N>, inclusive. Default: up to now.
         #[arg(long, value_parser = replay::parse_to)]
         to: Option<replay::ReplayTo>,
