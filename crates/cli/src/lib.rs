@@ -2,6 +2,7 @@
 
 pub mod http_server;
 pub mod ingest_file;
+pub mod logging;
 pub mod predict_server;
 pub mod progress;
 pub mod pump;

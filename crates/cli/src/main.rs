@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use commands::{
     evaluate, ingest, init, predict_server, pump, quarantine, replay, reshard, serve, train, CliResult,
 };
-use tweetboard_aws::telemetry;
+use tweetboard_cli::logging;
 
 #[derive(Parser)]
 #[command(
@@ -45,7 +45,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    telemetry::init();
+    logging::init();
     let result: CliResult = match Cli::parse().command {
         Command::Init(args) => init::run(args).await,
         Command::Ingest(args) => ingest::run(args).await,
