@@ -5,6 +5,10 @@
 //! number, retry with backoff), reads parents before children after a reshard, and keeps
 //! per-shard checkpoints in DynamoDB so a restart resumes where it stopped. It is not a
 //! production engine: on AWS the event source mapping does this job.
+//!
+//! Over 400 lines (about 440 of code, 70 of tests): the shard loop (`run`) and the
+//! per-shard poll share one cursor per shard and its retry and checkpoint rules, and
+//! read best together. Splitting it as `replay/` is split is issue 13 item 2's pump half.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;

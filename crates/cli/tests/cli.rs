@@ -1,4 +1,5 @@
-//! The `tweetboard` binary as a user meets it: help, errors, train and evaluate.
+//! The `tweetboard` binary as a user meets it: help, errors, train and evaluate, and
+//! (against the emulator, when AWS_ENDPOINT_URL is set) what its logs look like.
 
 use std::process::Command;
 
@@ -114,4 +115,59 @@ fn train_then_evaluate_a_small_data_set() {
         text(&out)
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Runs the binary against the emulator, on this test's own stream and tables.
+fn against_emulator(prefix: &str, args: &[&str], rust_log: Option<&str>) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tweetboard"));
+    cmd.args(args)
+        .env("STREAM_NAME", format!("{prefix}-stream"))
+        .env("TABLE_NAME", format!("{prefix}-tweets"))
+        .env("QUARANTINE_TABLE_NAME", format!("{prefix}-quarantine"))
+        .env_remove("CHECKPOINT_TABLE_NAME")
+        .env_remove("NO_COLOR");
+    match rust_log {
+        Some(filter) => cmd.env("RUST_LOG", filter),
+        None => cmd.env_remove("RUST_LOG"),
+    };
+    // stdout and stderr are pipes here, as in a script or a CI job.
+    let out = cmd.output().expect("the binary runs");
+    assert!(out.status.success(), "{args:?}: {}", text(&out));
+    out
+}
+
+#[test]
+fn pump_and_replay_keep_captured_logs_free_of_colour_codes_and_per_batch_lines() {
+    if std::env::var_os("AWS_ENDPOINT_URL").is_none() {
+        eprintln!("skipped: needs the emulator (tests/with-emulator.sh cargo nextest run -p tweetboard-cli)");
+        return;
+    }
+    // GIVEN the shipped samples on a fresh stream
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let prefix = format!("cli-logs-{}-{nanos}", std::process::id());
+    against_emulator(&prefix, &["init", "--shards", "1"], None);
+    against_emulator(&prefix, &["ingest"], None);
+
+    // WHEN the pump drains it and a replay reads it again, their stderr captured
+    let pump = against_emulator(&prefix, &["pump", "--until-idle"], None);
+    let replay = against_emulator(&prefix, &["replay"], None);
+    // AND a replay asked for INFO logs
+    let verbose = against_emulator(&prefix, &["replay"], Some("info"));
+
+    // THEN the default output is the summary, with no per-batch log lines
+    for (what, out) in [("pump", &pump), ("replay", &replay)] {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("batch_processed"), "{what}: {stderr}");
+        assert!(!stderr.contains('\x1b'), "{what}: {stderr:?}");
+        assert!(!text(out).is_empty(), "{what} prints its summary");
+    }
+    assert!(String::from_utf8_lossy(&pump.stdout).contains("pump summary"));
+    assert!(String::from_utf8_lossy(&replay.stdout).contains("replay of"));
+    // AND RUST_LOG brings the per-batch lines back, uncoloured on a pipe
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    assert!(stderr.contains("batch_processed"), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
 }

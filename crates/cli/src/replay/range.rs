@@ -1,198 +1,24 @@
-//! `tweetboard replay`: read chosen shards over a range and run every record through the
-//! consumer's pipeline again, to repair or backfill. Safe at any time, even beside the
-//! live consumer: writes are conditional on the tweet id.
+//! Shard-range replay (`tweetboard replay [--shard ID] [--from ..] [--to ..]`): read the
+//! chosen shards, parents before children, over a range, and run every record through
+//! the pipeline, retrying transient failures and holding back later versions of a tweet
+//! whose record failed.
 //!
-//! Cheap by design: each batch first looks its tweet ids up (`BatchGetItem`), and stored
-//! tweets settle as "already present" with no classifier call and no write.
-//!
-//! First version wins, across batches too: once a record of a tweet id has failed for
-//! good in a run, later records of that id are held back for the rest of the run, so a
-//! later version is never stored while the first is unsettled.
+//! Over 400 lines because about 200 are its tests: the reading loop, its retries of
+//! reads and of records, and the hold-back rule are one piece of behaviour, tested here
+//! against a scripted shard.
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use tweetboard_aws::kinesis::{
-    FetchedRecord, KinesisReader, ReadError, ShardInfo, ShardSource, StartPosition,
-};
-use tweetboard_aws::retry::Backoff;
+use chrono::Utc;
+use tweetboard_aws::kinesis::{FetchedRecord, ReadError, ShardInfo, ShardSource, StartPosition};
 use tweetboard_core::batch::{process_batch, BatchCounts, BatchOptions, BatchPorts};
-use tweetboard_core::decode::decode_tweet;
-use tweetboard_core::ports::{Classifier, QuarantineWriter, TweetLookup, TweetWriter};
-use tweetboard_core::tweet::TweetId;
 use tweetboard_core::{InputRecord, RecordOutcome, RecordSource, StoreError};
 
-/// Where a replay starts in each shard.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReplayFrom {
-    TrimHorizon,
-    Latest,
-    Time(DateTime<Utc>),
-    Sequence(String),
-}
-
-/// Where it stops (inclusive).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReplayTo {
-    Time(DateTime<Utc>),
-    Sequence(String),
-}
-
-/// Parses `trim-horizon`, `latest`, an RFC 3339 time, or `seq:<N>`.
-pub fn parse_from(raw: &str) -> Result<ReplayFrom, String> {
-    match raw {
-        "trim-horizon" => Ok(ReplayFrom::TrimHorizon),
-        "latest" => Ok(ReplayFrom::Latest),
-        _ => match parse_point(raw)? {
-            Point::Time(t) => Ok(ReplayFrom::Time(t)),
-            Point::Sequence(s) => Ok(ReplayFrom::Sequence(s)),
-        },
-    }
-}
-
-/// Parses an RFC 3339 time or `seq:<N>`.
-pub fn parse_to(raw: &str) -> Result<ReplayTo, String> {
-    match parse_point(raw)? {
-        Point::Time(t) => Ok(ReplayTo::Time(t)),
-        Point::Sequence(s) => Ok(ReplayTo::Sequence(s)),
-    }
-}
-
-enum Point {
-    Time(DateTime<Utc>),
-    Sequence(String),
-}
-
-fn parse_point(raw: &str) -> Result<Point, String> {
-    if let Some(seq) = raw.strip_prefix("seq:") {
-        return if !seq.is_empty() && seq.len() <= 128 && seq.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(Point::Sequence(seq.to_owned()))
-        } else {
-            Err(format!("{raw:?}: a sequence number is digits only, as in seq:49590338271490256608559692538361571095921575989136588898"))
-        };
-    }
-    DateTime::parse_from_rfc3339(raw)
-        .map(|t| Point::Time(t.with_timezone(&Utc)))
-        .map_err(|_| {
-            format!("{raw:?} is not trim-horizon, latest, an RFC 3339 time (2026-11-26T10:00:00Z) or seq:<N>")
-        })
-}
-
-/// Kinesis sequence numbers are decimal strings of up to 128 digits: compare as numbers.
-pub fn compare_sequence(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-}
-
-/// The pipeline a replay runs, built once.
-pub struct ReplayPipeline {
-    pub classifier: Arc<dyn Classifier>,
-    pub tweets: Arc<dyn TweetWriter>,
-    pub quarantine: Arc<dyn QuarantineWriter>,
-    pub lookup: Arc<dyn TweetLookup>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ReplayOptions {
-    /// Shards to read; empty means all, closed parents included.
-    pub shards: Vec<String>,
-    pub from: ReplayFrom,
-    pub to: Option<ReplayTo>,
-    /// Records per GetRecords call and per pipeline batch.
-    pub batch_size: usize,
-    pub concurrency: usize,
-    /// Retries of records that failed transiently, before they count as failed.
-    pub max_retries: u32,
-    pub backoff: Backoff,
-}
-
-impl Default for ReplayOptions {
-    fn default() -> Self {
-        Self {
-            shards: Vec::new(),
-            from: ReplayFrom::TrimHorizon,
-            to: None,
-            batch_size: 1000,
-            concurrency: 32,
-            max_retries: 5,
-            backoff: Backoff {
-                base: Duration::from_millis(200),
-                cap: Duration::from_secs(5),
-                max_attempts: 8,
-            },
-        }
-    }
-}
-
-/// What a replay did.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct ReplaySummary {
-    pub shards: Vec<String>,
-    pub records_read: usize,
-    /// Written now (in a dry run: would be written).
-    pub newly_written: usize,
-    pub already_present: usize,
-    pub duplicates_in_batch: usize,
-    pub conflicts: usize,
-    pub quarantined: usize,
-    /// Still failing after the retries: run the replay again later.
-    pub failed: usize,
-    /// Records of a tweet id whose earlier record failed in this run, not replayed so a
-    /// later version cannot be stored before the first settles: run the replay again.
-    pub held_back: usize,
-    /// GetRecords and GetShardIterator calls the stream throttled (each retried after a
-    /// backoff).
-    pub throttled_reads: usize,
-    pub expired_iterators: usize,
-    /// Shards whose requested start (a sequence number, or a time older than the
-    /// stream's retention period) was past retention: records before the first one read
-    /// were trimmed and cannot be replayed.
-    pub trimmed: Vec<String>,
-    pub read_capacity_units: f64,
-    pub write_capacity_units: f64,
-    pub dry_run: bool,
-}
-
-impl ReplaySummary {
-    /// Adds another replay's figures to these.
-    pub fn merge(&mut self, other: &ReplaySummary) {
-        for shard in &other.shards {
-            if !self.shards.contains(shard) {
-                self.shards.push(shard.clone());
-            }
-        }
-        self.records_read += other.records_read;
-        self.newly_written += other.newly_written;
-        self.already_present += other.already_present;
-        self.duplicates_in_batch += other.duplicates_in_batch;
-        self.conflicts += other.conflicts;
-        self.quarantined += other.quarantined;
-        self.failed += other.failed;
-        self.held_back += other.held_back;
-        self.throttled_reads += other.throttled_reads;
-        self.expired_iterators += other.expired_iterators;
-        self.trimmed.extend(other.trimmed.iter().cloned());
-    }
-
-    fn add(&mut self, counts: &BatchCounts) {
-        self.newly_written += counts.written;
-        self.already_present += counts.already_stored;
-        self.duplicates_in_batch += counts.duplicates_in_batch;
-        self.conflicts += counts.conflicts;
-        self.quarantined += counts.quarantined;
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ReplayError {
-    #[error("unknown shard {shard}; the stream has: {}", available.join(", "))]
-    UnknownShard { shard: String, available: Vec<String> },
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+use super::{
+    compare_sequence, ReplayError, ReplayOptions, ReplayPipeline, ReplaySummary, ReplayTo, Unsettled,
+};
 
 /// Orders shards so that every parent comes before its children.
 pub fn parents_first(shards: &[ShardInfo]) -> Vec<ShardInfo> {
@@ -222,6 +48,7 @@ pub fn parents_first(shards: &[ShardInfo]) -> Vec<ShardInfo> {
     ordered
 }
 
+/// A replay of a shard range, borrowing its reader and pipeline.
 pub struct Replay<'a> {
     reader: &'a dyn ShardSource,
     pipeline: &'a ReplayPipeline,
@@ -270,7 +97,7 @@ impl<'a> Replay<'a> {
         };
         // A start time older than the retention period may have lost records to trimming.
         let trimmed_before = match &self.options.from {
-            ReplayFrom::Time(from) => {
+            StartPosition::AtTimestamp(from) => {
                 let retention = self.reader.retention().await?;
                 retention
                     .trimmed_before(Utc::now())
@@ -344,12 +171,7 @@ impl<'a> Replay<'a> {
         unsettled: &mut Unsettled,
         on_progress: &mut impl FnMut(&ReplaySummary),
     ) -> Result<(), ReplayError> {
-        let start = match &self.options.from {
-            ReplayFrom::TrimHorizon => StartPosition::TrimHorizon,
-            ReplayFrom::Latest => StartPosition::Latest,
-            ReplayFrom::Time(t) => StartPosition::AtTimestamp(*t),
-            ReplayFrom::Sequence(s) => StartPosition::AtSequenceNumber(s.clone()),
-        };
+        let start = self.options.from.clone();
         let mut iterator = self.shard_iterator(shard_id, &start, summary).await?;
         let mut last_seq: Option<String> = None;
         let mut failures = 0u32;
@@ -380,7 +202,7 @@ impl<'a> Replay<'a> {
             };
             failures = 0;
             if last_seq.is_none() {
-                if let (ReplayFrom::Sequence(wanted), Some(first)) =
+                if let (StartPosition::AtSequenceNumber(wanted), Some(first)) =
                     (&self.options.from, page.records.first())
                 {
                     if compare_sequence(&first.sequence_number, wanted) == Ordering::Greater {
@@ -494,30 +316,15 @@ impl<'a> Replay<'a> {
     }
 }
 
-/// Tweet ids with a record that failed in this run. Their later records are held back:
-/// a later version must not be stored while the first is unsettled.
-#[derive(Debug, Default)]
-pub struct Unsettled(HashSet<TweetId>);
-
-impl Unsettled {
-    fn add(&mut self, data: &[u8]) {
-        if let Ok(tweet) = decode_tweet(data) {
-            self.0.insert(tweet.id().clone());
-        }
-    }
-
-    /// Whether this record's tweet id is unsettled (undecodable records never are).
-    fn holds(&self, data: &[u8]) -> bool {
-        !self.0.is_empty() && decode_tweet(data).is_ok_and(|t| self.0.contains(t.id()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::{tweet, ScriptedShard, SHARD};
     use tweetboard_core::testing::{KeywordFake, MemoryQuarantine, MemoryTable};
 
+    use chrono::DateTime;
+    use std::sync::Arc;
+    use tweetboard_aws::retry::Backoff;
     fn fast() -> Backoff {
         Backoff {
             base: Duration::from_millis(1),
@@ -545,7 +352,7 @@ mod tests {
         ]);
         let table = Arc::new(MemoryTable::default());
         let options = ReplayOptions {
-            from: ReplayFrom::Sequence("5".into()),
+            from: StartPosition::AtSequenceNumber("5".into()),
             batch_size: 4,
             backoff: fast(),
             ..ReplayOptions::default()
@@ -645,7 +452,7 @@ mod tests {
         async fn replay_from(source: &ScriptedShard, from: DateTime<Utc>) -> ReplaySummary {
             let table = Arc::new(MemoryTable::default());
             let options = ReplayOptions {
-                from: ReplayFrom::Time(from),
+                from: StartPosition::AtTimestamp(from),
                 backoff: fast(),
                 ..ReplayOptions::default()
             };
@@ -673,32 +480,6 @@ mod tests {
     }
 
     #[test]
-    fn points_parse_with_clear_errors() {
-        assert_eq!(parse_from("trim-horizon").unwrap(), ReplayFrom::TrimHorizon);
-        assert_eq!(parse_from("seq:123").unwrap(), ReplayFrom::Sequence("123".into()));
-        assert!(matches!(
-            parse_from("2026-11-26T10:00:00Z").unwrap(),
-            ReplayFrom::Time(_)
-        ));
-        assert!(parse_from("yesterday").unwrap_err().contains("RFC 3339"));
-        assert!(parse_to("seq:12a").unwrap_err().contains("digits only"));
-        assert!(parse_to("latest").is_err());
-    }
-
-    #[test]
-    fn sequence_numbers_compare_as_numbers() {
-        assert_eq!(compare_sequence("9", "10"), Ordering::Less);
-        assert_eq!(
-            compare_sequence(
-                "4959000000000000000000000000000012",
-                "4959000000000000000000000000000012"
-            ),
-            Ordering::Equal
-        );
-        assert_eq!(compare_sequence("100", "099"), Ordering::Greater);
-    }
-
-    #[test]
     fn parents_come_before_children() {
         let shard = |id: &str, parent: Option<&str>| ShardInfo {
             shard_id: id.into(),
@@ -714,124 +495,5 @@ mod tests {
         ];
         let order: Vec<String> = parents_first(&listed).into_iter().map(|s| s.shard_id).collect();
         assert_eq!(order, ["p", "o", "c2", "c1"]);
-    }
-}
-
-/// What `replay --from-failures` did.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct FailureReplaySummary {
-    pub messages: usize,
-    /// Messages whose records are all settled now, deleted from the queue.
-    pub deleted: usize,
-    /// `(message id, why)`: left on the queue.
-    pub kept: Vec<(String, String)>,
-    /// Messages received again in this run after their visibility timeout (kept ones
-    /// coming back): not replayed twice, left on the queue.
-    pub received_again: usize,
-    pub replay: ReplaySummary,
-}
-
-/// Replays every failed batch the queue holds, deleting each message only once all of
-/// its records are settled (written, already present or quarantined).
-///
-/// No message is worked on twice, nor by two readers at once: messages are received one
-/// at a time (none waits in hand while its visibility timeout runs out), the one being
-/// replayed is kept hidden for as long as that takes, and one received again in the same
-/// run (a kept message whose timeout expired) is left alone.
-pub async fn replay_failures(
-    queue: &tweetboard_aws::failures::FailureQueue,
-    kinesis: &aws_sdk_kinesis::Client,
-    pipeline: &ReplayPipeline,
-    options: &ReplayOptions,
-    mut on_progress: impl FnMut(&FailureReplaySummary),
-) -> Result<FailureReplaySummary, ReplayError> {
-    use tweetboard_aws::failures::parse_invocation_record;
-    let mut out = FailureReplaySummary::default();
-    // Shared by every message: a failed record holds its id's later records back in
-    // later messages too.
-    let mut unsettled = Unsettled::default();
-    let mut handled: HashSet<String> = HashSet::new();
-    loop {
-        let messages = queue.receive(1).await?;
-        if messages.is_empty() {
-            return Ok(out);
-        }
-        for message in messages {
-            if !handled.insert(message.message_id.clone()) {
-                out.received_again += 1;
-                continue;
-            }
-            out.messages += 1;
-            let info = match parse_invocation_record(&message.body) {
-                Ok(info) => info,
-                Err(why) => {
-                    out.kept.push((message.message_id, why));
-                    continue;
-                }
-            };
-            let reader = KinesisReader::new(kinesis.clone(), info.stream_name());
-            let range = ReplayOptions {
-                shards: vec![info.shard_id.clone()],
-                from: ReplayFrom::Sequence(info.start_sequence_number.clone()),
-                to: Some(ReplayTo::Sequence(info.end_sequence_number.clone())),
-                ..options.clone()
-            };
-            let replay = Replay::new(&reader, pipeline, range);
-            let summary = match keep_hidden(queue, &message, replay.run_holding(&mut unsettled, |_| {})).await
-            {
-                Ok(s) => s,
-                Err(ReplayError::UnknownShard { shard, .. }) => {
-                    out.kept.push((
-                        message.message_id,
-                        format!("shard {shard} no longer exists (past retention)"),
-                    ));
-                    continue;
-                }
-                Err(e) => return Err(e),
-            };
-            let verdict = if summary.records_read == 0 {
-                Some("no records in the range: past retention, or not yet readable".to_owned())
-            } else if !summary.trimmed.is_empty() {
-                Some("part of the range is past retention (trimmed)".to_owned())
-            } else if summary.failed > 0 || summary.held_back > 0 {
-                let held = match summary.held_back {
-                    0 => String::new(),
-                    n => format!(", {n} held back behind an earlier failed record of their tweet id"),
-                };
-                Some(format!("{} records still fail{held}; run again", summary.failed))
-            } else {
-                None
-            };
-            out.replay.merge(&summary);
-            match verdict {
-                None => {
-                    queue.delete(&message).await?;
-                    out.deleted += 1;
-                }
-                Some(why) => out.kept.push((message.message_id, why)),
-            }
-            on_progress(&out);
-        }
-    }
-}
-
-/// Runs `work`, extending the message's visibility every third of the timeout, so it
-/// stays hidden from other readers however long the work takes.
-async fn keep_hidden<T>(
-    queue: &tweetboard_aws::failures::FailureQueue,
-    message: &tweetboard_aws::failures::FailureMessage,
-    work: impl std::future::Future<Output = T>,
-) -> T {
-    let every = queue.visibility() / 3;
-    tokio::pin!(work);
-    loop {
-        tokio::select! {
-            out = &mut work => return out,
-            () = tokio::time::sleep(every) => {
-                if let Err(e) = queue.extend_visibility(message).await {
-                    tracing::warn!(event = "visibility_extension_failed", message_id = %message.message_id, error = %e);
-                }
-            }
-        }
     }
 }

@@ -1,0 +1,85 @@
+//! `tweetboard train`: fit the on-topic/junk model on a labeled file and write it.
+
+use std::path::PathBuf;
+
+use tweetboard_classifier::train::{self, TrainOptions};
+use tweetboard_classifier::{dataset, Model};
+use tweetboard_cli::progress;
+
+use super::CliResult;
+
+/// Train the on-topic/junk model from a labeled CSV or JSON Lines file.
+///
+/// Columns: text, id, followers, favourites, friends, lists, retweets, tweets, user,
+/// source, label (ON/OFF or 0/1; OFF = 1 = junk). Holds out a split, prints its
+/// accuracy, precision, recall, F1 and ROC AUC, and writes the model artifact.
+/// Deterministic for a given seed.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Labeled examples (.csv, or .jsonl for JSON Lines).
+    #[arg(long)]
+    data: PathBuf,
+    /// Where to write the model (JSON).
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    epochs: u32,
+    /// Share of the examples held out for the reported metrics.
+    #[arg(long, default_value_t = 0.2)]
+    holdout: f64,
+    /// Features hash into 2^BITS buckets.
+    #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u32).range(10..=24))]
+    hash_bits: u32,
+    /// Print the metrics as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> CliResult {
+    let Args {
+        data,
+        out,
+        seed,
+        epochs,
+        holdout,
+        hash_bits,
+        json,
+    } = args;
+    if !(0.05..=0.5).contains(&holdout) {
+        return Err(format!("--holdout {holdout} must be between 0.05 and 0.5").into());
+    }
+    let examples = dataset::load(&data)?;
+    let options = TrainOptions {
+        seed,
+        epochs,
+        holdout,
+        hash_bits,
+        ..TrainOptions::default()
+    };
+    let pb = progress::bar(u64::from(epochs), "train");
+    let name = data
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let artifact = train::train(&examples, &options, &name, |_| pb.inc(1));
+    pb.finish_and_clear();
+    // Validate as every consumer will at cold start before writing it anywhere.
+    let model = Model::from_artifact(artifact, "trained model")?;
+    let text = serde_json::to_string(model.artifact())? + "\n";
+    std::fs::write(&out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    let m = &model.artifact().training.holdout_metrics;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&model.artifact().training)?);
+    } else {
+        println!("model {} written to {}", model.id(), out.display());
+        println!(
+            "{} examples, {} held out (seed {seed}, {epochs} epochs)",
+            examples.len(),
+            m.examples
+        );
+        println!("{}", m.report());
+    }
+    Ok(())
+}
