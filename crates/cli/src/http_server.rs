@@ -7,6 +7,8 @@
 //!   response; an idle keep-alive connection is closed after the same time.
 //! - A request must be answered within [`ServerLimits::request`] (reading its body
 //!   included); else it gets a 408 and the connection is closed.
+//! - A connection lives at most [`ServerLimits::connection`], whatever it does: a client
+//!   that asks for a large answer and never reads it cannot hold its slot for ever.
 //! - At most [`ServerLimits::max_connections`] connections are served at once; further
 //!   ones wait in the listen backlog.
 //!
@@ -29,9 +31,12 @@ use tokio::task::JoinSet;
 
 /// How long a client may take to send a request's head.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long one request may take, its body and the answer included. The board's reads
-/// are bounded by the SDK's own timeouts (30 s per operation) well within this.
+/// How long one request may take, its body and the answer included. A board page is
+/// usually a few Queries; one that takes longer (up to 64 Queries, each bounded by the
+/// SDK's own 30 s timeout) is cut off here with a 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long one connection may live, however many requests it carries.
+pub const CONNECTION_LIFETIME: Duration = Duration::from_secs(300);
 /// Connections served at once.
 pub const MAX_CONNECTIONS: usize = 256;
 
@@ -40,6 +45,7 @@ pub const MAX_CONNECTIONS: usize = 256;
 pub struct ServerLimits {
     pub header_read: Duration,
     pub request: Duration,
+    pub connection: Duration,
     pub max_connections: usize,
 }
 
@@ -48,6 +54,7 @@ impl Default for ServerLimits {
         Self {
             header_read: HEADER_READ_TIMEOUT,
             request: REQUEST_TIMEOUT,
+            connection: CONNECTION_LIFETIME,
             max_connections: MAX_CONNECTIONS,
         }
     }
@@ -95,11 +102,18 @@ pub async fn serve(
                 .header_read_timeout(limits.header_read)
                 .serve_connection(TokioIo::new(stream), service);
             tokio::pin!(connection);
+            let lifetime = tokio::time::sleep(limits.connection);
+            tokio::pin!(lifetime);
             let result = tokio::select! {
                 result = connection.as_mut() => result,
                 _ = stopped.changed() => {
                     connection.as_mut().graceful_shutdown();
                     connection.await
+                }
+                // Dropping the connection closes its socket, whatever it was waiting on.
+                () = &mut lifetime => {
+                    tracing::debug!(event = "connection_lifetime_reached");
+                    return;
                 }
             };
             if let Err(e) = result {
@@ -153,6 +167,7 @@ mod tests {
         ServerLimits {
             header_read: Duration::from_millis(300),
             request: Duration::from_millis(500),
+            connection: Duration::from_secs(2),
             max_connections: 8,
         }
     }
@@ -162,6 +177,7 @@ mod tests {
     async fn start(limits: ServerLimits) -> SocketAddr {
         let router = Router::new()
             .route("/", get(|| async { "hello" }))
+            .route("/large", get(|| async { "x".repeat(32 << 20) }))
             .route("/echo", post(|body: Bytes| async move { body }));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -286,6 +302,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_client_that_never_reads_its_answer_loses_its_slot_at_the_connection_lifetime() {
+        // GIVEN a server of one connection at a time, and a client that asks for 32 MB
+        // and reads none of it (the answer fills the socket buffers and stalls)
+        let addr = start(ServerLimits {
+            max_connections: 1,
+            connection: Duration::from_millis(800),
+            ..short_limits()
+        })
+        .await;
+        let mut stalled = TcpStream::connect(addr).await.unwrap();
+        stalled
+            .write_all(b"GET /large HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+
+        // WHEN a second client sends a whole request
+        let mut second = TcpStream::connect(addr).await.unwrap();
+        second
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+
+        // THEN it is answered once the stalled connection's lifetime is over
+        let answer = until_closed(&mut second).await.expect("never answered");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        drop(stalled);
+    }
+
+    #[tokio::test]
     async fn shutdown_stops_accepting_and_returns() {
         // GIVEN a server whose shutdown signal is a channel
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -304,7 +350,7 @@ mod tests {
         // WHEN it is signalled
         tx.send(()).unwrap();
 
-        // THEN it returns, its idle connection closed, and the port is no longer served
+        // THEN it returns, and the port is no longer served
         let result = tokio::time::timeout(GUARD, server).await;
         assert!(matches!(result, Ok(Ok(Ok(())))), "{result:?}");
         assert!(TcpStream::connect(addr).await.is_err());

@@ -76,6 +76,13 @@ pub async fn run(args: Args) -> CliResult {
             let e = get(&admin, &event_id).await?;
             print_entry(&e, max_bytes);
             if let Some(path) = out {
+                if e.data_omitted {
+                    return Err(format!(
+                        "{event_id} kept no raw bytes (data_omitted); nothing written to {}",
+                        path.display()
+                    )
+                    .into());
+                }
                 std::fs::write(&path, &e.data)
                     .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
                 println!("raw bytes written to {}", path.display());
@@ -162,8 +169,8 @@ fn print_entry(e: &QuarantineEntry, max_bytes: usize) {
         );
     } else {
         println!("data             {} bytes", e.data.len());
+        println!("{}", render_bytes(&e.data, max_bytes));
     }
-    println!("{}", render_bytes(&e.data, max_bytes));
 }
 
 fn print_retry_report(retried: usize, report: &RetryReport) {
