@@ -422,7 +422,7 @@ impl<'a> Pump<'a> {
             Some(pos) => {
                 let seq = records[pos].sequence_number.clone();
                 let reason = match &report.outcomes[pos].1 {
-                    tweetboard_core::RecordOutcome::Retry(r) => r.clone(),
+                    tweetboard_core::RecordOutcome::Retry(r) => r.to_string(),
                     other => format!("{other:?}"),
                 };
                 cursor.consecutive_failures += 1;

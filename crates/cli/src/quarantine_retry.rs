@@ -73,12 +73,13 @@ pub async fn retry(
                 Some("already present with other content; the first version kept".to_owned())
             }
             RecordOutcome::Quarantined(reason) => {
-                admin.note_retry_failure(&id, reason).await?;
-                out.still_failing.push((id, reason.clone()));
+                let reason = reason.to_string();
+                admin.note_retry_failure(&id, &reason).await?;
+                out.still_failing.push((id, reason));
                 None
             }
             RecordOutcome::Retry(reason) => {
-                out.retry_later.push((id, reason.clone()));
+                out.retry_later.push((id, reason.to_string()));
                 None
             }
         };

@@ -13,11 +13,12 @@ use chrono::Utc;
 use futures::stream::{self, StreamExt};
 
 use crate::decode::decode_tweet;
-use crate::error::{bounded_reason, FailureKind};
+use crate::error::{bounded_reason, DecodeError, FailureKind};
 use crate::events::{
     BatchProcessed, ContentConflict, DeadlineReached, RecordQuarantined, RecordRetryReported,
 };
 use crate::ports::{Classifier, PutOutcome, QuarantineWriter, TweetLookup, TweetWriter};
+use crate::reason::{QuarantineReason, RetryReason};
 use crate::record::InputRecord;
 use crate::stored::{QuarantinedRecord, StoredTweet, DYNAMODB_ITEM_LIMIT_BYTES};
 use crate::tweet::{Tweet, TweetId};
@@ -58,9 +59,9 @@ pub enum RecordOutcome {
     /// An earlier record of this batch had the same tweet id and settled for both.
     DuplicateInBatch,
     /// Permanently bad: kept in the quarantine table with the reason.
-    Quarantined(String),
+    Quarantined(QuarantineReason),
     /// Transient failure or unstarted at the deadline: reported in `batchItemFailures`.
-    Retry(String),
+    Retry(RetryReason),
 }
 
 impl RecordOutcome {
@@ -145,20 +146,13 @@ pub struct BatchPorts<'a> {
     pub lookup: Option<&'a dyn TweetLookup>,
 }
 
-/// Retry reasons at the deadline.
-const NOT_STARTED: &str = "deadline: not started before the invocation deadline";
-const CUT_OFF: &str = "deadline: its requests did not finish before the invocation deadline";
-
 /// Runs one batch. Records must be in stream order (as Lambda delivers them).
 pub async fn process_batch(
     ports: &BatchPorts<'_>,
     records: &[InputRecord],
     options: &BatchOptions,
 ) -> BatchReport {
-    let decoded: Vec<Result<Tweet, String>> = records
-        .iter()
-        .map(|r| decode_tweet(&r.data).map_err(|e| bounded_reason(format!("{}: {e}", e.code()))))
-        .collect();
+    let decoded: Vec<Result<Tweet, DecodeError>> = records.iter().map(|r| decode_tweet(&r.data)).collect();
 
     // Occurrences of each id in stream order; the first is the candidate, later ones
     // wait for it. A later one is only processed itself if every earlier one was
@@ -207,7 +201,10 @@ pub async fn process_batch(
                     }
                     let work = async {
                         match decoded {
-                            Err(reason) => (quarantine(ports, record, reason.clone()).await, None),
+                            Err(e) => (
+                                quarantine(ports, record, QuarantineReason::Decode(e.clone())).await,
+                                None,
+                            ),
                             Ok(tweet) => classify_and_write(ports, record, tweet).await,
                         }
                     };
@@ -218,7 +215,7 @@ pub async fn process_batch(
                     let settled = match time {
                         RecordTime::Within(limit) => tokio::time::timeout(limit, work)
                             .await
-                            .unwrap_or_else(|_| (RecordOutcome::Retry(CUT_OFF.into()), None)),
+                            .unwrap_or_else(|_| (RecordOutcome::Retry(RetryReason::CutOff), None)),
                         _ => work.await,
                     };
                     (i, Some(settled))
@@ -228,7 +225,7 @@ pub async fn process_batch(
             .map(|(i, o)| {
                 let o = o.unwrap_or_else(|| {
                     started_late += 1;
-                    (RecordOutcome::Retry(NOT_STARTED.into()), None)
+                    (RecordOutcome::Retry(RetryReason::NotStarted), None)
                 });
                 (i, o)
             })
@@ -265,10 +262,9 @@ pub async fn process_batch(
             .find(|&j| j < i && outcomes[j].is_some())
             .expect("a duplicate always has an earlier processed occurrence");
         let outcome = match outcomes[decider].as_ref().expect("decider has an outcome") {
-            RecordOutcome::Retry(_) => RecordOutcome::Retry(format!(
-                "an earlier record with tweet id {} is being retried",
-                tweet.id()
-            )),
+            RecordOutcome::Retry(_) => {
+                RecordOutcome::Retry(RetryReason::EarlierDuplicate(tweet.id().clone()))
+            }
             _ => {
                 // Compared with the version the table keeps, which is not the batch's
                 // first copy when that copy itself lost to a stored version.
@@ -326,7 +322,7 @@ pub async fn process_batch(
 async fn settle_stored(
     lookup: &dyn TweetLookup,
     records: &[InputRecord],
-    decoded: &[Result<Tweet, String>],
+    decoded: &[Result<Tweet, DecodeError>],
     round: &mut Vec<usize>,
     outcomes: &mut [Option<RecordOutcome>],
     kept_hashes: &mut [Option<String>],
@@ -409,24 +405,19 @@ async fn classify_and_write(ports: &BatchPorts<'_>, record: &InputRecord, tweet:
         Ok(c) => c,
         Err(e) if e.kind == FailureKind::Permanent => {
             return (
-                quarantine(ports, record, format!("classifier: {}", e.message)).await,
+                quarantine(ports, record, QuarantineReason::classifier(&e.message)).await,
                 None,
             )
         }
-        Err(e) => {
-            return (
-                RecordOutcome::Retry(bounded_reason(format!("classifier: {}", e.message))),
-                None,
-            )
-        }
+        Err(e) => return (RecordOutcome::Retry(RetryReason::classifier(&e.message)), None),
     };
     let item = StoredTweet::new(tweet.clone(), classification, record, Utc::now());
     let size = item.approximate_size();
     if size > DYNAMODB_ITEM_LIMIT_BYTES {
-        let reason = format!(
-            "item_too_large: about {size} bytes, over DynamoDB's {DYNAMODB_ITEM_LIMIT_BYTES}-byte item limit"
+        return (
+            quarantine(ports, record, QuarantineReason::ItemTooLarge { size }).await,
+            None,
         );
-        return (quarantine(ports, record, reason).await, None);
     }
     match ports.tweets.put_if_absent(&item).await {
         Ok(PutOutcome::Written) => (
@@ -447,10 +438,10 @@ async fn classify_and_write(ports: &BatchPorts<'_>, record: &InputRecord, tweet:
             stored => (RecordOutcome::AlreadyStored, stored),
         },
         Err(e) if e.kind == FailureKind::Permanent => (
-            quarantine(ports, record, format!("write_rejected: {e}")).await,
+            quarantine(ports, record, QuarantineReason::write_rejected(&e)).await,
             None,
         ),
-        Err(e) => (RecordOutcome::Retry(bounded_reason(e.to_string())), None),
+        Err(e) => (RecordOutcome::Retry(RetryReason::store(&e)), None),
     }
 }
 
@@ -460,24 +451,33 @@ async fn classify_and_write(ports: &BatchPorts<'_>, record: &InputRecord, tweet:
 /// the first part of the raw bytes is sized to leave room for them), a minimal entry
 /// without the raw bytes is written instead. Retrying a write that can never succeed
 /// would report the record for retry on every delivery and block its shard.
-async fn quarantine(ports: &BatchPorts<'_>, record: &InputRecord, reason: String) -> RecordOutcome {
-    let entry = QuarantinedRecord::new(record, reason, Utc::now());
+async fn quarantine(ports: &BatchPorts<'_>, record: &InputRecord, reason: QuarantineReason) -> RecordOutcome {
+    let entry = QuarantinedRecord::new(record, &reason, Utc::now());
     let written = match ports.quarantine.quarantine(&entry).await {
         Err(e) if e.kind == FailureKind::Permanent => {
-            let minimal = entry.minimal(&e.to_string());
-            ports.quarantine.quarantine(&minimal).await.map(|()| minimal)
+            let reason = QuarantineReason::QuarantineWriteRejected {
+                data_size: entry.data_size,
+                refusal: bounded_reason(e.to_string()),
+                first: Box::new(reason),
+            };
+            let minimal = entry.minimal(&reason);
+            ports
+                .quarantine
+                .quarantine(&minimal)
+                .await
+                .map(|()| (minimal, reason))
         }
-        other => other.map(|()| entry),
+        other => other.map(|()| (entry, reason)),
     };
     match written {
-        Ok(entry) => {
+        Ok((entry, reason)) => {
             RecordQuarantined {
                 event_id: &record.event_id,
                 reason: &entry.reason,
             }
             .emit();
-            RecordOutcome::Quarantined(entry.reason)
+            RecordOutcome::Quarantined(reason)
         }
-        Err(e) => RecordOutcome::Retry(bounded_reason(format!("quarantine write failed: {e}"))),
+        Err(e) => RecordOutcome::Retry(RetryReason::quarantine_write(&e)),
     }
 }

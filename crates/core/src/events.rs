@@ -23,7 +23,7 @@ impl RecordQuarantined<'_> {
 /// A record hit a transient failure and is reported for retry.
 pub struct RecordRetryReported<'a> {
     pub sequence_number: &'a str,
-    pub reason: &'a str,
+    pub reason: &'a crate::reason::RetryReason,
 }
 
 impl RecordRetryReported<'_> {
@@ -31,7 +31,8 @@ impl RecordRetryReported<'_> {
         warn!(
             event = "record_retry_reported",
             sequence_number = self.sequence_number,
-            reason = self.reason
+            code = self.reason.code(),
+            reason = %self.reason
         );
     }
 }
@@ -59,7 +60,8 @@ impl ContentConflict<'_> {
 
 /// The store refused a request for a reason that is not the record's: the table's
 /// key schema or an index does not match, or the request is malformed. Every record
-/// fails alike, so they are retried (never quarantined); this is for the alarm.
+/// fails alike, so they are retried (never quarantined) and counted in `RetryReported`,
+/// which is what to alarm on; this line says why.
 pub struct StoreRequestRejected<'a> {
     pub operation: &'a str,
     pub message: &'a str,

@@ -16,6 +16,7 @@ pub mod ingest;
 #[cfg(any(test, feature = "testing"))]
 pub mod peak_memory;
 pub mod ports;
+pub mod reason;
 pub mod record;
 pub mod stored;
 #[cfg(any(test, feature = "testing"))]
@@ -25,6 +26,7 @@ pub mod tweet;
 pub use batch::{process_batch, BatchOptions, BatchReport, RecordOutcome};
 pub use classification::{Classification, Prediction};
 pub use error::{ClassifyError, DecodeError, FailureKind, StoreError};
+pub use reason::{QuarantineReason, RetryReason};
 pub use record::{InputRecord, RecordSource};
 pub use stored::{QuarantinedRecord, StoredTweet};
 pub use tweet::{Tweet, TweetId};

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::classification::Classification;
 use crate::decode::format_time;
 use crate::error::{bounded_reason, MAX_REASON_BYTES};
+use crate::reason::QuarantineReason;
 use crate::record::InputRecord;
 use crate::tweet::Tweet;
 
@@ -131,13 +132,13 @@ pub struct QuarantinedRecord {
 }
 
 impl QuarantinedRecord {
-    pub fn new(record: &InputRecord, reason: impl Into<String>, now: DateTime<Utc>) -> Self {
+    pub fn new(record: &InputRecord, reason: &QuarantineReason, now: DateTime<Utc>) -> Self {
         Self {
             event_id: record.event_id.clone(),
             data: record.data.clone(),
             data_size: record.data.len(),
             data_omitted: false,
-            reason: bounded_reason(reason),
+            reason: bounded_reason(reason.to_string()),
             partition_key: record.partition_key.clone(),
             sequence_number: record.sequence_number.clone(),
             source_arn: record.source.stream_arn.clone(),
@@ -147,16 +148,14 @@ impl QuarantinedRecord {
     }
 
     /// The entry to write when the store refuses the full one for good: everything but
-    /// the raw bytes, and a reason that says why they are missing. A record must end
-    /// accounted for; retrying a write that can never succeed would block its shard.
-    pub fn minimal(&self, refusal: &str) -> Self {
+    /// the raw bytes, with `reason` saying why they are missing
+    /// ([`QuarantineReason::QuarantineWriteRejected`]). A record must end accounted for;
+    /// retrying a write that can never succeed would block its shard.
+    pub fn minimal(&self, reason: &QuarantineReason) -> Self {
         Self {
             data: Vec::new(),
             data_omitted: true,
-            reason: bounded_reason(format!(
-                "quarantine_write_rejected: the raw bytes ({} bytes) could not be stored ({refusal}); first reason: {}",
-                self.data_size, self.reason
-            )),
+            reason: bounded_reason(reason.to_string()),
             ..self.clone()
         }
     }
@@ -224,7 +223,8 @@ mod tests {
     #[test]
     fn a_long_reason_is_bounded_and_the_first_part_leaves_room_for_it() {
         // GIVEN a 1 MiB record and a reason that quotes 250 KB of it
-        let q = QuarantinedRecord::new(&record(vec![b'x'; 1 << 20]), "x".repeat(250_000), Utc::now());
+        let reason = QuarantineReason::Decode(crate::DecodeError::NotATweet("x".repeat(250_000)));
+        let q = QuarantinedRecord::new(&record(vec![b'x'; 1 << 20]), &reason, Utc::now());
         // THEN the reason is bounded, and the entry with its first part fits an item
         assert!(q.reason.len() <= MAX_REASON_BYTES);
         let parts = q.data_parts();
@@ -238,9 +238,14 @@ mod tests {
 
     #[test]
     fn small_and_empty_records_are_one_part() {
-        let q = QuarantinedRecord::new(&record(b"abc".to_vec()), "not_json: x", Utc::now());
+        let first = QuarantineReason::Decode(crate::DecodeError::NotJson("x".into()));
+        let q = QuarantinedRecord::new(&record(b"abc".to_vec()), &first, Utc::now());
         assert_eq!(q.data_parts(), [b"abc".as_slice()]);
-        let empty = q.minimal("ValidationException");
+        let empty = q.minimal(&QuarantineReason::QuarantineWriteRejected {
+            data_size: q.data_size,
+            refusal: "ValidationException".into(),
+            first: Box::new(first),
+        });
         assert_eq!(empty.data_parts(), [b"".as_slice()]);
         assert_eq!((empty.data_size, empty.data_omitted), (3, true));
         assert_eq!(empty.reason_code(), "quarantine_write_rejected");

@@ -2,6 +2,7 @@
 //! through the current pipeline again (the retry itself is `tweetboard_cli::quarantine_retry`).
 
 use std::path::PathBuf;
+use tweetboard_core::QuarantineReason;
 
 use tweetboard_aws::config::{ConsumerConfig, StoreNames};
 use tweetboard_aws::quarantine::{render_bytes, QuarantineAdmin, QuarantineEntry};
@@ -21,8 +22,8 @@ pub struct Args {
 enum Action {
     /// List quarantined records (unresolved ones unless --all).
     List {
-        /// Only reasons starting with this (e.g. not_json, invalid_id, item_too_large).
-        #[arg(long)]
+        /// Only entries quarantined for this reason code.
+        #[arg(long, value_name = "CODE", value_parser = clap::builder::PossibleValuesParser::new(QuarantineReason::CODES))]
         reason: Option<String>,
         /// Include entries already resolved by a retry.
         #[arg(long)]
