@@ -1,10 +1,12 @@
 //! Per-shard checkpoints for `tweetboard pump`, kept in DynamoDB so that a restarted
-//! pump resumes where it stopped.
+//! pump resumes where it stopped: the adapter of the [`Checkpoints`] port.
 
+use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use chrono::Utc;
 use tweetboard_core::decode::format_time;
+pub use tweetboard_core::ports::{Checkpoint, Checkpoints};
 use tweetboard_core::StoreError;
 
 use crate::errors::classify;
@@ -14,15 +16,6 @@ pub const LEASE_KEY: &str = "lease_key";
 const CHECKPOINT: &str = "checkpoint";
 const UPDATED_AT: &str = "updated_at";
 const SHARD_END: &str = "SHARD_END";
-
-/// How far a shard has been processed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Checkpoint {
-    /// Every record up to and including this sequence number is settled.
-    After(String),
-    /// The shard is closed and fully processed: its children may start.
-    ShardEnd,
-}
 
 #[derive(Clone)]
 pub struct CheckpointStore {
@@ -80,5 +73,15 @@ impl CheckpointStore {
             .await
             .map_err(|e| classify("PutItem", e))?;
         Ok(())
+    }
+}
+
+#[async_trait]
+impl Checkpoints for CheckpointStore {
+    async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError> {
+        CheckpointStore::get(self, stream, shard_id).await
+    }
+    async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+        CheckpointStore::put(self, stream, shard_id, checkpoint).await
     }
 }

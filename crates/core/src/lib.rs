@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod ports;
 pub mod record;
 pub mod stored;
+pub mod stream;
 pub mod testing;
 pub mod tweet;
 
