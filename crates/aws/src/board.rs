@@ -1,6 +1,6 @@
 //! The board's reads: newest-first pages of one prediction from the `board_by_time`
-//! index, and ON/OFF counts per hour for the chart. Queries only; never a Scan, never a
-//! write.
+//! index, and ON/OFF counts per hour for the chart, as the [`BoardQuery`] port. Queries
+//! only; never a Scan, never a write.
 //!
 //! The index is partitioned by `<prediction>#<day>` and sorted by
 //! `<created_at>#<padded id>`, so a page walks day partitions from today backwards,
@@ -11,80 +11,30 @@
 //! (HMAC-SHA256 with the board's [`CursorKey`]), its day may not be in the future, and
 //! its key must belong to its day and prediction. Whatever it says, one page runs at most
 //! [`MAX_QUERIES_PER_PAGE`] Queries; a walk cut short returns what it found and a `next`
-//! cursor where it stopped.
+//! cursor where it stopped. The cursor is this adapter's own: it holds DynamoDB's
+//! position in the index, so its signing lives here and only its errors are the
+//! domain's ([`CursorError`]).
 
 use std::collections::HashMap;
 
+use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use aws_sdk_dynamodb::Client;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 use tweetboard_core::attributes as attr;
+use tweetboard_core::board::{BoardError, BoardTweet, CursorError, HourlyCounts, Page, StatsBucket};
+use tweetboard_core::ports::BoardQuery;
 use tweetboard_core::stored::board_partition;
 use tweetboard_core::{Prediction, StoreError};
 
 use crate::errors::classify;
 
 type Item = HashMap<String, AttributeValue>;
-
-/// A tweet as the board shows it; field names are the table's attribute names.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct BoardTweet {
-    pub tweet_id: String,
-    pub text: String,
-    pub name: String,
-    pub screen_name: String,
-    pub image_url: String,
-    pub prediction: String,
-    pub probability: f64,
-    pub created_at: String,
-    pub followers: u64,
-    pub retweets: u64,
-    pub favourites: u64,
-    pub model_id: String,
-}
-
-impl BoardTweet {
-    fn from_item(item: &Item) -> Self {
-        let s = |k: &str| {
-            item.get(k)
-                .and_then(|v| v.as_s().ok())
-                .cloned()
-                .unwrap_or_default()
-        };
-        let n = |k: &str| {
-            item.get(k)
-                .and_then(|v| v.as_n().ok())
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(0.0)
-        };
-        Self {
-            tweet_id: s(attr::TWEET_ID),
-            text: s(attr::TEXT),
-            name: s(attr::NAME),
-            screen_name: s(attr::SCREEN_NAME),
-            image_url: s(attr::IMAGE_URL),
-            prediction: s(attr::PREDICTION),
-            probability: n(attr::PROBABILITY),
-            created_at: s(attr::CREATED_AT),
-            followers: n(attr::FOLLOWERS) as u64,
-            retweets: n(attr::RETWEETS) as u64,
-            favourites: n(attr::FAVOURITES) as u64,
-            model_id: s(attr::MODEL_ID),
-        }
-    }
-}
-
-/// One page and where the next one starts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Page {
-    pub items: Vec<BoardTweet>,
-    pub next: Option<String>,
-}
 
 /// The most DynamoDB Queries one page may run, whatever its cursor or the lookback. A
 /// Query of an empty day partition costs a round trip, so without a bound a page of a
@@ -149,21 +99,6 @@ fn day_partition(prediction: Prediction, day: NaiveDate) -> String {
     board_partition(prediction.as_str(), &day.format("%Y-%m-%d").to_string())
 }
 
-/// Why a cursor was refused: the caller gets a 400.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum CursorError {
-    #[error(
-        "the cursor is not one this board issued (or the board restarted since); start from the first page"
-    )]
-    Malformed,
-    #[error("the cursor belongs to prediction {0}, not to this query")]
-    OtherPrediction(String),
-    #[error("the cursor's day {0} is in the future")]
-    FutureDay(NaiveDate),
-    #[error("the cursor's key is not a tweet of its day")]
-    KeyOutsideDay,
-}
-
 impl Cursor {
     /// The signed wire form.
     pub fn encode(&self, key: &CursorKey) -> String {
@@ -219,23 +154,6 @@ fn key_is_of_day(tweet_id: &str, sort: &str, day: NaiveDate) -> bool {
         && created_at.get(..10) == Some(day.format("%Y-%m-%d").to_string().as_str())
 }
 
-/// One bar pair of the chart.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct StatsBucket {
-    /// Start of the hour, RFC 3339.
-    pub start: String,
-    pub on: u64,
-    pub off: u64,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum BoardError {
-    #[error(transparent)]
-    Cursor(#[from] CursorError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// Reads the tweets table's board index.
 #[derive(Clone)]
 pub struct BoardReader {
@@ -265,11 +183,13 @@ impl BoardReader {
         self.max_queries_per_page = max.clamp(1, MAX_QUERIES_PER_PAGE);
         self
     }
+}
 
-    /// The newest `limit` tweets of `prediction`, after `cursor` if given. Runs at most
-    /// the Query bound; a page cut short by it may hold fewer than `limit` tweets (even
-    /// none) and still have a `next`.
-    pub async fn newest(
+#[async_trait]
+impl BoardQuery for BoardReader {
+    /// Runs at most the Query bound; a page cut short by it may hold fewer than `limit`
+    /// tweets (even none) and still have a `next`.
+    async fn newest(
         &self,
         prediction: Prediction,
         limit: usize,
@@ -301,7 +221,7 @@ impl BoardReader {
                     .exclusive_start_key(attr::BOARD_SORT, AttributeValue::S(sort.clone()));
             }
             let out = query.send().await.map_err(|e| classify("Query", e))?;
-            items.extend(out.items().iter().map(BoardTweet::from_item));
+            items.extend(out.items().iter().map(board_tweet));
             let page_key = out.last_evaluated_key().filter(|k| !k.is_empty()).map(|k| {
                 let s = |name: &str| {
                     k.get(name)
@@ -331,47 +251,22 @@ impl BoardReader {
         Ok(Page { items, next })
     }
 
-    /// ON and OFF counts per hour for the last `hours` hours (oldest first).
-    pub async fn hourly_counts(
-        &self,
-        hours: u32,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<StatsBucket>, StoreError> {
-        let end = now
-            .with_minute(0)
-            .and_then(|t| t.with_second(0))
-            .and_then(|t| t.with_nanosecond(0))
-            .unwrap_or(now);
-        let start = end - Duration::hours(i64::from(hours) - 1);
-        let mut buckets: Vec<StatsBucket> = (0..hours)
-            .map(|h| StatsBucket {
-                start: (start + Duration::hours(i64::from(h)))
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                on: 0,
-                off: 0,
-            })
-            .collect();
-        let mut day = start.date_naive();
+    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, StoreError> {
+        let mut counts = HourlyCounts::new(hours, now);
+        let mut day = counts.start().date_naive();
         while day <= now.date_naive() {
             for prediction in [Prediction::On, Prediction::Off] {
                 for created_at in self.created_times(prediction, day).await? {
-                    let Ok(t) = DateTime::parse_from_rfc3339(&created_at) else {
-                        continue;
-                    };
-                    let hour = (t.with_timezone(&Utc) - start).num_hours();
-                    if let Some(b) = usize::try_from(hour).ok().and_then(|h| buckets.get_mut(h)) {
-                        match prediction {
-                            Prediction::On => b.on += 1,
-                            Prediction::Off => b.off += 1,
-                        }
-                    }
+                    counts.add(prediction, &created_at);
                 }
             }
             day += Duration::days(1);
         }
-        Ok(buckets)
+        Ok(counts.into_buckets())
     }
+}
 
+impl BoardReader {
     /// A Query of one partition of the board index.
     fn partition_query(
         &self,
@@ -412,6 +307,36 @@ impl BoardReader {
             }
         }
         Ok(out)
+    }
+}
+
+/// A tweet of the board index.
+fn board_tweet(item: &Item) -> BoardTweet {
+    let s = |k: &str| {
+        item.get(k)
+            .and_then(|v| v.as_s().ok())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let n = |k: &str| {
+        item.get(k)
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    BoardTweet {
+        tweet_id: s(attr::TWEET_ID),
+        text: s(attr::TEXT),
+        name: s(attr::NAME),
+        screen_name: s(attr::SCREEN_NAME),
+        image_url: s(attr::IMAGE_URL),
+        prediction: s(attr::PREDICTION),
+        probability: n(attr::PROBABILITY),
+        created_at: s(attr::CREATED_AT),
+        followers: n(attr::FOLLOWERS) as u64,
+        retweets: n(attr::RETWEETS) as u64,
+        favourites: n(attr::FAVOURITES) as u64,
+        model_id: s(attr::MODEL_ID),
     }
 }
 

@@ -601,7 +601,7 @@ async fn run(command: Command) -> Result<(), AnyError> {
                 "tweetboard is at http://{}/  (Ctrl-C stops it)",
                 listener.local_addr()?
             );
-            let router = tweetboard_board::router(reader);
+            let router = tweetboard_board::router(std::sync::Arc::new(reader));
             http_server::serve(listener, router, ServerLimits::default(), http_server::ctrl_c()).await?;
         }
         Command::Ingest {

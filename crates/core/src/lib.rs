@@ -7,6 +7,7 @@
 
 pub mod attributes;
 pub mod batch;
+pub mod board;
 pub mod classification;
 pub mod decode;
 pub mod dry_run;

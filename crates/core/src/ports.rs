@@ -4,8 +4,10 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
-use crate::classification::Classification;
+use crate::board::{BoardError, Page, StatsBucket};
+use crate::classification::{Classification, Prediction};
 use crate::error::{ClassifyError, StoreError};
 use crate::stored::{QuarantinedRecord, StoredTweet};
 use crate::stream::{ReadError, RecordsPage, ShardInfo, StartPosition, StreamRetention};
@@ -100,4 +102,24 @@ pub enum Checkpoint {
 pub trait Checkpoints: Send + Sync {
     async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError>;
     async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError>;
+}
+
+/// The board's reads: newest-first pages of one prediction, and ON/OFF counts per hour.
+#[async_trait]
+pub trait BoardQuery: Send + Sync {
+    /// The newest `limit` tweets of `prediction` as of `now`, after `cursor` (a `next`
+    /// this reader issued) if given. A cursor it did not issue, or one that does not fit
+    /// the query, is a [`BoardError::Cursor`]. A page may hold fewer than `limit` tweets
+    /// and still have a `next` (the reader bounds its work per page).
+    async fn newest(
+        &self,
+        prediction: Prediction,
+        limit: usize,
+        cursor: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Page, BoardError>;
+
+    /// ON and OFF counts per hour for the last `hours` hours up to `now`, oldest first:
+    /// exactly `hours` buckets, the last one the hour `now` is in.
+    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, StoreError>;
 }
