@@ -26,7 +26,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
-use tweetboard_core::attributes as attr;
+use tweetboard_core::attributes::tweets;
 use tweetboard_core::board::{BoardError, BoardTweet, CursorError, HourlyCounts, Page, StatsBucket};
 use tweetboard_core::ports::BoardQuery;
 use tweetboard_core::stored::board_partition;
@@ -216,9 +216,9 @@ impl BoardQuery for BoardReader {
                 .limit((limit - items.len()) as i32);
             if let Some((tweet_id, sort)) = &last_key {
                 query = query
-                    .exclusive_start_key(attr::TWEET_ID, AttributeValue::S(tweet_id.clone()))
-                    .exclusive_start_key(attr::BOARD_PARTITION, AttributeValue::S(partition.clone()))
-                    .exclusive_start_key(attr::BOARD_SORT, AttributeValue::S(sort.clone()));
+                    .exclusive_start_key(tweets::TWEET_ID, AttributeValue::S(tweet_id.clone()))
+                    .exclusive_start_key(tweets::BOARD_PARTITION, AttributeValue::S(partition.clone()))
+                    .exclusive_start_key(tweets::BOARD_SORT, AttributeValue::S(sort.clone()));
             }
             let out = query.send().await.map_err(|e| classify("Query", e))?;
             items.extend(out.items().iter().map(board_tweet));
@@ -229,7 +229,7 @@ impl BoardQuery for BoardReader {
                         .cloned()
                         .unwrap_or_default()
                 };
-                (s(attr::TWEET_ID), s(attr::BOARD_SORT))
+                (s(tweets::TWEET_ID), s(tweets::BOARD_SORT))
             });
             match page_key {
                 Some(k) => last_key = Some(k),
@@ -275,9 +275,9 @@ impl BoardReader {
         self.client
             .query()
             .table_name(&self.table)
-            .index_name(attr::BOARD_INDEX)
+            .index_name(tweets::BOARD_INDEX)
             .key_condition_expression("#p = :p")
-            .expression_attribute_names("#p", attr::BOARD_PARTITION)
+            .expression_attribute_names("#p", tweets::BOARD_PARTITION)
             .expression_attribute_values(":p", AttributeValue::S(partition.to_owned()))
     }
 
@@ -289,7 +289,7 @@ impl BoardReader {
         loop {
             let page = self
                 .partition_query(&partition)
-                .expression_attribute_names("#c", attr::CREATED_AT)
+                .expression_attribute_names("#c", tweets::CREATED_AT)
                 .projection_expression("#c")
                 .select(Select::SpecificAttributes)
                 .set_exclusive_start_key(start.take())
@@ -299,7 +299,7 @@ impl BoardReader {
             out.extend(
                 page.items()
                     .iter()
-                    .filter_map(|i| i.get(attr::CREATED_AT).and_then(|v| v.as_s().ok()).cloned()),
+                    .filter_map(|i| i.get(tweets::CREATED_AT).and_then(|v| v.as_s().ok()).cloned()),
             );
             match page.last_evaluated_key() {
                 Some(k) if !k.is_empty() => start = Some(k.clone()),
@@ -325,18 +325,18 @@ fn board_tweet(item: &Item) -> BoardTweet {
             .unwrap_or(0.0)
     };
     BoardTweet {
-        tweet_id: s(attr::TWEET_ID),
-        text: s(attr::TEXT),
-        name: s(attr::NAME),
-        screen_name: s(attr::SCREEN_NAME),
-        image_url: s(attr::IMAGE_URL),
-        prediction: s(attr::PREDICTION),
-        probability: n(attr::PROBABILITY),
-        created_at: s(attr::CREATED_AT),
-        followers: n(attr::FOLLOWERS) as u64,
-        retweets: n(attr::RETWEETS) as u64,
-        favourites: n(attr::FAVOURITES) as u64,
-        model_id: s(attr::MODEL_ID),
+        tweet_id: s(tweets::TWEET_ID),
+        text: s(tweets::TEXT),
+        name: s(tweets::NAME),
+        screen_name: s(tweets::SCREEN_NAME),
+        image_url: s(tweets::IMAGE_URL),
+        prediction: s(tweets::PREDICTION),
+        probability: n(tweets::PROBABILITY),
+        created_at: s(tweets::CREATED_AT),
+        followers: n(tweets::FOLLOWERS) as u64,
+        retweets: n(tweets::RETWEETS) as u64,
+        favourites: n(tweets::FAVOURITES) as u64,
+        model_id: s(tweets::MODEL_ID),
     }
 }
 

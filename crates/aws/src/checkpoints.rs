@@ -5,16 +5,14 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use chrono::Utc;
+use tweetboard_core::attributes::checkpoints;
 use tweetboard_core::decode::format_time;
 pub use tweetboard_core::ports::{Checkpoint, Checkpoints};
 use tweetboard_core::StoreError;
 
 use crate::errors::classify;
 
-/// Partition key of the checkpoint table: `<stream>#<shard id>`.
-pub const LEASE_KEY: &str = "lease_key";
-const CHECKPOINT: &str = "checkpoint";
-const UPDATED_AT: &str = "updated_at";
+/// The `checkpoint` value of a closed shard whose every record is settled.
 const SHARD_END: &str = "SHARD_END";
 
 #[derive(Clone)]
@@ -40,14 +38,14 @@ impl CheckpointStore {
             .client
             .get_item()
             .table_name(&self.table)
-            .key(LEASE_KEY, Self::lease_key(stream, shard_id))
+            .key(checkpoints::LEASE_KEY, Self::lease_key(stream, shard_id))
             .consistent_read(true)
             .send()
             .await
             .map_err(|e| classify("GetItem", e))?;
         Ok(out
             .item()
-            .and_then(|i| i.get(CHECKPOINT))
+            .and_then(|i| i.get(checkpoints::CHECKPOINT))
             .and_then(|v| v.as_s().ok())
             .map(|s| {
                 if s == SHARD_END {
@@ -66,9 +64,12 @@ impl CheckpointStore {
         self.client
             .put_item()
             .table_name(&self.table)
-            .item(LEASE_KEY, Self::lease_key(stream, shard_id))
-            .item(CHECKPOINT, AttributeValue::S(value))
-            .item(UPDATED_AT, AttributeValue::S(format_time(Utc::now())))
+            .item(checkpoints::LEASE_KEY, Self::lease_key(stream, shard_id))
+            .item(checkpoints::CHECKPOINT, AttributeValue::S(value))
+            .item(
+                checkpoints::UPDATED_AT,
+                AttributeValue::S(format_time(Utc::now())),
+            )
             .send()
             .await
             .map_err(|e| classify("PutItem", e))?;

@@ -10,7 +10,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailur
 use aws_sdk_dynamodb::Client;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use tweetboard_core::attributes as attr;
+use tweetboard_core::attributes::{quarantine, tweets};
 
 use aws_sdk_dynamodb::types::{ConsumedCapacity, KeysAndAttributes, ReturnConsumedCapacity};
 use tweetboard_core::ports::{PutOutcome, QuarantineWriter, TweetLookup, TweetWriter};
@@ -98,43 +98,46 @@ pub fn tweet_item(item: &StoredTweet) -> HashMap<String, AttributeValue> {
     let t = &item.tweet;
     let c = &item.classification;
     let mut m = HashMap::with_capacity(26);
-    m.insert(attr::TWEET_ID.into(), s(t.id().as_str()));
-    m.insert(attr::PREDICTION.into(), s(c.prediction.as_str()));
-    m.insert(attr::PROBABILITY.into(), AttributeValue::N(c.probability_text()));
-    m.insert(attr::SCORE.into(), AttributeValue::N(format!("{:.6}", c.score)));
-    m.insert(attr::TEXT.into(), s(&t.text));
+    m.insert(tweets::TWEET_ID.into(), s(t.id().as_str()));
+    m.insert(tweets::PREDICTION.into(), s(c.prediction.as_str()));
+    m.insert(
+        tweets::PROBABILITY.into(),
+        AttributeValue::N(c.probability_text()),
+    );
+    m.insert(tweets::SCORE.into(), AttributeValue::N(format!("{:.6}", c.score)));
+    m.insert(tweets::TEXT.into(), s(&t.text));
     for (name, value) in [
-        (attr::NAME, &t.name),
-        (attr::SCREEN_NAME, &t.screen_name),
-        (attr::SOURCE, &t.source),
-        (attr::IMAGE_URL, &t.image_url),
+        (tweets::NAME, &t.name),
+        (tweets::SCREEN_NAME, &t.screen_name),
+        (tweets::SOURCE, &t.source),
+        (tweets::IMAGE_URL, &t.image_url),
     ] {
         if !value.is_empty() {
             m.insert(name.into(), s(value));
         }
     }
     for (name, value) in [
-        (attr::FOLLOWERS, t.followers),
-        (attr::FRIENDS, t.friends),
-        (attr::LISTED, t.listed),
-        (attr::STATUSES, t.statuses),
-        (attr::RETWEETS, t.retweets),
-        (attr::FAVOURITES, t.favourites),
+        (tweets::FOLLOWERS, t.followers),
+        (tweets::FRIENDS, t.friends),
+        (tweets::LISTED, t.listed),
+        (tweets::STATUSES, t.statuses),
+        (tweets::RETWEETS, t.retweets),
+        (tweets::FAVOURITES, t.favourites),
     ] {
         m.insert(name.into(), n(value));
     }
-    m.insert(attr::CREATED_AT.into(), s(&item.created_at));
-    m.insert(attr::CLASSIFIED_AT.into(), s(&item.classified_at));
-    m.insert(attr::MODEL_ID.into(), s(&c.model_id));
-    m.insert(attr::SOURCE_STREAM.into(), s(&item.source_stream));
-    m.insert(attr::SOURCE_SHARD.into(), s(&item.source_shard));
+    m.insert(tweets::CREATED_AT.into(), s(&item.created_at));
+    m.insert(tweets::CLASSIFIED_AT.into(), s(&item.classified_at));
+    m.insert(tweets::MODEL_ID.into(), s(&c.model_id));
+    m.insert(tweets::SOURCE_STREAM.into(), s(&item.source_stream));
+    m.insert(tweets::SOURCE_SHARD.into(), s(&item.source_shard));
     m.insert(
-        attr::SOURCE_SEQUENCE_NUMBER.into(),
+        tweets::SOURCE_SEQUENCE_NUMBER.into(),
         s(&item.source_sequence_number),
     );
-    m.insert(attr::CONTENT_HASH.into(), s(&item.content_hash));
-    m.insert(attr::BOARD_PARTITION.into(), s(item.board_partition()));
-    m.insert(attr::BOARD_SORT.into(), s(item.board_sort()));
+    m.insert(tweets::CONTENT_HASH.into(), s(&item.content_hash));
+    m.insert(tweets::BOARD_PARTITION.into(), s(item.board_partition()));
+    m.insert(tweets::BOARD_SORT.into(), s(item.board_sort()));
     m
 }
 
@@ -151,28 +154,28 @@ pub fn quarantine_item(
     parts: usize,
 ) -> HashMap<String, AttributeValue> {
     let mut m = HashMap::with_capacity(11);
-    m.insert(attr::EVENT_ID.into(), s(&q.event_id));
+    m.insert(quarantine::EVENT_ID.into(), s(&q.event_id));
     m.insert(
-        attr::DATA.into(),
+        quarantine::DATA.into(),
         AttributeValue::B(Blob::new(first_part.to_vec())),
     );
-    m.insert(attr::DATA_SIZE.into(), n(q.data_size as u64));
+    m.insert(quarantine::DATA_SIZE.into(), n(q.data_size as u64));
     if parts > 1 {
-        m.insert(attr::DATA_PARTS.into(), n(parts as u64));
+        m.insert(quarantine::DATA_PARTS.into(), n(parts as u64));
     }
     if q.data_omitted {
-        m.insert(attr::DATA_OMITTED.into(), AttributeValue::Bool(true));
+        m.insert(quarantine::DATA_OMITTED.into(), AttributeValue::Bool(true));
     }
-    m.insert(attr::REASON.into(), s(&q.reason));
+    m.insert(quarantine::REASON.into(), s(&q.reason));
     if !q.partition_key.is_empty() {
-        m.insert(attr::PARTITION_KEY.into(), s(&q.partition_key));
+        m.insert(quarantine::PARTITION_KEY.into(), s(&q.partition_key));
     }
-    m.insert(attr::SEQUENCE_NUMBER.into(), s(&q.sequence_number));
+    m.insert(quarantine::SEQUENCE_NUMBER.into(), s(&q.sequence_number));
     if !q.source_arn.is_empty() {
-        m.insert(attr::SOURCE_ARN.into(), s(&q.source_arn));
+        m.insert(quarantine::SOURCE_ARN.into(), s(&q.source_arn));
     }
-    m.insert(attr::ARRIVED_AT.into(), s(&q.arrived_at));
-    m.insert(attr::QUARANTINED_AT.into(), s(&q.quarantined_at));
+    m.insert(quarantine::ARRIVED_AT.into(), s(&q.arrived_at));
+    m.insert(quarantine::QUARANTINED_AT.into(), s(&q.quarantined_at));
     m
 }
 
@@ -204,7 +207,7 @@ impl TweetWriter for DynamoTweetStore {
                 Some(PutItemError::ConditionalCheckFailedException(e)) => {
                     let content_hash = e
                         .item()
-                        .and_then(|old| old.get(attr::CONTENT_HASH))
+                        .and_then(|old| old.get(tweets::CONTENT_HASH))
                         .and_then(|v| v.as_s().ok())
                         .cloned();
                     Ok(PutOutcome::AlreadyStored { content_hash })
@@ -225,7 +228,7 @@ impl TweetLookup for DynamoTweetStore {
         for chunk in ids.chunks(BATCH_GET_MAX_KEYS) {
             let mut keys: Vec<HashMap<String, AttributeValue>> = chunk
                 .iter()
-                .map(|id| HashMap::from([(attr::TWEET_ID.to_owned(), s(id.as_str()))]))
+                .map(|id| HashMap::from([(tweets::TWEET_ID.to_owned(), s(id.as_str()))]))
                 .collect();
             keys.dedup();
             let mut attempt = 0;
@@ -243,8 +246,8 @@ impl TweetLookup for DynamoTweetStore {
                 let request = KeysAndAttributes::builder()
                     .set_keys(Some(std::mem::take(&mut keys)))
                     .projection_expression("#id, #h")
-                    .expression_attribute_names("#id", attr::TWEET_ID)
-                    .expression_attribute_names("#h", attr::CONTENT_HASH)
+                    .expression_attribute_names("#id", tweets::TWEET_ID)
+                    .expression_attribute_names("#h", tweets::CONTENT_HASH)
                     .build()
                     .map_err(|e| StoreError::permanent("BatchGetItem", e.to_string()))?;
                 let out = self
@@ -266,9 +269,12 @@ impl TweetLookup for DynamoTweetStore {
                     .into_iter()
                     .flatten()
                 {
-                    let id = item.get(attr::TWEET_ID).and_then(|v| v.as_s().ok());
+                    let id = item.get(tweets::TWEET_ID).and_then(|v| v.as_s().ok());
                     if let Some(id) = id.and_then(|id| TweetId::parse(id).ok()) {
-                        let hash = item.get(attr::CONTENT_HASH).and_then(|v| v.as_s().ok()).cloned();
+                        let hash = item
+                            .get(tweets::CONTENT_HASH)
+                            .and_then(|v| v.as_s().ok())
+                            .cloned();
                         found.insert(id, hash);
                     }
                 }
@@ -309,9 +315,12 @@ impl QuarantineWriter for DynamoQuarantine {
             self.client
                 .put_item()
                 .table_name(&self.table)
-                .item(attr::EVENT_ID, s(quarantine_part_key(&record.event_id, i + 1)))
-                .item(attr::PART_OF, s(&record.event_id))
-                .item(attr::DATA, AttributeValue::B(Blob::new(part.to_vec())))
+                .item(
+                    quarantine::EVENT_ID,
+                    s(quarantine_part_key(&record.event_id, i + 1)),
+                )
+                .item(quarantine::PART_OF, s(&record.event_id))
+                .item(quarantine::DATA, AttributeValue::B(Blob::new(part.to_vec())))
                 .send()
                 .await
                 .map_err(|e| classify("PutItem", e))?;

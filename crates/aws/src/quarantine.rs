@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use chrono::Utc;
-use tweetboard_core::attributes as attr;
+use tweetboard_core::attributes::quarantine;
 use tweetboard_core::decode::format_time;
 use tweetboard_core::error::bounded_reason;
 use tweetboard_core::StoreError;
@@ -42,39 +42,39 @@ impl QuarantineEntry {
     fn from_item(item: &Item) -> Self {
         let s = |k: &str| item.get(k).and_then(|v| v.as_s().ok()).cloned();
         let data = item
-            .get(attr::DATA)
+            .get(quarantine::DATA)
             .and_then(|v| v.as_b().ok())
             .map(|b| b.as_ref().to_vec())
             .unwrap_or_default();
         let data_size = item
-            .get(attr::DATA_SIZE)
+            .get(quarantine::DATA_SIZE)
             .and_then(|v| v.as_n().ok())
             .and_then(|n| n.parse().ok())
             .unwrap_or(data.len());
         Self {
-            event_id: s(attr::EVENT_ID).unwrap_or_default(),
-            reason: s(attr::REASON).unwrap_or_default(),
+            event_id: s(quarantine::EVENT_ID).unwrap_or_default(),
+            reason: s(quarantine::REASON).unwrap_or_default(),
             data_size,
             data_omitted: item
-                .get(attr::DATA_OMITTED)
+                .get(quarantine::DATA_OMITTED)
                 .and_then(|v| v.as_bool().ok())
                 .copied()
                 .unwrap_or(false),
             data,
-            partition_key: s(attr::PARTITION_KEY).unwrap_or_default(),
-            sequence_number: s(attr::SEQUENCE_NUMBER).unwrap_or_default(),
-            source_arn: s(attr::SOURCE_ARN).unwrap_or_default(),
-            arrived_at: s(attr::ARRIVED_AT).unwrap_or_default(),
-            quarantined_at: s(attr::QUARANTINED_AT).unwrap_or_default(),
-            resolved_at: s(attr::RESOLVED_AT),
-            resolution: s(attr::RESOLUTION),
-            last_retry_at: s(attr::LAST_RETRY_AT),
-            last_retry_reason: s(attr::LAST_RETRY_REASON),
+            partition_key: s(quarantine::PARTITION_KEY).unwrap_or_default(),
+            sequence_number: s(quarantine::SEQUENCE_NUMBER).unwrap_or_default(),
+            source_arn: s(quarantine::SOURCE_ARN).unwrap_or_default(),
+            arrived_at: s(quarantine::ARRIVED_AT).unwrap_or_default(),
+            quarantined_at: s(quarantine::QUARANTINED_AT).unwrap_or_default(),
+            resolved_at: s(quarantine::RESOLVED_AT),
+            resolution: s(quarantine::RESOLUTION),
+            last_retry_at: s(quarantine::LAST_RETRY_AT),
+            last_retry_reason: s(quarantine::LAST_RETRY_REASON),
         }
     }
 
     fn parts(item: &Item) -> usize {
-        item.get(attr::DATA_PARTS)
+        item.get(quarantine::DATA_PARTS)
             .and_then(|v| v.as_n().ok())
             .and_then(|n| n.parse().ok())
             .unwrap_or(1)
@@ -110,7 +110,7 @@ impl QuarantineAdmin {
                 .scan()
                 .table_name(&self.table)
                 .filter_expression("attribute_not_exists(#part)")
-                .expression_attribute_names("#part", attr::PART_OF)
+                .expression_attribute_names("#part", quarantine::PART_OF)
                 .set_exclusive_start_key(start.take())
                 .send()
                 .await
@@ -139,7 +139,7 @@ impl QuarantineAdmin {
             let part = self.get_item(&key).await?.ok_or_else(|| {
                 StoreError::permanent("GetItem", format!("part {n} of {event_id} ({key}) is missing"))
             })?;
-            if let Some(b) = part.get(attr::DATA).and_then(|v| v.as_b().ok()) {
+            if let Some(b) = part.get(quarantine::DATA).and_then(|v| v.as_b().ok()) {
                 entry.data.extend_from_slice(b.as_ref());
             }
         }
@@ -151,7 +151,7 @@ impl QuarantineAdmin {
             .client
             .get_item()
             .table_name(&self.table)
-            .key(attr::EVENT_ID, AttributeValue::S(event_id.to_owned()))
+            .key(quarantine::EVENT_ID, AttributeValue::S(event_id.to_owned()))
             .consistent_read(true)
             .send()
             .await
@@ -161,14 +161,24 @@ impl QuarantineAdmin {
 
     /// Marks an entry resolved: the record has now been written (or was already).
     pub async fn mark_resolved(&self, event_id: &str, resolution: &str) -> Result<(), StoreError> {
-        self.stamp(event_id, attr::RESOLVED_AT, attr::RESOLUTION, resolution)
-            .await
+        self.stamp(
+            event_id,
+            quarantine::RESOLVED_AT,
+            quarantine::RESOLUTION,
+            resolution,
+        )
+        .await
     }
 
     /// Records that a retry still failed, and why; the first reason stays.
     pub async fn note_retry_failure(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
-        self.stamp(event_id, attr::LAST_RETRY_AT, attr::LAST_RETRY_REASON, reason)
-            .await
+        self.stamp(
+            event_id,
+            quarantine::LAST_RETRY_AT,
+            quarantine::LAST_RETRY_REASON,
+            reason,
+        )
+        .await
     }
 
     /// Sets `time_attr` to now and `text_attr` to `text` on an existing entry.
@@ -182,12 +192,12 @@ impl QuarantineAdmin {
         self.client
             .update_item()
             .table_name(&self.table)
-            .key(attr::EVENT_ID, AttributeValue::S(event_id.to_owned()))
+            .key(quarantine::EVENT_ID, AttributeValue::S(event_id.to_owned()))
             .update_expression("SET #at = :at, #text = :text")
             .condition_expression("attribute_exists(#id)")
             .expression_attribute_names("#at", time_attr)
             .expression_attribute_names("#text", text_attr)
-            .expression_attribute_names("#id", attr::EVENT_ID)
+            .expression_attribute_names("#id", quarantine::EVENT_ID)
             .expression_attribute_values(":at", AttributeValue::S(format_time(Utc::now())))
             .expression_attribute_values(":text", AttributeValue::S(bounded_reason(text)))
             .send()
