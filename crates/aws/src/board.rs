@@ -15,8 +15,6 @@
 //! position in the index, so its signing lives here and only its errors are the
 //! domain's ([`CursorError`]).
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use aws_sdk_dynamodb::Client;
@@ -33,8 +31,7 @@ use tweetboard_core::stored::board_partition;
 use tweetboard_core::{Prediction, StoreError};
 
 use crate::errors::classify;
-
-type Item = HashMap<String, AttributeValue>;
+use crate::item::{FromItem, Item, ItemError, ItemExt};
 
 /// The most DynamoDB Queries one page may run, whatever its cursor or the lookback. A
 /// Query of an empty day partition costs a round trip, so without a bound a page of a
@@ -221,16 +218,13 @@ impl BoardQuery for BoardReader {
                     .exclusive_start_key(tweets::BOARD_SORT, AttributeValue::S(sort.clone()));
             }
             let out = query.send().await.map_err(|e| classify("Query", e))?;
-            items.extend(out.items().iter().map(board_tweet));
-            let page_key = out.last_evaluated_key().filter(|k| !k.is_empty()).map(|k| {
-                let s = |name: &str| {
-                    k.get(name)
-                        .and_then(|v| v.as_s().ok())
-                        .cloned()
-                        .unwrap_or_default()
-                };
-                (s(tweets::TWEET_ID), s(tweets::BOARD_SORT))
-            });
+            for item in out.items() {
+                items.push(BoardTweet::from_item(item).map_err(|e| e.during("Query"))?);
+            }
+            let page_key = match out.last_evaluated_key().filter(|k| !k.is_empty()) {
+                Some(k) => Some(page_key(k).map_err(|e| e.during("Query"))?),
+                None => None,
+            };
             match page_key {
                 Some(k) => last_key = Some(k),
                 None => {
@@ -296,11 +290,13 @@ impl BoardReader {
                 .send()
                 .await
                 .map_err(|e| classify("Query", e))?;
-            out.extend(
-                page.items()
-                    .iter()
-                    .filter_map(|i| i.get(tweets::CREATED_AT).and_then(|v| v.as_s().ok()).cloned()),
-            );
+            for item in page.items() {
+                out.push(
+                    item.get_s(tweets::CREATED_AT)
+                        .map_err(|e| e.during("Query"))?
+                        .to_owned(),
+                );
+            }
             match page.last_evaluated_key() {
                 Some(k) if !k.is_empty() => start = Some(k.clone()),
                 _ => break,
@@ -310,33 +306,34 @@ impl BoardReader {
     }
 }
 
-/// A tweet of the board index.
-fn board_tweet(item: &Item) -> BoardTweet {
-    let s = |k: &str| {
-        item.get(k)
-            .and_then(|v| v.as_s().ok())
-            .cloned()
-            .unwrap_or_default()
-    };
-    let n = |k: &str| {
-        item.get(k)
-            .and_then(|v| v.as_n().ok())
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    BoardTweet {
-        tweet_id: s(tweets::TWEET_ID),
-        text: s(tweets::TEXT),
-        name: s(tweets::NAME),
-        screen_name: s(tweets::SCREEN_NAME),
-        image_url: s(tweets::IMAGE_URL),
-        prediction: s(tweets::PREDICTION),
-        probability: n(tweets::PROBABILITY),
-        created_at: s(tweets::CREATED_AT),
-        followers: n(tweets::FOLLOWERS) as u64,
-        retweets: n(tweets::RETWEETS) as u64,
-        favourites: n(tweets::FAVOURITES) as u64,
-        model_id: s(tweets::MODEL_ID),
+/// The key a Query stopped at, as a cursor keeps it: `(tweet_id, board_sort)`.
+fn page_key(key: &Item) -> Result<(String, String), ItemError> {
+    Ok((
+        key.get_s(tweets::TWEET_ID)?.to_owned(),
+        key.get_s(tweets::BOARD_SORT)?.to_owned(),
+    ))
+}
+
+/// A tweet of the board index; the attributes a tweet item leaves out when empty
+/// (name, screen name, image) are empty strings.
+impl FromItem for BoardTweet {
+    fn from_item(item: &Item) -> Result<Self, ItemError> {
+        let s = |name| item.get_s(name).map(str::to_owned);
+        let optional = |name| item.opt_s(name).map(|v| v.unwrap_or_default().to_owned());
+        Ok(Self {
+            tweet_id: s(tweets::TWEET_ID)?,
+            text: s(tweets::TEXT)?,
+            name: optional(tweets::NAME)?,
+            screen_name: optional(tweets::SCREEN_NAME)?,
+            image_url: optional(tweets::IMAGE_URL)?,
+            prediction: s(tweets::PREDICTION)?,
+            probability: item.get_n(tweets::PROBABILITY)?,
+            created_at: s(tweets::CREATED_AT)?,
+            followers: item.get_n(tweets::FOLLOWERS)?,
+            retweets: item.get_n(tweets::RETWEETS)?,
+            favourites: item.get_n(tweets::FAVOURITES)?,
+            model_id: s(tweets::MODEL_ID)?,
+        })
     }
 }
 
@@ -460,6 +457,82 @@ mod tests {
         // THEN its key belongs to that day and to no other
         assert!(key_is_of_day(ID, &sort, day("2026-11-26")));
         assert!(!key_is_of_day(ID, &sort, day("2026-11-27")));
+    }
+
+    /// A tweet item as the consumer writes it, with no name (left out when empty).
+    fn tweet_item() -> Item {
+        use tweetboard_core::{Classification, InputRecord, RecordSource, StoredTweet, Tweet, TweetId};
+        let mut tweet = Tweet::new(TweetId::parse(ID).unwrap(), "lambda & <b>");
+        tweet.screen_name = "handle".into();
+        tweet.followers = 12;
+        tweet.created_at = Some("2026-11-26T10:00:00.000Z".into());
+        let record = InputRecord {
+            event_id: "shardId-000000000000:1".into(),
+            sequence_number: "1".into(),
+            partition_key: ID.into(),
+            data: Vec::new(),
+            arrived_at: Utc::now(),
+            source: RecordSource {
+                stream_arn: "arn:aws:kinesis:us-east-1:1:stream/tweets".into(),
+                shard_id: "shardId-000000000000".into(),
+            },
+        };
+        let classification = Classification::from_score(0.1, 0.5, "tweetboard-lr-1");
+        crate::dynamo::tweet_item(&StoredTweet::new(tweet, classification, &record, Utc::now()))
+    }
+
+    #[test]
+    fn a_tweet_item_reads_back_as_the_board_shows_it() {
+        // GIVEN a tweet item without a name or image (left out when empty)
+        let item = tweet_item();
+        assert!(!item.contains_key(tweets::NAME));
+
+        // WHEN it is read back
+        let t = BoardTweet::from_item(&item).unwrap();
+
+        // THEN every attribute is there, and the ones left out are empty
+        assert_eq!((t.tweet_id.as_str(), t.text.as_str()), (ID, "lambda & <b>"));
+        assert_eq!(
+            (t.name.as_str(), t.screen_name.as_str(), t.image_url.as_str()),
+            ("", "handle", "")
+        );
+        assert_eq!(
+            (t.prediction.as_str(), t.model_id.as_str()),
+            ("ON", "tweetboard-lr-1")
+        );
+        assert_eq!(t.created_at, "2026-11-26T10:00:00.000Z");
+        assert_eq!((t.followers, t.retweets, t.favourites), (12, 0, 0));
+        assert_eq!(t.probability, 90.0);
+    }
+
+    #[test]
+    fn a_corrupt_tweet_item_is_an_error_naming_the_attribute_not_a_default() {
+        // GIVEN tweet items with a required attribute missing, of the wrong type, or a
+        // count that is not a count
+        let corrupt = |name: &str, value: Option<AttributeValue>| {
+            let mut item = tweet_item();
+            match value {
+                Some(v) => item.insert(name.into(), v),
+                None => item.remove(name),
+            };
+            (item, name.to_owned())
+        };
+        for (item, attribute) in [
+            corrupt(tweets::TEXT, None),
+            corrupt(tweets::CREATED_AT, None),
+            corrupt(tweets::FOLLOWERS, Some(AttributeValue::N("-3".into()))),
+            corrupt(tweets::PROBABILITY, Some(AttributeValue::S("0.9".into()))),
+            corrupt(tweets::SCREEN_NAME, Some(AttributeValue::Bool(true))),
+        ] {
+            // WHEN it is read back
+            let err = BoardTweet::from_item(&item).unwrap_err();
+
+            // THEN the error names the attribute, and as a store error it is permanent
+            assert_eq!(err.attribute(), attribute, "{err}");
+            let store = err.during("Query");
+            assert!(!store.is_transient());
+            assert!(store.to_string().contains(&format!("`{attribute}`")), "{store}");
+        }
     }
 
     #[test]

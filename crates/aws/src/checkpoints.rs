@@ -11,6 +11,7 @@ pub use tweetboard_core::ports::{Checkpoint, Checkpoints};
 use tweetboard_core::StoreError;
 
 use crate::errors::classify;
+use crate::item::{FromItem, Item, ItemError, ItemExt};
 
 /// The `checkpoint` value of a closed shard whose every record is settled.
 const SHARD_END: &str = "SHARD_END";
@@ -43,17 +44,10 @@ impl CheckpointStore {
             .send()
             .await
             .map_err(|e| classify("GetItem", e))?;
-        Ok(out
-            .item()
-            .and_then(|i| i.get(checkpoints::CHECKPOINT))
-            .and_then(|v| v.as_s().ok())
-            .map(|s| {
-                if s == SHARD_END {
-                    Checkpoint::ShardEnd
-                } else {
-                    Checkpoint::After(s.clone())
-                }
-            }))
+        out.item()
+            .map(Checkpoint::from_item)
+            .transpose()
+            .map_err(|e| e.during("GetItem"))
     }
 
     pub async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError> {
@@ -84,5 +78,59 @@ impl Checkpoints for CheckpointStore {
     }
     async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError> {
         CheckpointStore::put(self, stream, shard_id, checkpoint).await
+    }
+}
+
+/// A checkpoint item: `SHARD_END`, or the last settled sequence number.
+impl FromItem for Checkpoint {
+    fn from_item(item: &Item) -> Result<Self, ItemError> {
+        Ok(match item.get_s(checkpoints::CHECKPOINT)? {
+            SHARD_END => Checkpoint::ShardEnd,
+            "" => {
+                return Err(ItemError::Invalid {
+                    attribute: checkpoints::CHECKPOINT.to_owned(),
+                    reason: "empty, not a sequence number".to_owned(),
+                })
+            }
+            seq => Checkpoint::After(seq.to_owned()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(pairs: &[(&str, AttributeValue)]) -> Item {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn a_checkpoint_item_reads_back_as_the_checkpoint_it_stores() {
+        let s = |v: &str| AttributeValue::S(v.into());
+        let at = item(&[
+            (checkpoints::LEASE_KEY, s("tweets#shardId-0")),
+            (checkpoints::CHECKPOINT, s("4959")),
+        ]);
+        let end = item(&[(checkpoints::CHECKPOINT, s(SHARD_END))]);
+
+        assert_eq!(Checkpoint::from_item(&at), Ok(Checkpoint::After("4959".into())));
+        assert_eq!(Checkpoint::from_item(&end), Ok(Checkpoint::ShardEnd));
+    }
+
+    #[test]
+    fn a_checkpoint_item_without_a_usable_checkpoint_is_an_error_naming_it() {
+        // GIVEN checkpoint items with the checkpoint missing, a number, or empty
+        for corrupt in [
+            item(&[(checkpoints::LEASE_KEY, AttributeValue::S("s#shardId-0".into()))]),
+            item(&[(checkpoints::CHECKPOINT, AttributeValue::N("4959".into()))]),
+            item(&[(checkpoints::CHECKPOINT, AttributeValue::S(String::new()))]),
+        ] {
+            // WHEN one is read back
+            let err = Checkpoint::from_item(&corrupt).unwrap_err();
+
+            // THEN the error names the attribute: the pump must not restart the shard
+            assert_eq!(err.attribute(), checkpoints::CHECKPOINT, "{err}");
+        }
     }
 }

@@ -20,6 +20,7 @@ use crate::retry::Backoff;
 use tweetboard_core::{QuarantinedRecord, StoreError, StoredTweet};
 
 use crate::errors::classify;
+use crate::item::{Item, ItemError, ItemExt};
 
 /// Capacity units DynamoDB reports as consumed, summed over a run (a replay), in
 /// thousandths so it can be shared between concurrent requests without a lock.
@@ -94,7 +95,7 @@ fn n(v: u64) -> AttributeValue {
 
 /// Item attributes of a stored tweet. Empty strings are left out: they carry nothing,
 /// and keeping them out keeps items small.
-pub fn tweet_item(item: &StoredTweet) -> HashMap<String, AttributeValue> {
+pub fn tweet_item(item: &StoredTweet) -> Item {
     let t = &item.tweet;
     let c = &item.classification;
     let mut m = HashMap::with_capacity(26);
@@ -148,11 +149,7 @@ pub fn quarantine_part_key(event_id: &str, n: usize) -> String {
 
 /// Item attributes of a quarantined record, with `first_part` of its raw bytes (the
 /// layout is the domain's: [`QuarantinedRecord::data_parts`]).
-pub fn quarantine_item(
-    q: &QuarantinedRecord,
-    first_part: &[u8],
-    parts: usize,
-) -> HashMap<String, AttributeValue> {
+pub fn quarantine_item(q: &QuarantinedRecord, first_part: &[u8], parts: usize) -> Item {
     let mut m = HashMap::with_capacity(11);
     m.insert(quarantine::EVENT_ID.into(), s(&q.event_id));
     m.insert(
@@ -205,11 +202,13 @@ impl TweetWriter for DynamoTweetStore {
             }
             Err(err) => match err.as_service_error() {
                 Some(PutItemError::ConditionalCheckFailedException(e)) => {
-                    let content_hash = e
-                        .item()
-                        .and_then(|old| old.get(tweets::CONTENT_HASH))
-                        .and_then(|v| v.as_s().ok())
-                        .cloned();
+                    let content_hash = match e.item() {
+                        Some(old) => old
+                            .opt_s(tweets::CONTENT_HASH)
+                            .map_err(|e| e.during("PutItem"))?
+                            .map(str::to_owned),
+                        None => None,
+                    };
                     Ok(PutOutcome::AlreadyStored { content_hash })
                 }
                 _ => Err(classify("PutItem", err)),
@@ -226,7 +225,7 @@ impl TweetLookup for DynamoTweetStore {
         let mut found = HashMap::new();
         let backoff = Backoff::default();
         for chunk in ids.chunks(BATCH_GET_MAX_KEYS) {
-            let mut keys: Vec<HashMap<String, AttributeValue>> = chunk
+            let mut keys: Vec<Item> = chunk
                 .iter()
                 .map(|id| HashMap::from([(tweets::TWEET_ID.to_owned(), s(id.as_str()))]))
                 .collect();
@@ -269,14 +268,8 @@ impl TweetLookup for DynamoTweetStore {
                     .into_iter()
                     .flatten()
                 {
-                    let id = item.get(tweets::TWEET_ID).and_then(|v| v.as_s().ok());
-                    if let Some(id) = id.and_then(|id| TweetId::parse(id).ok()) {
-                        let hash = item
-                            .get(tweets::CONTENT_HASH)
-                            .and_then(|v| v.as_s().ok())
-                            .cloned();
-                        found.insert(id, hash);
-                    }
+                    let (id, hash) = stored_hash(item).map_err(|e| e.during("BatchGetItem"))?;
+                    found.insert(id, hash);
                 }
                 keys = out
                     .unprocessed_keys()
@@ -287,6 +280,17 @@ impl TweetLookup for DynamoTweetStore {
         }
         Ok(found)
     }
+}
+
+/// The id and content hash of a tweet item (the hash is `None` when the item has none).
+fn stored_hash(item: &Item) -> Result<(TweetId, Option<String>), ItemError> {
+    let id = item.get_s(tweets::TWEET_ID)?;
+    let id = TweetId::parse(id).map_err(|e| ItemError::Invalid {
+        attribute: tweets::TWEET_ID.to_owned(),
+        reason: e.to_string(),
+    })?;
+    let hash = item.opt_s(tweets::CONTENT_HASH)?.map(str::to_owned);
+    Ok((id, hash))
 }
 
 /// The quarantine table.
@@ -355,7 +359,7 @@ mod tests {
     use tweetboard_core::{Classification, InputRecord, RecordSource, Tweet};
 
     /// DynamoDB's size of an item: names plus values (numbers: about a byte per two digits).
-    fn dynamodb_size(item: &HashMap<String, AttributeValue>) -> usize {
+    fn dynamodb_size(item: &Item) -> usize {
         item.iter()
             .map(|(k, v)| {
                 k.len()
