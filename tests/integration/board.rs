@@ -2,6 +2,7 @@
 //! stats, bad parameters), the page, the function URL event path, and a real browser.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -36,7 +37,7 @@ fn reader(env: &TestEnv) -> BoardReader {
 }
 
 fn app(env: &TestEnv) -> axum::Router {
-    tweetboard_board::router(reader(env))
+    tweetboard_board::router(Arc::new(reader(env)))
 }
 
 /// Follows `next` from the first page of ON, `limit` at a time: every page's items'
@@ -226,12 +227,12 @@ async fn crafted_cursors_are_a_400_not_a_walk() {
 async fn one_page_of_an_empty_board_with_a_long_lookback_stops_after_a_bounded_walk() {
     // GIVEN an empty board that may look back ten years (3661 day partitions)
     let env = TestEnv::new("board-bounded").await;
-    let app = tweetboard_board::router(BoardReader::new(
+    let app = tweetboard_board::router(Arc::new(BoardReader::new(
         env.aws.dynamo.clone(),
         &env.names.table,
         3660,
         cursor_key(),
-    ));
+    )));
 
     // WHEN the first page is asked for
     let (status, body) = get_json(&app, "/api/tweets?prediction=ON&limit=5").await;
@@ -255,7 +256,7 @@ async fn pages_cut_short_by_the_query_bound_still_visit_every_tweet_once() {
         .map(|i| (big_id(i), ON_TEXT, (i as i64 / 3) * 2 * 24 * 60 + i as i64))
         .collect();
     seed(&env, &tweets).await;
-    let app = tweetboard_board::router(reader(&env).with_max_queries_per_page(2));
+    let app = tweetboard_board::router(Arc::new(reader(&env).with_max_queries_per_page(2)));
 
     // WHEN the pages are followed 5 at a time
     let pages = walk_pages(&app, 5).await;
@@ -278,12 +279,12 @@ async fn pages_cut_short_by_the_query_bound_still_visit_every_tweet_once() {
 async fn head_of_the_page_answers_with_its_headers_without_querying() {
     // GIVEN a board whose DynamoDB cannot be reached, so any Query fails
     let aws = clients_with_dynamodb_unreachable().await;
-    let app = tweetboard_board::router(BoardReader::new(
+    let app = tweetboard_board::router(Arc::new(BoardReader::new(
         aws.dynamo.clone(),
         "no-such-table",
         30,
         CursorKey::random(),
-    ));
+    )));
 
     // WHEN the page is asked for with HEAD
     let response = app

@@ -1,6 +1,6 @@
 //! The board's reads: newest-first pages of one prediction from the `board_by_time`
-//! index, and ON/OFF counts per hour for the chart. Queries only; never a Scan, never a
-//! write.
+//! index, and ON/OFF counts per hour for the chart, as the [`BoardQuery`] port. Queries
+//! only; never a Scan, never a write.
 //!
 //! The index is partitioned by `<prediction>#<day>` and sorted by
 //! `<created_at>#<padded id>`, so a page walks day partitions from today backwards,
@@ -11,80 +11,27 @@
 //! (HMAC-SHA256 with the board's [`CursorKey`]), its day may not be in the future, and
 //! its key must belong to its day and prediction. Whatever it says, one page runs at most
 //! [`MAX_QUERIES_PER_PAGE`] Queries; a walk cut short returns what it found and a `next`
-//! cursor where it stopped.
+//! cursor where it stopped. The cursor is this adapter's own: it holds DynamoDB's
+//! position in the index, so its signing lives here and only its errors are the
+//! domain's ([`CursorError`]).
 
-use std::collections::HashMap;
-
+use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use aws_sdk_dynamodb::Client;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
-use tweetboard_core::attributes as attr;
+use tweetboard_core::attributes::tweets;
+use tweetboard_core::board::{BoardError, BoardTweet, CursorError, HourlyCounts, Page, StatsBucket};
+use tweetboard_core::ports::BoardQuery;
 use tweetboard_core::stored::board_partition;
 use tweetboard_core::{Prediction, StoreError};
 
 use crate::errors::classify;
-
-type Item = HashMap<String, AttributeValue>;
-
-/// A tweet as the board shows it; field names are the table's attribute names.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct BoardTweet {
-    pub tweet_id: String,
-    pub text: String,
-    pub name: String,
-    pub screen_name: String,
-    pub image_url: String,
-    pub prediction: String,
-    pub probability: f64,
-    pub created_at: String,
-    pub followers: u64,
-    pub retweets: u64,
-    pub favourites: u64,
-    pub model_id: String,
-}
-
-impl BoardTweet {
-    fn from_item(item: &Item) -> Self {
-        let s = |k: &str| {
-            item.get(k)
-                .and_then(|v| v.as_s().ok())
-                .cloned()
-                .unwrap_or_default()
-        };
-        let n = |k: &str| {
-            item.get(k)
-                .and_then(|v| v.as_n().ok())
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(0.0)
-        };
-        Self {
-            tweet_id: s(attr::TWEET_ID),
-            text: s(attr::TEXT),
-            name: s(attr::NAME),
-            screen_name: s(attr::SCREEN_NAME),
-            image_url: s(attr::IMAGE_URL),
-            prediction: s(attr::PREDICTION),
-            probability: n(attr::PROBABILITY),
-            created_at: s(attr::CREATED_AT),
-            followers: n(attr::FOLLOWERS) as u64,
-            retweets: n(attr::RETWEETS) as u64,
-            favourites: n(attr::FAVOURITES) as u64,
-            model_id: s(attr::MODEL_ID),
-        }
-    }
-}
-
-/// One page and where the next one starts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Page {
-    pub items: Vec<BoardTweet>,
-    pub next: Option<String>,
-}
+use crate::item::{FromItem, Item, ItemError, ItemExt};
 
 /// The most DynamoDB Queries one page may run, whatever its cursor or the lookback. A
 /// Query of an empty day partition costs a round trip, so without a bound a page of a
@@ -149,21 +96,6 @@ fn day_partition(prediction: Prediction, day: NaiveDate) -> String {
     board_partition(prediction.as_str(), &day.format("%Y-%m-%d").to_string())
 }
 
-/// Why a cursor was refused: the caller gets a 400.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum CursorError {
-    #[error(
-        "the cursor is not one this board issued (or the board restarted since); start from the first page"
-    )]
-    Malformed,
-    #[error("the cursor belongs to prediction {0}, not to this query")]
-    OtherPrediction(String),
-    #[error("the cursor's day {0} is in the future")]
-    FutureDay(NaiveDate),
-    #[error("the cursor's key is not a tweet of its day")]
-    KeyOutsideDay,
-}
-
 impl Cursor {
     /// The signed wire form.
     pub fn encode(&self, key: &CursorKey) -> String {
@@ -219,23 +151,6 @@ fn key_is_of_day(tweet_id: &str, sort: &str, day: NaiveDate) -> bool {
         && created_at.get(..10) == Some(day.format("%Y-%m-%d").to_string().as_str())
 }
 
-/// One bar pair of the chart.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct StatsBucket {
-    /// Start of the hour, RFC 3339.
-    pub start: String,
-    pub on: u64,
-    pub off: u64,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum BoardError {
-    #[error(transparent)]
-    Cursor(#[from] CursorError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// Reads the tweets table's board index.
 #[derive(Clone)]
 pub struct BoardReader {
@@ -265,11 +180,13 @@ impl BoardReader {
         self.max_queries_per_page = max.clamp(1, MAX_QUERIES_PER_PAGE);
         self
     }
+}
 
-    /// The newest `limit` tweets of `prediction`, after `cursor` if given. Runs at most
-    /// the Query bound; a page cut short by it may hold fewer than `limit` tweets (even
-    /// none) and still have a `next`.
-    pub async fn newest(
+#[async_trait]
+impl BoardQuery for BoardReader {
+    /// Runs at most the Query bound; a page cut short by it may hold fewer than `limit`
+    /// tweets (even none) and still have a `next`.
+    async fn newest(
         &self,
         prediction: Prediction,
         limit: usize,
@@ -296,21 +213,18 @@ impl BoardReader {
                 .limit((limit - items.len()) as i32);
             if let Some((tweet_id, sort)) = &last_key {
                 query = query
-                    .exclusive_start_key(attr::TWEET_ID, AttributeValue::S(tweet_id.clone()))
-                    .exclusive_start_key(attr::BOARD_PARTITION, AttributeValue::S(partition.clone()))
-                    .exclusive_start_key(attr::BOARD_SORT, AttributeValue::S(sort.clone()));
+                    .exclusive_start_key(tweets::TWEET_ID, AttributeValue::S(tweet_id.clone()))
+                    .exclusive_start_key(tweets::BOARD_PARTITION, AttributeValue::S(partition.clone()))
+                    .exclusive_start_key(tweets::BOARD_SORT, AttributeValue::S(sort.clone()));
             }
             let out = query.send().await.map_err(|e| classify("Query", e))?;
-            items.extend(out.items().iter().map(BoardTweet::from_item));
-            let page_key = out.last_evaluated_key().filter(|k| !k.is_empty()).map(|k| {
-                let s = |name: &str| {
-                    k.get(name)
-                        .and_then(|v| v.as_s().ok())
-                        .cloned()
-                        .unwrap_or_default()
-                };
-                (s(attr::TWEET_ID), s(attr::BOARD_SORT))
-            });
+            for item in out.items() {
+                items.push(BoardTweet::from_item(item).map_err(|e| e.during("Query"))?);
+            }
+            let page_key = match out.last_evaluated_key().filter(|k| !k.is_empty()) {
+                Some(k) => Some(page_key(k).map_err(|e| e.during("Query"))?),
+                None => None,
+            };
             match page_key {
                 Some(k) => last_key = Some(k),
                 None => {
@@ -331,47 +245,22 @@ impl BoardReader {
         Ok(Page { items, next })
     }
 
-    /// ON and OFF counts per hour for the last `hours` hours (oldest first).
-    pub async fn hourly_counts(
-        &self,
-        hours: u32,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<StatsBucket>, StoreError> {
-        let end = now
-            .with_minute(0)
-            .and_then(|t| t.with_second(0))
-            .and_then(|t| t.with_nanosecond(0))
-            .unwrap_or(now);
-        let start = end - Duration::hours(i64::from(hours) - 1);
-        let mut buckets: Vec<StatsBucket> = (0..hours)
-            .map(|h| StatsBucket {
-                start: (start + Duration::hours(i64::from(h)))
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                on: 0,
-                off: 0,
-            })
-            .collect();
-        let mut day = start.date_naive();
+    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, StoreError> {
+        let mut counts = HourlyCounts::new(hours, now);
+        let mut day = counts.start().date_naive();
         while day <= now.date_naive() {
             for prediction in [Prediction::On, Prediction::Off] {
                 for created_at in self.created_times(prediction, day).await? {
-                    let Ok(t) = DateTime::parse_from_rfc3339(&created_at) else {
-                        continue;
-                    };
-                    let hour = (t.with_timezone(&Utc) - start).num_hours();
-                    if let Some(b) = usize::try_from(hour).ok().and_then(|h| buckets.get_mut(h)) {
-                        match prediction {
-                            Prediction::On => b.on += 1,
-                            Prediction::Off => b.off += 1,
-                        }
-                    }
+                    counts.add(prediction, &created_at);
                 }
             }
             day += Duration::days(1);
         }
-        Ok(buckets)
+        Ok(counts.into_buckets())
     }
+}
 
+impl BoardReader {
     /// A Query of one partition of the board index.
     fn partition_query(
         &self,
@@ -380,9 +269,9 @@ impl BoardReader {
         self.client
             .query()
             .table_name(&self.table)
-            .index_name(attr::BOARD_INDEX)
+            .index_name(tweets::BOARD_INDEX)
             .key_condition_expression("#p = :p")
-            .expression_attribute_names("#p", attr::BOARD_PARTITION)
+            .expression_attribute_names("#p", tweets::BOARD_PARTITION)
             .expression_attribute_values(":p", AttributeValue::S(partition.to_owned()))
     }
 
@@ -394,24 +283,57 @@ impl BoardReader {
         loop {
             let page = self
                 .partition_query(&partition)
-                .expression_attribute_names("#c", attr::CREATED_AT)
+                .expression_attribute_names("#c", tweets::CREATED_AT)
                 .projection_expression("#c")
                 .select(Select::SpecificAttributes)
                 .set_exclusive_start_key(start.take())
                 .send()
                 .await
                 .map_err(|e| classify("Query", e))?;
-            out.extend(
-                page.items()
-                    .iter()
-                    .filter_map(|i| i.get(attr::CREATED_AT).and_then(|v| v.as_s().ok()).cloned()),
-            );
+            for item in page.items() {
+                out.push(
+                    item.get_s(tweets::CREATED_AT)
+                        .map_err(|e| e.during("Query"))?
+                        .to_owned(),
+                );
+            }
             match page.last_evaluated_key() {
                 Some(k) if !k.is_empty() => start = Some(k.clone()),
                 _ => break,
             }
         }
         Ok(out)
+    }
+}
+
+/// The key a Query stopped at, as a cursor keeps it: `(tweet_id, board_sort)`.
+fn page_key(key: &Item) -> Result<(String, String), ItemError> {
+    Ok((
+        key.get_s(tweets::TWEET_ID)?.to_owned(),
+        key.get_s(tweets::BOARD_SORT)?.to_owned(),
+    ))
+}
+
+/// A tweet of the board index; the attributes a tweet item leaves out when empty
+/// (name, screen name, image) are empty strings.
+impl FromItem for BoardTweet {
+    fn from_item(item: &Item) -> Result<Self, ItemError> {
+        let s = |name| item.get_s(name).map(str::to_owned);
+        let optional = |name| item.opt_s(name).map(|v| v.unwrap_or_default().to_owned());
+        Ok(Self {
+            tweet_id: s(tweets::TWEET_ID)?,
+            text: s(tweets::TEXT)?,
+            name: optional(tweets::NAME)?,
+            screen_name: optional(tweets::SCREEN_NAME)?,
+            image_url: optional(tweets::IMAGE_URL)?,
+            prediction: s(tweets::PREDICTION)?,
+            probability: item.get_n(tweets::PROBABILITY)?,
+            created_at: s(tweets::CREATED_AT)?,
+            followers: item.get_n(tweets::FOLLOWERS)?,
+            retweets: item.get_n(tweets::RETWEETS)?,
+            favourites: item.get_n(tweets::FAVOURITES)?,
+            model_id: s(tweets::MODEL_ID)?,
+        })
     }
 }
 
@@ -535,6 +457,82 @@ mod tests {
         // THEN its key belongs to that day and to no other
         assert!(key_is_of_day(ID, &sort, day("2026-11-26")));
         assert!(!key_is_of_day(ID, &sort, day("2026-11-27")));
+    }
+
+    /// A tweet item as the consumer writes it, with no name (left out when empty).
+    fn tweet_item() -> Item {
+        use tweetboard_core::{Classification, InputRecord, RecordSource, StoredTweet, Tweet, TweetId};
+        let mut tweet = Tweet::new(TweetId::parse(ID).unwrap(), "lambda & <b>");
+        tweet.screen_name = "handle".into();
+        tweet.followers = 12;
+        tweet.created_at = Some("2026-11-26T10:00:00.000Z".into());
+        let record = InputRecord {
+            event_id: "shardId-000000000000:1".into(),
+            sequence_number: "1".into(),
+            partition_key: ID.into(),
+            data: Vec::new(),
+            arrived_at: Utc::now(),
+            source: RecordSource {
+                stream_arn: "arn:aws:kinesis:us-east-1:1:stream/tweets".into(),
+                shard_id: "shardId-000000000000".into(),
+            },
+        };
+        let classification = Classification::from_score(0.1, 0.5, "tweetboard-lr-1");
+        crate::dynamo::tweet_item(&StoredTweet::new(tweet, classification, &record, Utc::now()))
+    }
+
+    #[test]
+    fn a_tweet_item_reads_back_as_the_board_shows_it() {
+        // GIVEN a tweet item without a name or image (left out when empty)
+        let item = tweet_item();
+        assert!(!item.contains_key(tweets::NAME));
+
+        // WHEN it is read back
+        let t = BoardTweet::from_item(&item).unwrap();
+
+        // THEN every attribute is there, and the ones left out are empty
+        assert_eq!((t.tweet_id.as_str(), t.text.as_str()), (ID, "lambda & <b>"));
+        assert_eq!(
+            (t.name.as_str(), t.screen_name.as_str(), t.image_url.as_str()),
+            ("", "handle", "")
+        );
+        assert_eq!(
+            (t.prediction.as_str(), t.model_id.as_str()),
+            ("ON", "tweetboard-lr-1")
+        );
+        assert_eq!(t.created_at, "2026-11-26T10:00:00.000Z");
+        assert_eq!((t.followers, t.retweets, t.favourites), (12, 0, 0));
+        assert_eq!(t.probability, 90.0);
+    }
+
+    #[test]
+    fn a_corrupt_tweet_item_is_an_error_naming_the_attribute_not_a_default() {
+        // GIVEN tweet items with a required attribute missing, of the wrong type, or a
+        // count that is not a count
+        let corrupt = |name: &str, value: Option<AttributeValue>| {
+            let mut item = tweet_item();
+            match value {
+                Some(v) => item.insert(name.into(), v),
+                None => item.remove(name),
+            };
+            (item, name.to_owned())
+        };
+        for (item, attribute) in [
+            corrupt(tweets::TEXT, None),
+            corrupt(tweets::CREATED_AT, None),
+            corrupt(tweets::FOLLOWERS, Some(AttributeValue::N("-3".into()))),
+            corrupt(tweets::PROBABILITY, Some(AttributeValue::S("0.9".into()))),
+            corrupt(tweets::SCREEN_NAME, Some(AttributeValue::Bool(true))),
+        ] {
+            // WHEN it is read back
+            let err = BoardTweet::from_item(&item).unwrap_err();
+
+            // THEN the error names the attribute, and as a store error it is permanent
+            assert_eq!(err.attribute(), attribute, "{err}");
+            let store = err.during("Query");
+            assert!(!store.is_transient());
+            assert!(store.to_string().contains(&format!("`{attribute}`")), "{store}");
+        }
     }
 
     #[test]

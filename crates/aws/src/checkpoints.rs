@@ -1,28 +1,20 @@
 //! Per-shard checkpoints for `tweetboard pump`, kept in DynamoDB so that a restarted
-//! pump resumes where it stopped.
+//! pump resumes where it stopped: the adapter of the [`Checkpoints`] port.
 
+use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use chrono::Utc;
+use tweetboard_core::attributes::checkpoints;
 use tweetboard_core::decode::format_time;
+pub use tweetboard_core::ports::{Checkpoint, Checkpoints};
 use tweetboard_core::StoreError;
 
 use crate::errors::classify;
+use crate::item::{FromItem, Item, ItemError, ItemExt};
 
-/// Partition key of the checkpoint table: `<stream>#<shard id>`.
-pub const LEASE_KEY: &str = "lease_key";
-const CHECKPOINT: &str = "checkpoint";
-const UPDATED_AT: &str = "updated_at";
+/// The `checkpoint` value of a closed shard whose every record is settled.
 const SHARD_END: &str = "SHARD_END";
-
-/// How far a shard has been processed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Checkpoint {
-    /// Every record up to and including this sequence number is settled.
-    After(String),
-    /// The shard is closed and fully processed: its children may start.
-    ShardEnd,
-}
 
 #[derive(Clone)]
 pub struct CheckpointStore {
@@ -47,22 +39,15 @@ impl CheckpointStore {
             .client
             .get_item()
             .table_name(&self.table)
-            .key(LEASE_KEY, Self::lease_key(stream, shard_id))
+            .key(checkpoints::LEASE_KEY, Self::lease_key(stream, shard_id))
             .consistent_read(true)
             .send()
             .await
             .map_err(|e| classify("GetItem", e))?;
-        Ok(out
-            .item()
-            .and_then(|i| i.get(CHECKPOINT))
-            .and_then(|v| v.as_s().ok())
-            .map(|s| {
-                if s == SHARD_END {
-                    Checkpoint::ShardEnd
-                } else {
-                    Checkpoint::After(s.clone())
-                }
-            }))
+        out.item()
+            .map(Checkpoint::from_item)
+            .transpose()
+            .map_err(|e| e.during("GetItem"))
     }
 
     pub async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError> {
@@ -73,12 +58,79 @@ impl CheckpointStore {
         self.client
             .put_item()
             .table_name(&self.table)
-            .item(LEASE_KEY, Self::lease_key(stream, shard_id))
-            .item(CHECKPOINT, AttributeValue::S(value))
-            .item(UPDATED_AT, AttributeValue::S(format_time(Utc::now())))
+            .item(checkpoints::LEASE_KEY, Self::lease_key(stream, shard_id))
+            .item(checkpoints::CHECKPOINT, AttributeValue::S(value))
+            .item(
+                checkpoints::UPDATED_AT,
+                AttributeValue::S(format_time(Utc::now())),
+            )
             .send()
             .await
             .map_err(|e| classify("PutItem", e))?;
         Ok(())
+    }
+}
+
+#[async_trait]
+impl Checkpoints for CheckpointStore {
+    async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError> {
+        CheckpointStore::get(self, stream, shard_id).await
+    }
+    async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+        CheckpointStore::put(self, stream, shard_id, checkpoint).await
+    }
+}
+
+/// A checkpoint item: `SHARD_END`, or the last settled sequence number.
+impl FromItem for Checkpoint {
+    fn from_item(item: &Item) -> Result<Self, ItemError> {
+        Ok(match item.get_s(checkpoints::CHECKPOINT)? {
+            SHARD_END => Checkpoint::ShardEnd,
+            "" => {
+                return Err(ItemError::Invalid {
+                    attribute: checkpoints::CHECKPOINT.to_owned(),
+                    reason: "empty, not a sequence number".to_owned(),
+                })
+            }
+            seq => Checkpoint::After(seq.to_owned()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(pairs: &[(&str, AttributeValue)]) -> Item {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn a_checkpoint_item_reads_back_as_the_checkpoint_it_stores() {
+        let s = |v: &str| AttributeValue::S(v.into());
+        let at = item(&[
+            (checkpoints::LEASE_KEY, s("tweets#shardId-0")),
+            (checkpoints::CHECKPOINT, s("4959")),
+        ]);
+        let end = item(&[(checkpoints::CHECKPOINT, s(SHARD_END))]);
+
+        assert_eq!(Checkpoint::from_item(&at), Ok(Checkpoint::After("4959".into())));
+        assert_eq!(Checkpoint::from_item(&end), Ok(Checkpoint::ShardEnd));
+    }
+
+    #[test]
+    fn a_checkpoint_item_without_a_usable_checkpoint_is_an_error_naming_it() {
+        // GIVEN checkpoint items with the checkpoint missing, a number, or empty
+        for corrupt in [
+            item(&[(checkpoints::LEASE_KEY, AttributeValue::S("s#shardId-0".into()))]),
+            item(&[(checkpoints::CHECKPOINT, AttributeValue::N("4959".into()))]),
+            item(&[(checkpoints::CHECKPOINT, AttributeValue::S(String::new()))]),
+        ] {
+            // WHEN one is read back
+            let err = Checkpoint::from_item(&corrupt).unwrap_err();
+
+            // THEN the error names the attribute: the pump must not restart the shard
+            assert_eq!(err.attribute(), checkpoints::CHECKPOINT, "{err}");
+        }
     }
 }

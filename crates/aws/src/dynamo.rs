@@ -10,7 +10,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailur
 use aws_sdk_dynamodb::Client;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use tweetboard_core::attributes as attr;
+use tweetboard_core::attributes::{quarantine, tweets};
 
 use aws_sdk_dynamodb::types::{ConsumedCapacity, KeysAndAttributes, ReturnConsumedCapacity};
 use tweetboard_core::ports::{PutOutcome, QuarantineWriter, TweetLookup, TweetWriter};
@@ -20,6 +20,7 @@ use crate::retry::Backoff;
 use tweetboard_core::{QuarantinedRecord, StoreError, StoredTweet};
 
 use crate::errors::classify;
+use crate::item::{Item, ItemError, ItemExt};
 
 /// Capacity units DynamoDB reports as consumed, summed over a run (a replay), in
 /// thousandths so it can be shared between concurrent requests without a lock.
@@ -94,47 +95,50 @@ fn n(v: u64) -> AttributeValue {
 
 /// Item attributes of a stored tweet. Empty strings are left out: they carry nothing,
 /// and keeping them out keeps items small.
-pub fn tweet_item(item: &StoredTweet) -> HashMap<String, AttributeValue> {
+pub fn tweet_item(item: &StoredTweet) -> Item {
     let t = &item.tweet;
     let c = &item.classification;
     let mut m = HashMap::with_capacity(26);
-    m.insert(attr::TWEET_ID.into(), s(t.id().as_str()));
-    m.insert(attr::PREDICTION.into(), s(c.prediction.as_str()));
-    m.insert(attr::PROBABILITY.into(), AttributeValue::N(c.probability_text()));
-    m.insert(attr::SCORE.into(), AttributeValue::N(format!("{:.6}", c.score)));
-    m.insert(attr::TEXT.into(), s(&t.text));
+    m.insert(tweets::TWEET_ID.into(), s(t.id().as_str()));
+    m.insert(tweets::PREDICTION.into(), s(c.prediction.as_str()));
+    m.insert(
+        tweets::PROBABILITY.into(),
+        AttributeValue::N(c.probability_text()),
+    );
+    m.insert(tweets::SCORE.into(), AttributeValue::N(format!("{:.6}", c.score)));
+    m.insert(tweets::TEXT.into(), s(&t.text));
     for (name, value) in [
-        (attr::NAME, &t.name),
-        (attr::SCREEN_NAME, &t.screen_name),
-        (attr::SOURCE, &t.source),
-        (attr::IMAGE_URL, &t.image_url),
+        (tweets::NAME, &t.name),
+        (tweets::SCREEN_NAME, &t.screen_name),
+        (tweets::SOURCE, &t.source),
+        (tweets::IMAGE_URL, &t.image_url),
     ] {
         if !value.is_empty() {
             m.insert(name.into(), s(value));
         }
     }
     for (name, value) in [
-        (attr::FOLLOWERS, t.followers),
-        (attr::FRIENDS, t.friends),
-        (attr::LISTED, t.listed),
-        (attr::STATUSES, t.statuses),
-        (attr::RETWEETS, t.retweets),
-        (attr::FAVOURITES, t.favourites),
+        (tweets::FOLLOWERS, t.followers),
+        (tweets::FRIENDS, t.friends),
+        (tweets::LISTED, t.listed),
+        (tweets::STATUSES, t.statuses),
+        (tweets::RETWEETS, t.retweets),
+        (tweets::FAVOURITES, t.favourites),
     ] {
         m.insert(name.into(), n(value));
     }
-    m.insert(attr::CREATED_AT.into(), s(&item.created_at));
-    m.insert(attr::CLASSIFIED_AT.into(), s(&item.classified_at));
-    m.insert(attr::MODEL_ID.into(), s(&c.model_id));
-    m.insert(attr::SOURCE_STREAM.into(), s(&item.source_stream));
-    m.insert(attr::SOURCE_SHARD.into(), s(&item.source_shard));
+    m.insert(tweets::CREATED_AT.into(), s(&item.created_at));
+    m.insert(tweets::CLASSIFIED_AT.into(), s(&item.classified_at));
+    m.insert(tweets::MODEL_ID.into(), s(&c.model_id));
+    m.insert(tweets::SOURCE_STREAM.into(), s(&item.source_stream));
+    m.insert(tweets::SOURCE_SHARD.into(), s(&item.source_shard));
     m.insert(
-        attr::SOURCE_SEQUENCE_NUMBER.into(),
+        tweets::SOURCE_SEQUENCE_NUMBER.into(),
         s(&item.source_sequence_number),
     );
-    m.insert(attr::CONTENT_HASH.into(), s(&item.content_hash));
-    m.insert(attr::BOARD_PARTITION.into(), s(item.board_partition()));
-    m.insert(attr::BOARD_SORT.into(), s(item.board_sort()));
+    m.insert(tweets::CONTENT_HASH.into(), s(&item.content_hash));
+    m.insert(tweets::BOARD_PARTITION.into(), s(item.board_partition()));
+    m.insert(tweets::BOARD_SORT.into(), s(item.board_sort()));
     m
 }
 
@@ -145,34 +149,30 @@ pub fn quarantine_part_key(event_id: &str, n: usize) -> String {
 
 /// Item attributes of a quarantined record, with `first_part` of its raw bytes (the
 /// layout is the domain's: [`QuarantinedRecord::data_parts`]).
-pub fn quarantine_item(
-    q: &QuarantinedRecord,
-    first_part: &[u8],
-    parts: usize,
-) -> HashMap<String, AttributeValue> {
+pub fn quarantine_item(q: &QuarantinedRecord, first_part: &[u8], parts: usize) -> Item {
     let mut m = HashMap::with_capacity(11);
-    m.insert(attr::EVENT_ID.into(), s(&q.event_id));
+    m.insert(quarantine::EVENT_ID.into(), s(&q.event_id));
     m.insert(
-        attr::DATA.into(),
+        quarantine::DATA.into(),
         AttributeValue::B(Blob::new(first_part.to_vec())),
     );
-    m.insert(attr::DATA_SIZE.into(), n(q.data_size as u64));
+    m.insert(quarantine::DATA_SIZE.into(), n(q.data_size as u64));
     if parts > 1 {
-        m.insert(attr::DATA_PARTS.into(), n(parts as u64));
+        m.insert(quarantine::DATA_PARTS.into(), n(parts as u64));
     }
     if q.data_omitted {
-        m.insert(attr::DATA_OMITTED.into(), AttributeValue::Bool(true));
+        m.insert(quarantine::DATA_OMITTED.into(), AttributeValue::Bool(true));
     }
-    m.insert(attr::REASON.into(), s(&q.reason));
+    m.insert(quarantine::REASON.into(), s(&q.reason));
     if !q.partition_key.is_empty() {
-        m.insert(attr::PARTITION_KEY.into(), s(&q.partition_key));
+        m.insert(quarantine::PARTITION_KEY.into(), s(&q.partition_key));
     }
-    m.insert(attr::SEQUENCE_NUMBER.into(), s(&q.sequence_number));
+    m.insert(quarantine::SEQUENCE_NUMBER.into(), s(&q.sequence_number));
     if !q.source_arn.is_empty() {
-        m.insert(attr::SOURCE_ARN.into(), s(&q.source_arn));
+        m.insert(quarantine::SOURCE_ARN.into(), s(&q.source_arn));
     }
-    m.insert(attr::ARRIVED_AT.into(), s(&q.arrived_at));
-    m.insert(attr::QUARANTINED_AT.into(), s(&q.quarantined_at));
+    m.insert(quarantine::ARRIVED_AT.into(), s(&q.arrived_at));
+    m.insert(quarantine::QUARANTINED_AT.into(), s(&q.quarantined_at));
     m
 }
 
@@ -202,11 +202,13 @@ impl TweetWriter for DynamoTweetStore {
             }
             Err(err) => match err.as_service_error() {
                 Some(PutItemError::ConditionalCheckFailedException(e)) => {
-                    let content_hash = e
-                        .item()
-                        .and_then(|old| old.get(attr::CONTENT_HASH))
-                        .and_then(|v| v.as_s().ok())
-                        .cloned();
+                    let content_hash = match e.item() {
+                        Some(old) => old
+                            .opt_s(tweets::CONTENT_HASH)
+                            .map_err(|e| e.during("PutItem"))?
+                            .map(str::to_owned),
+                        None => None,
+                    };
                     Ok(PutOutcome::AlreadyStored { content_hash })
                 }
                 _ => Err(classify("PutItem", err)),
@@ -223,9 +225,9 @@ impl TweetLookup for DynamoTweetStore {
         let mut found = HashMap::new();
         let backoff = Backoff::default();
         for chunk in ids.chunks(BATCH_GET_MAX_KEYS) {
-            let mut keys: Vec<HashMap<String, AttributeValue>> = chunk
+            let mut keys: Vec<Item> = chunk
                 .iter()
-                .map(|id| HashMap::from([(attr::TWEET_ID.to_owned(), s(id.as_str()))]))
+                .map(|id| HashMap::from([(tweets::TWEET_ID.to_owned(), s(id.as_str()))]))
                 .collect();
             keys.dedup();
             let mut attempt = 0;
@@ -243,8 +245,8 @@ impl TweetLookup for DynamoTweetStore {
                 let request = KeysAndAttributes::builder()
                     .set_keys(Some(std::mem::take(&mut keys)))
                     .projection_expression("#id, #h")
-                    .expression_attribute_names("#id", attr::TWEET_ID)
-                    .expression_attribute_names("#h", attr::CONTENT_HASH)
+                    .expression_attribute_names("#id", tweets::TWEET_ID)
+                    .expression_attribute_names("#h", tweets::CONTENT_HASH)
                     .build()
                     .map_err(|e| StoreError::permanent("BatchGetItem", e.to_string()))?;
                 let out = self
@@ -266,11 +268,8 @@ impl TweetLookup for DynamoTweetStore {
                     .into_iter()
                     .flatten()
                 {
-                    let id = item.get(attr::TWEET_ID).and_then(|v| v.as_s().ok());
-                    if let Some(id) = id.and_then(|id| TweetId::parse(id).ok()) {
-                        let hash = item.get(attr::CONTENT_HASH).and_then(|v| v.as_s().ok()).cloned();
-                        found.insert(id, hash);
-                    }
+                    let (id, hash) = stored_hash(item).map_err(|e| e.during("BatchGetItem"))?;
+                    found.insert(id, hash);
                 }
                 keys = out
                     .unprocessed_keys()
@@ -281,6 +280,17 @@ impl TweetLookup for DynamoTweetStore {
         }
         Ok(found)
     }
+}
+
+/// The id and content hash of a tweet item (the hash is `None` when the item has none).
+fn stored_hash(item: &Item) -> Result<(TweetId, Option<String>), ItemError> {
+    let id = item.get_s(tweets::TWEET_ID)?;
+    let id = TweetId::parse(id).map_err(|e| ItemError::Invalid {
+        attribute: tweets::TWEET_ID.to_owned(),
+        reason: e.to_string(),
+    })?;
+    let hash = item.opt_s(tweets::CONTENT_HASH)?.map(str::to_owned);
+    Ok((id, hash))
 }
 
 /// The quarantine table.
@@ -309,9 +319,12 @@ impl QuarantineWriter for DynamoQuarantine {
             self.client
                 .put_item()
                 .table_name(&self.table)
-                .item(attr::EVENT_ID, s(quarantine_part_key(&record.event_id, i + 1)))
-                .item(attr::PART_OF, s(&record.event_id))
-                .item(attr::DATA, AttributeValue::B(Blob::new(part.to_vec())))
+                .item(
+                    quarantine::EVENT_ID,
+                    s(quarantine_part_key(&record.event_id, i + 1)),
+                )
+                .item(quarantine::PART_OF, s(&record.event_id))
+                .item(quarantine::DATA, AttributeValue::B(Blob::new(part.to_vec())))
                 .send()
                 .await
                 .map_err(|e| classify("PutItem", e))?;
@@ -346,7 +359,7 @@ mod tests {
     use tweetboard_core::{Classification, InputRecord, RecordSource, Tweet};
 
     /// DynamoDB's size of an item: names plus values (numbers: about a byte per two digits).
-    fn dynamodb_size(item: &HashMap<String, AttributeValue>) -> usize {
+    fn dynamodb_size(item: &Item) -> usize {
         item.iter()
             .map(|(k, v)| {
                 k.len()

@@ -9,6 +9,7 @@ pub mod config;
 pub mod dynamo;
 pub mod errors;
 pub mod failures;
+pub mod item;
 pub mod kinesis;
 pub mod ml;
 pub mod provision;

@@ -8,10 +8,9 @@ use aws_sdk_dynamodb::types::{
     ProjectionType, ScalarAttributeType, TableStatus,
 };
 use aws_sdk_kinesis::types::StreamStatus;
-use tweetboard_core::attributes as attr;
+use tweetboard_core::attributes;
 use tweetboard_core::StoreError;
 
-use crate::checkpoints::LEASE_KEY;
 use crate::config::StoreNames;
 use crate::errors::{classify, service_code};
 
@@ -46,9 +45,9 @@ pub async fn init(
     }
 
     for (name, key, with_board_index) in [
-        (&names.table, attr::TWEET_ID, true),
-        (&names.quarantine_table, attr::EVENT_ID, false),
-        (&names.checkpoint_table, LEASE_KEY, false),
+        (&names.table, attributes::tweets::TWEET_ID, true),
+        (&names.quarantine_table, attributes::quarantine::EVENT_ID, false),
+        (&names.checkpoint_table, attributes::checkpoints::LEASE_KEY, false),
     ] {
         let created = create_table(dynamo, name, key, with_board_index).await?;
         let l = label("table", name);
@@ -136,13 +135,13 @@ async fn create_table(
         .key_schema(key(partition_key, KeyType::Hash));
     if with_board_index {
         req = req
-            .attribute_definitions(string_attribute(attr::BOARD_PARTITION))
-            .attribute_definitions(string_attribute(attr::BOARD_SORT))
+            .attribute_definitions(string_attribute(attributes::tweets::BOARD_PARTITION))
+            .attribute_definitions(string_attribute(attributes::tweets::BOARD_SORT))
             .global_secondary_indexes(
                 GlobalSecondaryIndex::builder()
-                    .index_name(attr::BOARD_INDEX)
-                    .key_schema(key(attr::BOARD_PARTITION, KeyType::Hash))
-                    .key_schema(key(attr::BOARD_SORT, KeyType::Range))
+                    .index_name(attributes::tweets::BOARD_INDEX)
+                    .key_schema(key(attributes::tweets::BOARD_PARTITION, KeyType::Hash))
+                    .key_schema(key(attributes::tweets::BOARD_SORT, KeyType::Range))
                     .projection(Projection::builder().projection_type(ProjectionType::All).build())
                     .build()
                     .expect("complete"),

@@ -5,7 +5,7 @@
 
 use aws_sdk_dynamodb::types::{KeyType, ScalarAttributeType, TableDescription};
 use aws_sdk_dynamodb::Client;
-use tweetboard_core::attributes as attr;
+use tweetboard_core::attributes;
 use tweetboard_core::StoreError;
 
 use crate::errors::{classify, service_code};
@@ -111,20 +111,20 @@ pub async fn check_consumer_tables(
     quarantine: &str,
 ) -> Result<(), SchemaError> {
     let t = describe(dynamo, tweets).await?;
-    check_key(tweets, &t, "tweets table", hash_key(attr::TWEET_ID))?;
+    check_key(tweets, &t, "tweets table", hash_key(attributes::tweets::TWEET_ID))?;
     if let Some(index) = t
         .global_secondary_indexes()
         .iter()
-        .find(|i| i.index_name() == Some(attr::BOARD_INDEX))
+        .find(|i| i.index_name() == Some(attributes::tweets::BOARD_INDEX))
     {
         let expected = vec![
             (
-                attr::BOARD_PARTITION.to_owned(),
+                attributes::tweets::BOARD_PARTITION.to_owned(),
                 ScalarAttributeType::S,
                 KeyType::Hash,
             ),
             (
-                attr::BOARD_SORT.to_owned(),
+                attributes::tweets::BOARD_SORT.to_owned(),
                 ScalarAttributeType::S,
                 KeyType::Range,
             ),
@@ -133,7 +133,7 @@ pub async fn check_consumer_tables(
         if found != expected {
             return Err(SchemaError::WrongIndex {
                 table: tweets.to_owned(),
-                index: attr::BOARD_INDEX,
+                index: attributes::tweets::BOARD_INDEX,
                 expected: describe_keys(&expected),
                 found: describe_keys(&found),
             });
@@ -142,10 +142,15 @@ pub async fn check_consumer_tables(
         tracing::warn!(
             event = "board_index_missing",
             table = tweets,
-            index = attr::BOARD_INDEX,
+            index = attributes::tweets::BOARD_INDEX,
             "the board cannot read this table until the index exists"
         );
     }
     let q = describe(dynamo, quarantine).await?;
-    check_key(quarantine, &q, "quarantine table", hash_key(attr::EVENT_ID))
+    check_key(
+        quarantine,
+        &q,
+        "quarantine table",
+        hash_key(attributes::quarantine::EVENT_ID),
+    )
 }

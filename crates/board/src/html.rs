@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use tweetboard_aws::board::{BoardTweet, StatsBucket};
+use tweetboard_core::board::{BoardTweet, StatsBucket};
 
 /// Escapes `& < > " '` so a value is inert as element text and inside a quoted attribute.
 pub fn escape(s: &str) -> String {

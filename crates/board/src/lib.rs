@@ -23,7 +23,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::Utc;
 use serde_json::json;
-use tweetboard_aws::board::{BoardError, BoardReader};
+use tweetboard_core::board::BoardError;
+use tweetboard_core::ports::BoardQuery;
 use tweetboard_core::Prediction;
 
 /// Every page's Content-Security-Policy: scripts and styles only from this origin, no
@@ -39,8 +40,9 @@ const CHART_HOURS: u32 = 24;
 const BOARD_CSS: &str = include_str!("../static/board.css");
 const BOARD_JS: &str = include_str!("../static/board.js");
 
-/// Builds the router over a board reader (built once per cold start).
-pub fn router(reader: BoardReader) -> Router {
+/// Builds the router over a board reader (built once per cold start): the DynamoDB
+/// adapter in production, a fake in unit tests.
+pub fn router(reader: Arc<dyn BoardQuery>) -> Router {
     Router::new()
         .route("/", get(page).head(page_head))
         .route("/api/tweets", get(api_tweets))
@@ -56,7 +58,7 @@ pub fn router(reader: BoardReader) -> Router {
         )
         .fallback(|| async { api_error(StatusCode::NOT_FOUND, "no such page") })
         .layer(axum::middleware::map_response(security_headers))
-        .with_state(Arc::new(reader))
+        .with_state(reader)
 }
 
 async fn security_headers(mut response: Response) -> Response {
@@ -134,7 +136,7 @@ fn parse_tweets_query(params: &HashMap<String, String>) -> Result<TweetsQuery, S
 }
 
 async fn api_tweets(
-    State(reader): State<Arc<BoardReader>>,
+    State(reader): State<Arc<dyn BoardQuery>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let q = match parse_tweets_query(&params) {
@@ -155,7 +157,7 @@ async fn api_tweets(
 }
 
 async fn api_stats(
-    State(reader): State<Arc<BoardReader>>,
+    State(reader): State<Arc<dyn BoardQuery>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let hours = match params.get("hours").map(|h| h.parse::<u32>()) {
@@ -203,7 +205,7 @@ async fn page_head(Query(params): Query<HashMap<String, String>>) -> Response {
 }
 
 async fn page(
-    State(reader): State<Arc<BoardReader>>,
+    State(reader): State<Arc<dyn BoardQuery>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let showing_junk = match parse_show(&params) {

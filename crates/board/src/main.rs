@@ -1,5 +1,7 @@
 //! The board Lambda binary (function URL): read config, build the client once, serve.
 
+use std::sync::Arc;
+
 use lambda_http::Error;
 use tweetboard_aws::board::BoardReader;
 use tweetboard_aws::config::BoardConfig;
@@ -19,5 +21,5 @@ async fn main() -> Result<(), Error> {
         config.lookback_days,
         config.cursor_key,
     );
-    lambda_http::run(tweetboard_board::router(reader)).await
+    lambda_http::run(tweetboard_board::router(Arc::new(reader))).await
 }

@@ -14,13 +14,13 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
 use futures::future::join_all;
-use tweetboard_aws::checkpoints::{Checkpoint, CheckpointStore};
+use tweetboard_aws::checkpoints::CheckpointStore;
 use tweetboard_aws::kinesis::{FetchedRecord, KinesisReader, ReadError, ShardSource, StartPosition};
 use tweetboard_aws::retry::Backoff;
 use tweetboard_consumer::{event, Consumer};
 use tweetboard_core::batch::BatchCounts;
+use tweetboard_core::ports::{Checkpoint, Checkpoints};
 use tweetboard_core::StoreError;
 
 /// Lambda's largest Kinesis batch.
@@ -77,24 +77,6 @@ pub struct PumpSummary {
     /// GetRecords and GetShardIterator calls the stream throttled; each was retried
     /// after a backoff.
     pub throttled_requests: usize,
-}
-
-/// Where the pump keeps its per-shard checkpoints: DynamoDB ([`CheckpointStore`]) in
-/// production, memory in unit tests.
-#[async_trait]
-pub trait Checkpoints: Send + Sync {
-    async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError>;
-    async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError>;
-}
-
-#[async_trait]
-impl Checkpoints for CheckpointStore {
-    async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError> {
-        CheckpointStore::get(self, stream, shard_id).await
-    }
-    async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError> {
-        CheckpointStore::put(self, stream, shard_id, checkpoint).await
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -449,6 +431,7 @@ impl<'a> Pump<'a> {
 mod tests {
     use super::*;
     use crate::testing::{ScriptedShard, SHARD};
+    use async_trait::async_trait;
     use std::collections::HashMap;
     use std::sync::Mutex;
     use tweetboard_core::testing::{KeywordFake, MemoryQuarantine, MemoryTable};

@@ -1,56 +1,72 @@
-//! DynamoDB attribute names: the table schema is a public contract (see the README), so
-//! every name is spelled once, here.
+//! DynamoDB attribute names, one module per table: the table schema is a public contract
+//! (see the README), so every name is spelled once, here.
 
-/// Tweets table partition key: the exact decimal tweet id.
-pub const TWEET_ID: &str = "tweet_id";
-pub const PREDICTION: &str = "prediction";
-pub const PROBABILITY: &str = "probability";
-pub const SCORE: &str = "score";
-pub const TEXT: &str = "text";
-pub const NAME: &str = "name";
-pub const SCREEN_NAME: &str = "screen_name";
-pub const FOLLOWERS: &str = "followers";
-pub const FRIENDS: &str = "friends";
-pub const LISTED: &str = "listed";
-pub const STATUSES: &str = "statuses";
-pub const RETWEETS: &str = "retweets";
-pub const FAVOURITES: &str = "favourites";
-pub const SOURCE: &str = "source";
-pub const IMAGE_URL: &str = "image_url";
-pub const CREATED_AT: &str = "created_at";
-pub const CLASSIFIED_AT: &str = "classified_at";
-pub const MODEL_ID: &str = "model_id";
-pub const SOURCE_STREAM: &str = "source_stream";
-pub const SOURCE_SHARD: &str = "source_shard";
-pub const SOURCE_SEQUENCE_NUMBER: &str = "source_sequence_number";
-pub const CONTENT_HASH: &str = "content_hash";
-/// Board index partition key: `<prediction>#<day>` (`ON#2026-11-26`).
-pub const BOARD_PARTITION: &str = "board_partition";
-/// Board index sort key: `<created_at RFC 3339>#<tweet id, zero padded>`.
-pub const BOARD_SORT: &str = "board_sort";
-/// Name of the global secondary index the board queries.
-pub const BOARD_INDEX: &str = "board_by_time";
+/// The tweets table and its board index.
+pub mod tweets {
+    /// Tweets table partition key: the exact decimal tweet id.
+    pub const TWEET_ID: &str = "tweet_id";
+    pub const PREDICTION: &str = "prediction";
+    pub const PROBABILITY: &str = "probability";
+    pub const SCORE: &str = "score";
+    pub const TEXT: &str = "text";
+    pub const NAME: &str = "name";
+    pub const SCREEN_NAME: &str = "screen_name";
+    pub const FOLLOWERS: &str = "followers";
+    pub const FRIENDS: &str = "friends";
+    pub const LISTED: &str = "listed";
+    pub const STATUSES: &str = "statuses";
+    pub const RETWEETS: &str = "retweets";
+    pub const FAVOURITES: &str = "favourites";
+    pub const SOURCE: &str = "source";
+    pub const IMAGE_URL: &str = "image_url";
+    pub const CREATED_AT: &str = "created_at";
+    pub const CLASSIFIED_AT: &str = "classified_at";
+    pub const MODEL_ID: &str = "model_id";
+    pub const SOURCE_STREAM: &str = "source_stream";
+    pub const SOURCE_SHARD: &str = "source_shard";
+    pub const SOURCE_SEQUENCE_NUMBER: &str = "source_sequence_number";
+    pub const CONTENT_HASH: &str = "content_hash";
+    /// Board index partition key: `<prediction>#<day>` (`ON#2026-11-26`).
+    pub const BOARD_PARTITION: &str = "board_partition";
+    /// Board index sort key: `<created_at RFC 3339>#<tweet id, zero padded>`.
+    pub const BOARD_SORT: &str = "board_sort";
+    /// Name of the global secondary index the board queries.
+    pub const BOARD_INDEX: &str = "board_by_time";
+}
 
-/// Quarantine table partition key: the Kinesis `eventID` (`shardId:sequenceNumber`).
-pub const EVENT_ID: &str = "event_id";
-pub const DATA: &str = "data";
-/// Size of the whole raw record, in bytes.
-pub const DATA_SIZE: &str = "data_size";
-/// Set (true) on a minimal entry whose raw bytes the store refused: only their size is kept.
-pub const DATA_OMITTED: &str = "data_omitted";
-/// How many items hold the raw bytes, when more than one.
-pub const DATA_PARTS: &str = "data_parts";
-/// Set when `tweetboard quarantine retry` got the record through: when, and how.
-pub const RESOLVED_AT: &str = "resolved_at";
-pub const RESOLUTION: &str = "resolution";
-/// The last failed retry: when, and why it still fails.
-pub const LAST_RETRY_AT: &str = "last_retry_at";
-pub const LAST_RETRY_REASON: &str = "last_retry_reason";
-/// On a part item: the `event_id` of the entry it belongs to.
-pub const PART_OF: &str = "part_of";
-pub const REASON: &str = "reason";
-pub const PARTITION_KEY: &str = "partition_key";
-pub const SEQUENCE_NUMBER: &str = "sequence_number";
-pub const SOURCE_ARN: &str = "source_arn";
-pub const ARRIVED_AT: &str = "arrived_at";
-pub const QUARANTINED_AT: &str = "quarantined_at";
+/// The quarantine table: one entry per quarantined record, plus part items holding the
+/// rest of raw bytes too large for one item.
+pub mod quarantine {
+    /// Quarantine table partition key: the Kinesis `eventID` (`shardId:sequenceNumber`).
+    pub const EVENT_ID: &str = "event_id";
+    pub const DATA: &str = "data";
+    /// Size of the whole raw record, in bytes.
+    pub const DATA_SIZE: &str = "data_size";
+    /// Set (true) on a minimal entry whose raw bytes the store refused: only their size is kept.
+    pub const DATA_OMITTED: &str = "data_omitted";
+    /// How many items hold the raw bytes, when more than one.
+    pub const DATA_PARTS: &str = "data_parts";
+    /// Set when `tweetboard quarantine retry` got the record through: when, and how.
+    pub const RESOLVED_AT: &str = "resolved_at";
+    pub const RESOLUTION: &str = "resolution";
+    /// The last failed retry: when, and why it still fails.
+    pub const LAST_RETRY_AT: &str = "last_retry_at";
+    pub const LAST_RETRY_REASON: &str = "last_retry_reason";
+    /// On a part item: the `event_id` of the entry it belongs to.
+    pub const PART_OF: &str = "part_of";
+    pub const REASON: &str = "reason";
+    pub const PARTITION_KEY: &str = "partition_key";
+    pub const SEQUENCE_NUMBER: &str = "sequence_number";
+    pub const SOURCE_ARN: &str = "source_arn";
+    pub const ARRIVED_AT: &str = "arrived_at";
+    pub const QUARANTINED_AT: &str = "quarantined_at";
+}
+
+/// The pump's checkpoint table: one item per shard.
+pub mod checkpoints {
+    /// Partition key: `<stream>#<shard id>`.
+    pub const LEASE_KEY: &str = "lease_key";
+    /// The last settled sequence number, or `SHARD_END` once a closed shard is done.
+    pub const CHECKPOINT: &str = "checkpoint";
+    pub const UPDATED_AT: &str = "updated_at";
+}

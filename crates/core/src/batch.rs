@@ -215,7 +215,7 @@ pub async fn process_batch(
                     let settled = match time {
                         RecordTime::Within(limit) => tokio::time::timeout(limit, work)
                             .await
-                            .unwrap_or_else(|_| (RecordOutcome::Retry(RetryReason::CutOff), None)),
+                            .unwrap_or((RecordOutcome::Retry(RetryReason::CutOff), None)),
                         _ => work.await,
                     };
                     (i, Some(settled))

@@ -7,6 +7,7 @@
 
 pub mod attributes;
 pub mod batch;
+pub mod board;
 pub mod classification;
 pub mod decode;
 pub mod dry_run;
@@ -19,6 +20,7 @@ pub mod ports;
 pub mod reason;
 pub mod record;
 pub mod stored;
+pub mod stream;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tweet;

@@ -4,10 +4,13 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
-use crate::classification::Classification;
+use crate::board::{BoardError, Page, StatsBucket};
+use crate::classification::{Classification, Prediction};
 use crate::error::{ClassifyError, StoreError};
 use crate::stored::{QuarantinedRecord, StoredTweet};
+use crate::stream::{ReadError, RecordsPage, ShardInfo, StartPosition, StreamRetention};
 use crate::tweet::{Tweet, TweetId};
 
 /// Decides on topic or junk.
@@ -66,4 +69,57 @@ pub struct PublishReport {
 #[async_trait]
 pub trait RecordPublisher: Send + Sync {
     async fn publish(&self, records: &[OutgoingRecord]) -> Result<PublishReport, StoreError>;
+}
+
+/// The capability of reading a stream's shards, so the replay engine can be exercised
+/// with scripted failures (expired iterators, throttling, trimmed data) in unit tests.
+#[async_trait]
+pub trait ShardSource: Send + Sync {
+    async fn stream_arn(&self) -> Result<String, StoreError>;
+    async fn list_shards(&self) -> Result<Vec<ShardInfo>, StoreError>;
+    async fn retention(&self) -> Result<StreamRetention, StoreError>;
+    /// `Throttled` when the service throttles the request; never `ExpiredIterator`.
+    async fn shard_iterator(
+        &self,
+        shard_id: &str,
+        position: &StartPosition,
+    ) -> Result<Option<String>, ReadError>;
+    async fn get_records(&self, iterator: &str, limit: i32) -> Result<RecordsPage, ReadError>;
+}
+
+/// How far a shard has been processed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checkpoint {
+    /// Every record up to and including this sequence number is settled.
+    After(String),
+    /// The shard is closed and fully processed: its children may start.
+    ShardEnd,
+}
+
+/// Where the pump keeps its per-shard checkpoints, so a restarted pump resumes where it
+/// stopped: DynamoDB in production, memory in unit tests.
+#[async_trait]
+pub trait Checkpoints: Send + Sync {
+    async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError>;
+    async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError>;
+}
+
+/// The board's reads: newest-first pages of one prediction, and ON/OFF counts per hour.
+#[async_trait]
+pub trait BoardQuery: Send + Sync {
+    /// The newest `limit` tweets of `prediction` as of `now`, after `cursor` (a `next`
+    /// this reader issued) if given. A cursor it did not issue, or one that does not fit
+    /// the query, is a [`BoardError::Cursor`]. A page may hold fewer than `limit` tweets
+    /// and still have a `next` (the reader bounds its work per page).
+    async fn newest(
+        &self,
+        prediction: Prediction,
+        limit: usize,
+        cursor: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Page, BoardError>;
+
+    /// ON and OFF counts per hour for the last `hours` hours up to `now`, oldest first:
+    /// exactly `hours` buckets, the last one the hour `now` is in.
+    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, StoreError>;
 }

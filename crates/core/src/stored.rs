@@ -250,7 +250,9 @@ mod tests {
         assert_eq!((empty.data_size, empty.data_omitted), (3, true));
         assert_eq!(empty.reason_code(), "quarantine_write_rejected");
         assert!(
-            empty.reason.ends_with("first reason: not_json: x"),
+            empty
+                .reason
+                .ends_with("first reason: not_json: record is not valid UTF-8 JSON: x"),
             "{}",
             empty.reason
         );

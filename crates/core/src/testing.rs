@@ -5,10 +5,12 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
-use crate::classification::Classification;
+use crate::board::{BoardError, BoardTweet, CursorError, HourlyCounts, Page, StatsBucket};
+use crate::classification::{Classification, Prediction};
 use crate::error::{ClassifyError, StoreError};
-use crate::ports::{Classifier, PutOutcome, QuarantineWriter, TweetLookup, TweetWriter};
+use crate::ports::{BoardQuery, Classifier, PutOutcome, QuarantineWriter, TweetLookup, TweetWriter};
 use crate::stored::{QuarantinedRecord, StoredTweet, DYNAMODB_ITEM_LIMIT_BYTES};
 use crate::tweet::{Tweet, TweetId};
 
@@ -150,5 +152,79 @@ impl QuarantineWriter for MemoryQuarantine {
             entries.push(record.clone());
         }
         Ok(())
+    }
+}
+
+/// The board's tweets in memory, newest first per prediction, `limit` at a time. Its
+/// cursors are positions (`at:<n>`); any other cursor is one it did not issue.
+/// `fail_transiently` makes every read fail as if the table were unreachable; `reads`
+/// counts the reads, so a test can tell a request made none.
+#[derive(Default)]
+pub struct MemoryBoard {
+    pub tweets: Vec<BoardTweet>,
+    pub fail_transiently: bool,
+    pub reads: Mutex<usize>,
+}
+
+impl MemoryBoard {
+    pub fn new(tweets: Vec<BoardTweet>) -> Self {
+        Self {
+            tweets,
+            ..Self::default()
+        }
+    }
+
+    fn read(&self, operation: &'static str) -> Result<(), StoreError> {
+        *self.reads.lock().unwrap() += 1;
+        if self.fail_transiently {
+            return Err(StoreError::transient(operation, "connection refused"));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl BoardQuery for MemoryBoard {
+    async fn newest(
+        &self,
+        prediction: Prediction,
+        limit: usize,
+        cursor: Option<&str>,
+        _now: DateTime<Utc>,
+    ) -> Result<Page, BoardError> {
+        let from = match cursor {
+            None => 0,
+            Some(c) => c
+                .strip_prefix("at:")
+                .and_then(|n| n.parse::<usize>().ok())
+                .ok_or(CursorError::Malformed)?,
+        };
+        self.read("Query")?;
+        let mut matching: Vec<&BoardTweet> = self
+            .tweets
+            .iter()
+            .filter(|t| t.prediction == prediction.as_str())
+            .collect();
+        matching.sort_by(|a, b| (&b.created_at, &b.tweet_id).cmp(&(&a.created_at, &a.tweet_id)));
+        let items: Vec<BoardTweet> = matching
+            .iter()
+            .skip(from)
+            .take(limit)
+            .map(|t| (*t).clone())
+            .collect();
+        let end = from + items.len();
+        let next = (end < matching.len()).then(|| format!("at:{end}"));
+        Ok(Page { items, next })
+    }
+
+    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, StoreError> {
+        self.read("Query")?;
+        let mut counts = HourlyCounts::new(hours, now);
+        for t in &self.tweets {
+            if let Some(prediction) = Prediction::parse(&t.prediction) {
+                counts.add(prediction, &t.created_at);
+            }
+        }
+        Ok(counts.into_buckets())
     }
 }

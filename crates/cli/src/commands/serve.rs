@@ -31,7 +31,7 @@ pub async fn run(Args { port, host }: Args) -> CliResult {
         "tweetboard is at http://{}/  (Ctrl-C stops it)",
         listener.local_addr()?
     );
-    let router = tweetboard_board::router(reader);
+    let router = tweetboard_board::router(std::sync::Arc::new(reader));
     http_server::serve(listener, router, ServerLimits::default(), http_server::ctrl_c()).await?;
     Ok(())
 }

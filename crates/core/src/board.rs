@@ -1,0 +1,162 @@
+//! What the board reads: a page of tweets of one prediction, newest first, and ON/OFF
+//! counts per hour. The read itself is the [`BoardQuery`](crate::ports::BoardQuery) port;
+//! the DynamoDB adapter is `tweetboard_aws::board::BoardReader`.
+
+use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
+
+use crate::classification::Prediction;
+use crate::error::StoreError;
+
+/// A tweet as the board shows it; field names are the table's attribute names. Empty
+/// strings stand for the optional attributes an item leaves out (name, screen name,
+/// image).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BoardTweet {
+    pub tweet_id: String,
+    pub text: String,
+    pub name: String,
+    pub screen_name: String,
+    pub image_url: String,
+    pub prediction: String,
+    pub probability: f64,
+    pub created_at: String,
+    pub followers: u64,
+    pub retweets: u64,
+    pub favourites: u64,
+    pub model_id: String,
+}
+
+/// One page and where the next one starts: an opaque cursor the client sends back.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Page {
+    pub items: Vec<BoardTweet>,
+    pub next: Option<String>,
+}
+
+/// One bar pair of the chart.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StatsBucket {
+    /// Start of the hour, RFC 3339.
+    pub start: String,
+    pub on: u64,
+    pub off: u64,
+}
+
+/// ON/OFF counts per hour being gathered: `hours` buckets ending with the hour `now` is
+/// in. Readers add each tweet's `created_at`; the ones outside the buckets are not
+/// counted.
+#[derive(Debug, Clone)]
+pub struct HourlyCounts {
+    start: DateTime<Utc>,
+    buckets: Vec<StatsBucket>,
+}
+
+impl HourlyCounts {
+    pub fn new(hours: u32, now: DateTime<Utc>) -> Self {
+        let end = now
+            .with_minute(0)
+            .and_then(|t| t.with_second(0))
+            .and_then(|t| t.with_nanosecond(0))
+            .unwrap_or(now);
+        let start = end - Duration::hours(i64::from(hours) - 1);
+        let buckets = (0..hours)
+            .map(|h| StatsBucket {
+                start: (start + Duration::hours(i64::from(h)))
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                on: 0,
+                off: 0,
+            })
+            .collect();
+        Self { start, buckets }
+    }
+
+    /// The start of the first bucket.
+    pub fn start(&self) -> DateTime<Utc> {
+        self.start
+    }
+
+    /// Counts a tweet created at `created_at` (RFC 3339); a time that does not parse or
+    /// falls outside the buckets is not counted.
+    pub fn add(&mut self, prediction: Prediction, created_at: &str) {
+        let Ok(t) = DateTime::parse_from_rfc3339(created_at) else {
+            return;
+        };
+        // Before the first bucket is outside, not in it: `num_hours` truncates towards zero.
+        let since_start = t.with_timezone(&Utc) - self.start;
+        if since_start < Duration::zero() {
+            return;
+        }
+        let hour = since_start.num_hours();
+        if let Some(b) = usize::try_from(hour).ok().and_then(|h| self.buckets.get_mut(h)) {
+            match prediction {
+                Prediction::On => b.on += 1,
+                Prediction::Off => b.off += 1,
+            }
+        }
+    }
+
+    pub fn into_buckets(self) -> Vec<StatsBucket> {
+        self.buckets
+    }
+}
+
+/// Why a cursor was refused: the caller gets a 400.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CursorError {
+    #[error(
+        "the cursor is not one this board issued (or the board restarted since); start from the first page"
+    )]
+    Malformed,
+    #[error("the cursor belongs to prediction {0}, not to this query")]
+    OtherPrediction(String),
+    #[error("the cursor's day {0} is in the future")]
+    FutureDay(NaiveDate),
+    #[error("the cursor's key is not a tweet of its day")]
+    KeyOutsideDay,
+}
+
+/// Why a page could not be read: the client's cursor (400) or the store (503).
+#[derive(Debug, thiserror::Error)]
+pub enum BoardError {
+    #[error(transparent)]
+    Cursor(#[from] CursorError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn counts_fall_in_the_hour_they_were_created_in_up_to_the_hour_of_now() {
+        // GIVEN three hours of buckets ending in the current hour
+        let mut counts = HourlyCounts::new(3, at("2026-11-26T10:42:00Z"));
+
+        // WHEN tweets of each hour, of before, and an unreadable time are added
+        counts.add(Prediction::On, "2026-11-26T08:00:00Z");
+        counts.add(Prediction::Off, "2026-11-26T09:59:59.999Z");
+        counts.add(Prediction::On, "2026-11-26T10:41:00+00:00");
+        counts.add(Prediction::On, "2026-11-26T11:30:00+01:00");
+        counts.add(Prediction::On, "2026-11-26T07:59:59Z");
+        counts.add(Prediction::On, "yesterday");
+
+        // THEN each is in its hour, and only those in the window count
+        let b = counts.into_buckets();
+        let starts: Vec<&str> = b.iter().map(|b| b.start.as_str()).collect();
+        assert_eq!(
+            starts,
+            [
+                "2026-11-26T08:00:00Z",
+                "2026-11-26T09:00:00Z",
+                "2026-11-26T10:00:00Z"
+            ]
+        );
+        let pairs: Vec<(u64, u64)> = b.iter().map(|b| (b.on, b.off)).collect();
+        assert_eq!(pairs, [(1, 0), (0, 1), (2, 0)]);
+    }
+}
