@@ -22,7 +22,7 @@ def nested(depth, inner):
 
 def kinesis_event(stream_arn, payloads):
     records = []
-    now = datetime.now(timezone.utc).timestamp()
+    now = round(datetime.now(timezone.utc).timestamp(), 3)  # Lambda sends milliseconds
     for i, data in enumerate(payloads):
         seq = f"4959{i:052}"
         records.append({

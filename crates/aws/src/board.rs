@@ -25,6 +25,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 use tweetboard_core::attributes::tweets;
+use tweetboard_core::board::shown_text;
 use tweetboard_core::board::{BoardError, BoardTweet, CursorError, HourlyCounts, Page, StatsBucket};
 use tweetboard_core::ports::BoardQuery;
 use tweetboard_core::stored::board_partition;
@@ -38,6 +39,11 @@ use crate::item::{FromItem, Item, ItemError, ItemExt};
 /// quiet board with a long lookback (up to 3661 days) would hold its Lambda for thousands
 /// of them.
 pub const MAX_QUERIES_PER_PAGE: usize = 64;
+
+/// The most Query pages one request for the chart's counts reads (each reads up to
+/// 1 MB of the index); past it the counts are partial and a warning is logged. The
+/// counts only read the window's part of each day partition.
+pub const MAX_QUERIES_PER_CHART: usize = 64;
 
 /// The secret that signs cursors (HMAC-SHA256), so a client can only send back a
 /// cursor this board issued. From `BOARD_CURSOR_KEY`, or random per process (see
@@ -247,20 +253,72 @@ impl BoardQuery for BoardReader {
 
     async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, StoreError> {
         let mut counts = HourlyCounts::new(hours, now);
+        let mut budget = MAX_QUERIES_PER_CHART;
         let mut day = counts.start().date_naive();
         while day <= now.date_naive() {
             for prediction in [Prediction::On, Prediction::Off] {
-                for created_at in self.created_times(prediction, day).await? {
-                    counts.add(prediction, &created_at);
-                }
+                self.count_day(prediction, day, &mut counts, &mut budget).await?;
             }
             day += Duration::days(1);
+        }
+        if budget == 0 {
+            tracing::warn!(
+                event = "chart_counts_capped",
+                queries = MAX_QUERIES_PER_CHART,
+                "the chart's window holds more tweets than one request reads; its counts are partial"
+            );
         }
         Ok(counts.into_buckets())
     }
 }
 
 impl BoardReader {
+    /// Counts one day partition's tweets from the chart's first hour on (the sort key
+    /// starts with `created_at`, so the rest of the day is not read), reading only
+    /// `created_at`, in at most `budget` Query pages.
+    async fn count_day(
+        &self,
+        prediction: Prediction,
+        day: NaiveDate,
+        counts: &mut HourlyCounts,
+        budget: &mut usize,
+    ) -> Result<(), StoreError> {
+        // The stored times are RFC 3339 with milliseconds (`format_time`): so is the bound.
+        let from = tweetboard_core::decode::format_time(counts.start());
+        let mut start: Option<Item> = None;
+        while *budget > 0 {
+            *budget -= 1;
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(tweets::BOARD_INDEX)
+                .key_condition_expression("#p = :p AND #s >= :from")
+                .expression_attribute_names("#p", tweets::BOARD_PARTITION)
+                .expression_attribute_names("#s", tweets::BOARD_SORT)
+                .expression_attribute_names("#c", tweets::CREATED_AT)
+                .expression_attribute_values(":p", AttributeValue::S(day_partition(prediction, day)))
+                .expression_attribute_values(":from", AttributeValue::S(from.clone()))
+                .projection_expression("#c")
+                .select(Select::SpecificAttributes)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| classify("Query", e))?;
+            for item in page.items() {
+                counts.add(
+                    prediction,
+                    item.get_s(tweets::CREATED_AT).map_err(|e| e.during("Query"))?,
+                );
+            }
+            match page.last_evaluated_key() {
+                Some(k) if !k.is_empty() => start = Some(k.clone()),
+                _ => break,
+            }
+        }
+        Ok(())
+    }
+
     /// A Query of one partition of the board index.
     fn partition_query(
         &self,
@@ -273,36 +331,6 @@ impl BoardReader {
             .key_condition_expression("#p = :p")
             .expression_attribute_names("#p", tweets::BOARD_PARTITION)
             .expression_attribute_values(":p", AttributeValue::S(partition.to_owned()))
-    }
-
-    /// `created_at` of every tweet in one day partition (only that attribute is read).
-    async fn created_times(&self, prediction: Prediction, day: NaiveDate) -> Result<Vec<String>, StoreError> {
-        let partition = day_partition(prediction, day);
-        let mut out = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let page = self
-                .partition_query(&partition)
-                .expression_attribute_names("#c", tweets::CREATED_AT)
-                .projection_expression("#c")
-                .select(Select::SpecificAttributes)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| classify("Query", e))?;
-            for item in page.items() {
-                out.push(
-                    item.get_s(tweets::CREATED_AT)
-                        .map_err(|e| e.during("Query"))?
-                        .to_owned(),
-                );
-            }
-            match page.last_evaluated_key() {
-                Some(k) if !k.is_empty() => start = Some(k.clone()),
-                _ => break,
-            }
-        }
-        Ok(out)
     }
 }
 
@@ -322,7 +350,7 @@ impl FromItem for BoardTweet {
         let optional = |name| item.opt_s(name).map(|v| v.unwrap_or_default().to_owned());
         Ok(Self {
             tweet_id: s(tweets::TWEET_ID)?,
-            text: s(tweets::TEXT)?,
+            text: shown_text(s(tweets::TEXT)?),
             name: optional(tweets::NAME)?,
             screen_name: optional(tweets::SCREEN_NAME)?,
             image_url: optional(tweets::IMAGE_URL)?,

@@ -276,7 +276,10 @@ mod tests {
         assert_eq!(entry.data, b"{not json");
         assert_eq!((entry.data_size, entry.data_omitted), (9, false));
         assert_eq!(entry.partition_key, "");
-        assert_eq!(entry.reason, "not_json: expected value");
+        assert_eq!(
+            entry.reason,
+            "not_json: record is not valid UTF-8 JSON: expected value"
+        );
         assert_eq!(entry.resolved_at, None);
         assert_eq!(parts(&item), Ok(1));
     }

@@ -45,8 +45,8 @@ const BOARD_JS: &str = include_str!("../static/board.js");
 pub fn router(reader: Arc<dyn BoardQuery>) -> Router {
     Router::new()
         .route("/", get(page).head(page_head))
-        .route("/api/tweets", get(api_tweets))
-        .route("/api/stats", get(api_stats))
+        .route("/api/tweets", get(api_tweets).head(api_tweets_head))
+        .route("/api/stats", get(api_stats).head(api_stats_head))
         .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
         .route(
             "/static/board.css",
@@ -156,19 +156,45 @@ async fn api_tweets(
     }
 }
 
+/// The API's own headers (the security headers are added to every response).
+const API_HEADERS: [(header::HeaderName, &str); 2] = [
+    (header::CONTENT_TYPE, "application/json"),
+    (header::CACHE_CONTROL, "no-store"),
+];
+
+/// `HEAD` of an API route: the status its parameters would get and the headers, without
+/// the Queries (axum would otherwise run the GET handler and drop its body).
+fn api_head<T, E: Into<String>>(parsed: Result<T, E>) -> Response {
+    match parsed {
+        Ok(_) => API_HEADERS.into_response(),
+        Err(e) => api_error(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+async fn api_tweets_head(Query(params): Query<HashMap<String, String>>) -> Response {
+    api_head(parse_tweets_query(&params))
+}
+
+async fn api_stats_head(Query(params): Query<HashMap<String, String>>) -> Response {
+    api_head(parse_hours(&params))
+}
+
+/// `?hours=` of `/api/stats`.
+fn parse_hours(params: &HashMap<String, String>) -> Result<u32, &'static str> {
+    match params.get("hours").map(|h| h.parse::<u32>()) {
+        None => Ok(CHART_HOURS),
+        Some(Ok(h)) if (1..=168).contains(&h) => Ok(h),
+        Some(_) => Err("hours must be a whole number from 1 to 168"),
+    }
+}
+
 async fn api_stats(
     State(reader): State<Arc<dyn BoardQuery>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let hours = match params.get("hours").map(|h| h.parse::<u32>()) {
-        None => CHART_HOURS,
-        Some(Ok(h)) if (1..=168).contains(&h) => h,
-        Some(_) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "hours must be a whole number from 1 to 168",
-            )
-        }
+    let hours = match parse_hours(&params) {
+        Ok(hours) => hours,
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, e),
     };
     match reader.hourly_counts(hours, Utc::now()).await {
         Ok(buckets) => (

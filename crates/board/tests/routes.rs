@@ -131,6 +131,28 @@ async fn head_of_the_page_answers_its_headers_without_reading_the_board() {
 }
 
 #[tokio::test]
+async fn head_of_the_api_routes_answers_their_status_without_reading_the_board() {
+    for (path, status) in [
+        ("/api/tweets", StatusCode::OK),
+        ("/api/stats?hours=168", StatusCode::OK),
+        ("/api/tweets?limit=0", StatusCode::BAD_REQUEST),
+        ("/api/stats?hours=999", StatusCode::BAD_REQUEST),
+    ] {
+        // GIVEN a board
+        let board = board();
+
+        // WHEN an API route is asked for with HEAD
+        let (got, headers, body) = send(board.clone(), Method::HEAD, path).await;
+
+        // THEN it has the status GET would have, the JSON headers, no body, and nothing was read
+        assert_eq!(got, status, "{path}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/json", "{path}");
+        assert_eq!(body, "", "{path}");
+        assert_eq!(reads(&board), 0, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn the_page_with_a_bad_show_is_a_json_400_for_get_and_head() {
     for method in [Method::GET, Method::HEAD] {
         // GIVEN a board

@@ -42,6 +42,21 @@ pub struct StatsBucket {
     pub off: u64,
 }
 
+/// The most characters of a tweet's text the board shows (a long post has up to 25,000;
+/// the table keeps the text whole). A producer can store items of 400 KB: twenty of
+/// them, escaped for HTML, would push one page past Lambda's 6 MB response limit.
+pub const MAX_SHOWN_TEXT_CHARS: usize = 4_000;
+
+/// `text` as the board shows it: at most [`MAX_SHOWN_TEXT_CHARS`] characters, with an
+/// ellipsis when cut.
+pub fn shown_text(mut text: String) -> String {
+    if let Some((end, _)) = text.char_indices().nth(MAX_SHOWN_TEXT_CHARS) {
+        text.truncate(end);
+        text.push('…');
+    }
+    text
+}
+
 /// ON/OFF counts per hour being gathered: `hours` buckets ending with the hour `now` is
 /// in. Readers add each tweet's `created_at`; the ones outside the buckets are not
 /// counted.
@@ -127,6 +142,19 @@ pub enum BoardError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_text_is_shown_cut_with_an_ellipsis() {
+        assert_eq!(shown_text("short".into()), "short");
+        let long = "é".repeat(MAX_SHOWN_TEXT_CHARS + 10);
+        let shown = shown_text(long);
+        assert_eq!(shown.chars().count(), MAX_SHOWN_TEXT_CHARS + 1);
+        assert!(shown.ends_with('…'));
+        assert_eq!(
+            shown_text("x".repeat(MAX_SHOWN_TEXT_CHARS)).len(),
+            MAX_SHOWN_TEXT_CHARS
+        );
+    }
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
