@@ -29,7 +29,7 @@ use tweetboard_core::board::shown_text;
 use tweetboard_core::board::{BoardError, BoardTweet, CursorError, HourlyCounts, Page, StatsBucket};
 use tweetboard_core::ports::BoardQuery;
 use tweetboard_core::stored::board_partition;
-use tweetboard_core::{Prediction, StoreError};
+use tweetboard_core::{Prediction, ServiceError};
 
 use crate::errors::classify;
 use crate::item::{FromItem, Item, ItemError, ItemExt};
@@ -251,7 +251,7 @@ impl BoardQuery for BoardReader {
         Ok(Page { items, next })
     }
 
-    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, StoreError> {
+    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, ServiceError> {
         let mut counts = HourlyCounts::new(hours, now);
         let mut budget = MAX_QUERIES_PER_CHART;
         let mut day = counts.start().date_naive();
@@ -282,7 +282,7 @@ impl BoardReader {
         day: NaiveDate,
         counts: &mut HourlyCounts,
         budget: &mut usize,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), ServiceError> {
         // The stored times are RFC 3339 with milliseconds (`format_time`): so is the bound.
         let from = tweetboard_core::decode::format_time(counts.start());
         let mut start: Option<Item> = None;

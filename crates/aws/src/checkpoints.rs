@@ -8,7 +8,7 @@ use chrono::Utc;
 use tweetboard_core::attributes::checkpoints;
 use tweetboard_core::decode::format_time;
 pub use tweetboard_core::ports::{Checkpoint, Checkpoints};
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 
 use crate::errors::classify;
 use crate::item::{FromItem, Item, ItemError, ItemExt};
@@ -34,7 +34,7 @@ impl CheckpointStore {
         AttributeValue::S(format!("{stream}#{shard_id}"))
     }
 
-    pub async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError> {
+    pub async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, ServiceError> {
         let out = self
             .client
             .get_item()
@@ -50,7 +50,12 @@ impl CheckpointStore {
             .map_err(|e| e.during("GetItem"))
     }
 
-    pub async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+    pub async fn put(
+        &self,
+        stream: &str,
+        shard_id: &str,
+        checkpoint: &Checkpoint,
+    ) -> Result<(), ServiceError> {
         let value = match checkpoint {
             Checkpoint::After(seq) => seq.clone(),
             Checkpoint::ShardEnd => SHARD_END.to_owned(),
@@ -73,10 +78,10 @@ impl CheckpointStore {
 
 #[async_trait]
 impl Checkpoints for CheckpointStore {
-    async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError> {
+    async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, ServiceError> {
         CheckpointStore::get(self, stream, shard_id).await
     }
-    async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+    async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), ServiceError> {
         CheckpointStore::put(self, stream, shard_id, checkpoint).await
     }
 }

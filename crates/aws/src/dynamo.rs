@@ -17,7 +17,7 @@ use tweetboard_core::ports::{PutOutcome, QuarantineWriter, TweetLookup, TweetWri
 use tweetboard_core::TweetId;
 
 use crate::retry::Backoff;
-use tweetboard_core::{QuarantinedRecord, StoreError, StoredTweet};
+use tweetboard_core::{QuarantinedRecord, ServiceError, StoredTweet};
 
 use crate::errors::classify;
 use crate::item::{Item, ItemError, ItemExt};
@@ -181,7 +181,7 @@ const IF_ABSENT_EVENT: &str = "attribute_not_exists(event_id)";
 
 #[async_trait]
 impl TweetWriter for DynamoTweetStore {
-    async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, StoreError> {
+    async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, ServiceError> {
         let result = self
             .client
             .put_item()
@@ -221,7 +221,7 @@ impl TweetWriter for DynamoTweetStore {
 impl TweetLookup for DynamoTweetStore {
     /// BatchGetItem in chunks of 100, reading only the key and the content hash, and
     /// retrying unprocessed keys (throttling) with backoff.
-    async fn stored_hashes(&self, ids: &[TweetId]) -> Result<HashMap<TweetId, Option<String>>, StoreError> {
+    async fn stored_hashes(&self, ids: &[TweetId]) -> Result<HashMap<TweetId, Option<String>>, ServiceError> {
         let mut found = HashMap::new();
         let backoff = Backoff::default();
         for chunk in ids.chunks(BATCH_GET_MAX_KEYS) {
@@ -233,7 +233,7 @@ impl TweetLookup for DynamoTweetStore {
             let mut attempt = 0;
             while !keys.is_empty() {
                 if attempt >= backoff.max_attempts {
-                    return Err(StoreError::transient(
+                    return Err(ServiceError::transient(
                         "BatchGetItem",
                         format!("{} keys still unprocessed after {attempt} attempts", keys.len()),
                     ));
@@ -248,7 +248,7 @@ impl TweetLookup for DynamoTweetStore {
                     .expression_attribute_names("#id", tweets::TWEET_ID)
                     .expression_attribute_names("#h", tweets::CONTENT_HASH)
                     .build()
-                    .map_err(|e| StoreError::permanent("BatchGetItem", e.to_string()))?;
+                    .map_err(|e| ServiceError::permanent("BatchGetItem", e.to_string()))?;
                 let out = self
                     .client
                     .batch_get_item()
@@ -312,7 +312,7 @@ impl DynamoQuarantine {
 #[async_trait]
 impl QuarantineWriter for DynamoQuarantine {
     /// Conditional too: a redelivered poison record keeps its first quarantine entry.
-    async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), StoreError> {
+    async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), ServiceError> {
         // Extra parts first: the entry itself appears only once every part is stored.
         let parts = record.data_parts();
         for (i, part) in parts.iter().enumerate().skip(1) {

@@ -1,9 +1,9 @@
-//! SDK errors → domain [`StoreError`]s, classified as transient or permanent.
+//! SDK errors → domain [`ServiceError`]s, classified as transient or permanent.
 
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use tweetboard_core::error::bounded_reason;
 use tweetboard_core::events::StoreRequestRejected;
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 
 /// Only an error that is provably about the item itself (too large, a number out of
 /// range, a key value too long) is permanent: the record is quarantined. Everything
@@ -12,7 +12,7 @@ use tweetboard_core::StoreError;
 /// does not match, a wrong index key type, a malformed expression). Those fail every
 /// record alike; quarantining them would empty the stream into the quarantine table,
 /// while retrying keeps the records on the stream and shows in `RetryReported`.
-pub fn classify<E, R>(operation: &'static str, err: SdkError<E, R>) -> StoreError
+pub fn classify<E, R>(operation: &'static str, err: SdkError<E, R>) -> ServiceError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
@@ -24,16 +24,16 @@ where
     let cause = cause_of(code, service_message.unwrap_or(""));
     let message = bounded_reason(DisplayErrorContext(&err).to_string());
     let e = match cause {
-        Cause::Item => StoreError::permanent(operation, message),
+        Cause::Item => ServiceError::permanent(operation, message),
         Cause::TableOrRequest => {
             StoreRequestRejected {
                 operation,
                 message: &message,
             }
             .emit();
-            StoreError::transient(operation, message)
+            ServiceError::transient(operation, message)
         }
-        Cause::Transient => StoreError::transient(operation, message),
+        Cause::Transient => ServiceError::transient(operation, message),
     };
     e.with_source(err)
 }

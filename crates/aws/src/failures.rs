@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use aws_sdk_sqs::Client;
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 
 use crate::errors::classify;
 
@@ -35,13 +35,19 @@ struct InvocationRecord {
     kinesis_batch_info: Option<KinesisBatchInfo>,
 }
 
+/// Why a queued message is not an invocation record of a Kinesis batch.
+#[derive(Debug, thiserror::Error)]
+pub enum InvocationRecordError {
+    #[error("not an invocation record: {0}")]
+    NotJson(#[from] serde_json::Error),
+    #[error("the invocation record has no KinesisBatchInfo (not from a Kinesis event source)")]
+    NotKinesis,
+}
+
 /// Reads the batch metadata from an invocation record's JSON.
-pub fn parse_invocation_record(body: &str) -> Result<KinesisBatchInfo, String> {
-    let record: InvocationRecord =
-        serde_json::from_str(body).map_err(|e| format!("not an invocation record: {e}"))?;
-    record.kinesis_batch_info.ok_or_else(|| {
-        "the invocation record has no KinesisBatchInfo (not from a Kinesis event source)".to_owned()
-    })
+pub fn parse_invocation_record(body: &str) -> Result<KinesisBatchInfo, InvocationRecordError> {
+    let record: InvocationRecord = serde_json::from_str(body)?;
+    record.kinesis_batch_info.ok_or(InvocationRecordError::NotKinesis)
 }
 
 /// One received message.
@@ -87,7 +93,7 @@ impl FailureQueue {
 
     /// Up to `max` (1 to 10) messages, hidden from other readers for the visibility
     /// timeout while they are replayed; an empty vector once the queue has nothing visible.
-    pub async fn receive(&self, max: i32) -> Result<Vec<FailureMessage>, StoreError> {
+    pub async fn receive(&self, max: i32) -> Result<Vec<FailureMessage>, ServiceError> {
         let out = self
             .client
             .receive_message()
@@ -111,7 +117,7 @@ impl FailureQueue {
 
     /// Hides a message being worked on for another visibility timeout from now, so no
     /// other reader receives it meanwhile.
-    pub async fn extend_visibility(&self, message: &FailureMessage) -> Result<(), StoreError> {
+    pub async fn extend_visibility(&self, message: &FailureMessage) -> Result<(), ServiceError> {
         self.client
             .change_message_visibility()
             .queue_url(&self.queue_url)
@@ -124,7 +130,7 @@ impl FailureQueue {
     }
 
     /// Deletes a message whose records are settled.
-    pub async fn delete(&self, message: &FailureMessage) -> Result<(), StoreError> {
+    pub async fn delete(&self, message: &FailureMessage) -> Result<(), ServiceError> {
         self.client
             .delete_message()
             .queue_url(&self.queue_url)
@@ -157,11 +163,13 @@ mod tests {
         assert_eq!(info.shard_id, "shardId-000000000001");
         assert_eq!(info.stream_name(), "mystream");
         assert_eq!(info.batch_size, Some(500));
-        assert!(parse_invocation_record("{}")
-            .unwrap_err()
-            .contains("no KinesisBatchInfo"));
-        assert!(parse_invocation_record("nope")
-            .unwrap_err()
-            .contains("not an invocation record"));
+        assert!(matches!(
+            parse_invocation_record("{}"),
+            Err(InvocationRecordError::NotKinesis)
+        ));
+        assert!(matches!(
+            parse_invocation_record("nope"),
+            Err(InvocationRecordError::NotJson(_))
+        ));
     }
 }

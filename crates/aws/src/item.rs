@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use tweetboard_core::error::preview;
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 
 /// A DynamoDB item as the SDK returns it.
 pub type Item = HashMap<String, AttributeValue>;
@@ -51,13 +51,13 @@ impl ItemError {
     }
 
     /// The store error of `operation` that returned the corrupt item (permanent).
-    pub fn during(self, operation: &'static str) -> StoreError {
-        StoreError::permanent(operation, format!("corrupt item: {self}")).with_source(self)
+    pub fn during(self, operation: &'static str) -> ServiceError {
+        ServiceError::permanent(operation, format!("corrupt item: {self}")).with_source(self)
     }
 }
 
 /// When the operation is not known: prefer [`ItemError::during`].
-impl From<ItemError> for StoreError {
+impl From<ItemError> for ServiceError {
     fn from(e: ItemError) -> Self {
         e.during("ReadItem")
     }
@@ -272,6 +272,6 @@ mod tests {
         assert_eq!(store.kind, FailureKind::Permanent);
         assert_eq!(store.operation, "Scan");
         assert!(store.to_string().contains("`reason`"), "{store}");
-        assert!(!StoreError::from(item().get_s("x").unwrap_err()).is_transient());
+        assert!(!ServiceError::from(item().get_s("x").unwrap_err()).is_transient());
     }
 }

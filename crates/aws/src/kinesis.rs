@@ -14,7 +14,7 @@ pub use tweetboard_core::ports::ShardSource;
 pub use tweetboard_core::stream::{
     FetchedRecord, ReadError, RecordsPage, ShardInfo, StartPosition, StreamRetention,
 };
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 
 use crate::errors::{classify, service_code};
 use crate::retry::Backoff;
@@ -132,7 +132,7 @@ pub fn chunk_records(records: &[OutgoingRecord]) -> Vec<Vec<usize>> {
 
 #[async_trait]
 impl RecordPublisher for KinesisPublisher {
-    async fn publish(&self, records: &[OutgoingRecord]) -> Result<PublishReport, StoreError> {
+    async fn publish(&self, records: &[OutgoingRecord]) -> Result<PublishReport, ServiceError> {
         let mut report = PublishReport::default();
         for chunk in chunk_records(records) {
             let refs: Vec<&OutgoingRecord> = chunk.iter().map(|&i| &records[i]).collect();
@@ -147,13 +147,13 @@ impl RecordPublisher for KinesisPublisher {
 
 #[async_trait]
 impl ShardSource for KinesisReader {
-    async fn stream_arn(&self) -> Result<String, StoreError> {
+    async fn stream_arn(&self) -> Result<String, ServiceError> {
         KinesisReader::stream_arn(self).await
     }
-    async fn list_shards(&self) -> Result<Vec<ShardInfo>, StoreError> {
+    async fn list_shards(&self) -> Result<Vec<ShardInfo>, ServiceError> {
         KinesisReader::list_shards(self).await
     }
-    async fn retention(&self) -> Result<StreamRetention, StoreError> {
+    async fn retention(&self) -> Result<StreamRetention, ServiceError> {
         KinesisReader::retention(self).await
     }
     async fn shard_iterator(
@@ -187,7 +187,7 @@ impl KinesisReader {
         &self.stream
     }
 
-    pub async fn stream_arn(&self) -> Result<String, StoreError> {
+    pub async fn stream_arn(&self) -> Result<String, ServiceError> {
         let out = self
             .client
             .describe_stream_summary()
@@ -202,7 +202,7 @@ impl KinesisReader {
     }
 
     /// The retention period and creation time (DescribeStreamSummary).
-    pub async fn retention(&self) -> Result<StreamRetention, StoreError> {
+    pub async fn retention(&self) -> Result<StreamRetention, ServiceError> {
         let out = self
             .client
             .describe_stream_summary()
@@ -220,7 +220,7 @@ impl KinesisReader {
     }
 
     /// Every shard, open and closed, in the order ListShards returns them.
-    pub async fn list_shards(&self) -> Result<Vec<ShardInfo>, StoreError> {
+    pub async fn list_shards(&self) -> Result<Vec<ShardInfo>, ServiceError> {
         let mut shards = Vec::new();
         let mut token: Option<String> = None;
         loop {

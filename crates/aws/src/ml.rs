@@ -18,20 +18,31 @@ use tweetboard_core::{Classification, ClassifyError, Tweet};
 pub fn read_aml_prediction(
     label: Option<&str>,
     scores: Option<&HashMap<String, f32>>,
-) -> Result<(bool, f64), String> {
-    let label = label.ok_or("the prediction has no predictedLabel")?;
+) -> Result<(bool, f64), PredictionError> {
+    let label = label.ok_or(PredictionError::NoLabel)?;
     let junk = match label {
         "1" => true,
         "0" => false,
-        other => return Err(format!("predictedLabel {other:?} is not a binary label")),
+        other => return Err(PredictionError::NotBinary(other.chars().take(32).collect())),
     };
-    let scores = scores.ok_or("the prediction has no predictedScores")?;
+    let scores = scores.ok_or(PredictionError::NoScores)?;
     let score = scores
         .get("1")
         .or_else(|| scores.get(label))
         .or_else(|| scores.values().next())
-        .ok_or("predictedScores is empty")?;
+        .ok_or(PredictionError::NoScores)?;
     Ok((junk, f64::from(*score)))
+}
+
+/// Why a remote model's answer cannot be read as a binary prediction.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PredictionError {
+    #[error("the prediction has no predictedLabel")]
+    NoLabel,
+    #[error("predictedLabel {0:?} is not a binary label")]
+    NotBinary(String),
+    #[error("the prediction has no predictedScores")]
+    NoScores,
 }
 
 /// An Amazon ML real-time endpoint.
@@ -165,8 +176,17 @@ mod tests {
         assert_eq!(read_aml_prediction(Some("0"), Some(&scores)), Ok((false, 0.125)));
         let scores: HashMap<String, f32> = [("1".to_owned(), 0.75f32)].into();
         assert_eq!(read_aml_prediction(Some("1"), Some(&scores)), Ok((true, 0.75)));
-        assert!(read_aml_prediction(None, Some(&scores)).is_err());
-        assert!(read_aml_prediction(Some("cat"), Some(&scores)).is_err());
-        assert!(read_aml_prediction(Some("1"), Some(&HashMap::new())).is_err());
+        assert_eq!(
+            read_aml_prediction(None, Some(&scores)),
+            Err(PredictionError::NoLabel)
+        );
+        assert_eq!(
+            read_aml_prediction(Some("cat"), Some(&scores)),
+            Err(PredictionError::NotBinary("cat".into()))
+        );
+        assert_eq!(
+            read_aml_prediction(Some("1"), Some(&HashMap::new())),
+            Err(PredictionError::NoScores)
+        );
     }
 }

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_kinesis::types::StreamStatus;
 use tweetboard_core::attributes;
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 
 use crate::config::StoreNames;
 use crate::errors::{classify, service_code};
@@ -29,7 +29,7 @@ pub async fn init(
     dynamo: &aws_sdk_dynamodb::Client,
     names: &StoreNames,
     shard_count: i32,
-) -> Result<InitReport, StoreError> {
+) -> Result<InitReport, ServiceError> {
     let mut report = InitReport {
         created: Vec::new(),
         existing: Vec::new(),
@@ -71,7 +71,7 @@ pub async fn reshard(
     kinesis: &aws_sdk_kinesis::Client,
     stream: &str,
     target: i32,
-) -> Result<(i32, i32), StoreError> {
+) -> Result<(i32, i32), ServiceError> {
     let out = kinesis
         .update_shard_count()
         .stream_name(stream)
@@ -91,7 +91,7 @@ async fn create_stream(
     client: &aws_sdk_kinesis::Client,
     stream: &str,
     shard_count: i32,
-) -> Result<bool, StoreError> {
+) -> Result<bool, ServiceError> {
     match client
         .create_stream()
         .stream_name(stream)
@@ -126,7 +126,7 @@ async fn create_table(
     table: &str,
     partition_key: &str,
     with_board_index: bool,
-) -> Result<bool, StoreError> {
+) -> Result<bool, ServiceError> {
     let mut req = client
         .create_table()
         .table_name(table)
@@ -154,7 +154,7 @@ async fn create_table(
     }
 }
 
-async fn wait_stream_active(client: &aws_sdk_kinesis::Client, stream: &str) -> Result<(), StoreError> {
+async fn wait_stream_active(client: &aws_sdk_kinesis::Client, stream: &str) -> Result<(), ServiceError> {
     wait_active("DescribeStreamSummary", &format!("stream {stream}"), || async {
         let out = client
             .describe_stream_summary()
@@ -170,7 +170,7 @@ async fn wait_stream_active(client: &aws_sdk_kinesis::Client, stream: &str) -> R
     .await
 }
 
-async fn wait_table_active(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<(), StoreError> {
+async fn wait_table_active(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<(), ServiceError> {
     wait_active("DescribeTable", &format!("table {table}"), || async {
         let out = client
             .describe_table()
@@ -186,10 +186,10 @@ async fn wait_table_active(client: &aws_sdk_dynamodb::Client, table: &str) -> Re
 
 /// Polls `describe` (which answers "active?" and the status it saw) every 250 ms until
 /// the resource is active, failing after [`ACTIVE_TIMEOUT`].
-async fn wait_active<F, Fut>(operation: &'static str, what: &str, mut describe: F) -> Result<(), StoreError>
+async fn wait_active<F, Fut>(operation: &'static str, what: &str, mut describe: F) -> Result<(), ServiceError>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<(bool, String), StoreError>>,
+    Fut: std::future::Future<Output = Result<(bool, String), ServiceError>>,
 {
     let start = Instant::now();
     loop {
@@ -198,7 +198,7 @@ where
             return Ok(());
         }
         if start.elapsed() > ACTIVE_TIMEOUT {
-            return Err(StoreError::transient(
+            return Err(ServiceError::transient(
                 operation,
                 format!("{what} not active after {ACTIVE_TIMEOUT:?} (status {status})"),
             ));

@@ -8,7 +8,7 @@ use chrono::Utc;
 use tweetboard_core::attributes::quarantine;
 use tweetboard_core::decode::format_time;
 use tweetboard_core::error::bounded_reason;
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 
 use crate::dynamo::quarantine_part_key;
 use crate::errors::classify;
@@ -63,10 +63,10 @@ impl FromItem for QuarantineEntry {
 
 /// An entry read by `operation`; the error of a corrupt one names the entry too, since
 /// a Scan returns many.
-fn read_entry(item: &Item, operation: &'static str) -> Result<QuarantineEntry, StoreError> {
+fn read_entry(item: &Item, operation: &'static str) -> Result<QuarantineEntry, ServiceError> {
     QuarantineEntry::from_item(item).map_err(|e| {
         let id = item.opt_s(quarantine::EVENT_ID).ok().flatten().unwrap_or("?");
-        StoreError::permanent(operation, format!("corrupt quarantine entry {id}: {e}")).with_source(e)
+        ServiceError::permanent(operation, format!("corrupt quarantine entry {id}: {e}")).with_source(e)
     })
 }
 
@@ -96,7 +96,7 @@ impl QuarantineAdmin {
         &self,
         reason: Option<&str>,
         include_resolved: bool,
-    ) -> Result<Vec<QuarantineEntry>, StoreError> {
+    ) -> Result<Vec<QuarantineEntry>, ServiceError> {
         let mut out = Vec::new();
         let mut start: Option<Item> = None;
         loop {
@@ -126,7 +126,7 @@ impl QuarantineAdmin {
     }
 
     /// One entry with all of its raw bytes.
-    pub async fn get(&self, event_id: &str) -> Result<Option<QuarantineEntry>, StoreError> {
+    pub async fn get(&self, event_id: &str) -> Result<Option<QuarantineEntry>, ServiceError> {
         let Some(item) = self.get_item(event_id).await? else {
             return Ok(None);
         };
@@ -134,7 +134,7 @@ impl QuarantineAdmin {
         for n in 2..=parts(&item).map_err(|e| e.during("GetItem"))? {
             let key = quarantine_part_key(event_id, n);
             let part = self.get_item(&key).await?.ok_or_else(|| {
-                StoreError::permanent("GetItem", format!("part {n} of {event_id} ({key}) is missing"))
+                ServiceError::permanent("GetItem", format!("part {n} of {event_id} ({key}) is missing"))
             })?;
             let data = part.get_b(quarantine::DATA).map_err(|e| e.during("GetItem"))?;
             entry.data.extend_from_slice(data);
@@ -142,7 +142,7 @@ impl QuarantineAdmin {
         Ok(Some(entry))
     }
 
-    async fn get_item(&self, event_id: &str) -> Result<Option<Item>, StoreError> {
+    async fn get_item(&self, event_id: &str) -> Result<Option<Item>, ServiceError> {
         let out = self
             .client
             .get_item()
@@ -156,7 +156,7 @@ impl QuarantineAdmin {
     }
 
     /// Marks an entry resolved: the record has now been written (or was already).
-    pub async fn mark_resolved(&self, event_id: &str, resolution: &str) -> Result<(), StoreError> {
+    pub async fn mark_resolved(&self, event_id: &str, resolution: &str) -> Result<(), ServiceError> {
         self.stamp(
             event_id,
             quarantine::RESOLVED_AT,
@@ -167,7 +167,7 @@ impl QuarantineAdmin {
     }
 
     /// Records that a retry still failed, and why; the first reason stays.
-    pub async fn note_retry_failure(&self, event_id: &str, reason: &str) -> Result<(), StoreError> {
+    pub async fn note_retry_failure(&self, event_id: &str, reason: &str) -> Result<(), ServiceError> {
         self.stamp(
             event_id,
             quarantine::LAST_RETRY_AT,
@@ -184,7 +184,7 @@ impl QuarantineAdmin {
         time_attr: &str,
         text_attr: &str,
         text: &str,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), ServiceError> {
         self.client
             .update_item()
             .table_name(&self.table)

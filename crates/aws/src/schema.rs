@@ -6,7 +6,7 @@
 use aws_sdk_dynamodb::types::{KeyType, ScalarAttributeType, TableDescription};
 use aws_sdk_dynamodb::Client;
 use tweetboard_core::attributes;
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 
 use crate::errors::{classify, service_code};
 
@@ -33,7 +33,7 @@ pub enum SchemaError {
     Describe {
         table: String,
         #[source]
-        source: StoreError,
+        source: ServiceError,
     },
 }
 

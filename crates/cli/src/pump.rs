@@ -21,7 +21,7 @@ use tweetboard_aws::retry::Backoff;
 use tweetboard_consumer::{event, Consumer};
 use tweetboard_core::batch::BatchCounts;
 use tweetboard_core::ports::{Checkpoint, Checkpoints};
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 
 /// Lambda's largest Kinesis batch.
 pub const MAX_BATCH_SIZE: usize = 10_000;
@@ -82,7 +82,7 @@ pub struct PumpSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum PumpError {
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(#[from] ServiceError),
     #[error(
         "shard {shard_id}: the batch starting at sequence number {sequence_number} still fails after {retries} retries ({reason}); \
          the checkpoint is kept before it, so nothing is skipped: fix the cause and run the pump again"
@@ -441,7 +441,7 @@ mod tests {
 
     #[async_trait]
     impl Checkpoints for MemoryCheckpoints {
-        async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError> {
+        async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, ServiceError> {
             Ok(self
                 .0
                 .lock()
@@ -449,7 +449,12 @@ mod tests {
                 .get(&format!("{stream}#{shard_id}"))
                 .cloned())
         }
-        async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+        async fn put(
+            &self,
+            stream: &str,
+            shard_id: &str,
+            checkpoint: &Checkpoint,
+        ) -> Result<(), ServiceError> {
             self.0
                 .lock()
                 .unwrap()

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use tweetboard_aws::quarantine::{QuarantineAdmin, QuarantineEntry};
 use tweetboard_core::batch::{process_batch, BatchOptions, BatchPorts};
-use tweetboard_core::{InputRecord, RecordOutcome, RecordSource, StoreError};
+use tweetboard_core::{InputRecord, RecordOutcome, RecordSource, ServiceError};
 
 /// What became of each retried entry.
 #[derive(Debug, Default, serde::Serialize)]
@@ -45,7 +45,7 @@ pub async fn retry(
     entries: &[QuarantineEntry],
     ports: &BatchPorts<'_>,
     concurrency: usize,
-) -> Result<RetryReport, StoreError> {
+) -> Result<RetryReport, ServiceError> {
     let mut out = RetryReport::default();
     // A minimal entry has no raw bytes to run again: it stays as it is.
     let (entries, omitted): (Vec<&QuarantineEntry>, Vec<&QuarantineEntry>) =

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use tweetboard_aws::kinesis::{
     FetchedRecord, ReadError, RecordsPage, ShardInfo, ShardSource, StartPosition, StreamRetention,
 };
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 
 /// The one shard's id.
 pub const SHARD: &str = "shardId-0";
@@ -73,10 +73,10 @@ impl ScriptedShard {
 
 #[async_trait::async_trait]
 impl ShardSource for ScriptedShard {
-    async fn stream_arn(&self) -> Result<String, StoreError> {
+    async fn stream_arn(&self) -> Result<String, ServiceError> {
         Ok("arn:aws:kinesis:us-east-1:1:stream/s".into())
     }
-    async fn list_shards(&self) -> Result<Vec<ShardInfo>, StoreError> {
+    async fn list_shards(&self) -> Result<Vec<ShardInfo>, ServiceError> {
         Ok(vec![ShardInfo {
             shard_id: SHARD.into(),
             parent_shard_id: None,
@@ -84,7 +84,7 @@ impl ShardSource for ScriptedShard {
             closed: false,
         }])
     }
-    async fn retention(&self) -> Result<StreamRetention, StoreError> {
+    async fn retention(&self) -> Result<StreamRetention, ServiceError> {
         Ok(self.retention.clone())
     }
     async fn shard_iterator(&self, _: &str, position: &StartPosition) -> Result<Option<String>, ReadError> {

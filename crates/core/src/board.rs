@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 
 use crate::classification::Prediction;
-use crate::error::StoreError;
+use crate::error::ServiceError;
 
 /// A tweet as the board shows it; field names are the table's attribute names. Empty
 /// strings stand for the optional attributes an item leaves out (name, screen name,
@@ -136,7 +136,7 @@ pub enum BoardError {
     #[error(transparent)]
     Cursor(#[from] CursorError),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(#[from] ServiceError),
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use crate::error::StoreError;
+use crate::error::ServiceError;
 use crate::ports::{PutOutcome, QuarantineWriter, TweetWriter};
 use crate::stored::{QuarantinedRecord, StoredTweet};
 
@@ -38,7 +38,7 @@ impl DryRun {
 
 #[async_trait]
 impl TweetWriter for DryRun {
-    async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, StoreError> {
+    async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, ServiceError> {
         self.add_units(item.approximate_size());
         Ok(PutOutcome::Written)
     }
@@ -46,7 +46,7 @@ impl TweetWriter for DryRun {
 
 #[async_trait]
 impl QuarantineWriter for DryRun {
-    async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), StoreError> {
+    async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), ServiceError> {
         self.add_units(record.data.len() + record.reason.len() + 200);
         if let Ok(mut r) = self.quarantine_reasons.lock() {
             r.push(record.reason.clone());

@@ -110,12 +110,13 @@ impl ClassifyError {
     }
 }
 
-/// A storage port failed. Adapters classify their service errors into the two kinds;
-/// anything they do not recognise is transient, because retrying is always safe and
-/// quarantining a good record is not.
+/// A call to an outside service through a port failed (DynamoDB, Kinesis, SQS).
+/// Adapters classify their service's errors into the two kinds; anything they do not
+/// recognise is transient, because retrying is always safe and quarantining a good
+/// record is not.
 #[derive(Debug, Error)]
 #[error("{operation} failed ({kind:?}): {message}")]
-pub struct StoreError {
+pub struct ServiceError {
     pub kind: FailureKind,
     pub operation: &'static str,
     pub message: String,
@@ -123,7 +124,7 @@ pub struct StoreError {
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
-impl StoreError {
+impl ServiceError {
     pub fn transient(operation: &'static str, message: impl Into<String>) -> Self {
         Self {
             kind: FailureKind::Transient,

@@ -27,7 +27,7 @@ pub mod tweet;
 
 pub use batch::{process_batch, BatchOptions, BatchReport, RecordOutcome};
 pub use classification::{Classification, Prediction};
-pub use error::{ClassifyError, DecodeError, FailureKind, StoreError};
+pub use error::{ClassifyError, DecodeError, FailureKind, ServiceError};
 pub use reason::{QuarantineReason, RetryReason};
 pub use record::{InputRecord, RecordSource};
 pub use stored::{QuarantinedRecord, StoredTweet};

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::board::{BoardError, Page, StatsBucket};
 use crate::classification::{Classification, Prediction};
-use crate::error::{ClassifyError, StoreError};
+use crate::error::{ClassifyError, ServiceError};
 use crate::stored::{QuarantinedRecord, StoredTweet};
 use crate::stream::{ReadError, RecordsPage, ShardInfo, StartPosition, StreamRetention};
 use crate::tweet::{Tweet, TweetId};
@@ -34,7 +34,7 @@ pub enum PutOutcome {
 /// Writes a classified tweet once: the conditional put is the idempotency mechanism.
 #[async_trait]
 pub trait TweetWriter: Send + Sync {
-    async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, StoreError>;
+    async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, ServiceError>;
 }
 
 /// Tells which tweets are already stored, before any work is done on them: a replay
@@ -43,13 +43,13 @@ pub trait TweetWriter: Send + Sync {
 pub trait TweetLookup: Send + Sync {
     /// The stored content hash of each id that is stored (`None` when the item has none).
     /// Ids not in the map are not stored.
-    async fn stored_hashes(&self, ids: &[TweetId]) -> Result<HashMap<TweetId, Option<String>>, StoreError>;
+    async fn stored_hashes(&self, ids: &[TweetId]) -> Result<HashMap<TweetId, Option<String>>, ServiceError>;
 }
 
 /// Keeps records that can never succeed, with their raw bytes.
 #[async_trait]
 pub trait QuarantineWriter: Send + Sync {
-    async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), StoreError>;
+    async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), ServiceError>;
 }
 
 /// A record bound for the stream.
@@ -68,16 +68,16 @@ pub struct PublishReport {
 /// Puts records on the stream.
 #[async_trait]
 pub trait RecordPublisher: Send + Sync {
-    async fn publish(&self, records: &[OutgoingRecord]) -> Result<PublishReport, StoreError>;
+    async fn publish(&self, records: &[OutgoingRecord]) -> Result<PublishReport, ServiceError>;
 }
 
 /// The capability of reading a stream's shards, so the replay engine can be exercised
 /// with scripted failures (expired iterators, throttling, trimmed data) in unit tests.
 #[async_trait]
 pub trait ShardSource: Send + Sync {
-    async fn stream_arn(&self) -> Result<String, StoreError>;
-    async fn list_shards(&self) -> Result<Vec<ShardInfo>, StoreError>;
-    async fn retention(&self) -> Result<StreamRetention, StoreError>;
+    async fn stream_arn(&self) -> Result<String, ServiceError>;
+    async fn list_shards(&self) -> Result<Vec<ShardInfo>, ServiceError>;
+    async fn retention(&self) -> Result<StreamRetention, ServiceError>;
     /// `Throttled` when the service throttles the request; never `ExpiredIterator`.
     async fn shard_iterator(
         &self,
@@ -100,8 +100,8 @@ pub enum Checkpoint {
 /// stopped: DynamoDB in production, memory in unit tests.
 #[async_trait]
 pub trait Checkpoints: Send + Sync {
-    async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, StoreError>;
-    async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), StoreError>;
+    async fn get(&self, stream: &str, shard_id: &str) -> Result<Option<Checkpoint>, ServiceError>;
+    async fn put(&self, stream: &str, shard_id: &str, checkpoint: &Checkpoint) -> Result<(), ServiceError>;
 }
 
 /// The board's reads: newest-first pages of one prediction, and ON/OFF counts per hour.
@@ -121,5 +121,5 @@ pub trait BoardQuery: Send + Sync {
 
     /// ON and OFF counts per hour for the last `hours` hours up to `now`, oldest first:
     /// exactly `hours` buckets, the last one the hour `now` is in.
-    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, StoreError>;
+    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, ServiceError>;
 }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::error::StoreError;
+use crate::error::ServiceError;
 
 /// A shard as listed by ListShards.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +83,7 @@ pub enum ReadError {
     #[error("read throughput exceeded: {0}")]
     Throttled(String),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(#[from] ServiceError),
 }
 
 #[cfg(test)]

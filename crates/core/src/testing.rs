@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::board::{BoardError, BoardTweet, CursorError, HourlyCounts, Page, StatsBucket};
 use crate::classification::{Classification, Prediction};
-use crate::error::{ClassifyError, StoreError};
+use crate::error::{ClassifyError, ServiceError};
 use crate::ports::{BoardQuery, Classifier, PutOutcome, QuarantineWriter, TweetLookup, TweetWriter};
 use crate::stored::{QuarantinedRecord, StoredTweet, DYNAMODB_ITEM_LIMIT_BYTES};
 use crate::tweet::{Tweet, TweetId};
@@ -37,8 +37,8 @@ impl Classifier for KeywordFake {
 
 /// What DynamoDB answers for an item over its size limit; the fakes give the same, so
 /// unit tests see what the real table does.
-fn item_too_large(operation: &'static str, size: usize) -> StoreError {
-    StoreError::permanent(
+fn item_too_large(operation: &'static str, size: usize) -> ServiceError {
+    ServiceError::permanent(
         operation,
         format!("ValidationException: Item size has exceeded the maximum allowed size ({size} bytes)"),
     )
@@ -57,13 +57,13 @@ pub struct MemoryTable {
 
 #[async_trait]
 impl TweetWriter for MemoryTable {
-    async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, StoreError> {
+    async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, ServiceError> {
         *self.puts.lock().unwrap() += 1;
         if !self.write_delay.is_zero() {
             tokio::time::sleep(self.write_delay).await;
         }
         if self.fail_transiently {
-            return Err(StoreError::transient("PutItem", "connection refused"));
+            return Err(ServiceError::transient("PutItem", "connection refused"));
         }
         let size = item.approximate_size();
         if size > DYNAMODB_ITEM_LIMIT_BYTES {
@@ -83,9 +83,9 @@ impl TweetWriter for MemoryTable {
 
 #[async_trait]
 impl TweetLookup for MemoryTable {
-    async fn stored_hashes(&self, ids: &[TweetId]) -> Result<HashMap<TweetId, Option<String>>, StoreError> {
+    async fn stored_hashes(&self, ids: &[TweetId]) -> Result<HashMap<TweetId, Option<String>>, ServiceError> {
         if self.fail_transiently {
-            return Err(StoreError::transient("BatchGetItem", "connection refused"));
+            return Err(ServiceError::transient("BatchGetItem", "connection refused"));
         }
         let items = self.items.lock().unwrap();
         Ok(ids
@@ -114,12 +114,12 @@ pub struct MemoryQuarantine {
 
 #[async_trait]
 impl QuarantineWriter for MemoryQuarantine {
-    async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), StoreError> {
+    async fn quarantine(&self, record: &QuarantinedRecord) -> Result<(), ServiceError> {
         if self.fail_transiently {
-            return Err(StoreError::transient("PutItem", "connection refused"));
+            return Err(ServiceError::transient("PutItem", "connection refused"));
         }
         if self.refuse_raw_bytes && !record.data.is_empty() {
-            return Err(StoreError::permanent("PutItem", "ValidationException: refused"));
+            return Err(ServiceError::permanent("PutItem", "ValidationException: refused"));
         }
         let parts = record.data_parts();
         let strings = [
@@ -141,7 +141,7 @@ impl QuarantineWriter for MemoryQuarantine {
             return Err(item_too_large("PutItem", part.len()));
         }
         if parts.concat() != record.data {
-            return Err(StoreError::permanent(
+            return Err(ServiceError::permanent(
                 "PutItem",
                 "the parts do not add up to the raw bytes",
             ));
@@ -174,10 +174,10 @@ impl MemoryBoard {
         }
     }
 
-    fn read(&self, operation: &'static str) -> Result<(), StoreError> {
+    fn read(&self, operation: &'static str) -> Result<(), ServiceError> {
         *self.reads.lock().unwrap() += 1;
         if self.fail_transiently {
-            return Err(StoreError::transient(operation, "connection refused"));
+            return Err(ServiceError::transient(operation, "connection refused"));
         }
         Ok(())
     }
@@ -217,7 +217,7 @@ impl BoardQuery for MemoryBoard {
         Ok(Page { items, next })
     }
 
-    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, StoreError> {
+    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, ServiceError> {
         self.read("Query")?;
         let mut counts = HourlyCounts::new(hours, now);
         for t in &self.tweets {

@@ -10,7 +10,7 @@ use serde_json::Value;
 use tweetboard_core::error::{bounded_reason, bounded_text};
 use tweetboard_core::ingest::{prepare, prepare_json, IngestRequestError, PreparedBatch, Rejection};
 use tweetboard_core::ports::{OutgoingRecord, RecordPublisher};
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 
 /// What the caller gets back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,7 +24,7 @@ pub enum IngestError {
     #[error(transparent)]
     BadRequest(#[from] IngestRequestError),
     #[error(transparent)]
-    Publish(#[from] StoreError),
+    Publish(#[from] ServiceError),
 }
 
 /// Typed errors at the Lambda edge: a caller can tell a bad request (do not retry)
@@ -116,7 +116,7 @@ mod tests {
 
     #[async_trait::async_trait]
     impl RecordPublisher for Recorder {
-        async fn publish(&self, records: &[OutgoingRecord]) -> Result<PublishReport, StoreError> {
+        async fn publish(&self, records: &[OutgoingRecord]) -> Result<PublishReport, ServiceError> {
             self.0.lock().unwrap().extend(records.iter().cloned());
             let failed = records
                 .iter()

@@ -11,7 +11,7 @@ use lambda_runtime::{Context, LambdaEvent};
 use serde_json::value::RawValue;
 use tweetboard_core::peak_memory::{self, PeakCounting};
 use tweetboard_core::ports::{OutgoingRecord, PublishReport, RecordPublisher};
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 use tweetboard_ingest::{Ingest, IngestError};
 
 #[global_allocator]
@@ -22,7 +22,7 @@ struct Discard;
 
 #[async_trait::async_trait]
 impl RecordPublisher for Discard {
-    async fn publish(&self, _: &[OutgoingRecord]) -> Result<PublishReport, StoreError> {
+    async fn publish(&self, _: &[OutgoingRecord]) -> Result<PublishReport, ServiceError> {
         Ok(PublishReport::default())
     }
 }

@@ -56,7 +56,7 @@ pub async fn replay_failures(
             let info = match parse_invocation_record(&message.body) {
                 Ok(info) => info,
                 Err(why) => {
-                    out.kept.push((message.message_id, why));
+                    out.kept.push((message.message_id, why.to_string()));
                     continue;
                 }
             };

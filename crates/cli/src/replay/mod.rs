@@ -31,7 +31,7 @@ use tweetboard_core::batch::BatchCounts;
 use tweetboard_core::decode::decode_tweet;
 use tweetboard_core::ports::{Classifier, QuarantineWriter, TweetLookup, TweetWriter};
 use tweetboard_core::tweet::TweetId;
-use tweetboard_core::StoreError;
+use tweetboard_core::ServiceError;
 
 pub use failures::{replay_failures, FailureReplaySummary};
 pub use range::{parents_first, Replay};
@@ -43,9 +43,18 @@ pub enum ReplayTo {
     Sequence(String),
 }
 
+/// A `--from` or `--to` that is not a position in a shard.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PositionError {
+    #[error("{0:?}: a sequence number is digits only, as in seq:49590338271490256608559692538361571095921575989136588898")]
+    Sequence(String),
+    #[error("{0:?} is not trim-horizon, latest, an RFC 3339 time (2026-11-26T10:00:00Z) or seq:<N>")]
+    Unknown(String),
+}
+
 /// Parses where a replay starts in each shard: `trim-horizon`, `latest`, an RFC 3339
 /// time, or `seq:<N>`.
-pub fn parse_from(raw: &str) -> Result<StartPosition, String> {
+pub fn parse_from(raw: &str) -> Result<StartPosition, PositionError> {
     match raw {
         "trim-horizon" => Ok(StartPosition::TrimHorizon),
         "latest" => Ok(StartPosition::Latest),
@@ -57,7 +66,7 @@ pub fn parse_from(raw: &str) -> Result<StartPosition, String> {
 }
 
 /// Parses an RFC 3339 time or `seq:<N>`.
-pub fn parse_to(raw: &str) -> Result<ReplayTo, String> {
+pub fn parse_to(raw: &str) -> Result<ReplayTo, PositionError> {
     match parse_point(raw)? {
         Point::Time(t) => Ok(ReplayTo::Time(t)),
         Point::Sequence(s) => Ok(ReplayTo::Sequence(s)),
@@ -69,19 +78,17 @@ enum Point {
     Sequence(String),
 }
 
-fn parse_point(raw: &str) -> Result<Point, String> {
+fn parse_point(raw: &str) -> Result<Point, PositionError> {
     if let Some(seq) = raw.strip_prefix("seq:") {
         return if !seq.is_empty() && seq.len() <= 128 && seq.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Point::Sequence(seq.to_owned()))
         } else {
-            Err(format!("{raw:?}: a sequence number is digits only, as in seq:49590338271490256608559692538361571095921575989136588898"))
+            Err(PositionError::Sequence(raw.to_owned()))
         };
     }
     DateTime::parse_from_rfc3339(raw)
         .map(|t| Point::Time(t.with_timezone(&Utc)))
-        .map_err(|_| {
-            format!("{raw:?} is not trim-horizon, latest, an RFC 3339 time (2026-11-26T10:00:00Z) or seq:<N>")
-        })
+        .map_err(|_| PositionError::Unknown(raw.to_owned()))
 }
 
 /// Kinesis sequence numbers are decimal strings of up to 128 digits: compare as numbers.
@@ -198,7 +205,7 @@ pub enum ReplayError {
     #[error("unknown shard {shard}; the stream has: {}", available.join(", "))]
     UnknownShard { shard: String, available: Vec<String> },
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(#[from] ServiceError),
 }
 
 /// Tweet ids with a record that failed in this run. Their later records are held back:
@@ -234,8 +241,18 @@ mod tests {
             parse_from("2026-11-26T10:00:00Z").unwrap(),
             StartPosition::AtTimestamp(_)
         ));
-        assert!(parse_from("yesterday").unwrap_err().contains("RFC 3339"));
-        assert!(parse_to("seq:12a").unwrap_err().contains("digits only"));
+        assert_eq!(
+            parse_from("yesterday").unwrap_err(),
+            PositionError::Unknown("yesterday".into())
+        );
+        assert!(parse_from("yesterday")
+            .unwrap_err()
+            .to_string()
+            .contains("RFC 3339"));
+        assert_eq!(
+            parse_to("seq:12a").unwrap_err(),
+            PositionError::Sequence("seq:12a".into())
+        );
         assert!(parse_to("latest").is_err());
     }
 

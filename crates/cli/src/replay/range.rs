@@ -14,7 +14,7 @@ use std::time::Duration;
 use chrono::Utc;
 use tweetboard_aws::kinesis::{FetchedRecord, ReadError, ShardInfo, ShardSource, StartPosition};
 use tweetboard_core::batch::{process_batch, BatchCounts, BatchOptions, BatchPorts};
-use tweetboard_core::{InputRecord, RecordOutcome, RecordSource, StoreError};
+use tweetboard_core::{InputRecord, RecordOutcome, RecordSource, ServiceError};
 
 use super::{
     compare_sequence, ReplayError, ReplayOptions, ReplayPipeline, ReplaySummary, ReplayTo, Unsettled,
@@ -152,7 +152,7 @@ impl<'a> Replay<'a> {
                 }
                 Err(ReadError::Store(e)) => e,
                 Err(e @ ReadError::ExpiredIterator) => {
-                    StoreError::transient("GetShardIterator", e.to_string())
+                    ServiceError::transient("GetShardIterator", e.to_string())
                 }
             };
             if !e.is_transient() || failures >= self.options.max_retries {
