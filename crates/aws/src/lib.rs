@@ -16,6 +16,7 @@ pub mod provision;
 pub mod quarantine;
 pub mod retry;
 pub mod schema;
+pub mod startup;
 pub mod telemetry;
 
 pub use config::{load_sdk_config, ClassifierConfig, ConfigError, ConsumerConfig, IngestConfig, StoreNames};

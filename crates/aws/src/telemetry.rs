@@ -11,7 +11,13 @@ pub fn init() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     let _ = if in_lambda {
-        builder.json().with_current_span(false).without_time().try_init()
+        // The current span (a record's shard, sequence number and tweet id) goes on each line.
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .without_time()
+            .try_init()
     } else {
         builder.compact().try_init()
     };

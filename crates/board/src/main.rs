@@ -5,16 +5,11 @@ use std::sync::Arc;
 use lambda_http::Error;
 use tweetboard_aws::board::BoardReader;
 use tweetboard_aws::config::BoardConfig;
-use tweetboard_aws::{telemetry, AwsClients};
+use tweetboard_aws::startup::lambda_start;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    telemetry::init();
-    let config =
-        BoardConfig::from_env().inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
-    let aws = AwsClients::load()
-        .await
-        .inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
+    let (config, aws) = lambda_start(BoardConfig::from_env).await?;
     let reader = BoardReader::new(
         aws.dynamo,
         &config.table_name,

@@ -3,17 +3,13 @@
 
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use tweetboard_aws::config::ConsumerConfig;
-use tweetboard_aws::{schema, telemetry, AwsClients};
+use tweetboard_aws::startup::lambda_start;
+use tweetboard_aws::{schema, telemetry};
 use tweetboard_consumer::{Consumer, EventError};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    telemetry::init();
-    let config =
-        ConsumerConfig::from_env().inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
-    let aws = AwsClients::load()
-        .await
-        .inspect_err(|e| tracing::error!(error = %e, "invalid configuration"))?;
+    let (config, aws) = lambda_start(ConsumerConfig::from_env).await?;
     // A table keyed otherwise would refuse every record alike: refuse to start instead.
     schema::check_consumer_tables(&aws.dynamo, &config.table_name, &config.quarantine_table_name)
         .await

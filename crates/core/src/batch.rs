@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use futures::stream::{self, StreamExt};
+use tracing::Instrument;
 
 use crate::decode::decode_tweet;
 use crate::error::{bounded_reason, DecodeError, FailureKind};
@@ -212,6 +213,16 @@ pub async fn process_batch(
                     // a slow store turns into a reported retry, never a Lambda timeout
                     // that fails the whole batch. Cutting a record off is safe: its
                     // writes are conditional, so a redelivery finishes the job.
+                    // Every line logged while the record is worked on carries where it
+                    // came from and its tweet id. WARN, so that a log filtered down to
+                    // warnings (the records' trouble) still has it.
+                    let span = tracing::warn_span!(
+                        "record",
+                        shard = %record.source.shard_id,
+                        sequence_number = %record.sequence_number,
+                        tweet_id = decoded.as_ref().map_or("", |t| t.id().as_str()),
+                    );
+                    let work = work.instrument(span);
                     let settled = match time {
                         RecordTime::Within(limit) => tokio::time::timeout(limit, work)
                             .await
