@@ -276,7 +276,6 @@ async fn a_replay_beside_the_running_pump_loses_and_doubles_nothing() {
 async fn from_failures_refetches_the_failed_batch_and_deletes_only_settled_messages() {
     use tweetboard_aws::failures::FailureQueue;
     use tweetboard_cli::replay::replay_failures;
-    use tweetboard_core::decode::decode_tweet;
 
     // GIVEN processed tweets, some of which were lost from the table ...
     let Setup { env, reader } = processed("replay-failures", 60).await;
@@ -284,28 +283,8 @@ async fn from_failures_refetches_the_failed_batch_and_deletes_only_settled_messa
     let records = read_shard(&reader, &shard).await;
     assert!(records.len() >= 8, "{}", records.len());
     let (first, last) = (&records[2], &records[6]);
-    for r in &records[2..=6] {
-        let id = decode_tweet(&r.data).unwrap().id().as_str().to_owned();
-        env.aws
-            .dynamo
-            .delete_item()
-            .table_name(&env.names.table)
-            .key("tweet_id", AttributeValue::S(id))
-            .send()
-            .await
-            .unwrap();
-    }
+    lose_from_table(&env, &records[2..=6]).await;
     // ... and the on-failure destination holds a record of that batch, and a stray message
-    let queue_url = env
-        .aws
-        .sqs
-        .create_queue()
-        .queue_name(unique("failures"))
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
     let record = json!({
         "requestContext": {"requestId": "r-1", "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:consumer",
                            "condition": "RetryAttemptsExhausted", "approximateInvokeCount": 3},
@@ -315,16 +294,12 @@ async fn from_failures_refetches_the_failed_batch_and_deletes_only_settled_messa
             "endSequenceNumber": last.sequence_number, "approximateArrivalOfFirstRecord": "2026-11-26T09:59:58.000Z",
             "approximateArrivalOfLastRecord": "2026-11-26T09:59:59.000Z", "batchSize": 5, "streamArn": env.stream_arn}
     });
-    for body in [record.to_string(), "not an invocation record".to_owned()] {
-        env.aws
-            .sqs
-            .send_message()
-            .queue_url(&queue_url)
-            .message_body(body)
-            .send()
-            .await
-            .unwrap();
-    }
+    let queue_url = failure_queue_with(
+        &env,
+        "failures",
+        [record.to_string(), "not an invocation record".to_owned()],
+    )
+    .await;
     let queue = FailureQueue::new(env.aws.sqs.clone(), &queue_url);
 
     // WHEN the failures are replayed
@@ -387,7 +362,6 @@ impl Classifier for Slow {
 async fn from_failures_keeps_a_message_hidden_while_it_is_replayed_and_never_replays_it_twice_in_a_run() {
     use tweetboard_aws::failures::FailureQueue;
     use tweetboard_cli::replay::replay_failures;
-    use tweetboard_core::decode::decode_tweet;
 
     // GIVEN five lost tweets whose failed batch is recorded on the queue, behind a stray
     // message, and a replay that takes longer than the queue's visibility timeout
@@ -395,27 +369,7 @@ async fn from_failures_keeps_a_message_hidden_while_it_is_replayed_and_never_rep
     let shard = reader.list_shards().await.unwrap()[0].shard_id.clone();
     let records = read_shard(&reader, &shard).await;
     assert!(records.len() >= 6, "{}", records.len());
-    for r in &records[0..5] {
-        let id = decode_tweet(&r.data).unwrap().id().as_str().to_owned();
-        env.aws
-            .dynamo
-            .delete_item()
-            .table_name(&env.names.table)
-            .key("tweet_id", AttributeValue::S(id))
-            .send()
-            .await
-            .unwrap();
-    }
-    let queue_url = env
-        .aws
-        .sqs
-        .create_queue()
-        .queue_name(unique("failures-visibility"))
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    lose_from_table(&env, &records[0..5]).await;
     let batch = json!({
         "requestContext": {"requestId": "r-2", "condition": "RetryAttemptsExhausted"},
         "version": "1.0", "timestamp": "2026-11-26T10:00:00.000Z",
@@ -423,16 +377,12 @@ async fn from_failures_keeps_a_message_hidden_while_it_is_replayed_and_never_rep
             "endSequenceNumber": records[4].sequence_number, "batchSize": 5, "streamArn": env.stream_arn}
     })
     .to_string();
-    for body in ["not an invocation record".to_owned(), batch.clone()] {
-        env.aws
-            .sqs
-            .send_message()
-            .queue_url(&queue_url)
-            .message_body(body)
-            .send()
-            .await
-            .unwrap();
-    }
+    let queue_url = failure_queue_with(
+        &env,
+        "failures-visibility",
+        ["not an invocation record".to_owned(), batch.clone()],
+    )
+    .await;
     let visibility = Duration::from_secs(2);
     let queue = FailureQueue::new(env.aws.sqs.clone(), &queue_url).with_visibility(visibility);
     let store = Arc::new(DynamoTweetStore::new(env.aws.dynamo.clone(), &env.names.table));
@@ -491,4 +441,48 @@ async fn from_failures_keeps_a_message_hidden_while_it_is_replayed_and_never_rep
     assert_eq!(out.received_again, 1);
     assert_eq!((out.replay.records_read, out.replay.newly_written), (5, 5));
     assert_eq!(env.tweets().await.len(), 40);
+}
+
+/// Deletes the tweets of `records` from the table: data lost after it was processed.
+async fn lose_from_table(env: &TestEnv, records: &[tweetboard_aws::kinesis::FetchedRecord]) {
+    for r in records {
+        let id = tweetboard_core::decode::decode_tweet(&r.data)
+            .unwrap()
+            .id()
+            .as_str()
+            .to_owned();
+        env.aws
+            .dynamo
+            .delete_item()
+            .table_name(&env.names.table)
+            .key("tweet_id", AttributeValue::S(id))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// A new SQS queue (an on-failure destination) holding `bodies`, in order; its URL.
+async fn failure_queue_with(env: &TestEnv, label: &str, bodies: impl IntoIterator<Item = String>) -> String {
+    let queue_url = env
+        .aws
+        .sqs
+        .create_queue()
+        .queue_name(unique(label))
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    for body in bodies {
+        env.aws
+            .sqs
+            .send_message()
+            .queue_url(&queue_url)
+            .message_body(body)
+            .send()
+            .await
+            .unwrap();
+    }
+    queue_url
 }

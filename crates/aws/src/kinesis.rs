@@ -188,28 +188,28 @@ impl KinesisReader {
     }
 
     pub async fn stream_arn(&self) -> Result<String, ServiceError> {
-        let out = self
-            .client
-            .describe_stream_summary()
-            .stream_name(&self.stream)
-            .send()
-            .await
-            .map_err(|e| classify("DescribeStreamSummary", e))?;
+        let out = self.describe_summary().await?;
         Ok(out
             .stream_description_summary()
             .map(|d| d.stream_arn().to_owned())
             .unwrap_or_default())
     }
 
-    /// The retention period and creation time (DescribeStreamSummary).
-    pub async fn retention(&self) -> Result<StreamRetention, ServiceError> {
-        let out = self
-            .client
+    async fn describe_summary(
+        &self,
+    ) -> Result<aws_sdk_kinesis::operation::describe_stream_summary::DescribeStreamSummaryOutput, ServiceError>
+    {
+        self.client
             .describe_stream_summary()
             .stream_name(&self.stream)
             .send()
             .await
-            .map_err(|e| classify("DescribeStreamSummary", e))?;
+            .map_err(|e| classify("DescribeStreamSummary", e))
+    }
+
+    /// The retention period and creation time (DescribeStreamSummary).
+    pub async fn retention(&self) -> Result<StreamRetention, ServiceError> {
+        let out = self.describe_summary().await?;
         let summary = out.stream_description_summary();
         Ok(StreamRetention {
             period: chrono::Duration::hours(summary.map_or(24, |d| i64::from(d.retention_period_hours()))),

@@ -195,6 +195,25 @@ mod tests {
         }
     }
 
+    /// A client that sends a whole request (and asks for the connection to be closed).
+    async fn a_second_client(addr: SocketAddr) -> TcpStream {
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        client
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        client
+    }
+
+    /// Sends `request` on a new connection and reads until the server closes it.
+    async fn send_and_read_until_closed(addr: SocketAddr, request: &[u8]) -> String {
+        let mut client = TcpStream::connect(addr).await.unwrap();
+        client.write_all(request).await.unwrap();
+        until_closed(&mut client)
+            .await
+            .expect("the connection is still open")
+    }
+
     #[tokio::test]
     async fn a_client_that_sends_nothing_is_disconnected() {
         // GIVEN a server with a short header-read timeout
@@ -236,16 +255,9 @@ mod tests {
         let addr = start(short_limits()).await;
 
         // WHEN a client sends one whole request and then nothing, keeping the connection
-        let mut client = TcpStream::connect(addr).await.unwrap();
-        client
-            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-            .await
-            .unwrap();
+        let answer = send_and_read_until_closed(addr, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await;
 
         // THEN it gets its answer, and the connection is closed afterwards
-        let answer = until_closed(&mut client)
-            .await
-            .expect("the connection is still open");
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
         assert!(answer.ends_with("hello"), "{answer}");
     }
@@ -256,16 +268,13 @@ mod tests {
         let addr = start(short_limits()).await;
 
         // WHEN a client announces a body of 100 bytes and sends 10
-        let mut client = TcpStream::connect(addr).await.unwrap();
-        client
-            .write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789")
-            .await
-            .unwrap();
+        let answer = send_and_read_until_closed(
+            addr,
+            b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789",
+        )
+        .await;
 
         // THEN it gets a 408 with a JSON error, and the connection is closed
-        let answer = until_closed(&mut client)
-            .await
-            .expect("the connection is still open");
         assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
         assert!(
             answer.contains(r#"{"error":"the request took longer than 500 ms"}"#),
@@ -286,11 +295,7 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(100)).await;
 
         // WHEN a second client sends a whole request
-        let mut second = TcpStream::connect(addr).await.unwrap();
-        second
-            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            .await
-            .unwrap();
+        let mut second = a_second_client(addr).await;
 
         // THEN it is answered only once the first connection is gone
         let mut first_byte = [0u8; 1];
@@ -319,11 +324,7 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(100)).await;
 
         // WHEN a second client sends a whole request
-        let mut second = TcpStream::connect(addr).await.unwrap();
-        second
-            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            .await
-            .unwrap();
+        let mut second = a_second_client(addr).await;
 
         // THEN it is answered once the stalled connection's lifetime is over
         let answer = until_closed(&mut second).await.expect("never answered");

@@ -342,6 +342,18 @@ mod tests {
         }
     }
 
+    /// Runs a replay of `source` into `table` to its end.
+    async fn replay(
+        source: &ScriptedShard,
+        table: &Arc<MemoryTable>,
+        options: ReplayOptions,
+    ) -> ReplaySummary {
+        Replay::new(source, &pipeline(table), options)
+            .run(|_| {})
+            .await
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn expired_iterators_throttling_and_trimmed_data_are_handled_and_reported() {
         // GIVEN a shard whose reads fail once with throttling and once with an expired
@@ -359,10 +371,7 @@ mod tests {
         };
 
         // WHEN replayed
-        let summary = Replay::new(&source, &pipeline(&table), options)
-            .run(|_| {})
-            .await
-            .unwrap();
+        let summary = replay(&source, &table, options).await;
 
         // THEN every available record is written once, and the trouble is reported
         assert_eq!(
@@ -394,10 +403,7 @@ mod tests {
         };
 
         // WHEN replayed
-        let summary = Replay::new(&source, &pipeline(&table), options)
-            .run(|_| {})
-            .await
-            .unwrap();
+        let summary = replay(&source, &table, options).await;
 
         // THEN the later version was not stored: the first still wins once it settles
         let items = table.items.lock().unwrap();
@@ -429,10 +435,7 @@ mod tests {
         };
 
         // WHEN replayed
-        let summary = Replay::new(&source, &pipeline(&table), options)
-            .run(|_| {})
-            .await
-            .unwrap();
+        let summary = replay(&source, &table, options).await;
 
         // THEN it backed off, counted the throttling and read everything
         assert_eq!(

@@ -6,24 +6,32 @@
 //! retry) once its result is durably written or quarantined. Nothing here keeps state
 //! between calls: all there is lives in the arguments and the returned report.
 
+//!
+//! - this file: the options, the ports a batch needs, and the batch itself: in-batch
+//!   de-duplication, rounds, and settling the waiting copies;
+//! - [`outcome`]: where each record ended, and the counts and report of a batch;
+//! - [`record`]: what one record goes through under the deadline (classify, write,
+//!   quarantine).
+
+mod outcome;
+mod record;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use futures::stream::{self, StreamExt};
 use tracing::Instrument;
 
+pub use outcome::{BatchCounts, BatchReport, RecordOutcome};
+use record::{classify_and_write, quarantine, time_for_a_record, RecordTime, Settled};
+
 use crate::decode::decode_tweet;
-use crate::error::{bounded_reason, DecodeError, FailureKind};
-use crate::events::{
-    BatchProcessed, ContentConflict, DeadlineReached, RecordQuarantined, RecordRetryReported,
-};
-use crate::ports::{Classifier, PutOutcome, QuarantineWriter, TweetLookup, TweetWriter};
+use crate::error::DecodeError;
+use crate::events::{BatchProcessed, ContentConflict, DeadlineReached, RecordRetryReported};
+use crate::ports::{Classifier, QuarantineWriter, TweetLookup, TweetWriter};
 use crate::reason::{QuarantineReason, RetryReason};
 use crate::record::InputRecord;
-use crate::stored::{QuarantinedRecord, StoredTweet, DYNAMODB_ITEM_LIMIT_BYTES};
 use crate::tweet::{Tweet, TweetId};
-use crate::Prediction;
 
 /// How a batch is run.
 #[derive(Debug, Clone)]
@@ -45,94 +53,6 @@ impl Default for BatchOptions {
             deadline: None,
             deadline_margin: Duration::from_secs(3),
         }
-    }
-}
-
-/// Where one record ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RecordOutcome {
-    /// Newly classified and stored.
-    Written(Prediction),
-    /// Already stored with the same content: a redelivery or replay, left untouched.
-    AlreadyStored,
-    /// Already stored with different content: the first version was kept.
-    Conflict,
-    /// An earlier record of this batch had the same tweet id and settled for both.
-    DuplicateInBatch,
-    /// Permanently bad: kept in the quarantine table with the reason.
-    Quarantined(QuarantineReason),
-    /// Transient failure or unstarted at the deadline: reported in `batchItemFailures`.
-    Retry(RetryReason),
-}
-
-impl RecordOutcome {
-    pub fn is_settled(&self) -> bool {
-        !matches!(self, RecordOutcome::Retry(_))
-    }
-}
-
-/// Counts of a batch's outcomes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct BatchCounts {
-    pub records: usize,
-    pub written: usize,
-    pub written_on: usize,
-    pub written_off: usize,
-    pub already_stored: usize,
-    pub duplicates_in_batch: usize,
-    pub conflicts: usize,
-    pub quarantined: usize,
-    pub retry: usize,
-}
-
-impl BatchCounts {
-    /// Counts one outcome.
-    pub fn add(&mut self, outcome: &RecordOutcome) {
-        self.records += 1;
-        match outcome {
-            RecordOutcome::Written(p) => {
-                self.written += 1;
-                match p {
-                    Prediction::On => self.written_on += 1,
-                    Prediction::Off => self.written_off += 1,
-                }
-            }
-            RecordOutcome::AlreadyStored => self.already_stored += 1,
-            RecordOutcome::Conflict => self.conflicts += 1,
-            RecordOutcome::DuplicateInBatch => self.duplicates_in_batch += 1,
-            RecordOutcome::Quarantined(_) => self.quarantined += 1,
-            RecordOutcome::Retry(_) => self.retry += 1,
-        }
-    }
-
-    /// Adds another batch's counts to these.
-    pub fn merge(&mut self, other: &BatchCounts) {
-        self.records += other.records;
-        self.written += other.written;
-        self.written_on += other.written_on;
-        self.written_off += other.written_off;
-        self.already_stored += other.already_stored;
-        self.duplicates_in_batch += other.duplicates_in_batch;
-        self.conflicts += other.conflicts;
-        self.quarantined += other.quarantined;
-        self.retry += other.retry;
-    }
-}
-
-/// The result of one batch: an outcome per input record, in input order.
-#[derive(Debug, Clone, Default)]
-pub struct BatchReport {
-    pub outcomes: Vec<(String, RecordOutcome)>,
-    pub counts: BatchCounts,
-}
-
-impl BatchReport {
-    /// Sequence numbers to report in `batchItemFailures`, in stream order.
-    pub fn retry_sequence_numbers(&self) -> impl Iterator<Item = &str> {
-        self.outcomes
-            .iter()
-            .filter(|(_, o)| !o.is_settled())
-            .map(|(seq, _)| seq.as_str())
     }
 }
 
@@ -375,120 +295,4 @@ async fn settle_stored(
         });
         false
     });
-}
-
-/// Whether a record may start, and how long its requests may take.
-enum RecordTime {
-    /// No deadline (tests, tools): no limit.
-    Unlimited,
-    /// Its requests must end within this.
-    Within(Duration),
-    /// Too close to the deadline: not started.
-    TooLate,
-}
-
-/// The least time kept for returning the response once the records' requests are cut
-/// off, whatever the margin: with `DEADLINE_MARGIN_MS=0` the requests would otherwise
-/// run into the deadline itself, and the invocation would time out.
-const RESPONSE_RESERVE: Duration = Duration::from_millis(100);
-
-/// A record starts only while the invocation is outside the margin of its deadline;
-/// its requests then have the time left less half the margin (at least
-/// [`RESPONSE_RESERVE`]), the rest being for returning the response.
-fn time_for_a_record(options: &BatchOptions) -> RecordTime {
-    let Some(deadline) = options.deadline else {
-        return RecordTime::Unlimited;
-    };
-    let left = deadline.saturating_duration_since(Instant::now());
-    let reserve = (options.deadline_margin / 2).max(RESPONSE_RESERVE);
-    if left <= options.deadline_margin || left <= reserve {
-        return RecordTime::TooLate;
-    }
-    RecordTime::Within(left - reserve)
-}
-
-/// A record's outcome, with the content hash of the version the table keeps for its
-/// id when the record's own write told it.
-type Settled = (RecordOutcome, Option<String>);
-
-async fn classify_and_write(ports: &BatchPorts<'_>, record: &InputRecord, tweet: &Tweet) -> Settled {
-    let classification = match ports.classifier.classify(tweet).await {
-        Ok(c) => c,
-        Err(e) if e.kind == FailureKind::Permanent => {
-            return (
-                quarantine(ports, record, QuarantineReason::classifier(&e.message)).await,
-                None,
-            )
-        }
-        Err(e) => return (RecordOutcome::Retry(RetryReason::classifier(&e.message)), None),
-    };
-    let item = StoredTweet::new(tweet.clone(), classification, record, Utc::now());
-    let size = item.approximate_size();
-    if size > DYNAMODB_ITEM_LIMIT_BYTES {
-        return (
-            quarantine(ports, record, QuarantineReason::ItemTooLarge { size }).await,
-            None,
-        );
-    }
-    match ports.tweets.put_if_absent(&item).await {
-        Ok(PutOutcome::Written) => (
-            RecordOutcome::Written(item.classification.prediction),
-            Some(item.content_hash),
-        ),
-        Ok(PutOutcome::AlreadyStored { content_hash }) => match content_hash {
-            Some(stored) if !tweet.matches_stored_hash(&stored) => {
-                ContentConflict {
-                    tweet_id: tweet.id().as_str(),
-                    event_id: &record.event_id,
-                    stored_hash: &stored,
-                    incoming_hash: &item.content_hash,
-                }
-                .emit();
-                (RecordOutcome::Conflict, Some(stored))
-            }
-            stored => (RecordOutcome::AlreadyStored, stored),
-        },
-        Err(e) if e.kind == FailureKind::Permanent => (
-            quarantine(ports, record, QuarantineReason::write_rejected(&e)).await,
-            None,
-        ),
-        Err(e) => (RecordOutcome::Retry(RetryReason::store(&e)), None),
-    }
-}
-
-/// Quarantines a record; only once that write is durable is the record settled.
-///
-/// When the store refuses the entry for good (it should not: reasons are bounded and
-/// the first part of the raw bytes is sized to leave room for them), a minimal entry
-/// without the raw bytes is written instead. Retrying a write that can never succeed
-/// would report the record for retry on every delivery and block its shard.
-async fn quarantine(ports: &BatchPorts<'_>, record: &InputRecord, reason: QuarantineReason) -> RecordOutcome {
-    let entry = QuarantinedRecord::new(record, &reason, Utc::now());
-    let written = match ports.quarantine.quarantine(&entry).await {
-        Err(e) if e.kind == FailureKind::Permanent => {
-            let reason = QuarantineReason::QuarantineWriteRejected {
-                data_size: entry.data_size,
-                refusal: bounded_reason(e.to_string()),
-                first: Box::new(reason),
-            };
-            let minimal = entry.minimal(&reason);
-            ports
-                .quarantine
-                .quarantine(&minimal)
-                .await
-                .map(|()| (minimal, reason))
-        }
-        other => other.map(|()| (entry, reason)),
-    };
-    match written {
-        Ok((entry, reason)) => {
-            RecordQuarantined {
-                event_id: &record.event_id,
-                reason: &entry.reason,
-            }
-            .emit();
-            RecordOutcome::Quarantined(reason)
-        }
-        Err(e) => RecordOutcome::Retry(RetryReason::quarantine_write(&e)),
-    }
 }

@@ -1,13 +1,8 @@
-//! Ingest payloads → stream records.
-//!
-//! Accepted request bodies:
-//! - `{"tweets": [ ... ]}` where each element is a v1.1 tweet, a bare v2 tweet, or a
-//!   v2 single-tweet envelope (`{"data": {...}, "includes": {...}}`);
-//! - a v2 search response body (`{"data": [ ... ], "includes": {"users": [ ... ]}}`),
-//!   which is split into one envelope per tweet carrying its author.
-//!
-//! Every tweet is decoded exactly as the consumer will decode it, so an invalid one is
-//! rejected here, with its index and a reason, instead of being quarantined later.
+//! Reading an ingest request without building a JSON tree: the body is read one level
+//! deep, its `tweets` or `data` array kept as slices of the request (at most
+//! [`MAX_TWEETS_PER_REQUEST`]), and a search page's authors indexed by id, so each
+//! tweet's JSON text (an envelope with its author, for a search page) is made only when
+//! it is needed and only when it fits.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -16,105 +11,18 @@ use std::fmt;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 
-use crate::decode::decode_tweet;
+use super::{
+    to_record, too_large, IngestRequestError, KINESIS_RECORD_LIMIT_BYTES, MAX_PARTITION_KEY_BYTES,
+    MAX_TWEETS_PER_REQUEST, PREPARED_BYTES_FACTOR,
+};
 use crate::error::bounded_reason;
 use crate::ports::OutgoingRecord;
-
-/// Kinesis' limit for one record: data plus partition key.
-pub const KINESIS_RECORD_LIMIT_BYTES: usize = 1024 * 1024;
-
-/// The most tweets one request may carry. Lambda's 6 MB payload holds about 4,000 real
-/// tweets; a request of millions of tiny elements would otherwise cost a rejection
-/// each, and a response larger than Lambda can return.
-pub const MAX_TWEETS_PER_REQUEST: usize = 10_000;
-
-/// A tweet id has at most 20 digits: the longest partition key ingest writes.
-const MAX_PARTITION_KEY_BYTES: usize = 20;
-
-/// A tweet that will not be sent, by its position in the request.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Rejection {
-    pub index: usize,
-    pub reason: String,
-}
-
-/// The records to publish (with each one's index in the request) and the rejections.
-#[derive(Debug, Default)]
-pub struct PreparedBatch {
-    pub records: Vec<(usize, OutgoingRecord)>,
-    pub rejected: Vec<Rejection>,
-}
-
-/// Why a whole request is unusable.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum IngestRequestError {
-    #[error("expected {{\"tweets\": [...]}} or a v2 search response body with a `data` array; got {0}")]
-    UnknownShape(String),
-    #[error("the request is not valid JSON: {0}")]
-    NotJson(String),
-    #[error("the request has more than {MAX_TWEETS_PER_REQUEST} tweets; split it")]
-    TooManyTweets,
-}
-
-/// Splits a request body into records, keyed by tweet id.
-pub fn prepare(body: &Value) -> Result<PreparedBatch, IngestRequestError> {
-    let bytes = serde_json::to_vec(body).map_err(|e| IngestRequestError::NotJson(e.to_string()))?;
-    prepare_json(&bytes)
-}
-
-/// Records may add up to this many times the request's size (each search-page tweet
-/// carries a copy of its author), plus [`PREPARED_BYTES_SLACK`]. Past it, tweets are
-/// rejected by index: a page whose tweets all point at one huge author would otherwise
-/// expand a 6 MB request into gigabytes.
-pub const PREPARED_BYTES_FACTOR: usize = 2;
-const PREPARED_BYTES_SLACK: usize = 64 * 1024;
-
-/// Splits a request body, as the bytes Lambda delivers, into records. No JSON tree is
-/// built: each tweet stays a slice of the request until it is decoded, a search page's
-/// envelopes are made one at a time with their size known first, and the records add
-/// up to at most [`PREPARED_BYTES_FACTOR`] times the request.
-pub fn prepare_json(body: &[u8]) -> Result<PreparedBatch, IngestRequestError> {
-    let tweets = RequestTweets::parse(body)?;
-    let budget = PREPARED_BYTES_FACTOR * body.len() + PREPARED_BYTES_SLACK;
-    let mut used = 0;
-    let mut batch = PreparedBatch::default();
-    for index in 0..tweets.len() {
-        let result = tweets
-            .record(index, budget - used)
-            .inspect(|record| used += record.data.len());
-        match result {
-            Ok(record) => batch.records.push((index, record)),
-            Err(reason) => batch.rejected.push(Rejection {
-                index,
-                reason: bounded_reason(reason),
-            }),
-        }
-    }
-    Ok(batch)
-}
-
-/// One `{"data": tweet, "includes": {"users": [author]}}` per tweet of a search page
-/// (an object whose `data` is an array). `tweetboard ingest --file` splits pages with it
-/// too, so a file and a request body of the same page give the same records.
-pub fn split_search_response(body: &Map<String, Value>) -> Result<Vec<Value>, IngestRequestError> {
-    let bytes = serde_json::to_vec(body).map_err(|e| IngestRequestError::NotJson(e.to_string()))?;
-    let tweets = RequestTweets::parse(&bytes)?;
-    (0..tweets.len())
-        .map(|i| {
-            let json = tweets
-                .json(i, usize::MAX)
-                .map_err(IngestRequestError::UnknownShape)?;
-            serde_json::from_str(&json).map_err(|e| IngestRequestError::NotJson(e.to_string()))
-        })
-        .collect()
-}
 
 /// The tweets of a request, each as its own JSON text on demand: the `tweets` array's
 /// elements as they are, or a search page's tweets, each wrapped in an envelope with
 /// its author.
-enum RequestTweets<'a> {
+pub(super) enum RequestTweets<'a> {
     List(Vec<&'a RawValue>),
     SearchPage {
         tweets: Vec<&'a RawValue>,
@@ -123,7 +31,7 @@ enum RequestTweets<'a> {
 }
 
 impl<'a> RequestTweets<'a> {
-    fn parse(body: &'a [u8]) -> Result<Self, IngestRequestError> {
+    pub(super) fn parse(body: &'a [u8]) -> Result<Self, IngestRequestError> {
         let request: Request<'a> = serde_json::from_slice(body)
             .map_err(|e| IngestRequestError::NotJson(bounded_reason(e.to_string())))?;
         match request {
@@ -155,7 +63,7 @@ impl<'a> RequestTweets<'a> {
         }
     }
 
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         match self {
             Self::List(tweets) | Self::SearchPage { tweets, .. } => tweets.len(),
         }
@@ -163,7 +71,7 @@ impl<'a> RequestTweets<'a> {
 
     /// The JSON text of tweet `i`, when it is at most `room` bytes; what is larger is
     /// refused before it is made.
-    fn json(&self, i: usize, room: usize) -> Result<Cow<'a, str>, String> {
+    pub(super) fn json(&self, i: usize, room: usize) -> Result<Cow<'a, str>, String> {
         let (tweet, author) = match self {
             Self::List(tweets) => (tweets[i], None),
             Self::SearchPage { tweets, authors } => {
@@ -202,7 +110,7 @@ impl<'a> RequestTweets<'a> {
         })
     }
 
-    fn record(&self, i: usize, room: usize) -> Result<OutgoingRecord, String> {
+    pub(super) fn record(&self, i: usize, room: usize) -> Result<OutgoingRecord, String> {
         to_record(self.json(i, room)?)
     }
 }
@@ -241,39 +149,6 @@ fn authors(includes: Option<&RawValue>) -> HashMap<Cow<'_, str>, &RawValue> {
         }
     }
     by_id
-}
-
-fn too_large(size: usize) -> String {
-    format!("record of {size} bytes exceeds Kinesis' {KINESIS_RECORD_LIMIT_BYTES}-byte record limit")
-}
-
-/// A tweet's record; an envelope made for it is moved into the record, not copied.
-fn to_record(tweet: Cow<'_, str>) -> Result<OutgoingRecord, String> {
-    let kind = kind_of(&tweet);
-    if kind != "an object" {
-        return Err(format!("not a tweet object but {kind}"));
-    }
-    // Size first: a record Kinesis would refuse is not worth decoding.
-    if tweet.len() + MAX_PARTITION_KEY_BYTES > KINESIS_RECORD_LIMIT_BYTES {
-        return Err(too_large(tweet.len()));
-    }
-    let decoded = decode_tweet(tweet.as_bytes()).map_err(|e| e.to_string())?;
-    Ok(OutgoingRecord {
-        partition_key: decoded.id().as_str().to_owned(),
-        data: tweet.into_owned().into_bytes(),
-    })
-}
-
-/// What a JSON text is, by its first character (`RawValue` starts at the value).
-fn kind_of(json: &str) -> &'static str {
-    match json.trim_start().as_bytes().first() {
-        Some(b'{') => "an object",
-        Some(b'[') => "an array",
-        Some(b'"') => "a string",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'n') => "null",
-        _ => "a number",
-    }
 }
 
 /// A request body, read one level deep: the arrays it may carry are kept as slices.
@@ -396,109 +271,5 @@ impl<'de: 'a, 'a> Deserialize<'de> for Field<'a> {
             }
         }
         deserializer.deserialize_any(FieldVisitor)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::decode::decode_tweet;
-    use serde_json::json;
-
-    #[test]
-    fn tweets_array_with_an_invalid_entry_is_rejected_by_index() {
-        let body = json!({"tweets": [
-            {"id_str": "1850000000000000001", "text": "a"},
-            {"text": "no id"},
-            "junk",
-            {"data": {"id": "1850000000000000003", "text": "v2"}}
-        ]});
-        let batch = prepare(&body).unwrap();
-        let keys: Vec<_> = batch
-            .records
-            .iter()
-            .map(|(i, r)| (*i, r.partition_key.as_str()))
-            .collect();
-        assert_eq!(keys, [(0, "1850000000000000001"), (3, "1850000000000000003")]);
-        assert_eq!(batch.rejected.iter().map(|r| r.index).collect::<Vec<_>>(), [1, 2]);
-        assert!(
-            batch.rejected[0].reason.contains("no valid id"),
-            "{}",
-            batch.rejected[0].reason
-        );
-    }
-
-    #[test]
-    fn search_response_is_split_with_authors() {
-        let body = json!({
-            "data": [{"id": "11", "text": "one", "author_id": "1"}, {"id": "12", "text": "two", "author_id": "2"}],
-            "includes": {"users": [{"id": "2", "username": "two"}, {"id": "1", "username": "one"}]},
-            "meta": {"newest_id": "12"}
-        });
-        let batch = prepare(&body).unwrap();
-        assert!(batch.rejected.is_empty());
-        let names: Vec<_> = batch
-            .records
-            .iter()
-            .map(|(_, r)| decode_tweet(&r.data).unwrap().screen_name)
-            .collect();
-        assert_eq!(names, ["one", "two"]);
-    }
-
-    #[test]
-    fn a_request_of_more_tweets_than_the_limit_is_refused_whole() {
-        let body = format!(r#"{{"tweets": [{}0]}}"#, "0,".repeat(MAX_TWEETS_PER_REQUEST));
-        assert_eq!(
-            prepare_json(body.as_bytes()).unwrap_err(),
-            IngestRequestError::TooManyTweets
-        );
-        let body = format!(r#"{{"tweets": [{}0]}}"#, "0,".repeat(MAX_TWEETS_PER_REQUEST - 1));
-        assert_eq!(
-            prepare_json(body.as_bytes()).unwrap().rejected.len(),
-            MAX_TWEETS_PER_REQUEST
-        );
-    }
-
-    #[test]
-    fn a_tweet_over_the_record_limit_is_rejected_by_size_before_it_is_decoded() {
-        // An invalid id too: the size is what is reported, as it is checked first.
-        let big = format!(
-            r#"{{"id_str": "x", "text": "{}"}}"#,
-            "a".repeat(KINESIS_RECORD_LIMIT_BYTES)
-        );
-        let batch = prepare_json(format!(r#"{{"tweets": [{big}]}}"#).as_bytes()).unwrap();
-        assert!(
-            batch.rejected[0].reason.contains("record limit"),
-            "{}",
-            batch.rejected[0].reason
-        );
-    }
-
-    #[test]
-    fn rejections_quote_at_most_a_bounded_reason() {
-        let body = json!({"tweets": [{"id_str": "1".repeat(300_000) + "x", "text": "t"}]});
-        let batch = prepare(&body).unwrap();
-        assert!(batch.rejected[0].reason.len() <= crate::error::MAX_REASON_BYTES);
-        assert!(
-            batch.rejected[0].reason.contains("no valid id"),
-            "{}",
-            batch.rejected[0].reason
-        );
-    }
-
-    #[test]
-    fn unknown_shapes_are_errors() {
-        assert!(matches!(
-            prepare_json(b"{not json"),
-            Err(IngestRequestError::NotJson(_))
-        ));
-        assert_eq!(
-            prepare_json(br#"{"tweets": {"id": 1}, "other": 2}"#)
-                .unwrap_err()
-                .to_string(),
-            r#"expected {"tweets": [...]} or a v2 search response body with a `data` array; got an object with keys ["tweets", "other"]"#
-        );
-        assert!(prepare(&json!([1])).is_err());
-        assert!(prepare(&json!({"foo": 1})).is_err());
     }
 }
