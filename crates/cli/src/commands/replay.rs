@@ -2,6 +2,7 @@
 //! through the consumer's pipeline again (the engine is `tweetboard_cli::replay`).
 
 use std::sync::Arc;
+use tweetboard_aws::KinesisReader;
 
 use tweetboard_aws::config::{ConsumerConfig, StoreNames};
 use tweetboard_aws::dynamo::CapacityMeter;
@@ -76,12 +77,18 @@ pub async fn run(args: Args) -> CliResult {
     if let Some(queue_url) = args.from_failures {
         let queue = FailureQueue::new(cx.aws.sqs.clone(), &queue_url);
         let pb = progress::spinner("replay");
-        let out = replay::replay_failures(&queue, &cx.aws.kinesis, &pipeline, &options, |s| {
-            pb.set_message(format!(
-                "{} messages, {} settled and deleted",
-                s.messages, s.deleted
-            ))
-        })
+        let out = replay::replay_failures(
+            &queue,
+            |stream| KinesisReader::new(cx.aws.kinesis.clone(), stream),
+            &pipeline,
+            &options,
+            |s| {
+                pb.set_message(format!(
+                    "{} messages, {} settled and deleted",
+                    s.messages, s.deleted
+                ))
+            },
+        )
         .await?;
         pb.finish_and_clear();
         if args.json {

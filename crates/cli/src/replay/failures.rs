@@ -5,7 +5,8 @@
 use std::collections::HashSet;
 
 use tweetboard_aws::failures::{parse_invocation_record, FailureMessage, FailureQueue};
-use tweetboard_aws::kinesis::{KinesisReader, StartPosition};
+use tweetboard_aws::kinesis::StartPosition;
+use tweetboard_core::ports::ShardSource;
 
 use super::{Replay, ReplayError, ReplayOptions, ReplayPipeline, ReplaySummary, ReplayTo, Unsettled};
 
@@ -30,9 +31,12 @@ pub struct FailureReplaySummary {
 /// at a time (none waits in hand while its visibility timeout runs out), the one being
 /// replayed is kept hidden for as long as that takes, and one received again in the same
 /// run (a kept message whose timeout expired) is left alone.
-pub async fn replay_failures(
+///
+/// `open_stream` gives the shard reader of a stream by name (a message names the stream
+/// its batch came from): `KinesisReader::new(client, name)` in production.
+pub async fn replay_failures<S: ShardSource>(
     queue: &FailureQueue,
-    kinesis: &aws_sdk_kinesis::Client,
+    open_stream: impl Fn(&str) -> S,
     pipeline: &ReplayPipeline,
     options: &ReplayOptions,
     mut on_progress: impl FnMut(&FailureReplaySummary),
@@ -60,7 +64,7 @@ pub async fn replay_failures(
                     continue;
                 }
             };
-            let reader = KinesisReader::new(kinesis.clone(), info.stream_name());
+            let reader = open_stream(info.stream_name());
             let range = ReplayOptions {
                 shards: vec![info.shard_id.clone()],
                 from: StartPosition::AtSequenceNumber(info.start_sequence_number.clone()),
