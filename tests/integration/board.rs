@@ -115,6 +115,7 @@ async fn api_lists_a_prediction_newest_first_across_days() {
     assert_eq!(items[0]["screen_name"], "tester");
     assert!(body["next"].is_null());
 
+    // AND asked for OFF, it lists only the junk tweet
     let (_, off) = get_json(&app, "/api/tweets?prediction=OFF").await;
     let off_ids: Vec<&str> = off["items"]
         .as_array()
@@ -146,12 +147,16 @@ async fn following_next_visits_every_tweet_exactly_once() {
 
 #[tokio::test]
 async fn bad_parameters_get_a_400_with_a_json_error() {
+    // GIVEN a board holding two on-topic tweets, and the cursor of its first ON page of one
     let env = TestEnv::new("board-bad").await;
     seed(&env, &[(big_id(1), ON_TEXT, 1), (big_id(2), ON_TEXT, 2)]).await;
     let app = app(&env);
     let (_, page) = get_json(&app, "/api/tweets?prediction=ON&limit=1").await;
     let on_cursor = page["next"].as_str().unwrap().to_owned();
 
+    // WHEN the API is asked with each bad parameter (an unknown prediction, limits out of
+    // range or not a number, a cursor that is not one, the ON cursor for OFF, an unknown
+    // order, zero hours of stats)
     for uri in [
         "/api/tweets?prediction=MAYBE".to_owned(),
         "/api/tweets?limit=0".to_owned(),
@@ -163,12 +168,15 @@ async fn bad_parameters_get_a_400_with_a_json_error() {
         "/api/stats?hours=0".to_owned(),
     ] {
         let (status, body) = get_json(&app, &uri).await;
+
+        // THEN each is a 400 with a non-empty JSON error
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
         assert!(
             body["error"].as_str().is_some_and(|e| !e.is_empty()),
             "{uri}: {body}"
         );
     }
+    // AND an unknown path is a JSON 404, while /healthz answers ok
     let (status, _) = get_json(&app, "/no/such/page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, health) = get_json(&app, "/healthz").await;
@@ -320,6 +328,8 @@ async fn a_bad_show_on_the_page_gets_the_api_json_error() {
 
 #[tokio::test]
 async fn stats_count_on_and_off_per_hour() {
+    // GIVEN on-topic tweets from just now, a minute ago and three hours ago, and a junk
+    // tweet from two minutes ago
     let env = TestEnv::new("board-stats").await;
     seed(
         &env,
@@ -332,21 +342,24 @@ async fn stats_count_on_and_off_per_hour() {
     )
     .await;
 
+    // WHEN the stats of the last six hours are asked for
     let (status, body) = get_json(&app(&env), "/api/stats?hours=6").await;
 
+    // THEN there are six hourly buckets, counting three ON and one OFF in all
     assert_eq!(status, StatusCode::OK);
     let buckets = body["buckets"].as_array().unwrap();
     assert_eq!(buckets.len(), 6);
     let on: u64 = buckets.iter().map(|b| b["on"].as_u64().unwrap()).sum();
     let off: u64 = buckets.iter().map(|b| b["off"].as_u64().unwrap()).sum();
     assert_eq!((on, off), (3, 1));
-    // The three-hour-old tweet is in an earlier bucket than the newest ones.
+    // AND the last bucket, the current hour, counts at least one ON
     let last = &buckets[5];
     assert!(last["on"].as_u64().unwrap() >= 1, "{body}");
 }
 
 #[tokio::test]
 async fn the_page_renders_tweets_safely_with_a_strict_policy() {
+    // GIVEN a board holding an on-topic tweet whose text carries a script tag
     let env = TestEnv::new("board-page").await;
     seed(
         &env,
@@ -354,8 +367,11 @@ async fn the_page_renders_tweets_safely_with_a_strict_policy() {
     )
     .await;
 
+    // WHEN the page is asked for
     let (status, headers, html) = get(&app(&env), "/").await;
 
+    // THEN it is HTML with a strict content security policy and nosniff, showing the
+    // script tag escaped as text, never as a script, and the chart
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "text/html; charset=utf-8");
     let csp = headers["content-security-policy"].to_str().unwrap();
@@ -364,6 +380,7 @@ async fn the_page_renders_tweets_safely_with_a_strict_policy() {
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Lambda on #aws"));
     assert!(!html.contains("<script>alert"));
     assert!(html.contains("<svg id=\"chart\""));
+    // AND the page showing OFF renders too
     let (status, _, _) = get(&app(&env), "/?show=OFF").await;
     assert_eq!(status, StatusCode::OK);
 }
@@ -401,6 +418,9 @@ async fn the_function_url_event_path_serves_the_api() {
 /// `target/test-artifacts/board.png`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
+    // GIVEN Chromium, and a board holding a good tweet and a hostile one: a script and an
+    // onerror handler in its text, an onerror handler in its author's name and a
+    // javascript: URL as its profile image
     let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())
@@ -424,6 +444,7 @@ async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
         .unwrap();
     assert!(response.batch_item_failures.is_empty());
 
+    // AND the board served on a local port
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     let board = app(&env);
@@ -463,7 +484,8 @@ async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
         })
     };
 
-    // The DOM after scripts ran (the page's own refresh script included).
+    // WHEN headless Chromium loads the page twice: once to dump the DOM after scripts ran
+    // (the page's own refresh script included), once to take a screenshot
     let dom = run(vec!["--dump-dom".into()]).await.unwrap();
     let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
     let shot = run(vec![format!("--screenshot={}", screenshot.display())])
@@ -472,6 +494,7 @@ async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
     server.abort();
     let _ = std::fs::remove_dir_all(&profile);
 
+    // THEN the good tweet is shown
     assert!(
         dom.contains("Kinesis shard splits without losing a record"),
         "tweets are shown:\n{dom}"
@@ -489,6 +512,7 @@ async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
     assert!(!dom.contains("<title>PWNED"), "a script ran");
     assert!(!dom.contains("data-pwned"), "an onerror handler ran");
     assert!(!dom.contains("javascript:"), "a javascript: URL was rendered");
+    // AND the refresh script ran, and the screenshot was taken
     assert!(
         dom.contains("data-refreshed="),
         "the refresh script ran and rebuilt the list"

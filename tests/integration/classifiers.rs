@@ -102,13 +102,16 @@ async fn amazon_ml_and_sagemaker_paths_store_exactly_what_the_embedded_model_sto
 
 #[tokio::test]
 async fn an_unreachable_amazon_ml_endpoint_means_retry_never_a_guess() {
+    // GIVEN a consumer whose Amazon ML predict endpoint is a closed loopback port
     let env = TestEnv::new("cls-aml-down").await;
     let sdk = load_sdk_config().await.unwrap();
     let aml = AmlClassifier::new(&sdk, "ml-model", "http://127.0.0.1:9");
     let consumer = consumer_with(&env.aws, &env.names, Arc::new(aml), 16);
 
+    // WHEN it handles three sample tweets
     let response = consumer.handle(invocation(sample_batch(&env, 3))).await.unwrap();
 
+    // THEN all three are reported for retry, and none is written or quarantined
     assert_eq!(response.batch_item_failures.len(), 3);
     assert!(env.tweets().await.is_empty());
     assert!(
@@ -119,6 +122,7 @@ async fn an_unreachable_amazon_ml_endpoint_means_retry_never_a_guess() {
 
 #[tokio::test]
 async fn the_predict_server_answers_amazon_ml_errors_in_its_own_format() {
+    // GIVEN the predict server, and an Amazon ML client whose endpoint is that server
     let url = start_predict_server().await;
     let sdk = load_sdk_config().await.unwrap();
     let client = aws_sdk_machinelearning::Client::from_conf(
@@ -127,6 +131,7 @@ async fn the_predict_server_answers_amazon_ml_errors_in_its_own_format() {
             .build(),
     );
 
+    // WHEN the client asks it for a prediction from a model id it does not serve
     let err = client
         .predict()
         .ml_model_id("ml-unknown")
@@ -136,6 +141,7 @@ async fn the_predict_server_answers_amazon_ml_errors_in_its_own_format() {
         .await
         .unwrap_err();
 
+    // THEN the SDK reads the answer as Amazon ML's ResourceNotFoundException
     let service = err.into_service_error();
     assert!(service.is_resource_not_found_exception(), "{service:?}");
 }
@@ -143,23 +149,26 @@ async fn the_predict_server_answers_amazon_ml_errors_in_its_own_format() {
 #[tokio::test]
 async fn model_path_overrides_the_default_and_a_corrupt_model_fails_at_start_up() {
     use tweetboard_aws::{AwsClients, ClassifierConfig};
+    // GIVEN a scratch directory holding a copy of the built-in model with another id
     let aws = AwsClients::load().await.unwrap();
     let dir = std::env::temp_dir().join(unique("model"));
     std::fs::create_dir_all(&dir).unwrap();
-
-    // A model with another threshold (and so another id) is picked up from MODEL_PATH.
     let mut artifact = Model::embedded_default().artifact().clone();
     artifact.id = "custom-model-1".into();
     let good = dir.join("good.json");
     std::fs::write(&good, serde_json::to_string(&artifact).unwrap()).unwrap();
+
+    // WHEN the embedded classifier is built with that file as its model path (MODEL_PATH)
     let classifier = aws
         .classifier(&ClassifierConfig::Embedded {
             model_path: Some(good),
         })
         .unwrap();
+
+    // THEN the classifier uses that model, not the default
     assert_eq!(classifier.model_id(), "custom-model-1");
 
-    // A truncated file is refused when the classifier is built, with the path in the error.
+    // AND a truncated copy is refused when the classifier is built, with the path in the error
     let text = serde_json::to_string(&artifact).unwrap();
     let bad = dir.join("bad.json");
     std::fs::write(&bad, &text[..text.len() / 2]).unwrap();

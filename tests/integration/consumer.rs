@@ -79,6 +79,7 @@ async fn first_delivery_writes_every_attribute_of_the_contract() {
 
 #[tokio::test]
 async fn redelivery_of_the_same_batch_leaves_every_item_byte_identical() {
+    // GIVEN a batch of 25 tweets the consumer has handled once, and the items it wrote
     let env = TestEnv::new("redeliver").await;
     let payloads: Vec<_> = (0..25)
         .map(|i| bytes(&v1_tweet(&big_id(i), &format!("Lambda tip {i} #aws"))))
@@ -90,8 +91,11 @@ async fn redelivery_of_the_same_batch_leaves_every_item_byte_identical() {
         .unwrap();
     let mut before = env.tweets().await;
 
+    // WHEN the same batch is delivered again
     let (response, report) = consumer.process(env.batch(1, &payloads), None).await.unwrap();
 
+    // THEN nothing is reported for retry, all 25 are found already stored, none written,
+    // and every item is exactly as it was
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(report.counts.already_stored, 25);
     assert_eq!(report.counts.written, 0);
@@ -111,6 +115,7 @@ async fn overlapping_batches_write_each_tweet_once() {
         .collect();
     let consumer = env.consumer();
 
+    // WHEN one consumer processes the first batch, then the second
     let (_, first) = consumer
         .process(env.batch(0, &payloads[..60]), None)
         .await
@@ -120,21 +125,26 @@ async fn overlapping_batches_write_each_tweet_once() {
         .await
         .unwrap();
 
+    // THEN the first writes 60, the second writes its 40 new ones and finds the other 20
+    // already stored, and the table holds the 100 tweets
     assert_eq!(first.counts.written, 60);
     assert_eq!((second.counts.written, second.counts.already_stored), (40, 20));
     let tweets = env.tweets().await;
     assert_eq!(tweets.len(), 100);
-    // The overlapping ones keep the sequence number of their first delivery.
+    // AND the overlapping ones keep the sequence number of their first delivery
     let item = env.tweet(&big_id(45)).await.unwrap();
     assert_eq!(s(&item, "source_sequence_number"), seq(45));
 }
 
 #[tokio::test]
 async fn duplicate_id_inside_one_batch_keeps_the_first_record() {
+    // GIVEN two versions of tweet 7
     let env = TestEnv::new("dup").await;
     let first = v1_tweet(&big_id(7), "First version about S3 #aws");
     let second = v1_tweet(&big_id(7), "Second version about S3 #aws");
 
+    // WHEN the consumer processes one batch of the first version, a copy of it, and the
+    // second version
     let (response, report) = env
         .consumer()
         .process(
@@ -144,10 +154,12 @@ async fn duplicate_id_inside_one_batch_keeps_the_first_record() {
         .await
         .unwrap();
 
+    // THEN nothing is reported for retry
     assert!(response.batch_item_failures.is_empty());
-    // A copy of the kept version is a duplicate; another version is a conflict.
+    // AND a copy of the kept version is a duplicate; another version is a conflict
     assert_eq!(report.outcomes[1].1, RecordOutcome::DuplicateInBatch);
     assert_eq!(report.outcomes[2].1, RecordOutcome::Conflict);
+    // AND the first record is the one stored, with its sequence number
     let item = env.tweet(&big_id(7)).await.unwrap();
     assert_eq!(s(&item, "text"), "First version about S3 #aws");
     assert_eq!(s(&item, "source_sequence_number"), seq(1));
@@ -155,6 +167,7 @@ async fn duplicate_id_inside_one_batch_keeps_the_first_record() {
 
 #[tokio::test]
 async fn same_id_with_different_content_is_a_conflict_and_the_first_version_stays() {
+    // GIVEN tweet 3 stored by an earlier batch
     let env = TestEnv::new("conflict").await;
     let consumer = env.consumer();
     consumer
@@ -165,6 +178,7 @@ async fn same_id_with_different_content_is_a_conflict_and_the_first_version_stay
         .await
         .unwrap();
 
+    // WHEN a later batch brings another version of it
     let (response, report) = consumer
         .process(
             env.batch(2, &[bytes(&v1_tweet(&big_id(3), "edited later #aws"))]),
@@ -173,6 +187,7 @@ async fn same_id_with_different_content_is_a_conflict_and_the_first_version_stay
         .await
         .unwrap();
 
+    // THEN it is acknowledged as a conflict, and the stored text is the original
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(report.outcomes[0].1, RecordOutcome::Conflict);
     assert_eq!(s(&env.tweet(&big_id(3)).await.unwrap(), "text"), "original #aws");
@@ -250,6 +265,8 @@ async fn poison_records_are_quarantined_raw_and_the_batch_is_acknowledged() {
 
 #[tokio::test]
 async fn dynamodb_unreachable_acknowledges_nothing() {
+    // GIVEN a consumer whose DynamoDB endpoint is a closed port (an outage), and a batch of
+    // two tweets around a poison record
     let env = TestEnv::new("outage").await;
     let broken = clients_with_dynamodb_unreachable().await;
     let consumer = consumer_over(&broken, &env.names, 8);
@@ -259,19 +276,22 @@ async fn dynamodb_unreachable_acknowledges_nothing() {
         bytes(&v1_tweet(&big_id(2), "b #aws")),
     ];
 
+    // WHEN it handles the batch
     let response = consumer
         .handle(invocation(env.batch(10, &payloads)))
         .await
         .unwrap();
 
-    // Every record, the poison one too (its quarantine write failed), is reported by
-    // its sequence number, in stream order.
+    // THEN every record, the poison one too (its quarantine write failed), is reported by
+    // its sequence number, in stream order
     assert_eq!(failures(&response), [seq(10), seq(11), seq(12)]);
+    // AND nothing reached the table
     assert!(env.tweets().await.is_empty());
 }
 
 #[tokio::test]
 async fn two_consumers_handling_the_same_batch_at_once_write_each_tweet_once() {
+    // GIVEN a batch of 200 tweets and two consumer instances
     let env = TestEnv::new("race").await;
     let payloads: Vec<_> = (0..200)
         .map(|i| bytes(&v1_tweet(&big_id(i), &format!("Kinesis shard {i} #aws"))))
@@ -279,11 +299,13 @@ async fn two_consumers_handling_the_same_batch_at_once_write_each_tweet_once() {
     let batch = env.batch(1, &payloads);
     let (a, b) = (env.consumer(), env.consumer());
 
+    // WHEN both process the batch at the same time
     let (ra, rb) = tokio::join!(a.process(batch.clone(), None), b.process(batch, None));
     let ((resp_a, rep_a), (resp_b, rep_b)) = (ra.unwrap(), rb.unwrap());
 
+    // THEN neither reports a record for retry
     assert!(resp_a.batch_item_failures.is_empty() && resp_b.batch_item_failures.is_empty());
-    // Exactly one of the two wrote each tweet; the other saw it already stored.
+    // AND exactly one of the two wrote each tweet, 200 writes in all, and the table holds 200
     for i in 0..200 {
         let written = [&rep_a, &rep_b]
             .iter()
@@ -297,7 +319,7 @@ async fn two_consumers_handling_the_same_batch_at_once_write_each_tweet_once() {
 
 #[tokio::test]
 async fn a_warm_instance_carries_nothing_from_one_batch_to_the_next() {
-    // GIVEN one consumer instance (a warm Lambda) ...
+    // GIVEN one consumer instance (a warm Lambda), and batches of five and three tweets
     let env = TestEnv::new("warm").await;
     let consumer = env.consumer();
     let first: Vec<_> = (0..5)
@@ -307,15 +329,16 @@ async fn a_warm_instance_carries_nothing_from_one_batch_to_the_next() {
         .map(|i| bytes(&v1_tweet(&big_id(i), "second batch #aws")))
         .collect();
 
-    // ... that runs out of time on its first batch ...
+    // WHEN it runs out of time on the first batch ...
     let mut late = invocation(env.batch(1, &first));
     late.context.deadline = chrono::Utc::now().timestamp_millis() as u64;
     let r1 = consumer.handle(late).await.unwrap();
-    // ... and then gets a different batch in time
+    // ... then gets the second in time ...
     let r2 = consumer
         .handle(invocation(env.batch(100, &second)))
         .await
         .unwrap();
+    // ... and then a third batch, of one tweet
     let (_, report) = consumer
         .process(
             env.batch(200, &[bytes(&v1_tweet(&big_id(9), "third #aws"))]),
@@ -324,8 +347,9 @@ async fn a_warm_instance_carries_nothing_from_one_batch_to_the_next() {
         .await
         .unwrap();
 
-    // THEN the first reports all its records, the second none of the first's, and each
-    // report counts only its own records
+    // THEN the first reports all its records for retry, the second none (nothing of the
+    // first's), the third's report counts only its own record, and only the tweets of the
+    // second and third batches are stored
     assert_eq!(failures(&r1), (1..=5).map(seq).collect::<Vec<_>>());
     assert!(r2.batch_item_failures.is_empty(), "{:?}", failures(&r2));
     assert_eq!((report.counts.records, report.counts.written), (1, 1));
@@ -340,14 +364,17 @@ async fn a_warm_instance_carries_nothing_from_one_batch_to_the_next() {
 
 #[tokio::test]
 async fn ten_thousand_record_batch_is_written_whole() {
+    // GIVEN a batch of 10,000 tweets and a consumer that writes 64 at a time
     let env = TestEnv::new("big").await;
     let payloads: Vec<_> = (0..10_000)
         .map(|i| bytes(&v1_tweet(&big_id(i), &format!("Step Functions state {i} #aws"))))
         .collect();
     let consumer = consumer_over(&env.aws, &env.names, 64);
 
+    // WHEN it processes the batch
     let (response, report) = consumer.process(env.batch(1, &payloads), None).await.unwrap();
 
+    // THEN nothing is reported for retry and all 10,000 are written
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(report.counts.written, 10_000);
     assert_eq!(env.tweets().await.len(), 10_000);
@@ -355,6 +382,7 @@ async fn ten_thousand_record_batch_is_written_whole() {
 
 #[tokio::test]
 async fn ids_above_2_pow_53_are_stored_exactly() {
+    // GIVEN tweets whose ids, both as a JSON number and as a string, are above 2^53
     let env = TestEnv::new("bigid").await;
     // 2^53 + 1 cannot be represented as an f64; the max u64 neither.
     let ids = ["9007199254740993", "18446744073709551615", "1859000000000000001"];
@@ -363,11 +391,13 @@ async fn ids_above_2_pow_53_are_stored_exactly() {
         .map(|id| bytes(&json!({"id": id.parse::<u64>().unwrap(), "id_str": id, "text": "id test #aws"})))
         .collect();
 
+    // WHEN the consumer processes them
     env.consumer()
         .process(env.batch(1, &payloads), None)
         .await
         .unwrap();
 
+    // THEN each is stored under its exact id
     let stored: HashSet<String> = env
         .tweets()
         .await
@@ -379,17 +409,21 @@ async fn ids_above_2_pow_53_are_stored_exactly() {
 
 #[tokio::test]
 async fn unicode_and_emoji_text_round_trips_verbatim() {
+    // GIVEN a tweet whose text mixes scripts, emoji, zero-width joiners, an HTML entity and
+    // HTML tags, by an author whose name has accents and an emoji
     let env = TestEnv::new("unicode").await;
     let text = "Déploiement 🚀 sur #aws — 東京リージョン, عربي, Ελληνικά, 👩🏽‍💻 &amp; <b>not html</b> \u{200d}";
     let name = "Zoë 🦀 Ünïcode";
     let mut tweet = v1_tweet(&big_id(1), text);
     tweet["user"]["name"] = json!(name);
 
+    // WHEN the consumer processes it
     env.consumer()
         .process(env.batch(1, &[bytes(&tweet)]), None)
         .await
         .unwrap();
 
+    // THEN its text and name are stored exactly as sent
     let item = env.tweet(&big_id(1)).await.unwrap();
     assert_eq!(s(&item, "text"), text);
     assert_eq!(s(&item, "name"), name);
@@ -397,6 +431,7 @@ async fn unicode_and_emoji_text_round_trips_verbatim() {
 
 #[tokio::test]
 async fn v2_envelope_records_are_written_with_their_author() {
+    // GIVEN a v2 record: the tweet in `data`, its author in `includes.users`
     let env = TestEnv::new("v2").await;
     let record = json!({
         "data": {"id": big_id(1), "text": "Bedrock agents on #aws", "author_id": "77",
@@ -405,11 +440,14 @@ async fn v2_envelope_records_are_written_with_their_author() {
                      "public_metrics": {"followers_count": 9, "following_count": 8, "tweet_count": 7, "listed_count": 6}}]}
     });
 
+    // WHEN the consumer processes it
     env.consumer()
         .process(env.batch(1, &[bytes(&record)]), None)
         .await
         .unwrap();
 
+    // THEN the item carries the author's username and followers, the tweet's likes as
+    // favourites, and its creation time
     let item = env.tweet(&big_id(1)).await.unwrap();
     assert_eq!(
         (
@@ -424,6 +462,7 @@ async fn v2_envelope_records_are_written_with_their_author() {
 
 #[tokio::test]
 async fn redelivered_poison_keeps_its_first_quarantine_entry() {
+    // GIVEN a poison record quarantined by its first delivery
     let env = TestEnv::new("requarantine").await;
     let consumer = env.consumer();
     consumer
@@ -432,11 +471,13 @@ async fn redelivered_poison_keeps_its_first_quarantine_entry() {
         .unwrap();
     let first = env.quarantined().await;
 
+    // WHEN the same batch is delivered again
     let (response, report) = consumer
         .process(env.batch(1, &[b"nope".to_vec()]), None)
         .await
         .unwrap();
 
+    // THEN it is acknowledged as quarantined, and the quarantine table is unchanged
     assert!(response.batch_item_failures.is_empty());
     assert!(matches!(report.outcomes[0].1, RecordOutcome::Quarantined(_)));
     assert_eq!(env.quarantined().await, first);

@@ -17,12 +17,14 @@ fn kinesis_event_fixture_round_trips() {
 
 #[tokio::test]
 async fn kinesis_event_fixture_runs_through_the_consumer() {
+    // GIVEN fresh tables and the fixture's event: two tweets and a poison record
     let env = TestEnv::new("fixture").await;
     let event: KinesisEvent = serde_json::from_str(KINESIS_EVENT).unwrap();
 
+    // WHEN the consumer handles it
     let response = env.consumer().handle(invocation(event)).await.unwrap();
 
-    // The response serialises as Lambda expects: an empty failure list, the poison
+    // THEN the response serialises as Lambda expects: an empty failure list, the poison
     // record quarantined, both tweets written.
     let json: Value = serde_json::to_value(&response).unwrap();
     assert_eq!(json, serde_json::json!({"batchItemFailures": []}));

@@ -44,6 +44,8 @@ async fn more_than_500_tweets_are_all_put_on_the_stream() {
 
 #[tokio::test]
 async fn invalid_tweets_are_rejected_by_index_and_valid_ones_published() {
+    // GIVEN a request of two valid tweets among one without an id, one with a float id,
+    // a bare number and one without text
     let env = TestEnv::new("ingest-bad").await;
     let ingest = env.ingest();
     let body = json!({"tweets": [
@@ -55,8 +57,12 @@ async fn invalid_tweets_are_rejected_by_index_and_valid_ones_published() {
         {"id_str": big_id(3)}
     ]});
 
+    // WHEN it is ingested
     let response = ingest.ingest(&body).await.unwrap();
 
+    // THEN the two valid tweets are accepted, the other four are rejected by their index
+    // (with the reason for the missing id and the missing text), and only two records are
+    // on the stream
     assert_eq!(response.accepted, 2);
     let rejected: Vec<(usize, &str)> = response
         .rejected
@@ -71,6 +77,7 @@ async fn invalid_tweets_are_rejected_by_index_and_valid_ones_published() {
 
 #[tokio::test]
 async fn a_v2_search_response_is_split_into_one_record_per_tweet() {
+    // GIVEN a v2 search response of two tweets by two authors
     let env = TestEnv::new("ingest-v2").await;
     let ingest = env.ingest();
     let body = json!({
@@ -82,8 +89,11 @@ async fn a_v2_search_response_is_split_into_one_record_per_tweet() {
         "meta": {"newest_id": big_id(2), "result_count": 2}
     });
 
+    // WHEN it is ingested
     let response = ingest.ingest(&body).await.unwrap();
 
+    // THEN both are accepted, and the stream holds one record per tweet, each carrying its
+    // own author's username
     assert_eq!(response.accepted, 2);
     let mut names: Vec<String> = read_all(&env)
         .await

@@ -119,6 +119,7 @@ async fn a_replay_over_a_complete_table_changes_nothing_and_classifies_nothing()
 
 #[tokio::test]
 async fn a_replay_after_deletions_restores_them_with_the_same_classification() {
+    // GIVEN 60 tweets processed by the pump, then every seventh deleted from the table
     let Setup { env, reader } = processed("replay-restore", 60).await;
     let before = sorted(env.tweets().await);
     let lost: Vec<String> = (0..60).step_by(7).map(big_id).collect();
@@ -134,6 +135,7 @@ async fn a_replay_after_deletions_restores_them_with_the_same_classification() {
     }
     let classifier = counting();
 
+    // WHEN the stream is replayed with the real model, counting its calls
     let summary = Replay::new(
         &reader,
         &pipeline(&env, classifier.clone(), Arc::default()),
@@ -143,6 +145,7 @@ async fn a_replay_after_deletions_restores_them_with_the_same_classification() {
     .await
     .unwrap();
 
+    // THEN exactly the deleted tweets are written again, and only they are classified
     assert_eq!(
         (summary.newly_written, summary.already_present),
         (lost.len(), 60 - lost.len())
@@ -152,6 +155,8 @@ async fn a_replay_after_deletions_restores_them_with_the_same_classification() {
         lost.len(),
         "only the lost tweets were classified"
     );
+    // AND the table holds all 60 again, each item with the prediction, probability, text,
+    // hash and source it had before
     let after = sorted(env.tweets().await);
     assert_eq!(after.len(), 60);
     for (b, a) in before.iter().zip(&after) {
@@ -171,6 +176,8 @@ async fn a_replay_after_deletions_restores_them_with_the_same_classification() {
 
 #[tokio::test]
 async fn a_dry_run_writes_nothing_and_reports_what_it_would_write() {
+    // GIVEN 30 processed tweets, four of them then deleted from the table, and a replay
+    // pipeline that looks tweets up in the table but writes to a dry run
     let Setup { env, reader } = processed("replay-dry", 30).await;
     for i in 0..4 {
         env.aws
@@ -191,11 +198,14 @@ async fn a_dry_run_writes_nothing_and_reports_what_it_would_write() {
         lookup: store,
     };
 
+    // WHEN the stream is replayed
     let summary = Replay::new(&reader, &p, ReplayOptions::default())
         .run(|_| {})
         .await
         .unwrap();
 
+    // THEN it reports the four it would write and the 26 present, estimates at least four
+    // write units, and the table still holds only the 26
     assert_eq!((summary.newly_written, summary.already_present), (4, 26));
     assert!(dry.estimated_write_units() >= 4);
     assert_eq!(env.tweets().await.len(), 26, "nothing was written");
@@ -203,6 +213,8 @@ async fn a_dry_run_writes_nothing_and_reports_what_it_would_write() {
 
 #[tokio::test]
 async fn shard_selection_and_sequence_ranges_limit_what_is_read() {
+    // GIVEN 80 processed tweets on a two-shard stream, and the first shard's sequence
+    // numbers
     let Setup { env, reader } = processed("replay-range", 80).await;
     let shards = reader.list_shards().await.unwrap();
     let shard = shards[0].shard_id.clone();
@@ -215,6 +227,7 @@ async fn shard_selection_and_sequence_ranges_limit_what_is_read() {
     assert!(seqs.len() >= 10, "{}", seqs.len());
     let p = pipeline(&env, counting(), Arc::default());
 
+    // WHEN that shard alone is replayed, from its third record to its seventh
     let options = ReplayOptions {
         shards: vec![shard.clone()],
         from: parse_from(&format!("seq:{}", seqs[2])).unwrap(),
@@ -223,9 +236,11 @@ async fn shard_selection_and_sequence_ranges_limit_what_is_read() {
     };
     let summary = Replay::new(&reader, &p, options).run(|_| {}).await.unwrap();
 
+    // THEN only that shard is read, and only those five records
     assert_eq!(summary.shards, [shard]);
     assert_eq!(summary.records_read, 5);
 
+    // AND a replay of a shard the stream does not have is refused, naming the ones it has
     let unknown = ReplayOptions {
         shards: vec!["shardId-999999999999".into()],
         ..ReplayOptions::default()
@@ -305,7 +320,7 @@ async fn from_failures_refetches_the_failed_batch_and_deletes_only_settled_messa
     // WHEN the failures are replayed
     let out = replay_failures(
         &queue,
-        &env.aws.kinesis,
+        |stream| KinesisReader::new(env.aws.kinesis.clone(), stream),
         &pipeline(&env, counting(), Arc::default()),
         &ReplayOptions::default(),
         |_| {},
@@ -420,7 +435,13 @@ async fn from_failures_keeps_a_message_hidden_while_it_is_replayed_and_never_rep
             .unwrap_or_default()
     };
     let (out, seen_by_other) = tokio::join!(
-        replay_failures(&queue, &env.aws.kinesis, &slow, &options, |_| {}),
+        replay_failures(
+            &queue,
+            |stream| KinesisReader::new(env.aws.kinesis.clone(), stream),
+            &slow,
+            &options,
+            |_| {},
+        ),
         probe
     );
     let out = out.unwrap();

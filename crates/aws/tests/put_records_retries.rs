@@ -87,14 +87,17 @@ fn records(keys: &[&str]) -> Vec<OutgoingRecord> {
 
 #[tokio::test]
 async fn only_failed_entries_are_sent_again() {
+    // GIVEN a publisher (four attempts) over the scripted endpoint
     let script = Arc::new(Script::default());
     let publisher = publisher(script.clone()).await;
 
+    // WHEN it publishes five records, two of them keyed to fail the first time
     let report = publisher
         .publish(&records(&["10", "11", "12", "21", "30"]))
         .await
         .unwrap();
 
+    // THEN none is reported failed, and the second request carried only those two
     assert!(report.failed.is_empty(), "{report:?}");
     let requests = script.requests.lock().unwrap().clone();
     assert_eq!(requests, [vec!["10", "11", "12", "21", "30"], vec!["11", "21"]]);
@@ -102,14 +105,17 @@ async fn only_failed_entries_are_sent_again() {
 
 #[tokio::test]
 async fn entries_that_never_succeed_are_reported_by_their_index() {
+    // GIVEN a publisher (four attempts) over the scripted endpoint
     let script = Arc::new(Script::default());
     let publisher = publisher(script.clone()).await;
 
+    // WHEN it publishes four records, the second and fourth keyed to fail every time
     let report = publisher
         .publish(&records(&["10", "19", "20", "29"]))
         .await
         .unwrap();
 
+    // THEN those two are reported by their index, with Kinesis's error code
     let failed: Vec<usize> = report.failed.iter().map(|(i, _)| *i).collect();
     assert_eq!(failed, [1, 3]);
     assert!(
@@ -119,7 +125,7 @@ async fn entries_that_never_succeed_are_reported_by_their_index() {
         "{:?}",
         report.failed
     );
-    // Four attempts in all, the later ones carrying only the failing entries.
+    // AND there were four attempts in all, the later ones carrying only the failing entries
     let requests = script.requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 4);
     assert!(requests[1..].iter().all(|r| r == &["19", "29"]));

@@ -63,6 +63,7 @@ fn bad_arguments_are_refused() {
 
 #[test]
 fn train_then_evaluate_a_small_data_set() {
+    // GIVEN a scratch directory holding a CSV of 60 on-topic and 60 junk tweets
     let dir = std::env::temp_dir().join(format!("tweetboard-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let data = dir.join("small.csv");
@@ -74,6 +75,7 @@ fn train_then_evaluate_a_small_data_set() {
     std::fs::write(&data, csv).unwrap();
     let model = dir.join("model.json");
 
+    // WHEN `tweetboard train` trains a model on it for five epochs
     let out = tweetboard(&[
         "train",
         "--data",
@@ -83,11 +85,15 @@ fn train_then_evaluate_a_small_data_set() {
         "--epochs",
         "5",
     ]);
+
+    // THEN it succeeds and prints the model's accuracy, precision, recall, F1 and ROC AUC
     assert!(out.status.success(), "{}", text(&out));
     for metric in ["accuracy", "precision", "recall", "f1", "roc_auc"] {
         assert!(text(&out).contains(metric), "{metric}: {}", text(&out));
     }
 
+    // AND `evaluate --json` of that model on the same data counts 120 examples and more
+    // than 90% accuracy
     let out = tweetboard(&[
         "evaluate",
         "--model",
@@ -101,6 +107,7 @@ fn train_then_evaluate_a_small_data_set() {
     assert_eq!(metrics["examples"], 120);
     assert!(metrics["accuracy"].as_f64().unwrap() > 0.9);
 
+    // AND `evaluate` given the CSV as its model fails, saying it is not a valid model
     let out = tweetboard(&[
         "evaluate",
         "--model",

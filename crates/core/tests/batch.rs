@@ -70,24 +70,30 @@ async fn first_delivery_writes_every_tweet_with_its_prediction() {
 
 #[tokio::test]
 async fn redelivery_is_a_no_op() {
+    // GIVEN tweet 11 written by a first run, and the item it stored
     let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
     let records = [record(1, &tweet("11", "lambda rocks"))];
     run(&table, &q, &records, &BatchOptions::default()).await;
     let stored = table.items.lock().unwrap()["11"].clone();
 
+    // WHEN the same record runs again
     let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
 
+    // THEN it is already stored, and the item is unchanged
     assert_eq!(outcomes, [RecordOutcome::AlreadyStored]);
     assert_eq!(table.items.lock().unwrap()["11"], stored);
 }
 
 #[tokio::test]
 async fn duplicate_id_in_one_batch_first_record_wins() {
+    // GIVEN an empty table and a batch holding two identical copies of tweet 11
     let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
     let records = [record(1, &tweet("11", "first")), record(2, &tweet("11", "first"))];
 
+    // WHEN the batch runs
     let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
 
+    // THEN the first is written and the second is a duplicate, with one write in all
     assert_eq!(
         outcomes,
         [
@@ -154,6 +160,7 @@ async fn copies_in_a_batch_are_compared_with_the_stored_version_not_the_first_co
 
 #[tokio::test]
 async fn same_id_with_different_content_later_is_a_conflict_and_first_is_kept() {
+    // GIVEN tweet 11 stored as "first"
     let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
     run(
         &table,
@@ -163,6 +170,7 @@ async fn same_id_with_different_content_later_is_a_conflict_and_first_is_kept() 
     )
     .await;
 
+    // WHEN a later batch brings an edited version of it
     let outcomes = run(
         &table,
         &q,
@@ -171,12 +179,15 @@ async fn same_id_with_different_content_later_is_a_conflict_and_first_is_kept() 
     )
     .await;
 
+    // THEN it is a conflict, and the first version is kept
     assert_eq!(outcomes, [RecordOutcome::Conflict]);
     assert_eq!(table.items.lock().unwrap()["11"].tweet.text, "first");
 }
 
 #[tokio::test]
 async fn poison_records_are_quarantined_raw_and_valid_ones_written() {
+    // GIVEN a batch of bytes that are not JSON, a good tweet, a tweet without an id and a
+    // tweet the model cannot score
     let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
     let records = [
         record(1, "{not json"),
@@ -185,12 +196,16 @@ async fn poison_records_are_quarantined_raw_and_valid_ones_written() {
         record(4, &tweet("14", "poison-model")),
     ];
 
+    // WHEN the batch runs
     let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
 
+    // THEN the good tweet is written and the other three are quarantined, each with its
+    // reason
     assert!(matches!(&outcomes[0], RecordOutcome::Quarantined(r) if r.code() == "not_json"));
     assert_eq!(outcomes[1], RecordOutcome::Written(Prediction::On));
     assert!(matches!(&outcomes[2], RecordOutcome::Quarantined(r) if r.code() == "invalid_id"));
     assert!(matches!(&outcomes[3], RecordOutcome::Quarantined(r) if r.code() == "classifier"));
+    // AND the entry of the bytes that are not JSON keeps them raw
     let entries = q.entries.lock().unwrap();
     assert_eq!(entries.len(), 3);
     let raw = entries
@@ -202,6 +217,8 @@ async fn poison_records_are_quarantined_raw_and_valid_ones_written() {
 
 #[tokio::test]
 async fn store_unreachable_reports_every_record_for_retry() {
+    // GIVEN a table and a quarantine store that fail every write as if unreachable, and a
+    // batch of a tweet, garbage and a copy of the tweet
     let table = MemoryTable {
         fail_transiently: true,
         ..Default::default()
@@ -216,8 +233,10 @@ async fn store_unreachable_reports_every_record_for_retry() {
         record(3, &tweet("11", "a")),
     ];
 
+    // WHEN the batch runs
     let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
 
+    // THEN every record, the garbage too, is reported for retry
     assert!(
         outcomes.iter().all(|o| matches!(o, RecordOutcome::Retry(_))),
         "{outcomes:?}"
@@ -226,7 +245,9 @@ async fn store_unreachable_reports_every_record_for_retry() {
 
 #[tokio::test]
 async fn transient_classifier_failure_is_retried_not_quarantined() {
+    // GIVEN an empty table and quarantine store
     let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
+    // WHEN a tweet the model fails on transiently (a throttled endpoint) runs
     let outcomes = run(
         &table,
         &q,
@@ -234,18 +255,23 @@ async fn transient_classifier_failure_is_retried_not_quarantined() {
         &BatchOptions::default(),
     )
     .await;
+    // THEN it is reported for retry, and nothing is quarantined
     assert!(matches!(&outcomes[0], RecordOutcome::Retry(_)));
     assert!(q.entries.lock().unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn oversized_first_copy_does_not_hide_a_good_second_copy() {
+    // GIVEN a batch holding a 500 KB version of tweet 11 (over the table's 400 KB item
+    // limit), then a version that fits
     let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
     let huge = "x".repeat(500 * 1024);
     let records = [record(1, &tweet("11", &huge)), record(2, &tweet("11", "fits"))];
 
+    // WHEN the batch runs
     let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
 
+    // THEN the oversized one is quarantined as too large, and the one that fits is written
     assert!(matches!(&outcomes[0], RecordOutcome::Quarantined(r) if r.code() == "item_too_large"));
     assert_eq!(outcomes[1], RecordOutcome::Written(Prediction::On));
     assert_eq!(table.items.lock().unwrap()["11"].tweet.text, "fits");
@@ -253,6 +279,7 @@ async fn oversized_first_copy_does_not_hide_a_good_second_copy() {
 
 #[tokio::test]
 async fn past_the_deadline_nothing_starts_and_everything_is_reported() {
+    // GIVEN an invocation with 1 s left and a 2 s deadline margin, and two tweets
     let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
     let options = BatchOptions {
         deadline: Some(Instant::now() + Duration::from_secs(1)),
@@ -261,8 +288,10 @@ async fn past_the_deadline_nothing_starts_and_everything_is_reported() {
     };
     let records = [record(1, &tweet("11", "a")), record(2, &tweet("12", "b"))];
 
+    // WHEN the batch runs
     let outcomes = run(&table, &q, &records, &options).await;
 
+    // THEN both are reported for retry at the deadline, and nothing was written
     assert!(outcomes
         .iter()
         .all(|o| matches!(o, RecordOutcome::Retry(r) if r.code() == "deadline")));
@@ -272,7 +301,7 @@ async fn past_the_deadline_nothing_starts_and_everything_is_reported() {
 #[tokio::test]
 async fn with_a_lookup_stored_tweets_are_neither_classified_nor_written() {
     // GIVEN a table holding tweet 11, and a batch of 11 (same content), 12 (new) and a
-    // different version of 11 arriving as 13's neighbour
+    // different version of 11
     let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
     run(
         &table,
