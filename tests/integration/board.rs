@@ -523,3 +523,46 @@ async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
         String::from_utf8_lossy(&shot.stderr)
     );
 }
+
+#[tokio::test]
+async fn twitters_escaped_text_is_shown_as_people_read_it_and_still_cannot_inject() {
+    // GIVEN a tweet stored as Twitter's API returns it: `&`, `<` and `>` escaped, once for
+    // a typed `<script>` and twice for a typed `&lt;`
+    let env = TestEnv::new("board-entities").await;
+    let id = big_id(1);
+    seed(
+        &env,
+        &[(
+            id.clone(),
+            "AT&amp;T on #aws &lt;script&gt;alert(1)&lt;/script&gt; &amp;lt;b&amp;gt;",
+            1,
+        )],
+    )
+    .await;
+    let stored = env.tweet(&id).await.unwrap();
+    assert!(
+        s(&stored, "text").starts_with("AT&amp;T"),
+        "the table keeps the text verbatim"
+    );
+    let prediction = s(&stored, "prediction").to_owned();
+    let app = app(&env);
+
+    // WHEN the API and the page of its prediction are read
+    let (_, api) = get_json(&app, &format!("/api/tweets?prediction={prediction}&limit=1")).await;
+    let (status, _, page) = get(&app, &format!("/?show={prediction}")).await;
+
+    // THEN the API gives the text as people read it (the script shows it with textContent)
+    assert_eq!(
+        api["items"][0]["text"],
+        "AT&T on #aws <script>alert(1)</script> &lt;b&gt;"
+    );
+    // AND the page escapes it once for HTML: readers see `AT&T`, a literal `<script>`
+    // that runs nothing, and the `&lt;b&gt;` that was typed
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("AT&amp;T on #aws &lt;script&gt;alert(1)&lt;/script&gt; &amp;lt;b&amp;gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("&amp;amp;T"), "escaped twice");
+    assert!(!page.contains("<script>alert"), "{page}");
+}

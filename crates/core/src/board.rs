@@ -47,14 +47,41 @@ pub struct StatsBucket {
 /// them, escaped for HTML, would push one page past Lambda's 6 MB response limit.
 pub const MAX_SHOWN_TEXT_CHARS: usize = 4_000;
 
-/// `text` as the board shows it: at most [`MAX_SHOWN_TEXT_CHARS`] characters, with an
-/// ellipsis when cut.
-pub fn shown_text(mut text: String) -> String {
+/// `text` as the board shows it: Twitter's own HTML escaping undone (see
+/// [`unescape_twitter`]), then at most [`MAX_SHOWN_TEXT_CHARS`] characters, with an
+/// ellipsis when cut. Whatever shows it escapes it for its own context again.
+pub fn shown_text(text: String) -> String {
+    let mut text = unescape_twitter(&text);
     if let Some((end, _)) = text.char_indices().nth(MAX_SHOWN_TEXT_CHARS) {
         text.truncate(end);
         text.push('…');
     }
     text
+}
+
+/// Twitter's APIs (v1.1 and v2) return tweet text with `&`, `<` and `>` escaped as
+/// `&amp;`, `&lt;` and `&gt;`, and nothing else escaped. Those three are decoded, once
+/// (so `&amp;lt;`, a typed `&lt;`, becomes `&lt;`); the table keeps the text verbatim.
+pub fn unescape_twitter(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let (decoded, len) = if rest.starts_with("&amp;") {
+            ('&', 5)
+        } else if rest.starts_with("&lt;") {
+            ('<', 4)
+        } else if rest.starts_with("&gt;") {
+            ('>', 4)
+        } else {
+            ('&', 1)
+        };
+        out.push(decoded);
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// ON/OFF counts per hour being gathered: `hours` buckets ending with the hour `now` is
@@ -142,6 +169,18 @@ pub enum BoardError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn twitters_three_entities_are_decoded_once_and_nothing_else() {
+        assert_eq!(unescape_twitter("AT&amp;T &lt;3 &gt;_&lt;"), "AT&T <3 >_<");
+        assert_eq!(unescape_twitter("&amp;lt;script&amp;gt;"), "&lt;script&gt;");
+        assert_eq!(
+            unescape_twitter("&quot; &#39; &nbsp; & &am"),
+            "&quot; &#39; &nbsp; & &am"
+        );
+        assert_eq!(unescape_twitter("no entities, é 🚀"), "no entities, é 🚀");
+        assert_eq!(unescape_twitter("&amp;"), "&");
+    }
 
     #[test]
     fn long_text_is_shown_cut_with_an_ellipsis() {
