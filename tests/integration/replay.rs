@@ -305,7 +305,7 @@ async fn from_failures_refetches_the_failed_batch_and_deletes_only_settled_messa
     // WHEN the failures are replayed
     let out = replay_failures(
         &queue,
-        &env.aws.kinesis,
+        |stream| tweetboard_aws::KinesisReader::new(env.aws.kinesis.clone(), stream),
         &pipeline(&env, counting(), Arc::default()),
         &ReplayOptions::default(),
         |_| {},
@@ -420,7 +420,13 @@ async fn from_failures_keeps_a_message_hidden_while_it_is_replayed_and_never_rep
             .unwrap_or_default()
     };
     let (out, seen_by_other) = tokio::join!(
-        replay_failures(&queue, &env.aws.kinesis, &slow, &options, |_| {}),
+        replay_failures(
+            &queue,
+            |stream| tweetboard_aws::KinesisReader::new(env.aws.kinesis.clone(), stream),
+            &slow,
+            &options,
+            |_| {}
+        ),
         probe
     );
     let out = out.unwrap();
