@@ -465,3 +465,57 @@ async fn the_templates_tables_are_keyed_and_indexed_as_init_creates_them_with_pi
     assert_eq!(board_index.len(), 1);
     assert_eq!(board_index[0].0, attributes::tweets::BOARD_INDEX);
 }
+
+#[test]
+fn the_consumer_is_alarmed_on_lag_errors_throttles_given_up_batches_and_its_own_metrics() {
+    let Some(template) = expanded_template() else {
+        return;
+    };
+    let (consumer, _) = function(&template, "consumer");
+    let namespace = tweetboard_aws::telemetry::METRICS_NAMESPACE;
+
+    // GIVEN every alarm that notifies someone
+    let alarmed: BTreeSet<(String, String, String)> = resources(&template)
+        .values()
+        .filter(|r| r["Type"] == "AWS::CloudWatch::Alarm")
+        .map(|r| &r["Properties"])
+        .filter(|p| !one_or_many(&p["AlarmActions"]).is_empty())
+        .flat_map(|p| {
+            one_or_many(&p["Dimensions"]).into_iter().map(move |d| {
+                (
+                    format!(
+                        "{}/{}",
+                        p["Namespace"].as_str().unwrap(),
+                        p["MetricName"].as_str().unwrap()
+                    ),
+                    d["Name"].as_str().unwrap().to_owned(),
+                    reference(&d["Value"]),
+                )
+            })
+        })
+        .collect();
+
+    // THEN the consumer's lag, failures and own EMF metrics are among them
+    let on_consumer =
+        |metric: &str, dimension: &str| (metric.to_owned(), dimension.to_owned(), format!("Ref {consumer}"));
+    let mut expected: Vec<_> = ["IteratorAge", "Errors", "Throttles"]
+        .iter()
+        .map(|m| on_consumer(&format!("AWS/Lambda/{m}"), "FunctionName"))
+        .collect();
+    expected.extend(
+        ["Quarantined", "RetryReported", "Conflicts"]
+            .iter()
+            .map(|m| on_consumer(&format!("{namespace}/{m}"), "Function")),
+    );
+    expected.push((
+        "AWS/SQS/ApproximateNumberOfMessagesVisible".into(),
+        "QueueName".into(),
+        "FailureQueue.QueueName".into(),
+    ));
+    for alarm in expected {
+        assert!(
+            alarmed.contains(&alarm),
+            "no alarm on {alarm:?}; alarms: {alarmed:?}"
+        );
+    }
+}
