@@ -14,8 +14,13 @@ export QUARANTINE_TABLE_NAME ?= tweetboard-quarantine
 RUST_LOG ?= warn
 
 CARGO_LAMBDA_VERSION := 1.9.2
+# The SAM template's offline checks: the linter and the translator that expands it.
+CFN_LINT_VERSION := 1.58.0
+SAM_TRANSLATOR_VERSION := 1.115.0
+INFRA_TOOLS := $(VENV)/.infra-tools-$(CFN_LINT_VERSION)-$(SAM_TRANSLATOR_VERSION)
+INFRA_EXPANDED := target/infra/template.expanded.json
 
-.PHONY: help venv lambda-tools browser build run watch test test-inner bench measure-memory lint fmt
+.PHONY: help venv lambda-tools infra-check browser build run watch test test-inner bench measure-memory lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +37,18 @@ $(VENV)/.cargo-lambda-$(CARGO_LAMBDA_VERSION): $(VENV)/.moto-$(MOTO_VERSION)
 	touch $@
 
 lambda-tools: $(VENV)/.cargo-lambda-$(CARGO_LAMBDA_VERSION) ## Install cargo-lambda into .venv
+
+$(INFRA_TOOLS): $(VENV)/.moto-$(MOTO_VERSION)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check \
+	  "cfn-lint==$(CFN_LINT_VERSION)" "aws-sam-translator==$(SAM_TRANSLATOR_VERSION)"
+	touch $@
+
+# Offline: lints the SAM template, expands it as CloudFormation would receive it, and
+# lints the expansion; tests/integration/infra.rs then checks the expansion.
+infra-check: $(INFRA_TOOLS) ## Lint infra/template.yaml and expand it for the infra test
+	$(VENV)/bin/cfn-lint infra/template.yaml
+	$(VENV)/bin/python infra/expand.py infra/template.yaml $(INFRA_EXPANDED)
+	$(VENV)/bin/cfn-lint $(INFRA_EXPANDED)
 
 build: ## Build every binary (debug)
 	$(CARGO) build --workspace --bins
@@ -63,7 +80,7 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM) ## Install Debian's Chromium (for the board's browser test)
 
-test: venv $(CHROMIUM) ## Run every test (unit and integration) against the emulator
+test: venv $(CHROMIUM) infra-check ## Run every test (unit and integration) against the emulator
 	tests/with-emulator.sh $(MAKE) --no-print-directory test-inner
 
 test-inner:

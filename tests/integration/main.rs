@@ -5,6 +5,7 @@ mod classifiers;
 mod consumer;
 mod fixtures;
 mod hostile;
+mod infra;
 mod ingest;
 mod provision;
 mod pump;
