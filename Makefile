@@ -14,13 +14,15 @@ export QUARANTINE_TABLE_NAME ?= tweetboard-quarantine
 RUST_LOG ?= warn
 
 CARGO_LAMBDA_VERSION := 1.9.2
+# cargo-lambda cross-compiles with zig; PyPI's ziglang carries it.
+ZIGLANG_VERSION := 0.13.0
 # The SAM template's offline checks: the linter and the translator that expands it.
 CFN_LINT_VERSION := 1.58.0
 SAM_TRANSLATOR_VERSION := 1.115.0
 INFRA_TOOLS := $(VENV)/.infra-tools-$(CFN_LINT_VERSION)-$(SAM_TRANSLATOR_VERSION)
 INFRA_EXPANDED := target/infra/template.expanded.json
 
-.PHONY: help venv lambda-tools infra-check browser build run watch test test-inner bench measure-memory lint fmt
+.PHONY: help venv lambda-tools package infra-check browser build run watch test test-inner bench measure-memory lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,11 +34,14 @@ $(VENV)/.moto-$(MOTO_VERSION):
 
 venv: $(VENV)/.moto-$(MOTO_VERSION) ## Install the local AWS emulator (moto) into .venv
 
-$(VENV)/.cargo-lambda-$(CARGO_LAMBDA_VERSION): $(VENV)/.moto-$(MOTO_VERSION)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check "cargo-lambda==$(CARGO_LAMBDA_VERSION)"
+LAMBDA_TOOLS := $(VENV)/.cargo-lambda-$(CARGO_LAMBDA_VERSION)-zig-$(ZIGLANG_VERSION)
+
+$(LAMBDA_TOOLS): $(VENV)/.moto-$(MOTO_VERSION)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check \
+	  "cargo-lambda==$(CARGO_LAMBDA_VERSION)" "ziglang==$(ZIGLANG_VERSION)"
 	touch $@
 
-lambda-tools: $(VENV)/.cargo-lambda-$(CARGO_LAMBDA_VERSION) ## Install cargo-lambda into .venv
+lambda-tools: $(LAMBDA_TOOLS) ## Install cargo-lambda and zig into .venv
 
 $(INFRA_TOOLS): $(VENV)/.moto-$(MOTO_VERSION)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check \
@@ -49,6 +54,21 @@ infra-check: $(INFRA_TOOLS) ## Lint infra/template.yaml and expand it for the in
 	$(VENV)/bin/cfn-lint infra/template.yaml
 	$(VENV)/bin/python infra/expand.py infra/template.yaml $(INFRA_EXPANDED)
 	$(VENV)/bin/cfn-lint $(INFRA_EXPANDED)
+
+LAMBDA_ARCHES := arm64 x86-64
+
+# One zip per function and architecture, as SAM or the console takes them:
+# target/lambda/<arch>/<function>/bootstrap.zip. Release builds: minutes each.
+package: lambda-tools ## Build the three Lambda zips for arm64 and x86_64 (cargo-lambda, zig) and print their sizes
+	rustup target add aarch64-unknown-linux-gnu x86_64-unknown-linux-gnu
+	for arch in $(LAMBDA_ARCHES); do \
+	  PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(CARGO) lambda build --release --$$arch \
+	    --bin consumer --bin ingest --bin board \
+	    --output-format zip --lambda-dir target/lambda/$$arch || exit 1; \
+	done
+	@for arch in $(LAMBDA_ARCHES); do for fn in consumer ingest board; do \
+	  printf '%-7s %-9s %8s bytes\n' $$arch $$fn $$(stat -c %s target/lambda/$$arch/$$fn/bootstrap.zip); \
+	done; done
 
 build: ## Build every binary (debug)
 	$(CARGO) build --workspace --bins

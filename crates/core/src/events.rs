@@ -72,7 +72,7 @@ impl StoreRequestRejected<'_> {
         error!(
             event = "store_request_rejected",
             operation = self.operation,
-            message = self.message,
+            service_message = self.message,
             "the table or the request is wrong, not the record; retrying"
         );
     }
