@@ -5,7 +5,6 @@
 //! exactly one [`RecordOutcome`], and a record is only *settled* (not reported for
 //! retry) once its result is durably written or quarantined. Nothing here keeps state
 //! between calls: all there is lives in the arguments and the returned report.
-
 //!
 //! - this file: the options, the ports a batch needs, and the batch itself: in-batch
 //!   de-duplication, rounds, and settling the waiting copies;
@@ -23,11 +22,11 @@ use futures::stream::{self, StreamExt};
 use tracing::Instrument;
 
 pub use outcome::{BatchCounts, BatchReport, RecordOutcome};
-use record::{classify_and_write, quarantine, time_for_a_record, RecordTime, Settled};
+use record::{classify_and_write, is_conflict, quarantine, time_for_a_record, RecordTime, Settled};
 
 use crate::decode::decode_tweet;
 use crate::error::DecodeError;
-use crate::events::{BatchProcessed, ContentConflict, DeadlineReached, RecordRetryReported};
+use crate::events::{BatchProcessed, DeadlineReached, RecordRetryReported};
 use crate::ports::{Classifier, QuarantineWriter, TweetLookup, TweetWriter};
 use crate::reason::{QuarantineReason, RetryReason};
 use crate::record::InputRecord;
@@ -129,10 +128,6 @@ pub async fn process_batch(
                             Ok(tweet) => classify_and_write(ports, record, tweet).await,
                         }
                     };
-                    // Every request the record makes ends before the invocation does:
-                    // a slow store turns into a reported retry, never a Lambda timeout
-                    // that fails the whole batch. Cutting a record off is safe: its
-                    // writes are conditional, so a redelivery finishes the job.
                     // Every line logged while the record is worked on carries where it
                     // came from and its tweet id. WARN, so that a log filtered down to
                     // warnings (the records' trouble) still has it.
@@ -143,6 +138,10 @@ pub async fn process_batch(
                         tweet_id = decoded.as_ref().map_or("", |t| t.id().as_str()),
                     );
                     let work = work.instrument(span);
+                    // Every request the record makes ends before the invocation does:
+                    // a slow store turns into a reported retry, never a Lambda timeout
+                    // that fails the whole batch. Cutting a record off is safe: its
+                    // writes are conditional, so a redelivery finishes the job.
                     let settled = match time {
                         RecordTime::Within(limit) => tokio::time::timeout(limit, work)
                             .await
@@ -204,14 +203,7 @@ pub async fn process_batch(
                     .or_else(|| decoded[decider].as_ref().ok().map(Tweet::content_hash));
                 let incoming = tweet.content_hash();
                 match kept {
-                    Some(kept) if !tweet.matches_stored_hash(&kept) => {
-                        ContentConflict {
-                            tweet_id: tweet.id().as_str(),
-                            event_id: &records[i].event_id,
-                            stored_hash: &kept,
-                            incoming_hash: &incoming,
-                        }
-                        .emit();
+                    Some(kept) if is_conflict(tweet, &incoming, &kept, &records[i].event_id) => {
                         RecordOutcome::Conflict
                     }
                     _ => RecordOutcome::DuplicateInBatch,
@@ -281,16 +273,7 @@ async fn settle_stored(
         let incoming = tweet.content_hash();
         kept_hashes[i] = stored_hash.clone();
         outcomes[i] = Some(match stored_hash {
-            Some(h) if !tweet.matches_stored_hash(h) => {
-                ContentConflict {
-                    tweet_id: tweet.id().as_str(),
-                    event_id: &records[i].event_id,
-                    stored_hash: h,
-                    incoming_hash: &incoming,
-                }
-                .emit();
-                RecordOutcome::Conflict
-            }
+            Some(h) if is_conflict(tweet, &incoming, h, &records[i].event_id) => RecordOutcome::Conflict,
             _ => RecordOutcome::AlreadyStored,
         });
         false

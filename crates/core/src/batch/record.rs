@@ -78,14 +78,7 @@ pub(super) async fn classify_and_write(
             Some(item.content_hash),
         ),
         Ok(PutOutcome::AlreadyStored { content_hash }) => match content_hash {
-            Some(stored) if !tweet.matches_stored_hash(&stored) => {
-                ContentConflict {
-                    tweet_id: tweet.id().as_str(),
-                    event_id: &record.event_id,
-                    stored_hash: &stored,
-                    incoming_hash: &item.content_hash,
-                }
-                .emit();
+            Some(stored) if is_conflict(tweet, &item.content_hash, &stored, &record.event_id) => {
                 (RecordOutcome::Conflict, Some(stored))
             }
             stored => (RecordOutcome::AlreadyStored, stored),
@@ -96,6 +89,24 @@ pub(super) async fn classify_and_write(
         ),
         Err(e) => (RecordOutcome::Retry(RetryReason::store(&e)), None),
     }
+}
+
+/// Whether `tweet`, whose content hash is `incoming`, is another version than the one
+/// the table keeps (content hash `kept`); a conflict is logged. The common case, the
+/// same hash, costs a string compare: only a mismatch checks whether `kept` is the same
+/// content hashed as older releases did.
+pub(super) fn is_conflict(tweet: &Tweet, incoming: &str, kept: &str, event_id: &str) -> bool {
+    if kept == incoming || tweet.matches_stored_hash(kept) {
+        return false;
+    }
+    ContentConflict {
+        tweet_id: tweet.id().as_str(),
+        event_id,
+        stored_hash: kept,
+        incoming_hash: incoming,
+    }
+    .emit();
+    true
 }
 
 /// Quarantines a record; only once that write is durable is the record settled.
