@@ -183,7 +183,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Request<'a> {
                 let (mut tweets, mut data, mut includes, mut keys) = (None, None, None, Vec::new());
                 while let Some(key) = map.next_key::<Cow<'de, str>>()? {
                     if keys.len() < 5 {
-                        keys.push(crate::error::preview(&key, 40).trim_matches('"').to_owned());
+                        // Its first 40 characters: the error quotes it (`{keys:?}`).
+                        keys.push(key.chars().take(40).collect());
                     }
                     match key.as_ref() {
                         "tweets" => tweets = Some(map.next_value()?),
