@@ -114,15 +114,12 @@ fn too_large(size: usize) -> String {
     format!("record of {size} bytes exceeds Kinesis' {KINESIS_RECORD_LIMIT_BYTES}-byte record limit")
 }
 
-/// A tweet's record; an envelope made for it is moved into the record, not copied.
+/// A tweet's record, from JSON text whose size `RequestTweets::json` has already checked;
+/// an envelope made for it is moved into the record, not copied.
 fn to_record(tweet: Cow<'_, str>) -> Result<OutgoingRecord, String> {
     let kind = kind_of(&tweet);
     if kind != "an object" {
         return Err(format!("not a tweet object but {kind}"));
-    }
-    // Size first: a record Kinesis would refuse is not worth decoding.
-    if tweet.len() + MAX_PARTITION_KEY_BYTES > KINESIS_RECORD_LIMIT_BYTES {
-        return Err(too_large(tweet.len()));
     }
     let decoded = decode_tweet(tweet.as_bytes()).map_err(|e| e.to_string())?;
     Ok(OutgoingRecord {

@@ -69,8 +69,8 @@ impl<'a> RequestTweets<'a> {
         }
     }
 
-    /// The JSON text of tweet `i`, when it is at most `room` bytes; what is larger is
-    /// refused before it is made.
+    /// The JSON text of tweet `i`, when it is at most `room` bytes and fits a Kinesis
+    /// record; what is larger is refused before it is made, and before it is decoded.
     pub(super) fn json(&self, i: usize, room: usize) -> Result<Cow<'a, str>, String> {
         let (tweet, author) = match self {
             Self::List(tweets) => (tweets[i], None),
