@@ -217,7 +217,7 @@ impl BoardQuery for BoardReader {
             queries += 1;
             let partition = day_partition(prediction, day);
             let mut query = self
-                .partition_query(&partition)
+                .partition_query(&partition, None)
                 .scan_index_forward(false)
                 .limit((limit - items.len()) as i32);
             if let Some((tweet_id, sort)) = &last_key {
@@ -292,16 +292,8 @@ impl BoardReader {
         while *budget > 0 {
             *budget -= 1;
             let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(tweets::BOARD_INDEX)
-                .key_condition_expression("#p = :p AND #s >= :from")
-                .expression_attribute_names("#p", tweets::BOARD_PARTITION)
-                .expression_attribute_names("#s", tweets::BOARD_SORT)
+                .partition_query(&day_partition(prediction, day), Some(&from))
                 .expression_attribute_names("#c", tweets::CREATED_AT)
-                .expression_attribute_values(":p", AttributeValue::S(day_partition(prediction, day)))
-                .expression_attribute_values(":from", AttributeValue::S(from.clone()))
                 .projection_expression("#c")
                 .select(Select::SpecificAttributes)
                 .set_exclusive_start_key(start.take())
@@ -323,17 +315,27 @@ impl BoardReader {
     }
 
     /// A Query of one partition of the board index.
+    /// `sort_from` keeps only the keys at or after it (the sort key starts with
+    /// `created_at`, so a time is a lower bound on creation).
     fn partition_query(
         &self,
         partition: &str,
+        sort_from: Option<&str>,
     ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
-        self.client
+        let query = self
+            .client
             .query()
             .table_name(&self.table)
             .index_name(tweets::BOARD_INDEX)
-            .key_condition_expression("#p = :p")
             .expression_attribute_names("#p", tweets::BOARD_PARTITION)
-            .expression_attribute_values(":p", AttributeValue::S(partition.to_owned()))
+            .expression_attribute_values(":p", AttributeValue::S(partition.to_owned()));
+        match sort_from {
+            None => query.key_condition_expression("#p = :p"),
+            Some(from) => query
+                .key_condition_expression("#p = :p AND #s >= :from")
+                .expression_attribute_names("#s", tweets::BOARD_SORT)
+                .expression_attribute_values(":from", AttributeValue::S(from.to_owned())),
+        }
     }
 }
 
