@@ -162,21 +162,25 @@ const API_HEADERS: [(header::HeaderName, &str); 2] = [
     (header::CACHE_CONTROL, "no-store"),
 ];
 
-/// `HEAD` of an API route: the status its parameters would get and the headers, without
-/// the Queries (axum would otherwise run the GET handler and drop its body).
-fn api_head<T, E: Into<String>>(parsed: Result<T, E>) -> Response {
+/// The answer to `HEAD`: the status the parameters would get with GET, and the route's
+/// `headers`, without the Queries that would render the body (axum would otherwise run
+/// the GET handler and drop its body), so a monitor or link checker costs no reads.
+fn head<T, E: Into<String>>(
+    headers: [(header::HeaderName, &'static str); 2],
+    parsed: Result<T, E>,
+) -> Response {
     match parsed {
-        Ok(_) => API_HEADERS.into_response(),
+        Ok(_) => headers.into_response(),
         Err(e) => api_error(StatusCode::BAD_REQUEST, e),
     }
 }
 
 async fn api_tweets_head(Query(params): Query<HashMap<String, String>>) -> Response {
-    api_head(parse_tweets_query(&params))
+    head(API_HEADERS, parse_tweets_query(&params))
 }
 
 async fn api_stats_head(Query(params): Query<HashMap<String, String>>) -> Response {
-    api_head(parse_hours(&params))
+    head(API_HEADERS, parse_hours(&params))
 }
 
 /// `?hours=` of `/api/stats`.
@@ -221,13 +225,8 @@ fn parse_show(params: &HashMap<String, String>) -> Result<bool, &'static str> {
     }
 }
 
-/// `HEAD /`: the page's status and headers, without the Queries that render it, so a
-/// monitor or link checker sending HEAD costs nothing.
 async fn page_head(Query(params): Query<HashMap<String, String>>) -> Response {
-    match parse_show(&params) {
-        Ok(_) => PAGE_HEADERS.into_response(),
-        Err(e) => api_error(StatusCode::BAD_REQUEST, e),
-    }
+    head(PAGE_HEADERS, parse_show(&params))
 }
 
 async fn page(

@@ -2,12 +2,12 @@
 //! through the current pipeline again (the retry itself is `tweetboard_cli::quarantine_retry`).
 
 use std::path::PathBuf;
-use tweetboard_core::QuarantineReason;
 
 use tweetboard_aws::config::{ConsumerConfig, StoreNames};
 use tweetboard_aws::quarantine::{render_bytes, QuarantineAdmin, QuarantineEntry};
 use tweetboard_cli::quarantine_retry::{self, RetryReport};
 use tweetboard_core::batch::BatchPorts;
+use tweetboard_core::QuarantineReason;
 
 use super::{CliResult, Context};
 
