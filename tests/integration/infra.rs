@@ -12,15 +12,25 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde_json::Value;
-use tweetboard_aws::config::{vars, BoardConfig, ConsumerConfig, Env, IngestConfig};
+use tweetboard_aws::config::{vars, BoardConfig, ClassifierConfig, ConsumerConfig, Env, IngestConfig};
 use tweetboard_core::attributes;
 use tweetboard_integration_tests::*;
 
-/// The expanded template, or `None` (after saying so) when `make infra-check` has not run.
+/// The expanded template as a stack with the default parameters would have it, or
+/// `None` (after saying so) when `make infra-check` has not run.
 fn expanded_template() -> Option<Value> {
+    expanded_template_with(&[])
+}
+
+/// The expanded template as a stack with these parameter values (the others at their
+/// defaults) would have it: see [`as_deployed`].
+fn expanded_template_with(parameters: &[(&str, &str)]) -> Option<Value> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/infra/template.expanded.json");
     match std::fs::read_to_string(&path) {
-        Ok(text) => Some(serde_json::from_str(&text).expect("the expanded template is JSON")),
+        Ok(text) => Some(as_deployed(
+            &serde_json::from_str(&text).expect("the expanded template is JSON"),
+            parameters,
+        )),
         Err(_) => {
             eprintln!(
                 "skipped: {} is missing; run `make infra-check` (make test runs it)",
@@ -28,6 +38,91 @@ fn expanded_template() -> Option<Value> {
             );
             None
         }
+    }
+}
+
+/// What CloudFormation would deploy with these parameter values: each given value
+/// becomes its parameter's default (so `Ref`s to it read it), every `Fn::If` is replaced
+/// by the branch its condition picks, every `AWS::NoValue` is dropped, and so is every
+/// resource whose `Condition` is false. The checks below then read grants and settings
+/// as a real stack has them, not the union of all branches.
+fn as_deployed(template: &Value, parameters: &[(&str, &str)]) -> Value {
+    let mut template = template.clone();
+    for (name, value) in parameters {
+        let parameter = &mut template["Parameters"][*name];
+        assert!(parameter.is_object(), "the template has no parameter {name}");
+        parameter["Default"] = Value::String((*value).to_owned());
+    }
+    let conditions = template["Conditions"].clone();
+    let holds = |name: &str| condition_holds(&template, &conditions[name]);
+    let mut deployed = resolve_ifs(&template, &holds).expect("the template itself");
+    if let Some(resources) = deployed["Resources"].as_object_mut() {
+        resources.retain(|_, r| r["Condition"].as_str().is_none_or(&holds));
+    }
+    deployed
+}
+
+/// A parameter's value in a template whose defaults hold the values in force.
+fn parameter_value(template: &Value, name: &str) -> String {
+    match &template["Parameters"][name]["Default"] {
+        Value::String(s) => s.clone(),
+        Value::Null => panic!("the parameter {name} has no value"),
+        other => other.to_string(),
+    }
+}
+
+/// Evaluates a condition (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`)
+/// over parameters and literals; anything else is a gap in this evaluator and fails.
+fn condition_holds(template: &Value, condition: &Value) -> bool {
+    let operand = |v: &Value| -> String {
+        match (v.as_str(), v["Ref"].as_str()) {
+            (Some(literal), _) => literal.to_owned(),
+            (None, Some(parameter)) => parameter_value(template, parameter),
+            _ => panic!("cannot evaluate the operand {v}"),
+        }
+    };
+    let all = |v: &Value| -> Vec<bool> {
+        one_or_many(v)
+            .into_iter()
+            .map(|c| condition_holds(template, c))
+            .collect()
+    };
+    if let Some(name) = condition["Condition"].as_str() {
+        condition_holds(template, &template["Conditions"][name])
+    } else if let Some([a, b]) = condition["Fn::Equals"].as_array().map(Vec::as_slice) {
+        operand(a) == operand(b)
+    } else if let Some([c]) = condition["Fn::Not"].as_array().map(Vec::as_slice) {
+        !condition_holds(template, c)
+    } else if condition.get("Fn::And").is_some() {
+        all(&condition["Fn::And"]).into_iter().all(|b| b)
+    } else if condition.get("Fn::Or").is_some() {
+        all(&condition["Fn::Or"]).into_iter().any(|b| b)
+    } else {
+        panic!("cannot evaluate the condition {condition}")
+    }
+}
+
+/// `value` with each `Fn::If` replaced by its chosen branch; `None` for `AWS::NoValue`,
+/// which its containing object or array then leaves out.
+fn resolve_ifs(template: &Value, holds: &dyn Fn(&str) -> bool) -> Option<Value> {
+    match template {
+        Value::Object(map) if map.len() == 1 && map.contains_key("Fn::If") => {
+            let [condition, then, otherwise] = map["Fn::If"].as_array().map(Vec::as_slice)? else {
+                panic!("a malformed Fn::If: {template}");
+            };
+            let name = condition.as_str().expect("Fn::If names a condition");
+            resolve_ifs(if holds(name) { then } else { otherwise }, holds)
+        }
+        Value::Object(map) if map.len() == 1 && map.get("Ref").is_some_and(|r| r == "AWS::NoValue") => None,
+        Value::Object(map) => Some(Value::Object(
+            map.iter()
+                .filter_map(|(k, v)| Some((k.clone(), resolve_ifs(v, holds)?)))
+                .collect(),
+        )),
+        Value::Array(items) => Some(Value::Array(
+            items.iter().filter_map(|v| resolve_ifs(v, holds)).collect(),
+        )),
+        other => Some(other.clone()),
     }
 }
 
@@ -518,4 +613,449 @@ fn the_consumer_is_alarmed_on_lag_errors_throttles_given_up_batches_and_its_own_
             "no alarm on {alarm:?}; alarms: {alarmed:?}"
         );
     }
+}
+
+#[test]
+fn the_classifier_parameter_adds_exactly_one_grant_on_the_one_model_or_endpoint() {
+    let Some(embedded) = expanded_template() else {
+        return;
+    };
+    let model = ":machinelearning:${AWS::Region}:${AWS::AccountId}:mlmodel/${AmlModelId}";
+    let endpoint = ":sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/${SageMakerEndpointName}";
+    let base = function_grants(&embedded, "consumer");
+    let remote = |(action, _): &(String, String)| {
+        action.starts_with("machinelearning:") || action.starts_with("sagemaker:")
+    };
+    assert!(
+        !base.iter().any(remote),
+        "the embedded model needs no grant: {base:?}"
+    );
+    assert_eq!(
+        ConsumerConfig::from_lookup(&lookup(environment(&embedded, "consumer")))
+            .unwrap()
+            .classifier,
+        ClassifierConfig::Embedded { model_path: None }
+    );
+
+    for (parameters, action, resource, config) in [
+        (
+            vec![
+                ("Classifier", "aml"),
+                ("AmlModelId", "ml-Model42"),
+                (
+                    "AmlPredictEndpoint",
+                    "https://realtime.machinelearning.us-east-1.amazonaws.com",
+                ),
+            ],
+            "machinelearning:Predict",
+            model,
+            ClassifierConfig::AmazonMl {
+                model_id: "ml-Model42".into(),
+                predict_endpoint: "https://realtime.machinelearning.us-east-1.amazonaws.com".into(),
+            },
+        ),
+        (
+            vec![
+                ("Classifier", "sagemaker"),
+                ("SageMakerEndpointName", "tweet-topic"),
+            ],
+            "sagemaker:InvokeEndpoint",
+            endpoint,
+            ClassifierConfig::SageMaker {
+                endpoint_name: "tweet-topic".into(),
+            },
+        ),
+    ] {
+        // GIVEN a stack deployed with a remote classifier
+        let template = expanded_template_with(&parameters).unwrap();
+
+        // THEN its consumer gains exactly that one action on that one model or endpoint
+        let grants = function_grants(&template, "consumer");
+        let added: Vec<_> = grants.difference(&base).collect();
+        assert_eq!(added.len(), 1, "{parameters:?}: {added:?}");
+        assert_eq!(added[0].0, action);
+        assert_eq!(
+            added[0].1,
+            format!("arn:${{AWS::Partition}}{resource}"),
+            "{parameters:?}"
+        );
+        assert!(base.is_subset(&grants), "{parameters:?} keeps the other grants");
+        // AND its binary reads the classifier the stack was given
+        let env = environment(&template, "consumer");
+        let loaded = ConsumerConfig::from_lookup(&lookup(env)).expect("the consumer's config");
+        assert_eq!(loaded.classifier, config, "{parameters:?}");
+    }
+}
+
+#[test]
+fn a_remote_classifier_without_its_model_or_endpoint_is_refused_by_the_templates_rules() {
+    let Some(template) = expanded_template() else {
+        return;
+    };
+    // The stack's Rules stop `aml` without a model and `sagemaker` without an endpoint
+    // before anything is created (the functions would otherwise fail at cold start).
+    let rules = template["Rules"].as_object().expect("the template has Rules");
+    let asserted: BTreeMap<String, Vec<String>> = rules
+        .values()
+        .map(|rule| {
+            let when = rule["RuleCondition"]["Fn::Equals"]
+                .as_array()
+                .expect("Fn::Equals");
+            assert_eq!(when[0]["Ref"], "Classifier");
+            let needs = one_or_many(&rule["Assertions"])
+                .into_iter()
+                .map(|a| {
+                    let equals = &a["Assert"]["Fn::Not"][0]["Fn::Equals"];
+                    assert_eq!(equals[1], "", "{a}: asserts a parameter is not empty");
+                    equals[0]["Ref"].as_str().unwrap().to_owned()
+                })
+                .collect();
+            (when[1].as_str().unwrap().to_owned(), needs)
+        })
+        .collect();
+    assert_eq!(
+        asserted,
+        BTreeMap::from([
+            (
+                "aml".to_owned(),
+                vec!["AmlModelId".to_owned(), "AmlPredictEndpoint".to_owned()]
+            ),
+            ("sagemaker".to_owned(), vec!["SageMakerEndpointName".to_owned()]),
+        ])
+    );
+}
+
+#[test]
+fn both_tables_outlive_the_stack_so_a_teardown_keeps_the_quarantine() {
+    let Some(template) = expanded_template() else {
+        return;
+    };
+    for logical in ["TweetsTable", "QuarantineTable"] {
+        let table = &resources(&template)[logical];
+        assert_eq!(table["DeletionPolicy"], "Retain", "{logical}");
+        assert_eq!(table["UpdateReplacePolicy"], "Retain", "{logical}");
+    }
+}
+
+/// The dashboard's widgets as `(namespace/metric, dimension value)` pairs, read from
+/// its body with every `${...}` of the `Fn::Sub` replaced by the name inside it.
+fn dashboard_metrics(template: &Value) -> BTreeSet<(String, String)> {
+    let dashboards: Vec<_> = resources(template)
+        .values()
+        .filter(|r| r["Type"] == "AWS::CloudWatch::Dashboard")
+        .collect();
+    assert_eq!(dashboards.len(), 1, "one dashboard");
+    let sub = &dashboards[0]["Properties"]["DashboardBody"]["Fn::Sub"];
+    let (body, variables) = match sub {
+        Value::String(body) => (body.as_str(), None),
+        Value::Array(parts) => (parts[0].as_str().unwrap(), parts[1].as_object()),
+        other => panic!("the body is an Fn::Sub, not {other}"),
+    };
+    let mut text = String::new();
+    let mut rest = body;
+    while let Some(start) = rest.find("${") {
+        let end = start + rest[start..].find('}').expect("a closed ${...}");
+        let name = &rest[start + 2..end];
+        let known = variables.is_some_and(|v| v.contains_key(name))
+            || name.starts_with("AWS::")
+            || !template["Parameters"][name].is_null()
+            || resources(template).contains_key(name.split('.').next().unwrap());
+        assert!(
+            known,
+            "the dashboard refers to {name}, which the template does not define"
+        );
+        text.push_str(&rest[..start]);
+        // Numbers stay numbers in the JSON; names become strings' contents.
+        text.push_str(if rest[..start].ends_with('"') { name } else { "0" });
+        rest = &rest[end + 1..];
+    }
+    text.push_str(rest);
+    let body: Value = serde_json::from_str(&text).expect("the dashboard body is JSON");
+    one_or_many(&body["widgets"])
+        .into_iter()
+        .flat_map(|w| one_or_many(&w["properties"]["metrics"]))
+        .map(|m| {
+            let m = m.as_array().expect("a metric line");
+            (
+                format!("{}/{}", m[0].as_str().unwrap(), m[1].as_str().unwrap()),
+                m[3].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_dashboard_shows_lag_writes_set_asides_duration_and_concurrency() {
+    let Some(template) = expanded_template() else {
+        return;
+    };
+    let (consumer, _) = function(&template, "consumer");
+    let metrics = dashboard_metrics(&template);
+
+    let namespace = tweetboard_aws::telemetry::METRICS_NAMESPACE;
+    let mut expected: Vec<String> = [
+        "IteratorAge",
+        "Duration",
+        "ConcurrentExecutions",
+        "Errors",
+        "Throttles",
+    ]
+    .iter()
+    .map(|m| format!("AWS/Lambda/{m}"))
+    .collect();
+    expected.extend(
+        [
+            "WrittenOn",
+            "WrittenOff",
+            "Quarantined",
+            "RetryReported",
+            "Conflicts",
+        ]
+        .iter()
+        .map(|m| format!("{namespace}/{m}")),
+    );
+    for metric in expected {
+        assert!(
+            metrics.contains(&(metric.clone(), consumer.to_owned())),
+            "the dashboard has no {metric} of the consumer; it has {metrics:?}"
+        );
+    }
+    // The EMF metrics it shows are ones the consumer emits.
+    let emitted =
+        tweetboard_aws::telemetry::batch_metrics_emf("f", &tweetboard_core::batch::BatchCounts::default(), 0)
+            .to_string();
+    for (metric, _) in metrics.iter().filter(|(m, _)| m.starts_with(namespace)) {
+        let name = &metric[namespace.len() + 1..];
+        assert!(
+            emitted.contains(&format!("\"{name}\"")),
+            "the dashboard shows {name}, which the consumer does not emit"
+        );
+    }
+}
+
+/// The template's data resources (stream, tables, queue) as a stack of their own, for an
+/// emulator whose CloudFormation cannot create the functions, roles or alarms.
+fn data_stack(template: &Value) -> Value {
+    const DATA: [&str; 4] = ["TweetStream", "TweetsTable", "QuarantineTable", "FailureQueue"];
+    let data: serde_json::Map<String, Value> = resources(template)
+        .iter()
+        .filter(|(name, _)| DATA.contains(&name.as_str()))
+        .map(|(name, r)| {
+            let mut r = r.clone();
+            if r["Type"] == "AWS::DynamoDB::Table" {
+                // moto stores this property as the parameter's string ("true"), which
+                // DescribeTable then returns and the SDK rightly refuses to parse; AWS
+                // converts it. A literal boolean keeps the emulator's answer valid (and
+                // the test's tables deletable).
+                r["Properties"]["DeletionProtectionEnabled"] = Value::Bool(false);
+            }
+            (name.clone(), r)
+        })
+        .collect();
+    assert_eq!(data.len(), DATA.len(), "the template defines {DATA:?}");
+    serde_json::json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Parameters": template["Parameters"],
+        "Resources": data,
+    })
+}
+
+/// The function's environment with each `Ref` to a resource replaced by the name the
+/// stack gave that resource.
+fn environment_in_stack(
+    template: &Value,
+    binary: &str,
+    physical: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    environment(template, binary)
+        .into_iter()
+        .map(|(var, value)| {
+            let value = match value.strip_prefix("stack-") {
+                Some(logical) => physical
+                    .get(logical)
+                    .unwrap_or_else(|| panic!("{var} names {logical}, which the stack lacks"))
+                    .clone(),
+                None => value,
+            };
+            (var, value)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_templates_tables_and_stream_deployed_on_the_emulator_run_the_pipeline() {
+    let Some(template) = expanded_template() else {
+        return;
+    };
+    let aws = tweetboard_aws::AwsClients::load().await.expect("AWS config");
+    let cloudformation = aws_sdk_cloudformation::Client::new(&aws.sdk);
+
+    // GIVEN the template's data resources created by CloudFormation (the emulator's)
+    let stack = unique("stack");
+    cloudformation
+        .create_stack()
+        .stack_name(&stack)
+        .template_body(data_stack(&template).to_string())
+        .send()
+        .await
+        .expect("CreateStack");
+    let mut physical = BTreeMap::new();
+    for _ in 0..100 {
+        let described = cloudformation
+            .describe_stacks()
+            .stack_name(&stack)
+            .send()
+            .await
+            .unwrap();
+        let status = described.stacks()[0].stack_status().unwrap().as_str().to_owned();
+        if status == "CREATE_COMPLETE" {
+            let listed = cloudformation
+                .describe_stack_resources()
+                .stack_name(&stack)
+                .send()
+                .await
+                .unwrap();
+            for r in listed.stack_resources() {
+                physical.insert(
+                    r.logical_resource_id().unwrap().to_owned(),
+                    r.physical_resource_id().unwrap().to_owned(),
+                );
+            }
+            break;
+        }
+        assert!(status.ends_with("IN_PROGRESS"), "the stack ended {status}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(physical.len(), 4, "the stack's resources: {physical:?}");
+
+    // AND each binary's configuration loaded from its function's environment in that stack
+    let consumer_config =
+        ConsumerConfig::from_lookup(&lookup(environment_in_stack(&template, "consumer", &physical)))
+            .expect("the consumer's config");
+    let ingest_config =
+        IngestConfig::from_lookup(&lookup(environment_in_stack(&template, "ingest", &physical)))
+            .expect("ingest's config");
+    let board_config = BoardConfig::from_lookup(&lookup(environment_in_stack(&template, "board", &physical)))
+        .expect("the board's config");
+
+    // WHEN the consumer's cold-start check reads the tables the stack made
+    tweetboard_aws::schema::check_consumer_tables(
+        &aws.dynamo,
+        &consumer_config.table_name,
+        &consumer_config.quarantine_table_name,
+    )
+    .await
+    .expect("the stack's tables are keyed as the consumer requires");
+
+    // AND ingest puts tweets on the stack's stream, beside a record no decoder accepts
+    let ingest = tweetboard_ingest::Ingest::new(std::sync::Arc::new(tweetboard_aws::KinesisPublisher::new(
+        aws.kinesis.clone(),
+        &ingest_config.stream_name,
+    )));
+    let ids: Vec<String> = (1..=6).map(big_id).collect();
+    let tweets: Vec<Value> = ids
+        .iter()
+        .map(|id| v1_tweet(id, &format!("Lambda and DynamoDB, tweet {id} #aws")))
+        .collect();
+    let response = ingest
+        .ingest(&serde_json::json!({ "tweets": tweets }))
+        .await
+        .expect("ingest");
+    assert!(response.rejected.is_empty(), "{:?}", response.rejected);
+    aws.kinesis
+        .put_record()
+        .stream_name(&ingest_config.stream_name)
+        .partition_key("poison")
+        .data(aws_sdk_kinesis::primitives::Blob::new(b"{not json".to_vec()))
+        .send()
+        .await
+        .expect("PutRecord");
+
+    // AND the consumer handles each shard's records as the event source mapping would
+    let consumer = tweetboard_consumer::Consumer::from_config(&aws, &consumer_config).expect("the consumer");
+    let reader = tweetboard_aws::KinesisReader::new(aws.kinesis.clone(), &ingest_config.stream_name);
+    let stream_arn = reader.stream_arn().await.unwrap();
+    let mut handled = 0;
+    for shard in reader.list_shards().await.unwrap() {
+        let records = read_shard(&reader, &shard.shard_id).await;
+        handled += records.len();
+        if records.is_empty() {
+            continue;
+        }
+        let event = tweetboard_consumer::event::batch(
+            records
+                .into_iter()
+                .map(|r| {
+                    tweetboard_consumer::event::record(
+                        &stream_arn,
+                        &shard.shard_id,
+                        &r.sequence_number,
+                        &r.partition_key,
+                        r.data,
+                        r.arrived_at,
+                    )
+                })
+                .collect(),
+        );
+        let response = consumer.handle(invocation(event)).await.expect("the batch");
+        assert!(
+            response.batch_item_failures.is_empty(),
+            "{:?}",
+            response.batch_item_failures
+        );
+    }
+    assert_eq!(handled, 7, "every record reached a shard of the stack's stream");
+
+    // THEN the board, over the stack's table and index, lists every tweet once
+    let board = tweetboard_board::router(std::sync::Arc::new(tweetboard_aws::board::BoardReader::new(
+        aws.dynamo.clone(),
+        &board_config.table_name,
+        board_config.lookback_days,
+        board_config.cursor_key,
+    )));
+    let mut listed = Vec::new();
+    for prediction in ["ON", "OFF"] {
+        let uri = format!("/api/tweets?prediction={prediction}&limit=50");
+        let response = tower::ServiceExt::oneshot(
+            board.clone(),
+            axum::http::Request::get(uri)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), axum::http::StatusCode::OK);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        let page: Value = serde_json::from_slice(&body).unwrap();
+        for item in page["items"].as_array().unwrap() {
+            listed.push(item["tweet_id"].as_str().unwrap().to_owned());
+        }
+    }
+    listed.sort();
+    let mut expected = ids.clone();
+    expected.sort();
+    assert_eq!(listed, expected);
+    // AND the poison record is in the stack's quarantine table, with its bytes
+    let quarantined = aws
+        .dynamo
+        .scan()
+        .table_name(&consumer_config.quarantine_table_name)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(quarantined.items().len(), 1, "{:?}", quarantined.items());
+    // AND the failure queue the stack made is the one `replay --from-failures` is given
+    let queue = &physical["FailureQueue"];
+    let attributes = aws
+        .sqs
+        .get_queue_attributes()
+        .queue_url(queue)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::MessageRetentionPeriod)
+        .send()
+        .await
+        .expect("the stack's queue");
+    assert_eq!(
+        attributes.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::MessageRetentionPeriod],
+        "1209600"
+    );
 }
