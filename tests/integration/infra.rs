@@ -230,21 +230,38 @@ fn pairs(actions: &[&str], resources: &[&str]) -> BTreeSet<(String, String)> {
 
 #[test]
 fn no_role_in_the_template_uses_a_wildcard_action_or_resource() {
-    let Some(template) = expanded_template() else {
-        return;
-    };
+    // Every branch of the template's conditions, not only the defaults'.
+    for parameters in PARAMETER_SETS {
+        let Some(template) = expanded_template_with(parameters) else {
+            return;
+        };
 
-    let roles: Vec<_> = resources(&template)
-        .iter()
-        .filter(|(_, r)| r["Type"].as_str().is_some_and(|t| t.starts_with("AWS::IAM::")))
-        .collect();
+        let roles: Vec<_> = resources(&template)
+            .iter()
+            .filter(|(_, r)| r["Type"].as_str().is_some_and(|t| t.starts_with("AWS::IAM::")))
+            .collect();
 
-    assert_eq!(roles.len(), 3, "one role per function and no other IAM resource");
-    for (name, role) in roles {
-        assert_eq!(role["Type"], "AWS::IAM::Role", "{name}");
-        grants(name, role);
+        assert_eq!(roles.len(), 3, "one role per function and no other IAM resource");
+        for (name, role) in roles {
+            assert_eq!(role["Type"], "AWS::IAM::Role", "{name}");
+            grants(name, role);
+        }
     }
 }
+
+/// Parameter values that, between them, take every branch of the template's conditions.
+const PARAMETER_SETS: &[&[(&str, &str)]] = &[
+    &[],
+    &[
+        ("Classifier", "aml"),
+        ("AmlModelId", "ml-Model42"),
+        ("AmlPredictEndpoint", "https://realtime.machinelearning.us-east-1.amazonaws.com"),
+        ("StreamMode", "ON_DEMAND"),
+        ("AlarmEmail", "ops@example.com"),
+        ("BoardCursorKey", "a-board-cursor-secret-of-32-characters-at-least"),
+    ],
+    &[("Classifier", "sagemaker"), ("SageMakerEndpointName", "tweet-topic")],
+];
 
 #[test]
 fn the_consumer_may_read_the_stream_write_both_tables_and_report_failures_only() {
