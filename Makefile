@@ -22,7 +22,7 @@ SAM_TRANSLATOR_VERSION := 1.115.0
 INFRA_TOOLS := $(VENV)/.infra-tools-$(CFN_LINT_VERSION)-$(SAM_TRANSLATOR_VERSION)
 INFRA_EXPANDED := target/infra/template.expanded.json
 
-.PHONY: help venv lambda-tools package infra-check browser build run watch test test-inner bench measure-memory lint fmt
+.PHONY: help venv lambda-tools sam-cli deploy package infra-check browser build run watch test test-inner bench measure-memory lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,6 +69,29 @@ package: lambda-tools ## Build the three Lambda zips for arm64 and x86_64 (cargo
 	@for arch in $(LAMBDA_ARCHES); do for fn in consumer ingest board; do \
 	  printf '%-7s %-9s %8s bytes\n' $$arch $$fn $$(stat -c %s target/lambda/$$arch/$$fn/bootstrap.zip); \
 	done; done
+
+# The SAM CLI has its own environment inside .venv: it pins boto3, and the emulator's
+# boto3 must not move with it.
+SAM_CLI_VERSION := 1.170.0
+SAM_VENV := $(VENV)/sam
+SAM := $(CURDIR)/$(SAM_VENV)/bin/sam
+SAM_TOOLS := $(SAM_VENV)/.sam-cli-$(SAM_CLI_VERSION)
+
+$(SAM_TOOLS):
+	python3 -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check "aws-sam-cli==$(SAM_CLI_VERSION)"
+	touch $@
+
+sam-cli: $(SAM_TOOLS) ## Install the AWS SAM CLI into .venv/sam
+
+# sam build runs cargo-lambda (rust-cargolambda, a SAM beta feature) once per function;
+# its settings, and the stack's, are in infra/samconfig.toml (from the .example). The
+# first deploy is guided and can save them there; later ones reuse them.
+deploy: lambda-tools sam-cli ## Build the Lambdas with SAM and deploy the stack (guided until infra/samconfig.toml exists)
+	rustup target add aarch64-unknown-linux-gnu x86_64-unknown-linux-gnu
+	cd infra && PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(SAM) build --beta-features --build-dir ../target/sam
+	cd infra && PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(SAM) deploy --template-file ../target/sam/template.yaml \
+	  $(if $(wildcard infra/samconfig.toml),,--guided --capabilities CAPABILITY_IAM)
 
 build: ## Build every binary (debug)
 	$(CARGO) build --workspace --bins

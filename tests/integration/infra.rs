@@ -255,12 +255,21 @@ const PARAMETER_SETS: &[&[(&str, &str)]] = &[
     &[
         ("Classifier", "aml"),
         ("AmlModelId", "ml-Model42"),
-        ("AmlPredictEndpoint", "https://realtime.machinelearning.us-east-1.amazonaws.com"),
+        (
+            "AmlPredictEndpoint",
+            "https://realtime.machinelearning.us-east-1.amazonaws.com",
+        ),
         ("StreamMode", "ON_DEMAND"),
         ("AlarmEmail", "ops@example.com"),
-        ("BoardCursorKey", "a-board-cursor-secret-of-32-characters-at-least"),
+        (
+            "BoardCursorKey",
+            "a-board-cursor-secret-of-32-characters-at-least",
+        ),
     ],
-    &[("Classifier", "sagemaker"), ("SageMakerEndpointName", "tweet-topic")],
+    &[
+        ("Classifier", "sagemaker"),
+        ("SageMakerEndpointName", "tweet-topic"),
+    ],
 ];
 
 #[test]
