@@ -54,6 +54,7 @@ infra-check: $(INFRA_TOOLS) ## Lint infra/template.yaml and expand it for the in
 	$(VENV)/bin/cfn-lint infra/template.yaml
 	$(VENV)/bin/python infra/expand.py infra/template.yaml $(INFRA_EXPANDED)
 	$(VENV)/bin/cfn-lint $(INFRA_EXPANDED)
+	$(VENV)/bin/python infra/check_samconfig.py infra/template.yaml infra/samconfig.toml.example
 
 LAMBDA_ARCHES := arm64 x86-64
 
