@@ -85,14 +85,17 @@ $(SAM_TOOLS):
 
 sam-cli: $(SAM_TOOLS) ## Install the AWS SAM CLI into .venv/sam
 
-# sam build runs cargo-lambda (rust-cargolambda, a SAM beta feature) once per function;
-# its settings, and the stack's, are in infra/samconfig.toml (from the .example). The
-# first deploy is guided and can save them there; later ones reuse them.
+# sam build runs cargo-lambda (rust-cargolambda, a SAM beta feature) once per function
+# into infra/.aws-sam; sam deploy then reads infra/samconfig.toml (SAM looks for it beside
+# the template it deploys, so both run in infra/ with SAM's default paths). Without that
+# file the deploy is guided, for stack STACK, and offers to save the answers there.
+STACK ?= tweetboard
+
 deploy: lambda-tools sam-cli ## Build the Lambdas with SAM and deploy the stack (guided until infra/samconfig.toml exists)
 	rustup target add aarch64-unknown-linux-gnu x86_64-unknown-linux-gnu
-	cd infra && PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(SAM) build --beta-features --build-dir ../target/sam
-	cd infra && PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(SAM) deploy --template-file ../target/sam/template.yaml \
-	  $(if $(wildcard infra/samconfig.toml),,--guided --capabilities CAPABILITY_IAM)
+	cd infra && PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(SAM) build --beta-features
+	cd infra && PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(SAM) deploy \
+	  $(if $(wildcard infra/samconfig.toml),,--guided --stack-name $(STACK) --capabilities CAPABILITY_IAM)
 
 build: ## Build every binary (debug)
 	$(CARGO) build --workspace --bins
@@ -127,6 +130,7 @@ browser: $(CHROMIUM) ## Install Debian's Chromium (for the board's browser test)
 test: venv $(CHROMIUM) infra-check ## Run every test (unit and integration) against the emulator
 	tests/with-emulator.sh $(MAKE) --no-print-directory test-inner
 
+test-inner: export TWEETBOARD_INFRA_REQUIRED := 1
 test-inner:
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
 	  $(CARGO) nextest run --workspace --no-fail-fast; \

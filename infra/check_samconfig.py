@@ -25,12 +25,16 @@ def main() -> int:
         raw = f.read()
     config = tomllib.loads(raw.decode("utf-8"))
 
-    overrides = config["default"]["deploy"]["parameters"]["parameter_overrides"]
+    # Global: build and deploy must read the same Architecture.
+    overrides = config["default"]["global"]["parameters"]["parameter_overrides"]
     # The commented-out examples are read too: they are documentation a user will uncomment.
     shown = re.findall(r'"([A-Za-z0-9]+)=([^"]*)"', raw.decode("utf-8"))
     errors = []
     if not isinstance(overrides, list) or not overrides:
-        errors.append("deploy.parameters.parameter_overrides is not a non-empty list")
+        errors.append("global.parameters.parameter_overrides is not a non-empty list")
+    for section in ("build", "deploy"):
+        if "parameter_overrides" in config["default"].get(section, {}).get("parameters", {}):
+            errors.append(f"{section}.parameters.parameter_overrides would hide the global ones")
     for name, value in shown:
         declared = parameters.get(name)
         if declared is None:
@@ -39,6 +43,12 @@ def main() -> int:
         allowed = declared.get("AllowedValues")
         if allowed is not None and value not in [str(a) for a in allowed]:
             errors.append(f"{name}={value} is not one of {allowed}")
+        if declared.get("Type") == "Number":
+            low, high = declared.get("MinValue"), declared.get("MaxValue")
+            if not re.fullmatch(r"-?[0-9]+", value):
+                errors.append(f"{name}={value} is not a number")
+            elif (low is not None and int(value) < low) or (high is not None and int(value) > high):
+                errors.append(f"{name}={value} is outside {low}..{high}")
         pattern = declared.get("AllowedPattern")
         if pattern is not None and not re.fullmatch(pattern, value):
             errors.append(f"{name}={value} does not match {pattern}")

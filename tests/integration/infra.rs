@@ -31,6 +31,11 @@ fn expanded_template_with(parameters: &[(&str, &str)]) -> Option<Value> {
             &serde_json::from_str(&text).expect("the expanded template is JSON"),
             parameters,
         )),
+        // `make test` sets TWEETBOARD_INFRA_REQUIRED after expanding the template: there, a
+        // missing expansion is a failure, not a skip.
+        Err(e) if std::env::var_os("TWEETBOARD_INFRA_REQUIRED").is_some() => {
+            panic!("{}: {e}; `make infra-check` writes it", path.display())
+        }
         Err(_) => {
             eprintln!(
                 "skipped: {} is missing; run `make infra-check` (make test runs it)",
@@ -637,6 +642,17 @@ fn the_consumer_is_alarmed_on_lag_errors_throttles_given_up_batches_and_its_own_
         assert!(
             alarmed.contains(&alarm),
             "no alarm on {alarm:?}; alarms: {alarmed:?}"
+        );
+    }
+    // AND the topic they notify can receive them: CloudWatch cannot publish to a topic
+    // under the AWS-managed SNS key.
+    for (name, topic) in resources(&template)
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::SNS::Topic")
+    {
+        assert_ne!(
+            topic["Properties"]["KmsMasterKeyId"], "alias/aws/sns",
+            "{name}: alarms cannot publish to it"
         );
     }
 }
