@@ -89,13 +89,21 @@ sam-cli: $(SAM_TOOLS) ## Install the AWS SAM CLI into .venv/sam
 # into infra/.aws-sam; sam deploy then reads infra/samconfig.toml (SAM looks for it beside
 # the template it deploys, so both run in infra/ with SAM's default paths). Without that
 # file the deploy is guided, for stack STACK, and offers to save the answers there.
+# The build is always for the Architecture the deploy will give the functions: the one
+# infra/samconfig.toml names (wherever SAM saved it), else ARCH; a binary built for the
+# other one could not start.
 STACK ?= tweetboard
+ARCH ?= arm64
+DEPLOY_ARCH = $(or $(shell grep -o 'Architecture=[a-z0-9_]*' infra/samconfig.toml 2>/dev/null | head -1 | cut -d= -f2),$(ARCH))
 
 deploy: lambda-tools sam-cli ## Build the Lambdas with SAM and deploy the stack (guided until infra/samconfig.toml exists)
 	rustup target add aarch64-unknown-linux-gnu x86_64-unknown-linux-gnu
-	cd infra && PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(SAM) build --beta-features
+	@echo "building for $(DEPLOY_ARCH)"
+	cd infra && PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(SAM) build --beta-features \
+	  --parameter-overrides Architecture=$(DEPLOY_ARCH)
 	cd infra && PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(SAM) deploy \
-	  $(if $(wildcard infra/samconfig.toml),,--guided --stack-name $(STACK) --capabilities CAPABILITY_IAM)
+	  $(if $(wildcard infra/samconfig.toml),,--guided --stack-name $(STACK) --capabilities CAPABILITY_IAM \
+	    --parameter-overrides Architecture=$(DEPLOY_ARCH))
 
 build: ## Build every binary (debug)
 	$(CARGO) build --workspace --bins

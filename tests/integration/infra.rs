@@ -172,19 +172,71 @@ fn one_or_many(v: &Value) -> Vec<&Value> {
     }
 }
 
-/// Every `(action, resource)` pair a role's statements allow, after checking that no
-/// statement uses a wildcard or the negated forms that widen by omission.
-fn grants(role_name: &str, role: &Value) -> BTreeSet<(String, String)> {
-    let managed = one_or_many(&role["Properties"]["ManagedPolicyArns"]);
+/// A grant's resource as the stack would have it: [`reference`], with each parameter's
+/// value in force put in place of a `Ref` to it or a `${Parameter}` in an `Fn::Sub`, so a
+/// wildcard passed as a parameter value shows.
+fn resource_in(template: &Value, v: &Value) -> String {
+    if let Some(parameter) = v["Ref"]
+        .as_str()
+        .filter(|p| template["Parameters"][*p].is_object())
+    {
+        return parameter_value(template, parameter);
+    }
+    let mut resource = reference(v);
+    if v.get("Fn::Sub").is_some() {
+        for name in template["Parameters"]
+            .as_object()
+            .into_iter()
+            .flat_map(|p| p.keys())
+        {
+            resource = resource.replace(&format!("${{{name}}}"), &parameter_value(template, name));
+        }
+    }
+    resource
+}
+
+/// The only trust a function's role may have: Lambda assumes it.
+fn lambda_trust() -> Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "Service": "lambda.amazonaws.com" },
+            "Action": "sts:AssumeRole"
+        }]
+    })
+}
+
+/// Every `(action, resource)` pair a role's statements allow, after checking that the
+/// role is assumed by Lambda only, holds nothing but inline policy objects (no managed
+/// policies, no policy given as a JSON string the checks could not read), and that no
+/// statement uses a wildcard (`*` or `?`, also through a parameter's value) or the
+/// negated forms that widen by omission.
+fn grants(template: &Value, role_name: &str, role: &Value) -> BTreeSet<(String, String)> {
+    let properties = role["Properties"].as_object().expect("a role has Properties");
+    let unexpected: Vec<_> = properties
+        .keys()
+        .filter(|k| !["AssumeRolePolicyDocument", "Policies"].contains(&k.as_str()))
+        .collect();
     assert!(
-        managed.is_empty(),
-        "{role_name} attaches managed policies {managed:?}: they grant on every resource"
+        unexpected.is_empty(),
+        "{role_name} sets {unexpected:?}: managed policies, boundaries and the like are not checked here"
+    );
+    assert_eq!(
+        role["Properties"]["AssumeRolePolicyDocument"],
+        lambda_trust(),
+        "{role_name} may be assumed by Lambda only"
     );
     let mut pairs = BTreeSet::new();
     for policy in one_or_many(&role["Properties"]["Policies"]) {
-        for statement in one_or_many(&policy["PolicyDocument"]["Statement"]) {
+        let statements = one_or_many(&policy["PolicyDocument"]["Statement"]);
+        assert!(
+            policy["PolicyDocument"].is_object() && !statements.is_empty(),
+            "{role_name}: a policy document must be an object with statements: {policy}"
+        );
+        for statement in statements {
             assert_eq!(statement["Effect"], "Allow", "{role_name}: {statement}");
-            for widening in ["NotAction", "NotResource"] {
+            for widening in ["NotAction", "NotResource", "NotPrincipal"] {
                 assert!(
                     statement.get(widening).is_none(),
                     "{role_name} uses {widening}: {statement}"
@@ -199,13 +251,13 @@ fn grants(role_name: &str, role: &Value) -> BTreeSet<(String, String)> {
             for action in &actions {
                 let action = action.as_str().expect("an action is a string");
                 assert!(
-                    !action.contains('*'),
+                    !action.contains(['*', '?']),
                     "{role_name} allows the wildcard action {action}"
                 );
                 for resource in &resources {
-                    let resource = reference(resource);
+                    let resource = resource_in(template, resource);
                     assert!(
-                        !resource.contains('*'),
+                        !resource.contains(['*', '?']),
                         "{role_name} allows {action} on the wildcard resource {resource}"
                     );
                     pairs.insert((action.to_owned(), resource));
@@ -223,7 +275,7 @@ fn function_grants(template: &Value, binary: &str) -> BTreeSet<(String, String)>
     let role_name = role_ref
         .strip_suffix(".Arn")
         .unwrap_or_else(|| panic!("{name}'s role is a role of this template, not {role_ref}"));
-    grants(role_name, &resources(template)[role_name])
+    grants(template, role_name, &resources(template)[role_name])
 }
 
 fn pairs(actions: &[&str], resources: &[&str]) -> BTreeSet<(String, String)> {
@@ -249,7 +301,7 @@ fn no_role_in_the_template_uses_a_wildcard_action_or_resource() {
         assert_eq!(roles.len(), 3, "one role per function and no other IAM resource");
         for (name, role) in roles {
             assert_eq!(role["Type"], "AWS::IAM::Role", "{name}");
-            grants(name, role);
+            grants(&template, name, role);
         }
     }
 }
@@ -277,56 +329,105 @@ const PARAMETER_SETS: &[&[(&str, &str)]] = &[
     ],
 ];
 
+/// The one grant a remote classifier adds to the consumer, in a stack with `parameters`
+/// (from [`PARAMETER_SETS`]): none for the embedded model.
+fn classifier_grant(parameters: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    let value = |name: &str| parameters.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    let arn = "arn:${AWS::Partition}";
+    let at = "${AWS::Region}:${AWS::AccountId}";
+    match value("Classifier") {
+        Some("aml") => pairs(
+            &["machinelearning:Predict"],
+            &[&format!(
+                "{arn}:machinelearning:{at}:mlmodel/{}",
+                value("AmlModelId").unwrap()
+            )],
+        ),
+        Some("sagemaker") => pairs(
+            &["sagemaker:InvokeEndpoint"],
+            &[&format!(
+                "{arn}:sagemaker:{at}:endpoint/{}",
+                value("SageMakerEndpointName").unwrap()
+            )],
+        ),
+        _ => BTreeSet::new(),
+    }
+}
+
 #[test]
-fn the_consumer_may_read_the_stream_write_both_tables_and_report_failures_only() {
+fn every_condition_of_the_template_is_both_true_and_false_in_the_checked_parameter_sets() {
+    // The grant and trigger checks run once per parameter set: a condition none of them
+    // turns on (or off) would hide whatever its branch grants.
     let Some(template) = expanded_template() else {
         return;
     };
+    for name in template["Conditions"].as_object().unwrap().keys() {
+        let values: BTreeSet<bool> = PARAMETER_SETS
+            .iter()
+            .map(|parameters| {
+                let deployed = expanded_template_with(parameters).unwrap();
+                condition_holds(&deployed, &deployed["Conditions"][name])
+            })
+            .collect();
+        assert_eq!(values.len(), 2, "{name} is always {values:?} in PARAMETER_SETS");
+    }
+}
 
-    let mut expected = pairs(
-        &[
-            "kinesis:DescribeStream",
-            "kinesis:DescribeStreamSummary",
-            "kinesis:GetRecords",
-            "kinesis:GetShardIterator",
-            "kinesis:ListShards",
-        ],
-        &["TweetStream.Arn"],
-    );
-    // DescribeTable: the cold-start key check of both tables (crates/aws/src/schema.rs).
-    expected.extend(pairs(
-        &["dynamodb:DescribeTable", "dynamodb:PutItem"],
-        &["TweetsTable.Arn", "QuarantineTable.Arn"],
-    ));
-    expected.extend(pairs(&["sqs:SendMessage"], &["FailureQueue.Arn"]));
-    expected.extend(pairs(
-        &["logs:CreateLogStream", "logs:PutLogEvents"],
-        &["ConsumerLogGroup.Arn"],
-    ));
+#[test]
+fn the_consumer_may_read_the_stream_write_both_tables_and_report_failures_only() {
+    for parameters in PARAMETER_SETS {
+        let Some(template) = expanded_template_with(parameters) else {
+            return;
+        };
 
-    assert_eq!(function_grants(&template, "consumer"), expected);
+        let mut expected = pairs(
+            &[
+                "kinesis:DescribeStream",
+                "kinesis:DescribeStreamSummary",
+                "kinesis:GetRecords",
+                "kinesis:GetShardIterator",
+                "kinesis:ListShards",
+            ],
+            &["TweetStream.Arn"],
+        );
+        // DescribeTable: the cold-start key check of both tables (crates/aws/src/schema.rs).
+        expected.extend(pairs(
+            &["dynamodb:DescribeTable", "dynamodb:PutItem"],
+            &["TweetsTable.Arn", "QuarantineTable.Arn"],
+        ));
+        expected.extend(pairs(&["sqs:SendMessage"], &["FailureQueue.Arn"]));
+        expected.extend(pairs(
+            &["logs:CreateLogStream", "logs:PutLogEvents"],
+            &["ConsumerLogGroup.Arn"],
+        ));
+        expected.extend(classifier_grant(parameters));
+
+        assert_eq!(function_grants(&template, "consumer"), expected, "{parameters:?}");
+    }
 }
 
 #[test]
 fn ingest_may_only_put_records_and_the_board_may_only_query_its_index() {
-    let Some(template) = expanded_template() else {
-        return;
-    };
+    for parameters in PARAMETER_SETS {
+        let Some(template) = expanded_template_with(parameters) else {
+            return;
+        };
 
-    let mut ingest = pairs(&["kinesis:PutRecords"], &["TweetStream.Arn"]);
-    ingest.extend(pairs(
-        &["logs:CreateLogStream", "logs:PutLogEvents"],
-        &["IngestLogGroup.Arn"],
-    ));
-    assert_eq!(function_grants(&template, "ingest"), ingest);
+        let mut ingest = pairs(&["kinesis:PutRecords"], &["TweetStream.Arn"]);
+        ingest.extend(pairs(
+            &["logs:CreateLogStream", "logs:PutLogEvents"],
+            &["IngestLogGroup.Arn"],
+        ));
+        assert_eq!(function_grants(&template, "ingest"), ingest, "{parameters:?}");
 
-    let index = format!("${{TweetsTable.Arn}}/index/{}", attributes::tweets::BOARD_INDEX);
-    let mut board = pairs(&["dynamodb:Query"], &[&index]);
-    board.extend(pairs(
-        &["logs:CreateLogStream", "logs:PutLogEvents"],
-        &["BoardLogGroup.Arn"],
-    ));
-    assert_eq!(function_grants(&template, "board"), board);
+        let index = format!("${{TweetsTable.Arn}}/index/{}", attributes::tweets::BOARD_INDEX);
+        let mut board = pairs(&["dynamodb:Query"], &[&index]);
+        board.extend(pairs(
+            &["logs:CreateLogStream", "logs:PutLogEvents"],
+            &["BoardLogGroup.Arn"],
+        ));
+        assert_eq!(function_grants(&template, "board"), board, "{parameters:?}");
+    }
 }
 
 /// A parameter's default, for settings given as `Ref` to a parameter.
@@ -345,52 +446,90 @@ fn number(v: &Value) -> i64 {
 
 #[test]
 fn the_consumer_is_triggered_with_partial_batch_failures_bisection_and_an_on_failure_queue() {
-    let Some(template) = expanded_template() else {
-        return;
-    };
-    let (consumer, _) = function(&template, "consumer");
+    for parameters in PARAMETER_SETS {
+        let Some(template) = expanded_template_with(parameters) else {
+            return;
+        };
+        let (consumer, _) = function(&template, "consumer");
 
-    let mappings: Vec<_> = resources(&template)
-        .values()
-        .filter(|r| r["Type"] == "AWS::Lambda::EventSourceMapping")
-        .collect();
+        let mappings: Vec<_> = resources(&template)
+            .values()
+            .filter(|r| r["Type"] == "AWS::Lambda::EventSourceMapping")
+            .collect();
 
-    assert_eq!(mappings.len(), 1, "only the consumer is triggered");
-    let m = &mappings[0]["Properties"];
-    assert_eq!(reference(&m["FunctionName"]), format!("Ref {consumer}"));
-    assert_eq!(reference(&m["EventSourceArn"]), "TweetStream.Arn");
-    assert_eq!(
-        m["FunctionResponseTypes"],
-        serde_json::json!(["ReportBatchItemFailures"])
-    );
-    assert_eq!(m["BisectBatchOnFunctionError"], true);
-    assert_eq!(
-        reference(&m["DestinationConfig"]["OnFailure"]["Destination"]),
-        "FailureQueue.Arn"
-    );
-    for setting in [
-        "BatchSize",
-        "MaximumBatchingWindowInSeconds",
-        "MaximumRetryAttempts",
-        "MaximumRecordAgeInSeconds",
-        "ParallelizationFactor",
-        "StartingPosition",
-    ] {
+        assert_eq!(
+            mappings.len(),
+            1,
+            "only the consumer is triggered ({parameters:?})"
+        );
+        let m = &mappings[0]["Properties"];
+        // Exactly these settings: no `Enabled: false`, no `FilterCriteria` (records it
+        // filters out are dropped without reaching the on-failure queue), nothing else.
+        let settings: BTreeSet<&str> = m.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            settings,
+            BTreeSet::from([
+                "BatchSize",
+                "BisectBatchOnFunctionError",
+                "DestinationConfig",
+                "EventSourceArn",
+                "FunctionName",
+                "FunctionResponseTypes",
+                "MaximumBatchingWindowInSeconds",
+                "MaximumRecordAgeInSeconds",
+                "MaximumRetryAttempts",
+                "ParallelizationFactor",
+                "StartingPosition",
+            ]),
+            "{parameters:?}"
+        );
+        assert_eq!(reference(&m["FunctionName"]), format!("Ref {consumer}"));
+        assert_eq!(reference(&m["EventSourceArn"]), "TweetStream.Arn");
+        assert_eq!(
+            m["FunctionResponseTypes"],
+            serde_json::json!(["ReportBatchItemFailures"])
+        );
+        assert_eq!(m["BisectBatchOnFunctionError"], true);
+        assert_eq!(
+            reference(&m["DestinationConfig"]["OnFailure"]["Destination"]),
+            "FailureQueue.Arn"
+        );
+        for setting in [
+            "BatchSize",
+            "MaximumBatchingWindowInSeconds",
+            "MaximumRetryAttempts",
+            "MaximumRecordAgeInSeconds",
+            "ParallelizationFactor",
+            "StartingPosition",
+        ] {
+            assert!(
+                !default_of(&template, &m[setting]).is_null(),
+                "{setting} is a parameter with a default"
+            );
+        }
+        assert_eq!(default_of(&template, &m["StartingPosition"]), "TRIM_HORIZON");
+        // Retries end whatever a user sets, and a record given up on is still in the
+        // stream for replay --from-failures to re-read (the queue holds positions, not
+        // data): the parameters' bounds, not only their defaults.
+        let bounds = |setting: &str| {
+            let name = m[setting]["Ref"].as_str().unwrap();
+            let p = &template["Parameters"][name];
+            (number(&p["MinValue"]), number(&p["MaxValue"]))
+        };
         assert!(
-            !default_of(&template, &m[setting]).is_null(),
-            "{setting} is a parameter with a default"
+            bounds("MaximumRetryAttempts").0 >= 0,
+            "retries are never infinite"
+        );
+        let retention_s =
+            3600 * number(&resources(&template)["TweetStream"]["Properties"]["RetentionPeriodHours"]);
+        let (min_age, max_age) = bounds("MaximumRecordAgeInSeconds");
+        assert!(
+            min_age >= 60 && max_age <= retention_s / 2,
+            "records may be given up on at {min_age}..{max_age} s; Lambda's minimum is 60 and \
+             half the retention ({}) the most that leaves time to replay them",
+            retention_s / 2
         );
     }
-    // Retries end, and a record given up on is still in the stream for replay
-    // --from-failures to re-read (the queue holds positions, not data).
-    assert!(number(default_of(&template, &m["MaximumRetryAttempts"])) >= 0);
-    let retention_s =
-        3600 * number(&resources(&template)["TweetStream"]["Properties"]["RetentionPeriodHours"]);
-    let max_age = number(default_of(&template, &m["MaximumRecordAgeInSeconds"]));
-    assert!(
-        (0..=retention_s / 2).contains(&max_age),
-        "records are given up on at {max_age} s, half the retention at most"
-    );
 }
 
 #[test]
@@ -650,9 +789,10 @@ fn the_consumer_is_alarmed_on_lag_errors_throttles_given_up_batches_and_its_own_
         .iter()
         .filter(|(_, r)| r["Type"] == "AWS::SNS::Topic")
     {
-        assert_ne!(
-            topic["Properties"]["KmsMasterKeyId"], "alias/aws/sns",
-            "{name}: alarms cannot publish to it"
+        assert!(
+            topic["Properties"]["KmsMasterKeyId"].is_null(),
+            "{name}: alarms cannot publish to a topic under the AWS-managed key, and a \
+             customer key needs a policy for CloudWatch this template does not have"
         );
     }
 }
@@ -662,8 +802,6 @@ fn the_classifier_parameter_adds_exactly_one_grant_on_the_one_model_or_endpoint(
     let Some(embedded) = expanded_template() else {
         return;
     };
-    let model = ":machinelearning:${AWS::Region}:${AWS::AccountId}:mlmodel/${AmlModelId}";
-    let endpoint = ":sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/${SageMakerEndpointName}";
     let base = function_grants(&embedded, "consumer");
     let remote = |(action, _): &(String, String)| {
         action.starts_with("machinelearning:") || action.starts_with("sagemaker:")
@@ -679,7 +817,7 @@ fn the_classifier_parameter_adds_exactly_one_grant_on_the_one_model_or_endpoint(
         ClassifierConfig::Embedded { model_path: None }
     );
 
-    for (parameters, action, resource, config) in [
+    for (parameters, action, config) in [
         (
             vec![
                 ("Classifier", "aml"),
@@ -690,7 +828,6 @@ fn the_classifier_parameter_adds_exactly_one_grant_on_the_one_model_or_endpoint(
                 ),
             ],
             "machinelearning:Predict",
-            model,
             ClassifierConfig::AmazonMl {
                 model_id: "ml-Model42".into(),
                 predict_endpoint: "https://realtime.machinelearning.us-east-1.amazonaws.com".into(),
@@ -702,7 +839,6 @@ fn the_classifier_parameter_adds_exactly_one_grant_on_the_one_model_or_endpoint(
                 ("SageMakerEndpointName", "tweet-topic"),
             ],
             "sagemaker:InvokeEndpoint",
-            endpoint,
             ClassifierConfig::SageMaker {
                 endpoint_name: "tweet-topic".into(),
             },
@@ -713,19 +849,63 @@ fn the_classifier_parameter_adds_exactly_one_grant_on_the_one_model_or_endpoint(
 
         // THEN its consumer gains exactly that one action on that one model or endpoint
         let grants = function_grants(&template, "consumer");
-        let added: Vec<_> = grants.difference(&base).collect();
-        assert_eq!(added.len(), 1, "{parameters:?}: {added:?}");
-        assert_eq!(added[0].0, action);
-        assert_eq!(
-            added[0].1,
-            format!("arn:${{AWS::Partition}}{resource}"),
-            "{parameters:?}"
-        );
+        let added: BTreeSet<_> = grants.difference(&base).cloned().collect();
+        assert_eq!(added, classifier_grant(&parameters), "{parameters:?}");
+        assert_eq!(added.len(), 1, "{parameters:?}");
+        assert_eq!(added.iter().next().unwrap().0, action);
         assert!(base.is_subset(&grants), "{parameters:?} keeps the other grants");
         // AND its binary reads the classifier the stack was given
         let env = environment(&template, "consumer");
         let loaded = ConsumerConfig::from_lookup(&lookup(env)).expect("the consumer's config");
         assert_eq!(loaded.classifier, config, "{parameters:?}");
+    }
+}
+
+#[test]
+fn every_parameter_that_names_a_granted_resource_cannot_be_a_wildcard() {
+    let Some(template) = expanded_template() else {
+        return;
+    };
+    // GIVEN every parameter a grant's resource is built from, in any branch
+    let mut named = BTreeSet::new();
+    let deployed: Vec<Value> = PARAMETER_SETS
+        .iter()
+        .map(|parameters| expanded_template_with(parameters).unwrap())
+        .collect();
+    for role in deployed
+        .iter()
+        .flat_map(|t| resources(t).values())
+        .filter(|r| r["Type"] == "AWS::IAM::Role")
+    {
+        for policy in one_or_many(&role["Properties"]["Policies"]) {
+            for statement in one_or_many(&policy["PolicyDocument"]["Statement"]) {
+                for resource in one_or_many(&statement["Resource"]) {
+                    let text = resource.to_string();
+                    for name in template["Parameters"].as_object().unwrap().keys() {
+                        if text.contains(&format!("${{{name}}}")) || resource["Ref"] == name.as_str() {
+                            named.insert(name.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        !named.is_empty(),
+        "the classifier's grants are built from parameters"
+    );
+    // THEN each has a pattern (CloudFormation anchors it) that refuses wildcards
+    for name in named {
+        let pattern = template["Parameters"][&name]["AllowedPattern"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name} names a granted resource and has no AllowedPattern"));
+        let pattern = regex::Regex::new(&format!("^(?:{pattern})$")).expect("a regular expression");
+        for wildcard in ["*", "?", "ml-*", "tweet-?", "a/*", "a*b"] {
+            assert!(
+                !pattern.is_match(wildcard),
+                "{name} accepts {wildcard:?}, which would widen its grant"
+            );
+        }
     }
 }
 
@@ -1100,4 +1280,118 @@ async fn the_templates_tables_and_stream_deployed_on_the_emulator_run_the_pipeli
         attributes.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::MessageRetentionPeriod],
         "1209600"
     );
+}
+
+/// What the stack may contain, by type: a resource of any other type (a nested stack, a
+/// custom resource, a standalone IAM policy, a queue or stream policy, an API) fails.
+const ALLOWED_TYPES: &[&str] = &[
+    "AWS::Kinesis::Stream",
+    "AWS::DynamoDB::Table",
+    "AWS::SQS::Queue",
+    "AWS::Logs::LogGroup",
+    "AWS::IAM::Role",
+    "AWS::Lambda::Function",
+    "AWS::Lambda::EventSourceMapping",
+    "AWS::Lambda::Url",
+    "AWS::Lambda::Permission",
+    "AWS::SNS::Topic",
+    "AWS::SNS::Subscription",
+    "AWS::CloudWatch::Alarm",
+    "AWS::CloudWatch::Dashboard",
+];
+
+#[test]
+fn only_the_board_is_public_and_each_role_serves_one_of_the_three_binaries() {
+    for parameters in PARAMETER_SETS {
+        let Some(template) = expanded_template_with(parameters) else {
+            return;
+        };
+        let all = resources(&template);
+        for (name, r) in all {
+            let kind = r["Type"].as_str().unwrap();
+            assert!(
+                ALLOWED_TYPES.contains(&kind),
+                "{name} is a {kind} ({parameters:?})"
+            );
+        }
+        let (board, board_function) = function(&template, "board");
+
+        // Every function runs one of the three binaries, each as a role no other uses.
+        let functions: Vec<_> = all
+            .iter()
+            .filter(|(_, r)| r["Type"] == "AWS::Lambda::Function")
+            .collect();
+        assert_eq!(functions.len(), 3, "{parameters:?}");
+        let mut roles = BTreeSet::new();
+        for binary in ["consumer", "ingest", "board"] {
+            let (_, f) = function(&template, binary);
+            assert!(
+                roles.insert(reference(&f["Properties"]["Role"])),
+                "{binary} shares a role"
+            );
+        }
+
+        // One function URL, the board's: no auth (it is a public read-only page), no CORS
+        // (the page and its API share the URL's origin).
+        let urls: Vec<_> = all.values().filter(|r| r["Type"] == "AWS::Lambda::Url").collect();
+        assert_eq!(urls.len(), 1, "{parameters:?}");
+        assert_eq!(
+            urls[0]["Properties"],
+            serde_json::json!({"AuthType": "NONE", "TargetFunctionArn": {"Ref": board}})
+        );
+        // The only resource-based permissions are the two SAM adds for that URL.
+        let mut permissions: Vec<_> = all
+            .values()
+            .filter(|r| r["Type"] == "AWS::Lambda::Permission")
+            .map(|r| r["Properties"].clone())
+            .collect();
+        permissions.sort_by_key(|p| p.to_string());
+        assert_eq!(
+            permissions,
+            vec![
+                serde_json::json!({"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": board},
+                                   "InvokedViaFunctionUrl": true, "Principal": "*"}),
+                serde_json::json!({"Action": "lambda:InvokeFunctionUrl", "FunctionName": {"Ref": board},
+                                   "FunctionUrlAuthType": "NONE", "Principal": "*"}),
+            ],
+            "{parameters:?}"
+        );
+        // Its reserved concurrency is capped, so a flood of requests is throttled and can
+        // never take what the consumer needs.
+        let reserved = &board_function["Properties"]["ReservedConcurrentExecutions"];
+        let parameter = &template["Parameters"][reserved["Ref"].as_str().expect("a parameter")];
+        assert!(number(&parameter["MinValue"]) >= 1 && number(&parameter["MaxValue"]) <= 50);
+        // No table carries a resource policy of its own.
+        for (name, r) in all.iter().filter(|(_, r)| r["Type"] == "AWS::DynamoDB::Table") {
+            assert!(r["Properties"]["ResourcePolicy"].is_null(), "{name}");
+        }
+    }
+}
+
+#[test]
+fn data_at_rest_is_encrypted_and_both_tables_keep_point_in_time_recovery() {
+    let Some(template) = expanded_template() else {
+        return;
+    };
+    let all = resources(&template);
+    for (name, r) in all.iter().filter(|(_, r)| r["Type"] == "AWS::DynamoDB::Table") {
+        let p = &r["Properties"];
+        assert_eq!(
+            p["PointInTimeRecoverySpecification"],
+            serde_json::json!({"PointInTimeRecoveryEnabled": true}),
+            "{name}: PITR, with the default 35-day window"
+        );
+        assert_eq!(
+            p["DeletionProtectionEnabled"]["Ref"], "TableDeletionProtection",
+            "{name}"
+        );
+        assert_eq!(default_of(&template, &p["DeletionProtectionEnabled"]), "true");
+    }
+    assert_eq!(
+        all["TweetStream"]["Properties"]["StreamEncryption"],
+        serde_json::json!({"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"})
+    );
+    for (name, r) in all.iter().filter(|(_, r)| r["Type"] == "AWS::SQS::Queue") {
+        assert_eq!(r["Properties"]["SqsManagedSseEnabled"], true, "{name}");
+    }
 }
