@@ -170,6 +170,7 @@ mod tests {
                         ..Default::default()
                     },
                     junk,
+                    kind: None,
                 }
             })
             .collect()
