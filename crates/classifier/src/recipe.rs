@@ -12,11 +12,16 @@
 //! - two small lexicons, counted: cloud and engineering terms ([`CLOUD_TERMS`]) and
 //!   spam terms ([`SPAM_TERMS`]). They carry the decision for wording the training data
 //!   never used, which hashed n-grams alone cannot.
+//! - AWS-domain evidence ([`AWS_EVIDENCE`]): the summed strength of the AWS services,
+//!   concepts, events and certifications named (0–4), alone and crossed with how the
+//!   tweet carries `aws` (not at all, as `#aws`, as a word, or both). `#aws` is tacked
+//!   onto anything on Twitter; the cross lets the model learn that the tag without
+//!   evidence is not a reason to show a tweet, which a weight per word cannot say.
 //!
 //! Every feature is a presence bit, so a record's feature vector is a short list of
 //! bucket indices.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::record::Record;
@@ -59,6 +64,23 @@ impl Recipe {
 
     /// The record's feature indices, sorted and without repeats.
     pub fn features(&self, record: &Record) -> Vec<u32> {
+        let (mut out, _) = self.features_in_order(record);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The buckets of the record's signal features: everything but the text's n-grams
+    /// (counts, source, spam signals, lexicons, AWS evidence). Training regularises
+    /// these few dense features less than the many sparse n-grams.
+    pub fn signal_features(&self, record: &Record) -> Vec<u32> {
+        let (mut out, text) = self.features_in_order(record);
+        out.drain(..text);
+        out
+    }
+
+    /// The features as computed, n-grams first, and how many of them are n-grams.
+    fn features_in_order(&self, record: &Record) -> (Vec<u32>, usize) {
         let mask = (self.buckets() - 1) as u64;
         let mut out: Vec<u32> = Vec::with_capacity(64);
         let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
@@ -71,6 +93,7 @@ impl Recipe {
         for pair in tokens.windows(2) {
             push(&[b"b:", pair[0].as_bytes(), b" ", pair[1].as_bytes()]);
         }
+        let text = tokens.len() + tokens.len().saturating_sub(1);
 
         for (name, value) in record.counts() {
             let bin = self
@@ -108,16 +131,17 @@ impl Recipe {
         push(&[b"x:cloud_terms:", &[cloud.min(4) as u8]]);
         push(&[b"x:spam_terms:", &[spam.min(4) as u8]]);
         push(&[b"x:terms:", &[cloud.min(3) as u8, spam.min(3) as u8]]);
+        let evidence = aws_evidence(&tokens);
+        let carried = aws_carried(&tokens);
+        push(&[b"x:aws_ev:", &[evidence]]);
+        push(&[b"x:aws_ev_tag:", &[carried, evidence]]);
         let digits = record.user.bytes().filter(u8::is_ascii_digit).count().min(5) as u8;
         push(&[b"x:user_digits:", &[digits]]);
         let ratio = ((record.followers as f64 + 1.0) / (record.friends as f64 + 1.0))
             .log2()
             .round() as i64;
         push(&[b"x:ff_ratio:", &[ratio.clamp(-6, 6) as i8 as u8]]);
-
-        out.sort_unstable();
-        out.dedup();
-        out
+        (out, text)
     }
 }
 
@@ -125,6 +149,70 @@ impl Recipe {
 const CLOUD_TERMS: &str = include_str!("../lexicons/cloud-terms.txt");
 /// Words of the junk that rides a hashtag.
 const SPAM_TERMS: &str = include_str!("../lexicons/spam-terms.txt");
+
+/// AWS-domain evidence: entries of one or two tokens, each with a strength.
+const AWS_EVIDENCE: &str = include_str!("../lexicons/aws-evidence.txt");
+
+/// The summed strength of the distinct evidence entries in the tokens, capped at 4.
+fn aws_evidence(tokens: &[&str]) -> u8 {
+    let (unigrams, bigrams) = &*EVIDENCE;
+    // Few tweets name more than a handful of entries: a short list beats a set.
+    let mut found: Vec<(usize, u8)> = Vec::new();
+    let mut note = |key: usize, strength: u8| {
+        if !found.iter().any(|&(k, _)| k == key) {
+            found.push((key, strength));
+        }
+    };
+    for (i, t) in tokens.iter().enumerate() {
+        let t = t.trim_start_matches(['#', '@']);
+        if let Some(&(key, strength)) = unigrams.get(t) {
+            note(key, strength);
+        }
+        if let Some(next) = tokens.get(i + 1) {
+            let next = next.trim_start_matches(['#', '@']);
+            if let Some(&(key, strength)) = bigrams.get(&(t, next)) {
+                note(key, strength);
+            }
+        }
+    }
+    found.iter().map(|&(_, s)| u32::from(s)).sum::<u32>().min(4) as u8
+}
+
+/// How the tweet carries `aws`: 0 not at all, 1 as the hashtag `#aws`, 2 as the word
+/// `aws`, 3 both.
+fn aws_carried(tokens: &[&str]) -> u8 {
+    let tag = tokens.iter().any(|&t| t == "#aws");
+    let word = tokens.iter().any(|&t| t == "aws");
+    u8::from(tag) | (u8::from(word) << 1)
+}
+
+/// Unigram and bigram evidence entries → (entry number, strength). The bigram map is
+/// keyed by a pair of slices so a lookup needs no allocation.
+type EvidenceMaps = (
+    HashMap<&'static str, (usize, u8)>,
+    HashMap<(&'static str, &'static str), (usize, u8)>,
+);
+
+static EVIDENCE: LazyLock<EvidenceMaps> = LazyLock::new(|| {
+    let mut maps: EvidenceMaps = Default::default();
+    for (key, line) in lexicon_words(AWS_EVIDENCE).enumerate() {
+        let parts: Vec<&'static str> = line.split_whitespace().collect();
+        let (words, strength) = match parts.split_last() {
+            Some((s, words)) => (words, s.parse::<u8>().unwrap_or(1)),
+            None => continue,
+        };
+        match *words {
+            [one] => {
+                maps.0.insert(one, (key, strength));
+            }
+            [a, b] => {
+                maps.1.insert((a, b), (key, strength));
+            }
+            _ => {}
+        }
+    }
+    maps
+});
 
 /// The words of a lexicon file: one a line, `#` to the end of a line is a comment.
 pub fn lexicon_words(file: &'static str) -> impl Iterator<Item = &'static str> {
@@ -154,7 +242,7 @@ struct TextSignals {
 }
 
 impl TextSignals {
-    fn of(text: &str, tokens: &[String]) -> Self {
+    fn of(text: &str, tokens: &[&str]) -> Self {
         let count = |f: &dyn Fn(&str) -> bool| tokens.iter().filter(|t| f(t)).count().min(255) as u8;
         let (mut upper, mut letters, mut emoji) = (0usize, 0usize, 0usize);
         for c in text.chars() {
@@ -185,40 +273,45 @@ fn is_emoji(c: char) -> bool {
 }
 
 /// Lowercased text → word tokens. Keeps `#tags`, `@mentions` and `$tickers` whole,
-/// maps URLs to `<url>` and numbers to `<num>`.
-pub fn tokenize(lower: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
+/// maps URLs to `<url>` and numbers to `<num>`. Tokens borrow from the text (the
+/// per-token allocations were most of a classification's cost).
+pub fn tokenize(lower: &str) -> Vec<&str> {
+    let mut tokens = Vec::with_capacity(32);
     for raw in lower.split(|c: char| c.is_whitespace()) {
         if raw.starts_with("http://") || raw.starts_with("https://") || raw.starts_with("www.") {
-            tokens.push("<url>".to_owned());
+            tokens.push("<url>");
             continue;
         }
-        let mut current = String::new();
-        for c in raw.chars() {
-            let keep =
-                c.is_alphanumeric() || c == '_' || c == '\'' || (current.is_empty() && "#@$".contains(c));
-            if keep {
-                current.push(c);
-            } else {
-                flush(&mut current, &mut tokens);
+        // A token is a run of kept characters; `#@$` are kept only at its start.
+        let mut start: Option<usize> = None;
+        for (i, c) in raw.char_indices() {
+            let keep = c.is_alphanumeric() || c == '_' || c == '\'' || (start.is_none() && "#@$".contains(c));
+            match (keep, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    flush(&raw[s..i], &mut tokens);
+                    start = None;
+                }
+                _ => {}
             }
         }
-        flush(&mut current, &mut tokens);
+        if let Some(s) = start {
+            flush(&raw[s..], &mut tokens);
+        }
     }
     tokens
 }
 
-fn flush(current: &mut String, tokens: &mut Vec<String>) {
+fn flush<'a>(current: &'a str, tokens: &mut Vec<&'a str>) {
     let t = current.trim_matches('\'');
     if !t.is_empty() {
         let is_number = t.chars().all(|c| c.is_ascii_digit() || c == '$');
         tokens.push(if is_number && t.chars().any(|c| c.is_ascii_digit()) {
-            "<num>".to_owned()
+            "<num>"
         } else {
-            t.to_owned()
+            t
         });
     }
-    current.clear();
 }
 
 pub use tweetboard_core::tweet::source_name;
