@@ -181,8 +181,8 @@ fn aws_evidence(tokens: &[&str]) -> u8 {
 /// How the tweet carries `aws`: 0 not at all, 1 as the hashtag `#aws`, 2 as the word
 /// `aws`, 3 both.
 fn aws_carried(tokens: &[&str]) -> u8 {
-    let tag = tokens.iter().any(|&t| t == "#aws");
-    let word = tokens.iter().any(|&t| t == "aws");
+    let tag = tokens.contains(&"#aws");
+    let word = tokens.contains(&"aws");
     u8::from(tag) | (u8::from(word) << 1)
 }
 
@@ -369,6 +369,26 @@ mod tests {
         // The hash is fixed forever: a stored model depends on it.
         assert_eq!(fnv1a(&[b"w:", b"aws"]), fnv1a(&[b"w:aws"]));
         assert_eq!(fnv1a(&[b"a"]), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn aws_evidence_needs_names_not_the_tag() {
+        let evidence = |text: &str| {
+            let lower = text.to_lowercase();
+            let tokens = tokenize(&lower);
+            (aws_evidence(&tokens), aws_carried(&tokens))
+        };
+        // The tag or the word alone is no evidence; how the tweet carries it is kept apart.
+        assert_eq!(evidence("what a match tonight #aws"), (0, 1));
+        assert_eq!(evidence("aws what a day"), (0, 2));
+        assert_eq!(evidence("new phone, no tags"), (0, 0));
+        // Strong names count 2, ordinary-word names 1, two-token names match as pairs.
+        assert_eq!(evidence("DynamoDB streams into Lambda #aws"), (3, 1));
+        assert_eq!(evidence("Step Functions retries"), (2, 0));
+        assert_eq!(evidence("the AWS CLI and #aws"), (2, 3));
+        // An entry counts once, and the sum stops at 4.
+        assert_eq!(evidence("s3 s3 s3"), (2, 0));
+        assert_eq!(evidence("s3 ec2 eks dynamodb kinesis"), (4, 0));
     }
 
     #[test]
