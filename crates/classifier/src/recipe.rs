@@ -21,7 +21,7 @@
 //! Every feature is a presence bit, so a record's feature vector is a short list of
 //! bucket indices.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use crate::record::Record;
@@ -120,18 +120,14 @@ impl Recipe {
         if signals.shouting {
             push(&[b"x:shouting"]);
         }
-        let cloud = tokens
-            .iter()
-            .filter(|t| LEXICONS.0.contains(t.trim_start_matches('#')))
-            .count();
-        let spam = tokens
-            .iter()
-            .filter(|t| LEXICONS.1.contains(t.trim_start_matches('#')))
-            .count();
+        let LexiconCounts {
+            cloud,
+            spam,
+            evidence,
+        } = lexicon_counts(&tokens);
         push(&[b"x:cloud_terms:", &[cloud.min(4) as u8]]);
         push(&[b"x:spam_terms:", &[spam.min(4) as u8]]);
         push(&[b"x:terms:", &[cloud.min(3) as u8, spam.min(3) as u8]]);
-        let evidence = aws_evidence(&tokens);
         let carried = aws_carried(&tokens);
         push(&[b"x:aws_ev:", &[evidence]]);
         push(&[b"x:aws_ev_tag:", &[carried, evidence]]);
@@ -153,29 +149,60 @@ const SPAM_TERMS: &str = include_str!("../lexicons/spam-terms.txt");
 /// AWS-domain evidence: entries of one or two tokens, each with a strength.
 const AWS_EVIDENCE: &str = include_str!("../lexicons/aws-evidence.txt");
 
-/// The summed strength of the distinct evidence entries in the tokens, capped at 4.
-fn aws_evidence(tokens: &[&str]) -> u8 {
-    let (unigrams, bigrams) = &*EVIDENCE;
+/// What the lexicons find in a tweet's tokens.
+struct LexiconCounts {
+    /// Tokens (less a leading `#`) in the cloud lexicon.
+    cloud: usize,
+    /// Tokens (less a leading `#`) in the spam lexicon.
+    spam: usize,
+    /// The summed strength of the distinct evidence entries (tokens less a leading `#`
+    /// or `@`, and pairs of them), capped at 4.
+    evidence: u8,
+}
+
+/// One pass, one lookup per token (two for the few that start an evidence pair): the
+/// lexicon lookups are most of the recipe's cost after tokenising.
+fn lexicon_counts(tokens: &[&str]) -> LexiconCounts {
+    let Lexicons { words, pairs } = &*LEXICONS;
+    let (mut cloud, mut spam) = (0, 0);
     // Few tweets name more than a handful of entries: a short list beats a set.
     let mut found: Vec<(usize, u8)> = Vec::new();
-    let mut note = |key: usize, strength: u8| {
-        if !found.iter().any(|&(k, _)| k == key) {
-            found.push((key, strength));
+    let mut note = |entry: Option<(usize, u8)>| {
+        if let Some((key, strength)) = entry {
+            if !found.iter().any(|&(k, _)| k == key) {
+                found.push((key, strength));
+            }
         }
     };
     for (i, t) in tokens.iter().enumerate() {
-        let t = t.trim_start_matches(['#', '@']);
-        if let Some(&(key, strength)) = unigrams.get(t) {
-            note(key, strength);
+        let bare = t.trim_start_matches(['#', '@']);
+        let Some(facts) = words.get(bare) else {
+            continue;
+        };
+        // The tokenizer keeps one of `#@$` at most, at the start: a token that starts
+        // with `@` is never in the cloud or spam lexicon (they are matched less `#` only).
+        if !t.starts_with('@') {
+            cloud += usize::from(facts.cloud);
+            spam += usize::from(facts.spam);
         }
-        if let Some(next) = tokens.get(i + 1) {
-            let next = next.trim_start_matches(['#', '@']);
-            if let Some(&(key, strength)) = bigrams.get(&(t, next)) {
-                note(key, strength);
+        note(facts.evidence);
+        if facts.starts_pair {
+            if let Some(next) = tokens.get(i + 1) {
+                note(pairs.get(&(bare, next.trim_start_matches(['#', '@']))).copied());
             }
         }
     }
-    found.iter().map(|&(_, s)| u32::from(s)).sum::<u32>().min(4) as u8
+    let evidence = found.iter().map(|&(_, s)| u32::from(s)).sum::<u32>().min(4) as u8;
+    LexiconCounts {
+        cloud,
+        spam,
+        evidence,
+    }
+}
+
+#[cfg(test)]
+fn aws_evidence(tokens: &[&str]) -> u8 {
+    lexicon_counts(tokens).evidence
 }
 
 /// How the tweet carries `aws`: 0 not at all, 1 as the hashtag `#aws`, 2 as the word
@@ -186,33 +213,75 @@ fn aws_carried(tokens: &[&str]) -> u8 {
     u8::from(tag) | (u8::from(word) << 1)
 }
 
-/// Unigram and bigram evidence entries → (entry number, strength). The bigram map is
-/// keyed by a pair of slices so a lookup needs no allocation.
-type EvidenceMaps = (
-    HashMap<&'static str, (usize, u8)>,
-    HashMap<(&'static str, &'static str), (usize, u8)>,
-);
+/// What the lexicons say about one word.
+#[derive(Default)]
+struct WordFacts {
+    cloud: bool,
+    spam: bool,
+    /// Its evidence entry: (entry number, strength).
+    evidence: Option<(usize, u8)>,
+    /// It is the first word of a two-word evidence entry.
+    starts_pair: bool,
+}
 
-static EVIDENCE: LazyLock<EvidenceMaps> = LazyLock::new(|| {
-    let mut maps: EvidenceMaps = Default::default();
+/// The three lexicons as one map of words, plus the evidence pairs (keyed by a pair of
+/// slices, so a lookup needs no allocation); built once per process.
+struct Lexicons {
+    words: HashMap<&'static str, WordFacts, Fnv>,
+    pairs: HashMap<(&'static str, &'static str), (usize, u8), Fnv>,
+}
+
+static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
+    let mut words: HashMap<&'static str, WordFacts, Fnv> = HashMap::default();
+    let mut pairs: HashMap<(&'static str, &'static str), (usize, u8), Fnv> = HashMap::default();
+    for word in lexicon_words(CLOUD_TERMS) {
+        words.entry(word).or_default().cloud = true;
+    }
+    for word in lexicon_words(SPAM_TERMS) {
+        words.entry(word).or_default().spam = true;
+    }
     for (key, line) in lexicon_words(AWS_EVIDENCE).enumerate() {
         let parts: Vec<&'static str> = line.split_whitespace().collect();
-        let (words, strength) = match parts.split_last() {
-            Some((s, words)) => (words, s.parse::<u8>().unwrap_or(1)),
-            None => continue,
+        let Some((strength, entry)) = parts.split_last() else {
+            continue;
         };
-        match *words {
-            [one] => {
-                maps.0.insert(one, (key, strength));
-            }
+        let strength = strength.parse::<u8>().unwrap_or(1);
+        match *entry {
+            [one] => words.entry(one).or_default().evidence = Some((key, strength)),
             [a, b] => {
-                maps.1.insert((a, b), (key, strength));
+                words.entry(a).or_default().starts_pair = true;
+                pairs.insert((a, b), (key, strength));
             }
             _ => {}
         }
     }
-    maps
+    Lexicons { words, pairs }
 });
+
+/// FNV-1a as a `HashMap` hasher: the lexicons' keys are short words, for which it is
+/// several times faster than the default SipHash (no untrusted keys are inserted).
+type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
+
+pub struct FnvHasher(u64);
+
+impl Default for FnvHasher {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The words of a lexicon file: one a line, `#` to the end of a line is a comment.
 pub fn lexicon_words(file: &'static str) -> impl Iterator<Item = &'static str> {
@@ -220,15 +289,6 @@ pub fn lexicon_words(file: &'static str) -> impl Iterator<Item = &'static str> {
         .map(|line| line.split('#').next().unwrap_or("").trim())
         .filter(|word| !word.is_empty())
 }
-
-/// The lexicons as sets, built once per process (a linear scan per token was the
-/// largest cost of a classification).
-static LEXICONS: LazyLock<(HashSet<&'static str>, HashSet<&'static str>)> = LazyLock::new(|| {
-    (
-        lexicon_words(CLOUD_TERMS).collect(),
-        lexicon_words(SPAM_TERMS).collect(),
-    )
-});
 
 /// Cheap character-level signals of spam.
 struct TextSignals {

@@ -61,7 +61,7 @@ pub fn run(
                 let label = if e.junk { "OFF" } else { "ON" };
                 let kind = e.kind.as_deref().unwrap_or("-");
                 format!(
-                    "{label} called {} (score {s:.3}) [{kind}] {}",
+                    "{label} called {} (junk score {s:.3}) [{kind}] {}",
                     if e.junk { "ON" } else { "OFF" },
                     e.record.text.replace('\n', " ⏎ ")
                 )
