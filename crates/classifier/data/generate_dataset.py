@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Writes tweetboard's labeled training set (CSV): on-topic #aws tweets (label ON) and
-the junk that rides the hashtag (label OFF), with realistic account features.
+"""Writes tweetboard's labeled training set (CSV): tweets about AWS (label ON), and
+everything else a #aws search returns (label OFF): the junk that rides the hashtag, and
+ordinary tweets on other subjects, with or without the tag, from accounts like the
+on-topic ones.
 
 Written for this project: every text is composed here from hand-written phrases and
 slots, deterministically (fixed seed). See README.md beside this file for the
 categories, the columns and the caveats.
 
-Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] > tweets-labeled.csv
+Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] > tweets-labeled.csv
+The shipped set: --on 3000 --off 1200 --ordinary 2400
 """
 import argparse
 import csv
