@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Writes tweetboard's labeled training set (CSV): on-topic #aws tweets (label ON) and
-the junk that rides the hashtag (label OFF), with realistic account features.
+"""Writes tweetboard's labeled training set (CSV): tweets about AWS (label ON), and
+everything else a #aws search returns (label OFF): the junk that rides the hashtag, and
+ordinary tweets on other subjects, with or without the tag, from accounts like the
+on-topic ones.
 
 Written for this project: every text is composed here from hand-written phrases and
 slots, deterministically (fixed seed). See README.md beside this file for the
 categories, the columns and the caveats.
 
-Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] > tweets-labeled.csv
+Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] > tweets-labeled.csv
+The shipped set: --on 3000 --off 1200 --ordinary 2400
 """
 import argparse
 import csv
@@ -227,6 +230,281 @@ JUNK_TEMPLATES = {
         "Trending now: #aws #love #photooftheday #fashion #instagood #follow #like4like",
     ],
 }
+
+# Ordinary tweets on other subjects (label OFF): what a `#aws` search also returns. Each
+# kind has many phrasings with slots; `ordinary()` below adds the real-world noise and
+# tacks `#aws` or `aws` onto a good share, and `account()` gives them the same account
+# distributions as on-topic tweets, so neither the tag nor the counts can decide.
+ORDINARY = {
+    "sports": [
+        "{team} {verb_win} again, {score}. {react}",
+        "Who's watching the {team} game tonight? {react}",
+        "{player} with another {stat} tonight, absolute machine",
+        "that {sportsmoment} in the {period} {react}",
+        "My {sport} club {verb_win} the derby {score}, drinks on the captain",
+        "Training for a {race} in {month}, week {n} of {m} done",
+        "the transfer window is pure chaos, {player} to {team}?? {react}",
+        "can't believe the ref gave that. VAR is broken",
+        "Fantasy league update: I'm last. again.",
+        "Season opener on {day}! {team} fans where you at",
+        "{sport} highlights on repeat, what a {period}",
+        "Coach said 'one more lap' {n} laps ago",
+    ],
+    "tv_film": [
+        "Just finished {show} and I need to talk about that ending {react}",
+        "{show} season {n} is {opinion}, fight me",
+        "Is {show} worth watching? need something for the weekend",
+        "watching {film} for the first time, why did nobody tell me",
+        "The soundtrack of {film} is carrying the whole movie",
+        "cinema tonight: {film}. popcorn budget: irresponsible",
+        "Binge update: {n} episodes of {show} in one sitting. no regrets",
+        "{actor} deserves every award for that role",
+        "the trailer for {film} gave away the whole plot smh",
+        "can we stop rebooting everything, let {show} rest",
+    ],
+    "music": [
+        "{band}'s new album is {opinion}. track {n} especially",
+        "Saw {band} live last night, my voice is gone {react}",
+        "Playlist for the commute: {band}, {band2} and way too much synthwave",
+        "learning {instrument}, day {n}. my neighbours hate me",
+        "{band} announced a tour and it skips my city. again",
+        "this song has been stuck in my head for {n} days, send help",
+        "vinyl shopping on {day}, found a {band} first press",
+        "Music taste check: reply with the last song you played",
+    ],
+    "news": [
+        "The {institution} votes on the {policy} bill on {day}",
+        "{weather} warning for {city} tonight, stay safe everyone",
+        "Rent in {city} went up {n}% this year, how is anyone supposed to live here",
+        "Another {strike} strike on {day}, plan ahead",
+        "the election debate was {opinion}. nobody answered a single question",
+        "Local council approved the new {project}, only took {n} years",
+        "Breaking: {institution} announces new {policy} rules",
+        "Petrol at {n}.{m} a litre now. I'm getting a bike",
+        "Protest downtown today about {policy}, roads closed near the square",
+        "{weather} again in {city}. the trains have given up",
+    ],
+    "personal": [
+        "first day at the new job tomorrow {react}",
+        "My {pet} just {petaction}. I live with a criminal",
+        "Moving to {city} next month, any tips?",
+        "{n} years married today, love you {name} ❤️",
+        "my mum just discovered voice notes. I get {n} a day now",
+        "Baked {food} for the first time, kitchen is a disaster",
+        "Dentist at 9am, wish me luck",
+        "finally finished {book}, what should I read next?",
+        "Home sick with a cold, {show} and soup day",
+        "Our baby slept {n} hours straight!!! is this real",
+        "Gym streak: {n} days. my legs disagree",
+        "got a promotion today!! celebrating with {food}",
+        "garden update: the tomatoes survived, the {plant} did not",
+        "Missing {city} so much today",
+    ],
+    "jokes": [
+        "me: I'll sleep early tonight. also me at 3am: {habit}",
+        "my bank account when I see {food}: 📉",
+        "nobody:\nabsolutely nobody:\nme: {habit}",
+        "I'm not saying I'm {trait}, but {habit}",
+        "{day} is just a rumour spread by calendars",
+        "adulting is just googling how to {chore} every week",
+        "if {pet}s could talk mine would file a complaint",
+        "the group chat at 2am: {n} messages, 0 sense",
+        "my cooking skills: {food} but burnt",
+        "Therapist: and what do we say? me: {habit}",
+    ],
+    "reply": [
+        "@{handle} haha exactly what I thought",
+        "@{handle} congrats!! so happy for you",
+        "@{handle} no way, when did that happen",
+        "@{handle} same here, see you on {day}?",
+        "@{handle} lol {react}",
+        "@{handle} @{handle2} we need to plan that trip to {city}",
+        "@{handle} thank you so much, means a lot",
+        "@{handle} that {food} looks amazing, recipe pls",
+    ],
+    "retweet": [
+        "RT @{handle}: {weather} warning tonight in {city}, stay indoors",
+        "RT @{handle}: our {pet} adoption day is on {day}, come say hi",
+        "RT @{handle}: new episode of {show} out now",
+        "RT @{handle}: {team} {verb_win} {score}!!!",
+        "RT @{handle}: free concert in the park on {day}, bring a blanket",
+        "RT @{handle}: the {project} opens to the public next week",
+    ],
+    "other_tech": [
+        "{othercloud} {otherservice} is {opinion} for our side project",
+        "migrating from {othercloud} to {othercloud2}, {n} services left",
+        "{lang} {langthing} finally clicked for me today",
+        "why does {lang} need {n} different ways to {progtask}",
+        "our {otherdb} cluster ran out of disk again, lovely {day}",
+        "the {otherservice} outage on {othercloud} took down half the internet lol",
+        "spent {n} hours fighting {buildtool}, I miss plain makefiles",
+        "TIL {lang} has {langthing}, mind blown",
+        "hot take: {lang} is {opinion}",
+        "Code review tip: be kind, the person who wrote it is tired",
+        "Our {otherdb} upgrade went smoothly, {n} minutes of downtime",
+        "{editor} vs {editor2}, the eternal debate",
+        "stack overflow answer from {year} still saves me today",
+        "kubernetes yaml at 1am, send coffee",
+        "docker build cache invalidated again, {n} minutes to rebuild",
+        "the X API {apithing} changed again and my bot broke",
+        "twitter's API rate limit hit after {n} requests, great",
+        "new {gadget} arrived, battery life is {opinion}",
+        "my {gadget} updated overnight and now nothing works",
+        "{gadget} or {gadget2}? need a new one for {holiday}",
+        "the wifi in this café is faster than my home connection",
+        "self-hosting {selfhosted} on a raspberry pi this weekend",
+    ],
+    "food_travel": [
+        "best {food} in {city} is in a tiny place near the station",
+        "Flight to {city} delayed {n} hours, airport {food} it is",
+        "{city} in {month} is just perfect",
+        "road trip with the kids, {n} hours in and {n2} 'are we there yet'",
+        "Trying to make {food} from scratch, wish me luck",
+        "Sunday brunch: {food}, coffee, no phones",
+        "hotel breakfast buffet is my love language",
+        "Weekend in {city}, any food recommendations?",
+    ],
+    "shopping": [
+        "Amazon delivered my {gadget} to the wrong house. again",
+        "bought a {gadget} on amazon and the box is bigger than my flat",
+        "Black Friday {gadget} deals are not real deals, change my mind",
+        "my amazon cart is a cry for help",
+        "Prime delivery came in {n} hours, kind of scary",
+        "returned the {gadget}, got a refund in {n} days, fair enough",
+    ],
+    "multilingual": [
+        "Qué partido más bueno anoche, {team} jugó increíble",
+        "Hoy toca {food_es} en casa de mi madre",
+        "Vamos a {city} este fin de semana, alguna recomendación?",
+        "Bom dia! hoje tem {food_pt} e futebol",
+        "Que saudade de {city}, volto em {month}",
+        "Heute endlich frei, {show} und Pizza",
+        "Das Wetter in {city} ist heute furchtbar",
+        "On regarde {show} ce soir, vous avez vu la fin?",
+        "Enfin le week-end, balade en forêt et {food_fr}",
+        "Che partita ieri sera! {team} fantastici",
+        "Stasera cena con gli amici a {city}",
+        "今日は{city}で友達とランチ",
+        "週末は映画を見に行きます",
+    ],
+}
+ORD = dict(
+    team=["City", "United", "the Lakers", "Celtic", "Boca", "the Bears", "Ajax", "the Giants", "PSG", "Real",
+          "the Warriors", "our lads", "the Yankees", "Benfica", "the Storm"],
+    verb_win=["won", "lost", "drew", "scraped a win", "got thrashed", "came back to win"],
+    score=["2-1", "3-0", "1-1", "0-4", "101-99", "27-24", "5-2", "24-21"],
+    react=["😭", "🔥🔥", "I'm screaming", "unreal", "what a time to be alive", "😂😂", "my heart", "", "!!!", "lmao", "ugh"],
+    player=["Mbappé", "LeBron", "Messi", "Kane", "Curry", "our keeper", "the new striker", "Ohtani"],
+    stat=["hat-trick", "triple double", "clean sheet", "40 point night", "assist", "home run"],
+    sportsmoment=["save", "goal", "buzzer beater", "last-minute try", "catch", "penalty miss"],
+    period=["second half", "final minute", "overtime", "last quarter", "extra time"],
+    sport=["football", "rugby", "hockey", "cricket", "basketball", "volleyball", "netball"],
+    race=["half marathon", "10k", "triathlon", "marathon", "charity 5k"],
+    month=["March", "May", "June", "September", "October", "December", "spring", "autumn"],
+    show=["Severance", "The Bear", "Succession", "Stranger Things", "the new Doctor Who", "Bake Off", "Shōgun",
+          "that Danish crime show", "Bluey", "Slow Horses", "The Crown"],
+    film=["Dune", "Oppenheimer", "Barbie", "Spirited Away", "the new Pixar one", "Paddington 2", "Alien"],
+    actor=["Florence Pugh", "Cillian Murphy", "Zendaya", "Pedro Pascal", "the lead actress"],
+    opinion=["overrated", "a masterpiece", "mid", "so underrated", "the best thing this year", "chaotic",
+             "surprisingly good", "a mess", "fine I guess", "pure gold"],
+    band=["Taylor Swift", "Radiohead", "Bad Bunny", "Arctic Monkeys", "BTS", "Fleetwood Mac", "Fontaines D.C.",
+          "Beyoncé", "Khruangbin", "Rosalía"],
+    band2=["Daft Punk", "Phoebe Bridgers", "Metallica", "Stromae", "Kendrick", "Björk"],
+    instrument=["guitar", "piano", "drums", "violin", "ukulele", "bass"],
+    institution=["parliament", "the senate", "the city council", "the government", "the EU", "the school board"],
+    policy=["housing", "climate", "budget", "transport", "education", "healthcare", "tax"],
+    weather=["Storm", "Snow", "Heatwave", "Flood", "Fog", "Wind"],
+    city=["Leeds", "Madrid", "Porto", "Berlin", "Lagos", "Osaka", "Toronto", "Melbourne", "Naples", "Lyon",
+          "Nairobi", "Denver", "Glasgow", "Lima", "Kraków"],
+    strike=["train", "bus", "teachers'", "nurses'", "airport", "tube"],
+    project=["bridge", "library", "bike lane", "tram line", "skate park", "swimming pool"],
+    name=["Sam", "Alex", "Jo", "Maya", "Leo", "Ruth", "Nico"],
+    pet=["cat", "dog", "parrot", "hamster", "rabbit"],
+    petaction=["stole a whole sandwich", "knocked my coffee off the desk", "ate a sock", "learned to open doors",
+               "barked at a leaf for an hour", "sat on my laptop during a call"],
+    food=["lasagne", "sourdough", "ramen", "tacos", "banana bread", "croissants", "curry", "pancakes", "dumplings"],
+    food_es=["paella", "tortilla", "cocido"], food_pt=["feijoada", "bacalhau", "pastel"], food_fr=["crêpes", "fromage"],
+    book=["the new Sally Rooney", "Dune", "a 900 page fantasy brick", "that thriller everyone recommends"],
+    plant=["basil", "fern", "orchid", "cactus somehow"],
+    habit=["reading about medieval bread", "reorganising my spotify playlists", "watching cake videos",
+           "online shopping for plants", "googling celebrity heights", "making a 5 year plan"],
+    trait=["lazy", "dramatic", "a genius", "addicted to snacks"],
+    chore=["boil an egg", "iron a shirt", "fix a leaky tap", "do taxes"],
+    handle=["maria_k", "tom_j", "lucyreads", "big_dave", "nina.codes", "pablo87", "grace_h", "ollie_b", "annie_m"],
+    handle2=["jess_r", "kev_w", "sara_l"],
+    othercloud=["Azure", "Google Cloud", "GCP", "DigitalOcean", "Hetzner", "Oracle Cloud", "Cloudflare", "Vercel",
+                "Netlify", "Heroku", "Fly.io"],
+    othercloud2=["Azure", "GCP", "bare metal", "a single VPS", "Render"],
+    otherservice=["Functions", "Cloud Run", "BigQuery", "Workers", "App Engine", "Firebase", "AKS", "Cosmos DB", "Spanner"],
+    lang=["Rust", "Python", "Go", "JavaScript", "TypeScript", "Java", "C++", "Haskell", "Elixir", "PHP", "Kotlin", "Swift"],
+    langthing=["pattern matching", "async/await", "generics", "macros", "list comprehensions", "the borrow checker", "decorators"],
+    progtask=["parse a date", "format a string", "read a file", "sort a list"],
+    otherdb=["Postgres", "MySQL", "MongoDB", "Elasticsearch", "Redis", "Cassandra", "ClickHouse"],
+    buildtool=["webpack", "gradle", "maven", "bazel", "npm", "cmake"],
+    editor=["vim", "emacs", "VS Code", "IntelliJ"], editor2=["neovim", "helix", "Sublime", "Zed"],
+    year=["2011", "2009", "2014", "2016"],
+    apithing=["v2 endpoint", "auth flow", "pricing tier", "rate limit", "search API"],
+    gadget=["phone", "laptop", "smartwatch", "e-reader", "headphones", "tablet", "air fryer", "robot vacuum",
+            "kettle", "keyboard"],
+    gadget2=["Pixel", "iPhone", "Galaxy", "Kindle", "iPad"],
+    holiday=["Christmas", "my birthday", "uni", "the new job"],
+    selfhosted=["Nextcloud", "Home Assistant", "Jellyfin", "a git server", "Pi-hole"],
+    day=["Monday", "Tuesday", "Friday", "Saturday", "Sunday", "tomorrow", "the weekend"],
+)
+# What gets tacked onto ordinary tweets, as people (and hashtag stuffers) do.
+TACKED_ON = ["#aws", "#aws", "#aws", "#AWS", "aws", "#aws #tech", "#aws #love", "#aws #cloud", "#aws #fun",
+             "#aws #life", "#Aws", "#aws #news", "#aws #devops"]
+# Everyday framing people put around anything they tweet, used alike for on-topic and
+# ordinary tweets, so everyday words do not become evidence against AWS tweets.
+FRAME_PRE = ["ok so ", "honestly, ", "update: ", "today: ", "ugh. ", "good morning! ", "fun fact: ",
+             "not gonna lie, ", "{day} mood: ", "so ", "well, ", "confession: ", "small win: ", "random thought: ",
+             "can't sleep, ", "lunch break thought: ", "big news: ", "me again: "]
+FRAME_POST = [" {react}", ", fun times", ", wish me luck", ". no regrets", ", took {n} minutes", " lol",
+              ". what a day", ", love it", ", so happy", ". send coffee", ", finally", " and now I need {food}",
+              ", not even mad", ". anyway", ", can't complain", " for my little blog", " while the kids sleep",
+              " on a {day} night", ", five stars", ". best decision this year", ", kind of proud", " haha",
+              ". details later", ", thanks {name}!", " (long story)", ", yay"]
+EMOJI_ANY = ["😂", "😭", "🙌", "❤️", "🔥", "👀", "🙃", "😅", "🎉", "👍", "☕", "🤔"]
+# More on-topic phrasings, written without the tag: `noisy()` adds it to most of them.
+ON_UNTAGGED = [
+    "our AWS bill this month: {svc} {n}%, {svc2} most of the rest",
+    "{svc} misbehaving for us in {region}, anyone else?",
+    "new in {svc}: {feature}. about time",
+    "Anyone running {svc} with {lang}? how do you test it locally",
+    "we run everything on AWS, {svc} for compute and {svc2} for data",
+    "@{handle} you want {feature} on the {svc} side, then it just works",
+    "RT @{handle}: {svc} tip of the day: {feature}",
+    "excited to write more about {svc} as a Community Builder this year",
+    "the AWS console page for {svc} hides {feature} three clicks deep",
+    "hit the {svc} quota in our AWS account again, support ticket #{n}",
+    "{svc} docs are solid, the pricing page for {svc2} is not",
+    "prepping for {cert}: today was {svc} and {svc2}",
+    "flights booked for {event}, who's going?",
+    "{open}{problem} on {svc} again. {cause}, as always",
+    "hands-on lab: {svc} + {svc2} in {lang}, {n} minutes end to end {link}",
+    "Our {thing} now runs on {svc} in {region} and {outcome}",
+    "the {svc} free tier ran out mid-month, rookie mistake",
+    "Anyone know why {svc} returns AccessDenied when the role has the policy attached?",
+    "{svc} bill explained: {feature} was on and nobody knew",
+    "weekend project: a {thing} on {svc} and {svc2}",
+    "{cert} exam booked for {day}. nervous",
+    "cleared {cert} with a decent score, {svc} questions were the hardest",
+    "any good practice tests for {cert}? the official ones ran out",
+    "our AWS user group meets on {day}: {n} people, pizza, and a talk on {svc}",
+    "the AWS Heroes panel at {event} was the best hour of the week",
+    "proud to join the AWS Community Builders, expect more {svc} posts",
+    "{event} sessions are up on YouTube, the {svc} deep dive is worth it",
+    "keynote takeaways from {event}: {svc}, {svc2}, and more {feature}",
+    "opinion: {svc} is the most overrated thing on AWS, {svc2} does it better",
+    "I will never understand the AWS pricing pages. {svc} especially",
+    "the AWS docs for {feature} in {svc} are actually good, credit where due",
+    "honest review of {svc} after {n} months: great, except {problem}",
+    "Amazon {svc} price cut in {region}, nice surprise on the bill",
+    "we left {svc} for {svc2} and the AWS bill barely moved",
+    "first time using the AWS CLI for {svc}, way faster than the console",
+    "our AWS account structure: one account per team, {svc} in each",
+]
+
 COINS = ["$SHIB", "$DOGE", "$PEPE", "BTC", "ETH", "$MOON", "$SAFE", "XRP", "$BONK", "$FLOKI", "SOL"]
 PRIZES = ["PS5", "iPhone", "MacBook", "Rolex", "Tesla", "gaming PC", "AirPods", "gift card", "Xbox"]
 CITIES = ["your area", "Seattle", "London", "Sydney", "Berlin", "Austin", "Lagos", "Mumbai", "Dublin"]
@@ -261,6 +539,10 @@ def code(rng):
 
 def fill(template, rng, on):
     svc, svc2, svc3 = rng.sample(SERVICES, 3)
+    if on and rng.random() < 0.25:
+        # As people (and the docs) name them: "AWS Lambda", "Amazon S3".
+        svc = rng.choice(["AWS ", "Amazon "]) + svc
+    handle = rng.choice(ORD["handle"])
     n, m = rng.randint(2, 95), rng.randint(2, 60)
     slots = dict(
         svc=svc, svc2=svc2, svc3=svc3, feature=rng.choice(FEATURES), region=rng.choice(REGIONS),
@@ -272,7 +554,7 @@ def fill(template, rng, on):
         outcome=rng.choice(OUTCOMES).format(n=n), outcome_pt=rng.choice(OUTCOMES_PT).format(n=n),
         amount=rng.choice(AMOUNTS), prize=rng.choice(PRIZES), coin=rng.choice(COINS),
         emoji=rng.choice(EMOJI_JUNK), city=rng.choice(CITIES), day=rng.choice(DAYS),
-        bang=rng.choice(["!", "!!", "!!!", ""]),
+        bang=rng.choice(["!", "!!", "!!!", ""]), handle=handle,
     )
     slots["outcome_cap"] = slots["outcome"][0].upper() + slots["outcome"][1:] + "."
     text = template.format(**slots)
@@ -284,9 +566,94 @@ def fill(template, rng, on):
     return text
 
 
+def fill_ordinary(template, rng):
+    slots = {k: rng.choice(v) for k, v in ORD.items()}
+    slots.update(n=rng.randint(2, 40), m=rng.randint(0, 9), n2=rng.randint(5, 60))
+    return template.format(**slots)
+
+
+def typo(text, rng):
+    """Swaps two letters inside one longer word, as thumbs do."""
+    words = text.split(" ")
+    long = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+    if not long:
+        return text
+    i = rng.choice(long)
+    w = words[i]
+    j = rng.randint(1, len(w) - 3)
+    words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+    return " ".join(words)
+
+
+def framed(text, rng):
+    """Everyday words around the message, at the same rate for both labels."""
+    r = rng.random()
+    slots = {k: rng.choice(v) for k, v in ORD.items()}
+    slots["n"] = rng.randint(2, 40)
+    if r < 0.2:
+        text = rng.choice(FRAME_PRE).format(**slots) + text
+    elif r < 0.4:
+        # Before a trailing tag, where people put it.
+        words = text.split(" ")
+        tail = []
+        while words and words[-1].startswith("#"):
+            tail.insert(0, words.pop())
+        text = " ".join(words) + rng.choice(FRAME_POST).format(**slots) + (" " + " ".join(tail) if tail else "")
+    return text
+
+
+def noisy(text, rng):
+    """Real-world noise, applied alike to both labels so none of it tells them apart:
+    lower case, typos, emoji, links, mentions, retweets, line breaks, and `&amp;` as the
+    API sends an ampersand."""
+    if rng.random() < 0.25:
+        text = text.lower()
+    if rng.random() < 0.12:
+        text = typo(text, rng)
+    if rng.random() < 0.15:
+        text = text.replace(" and ", " & ", 1)
+    text = text.replace("&", "&amp;")
+    if rng.random() < 0.18:
+        text += " " + rng.choice(EMOJI_ANY)
+    if rng.random() < 0.10:
+        text += " https://t.co/" + code(rng)
+    if rng.random() < 0.06 and " " in text:
+        k = text.index(" ", len(text) // 2) if " " in text[len(text) // 2:] else text.index(" ")
+        text = text[:k] + "\n" + text[k + 1:]
+    r = rng.random()
+    if r < 0.07:
+        text = "@" + rng.choice(ORD["handle"]) + " " + text
+    elif r < 0.12:
+        text = "RT @" + rng.choice(ORD["handle"]) + ": " + text
+    return text
+
+
+def on_topic(rng):
+    if rng.random() < 0.35:
+        text = fill(rng.choice(ON_UNTAGGED), rng, True)
+        if rng.random() < 0.6:
+            text += " " + rng.choice(["#aws", "#AWS", "#aws #cloud", "#awscommunity", "#serverless #aws"])
+    else:
+        text = fill(rng.choice(ON_TEMPLATES), rng, True)
+        # People write about AWS without the tag too; the words must carry it.
+        if rng.random() < 0.3:
+            text = " ".join(w for w in text.split(" ") if w.lower() != "#aws")
+    return noisy(framed(text, rng), rng)
+
+
+def ordinary(rng):
+    kind = rng.choice(list(ORDINARY))
+    text = noisy(framed(fill_ordinary(rng.choice(ORDINARY[kind]), rng), rng), rng)
+    # A `#aws` search returns these with the tag; `aws` as a word rides along too.
+    if rng.random() < 0.55:
+        tag = rng.choice(TACKED_ON)
+        text = tag + " " + text if rng.random() < 0.1 else text + " " + tag
+    return text
+
+
 def account(rng, junk_kind):
     first, last = rng.choice(FIRST), rng.choice(LAST)
-    spammy = junk_kind not in (None, "unrelated")
+    spammy = junk_kind not in (None, "unrelated", "ordinary")
     if spammy and rng.random() < 0.8:
         user = f"{rng.choice(['win', 'free', 'crypto', 'promo', 'deal', 'hot', 'cash', 'gem'])}{rng.choice(['_', ''])}{rng.randint(100, 99999)}"
         followers, friends = int(rng.lognormvariate(3.5, 1.8)), rng.randint(300, 6000)
@@ -306,31 +673,46 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1859)
     ap.add_argument("--on", type=int, default=1500)
-    ap.add_argument("--off", type=int, default=1200)
+    ap.add_argument("--off", type=int, default=1200, help="junk: spam and unrelated uses of AWS")
+    ap.add_argument("--ordinary", type=int, default=0, help="ordinary tweets on other subjects (OFF)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     seen = set()
     rows = []
     kinds = list(JUNK_TEMPLATES)
-    wanted = [(True, None)] * args.on + [(False, kinds[i % len(kinds)]) for i in range(args.off)]
+    wanted = ([(True, None)] * args.on + [(False, kinds[i % len(kinds)]) for i in range(args.off)]
+              + [(False, "ordinary")] * args.ordinary)
     for on, kind in wanted:
         for _ in range(50):
-            template = rng.choice(ON_TEMPLATES if on else JUNK_TEMPLATES[kind])
-            text = fill(template, rng, on)
+            if on:
+                text = on_topic(rng)
+            elif kind == "ordinary":
+                text = ordinary(rng)
+            else:
+                text = fill(rng.choice(JUNK_TEMPLATES[kind]), rng, on)
             if text not in seen:
                 break
         seen.add(text)
         acct = account(rng, kind)
+        # Ordinary people's tweets get liked and retweeted like on-topic ones.
+        like_on = on or kind == "ordinary"
         tid = 1_850_000_000_000_000_000 + rng.randint(0, 9_000_000_000_000_000)
-        rows.append(dict(
+        row = dict(
             text=text, id=str(tid), followers=acct["followers"],
-            favourites=rng.randint(0, 300) if on else rng.randint(0, 8),
+            favourites=rng.randint(0, 300) if like_on else rng.randint(0, 8),
             friends=acct["friends"], lists=acct["lists"],
-            retweets=rng.randint(0, 60) if on else rng.randint(0, 40),
+            retweets=rng.randint(0, 60) if like_on else rng.randint(0, 40),
             tweets=acct["tweets"], user=acct["user"],
-            source=rng.choice(SOURCES_ON if on or kind == "unrelated" else SOURCES_JUNK),
+            source=rng.choice(SOURCES_ON if like_on or kind == "unrelated" else SOURCES_JUNK),
             label="ON" if on else "OFF",
-        ))
+        )
+        if like_on and rng.random() < 0.1:
+            # v2-like: a v2 tweet without the user expansion has no counts and no source.
+            for k in ("followers", "favourites", "friends", "lists", "retweets", "tweets", "source"):
+                row[k] = ""
+            if rng.random() < 0.3:
+                row["user"] = ""
+        rows.append(row)
     rng.shuffle(rows)
     w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
     w.writeheader()

@@ -1,7 +1,8 @@
 //! Labeled data for training and evaluation: CSV (with a header) or JSON Lines, with the
 //! record's columns (`text`, `id`, `followers`, `favourites`, `friends`, `lists`,
 //! `retweets`, `tweets`, `user`, `source`) plus `label`: `ON`/`0` (on topic) or
-//! `OFF`/`1` (junk).
+//! `OFF`/`1` (junk), and optionally `kind` (what sort of tweet it is, e.g.
+//! `ordinary-tagged/sports`), which `tweetboard evaluate` breaks accuracy down by.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,6 +14,9 @@ use crate::record::Record;
 pub struct Example {
     pub record: Record,
     pub junk: bool,
+    /// The file's `kind` column, when it has one and it is not empty. Never a feature:
+    /// it only groups evaluation figures.
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +62,11 @@ fn example(fields: &HashMap<String, String>) -> Result<Example, String> {
     Ok(Example {
         record: Record::from_aml_map(fields)?,
         junk,
+        kind: fields
+            .get("kind")
+            .map(|k| k.trim())
+            .filter(|k| !k.is_empty())
+            .map(str::to_owned),
     })
 }
 
@@ -132,6 +141,14 @@ mod tests {
                    \"hi, #aws\",1,2,3,4,5,6,7,ann,web,ON\n";
         let jsonl = r#"{"text": "hi, #aws", "id": "1", "followers": 2, "favourites": 3, "friends": 4, "lists": 5, "retweets": 6, "tweets": 7, "user": "ann", "source": "web", "label": "0"}"#;
         assert_eq!(parse_csv("a", csv).unwrap(), parse_jsonl("b", jsonl).unwrap());
+    }
+
+    #[test]
+    fn the_kind_column_is_read_when_present() {
+        let csv = "text,label,kind\na,ON,aws/ops\nb,OFF,\n";
+        let examples = parse_csv("k.csv", csv).unwrap();
+        assert_eq!(examples[0].kind.as_deref(), Some("aws/ops"));
+        assert_eq!(examples[1].kind, None);
     }
 
     #[test]

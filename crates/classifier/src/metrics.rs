@@ -51,6 +51,127 @@ impl Metrics {
     }
 }
 
+/// Where a model's calls land on a labeled set: rows are the true label, columns the
+/// call at the model's threshold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Confusion {
+    pub on_called_on: usize,
+    pub on_called_off: usize,
+    pub off_called_on: usize,
+    pub off_called_off: usize,
+}
+
+impl Confusion {
+    fn add(&mut self, junk: bool, called_junk: bool) {
+        match (junk, called_junk) {
+            (false, false) => self.on_called_on += 1,
+            (false, true) => self.on_called_off += 1,
+            (true, false) => self.off_called_on += 1,
+            (true, true) => self.off_called_off += 1,
+        }
+    }
+
+    pub fn examples(&self) -> usize {
+        self.on_called_on + self.on_called_off + self.off_called_on + self.off_called_off
+    }
+
+    pub fn correct(&self) -> usize {
+        self.on_called_on + self.off_called_off
+    }
+}
+
+/// The figures of one kind of example (a labeled file's `kind` column), or of a group
+/// of kinds (the part of the kind before `/`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct KindFigures {
+    pub kind: String,
+    pub examples: usize,
+    pub accuracy: f64,
+    pub confusion: Confusion,
+}
+
+/// An evaluation: the metrics, the confusion matrix, and accuracy per kind and per
+/// group of kinds when the examples carry one.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Evaluation {
+    #[serde(flatten)]
+    pub metrics: Metrics,
+    pub confusion: Confusion,
+    pub groups: Vec<KindFigures>,
+    pub kinds: Vec<KindFigures>,
+}
+
+impl Evaluation {
+    /// From (score for label 1, true label is 1, kind) triples and a threshold.
+    pub fn compute(scored: &[(f64, bool, Option<&str>)], threshold: f64) -> Self {
+        let pairs: Vec<(f64, bool)> = scored.iter().map(|&(s, junk, _)| (s, junk)).collect();
+        let mut confusion = Confusion::default();
+        let mut kinds: std::collections::BTreeMap<&str, Confusion> = Default::default();
+        let mut groups: std::collections::BTreeMap<&str, Confusion> = Default::default();
+        for &(score, junk, kind) in scored {
+            let called_junk = score > threshold;
+            confusion.add(junk, called_junk);
+            if let Some(kind) = kind {
+                kinds.entry(kind).or_default().add(junk, called_junk);
+                // Only kinds written as `group/kind` make groups; a flat list needs none.
+                if let Some((group, _)) = kind.split_once('/') {
+                    groups.entry(group).or_default().add(junk, called_junk);
+                }
+            }
+        }
+        let figures = |m: std::collections::BTreeMap<&str, Confusion>| -> Vec<KindFigures> {
+            m.into_iter()
+                .map(|(kind, c)| KindFigures {
+                    kind: kind.to_owned(),
+                    examples: c.examples(),
+                    accuracy: c.correct() as f64 / c.examples() as f64,
+                    confusion: c,
+                })
+                .collect()
+        };
+        Self {
+            metrics: Metrics::compute(&pairs, threshold),
+            confusion,
+            groups: figures(groups),
+            kinds: figures(kinds),
+        }
+    }
+
+    /// The metrics, the confusion matrix, then the per-group and per-kind tables.
+    pub fn report(&self) -> String {
+        let c = &self.confusion;
+        let mut out = self.metrics.report();
+        out += "\n\nconfusion matrix   called ON  called OFF";
+        out += &format!(
+            "\n  actually ON    {:>11} {:>11}",
+            c.on_called_on, c.on_called_off
+        );
+        out += &format!(
+            "\n  actually OFF   {:>11} {:>11}",
+            c.off_called_on, c.off_called_off
+        );
+        for (title, rows) in [("group", &self.groups), ("kind", &self.kinds)] {
+            if rows.is_empty() {
+                continue;
+            }
+            let width = rows
+                .iter()
+                .map(|r| r.kind.len())
+                .max()
+                .unwrap_or(0)
+                .max(title.len());
+            out += &format!("\n\n{title:<width$}  examples  accuracy  ON→OFF  OFF→ON");
+            for r in rows {
+                out += &format!(
+                    "\n{:<width$}  {:>8}  {:>8.3}  {:>6}  {:>6}",
+                    r.kind, r.examples, r.accuracy, r.confusion.on_called_off, r.confusion.off_called_on
+                );
+            }
+        }
+        out
+    }
+}
+
 /// The probability that a random positive scores above a random negative (ties count
 /// half): the Mann-Whitney form of the area under the ROC curve.
 pub fn roc_auc(scored: &[(f64, bool)]) -> f64 {
@@ -90,6 +211,48 @@ mod tests {
         assert!((m.recall - 2.0 / 3.0).abs() < 1e-12);
         // Positives outrank negatives in 5 of 6 pairs (only 0.2 < 0.7 is out of order).
         assert!((m.roc_auc - 5.0 / 6.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn evaluation_counts_the_confusion_matrix_per_kind_and_group() {
+        // GIVEN two AWS tweets (one called OFF), two ordinary tweets (one called ON) and an
+        // example without a kind
+        let scored = [
+            (0.1, false, Some("aws/ops")),
+            (0.9, false, Some("aws/cost")),
+            (0.8, true, Some("ordinary/sports")),
+            (0.3, true, Some("ordinary/sports")),
+            (0.7, true, None),
+        ];
+        // WHEN evaluated at 0.5
+        let e = Evaluation::compute(&scored, 0.5);
+        // THEN the matrix has one of each mistake
+        assert_eq!(
+            e.confusion,
+            Confusion {
+                on_called_on: 1,
+                on_called_off: 1,
+                off_called_on: 1,
+                off_called_off: 2,
+            }
+        );
+        // AND each kind and group has its own figures, in name order
+        let kinds: Vec<_> = e
+            .kinds
+            .iter()
+            .map(|k| (k.kind.as_str(), k.examples, k.accuracy))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("aws/cost", 1, 0.0),
+                ("aws/ops", 1, 1.0),
+                ("ordinary/sports", 2, 0.5)
+            ]
+        );
+        let groups: Vec<_> = e.groups.iter().map(|k| (k.kind.as_str(), k.examples)).collect();
+        assert_eq!(groups, [("aws", 2), ("ordinary", 2)]);
+        assert!(e.report().contains("actually OFF"), "{}", e.report());
     }
 
     #[test]

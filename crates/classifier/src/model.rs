@@ -10,7 +10,9 @@ use crate::recipe::Recipe;
 use crate::record::Record;
 
 /// The artifact format this build reads and writes.
-pub const FORMAT: &str = "tweetboard-model/1";
+/// `/2` added the AWS-evidence features (issue 15): a `/1` model would be scored on
+/// features it was not trained with, so it is refused instead.
+pub const FORMAT: &str = "tweetboard-model/2";
 
 /// The model as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -209,8 +211,8 @@ mod tests {
             assert!(err.contains(expect), "{err}");
         };
         check(
-            &|v| v["format"] = "tweetboard-model/0".into(),
-            "has format \"tweetboard-model/0\"",
+            &|v| v["format"] = "tweetboard-model/1".into(),
+            "has format \"tweetboard-model/1\"",
         );
         check(&|v| v["threshold"] = 1.5.into(), "threshold");
         check(&|v| v["recipe"]["hash_bits"] = 40.into(), "hash_bits");

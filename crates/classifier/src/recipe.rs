@@ -12,11 +12,16 @@
 //! - two small lexicons, counted: cloud and engineering terms ([`CLOUD_TERMS`]) and
 //!   spam terms ([`SPAM_TERMS`]). They carry the decision for wording the training data
 //!   never used, which hashed n-grams alone cannot.
+//! - AWS-domain evidence ([`AWS_EVIDENCE`]): the summed strength of the AWS services,
+//!   concepts, events and certifications named (0–4), alone and crossed with how the
+//!   tweet carries `aws` (not at all, as `#aws`, as a word, or both). `#aws` is tacked
+//!   onto anything on Twitter; the cross lets the model learn that the tag without
+//!   evidence is not a reason to show a tweet, which a weight per word cannot say.
 //!
 //! Every feature is a presence bit, so a record's feature vector is a short list of
 //! bucket indices.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use crate::record::Record;
@@ -59,6 +64,23 @@ impl Recipe {
 
     /// The record's feature indices, sorted and without repeats.
     pub fn features(&self, record: &Record) -> Vec<u32> {
+        let (mut out, _) = self.features_in_order(record);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The buckets of the record's signal features: everything but the text's n-grams
+    /// (counts, source, spam signals, lexicons, AWS evidence). Training regularises
+    /// these few dense features less than the many sparse n-grams.
+    pub fn signal_features(&self, record: &Record) -> Vec<u32> {
+        let (mut out, text) = self.features_in_order(record);
+        out.drain(..text);
+        out
+    }
+
+    /// The features as computed, n-grams first, and how many of them are n-grams.
+    fn features_in_order(&self, record: &Record) -> (Vec<u32>, usize) {
         let mask = (self.buckets() - 1) as u64;
         let mut out: Vec<u32> = Vec::with_capacity(64);
         let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
@@ -71,6 +93,7 @@ impl Recipe {
         for pair in tokens.windows(2) {
             push(&[b"b:", pair[0].as_bytes(), b" ", pair[1].as_bytes()]);
         }
+        let text = tokens.len() + tokens.len().saturating_sub(1);
 
         for (name, value) in record.counts() {
             let bin = self
@@ -97,27 +120,24 @@ impl Recipe {
         if signals.shouting {
             push(&[b"x:shouting"]);
         }
-        let cloud = tokens
-            .iter()
-            .filter(|t| LEXICONS.0.contains(t.trim_start_matches('#')))
-            .count();
-        let spam = tokens
-            .iter()
-            .filter(|t| LEXICONS.1.contains(t.trim_start_matches('#')))
-            .count();
+        let LexiconCounts {
+            cloud,
+            spam,
+            evidence,
+        } = lexicon_counts(&tokens);
         push(&[b"x:cloud_terms:", &[cloud.min(4) as u8]]);
         push(&[b"x:spam_terms:", &[spam.min(4) as u8]]);
         push(&[b"x:terms:", &[cloud.min(3) as u8, spam.min(3) as u8]]);
+        let carried = aws_carried(&tokens);
+        push(&[b"x:aws_ev:", &[evidence]]);
+        push(&[b"x:aws_ev_tag:", &[carried, evidence]]);
         let digits = record.user.bytes().filter(u8::is_ascii_digit).count().min(5) as u8;
         push(&[b"x:user_digits:", &[digits]]);
         let ratio = ((record.followers as f64 + 1.0) / (record.friends as f64 + 1.0))
             .log2()
             .round() as i64;
         push(&[b"x:ff_ratio:", &[ratio.clamp(-6, 6) as i8 as u8]]);
-
-        out.sort_unstable();
-        out.dedup();
-        out
+        (out, text)
     }
 }
 
@@ -126,21 +146,149 @@ const CLOUD_TERMS: &str = include_str!("../lexicons/cloud-terms.txt");
 /// Words of the junk that rides a hashtag.
 const SPAM_TERMS: &str = include_str!("../lexicons/spam-terms.txt");
 
+/// AWS-domain evidence: entries of one or two tokens, each with a strength.
+const AWS_EVIDENCE: &str = include_str!("../lexicons/aws-evidence.txt");
+
+/// What the lexicons find in a tweet's tokens.
+struct LexiconCounts {
+    /// Tokens (less a leading `#`) in the cloud lexicon.
+    cloud: usize,
+    /// Tokens (less a leading `#`) in the spam lexicon.
+    spam: usize,
+    /// The summed strength of the distinct evidence entries (tokens less a leading `#`
+    /// or `@`, and pairs of them), capped at 4.
+    evidence: u8,
+}
+
+/// One pass, one lookup per token (two for the few that start an evidence pair): the
+/// lexicon lookups are most of the recipe's cost after tokenising.
+fn lexicon_counts(tokens: &[&str]) -> LexiconCounts {
+    let Lexicons { words, pairs } = &*LEXICONS;
+    let (mut cloud, mut spam) = (0, 0);
+    // Few tweets name more than a handful of entries: a short list beats a set.
+    let mut found: Vec<(usize, u8)> = Vec::new();
+    let mut note = |entry: Option<(usize, u8)>| {
+        if let Some((key, strength)) = entry {
+            if !found.iter().any(|&(k, _)| k == key) {
+                found.push((key, strength));
+            }
+        }
+    };
+    for (i, t) in tokens.iter().enumerate() {
+        let bare = t.trim_start_matches(['#', '@']);
+        let Some(facts) = words.get(bare) else {
+            continue;
+        };
+        // The tokenizer keeps one of `#@$` at most, at the start: a token that starts
+        // with `@` is never in the cloud or spam lexicon (they are matched less `#` only).
+        if !t.starts_with('@') {
+            cloud += usize::from(facts.cloud);
+            spam += usize::from(facts.spam);
+        }
+        note(facts.evidence);
+        if facts.starts_pair {
+            if let Some(next) = tokens.get(i + 1) {
+                note(pairs.get(&(bare, next.trim_start_matches(['#', '@']))).copied());
+            }
+        }
+    }
+    let evidence = found.iter().map(|&(_, s)| u32::from(s)).sum::<u32>().min(4) as u8;
+    LexiconCounts {
+        cloud,
+        spam,
+        evidence,
+    }
+}
+
+#[cfg(test)]
+fn aws_evidence(tokens: &[&str]) -> u8 {
+    lexicon_counts(tokens).evidence
+}
+
+/// How the tweet carries `aws`: 0 not at all, 1 as the hashtag `#aws`, 2 as the word
+/// `aws`, 3 both.
+fn aws_carried(tokens: &[&str]) -> u8 {
+    let tag = tokens.contains(&"#aws");
+    let word = tokens.contains(&"aws");
+    u8::from(tag) | (u8::from(word) << 1)
+}
+
+/// What the lexicons say about one word.
+#[derive(Default)]
+struct WordFacts {
+    cloud: bool,
+    spam: bool,
+    /// Its evidence entry: (entry number, strength).
+    evidence: Option<(usize, u8)>,
+    /// It is the first word of a two-word evidence entry.
+    starts_pair: bool,
+}
+
+/// The three lexicons as one map of words, plus the evidence pairs (keyed by a pair of
+/// slices, so a lookup needs no allocation); built once per process.
+struct Lexicons {
+    words: HashMap<&'static str, WordFacts, Fnv>,
+    pairs: HashMap<(&'static str, &'static str), (usize, u8), Fnv>,
+}
+
+static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
+    let mut words: HashMap<&'static str, WordFacts, Fnv> = HashMap::default();
+    let mut pairs: HashMap<(&'static str, &'static str), (usize, u8), Fnv> = HashMap::default();
+    for word in lexicon_words(CLOUD_TERMS) {
+        words.entry(word).or_default().cloud = true;
+    }
+    for word in lexicon_words(SPAM_TERMS) {
+        words.entry(word).or_default().spam = true;
+    }
+    for (key, line) in lexicon_words(AWS_EVIDENCE).enumerate() {
+        let parts: Vec<&'static str> = line.split_whitespace().collect();
+        let Some((strength, entry)) = parts.split_last() else {
+            continue;
+        };
+        let strength = strength.parse::<u8>().unwrap_or(1);
+        match *entry {
+            [one] => words.entry(one).or_default().evidence = Some((key, strength)),
+            [a, b] => {
+                words.entry(a).or_default().starts_pair = true;
+                pairs.insert((a, b), (key, strength));
+            }
+            _ => {}
+        }
+    }
+    Lexicons { words, pairs }
+});
+
+/// FNV-1a as a `HashMap` hasher: the lexicons' keys are short words, for which it is
+/// several times faster than the default SipHash (no untrusted keys are inserted).
+type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
+
+pub struct FnvHasher(u64);
+
+impl Default for FnvHasher {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The words of a lexicon file: one a line, `#` to the end of a line is a comment.
 pub fn lexicon_words(file: &'static str) -> impl Iterator<Item = &'static str> {
     file.lines()
         .map(|line| line.split('#').next().unwrap_or("").trim())
         .filter(|word| !word.is_empty())
 }
-
-/// The lexicons as sets, built once per process (a linear scan per token was the
-/// largest cost of a classification).
-static LEXICONS: LazyLock<(HashSet<&'static str>, HashSet<&'static str>)> = LazyLock::new(|| {
-    (
-        lexicon_words(CLOUD_TERMS).collect(),
-        lexicon_words(SPAM_TERMS).collect(),
-    )
-});
 
 /// Cheap character-level signals of spam.
 struct TextSignals {
@@ -154,7 +302,7 @@ struct TextSignals {
 }
 
 impl TextSignals {
-    fn of(text: &str, tokens: &[String]) -> Self {
+    fn of(text: &str, tokens: &[&str]) -> Self {
         let count = |f: &dyn Fn(&str) -> bool| tokens.iter().filter(|t| f(t)).count().min(255) as u8;
         let (mut upper, mut letters, mut emoji) = (0usize, 0usize, 0usize);
         for c in text.chars() {
@@ -185,40 +333,45 @@ fn is_emoji(c: char) -> bool {
 }
 
 /// Lowercased text → word tokens. Keeps `#tags`, `@mentions` and `$tickers` whole,
-/// maps URLs to `<url>` and numbers to `<num>`.
-pub fn tokenize(lower: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
+/// maps URLs to `<url>` and numbers to `<num>`. Tokens borrow from the text (the
+/// per-token allocations were most of a classification's cost).
+pub fn tokenize(lower: &str) -> Vec<&str> {
+    let mut tokens = Vec::with_capacity(32);
     for raw in lower.split(|c: char| c.is_whitespace()) {
         if raw.starts_with("http://") || raw.starts_with("https://") || raw.starts_with("www.") {
-            tokens.push("<url>".to_owned());
+            tokens.push("<url>");
             continue;
         }
-        let mut current = String::new();
-        for c in raw.chars() {
-            let keep =
-                c.is_alphanumeric() || c == '_' || c == '\'' || (current.is_empty() && "#@$".contains(c));
-            if keep {
-                current.push(c);
-            } else {
-                flush(&mut current, &mut tokens);
+        // A token is a run of kept characters; `#@$` are kept only at its start.
+        let mut start: Option<usize> = None;
+        for (i, c) in raw.char_indices() {
+            let keep = c.is_alphanumeric() || c == '_' || c == '\'' || (start.is_none() && "#@$".contains(c));
+            match (keep, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    flush(&raw[s..i], &mut tokens);
+                    start = None;
+                }
+                _ => {}
             }
         }
-        flush(&mut current, &mut tokens);
+        if let Some(s) = start {
+            flush(&raw[s..], &mut tokens);
+        }
     }
     tokens
 }
 
-fn flush(current: &mut String, tokens: &mut Vec<String>) {
+fn flush<'a>(current: &'a str, tokens: &mut Vec<&'a str>) {
     let t = current.trim_matches('\'');
     if !t.is_empty() {
         let is_number = t.chars().all(|c| c.is_ascii_digit() || c == '$');
         tokens.push(if is_number && t.chars().any(|c| c.is_ascii_digit()) {
-            "<num>".to_owned()
+            "<num>"
         } else {
-            t.to_owned()
+            t
         });
     }
-    current.clear();
 }
 
 pub use tweetboard_core::tweet::source_name;
@@ -276,6 +429,26 @@ mod tests {
         // The hash is fixed forever: a stored model depends on it.
         assert_eq!(fnv1a(&[b"w:", b"aws"]), fnv1a(&[b"w:aws"]));
         assert_eq!(fnv1a(&[b"a"]), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn aws_evidence_needs_names_not_the_tag() {
+        let evidence = |text: &str| {
+            let lower = text.to_lowercase();
+            let tokens = tokenize(&lower);
+            (aws_evidence(&tokens), aws_carried(&tokens))
+        };
+        // The tag or the word alone is no evidence; how the tweet carries it is kept apart.
+        assert_eq!(evidence("what a match tonight #aws"), (0, 1));
+        assert_eq!(evidence("aws what a day"), (0, 2));
+        assert_eq!(evidence("new phone, no tags"), (0, 0));
+        // Strong names count 2, ordinary-word names 1, two-token names match as pairs.
+        assert_eq!(evidence("DynamoDB streams into Lambda #aws"), (3, 1));
+        assert_eq!(evidence("Step Functions retries"), (2, 0));
+        assert_eq!(evidence("the AWS CLI and #aws"), (2, 3));
+        // An entry counts once, and the sum stops at 4.
+        assert_eq!(evidence("s3 s3 s3"), (2, 0));
+        assert_eq!(evidence("s3 ec2 eks dynamodb kinesis"), (4, 0));
     }
 
     #[test]

@@ -16,7 +16,13 @@ pub struct TrainOptions {
     pub hash_bits: u32,
     pub quantile_bins: usize,
     pub learning_rate: f64,
+    /// L2 regularisation of the recipe's signal features (counts, source, lexicons,
+    /// AWS evidence): few, dense, and meant to carry the decision.
     pub l2: f64,
+    /// L2 regularisation of the text's hashed n-grams: many and sparse. Kept larger, so
+    /// everyday words that the training set happens to see in one class only (a
+    /// generated set always has some) cannot outvote the evidence features.
+    pub l2_text: f64,
     pub threshold: f64,
 }
 
@@ -30,6 +36,7 @@ impl Default for TrainOptions {
             quantile_bins: 10,
             learning_rate: 0.2,
             l2: 1e-4,
+            l2_text: 3e-3,
             threshold: 0.5,
         }
     }
@@ -80,6 +87,12 @@ pub fn train(
     let recipe = Recipe::fit(&records, options.hash_bits, options.quantile_bins);
     let features: Vec<Vec<u32>> = train_set.iter().map(|e| recipe.features(&e.record)).collect();
 
+    let mut l2 = vec![options.l2_text; recipe.buckets()];
+    for e in &train_set {
+        for f in recipe.signal_features(&e.record) {
+            l2[f as usize] = options.l2;
+        }
+    }
     let mut weights = vec![0f64; recipe.buckets()];
     let mut grad_sq = vec![1e-8f64; recipe.buckets()];
     let (mut bias, mut bias_grad_sq) = (0f64, 1e-8f64);
@@ -94,7 +107,7 @@ pub fn train(
             bias -= options.learning_rate * g / bias_grad_sq.sqrt();
             for &f in &features[i] {
                 let f = f as usize;
-                let gi = g + options.l2 * weights[f];
+                let gi = g + l2[f] * weights[f];
                 grad_sq[f] += gi * gi;
                 weights[f] -= options.learning_rate * gi / grad_sq[f].sqrt();
             }
@@ -170,6 +183,7 @@ mod tests {
                         ..Default::default()
                     },
                     junk,
+                    kind: None,
                 }
             })
             .collect()

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use tweetboard_classifier::dataset;
-use tweetboard_classifier::metrics::Metrics;
+use tweetboard_classifier::metrics::{Evaluation, Metrics};
 use tweetboard_classifier::train::{train, TrainOptions};
 use tweetboard_classifier::Model;
 
@@ -38,14 +38,48 @@ fn shipped_model_meets_the_accuracy_bar_on_its_holdout_and_on_handwritten_tweets
     let holdout = shipped.artifact().training.holdout_metrics;
     assert!(holdout.examples >= 500 && holdout.accuracy >= 0.93, "{holdout:?}");
     // AND on hand-written tweets in phrasings the generator never used, scored at its
-    // threshold, at least 90% are right
+    // threshold, at least 95% are right
     let examples = dataset::load(&data("unseen-handwritten-2.csv")).unwrap();
     let scored: Vec<_> = examples
         .iter()
         .map(|e| (shipped.score(&e.record), e.junk))
         .collect();
     let m = Metrics::compute(&scored, shipped.threshold());
-    assert!(m.accuracy >= 0.9, "{m:?}");
+    assert!(m.accuracy >= 0.95, "{m:?}");
+}
+
+/// The model's job on a `#aws` board (issue 15): hide ordinary tweets that are not about
+/// AWS, with or without the tag, and still show the AWS ones. Measured on the frozen
+/// hand-written set, whose figures the data README reports.
+#[test]
+fn shipped_model_hides_ordinary_tweets_and_shows_aws_ones_on_the_frozen_set() {
+    // GIVEN the shipped model and the frozen evaluation set, which has a kind column
+    let shipped = Model::embedded_default();
+    let examples = dataset::load(&data("unseen-handwritten-3.csv")).unwrap();
+    assert!(examples.len() >= 200);
+
+    // WHEN every example is scored at the model's threshold
+    let scored: Vec<_> = examples
+        .iter()
+        .map(|e| (shipped.score(&e.record), e.junk, e.kind.as_deref()))
+        .collect();
+    let e = Evaluation::compute(&scored, shipped.threshold());
+
+    // THEN at least 95% of the ordinary tweets are hidden, without the tag and with it
+    let group = |name: &str| e.groups.iter().find(|g| g.kind == name).unwrap();
+    let (plain, tagged) = (group("ordinary"), group("ordinary-tagged"));
+    let hidden = plain.confusion.off_called_off + tagged.confusion.off_called_off;
+    assert!(
+        hidden * 100 >= (plain.examples + tagged.examples) * 95,
+        "{plain:?} {tagged:?}"
+    );
+    // AND at least 95% of everything is right, with at least 93% of AWS tweets shown
+    assert!(e.metrics.accuracy >= 0.95, "{e:?}");
+    let c = e.confusion;
+    assert!(
+        c.on_called_on * 100 >= (c.on_called_on + c.on_called_off) * 93,
+        "{c:?}"
+    );
 }
 
 #[test]

@@ -124,6 +124,51 @@ fn train_then_evaluate_a_small_data_set() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn evaluate_prints_the_confusion_matrix_and_accuracy_per_kind() {
+    // GIVEN a labeled CSV with a kind column: two AWS tweets and two ordinary ones
+    let dir = std::env::temp_dir().join(format!("tweetboard-cli-kinds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("kinds.csv");
+    std::fs::write(
+        &data,
+        "text,label,kind\n\
+         DynamoDB streams into Lambda for our audit log #aws,ON,aws/ops\n\
+         CloudFormation drift detection caught a console change #aws,ON,aws/ops\n\
+         what a match tonight #aws,OFF,ordinary-tagged/sports\n\
+         new puppy and no sleep,OFF,ordinary/personal\n",
+    )
+    .unwrap();
+
+    // WHEN `tweetboard evaluate` scores it with the compiled-in model
+    let out = tweetboard(&["evaluate", "--data", data.to_str().unwrap()]);
+    let json = tweetboard(&["evaluate", "--data", data.to_str().unwrap(), "--json"]);
+
+    // THEN it prints the confusion matrix and a line per group and per kind
+    assert!(out.status.success(), "{}", text(&out));
+    for expected in [
+        "confusion matrix",
+        "actually ON",
+        "actually OFF",
+        "aws/ops",
+        "ordinary-tagged",
+    ] {
+        assert!(text(&out).contains(expected), "{expected}: {}", text(&out));
+    }
+    // AND the JSON keeps the metrics at the top level beside the matrix and the kinds
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["examples"], 4);
+    let c = &v["confusion"];
+    let total: u64 = ["on_called_on", "on_called_off", "off_called_on", "off_called_off"]
+        .iter()
+        .map(|k| c[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 4);
+    assert_eq!(v["kinds"].as_array().unwrap().len(), 3);
+    assert_eq!(v["groups"].as_array().unwrap().len(), 3);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Runs the binary against the emulator, on this test's own stream and tables.
 fn against_emulator(prefix: &str, args: &[&str], rust_log: Option<&str>) -> std::process::Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tweetboard"));

@@ -32,6 +32,11 @@ pub struct Args {
     /// Features hash into 2^BITS buckets.
     #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u32).range(10..=24))]
     hash_bits: u32,
+    /// L2 regularisation of the text's n-grams per update: larger keeps their weights
+    /// small, so the recipe's signal features (lexicons, AWS evidence) carry more of
+    /// the decision.
+    #[arg(long, default_value_t = TrainOptions::default().l2_text)]
+    l2_text: f64,
     /// Print the metrics as JSON.
     #[arg(long)]
     json: bool,
@@ -45,8 +50,12 @@ pub fn run(args: Args) -> CliResult {
         epochs,
         holdout,
         hash_bits,
+        l2_text,
         json,
     } = args;
+    if !(0.0..=1.0).contains(&l2_text) {
+        return Err(format!("--l2-text {l2_text} must be between 0 and 1").into());
+    }
     if !(0.05..=0.5).contains(&holdout) {
         return Err(format!("--holdout {holdout} must be between 0.05 and 0.5").into());
     }
@@ -56,6 +65,7 @@ pub fn run(args: Args) -> CliResult {
         epochs,
         holdout,
         hash_bits,
+        l2_text,
         ..TrainOptions::default()
     };
     let pb = progress::bar(u64::from(epochs), "train");
