@@ -172,6 +172,8 @@ fn the_consumer_may_read_the_stream_write_both_tables_and_report_failures_only()
         &["dynamodb:DescribeTable", "dynamodb:PutItem"],
         &["TweetsTable.Arn", "QuarantineTable.Arn"],
     ));
+    // The board chart's hourly counters (issue 11).
+    expected.extend(pairs(&["dynamodb:UpdateItem"], &["CountsTable.Arn"]));
     expected.extend(pairs(&["sqs:SendMessage"], &["FailureQueue.Arn"]));
     expected.extend(pairs(
         &["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -195,7 +197,7 @@ fn ingest_may_only_put_records_and_the_board_may_only_query_its_index() {
     assert_eq!(function_grants(&template, "ingest"), ingest);
 
     let index = format!("${{TweetsTable.Arn}}/index/{}", attributes::tweets::BOARD_INDEX);
-    let mut board = pairs(&["dynamodb:Query"], &[&index]);
+    let mut board = pairs(&["dynamodb:Query"], &[&index, "CountsTable.Arn"]);
     board.extend(pairs(
         &["logs:CreateLogStream", "logs:PutLogEvents"],
         &["BoardLogGroup.Arn"],
@@ -344,6 +346,8 @@ fn each_function_has_every_variable_its_binary_reads_at_start_up() {
     points_at(&consumer, vars::QUARANTINE_TABLE_NAME, "QuarantineTable");
     points_at(&ingest, vars::STREAM_NAME, "TweetStream");
     points_at(&board, vars::TABLE_NAME, "TweetsTable");
+    points_at(&consumer, vars::COUNTS_TABLE_NAME, "CountsTable");
+    points_at(&board, vars::COUNTS_TABLE_NAME, "CountsTable");
 }
 
 /// A table's keys and indexes, in one comparable form: `(name, type, HASH|RANGE)` per
@@ -440,6 +444,7 @@ async fn the_templates_tables_are_keyed_and_indexed_as_init_creates_them_with_pi
             &env.names.quarantine_table,
             attributes::quarantine::EVENT_ID,
         ),
+        ("CountsTable", &env.names.counts_table, attributes::counts::DAY),
     ] {
         let table = &resources(&template)[logical];
         let described = env

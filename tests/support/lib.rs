@@ -64,6 +64,7 @@ impl TestEnv {
             table: format!("{base}-t"),
             quarantine_table: format!("{base}-q"),
             checkpoint_table: format!("{base}-c"),
+            counts_table: format!("{base}-n"),
         };
         provision::init(&aws.kinesis, &aws.dynamo, &names, shards)
             .await
@@ -215,7 +216,11 @@ pub fn consumer_with(
 ) -> Consumer {
     Consumer::new(
         classifier,
-        Arc::new(DynamoTweetStore::new(aws.dynamo.clone(), &names.table)),
+        Arc::new(
+            DynamoTweetStore::new(aws.dynamo.clone(), &names.table).with_counts(
+                tweetboard_aws::counts::CountsTable::new(aws.dynamo.clone(), &names.counts_table),
+            ),
+        ),
         Arc::new(DynamoQuarantine::new(aws.dynamo.clone(), &names.quarantine_table)),
         concurrency,
         Duration::from_secs(3),

@@ -20,8 +20,10 @@ use tweetboard_core::ports::{PutOutcome, QuarantineWriter, TweetLookup, TweetWri
 use tweetboard_core::TweetId;
 
 use crate::retry::Backoff;
+use tweetboard_core::stored::HourCount;
 use tweetboard_core::{QuarantinedRecord, ServiceError, StoredTweet};
 
+use crate::counts::CountsTable;
 use crate::errors::classify;
 use crate::item::{Item, ItemError, ItemExt};
 
@@ -62,6 +64,8 @@ pub struct DynamoTweetStore {
     client: Client,
     table: String,
     meter: Option<Arc<CapacityMeter>>,
+    /// The chart's hourly counters, added to once per batch for the tweets it stored.
+    counts: Option<CountsTable>,
 }
 
 impl DynamoTweetStore {
@@ -70,7 +74,16 @@ impl DynamoTweetStore {
             client,
             table: table.into(),
             meter: None,
+            counts: None,
         }
+    }
+
+    /// Adds the tweets each batch newly stores to their hours' counters in `counts`
+    /// (the board's chart). Every writer of the tweets table (consumer, replay, quarantine retry)
+    /// sets it, so the counters see every tweet stored.
+    pub fn with_counts(mut self, counts: CountsTable) -> Self {
+        self.counts = Some(counts);
+        self
     }
 
     /// Asks DynamoDB for the consumed capacity of every request and sums it in `meter`.
@@ -217,6 +230,15 @@ impl TweetWriter for DynamoTweetStore {
                 _ => Err(classify("PutItem", err)),
             },
         }
+    }
+
+    async fn count_stored(&self, hours: &[HourCount]) -> Result<(), ServiceError> {
+        if let Some(counts) = &self.counts {
+            for hour in hours {
+                counts.add(hour).await?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -2,7 +2,7 @@
 //! counts per hour. The read itself is the [`BoardQuery`](crate::ports::BoardQuery) port;
 //! the DynamoDB adapter is `tweetboard_aws::board::BoardReader`.
 
-use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 
 use crate::classification::Prediction;
 use crate::error::ServiceError;
@@ -137,6 +137,25 @@ impl HourlyCounts {
         }
     }
 
+    /// Adds an hour's counts as the counts table keeps them, keyed `2026-11-26T10`; an
+    /// hour that does not parse or is outside the buckets is not counted.
+    pub fn add_hour(&mut self, hour: &str, on: u64, off: u64) {
+        let Ok(t) = DateTime::parse_from_rfc3339(&format!("{hour}:00:00Z")) else {
+            return;
+        };
+        let since_start = t.with_timezone(&Utc) - self.start;
+        if since_start < Duration::zero() {
+            return;
+        }
+        if let Some(b) = usize::try_from(since_start.num_hours())
+            .ok()
+            .and_then(|h| self.buckets.get_mut(h))
+        {
+            b.on += on;
+            b.off += off;
+        }
+    }
+
     pub fn into_buckets(self) -> Vec<StatsBucket> {
         self.buckets
     }
@@ -151,10 +170,8 @@ pub enum CursorError {
     Malformed,
     #[error("the cursor belongs to prediction {0}, not to this query")]
     OtherPrediction(String),
-    #[error("the cursor's day {0} is in the future")]
-    FutureDay(NaiveDate),
-    #[error("the cursor's key is not a tweet of its day")]
-    KeyOutsideDay,
+    #[error("the cursor's key is not a key of the board index")]
+    NotAKey,
 }
 
 /// Why a page could not be read: the client's cursor (400) or the store (503).
@@ -225,5 +242,19 @@ mod tests {
         );
         let pairs: Vec<(u64, u64)> = b.iter().map(|b| (b.on, b.off)).collect();
         assert_eq!(pairs, [(1, 0), (0, 1), (2, 0)]);
+    }
+
+    #[test]
+    fn stored_hour_counts_fall_in_their_bucket_and_outside_ones_are_left_out() {
+        let mut counts = HourlyCounts::new(3, at("2026-11-26T10:42:00Z"));
+
+        counts.add_hour("2026-11-26T08", 2, 1);
+        counts.add_hour("2026-11-26T10", 5, 0);
+        counts.add_hour("2026-11-26T07", 9, 9);
+        counts.add_hour("2026-11-26T11", 9, 9);
+        counts.add_hour("garbage", 9, 9);
+
+        let pairs: Vec<(u64, u64)> = counts.into_buckets().iter().map(|b| (b.on, b.off)).collect();
+        assert_eq!(pairs, [(2, 1), (0, 0), (5, 0)]);
     }
 }

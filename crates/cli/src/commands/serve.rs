@@ -21,7 +21,7 @@ pub async fn run(Args { port, host }: Args) -> CliResult {
     let reader = BoardReader::new(
         aws.dynamo,
         &config.table_name,
-        config.lookback_days,
+        &config.counts_table_name,
         config.cursor_key,
     );
     let listener = tokio::net::TcpListener::bind((host.as_str(), port))
