@@ -318,7 +318,8 @@ async fn a_board_whose_only_tweets_are_400_days_old_shows_them_at_a_bounded_cost
     // AND the page shows them too
     let (status, _, html) = get(&app, "/").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(html.matches(ON_TEXT).count(), 3, "{html}");
+    let shown = "DynamoDB conditional writes for idempotent Lambda consumers";
+    assert_eq!(html.matches(shown).count(), 3, "{html}");
 }
 
 #[tokio::test]
@@ -440,7 +441,7 @@ async fn the_page_renders_tweets_safely_with_a_strict_policy() {
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'none'"));
     assert_eq!(headers["x-content-type-options"], "nosniff");
-    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Lambda on #aws"));
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Lambda on <a href="));
     assert!(!html.contains("<script>alert"));
     assert!(html.contains("<svg id=\"chart\""));
     // AND the page showing OFF renders too
@@ -500,16 +501,44 @@ async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
         "Kinesis shard splits without losing a record #aws",
         Utc::now(),
     );
+    // AND a real-shaped retweet, and a tweet as the API escapes it, with a t.co link and
+    // an avatar whose URL answers 404, from an author whose name is right-to-left
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let retweet = v1_retweet(&big_id(3), &big_id(900), Utc::now() - Duration::minutes(2));
+    let mut linked = v1_tweet_at(
+        &big_id(4),
+        "AT&amp;T moves to DynamoDB &lt;3 idempotent Lambda consumers on Kinesis https://t.co/Lnk4 #aws",
+        Utc::now() - Duration::minutes(3),
+    );
+    linked["entities"] = serde_json::json!({"urls": [{
+        "url": "https://t.co/Lnk4",
+        "expanded_url": "https://aws.amazon.com/dynamodb/",
+        "display_url": "aws.amazon.com/dynamodb/"
+    }]});
+    linked["user"]["name"] = serde_json::json!("\u{5e9}\u{5dc}\u{5d5}\u{5dd} Dana");
+    linked["user"]["profile_image_url_https"] = serde_json::json!(format!("{url}static/no-such-avatar.png"));
     let (response, _) = env
         .consumer()
-        .process(env.batch(1, &[bytes(&hostile), bytes(&good)]), None)
+        .process(
+            env.batch(
+                1,
+                &[bytes(&hostile), bytes(&good), bytes(&retweet), bytes(&linked)],
+            ),
+            None,
+        )
         .await
         .unwrap();
     assert!(response.batch_item_failures.is_empty());
+    for id in [3, 4] {
+        assert_eq!(
+            s(&env.tweet(&big_id(id)).await.unwrap(), "prediction"),
+            "ON",
+            "shown on the first page"
+        );
+    }
 
     // AND the board served on a local port
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
     let board = app(&env);
     let server = tokio::spawn(async move { axum::serve(listener, board).await });
 
@@ -575,6 +604,39 @@ async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
     assert!(!dom.contains("<title>PWNED"), "a script ran");
     assert!(!dom.contains("data-pwned"), "an onerror handler ran");
     assert!(!dom.contains("javascript:"), "a javascript: URL was rendered");
+    // AND the retweet shows the retweeted tweet whole, by its author, retweeted by the
+    // retweeter, its link expanded and marked as user content
+    assert!(
+        dom.contains("exactly-once results from at-least-once Kinesis delivery, no locks"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("retweeted by <bdi class=\"name\">Retweeting Fan</bdi>"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains(
+            "<a href=\"https://aws.amazon.com/blogs/database/idempotent-consumers/\" rel=\"nofollow noopener ugc\">https://aws.amazon.com/blogs/database/idempotent-consumers/</a>"
+        ),
+        "{dom}"
+    );
+    assert!(dom.contains("<a href=\"https://x.com/hashtag/aws\" rel=\"nofollow noopener ugc\">#aws</a>"));
+    // AND Twitter's escaping is undone once: readers see `AT&T` and `<3` (serialised
+    // back into the DOM dump as `&amp;` and `&lt;`), never `&amp;amp;`
+    assert!(dom.contains("AT&amp;T moves to DynamoDB &lt;3"), "{dom}");
+    assert!(!dom.contains("&amp;amp;"), "{dom}");
+    assert!(dom.contains(">https://aws.amazon.com/dynamodb/</a>"), "{dom}");
+    // AND the avatar that answered 404 was removed, leaving the author's initials, and
+    // the right-to-left name is isolated
+    assert!(
+        !dom.contains("no-such-avatar"),
+        "the broken avatar is gone:\n{dom}"
+    );
+    assert!(dom.contains("<span class=\"initials\">\u{5e9}D</span>"), "{dom}");
+    assert!(
+        dom.contains("<bdi class=\"name\">\u{5e9}\u{5dc}\u{5d5}\u{5dd} Dana</bdi>"),
+        "{dom}"
+    );
     // AND the refresh script ran, and the screenshot was taken
     assert!(
         dom.contains("data-refreshed="),
@@ -623,7 +685,10 @@ async fn twitters_escaped_text_is_shown_as_people_read_it_and_still_cannot_injec
     // that runs nothing, and the `&lt;b&gt;` that was typed
     assert_eq!(status, StatusCode::OK);
     assert!(
-        page.contains("AT&amp;T on #aws &lt;script&gt;alert(1)&lt;/script&gt; &amp;lt;b&amp;gt;"),
+        page.contains(
+            "AT&amp;T on <a href=\"https://x.com/hashtag/aws\" rel=\"nofollow noopener ugc\">#aws</a> \
+             &lt;script&gt;alert(1)&lt;/script&gt; &amp;lt;b&amp;gt;"
+        ),
         "{page}"
     );
     assert!(!page.contains("&amp;amp;T"), "escaped twice");
@@ -726,4 +791,110 @@ async fn a_chart_request_costs_the_same_reads_at_ten_and_at_five_hundred_tweets_
     assert_eq!(measured[0].2, measured[1].2, "{measured:?}");
     let (requests, items, units) = measured[1];
     assert!(requests <= 2 && items <= 25 && units <= 1.0, "{measured:?}");
+}
+
+/// The retweeted tweet's full text, as the API gives it (escaped).
+const RETWEETED_FULL_TEXT: &str = "DynamoDB conditional writes &amp; idempotent Lambda consumers: \
+    exactly-once results from at-least-once Kinesis delivery, no locks, no extra table, \
+    written up with benchmarks https://t.co/dDbLmBdA1x #aws #serverless";
+
+/// A v1.1 retweet as the API returns it: `RT @user: ` and a truncated copy as its own
+/// text, the retweeted tweet (its text truncated too, the whole in `extended_tweet`)
+/// in `retweeted_status`, its links in `extended_tweet.entities.urls`.
+fn v1_retweet(id: &str, retweeted_id: &str, at: chrono::DateTime<Utc>) -> Value {
+    let mut rt = v1_tweet_at(
+        id,
+        "RT @awscloud: DynamoDB conditional writes &amp; idempotent Lambda consumers: exactly-once results from at-least-once Kines\u{2026}",
+        at,
+    );
+    rt["user"]["name"] = serde_json::json!("Retweeting Fan");
+    rt["user"]["screen_name"] = serde_json::json!("rt_fan");
+    rt["entities"] = serde_json::json!({
+        "hashtags": [],
+        "urls": [],
+        "user_mentions": [{"screen_name": "awscloud", "name": "Amazon Web Services", "id_str": "66780587", "indices": [3, 12]}]
+    });
+    rt["retweeted_status"] = serde_json::json!({
+        "created_at": "Thu Nov 26 09:00:00 +0000 2026",
+        "id_str": retweeted_id,
+        "text": "DynamoDB conditional writes &amp; idempotent Lambda consumers: exactly-once results from at-least-once Kinesis deliv\u{2026} https://t.co/x1",
+        "truncated": true,
+        "extended_tweet": {
+            "full_text": RETWEETED_FULL_TEXT,
+            "display_text_range": [0, 200],
+            "entities": {
+                "hashtags": [{"text": "aws", "indices": [0, 0]}],
+                "urls": [{
+                    "url": "https://t.co/dDbLmBdA1x",
+                    "expanded_url": "https://aws.amazon.com/blogs/database/idempotent-consumers/",
+                    "display_url": "aws.amazon.com/blogs/database\u{2026}",
+                    "indices": [0, 0]
+                }]
+            }
+        },
+        "user": {
+            "name": "Amazon Web Services", "screen_name": "awscloud",
+            "profile_image_url_https": "https://pbs.twimg.com/profile_images/2/aws_normal.png"
+        },
+        "retweet_count": 120,
+        "favorite_count": 400
+    });
+    rt
+}
+
+#[tokio::test]
+async fn a_retweet_is_shown_whole_by_its_author_retweeted_by_the_retweeter_with_its_links() {
+    // GIVEN a real-shaped v1.1 retweet, stored through the consumer
+    let env = TestEnv::new("board-retweet").await;
+    let id = big_id(1);
+    let (response, _) = env
+        .consumer()
+        .process(
+            env.batch(1, &[bytes(&v1_retweet(&id, &big_id(900), Utc::now()))]),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(response.batch_item_failures.is_empty());
+    let prediction = s(&env.tweet(&id).await.unwrap(), "prediction").to_owned();
+
+    // WHEN the API lists its prediction
+    let (_, api) = get_json(&app(&env), &format!("/api/tweets?prediction={prediction}")).await;
+
+    // THEN it gives the retweeted tweet's full text as people read it, by its author,
+    // retweeted by the retweeter, and the t.co link expanded, hashtags and mentions linked
+    let t = &api["items"][0];
+    assert_eq!(t["tweet_id"], id);
+    assert_eq!(t["text"], RETWEETED_FULL_TEXT.replace("&amp;", "&"));
+    assert_eq!(
+        (&t["name"], &t["screen_name"]),
+        (&"Amazon Web Services".into(), &"awscloud".into())
+    );
+    assert_eq!(
+        t["image_url"],
+        "https://pbs.twimg.com/profile_images/2/aws_normal.png"
+    );
+    assert_eq!(
+        t["retweeted_by"],
+        serde_json::json!({"name": "Retweeting Fan", "screen_name": "rt_fan"})
+    );
+    assert_eq!(t["initials"], "AW");
+    let links: Vec<(&str, &str)> = t["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "link")
+        .map(|s| (s["text"].as_str().unwrap(), s["href"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            (
+                "https://aws.amazon.com/blogs/database/idempotent-consumers/",
+                "https://aws.amazon.com/blogs/database/idempotent-consumers/"
+            ),
+            ("#aws", "https://x.com/hashtag/aws"),
+            ("#serverless", "https://x.com/hashtag/serverless"),
+        ]
+    );
 }

@@ -32,7 +32,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 use tweetboard_core::attributes::tweets;
-use tweetboard_core::board::shown_text;
+use tweetboard_core::board::{initials, segments, shown_text, RetweetedBy};
 use tweetboard_core::board::{BoardError, BoardTweet, CursorError, HourlyCounts, Page, StatsBucket};
 use tweetboard_core::ports::BoardQuery;
 use tweetboard_core::stored::{board_partition, BOARD_SHARDS};
@@ -325,12 +325,44 @@ impl FromItem for BoardTweet {
     fn from_item(item: &Item) -> Result<Self, ItemError> {
         let s = |name| item.get_s(name).map(str::to_owned);
         let optional = |name| item.opt_s(name).map(|v| v.unwrap_or_default().to_owned());
+        let urls: Vec<(String, String)> = match item.get(tweets::URLS) {
+            Some(AttributeValue::M(m)) => m
+                .iter()
+                .filter_map(|(k, v)| v.as_s().ok().map(|e| (k.clone(), e.clone())))
+                .collect(),
+            _ => Vec::new(),
+        };
+        // A retweet shows the retweeted tweet whole, by its author, "retweeted by" the
+        // account that retweeted it.
+        let (text, name, screen_name, image_url, retweeted_by) = match item.opt_s(tweets::RT_TEXT)? {
+            Some(rt_text) => (
+                rt_text.to_owned(),
+                optional(tweets::RT_NAME)?,
+                optional(tweets::RT_SCREEN_NAME)?,
+                optional(tweets::RT_IMAGE_URL)?,
+                Some(RetweetedBy {
+                    name: optional(tweets::NAME)?,
+                    screen_name: optional(tweets::SCREEN_NAME)?,
+                }),
+            ),
+            None => (
+                s(tweets::TEXT)?,
+                optional(tweets::NAME)?,
+                optional(tweets::SCREEN_NAME)?,
+                optional(tweets::IMAGE_URL)?,
+                None,
+            ),
+        };
+        let text = shown_text(text);
         Ok(Self {
             tweet_id: s(tweets::TWEET_ID)?,
-            text: shown_text(s(tweets::TEXT)?),
-            name: optional(tweets::NAME)?,
-            screen_name: optional(tweets::SCREEN_NAME)?,
-            image_url: optional(tweets::IMAGE_URL)?,
+            segments: segments(&text, &urls),
+            initials: initials(&name, &screen_name),
+            text,
+            name,
+            screen_name,
+            image_url,
+            retweeted_by,
             prediction: s(tweets::PREDICTION)?,
             probability: item.get_n(tweets::PROBABILITY)?,
             created_at: s(tweets::CREATED_AT)?,

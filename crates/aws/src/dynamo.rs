@@ -153,6 +153,22 @@ pub fn tweet_item(item: &StoredTweet) -> Item {
         s(&item.source_sequence_number),
     );
     m.insert(tweets::CONTENT_HASH.into(), s(&item.content_hash));
+    if let Some(r) = &t.retweeted {
+        for (name, value) in [
+            (tweets::RT_TEXT, &r.text),
+            (tweets::RT_NAME, &r.name),
+            (tweets::RT_SCREEN_NAME, &r.screen_name),
+            (tweets::RT_IMAGE_URL, &r.image_url),
+        ] {
+            if !value.is_empty() {
+                m.insert(name.into(), s(value));
+            }
+        }
+    }
+    if !t.urls.is_empty() {
+        let urls = t.urls.iter().map(|(u, e)| (u.clone(), s(e))).collect();
+        m.insert(tweets::URLS.into(), AttributeValue::M(urls));
+    }
     m.insert(tweets::BOARD_PARTITION.into(), s(item.board_partition()));
     m.insert(tweets::BOARD_SORT.into(), s(item.board_sort()));
     m

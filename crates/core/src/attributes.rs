@@ -33,6 +33,14 @@ pub mod tweets {
     pub const BOARD_SORT: &str = "board_sort";
     /// Name of the global secondary index the board queries.
     pub const BOARD_INDEX: &str = "board_by_time";
+    // A retweet's retweeted tweet (left out otherwise): its full text and author, shown
+    // by the board with "retweeted by" the retweeting account.
+    pub const RT_TEXT: &str = "rt_text";
+    pub const RT_NAME: &str = "rt_name";
+    pub const RT_SCREEN_NAME: &str = "rt_screen_name";
+    pub const RT_IMAGE_URL: &str = "rt_image_url";
+    /// The text's links (left out when none): a map of each `t.co` URL to its expanded URL.
+    pub const URLS: &str = "urls";
 }
 
 /// The quarantine table: one entry per quarantined record, plus part items holding the

@@ -94,7 +94,17 @@ impl StoredTweet {
         const NAMES: usize = 231;
         const NUMBERS: usize = 8 * 21;
         let board_keys = (3 + 1 + 10) + (self.created_at.len() + 1 + 20);
-        strings.iter().map(|s| s.len()).sum::<usize>() + NAMES + NUMBERS + board_keys + 3
+        // A retweet's four attributes (names 34 bytes) and the links map (3 bytes per
+        // entry of overhead, plus its name).
+        let retweeted = t.retweeted.as_ref().map_or(0, |r| {
+            34 + r.text.len() + r.name.len() + r.screen_name.len() + r.image_url.len()
+        });
+        let urls = if t.urls.is_empty() {
+            0
+        } else {
+            4 + 3 + t.urls.iter().map(|(u, e)| u.len() + e.len() + 3).sum::<usize>()
+        };
+        strings.iter().map(|s| s.len()).sum::<usize>() + NAMES + NUMBERS + board_keys + 3 + retweeted + urls
     }
 }
 
