@@ -898,3 +898,123 @@ async fn a_retweet_is_shown_whole_by_its_author_retweeted_by_the_retweeter_with_
         ]
     );
 }
+
+/// What the chart used to read for a window: every tweet of it, whole (a Query is billed
+/// for whole items whatever its projection), from the index. Counted in `meter`.
+async fn read_like_the_old_chart(env: &TestEnv, hours: u32, meter: &ReadMeter) {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use tweetboard_core::stored::{board_partition, BOARD_SHARDS};
+    let start = tweetboard_core::board::HourlyCounts::new(hours, Utc::now()).start();
+    let from = tweetboard_core::decode::format_time(start);
+    // The emulator sorts a whole index per Query page: over 10,000 tweets on a busy
+    // machine that outlasts the SDK's 30 s operation timeout.
+    let client = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(&env.aws.sdk)
+            .timeout_config(
+                aws_sdk_dynamodb::config::timeout::TimeoutConfig::builder()
+                    .operation_timeout(std::time::Duration::from_secs(600))
+                    .operation_attempt_timeout(std::time::Duration::from_secs(600))
+                    .build(),
+            )
+            .build(),
+    );
+    for prediction in ["ON", "OFF"] {
+        for shard in 0..BOARD_SHARDS {
+            let mut start_key = None;
+            loop {
+                let out = client
+                    .query()
+                    .table_name(&env.names.table)
+                    .index_name("board_by_time")
+                    .key_condition_expression("board_partition = :p AND board_sort >= :from")
+                    .expression_attribute_values(":p", AttributeValue::S(board_partition(prediction, shard)))
+                    .expression_attribute_values(":from", AttributeValue::S(from.clone()))
+                    .set_exclusive_start_key(start_key.take())
+                    .send()
+                    .await
+                    .expect("Query");
+                meter.add_page(out.items());
+                match out.last_evaluated_key {
+                    Some(k) if !k.is_empty() => start_key = Some(k),
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
+/// `make bench-chart`: read units per chart request (24 hours) before (the chart read
+/// every tweet of its window) and after (hourly counters), at 10 and at 10,000 tweets an
+/// hour. At 10 an hour all 24 hours are stored through the consumer; at 10,000 one full
+/// hour is (10,000 tweets), the old chart's cost for 24 such hours is 24 times that
+/// hour's (it reads every tweet of the window, so its cost is linear in them), and the
+/// other 23 hours' counters are set as the consumer leaves them. Writes its table to
+/// `target/bench/chart.md`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark, minutes long: run it with `make bench-chart`"]
+async fn bench_chart_read_units_per_request() {
+    let mut rows = Vec::new();
+    for (rate, seeded_hours) in [(10u64, 24u32), (10_000, 1)] {
+        // GIVEN `seeded_hours` hours of tweets at `rate` an hour, stored by the consumer
+        let env = TestEnv::new("bench-chart").await;
+        let now = Utc::now();
+        let this_hour = now.date_naive().and_hms_opt(now.hour(), 0, 0).unwrap().and_utc();
+        let first = if seeded_hours == 24 { 0 } else { 1 };
+        let mut payloads = Vec::new();
+        for h in first..first + seeded_hours {
+            let base = this_hour - Duration::hours(i64::from(h));
+            let span = if h == 0 { now - base } else { Duration::hours(1) };
+            for i in 0..rate {
+                let at = base + span * (i as i32) / (rate as i32);
+                let id = big_id(u64::from(h) * 100_000 + i);
+                let text = if i % 3 == 0 { OFF_TEXT } else { ON_TEXT };
+                payloads.push(bytes(&v1_tweet_at(&id, text, at)));
+            }
+        }
+        let consumer = env.consumer();
+        for (n, chunk) in payloads.chunks(500).enumerate() {
+            let (response, _) = consumer
+                .process(env.batch(1 + 500 * n as u64, chunk), None)
+                .await
+                .unwrap();
+            assert!(response.batch_item_failures.is_empty());
+        }
+        // (the other hours' counters, as the consumer leaves them at this rate)
+        let counts = CountsTable::new(env.aws.dynamo.clone(), &env.names.counts_table);
+        for h in 0..24 {
+            if !(first..first + seeded_hours).contains(&h) {
+                let hour = this_hour - Duration::hours(i64::from(h));
+                counts.set(hour, rate - rate / 3, rate / 3).await.unwrap();
+            }
+        }
+
+        // WHEN the chart is read the old way and the new way
+        let before = ReadMeter::default();
+        read_like_the_old_chart(&env, 24, &before).await;
+        let after = Arc::new(ReadMeter::default());
+        let app = tweetboard_board::router(Arc::new(reader(&env).with_meter(after.clone())));
+        let (on, off) = chart_totals(&app, 24).await;
+        assert!(on + off >= rate * u64::from(seeded_hours) - 2, "{on} {off}");
+
+        let scale = f64::from(24 / seeded_hours);
+        rows.push(format!(
+            "| {rate} | {items} | {before_units:.1} | {requests} | {after_items} | {after_units:.1} |",
+            items = before.items() * (24 / u64::from(seeded_hours)),
+            before_units = before.read_units() * scale,
+            requests = after.requests(),
+            after_items = after.items(),
+            after_units = after.read_units(),
+        ));
+    }
+
+    // THEN (the figures)
+    let table = format!(
+        "| tweets per hour | before: tweets read | before: read units | after: Queries | after: counter items read | after: read units |\n\
+         | --- | --- | --- | --- | --- | --- |\n{}\n",
+        rows.join("\n")
+    );
+    println!("{table}");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("chart.md"), table).unwrap();
+}

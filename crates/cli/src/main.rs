@@ -21,7 +21,7 @@ use tweetboard_cli::logging;
     about = "Operate the tweetboard pipeline: Kinesis → consumer → DynamoDB.",
     long_about = "Operate the tweetboard pipeline: Kinesis → consumer → DynamoDB.\n\n\
         Configuration comes from the environment: STREAM_NAME, TABLE_NAME, QUARANTINE_TABLE_NAME \
-        (and optionally CHECKPOINT_TABLE_NAME, WRITE_CONCURRENCY, DEADLINE_MARGIN_MS), plus the \
+        (and optionally CHECKPOINT_TABLE_NAME, COUNTS_TABLE_NAME, WRITE_CONCURRENCY, DEADLINE_MARGIN_MS), plus the \
         standard AWS variables (AWS_REGION, credentials, AWS_ENDPOINT_URL[_SERVICE] for an emulator)."
 )]
 struct Cli {
