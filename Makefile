@@ -22,7 +22,7 @@ SAM_TRANSLATOR_VERSION := 1.115.0
 INFRA_TOOLS := $(VENV)/.infra-tools-$(CFN_LINT_VERSION)-$(SAM_TRANSLATOR_VERSION)
 INFRA_EXPANDED := target/infra/template.expanded.json
 
-.PHONY: help venv lambda-tools sam-cli deploy package infra-check browser build run watch test test-inner bench measure-memory lint fmt
+.PHONY: help venv lambda-tools sam-cli deploy package infra-check browser build run watch test test-inner bench bench-chart measure-memory lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -148,6 +148,10 @@ test-inner:
 
 bench: ## Benchmarks (release build); figures are reported in BENCHMARKS.md
 	$(CARGO) bench -p tweetboard-classifier --bench classify
+
+bench-chart: venv ## Read units per board chart request at 10 and 10,000 tweets/hour, before and after the hourly counters (BENCHMARKS.md)
+	tests/with-emulator.sh $(CARGO) nextest run -p tweetboard-integration-tests --run-ignored ignored-only \
+	  --no-capture -E 'test(bench_chart_read_units_per_request)'
 
 MEMORY_EVENTS := target/hostile-events
 

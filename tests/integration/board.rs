@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use chrono::{Duration, Utc};
+use chrono::{Duration, Timelike, Utc};
 use serde_json::Value;
 use tower::ServiceExt;
-use tweetboard_aws::board::{BoardReader, Cursor, CursorKey};
+use tweetboard_aws::board::{BoardReader, Cursor, CursorKey, MAX_QUERIES_PER_PAGE};
+use tweetboard_aws::counts::{CountsTable, ReadMeter};
 use tweetboard_integration_tests::*;
 
 /// Writes tweets through the real consumer: `(id, text, minutes ago)`.
@@ -33,7 +34,50 @@ fn cursor_key() -> CursorKey {
 }
 
 fn reader(env: &TestEnv) -> BoardReader {
-    BoardReader::new(env.aws.dynamo.clone(), &env.names.table, 30, cursor_key())
+    BoardReader::new(
+        env.aws.dynamo.clone(),
+        &env.names.table,
+        &env.names.counts_table,
+        cursor_key(),
+    )
+}
+
+/// Counts the DynamoDB requests a client sends (every attempt), as the SDK sends them.
+#[derive(Debug, Clone, Default)]
+struct RequestCounter(Arc<std::sync::atomic::AtomicUsize>);
+
+impl RequestCounter {
+    fn take(&self) -> usize {
+        self.0.swap(0, std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl aws_sdk_dynamodb::config::Intercept for RequestCounter {
+    fn name(&self) -> &'static str {
+        "RequestCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _components: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// A board over this test's tables whose DynamoDB requests are counted.
+fn counted_app(env: &TestEnv) -> (axum::Router, RequestCounter) {
+    let counter = RequestCounter::default();
+    let client = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(&env.aws.sdk)
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let reader = BoardReader::new(client, &env.names.table, &env.names.counts_table, cursor_key());
+    (tweetboard_board::router(Arc::new(reader)), counter)
 }
 
 fn app(env: &TestEnv) -> axum::Router {
@@ -193,94 +237,114 @@ fn forged_cursor(json: Value) -> String {
 }
 
 #[tokio::test]
-async fn crafted_cursors_are_a_400_not_a_walk() {
-    // GIVEN a board, and crafted cursors: one for the last day of year 9999 (a walk back to
-    // today would take millions of Queries) and two whose key is not of their day, each
-    // forged (unsigned) and signed with the board's own key (as if the key had leaked)
+async fn crafted_cursors_are_a_400_and_a_far_future_one_costs_one_page() {
+    // GIVEN a board, cursors forged without the board's key, and signed ones whose key is
+    // not a board sort key (as if the key had leaked)
     let env = TestEnv::new("board-crafted").await;
     seed(&env, &[(big_id(1), ON_TEXT, 1)]).await;
-    let app = app(&env);
-    let today = Utc::now().date_naive();
+    let (app, requests) = counted_app(&env);
     let payloads = [
-        serde_json::json!({"p": "ON", "d": "9999-12-31"}),
-        serde_json::json!({
-            "p": "ON", "d": today,
-            "k": [big_id(1), format!("2020-01-01T00:00:00.000Z#0{}", big_id(1))]
-        }),
-        serde_json::json!({
-            "p": "ON", "d": today,
-            "k": [big_id(1), format!("{today}T00:00:00.000Z#0{}", big_id(2))]
-        }),
+        serde_json::json!({"p": "ON", "k": format!("9999-12-31T00:00:00.000Z#0{}", big_id(1))}),
+        serde_json::json!({"p": "ON", "k": "not a key"}),
+        serde_json::json!({"p": "ON", "k": format!("2020-01-01T00:00:00.000Z#{}", big_id(1))}),
     ];
     let mut crafted: Vec<String> = payloads.iter().cloned().map(forged_cursor).collect();
-    for payload in payloads {
-        let cursor: Cursor = serde_json::from_value(payload).unwrap();
+    for payload in &payloads[1..] {
+        let cursor: Cursor = serde_json::from_value(payload.clone()).unwrap();
         crafted.push(cursor.encode(&cursor_key()));
     }
 
     for cursor in crafted {
-        // WHEN the API is asked for the page after it (the guard only stops a hang)
+        // WHEN the API is asked for the page after it
         let uri = format!("/api/tweets?prediction=ON&cursor={cursor}");
-        let (status, body) = tokio::time::timeout(std::time::Duration::from_secs(60), get_json(&app, &uri))
-            .await
-            .expect("the board answers a crafted cursor without walking to it");
+        let (status, body) = get_json(&app, &uri).await;
 
-        // THEN it is refused as a bad request with the API's JSON error
+        // THEN it is refused as a bad request with the API's JSON error, having read nothing
         assert_eq!(status, StatusCode::BAD_REQUEST, "{cursor}: {body}");
         assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+        assert_eq!(requests.take(), 0);
     }
-}
 
-#[tokio::test]
-async fn one_page_of_an_empty_board_with_a_long_lookback_stops_after_a_bounded_walk() {
-    // GIVEN an empty board that may look back ten years (3661 day partitions)
-    let env = TestEnv::new("board-bounded").await;
-    let app = tweetboard_board::router(Arc::new(BoardReader::new(
-        env.aws.dynamo.clone(),
-        &env.names.table,
-        3660,
-        cursor_key(),
-    )));
-
-    // WHEN the first page is asked for
-    let (status, body) = get_json(&app, "/api/tweets?prediction=ON&limit=5").await;
-
-    // THEN the request stopped before walking every day, and says where to go on
+    // AND a signed cursor from the year 9999 is one page like any other: the tweets
+    // before it, in one Query per shard
+    let far: Cursor = serde_json::from_value(payloads[0].clone()).unwrap();
+    let uri = format!("/api/tweets?prediction=ON&cursor={}", far.encode(&cursor_key()));
+    let (status, body) = get_json(&app, &uri).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["items"].as_array().map(Vec::len), Some(0), "{body}");
-    let next = body["next"]
-        .as_str()
-        .expect("a walk cut short by the query bound gives a next cursor");
-    let (status, _) = get_json(&app, &format!("/api/tweets?prediction=ON&limit=5&cursor={next}")).await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["items"][0]["tweet_id"], big_id(1));
+    assert_eq!(requests.take(), MAX_QUERIES_PER_PAGE);
 }
 
 #[tokio::test]
-async fn pages_cut_short_by_the_query_bound_still_visit_every_tweet_once() {
-    // GIVEN 12 on-topic tweets on four days with empty days between them, and a board
-    // that may run only two Queries per page
-    let env = TestEnv::new("board-bound-pages").await;
-    let tweets: Vec<(String, &str, i64)> = (0..12)
-        .map(|i| (big_id(i), ON_TEXT, (i as i64 / 3) * 2 * 24 * 60 + i as i64))
-        .collect();
-    seed(&env, &tweets).await;
-    let app = tweetboard_board::router(Arc::new(reader(&env).with_max_queries_per_page(2)));
+async fn a_board_whose_only_tweets_are_400_days_old_shows_them_at_a_bounded_cost() {
+    // GIVEN a board whose only tweets, three on-topic, were created 400 days ago
+    let env = TestEnv::new("board-old").await;
+    let ago = 400 * 24 * 60;
+    seed(
+        &env,
+        &[
+            (big_id(1), ON_TEXT, ago),
+            (big_id(2), ON_TEXT, ago + 1),
+            (big_id(3), ON_TEXT, ago + 2),
+        ],
+    )
+    .await;
+    let (app, requests) = counted_app(&env);
 
-    // WHEN the pages are followed 5 at a time
-    let pages = walk_pages(&app, 5).await;
+    // WHEN the first page of two is asked for, then the next
+    let (status, first) = get_json(&app, "/api/tweets?prediction=ON&limit=2").await;
+    let first_requests = requests.take();
+    let next = first["next"].as_str().expect("a next page").to_owned();
+    let (_, second) = get_json(&app, &format!("/api/tweets?prediction=ON&limit=2&cursor={next}")).await;
 
-    // THEN some pages came back short because of the bound, yet every tweet came exactly
-    // once, newest first
-    assert!(
-        pages.iter().rev().skip(1).any(|p| p.len() < 5),
-        "the bound cut a page short: {pages:?}"
+    // THEN the newest two come first and the oldest after, each page in one Query per
+    // shard, however old the tweets
+    assert_eq!(status, StatusCode::OK);
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["tweet_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&first), [big_id(1), big_id(2)]);
+    assert_eq!(ids(&second), [big_id(3)]);
+    assert!(second["next"].is_null());
+    assert_eq!(
+        (first_requests, requests.take()),
+        (MAX_QUERIES_PER_PAGE, MAX_QUERIES_PER_PAGE)
     );
+    // AND the page shows them too
+    let (status, _, html) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let shown = "DynamoDB conditional writes for idempotent Lambda consumers";
+    assert_eq!(html.matches(shown).count(), 3, "{html}");
+}
+
+#[tokio::test]
+async fn a_gap_of_a_thousand_empty_days_costs_no_more_requests_and_every_tweet_comes_once() {
+    // GIVEN on-topic tweets from now and from 1,000 days ago, with nothing between
+    let env = TestEnv::new("board-gap").await;
+    let mut tweets: Vec<(String, &str, i64)> = (0..6).map(|i| (big_id(i), ON_TEXT, i as i64)).collect();
+    tweets.extend((6..12).map(|i| (big_id(i), ON_TEXT, 1_000 * 24 * 60 + i as i64)));
+    seed(&env, &tweets).await;
+    let (app, requests) = counted_app(&env);
+
+    // WHEN the pages are followed 4 at a time
+    let pages = walk_pages(&app, 4).await;
+
+    // THEN every tweet came exactly once, newest first, the page across the gap among
+    // them, and every page cost one Query per shard
     let seen = pages.concat();
     assert_eq!(seen.len(), 12, "{pages:?}");
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 12);
     let mut sorted = seen.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(seen, sorted);
+    // (a fourth, empty page when a shard's last Query stopped at its limit)
+    assert!(pages.len() <= 4, "{pages:?}");
+    assert_eq!(requests.take(), pages.len() * MAX_QUERIES_PER_PAGE);
 }
 
 #[tokio::test]
@@ -290,7 +354,7 @@ async fn head_of_the_page_answers_with_its_headers_without_querying() {
     let app = tweetboard_board::router(Arc::new(BoardReader::new(
         aws.dynamo.clone(),
         "no-such-table",
-        30,
+        "no-such-counts",
         CursorKey::random(),
     )));
 
@@ -377,7 +441,7 @@ async fn the_page_renders_tweets_safely_with_a_strict_policy() {
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("script-src 'self'") && csp.contains("default-src 'none'"));
     assert_eq!(headers["x-content-type-options"], "nosniff");
-    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Lambda on #aws"));
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Lambda on <a href="));
     assert!(!html.contains("<script>alert"));
     assert!(html.contains("<svg id=\"chart\""));
     // AND the page showing OFF renders too
@@ -437,16 +501,44 @@ async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
         "Kinesis shard splits without losing a record #aws",
         Utc::now(),
     );
+    // AND a real-shaped retweet, and a tweet as the API escapes it, with a t.co link and
+    // an avatar whose URL answers 404, from an author whose name is right-to-left
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let retweet = v1_retweet(&big_id(3), &big_id(900), Utc::now() - Duration::minutes(2));
+    let mut linked = v1_tweet_at(
+        &big_id(4),
+        "AT&amp;T moves to DynamoDB &lt;3 idempotent Lambda consumers on Kinesis https://t.co/Lnk4 #aws",
+        Utc::now() - Duration::minutes(3),
+    );
+    linked["entities"] = serde_json::json!({"urls": [{
+        "url": "https://t.co/Lnk4",
+        "expanded_url": "https://aws.amazon.com/dynamodb/",
+        "display_url": "aws.amazon.com/dynamodb/"
+    }]});
+    linked["user"]["name"] = serde_json::json!("\u{5e9}\u{5dc}\u{5d5}\u{5dd} Dana");
+    linked["user"]["profile_image_url_https"] = serde_json::json!(format!("{url}static/no-such-avatar.png"));
     let (response, _) = env
         .consumer()
-        .process(env.batch(1, &[bytes(&hostile), bytes(&good)]), None)
+        .process(
+            env.batch(
+                1,
+                &[bytes(&hostile), bytes(&good), bytes(&retweet), bytes(&linked)],
+            ),
+            None,
+        )
         .await
         .unwrap();
     assert!(response.batch_item_failures.is_empty());
+    for id in [3, 4] {
+        assert_eq!(
+            s(&env.tweet(&big_id(id)).await.unwrap(), "prediction"),
+            "ON",
+            "shown on the first page"
+        );
+    }
 
     // AND the board served on a local port
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
     let board = app(&env);
     let server = tokio::spawn(async move { axum::serve(listener, board).await });
 
@@ -512,6 +604,39 @@ async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
     assert!(!dom.contains("<title>PWNED"), "a script ran");
     assert!(!dom.contains("data-pwned"), "an onerror handler ran");
     assert!(!dom.contains("javascript:"), "a javascript: URL was rendered");
+    // AND the retweet shows the retweeted tweet whole, by its author, retweeted by the
+    // retweeter, its link expanded and marked as user content
+    assert!(
+        dom.contains("exactly-once results from at-least-once Kinesis delivery, no locks"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("retweeted by <bdi class=\"name\">Retweeting Fan</bdi>"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains(
+            "<a href=\"https://aws.amazon.com/blogs/database/idempotent-consumers/\" rel=\"nofollow noopener ugc\">https://aws.amazon.com/blogs/database/idempotent-consumers/</a>"
+        ),
+        "{dom}"
+    );
+    assert!(dom.contains("<a href=\"https://x.com/hashtag/aws\" rel=\"nofollow noopener ugc\">#aws</a>"));
+    // AND Twitter's escaping is undone once: readers see `AT&T` and `<3` (serialised
+    // back into the DOM dump as `&amp;` and `&lt;`), never `&amp;amp;`
+    assert!(dom.contains("AT&amp;T moves to DynamoDB &lt;3"), "{dom}");
+    assert!(!dom.contains("&amp;amp;"), "{dom}");
+    assert!(dom.contains(">https://aws.amazon.com/dynamodb/</a>"), "{dom}");
+    // AND the avatar that answered 404 was removed, leaving the author's initials, and
+    // the right-to-left name is isolated
+    assert!(
+        !dom.contains("no-such-avatar"),
+        "the broken avatar is gone:\n{dom}"
+    );
+    assert!(dom.contains("<span class=\"initials\">\u{5e9}D</span>"), "{dom}");
+    assert!(
+        dom.contains("<bdi class=\"name\">\u{5e9}\u{5dc}\u{5d5}\u{5dd} Dana</bdi>"),
+        "{dom}"
+    );
     // AND the refresh script ran, and the screenshot was taken
     assert!(
         dom.contains("data-refreshed="),
@@ -560,9 +685,336 @@ async fn twitters_escaped_text_is_shown_as_people_read_it_and_still_cannot_injec
     // that runs nothing, and the `&lt;b&gt;` that was typed
     assert_eq!(status, StatusCode::OK);
     assert!(
-        page.contains("AT&amp;T on #aws &lt;script&gt;alert(1)&lt;/script&gt; &amp;lt;b&amp;gt;"),
+        page.contains(
+            "AT&amp;T on <a href=\"https://x.com/hashtag/aws\" rel=\"nofollow noopener ugc\">#aws</a> \
+             &lt;script&gt;alert(1)&lt;/script&gt; &amp;lt;b&amp;gt;"
+        ),
         "{page}"
     );
     assert!(!page.contains("&amp;amp;T"), "escaped twice");
     assert!(!page.contains("<script>alert"), "{page}");
+}
+
+/// The sums of ON and OFF over the chart of the last `hours` hours.
+async fn chart_totals(app: &axum::Router, hours: u32) -> (u64, u64) {
+    let (status, body) = get_json(app, &format!("/api/stats?hours={hours}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let buckets = body["buckets"].as_array().unwrap();
+    assert_eq!(buckets.len(), hours as usize);
+    let sum = |k: &str| buckets.iter().map(|b| b[k].as_u64().unwrap()).sum();
+    (sum("on"), sum("off"))
+}
+
+#[tokio::test]
+async fn a_redelivered_batch_is_not_counted_again() {
+    // GIVEN a batch of three tweets the consumer has stored and counted
+    let env = TestEnv::new("board-recount-redelivery").await;
+    let tweets = [
+        (big_id(1), ON_TEXT, 1),
+        (big_id(2), ON_TEXT, 2),
+        (big_id(3), OFF_TEXT, 3),
+    ];
+    seed(&env, &tweets).await;
+
+    // WHEN the same batch is delivered again
+    seed(&env, &tweets).await;
+
+    // THEN the chart still counts each tweet once
+    assert_eq!(chart_totals(&app(&env), 24).await, (2, 1));
+}
+
+#[tokio::test]
+async fn recount_repairs_counters_a_crash_left_short() {
+    // GIVEN stored tweets whose hour counters were lost (as if the consumer crashed
+    // between each put and its counter update), and one of three hours ago
+    let env = TestEnv::new("board-recount").await;
+    seed(
+        &env,
+        &[
+            (big_id(1), ON_TEXT, 0),
+            (big_id(2), OFF_TEXT, 1),
+            (big_id(3), ON_TEXT, 185),
+        ],
+    )
+    .await;
+    let counts = CountsTable::new(env.aws.dynamo.clone(), &env.names.counts_table);
+    let now = Utc::now();
+    let hour = |ago: i64| {
+        let t = now - Duration::minutes(ago);
+        t.date_naive().and_hms_opt(t.hour(), 0, 0).unwrap().and_utc()
+    };
+    for ago in [0, 1, 185] {
+        counts.set(hour(ago), 0, 0).await.unwrap();
+    }
+    assert_eq!(chart_totals(&app(&env), 6).await, (0, 0));
+
+    // WHEN the last six hours are recounted (what `tweetboard recount --hours 6` runs)
+    let buckets = tweetboard_aws::counts::recount(&reader(&env), &counts, 6, Utc::now(), &|_| {})
+        .await
+        .unwrap();
+
+    // THEN the chart counts every stored tweet again
+    let total: (u64, u64) = buckets.iter().fold((0, 0), |(a, b), x| (a + x.on, b + x.off));
+    assert_eq!(total, (2, 1));
+    assert_eq!(chart_totals(&app(&env), 6).await, (2, 1));
+}
+
+#[tokio::test]
+async fn a_chart_request_costs_the_same_reads_at_ten_and_at_five_hundred_tweets_an_hour() {
+    // GIVEN a quiet board (10 tweets in the last hour) and a busier one (500; the
+    // benchmark, `make bench-chart`, goes to 10,000)
+    let mut measured = Vec::new();
+    for (label, n) in [("board-chart-quiet", 10u64), ("board-chart-busy", 500)] {
+        let env = TestEnv::new(label).await;
+        let tweets: Vec<(String, &str, i64)> = (0..n)
+            .map(|i| {
+                (
+                    big_id(i),
+                    if i % 3 == 0 { OFF_TEXT } else { ON_TEXT },
+                    (i % 50) as i64,
+                )
+            })
+            .collect();
+        seed(&env, &tweets).await;
+        let meter = Arc::new(ReadMeter::default());
+        let app = tweetboard_board::router(Arc::new(reader(&env).with_meter(meter.clone())));
+
+        // WHEN the chart's default 24 hours are asked for
+        let (on, off) = chart_totals(&app, 24).await;
+        assert_eq!(on + off, n);
+        measured.push((meter.requests(), meter.items(), meter.read_units()));
+    }
+
+    // THEN both cost the same: at most two Queries (today and yesterday) reading at most
+    // 25 counter items, for at most one read unit
+    assert_eq!(measured[0].0, measured[1].0, "{measured:?}");
+    assert_eq!(measured[0].2, measured[1].2, "{measured:?}");
+    let (requests, items, units) = measured[1];
+    assert!(requests <= 2 && items <= 25 && units <= 1.0, "{measured:?}");
+}
+
+/// The retweeted tweet's full text, as the API gives it (escaped).
+const RETWEETED_FULL_TEXT: &str = "DynamoDB conditional writes &amp; idempotent Lambda consumers: \
+    exactly-once results from at-least-once Kinesis delivery, no locks, no extra table, \
+    written up with benchmarks https://t.co/dDbLmBdA1x #aws #serverless";
+
+/// A v1.1 retweet as the API returns it: `RT @user: ` and a truncated copy as its own
+/// text, the retweeted tweet (its text truncated too, the whole in `extended_tweet`)
+/// in `retweeted_status`, its links in `extended_tweet.entities.urls`.
+fn v1_retweet(id: &str, retweeted_id: &str, at: chrono::DateTime<Utc>) -> Value {
+    let mut rt = v1_tweet_at(
+        id,
+        "RT @awscloud: DynamoDB conditional writes &amp; idempotent Lambda consumers: exactly-once results from at-least-once Kines\u{2026}",
+        at,
+    );
+    rt["user"]["name"] = serde_json::json!("Retweeting Fan");
+    rt["user"]["screen_name"] = serde_json::json!("rt_fan");
+    rt["entities"] = serde_json::json!({
+        "hashtags": [],
+        "urls": [],
+        "user_mentions": [{"screen_name": "awscloud", "name": "Amazon Web Services", "id_str": "66780587", "indices": [3, 12]}]
+    });
+    rt["retweeted_status"] = serde_json::json!({
+        "created_at": "Thu Nov 26 09:00:00 +0000 2026",
+        "id_str": retweeted_id,
+        "text": "DynamoDB conditional writes &amp; idempotent Lambda consumers: exactly-once results from at-least-once Kinesis deliv\u{2026} https://t.co/x1",
+        "truncated": true,
+        "extended_tweet": {
+            "full_text": RETWEETED_FULL_TEXT,
+            "display_text_range": [0, 200],
+            "entities": {
+                "hashtags": [{"text": "aws", "indices": [0, 0]}],
+                "urls": [{
+                    "url": "https://t.co/dDbLmBdA1x",
+                    "expanded_url": "https://aws.amazon.com/blogs/database/idempotent-consumers/",
+                    "display_url": "aws.amazon.com/blogs/database\u{2026}",
+                    "indices": [0, 0]
+                }]
+            }
+        },
+        "user": {
+            "name": "Amazon Web Services", "screen_name": "awscloud",
+            "profile_image_url_https": "https://pbs.twimg.com/profile_images/2/aws_normal.png"
+        },
+        "retweet_count": 120,
+        "favorite_count": 400
+    });
+    rt
+}
+
+#[tokio::test]
+async fn a_retweet_is_shown_whole_by_its_author_retweeted_by_the_retweeter_with_its_links() {
+    // GIVEN a real-shaped v1.1 retweet, stored through the consumer
+    let env = TestEnv::new("board-retweet").await;
+    let id = big_id(1);
+    let (response, _) = env
+        .consumer()
+        .process(
+            env.batch(1, &[bytes(&v1_retweet(&id, &big_id(900), Utc::now()))]),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(response.batch_item_failures.is_empty());
+    let prediction = s(&env.tweet(&id).await.unwrap(), "prediction").to_owned();
+
+    // WHEN the API lists its prediction
+    let (_, api) = get_json(&app(&env), &format!("/api/tweets?prediction={prediction}")).await;
+
+    // THEN it gives the retweeted tweet's full text as people read it, by its author,
+    // retweeted by the retweeter, and the t.co link expanded, hashtags and mentions linked
+    let t = &api["items"][0];
+    assert_eq!(t["tweet_id"], id);
+    assert_eq!(t["text"], RETWEETED_FULL_TEXT.replace("&amp;", "&"));
+    assert_eq!(
+        (&t["name"], &t["screen_name"]),
+        (&"Amazon Web Services".into(), &"awscloud".into())
+    );
+    assert_eq!(
+        t["image_url"],
+        "https://pbs.twimg.com/profile_images/2/aws_normal.png"
+    );
+    assert_eq!(
+        t["retweeted_by"],
+        serde_json::json!({"name": "Retweeting Fan", "screen_name": "rt_fan"})
+    );
+    assert_eq!(t["initials"], "AW");
+    let links: Vec<(&str, &str)> = t["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "link")
+        .map(|s| (s["text"].as_str().unwrap(), s["href"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            (
+                "https://aws.amazon.com/blogs/database/idempotent-consumers/",
+                "https://aws.amazon.com/blogs/database/idempotent-consumers/"
+            ),
+            ("#aws", "https://x.com/hashtag/aws"),
+            ("#serverless", "https://x.com/hashtag/serverless"),
+        ]
+    );
+}
+
+/// What the chart used to read for a window: every tweet of it, whole (a Query is billed
+/// for whole items whatever its projection), from the index. Counted in `meter`.
+async fn read_like_the_old_chart(env: &TestEnv, hours: u32, meter: &ReadMeter) {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use tweetboard_core::stored::{board_partition, BOARD_SHARDS};
+    let start = tweetboard_core::board::HourlyCounts::new(hours, Utc::now()).start();
+    let from = tweetboard_core::decode::format_time(start);
+    // The emulator sorts a whole index per Query page: over 10,000 tweets on a busy
+    // machine that outlasts the SDK's 30 s operation timeout.
+    let client = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(&env.aws.sdk)
+            .timeout_config(
+                aws_sdk_dynamodb::config::timeout::TimeoutConfig::builder()
+                    .operation_timeout(std::time::Duration::from_secs(600))
+                    .operation_attempt_timeout(std::time::Duration::from_secs(600))
+                    .build(),
+            )
+            .build(),
+    );
+    for prediction in ["ON", "OFF"] {
+        for shard in 0..BOARD_SHARDS {
+            let mut start_key = None;
+            loop {
+                let out = client
+                    .query()
+                    .table_name(&env.names.table)
+                    .index_name("board_by_time")
+                    .key_condition_expression("board_partition = :p AND board_sort >= :from")
+                    .expression_attribute_values(":p", AttributeValue::S(board_partition(prediction, shard)))
+                    .expression_attribute_values(":from", AttributeValue::S(from.clone()))
+                    .set_exclusive_start_key(start_key.take())
+                    .send()
+                    .await
+                    .expect("Query");
+                meter.add_page(out.items());
+                match out.last_evaluated_key {
+                    Some(k) if !k.is_empty() => start_key = Some(k),
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
+/// `make bench-chart`: read units per chart request (24 hours) before (the chart read
+/// every tweet of its window) and after (hourly counters), at 10 and at 10,000 tweets an
+/// hour. At 10 an hour all 24 hours are stored through the consumer; at 10,000 one full
+/// hour is (10,000 tweets), the old chart's cost for 24 such hours is 24 times that
+/// hour's (it reads every tweet of the window, so its cost is linear in them), and the
+/// other 23 hours' counters are set as the consumer leaves them. Writes its table to
+/// `target/bench/chart.md`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark, minutes long: run it with `make bench-chart`"]
+async fn bench_chart_read_units_per_request() {
+    let mut rows = Vec::new();
+    for (rate, seeded_hours) in [(10u64, 24u32), (10_000, 1)] {
+        // GIVEN `seeded_hours` hours of tweets at `rate` an hour, stored by the consumer
+        let env = TestEnv::new("bench-chart").await;
+        let now = Utc::now();
+        let this_hour = now.date_naive().and_hms_opt(now.hour(), 0, 0).unwrap().and_utc();
+        let first = if seeded_hours == 24 { 0 } else { 1 };
+        let mut payloads = Vec::new();
+        for h in first..first + seeded_hours {
+            let base = this_hour - Duration::hours(i64::from(h));
+            let span = if h == 0 { now - base } else { Duration::hours(1) };
+            for i in 0..rate {
+                let at = base + span * (i as i32) / (rate as i32);
+                let id = big_id(u64::from(h) * 100_000 + i);
+                let text = if i % 3 == 0 { OFF_TEXT } else { ON_TEXT };
+                payloads.push(bytes(&v1_tweet_at(&id, text, at)));
+            }
+        }
+        let consumer = env.consumer();
+        for (n, chunk) in payloads.chunks(500).enumerate() {
+            let (response, _) = consumer
+                .process(env.batch(1 + 500 * n as u64, chunk), None)
+                .await
+                .unwrap();
+            assert!(response.batch_item_failures.is_empty());
+        }
+        // (the other hours' counters, as the consumer leaves them at this rate)
+        let counts = CountsTable::new(env.aws.dynamo.clone(), &env.names.counts_table);
+        for h in 0..24 {
+            if !(first..first + seeded_hours).contains(&h) {
+                let hour = this_hour - Duration::hours(i64::from(h));
+                counts.set(hour, rate - rate / 3, rate / 3).await.unwrap();
+            }
+        }
+
+        // WHEN the chart is read the old way and the new way
+        let before = ReadMeter::default();
+        read_like_the_old_chart(&env, 24, &before).await;
+        let after = Arc::new(ReadMeter::default());
+        let app = tweetboard_board::router(Arc::new(reader(&env).with_meter(after.clone())));
+        let (on, off) = chart_totals(&app, 24).await;
+        assert!(on + off >= rate * u64::from(seeded_hours) - 2, "{on} {off}");
+
+        let scale = f64::from(24 / seeded_hours);
+        rows.push(format!(
+            "| {rate} | {items} | {before_units:.1} | {requests} | {after_items} | {after_units:.1} |",
+            items = before.items() * (24 / u64::from(seeded_hours)),
+            before_units = before.read_units() * scale,
+            requests = after.requests(),
+            after_items = after.items(),
+            after_units = after.read_units(),
+        ));
+    }
+
+    // THEN (the figures)
+    let table = format!(
+        "| tweets per hour | before: tweets read | before: read units | after: Queries | after: counter items read | after: read units |\n\
+         | --- | --- | --- | --- | --- | --- |\n{}\n",
+        rows.join("\n")
+    );
+    println!("{table}");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("chart.md"), table).unwrap();
 }

@@ -70,7 +70,10 @@ async fn first_delivery_writes_every_attribute_of_the_contract() {
     assert_eq!(s(&item, "source_sequence_number"), seq(1));
     assert_eq!(s(&item, "content_hash").len(), 32);
     assert!(!s(&item, "classified_at").is_empty());
-    assert_eq!(s(&item, "board_partition"), "ON#2026-11-26");
+    assert_eq!(
+        s(&item, "board_partition"),
+        format!("ON#{}", tweetboard_core::stored::board_shard(&big_id(1)))
+    );
     assert_eq!(
         s(&env.tweet(&big_id(2)).await.expect("stored"), "prediction"),
         "OFF"

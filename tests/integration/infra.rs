@@ -395,6 +395,8 @@ fn the_consumer_may_read_the_stream_write_both_tables_and_report_failures_only()
             &["dynamodb:DescribeTable", "dynamodb:PutItem"],
             &["TweetsTable.Arn", "QuarantineTable.Arn"],
         ));
+        // The board chart's hourly counters (issue 11).
+        expected.extend(pairs(&["dynamodb:UpdateItem"], &["CountsTable.Arn"]));
         expected.extend(pairs(&["sqs:SendMessage"], &["FailureQueue.Arn"]));
         expected.extend(pairs(
             &["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -421,7 +423,7 @@ fn ingest_may_only_put_records_and_the_board_may_only_query_its_index() {
         assert_eq!(function_grants(&template, "ingest"), ingest, "{parameters:?}");
 
         let index = format!("${{TweetsTable.Arn}}/index/{}", attributes::tweets::BOARD_INDEX);
-        let mut board = pairs(&["dynamodb:Query"], &[&index]);
+        let mut board = pairs(&["dynamodb:Query"], &[&index, "CountsTable.Arn"]);
         board.extend(pairs(
             &["logs:CreateLogStream", "logs:PutLogEvents"],
             &["BoardLogGroup.Arn"],
@@ -609,6 +611,8 @@ fn each_function_has_every_variable_its_binary_reads_at_start_up() {
     points_at(&consumer, vars::QUARANTINE_TABLE_NAME, "QuarantineTable");
     points_at(&ingest, vars::STREAM_NAME, "TweetStream");
     points_at(&board, vars::TABLE_NAME, "TweetsTable");
+    points_at(&consumer, vars::COUNTS_TABLE_NAME, "CountsTable");
+    points_at(&board, vars::COUNTS_TABLE_NAME, "CountsTable");
 }
 
 /// A table's keys and indexes, in one comparable form: `(name, type, HASH|RANGE)` per
@@ -705,6 +709,7 @@ async fn the_templates_tables_are_keyed_and_indexed_as_init_creates_them_with_pi
             &env.names.quarantine_table,
             attributes::quarantine::EVENT_ID,
         ),
+        ("CountsTable", &env.names.counts_table, attributes::counts::DAY),
     ] {
         let table = &resources(&template)[logical];
         let described = env
@@ -1058,7 +1063,13 @@ fn the_dashboard_shows_lag_writes_set_asides_duration_and_concurrency() {
 /// The template's data resources (stream, tables, queue) as a stack of their own, for an
 /// emulator whose CloudFormation cannot create the functions, roles or alarms.
 fn data_stack(template: &Value) -> Value {
-    const DATA: [&str; 4] = ["TweetStream", "TweetsTable", "QuarantineTable", "FailureQueue"];
+    const DATA: [&str; 5] = [
+        "TweetStream",
+        "TweetsTable",
+        "QuarantineTable",
+        "CountsTable",
+        "FailureQueue",
+    ];
     let data: serde_json::Map<String, Value> = resources(template)
         .iter()
         .filter(|(name, _)| DATA.contains(&name.as_str()))
@@ -1148,7 +1159,7 @@ async fn the_templates_tables_and_stream_deployed_on_the_emulator_run_the_pipeli
         assert!(status.ends_with("IN_PROGRESS"), "the stack ended {status}");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert_eq!(physical.len(), 4, "the stack's resources: {physical:?}");
+    assert_eq!(physical.len(), 5, "the stack's resources: {physical:?}");
 
     // AND each binary's configuration loaded from its function's environment in that stack
     let consumer_config =
@@ -1232,7 +1243,7 @@ async fn the_templates_tables_and_stream_deployed_on_the_emulator_run_the_pipeli
     let board = tweetboard_board::router(std::sync::Arc::new(tweetboard_aws::board::BoardReader::new(
         aws.dynamo.clone(),
         &board_config.table_name,
-        board_config.lookback_days,
+        &board_config.counts_table_name,
         board_config.cursor_key,
     )));
     let mut listed = Vec::new();

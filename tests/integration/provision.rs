@@ -15,7 +15,24 @@ async fn init_is_idempotent_and_creates_the_board_index() {
 
     // THEN it creates nothing and fails on nothing
     assert!(report.created.is_empty(), "{report:?}");
-    assert_eq!(report.existing.len(), 4);
+    assert_eq!(report.existing.len(), 5);
+    // AND the chart's counts table is keyed by day and hour
+    let counts = env
+        .aws
+        .dynamo
+        .describe_table()
+        .table_name(&env.names.counts_table)
+        .send()
+        .await
+        .unwrap();
+    let keys: Vec<(&str, &str)> = counts
+        .table()
+        .unwrap()
+        .key_schema()
+        .iter()
+        .map(|k| (k.attribute_name(), k.key_type().as_str()))
+        .collect();
+    assert_eq!(keys, [("day", "HASH"), ("hour", "RANGE")]);
     let table = env
         .aws
         .dynamo

@@ -64,6 +64,7 @@ impl TestEnv {
             table: format!("{base}-t"),
             quarantine_table: format!("{base}-q"),
             checkpoint_table: format!("{base}-c"),
+            counts_table: format!("{base}-n"),
         };
         provision::init(&aws.kinesis, &aws.dynamo, &names, shards)
             .await
@@ -127,12 +128,23 @@ impl TestEnv {
 
     /// Every item of a table (a Scan is fine for inspecting a test's own small table).
     pub async fn scan(&self, table: &str) -> Vec<Item> {
+        // The emulator sorts the whole table for every Scan page: over 10,000 items on
+        // a busy machine a page took 8 to over 30 s, past the SDK's 30 s operation
+        // timeout the production clients keep.
+        let client = aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&self.aws.sdk)
+                .timeout_config(
+                    aws_sdk_dynamodb::config::timeout::TimeoutConfig::builder()
+                        .operation_timeout(Duration::from_secs(300))
+                        .operation_attempt_timeout(Duration::from_secs(300))
+                        .build(),
+                )
+                .build(),
+        );
         let mut items = Vec::new();
         let mut start: Option<Item> = None;
         loop {
-            let out = self
-                .aws
-                .dynamo
+            let out = client
                 .scan()
                 .table_name(table)
                 .set_exclusive_start_key(start.take())
@@ -215,7 +227,11 @@ pub fn consumer_with(
 ) -> Consumer {
     Consumer::new(
         classifier,
-        Arc::new(DynamoTweetStore::new(aws.dynamo.clone(), &names.table)),
+        Arc::new(
+            DynamoTweetStore::new(aws.dynamo.clone(), &names.table).with_counts(
+                tweetboard_aws::counts::CountsTable::new(aws.dynamo.clone(), &names.counts_table),
+            ),
+        ),
         Arc::new(DynamoQuarantine::new(aws.dynamo.clone(), &names.quarantine_table)),
         concurrency,
         Duration::from_secs(3),

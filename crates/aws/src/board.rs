@@ -2,51 +2,48 @@
 //! index, and ON/OFF counts per hour for the chart, as the [`BoardQuery`] port. Queries
 //! only; never a Scan, never a write.
 //!
-//! The index is partitioned by `<prediction>#<day>` and sorted by
-//! `<created_at>#<padded id>`, so a page walks day partitions from today backwards,
-//! newest first within each. The cursor records where the walk stopped (the day and
-//! the last key), so following `next` visits every matching tweet exactly once.
+//! The index is partitioned by `<prediction>#<shard>` ([`BOARD_SHARDS`] write shards per
+//! prediction, the shard a hash of the tweet id) and sorted by `<created_at>#<padded
+//! id>`. A page Queries every shard of its prediction at once, newest first from where
+//! the last page stopped, and merges them: [`BOARD_SHARDS`] Queries per page, whether
+//! the tweets are a second or ten years apart. The cursor is the last sort key returned,
+//! unique per tweet, so the next page starts strictly after it and following `next`
+//! visits every tweet of the prediction exactly once, back to the oldest.
 //!
 //! A cursor comes back from the client, so nothing in it is trusted: it is signed
-//! (HMAC-SHA256 with the board's [`CursorKey`]), its day may not be in the future, and
-//! its key must belong to its day and prediction. Whatever it says, one page runs at most
-//! [`MAX_QUERIES_PER_PAGE`] Queries; a walk cut short returns what it found and a `next`
-//! cursor where it stopped. The cursor is this adapter's own: it holds DynamoDB's
-//! position in the index, so its signing lives here and only its errors are the
-//! domain's ([`CursorError`]).
+//! (HMAC-SHA256 with the board's [`CursorKey`]) and its key must be a board sort key of
+//! its prediction. The cursor is this adapter's own: it holds a position in the index,
+//! so its signing lives here and only its errors are the domain's ([`CursorError`]).
+//!
+//! The chart reads the counts table ([`CountsTable`]), never the tweets.
 //!
 //! Over 400 lines because about 200 of them are its unit tests (the cursor's checks and
 //! the item mapping), which belong beside the code they pin down.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use aws_sdk_dynamodb::Client;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 use tweetboard_core::attributes::tweets;
-use tweetboard_core::board::shown_text;
+use tweetboard_core::board::{initials, segments, shown_text, RetweetedBy};
 use tweetboard_core::board::{BoardError, BoardTweet, CursorError, HourlyCounts, Page, StatsBucket};
 use tweetboard_core::ports::BoardQuery;
-use tweetboard_core::stored::board_partition;
+use tweetboard_core::stored::{board_partition, BOARD_SHARDS};
 use tweetboard_core::{Prediction, ServiceError};
 
+use crate::counts::{CountsTable, ReadMeter};
 use crate::errors::classify;
 use crate::item::{FromItem, Item, ItemError, ItemExt};
 
-/// The most DynamoDB Queries one page may run, whatever its cursor or the lookback. A
-/// Query of an empty day partition costs a round trip, so without a bound a page of a
-/// quiet board with a long lookback (up to 3661 days) would hold its Lambda for thousands
-/// of them.
-pub const MAX_QUERIES_PER_PAGE: usize = 64;
-
-/// The most Query pages one request for the chart's counts reads (each reads up to
-/// 1 MB of the index); past it the counts are partial and a warning is logged. The
-/// counts only read the window's part of each day partition.
-pub const MAX_QUERIES_PER_CHART: usize = 64;
+/// The most DynamoDB Queries one page runs: one per write shard of its prediction.
+pub const MAX_QUERIES_PER_PAGE: usize = BOARD_SHARDS as usize;
 
 /// The secret that signs cursors (HMAC-SHA256), so a client can only send back a
 /// cursor this board issued. From `BOARD_CURSOR_KEY`, or random per process (see
@@ -84,25 +81,17 @@ impl std::fmt::Debug for CursorKey {
     }
 }
 
-/// Where a walk stopped: a day, and within it the last key returned (if any). On the
-/// wire: `<base64url JSON>.<base64url HMAC-SHA256 of the first part>`.
+/// Where a page stopped: the sort key of the last tweet it returned. On the wire:
+/// `<base64url JSON>.<base64url HMAC-SHA256 of the first part>`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cursor {
     /// The prediction the walk lists, `ON` or `OFF`.
     #[serde(rename = "p")]
     pub prediction: String,
-    /// The day partition the next page starts in.
-    #[serde(rename = "d")]
-    pub day: NaiveDate,
-    /// The last key returned in that day, `(tweet_id, board_sort)`; none to start at
-    /// the day's newest tweet.
-    #[serde(rename = "k", default, skip_serializing_if = "Option::is_none")]
-    pub last_key: Option<(String, String)>,
-}
-
-/// The index partition of one prediction on one day.
-fn day_partition(prediction: Prediction, day: NaiveDate) -> String {
-    board_partition(prediction.as_str(), &day.format("%Y-%m-%d").to_string())
+    /// The last sort key returned (`<created_at>#<20-digit id>`); the next page holds
+    /// the tweets strictly before it.
+    #[serde(rename = "k")]
+    pub before: String,
 }
 
 impl Cursor {
@@ -113,14 +102,9 @@ impl Cursor {
         format!("{payload}.{tag}")
     }
 
-    /// Checks the signature, then that the cursor is of `prediction`, not after `today`,
-    /// and that its key is a tweet of its own day and prediction.
-    pub fn decode(
-        raw: &str,
-        prediction: Prediction,
-        key: &CursorKey,
-        today: NaiveDate,
-    ) -> Result<Self, CursorError> {
+    /// Checks the signature, then that the cursor is of `prediction` and that its key is
+    /// a board sort key.
+    pub fn decode(raw: &str, prediction: Prediction, key: &CursorKey) -> Result<Self, CursorError> {
         let (payload, tag) = raw.split_once('.').ok_or(CursorError::Malformed)?;
         let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| CursorError::Malformed)?;
         key.mac(payload.as_bytes())
@@ -133,218 +117,206 @@ impl Cursor {
         if c.prediction != prediction.as_str() {
             return Err(CursorError::OtherPrediction(c.prediction));
         }
-        if c.day > today {
-            return Err(CursorError::FutureDay(c.day));
-        }
-        if let Some((tweet_id, sort)) = &c.last_key {
-            if !key_is_of_day(tweet_id, sort, c.day) {
-                return Err(CursorError::KeyOutsideDay);
-            }
+        if !is_sort_key(&c.before) {
+            return Err(CursorError::NotAKey);
         }
         Ok(c)
     }
 }
 
-/// Whether `(tweet_id, board_sort)` can be a key of `day`'s partition: the sort key is
-/// `<created_at RFC 3339>#<20-digit zero-padded id>`, its date is the day (the partition
-/// takes the first ten characters of `created_at`) and its id is the tweet's.
-fn key_is_of_day(tweet_id: &str, sort: &str, day: NaiveDate) -> bool {
+/// Whether `sort` is a board sort key: `<created_at RFC 3339>#<20-digit zero-padded id>`.
+fn is_sort_key(sort: &str) -> bool {
     let Some((created_at, padded_id)) = sort.rsplit_once('#') else {
         return false;
     };
-    let id_ok = (1..=20).contains(&tweet_id.len())
-        && tweet_id.bytes().all(|b| b.is_ascii_digit())
-        && padded_id == format!("{tweet_id:0>20}");
-    id_ok
+    padded_id.len() == 20
+        && padded_id.bytes().all(|b| b.is_ascii_digit())
         && DateTime::parse_from_rfc3339(created_at).is_ok()
-        && created_at.get(..10) == Some(day.format("%Y-%m-%d").to_string().as_str())
 }
 
-/// Reads the tweets table's board index.
+/// Reads the tweets table's board index, and the counts table for the chart.
 #[derive(Clone)]
 pub struct BoardReader {
     client: Client,
     table: String,
-    /// How many days back a page may walk.
-    lookback_days: i64,
+    counts: CountsTable,
     /// Signs the cursors this reader issues and checks the ones it is given.
     cursor_key: CursorKey,
-    max_queries_per_page: usize,
+    meter: Option<Arc<ReadMeter>>,
 }
 
 impl BoardReader {
-    pub fn new(client: Client, table: impl Into<String>, lookback_days: u32, cursor_key: CursorKey) -> Self {
+    pub fn new(
+        client: Client,
+        table: impl Into<String>,
+        counts_table: impl Into<String>,
+        cursor_key: CursorKey,
+    ) -> Self {
         Self {
+            counts: CountsTable::new(client.clone(), counts_table),
             client,
             table: table.into(),
-            lookback_days: i64::from(lookback_days),
             cursor_key,
-            max_queries_per_page: MAX_QUERIES_PER_PAGE,
+            meter: None,
         }
     }
 
-    /// Lowers the bound on Queries per page from [`MAX_QUERIES_PER_PAGE`] (at least 1), so
-    /// tests can cut walks short on a small table.
-    pub fn with_max_queries_per_page(mut self, max: usize) -> Self {
-        self.max_queries_per_page = max.clamp(1, MAX_QUERIES_PER_PAGE);
+    /// Sums what every read costs (requests, items, read units) in `meter`.
+    pub fn with_meter(mut self, meter: Arc<ReadMeter>) -> Self {
+        self.counts = self.counts.with_meter(meter.clone());
+        self.meter = Some(meter);
         self
     }
-}
 
-#[async_trait]
-impl BoardQuery for BoardReader {
-    /// Runs at most the Query bound; a page cut short by it may hold fewer than `limit`
-    /// tweets (even none) and still have a `next`.
-    async fn newest(
+    /// One shard's newest `limit` tweets before `before`: the tweets with their sort
+    /// keys, and whether the shard may hold more.
+    async fn shard_page(
         &self,
         prediction: Prediction,
+        shard: u32,
+        before: Option<&str>,
         limit: usize,
-        cursor: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<Page, BoardError> {
-        let today = now.date_naive();
-        let (mut day, mut last_key) = match cursor {
-            Some(raw) => {
-                let c = Cursor::decode(raw, prediction, &self.cursor_key, today)?;
-                (c.day, c.last_key)
-            }
-            None => (today, None),
+    ) -> Result<(Vec<(String, BoardTweet)>, bool), ServiceError> {
+        let mut query = self
+            .partition_query(&board_partition(prediction.as_str(), shard))
+            .scan_index_forward(false)
+            .limit(limit as i32);
+        query = match before {
+            None => query.key_condition_expression("#p = :p"),
+            Some(before) => query
+                .key_condition_expression("#p = :p AND #s < :before")
+                .expression_attribute_names("#s", tweets::BOARD_SORT)
+                .expression_attribute_values(":before", AttributeValue::S(before.to_owned())),
         };
-        let oldest = today - Duration::days(self.lookback_days);
-        let mut items = Vec::with_capacity(limit);
-        let mut queries = 0;
-        while items.len() < limit && day >= oldest && queries < self.max_queries_per_page {
-            queries += 1;
-            let partition = day_partition(prediction, day);
-            let mut query = self
-                .partition_query(&partition, None)
-                .scan_index_forward(false)
-                .limit((limit - items.len()) as i32);
-            if let Some((tweet_id, sort)) = &last_key {
-                query = query
-                    .exclusive_start_key(tweets::TWEET_ID, AttributeValue::S(tweet_id.clone()))
-                    .exclusive_start_key(tweets::BOARD_PARTITION, AttributeValue::S(partition.clone()))
-                    .exclusive_start_key(tweets::BOARD_SORT, AttributeValue::S(sort.clone()));
-            }
-            let out = query.send().await.map_err(|e| classify("Query", e))?;
-            for item in out.items() {
-                items.push(BoardTweet::from_item(item).map_err(|e| e.during("Query"))?);
-            }
-            let page_key = match out.last_evaluated_key().filter(|k| !k.is_empty()) {
-                Some(k) => Some(page_key(k).map_err(|e| e.during("Query"))?),
-                None => None,
-            };
-            match page_key {
-                Some(k) => last_key = Some(k),
-                None => {
-                    last_key = None;
-                    day -= Duration::days(1);
-                }
-            }
+        let out = query.send().await.map_err(|e| classify("Query", e))?;
+        if let Some(m) = &self.meter {
+            m.add_page(out.items());
         }
-        // The walk stopped with days left: the page is full or the Query bound was reached.
-        let next = (day >= oldest).then(|| {
-            Cursor {
-                prediction: prediction.as_str().into(),
-                day,
-                last_key,
-            }
-            .encode(&self.cursor_key)
-        });
-        Ok(Page { items, next })
+        let items = out
+            .items()
+            .iter()
+            .map(|item| {
+                let sort = item.get_s(tweets::BOARD_SORT)?.to_owned();
+                Ok((sort, BoardTweet::from_item(item)?))
+            })
+            .collect::<Result<Vec<_>, ItemError>>()
+            .map_err(|e| e.during("Query"))?;
+        let more = out.last_evaluated_key().is_some_and(|k| !k.is_empty());
+        Ok((items, more))
     }
 
-    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, ServiceError> {
+    /// A Query of one partition of the board index (the key condition is the caller's).
+    fn partition_query(
+        &self,
+        partition: &str,
+    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+        self.client
+            .query()
+            .table_name(&self.table)
+            .index_name(tweets::BOARD_INDEX)
+            .expression_attribute_names("#p", tweets::BOARD_PARTITION)
+            .expression_attribute_values(":p", AttributeValue::S(partition.to_owned()))
+    }
+
+    /// Counts the tweets in the index created from the first hour of a `hours`-hour
+    /// window up to `now`, per hour, reading only `created_at` (billed as whole items:
+    /// this reads every tweet of the window). What `tweetboard recount` rewrites the
+    /// counters from; `on_page` is told the items of each page read (progress).
+    pub async fn count_from_index(
+        &self,
+        hours: u32,
+        now: DateTime<Utc>,
+        on_page: &(dyn Fn(usize) + Sync),
+    ) -> Result<Vec<StatsBucket>, ServiceError> {
         let mut counts = HourlyCounts::new(hours, now);
-        let mut budget = MAX_QUERIES_PER_CHART;
-        let mut day = counts.start().date_naive();
-        while day <= now.date_naive() {
-            for prediction in [Prediction::On, Prediction::Off] {
-                self.count_day(prediction, day, &mut counts, &mut budget).await?;
+        let from = tweetboard_core::decode::format_time(counts.start());
+        for prediction in [Prediction::On, Prediction::Off] {
+            for shard in 0..BOARD_SHARDS {
+                let mut start: Option<Item> = None;
+                loop {
+                    let page = self
+                        .partition_query(&board_partition(prediction.as_str(), shard))
+                        .key_condition_expression("#p = :p AND #s >= :from")
+                        .expression_attribute_names("#s", tweets::BOARD_SORT)
+                        .expression_attribute_values(":from", AttributeValue::S(from.clone()))
+                        .expression_attribute_names("#c", tweets::CREATED_AT)
+                        .projection_expression("#c")
+                        .select(Select::SpecificAttributes)
+                        .set_exclusive_start_key(start.take())
+                        .send()
+                        .await
+                        .map_err(|e| classify("Query", e))?;
+                    for item in page.items() {
+                        counts.add(
+                            prediction,
+                            item.get_s(tweets::CREATED_AT).map_err(|e| e.during("Query"))?,
+                        );
+                    }
+                    on_page(page.items().len());
+                    match page.last_evaluated_key() {
+                        Some(k) if !k.is_empty() => start = Some(k.clone()),
+                        _ => break,
+                    }
+                }
             }
-            day += Duration::days(1);
-        }
-        if budget == 0 {
-            tracing::warn!(
-                event = "chart_counts_capped",
-                queries = MAX_QUERIES_PER_CHART,
-                "the chart's window holds more tweets than one request reads; its counts are partial"
-            );
         }
         Ok(counts.into_buckets())
     }
 }
 
-impl BoardReader {
-    /// Counts one day partition's tweets from the chart's first hour on (the sort key
-    /// starts with `created_at`, so the rest of the day is not read), reading only
-    /// `created_at`, in at most `budget` Query pages.
-    async fn count_day(
+#[async_trait]
+impl BoardQuery for BoardReader {
+    /// [`BOARD_SHARDS`] Queries, run at once, each for at most `limit` tweets: the
+    /// newest `limit` of their union are the page's, since no shard can hold more of
+    /// them than `limit`.
+    async fn newest(
         &self,
         prediction: Prediction,
-        day: NaiveDate,
-        counts: &mut HourlyCounts,
-        budget: &mut usize,
-    ) -> Result<(), ServiceError> {
-        // The stored times are RFC 3339 with milliseconds (`format_time`): so is the bound.
-        let from = tweetboard_core::decode::format_time(counts.start());
-        let mut start: Option<Item> = None;
-        while *budget > 0 {
-            *budget -= 1;
-            let page = self
-                .partition_query(&day_partition(prediction, day), Some(&from))
-                .expression_attribute_names("#c", tweets::CREATED_AT)
-                .projection_expression("#c")
-                .select(Select::SpecificAttributes)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| classify("Query", e))?;
-            for item in page.items() {
-                counts.add(
-                    prediction,
-                    item.get_s(tweets::CREATED_AT).map_err(|e| e.during("Query"))?,
-                );
-            }
-            match page.last_evaluated_key() {
-                Some(k) if !k.is_empty() => start = Some(k.clone()),
-                _ => break,
-            }
+        limit: usize,
+        cursor: Option<&str>,
+        _now: DateTime<Utc>,
+    ) -> Result<Page, BoardError> {
+        let before = match cursor {
+            Some(raw) => Some(Cursor::decode(raw, prediction, &self.cursor_key)?.before),
+            None => None,
+        };
+        let limit = limit.max(1);
+        let shards = futures::future::try_join_all(
+            (0..BOARD_SHARDS).map(|shard| self.shard_page(prediction, shard, before.as_deref(), limit)),
+        )
+        .await?;
+        let mut more = false;
+        let mut merged = Vec::new();
+        for (items, shard_has_more) in shards {
+            more |= shard_has_more;
+            merged.extend(items);
         }
-        Ok(())
+        merged.sort_by(|a, b| b.0.cmp(&a.0));
+        if merged.len() > limit {
+            more = true;
+            merged.truncate(limit);
+        }
+        let next = match merged.last() {
+            Some((sort, _)) if more => Some(
+                Cursor {
+                    prediction: prediction.as_str().into(),
+                    before: sort.clone(),
+                }
+                .encode(&self.cursor_key),
+            ),
+            _ => None,
+        };
+        Ok(Page {
+            items: merged.into_iter().map(|(_, t)| t).collect(),
+            next,
+        })
     }
 
-    /// A Query of one partition of the board index.
-    /// `sort_from` keeps only the keys at or after it (the sort key starts with
-    /// `created_at`, so a time is a lower bound on creation).
-    fn partition_query(
-        &self,
-        partition: &str,
-        sort_from: Option<&str>,
-    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(tweets::BOARD_INDEX)
-            .expression_attribute_names("#p", tweets::BOARD_PARTITION)
-            .expression_attribute_values(":p", AttributeValue::S(partition.to_owned()));
-        match sort_from {
-            None => query.key_condition_expression("#p = :p"),
-            Some(from) => query
-                .key_condition_expression("#p = :p AND #s >= :from")
-                .expression_attribute_names("#s", tweets::BOARD_SORT)
-                .expression_attribute_values(":from", AttributeValue::S(from.to_owned())),
-        }
+    /// From the counts table: one small Query per day of the window, whatever the
+    /// traffic.
+    async fn hourly_counts(&self, hours: u32, now: DateTime<Utc>) -> Result<Vec<StatsBucket>, ServiceError> {
+        self.counts.hourly(hours, now).await
     }
-}
-
-/// The key a Query stopped at, as a cursor keeps it: `(tweet_id, board_sort)`.
-fn page_key(key: &Item) -> Result<(String, String), ItemError> {
-    Ok((
-        key.get_s(tweets::TWEET_ID)?.to_owned(),
-        key.get_s(tweets::BOARD_SORT)?.to_owned(),
-    ))
 }
 
 /// A tweet of the board index; the attributes a tweet item leaves out when empty
@@ -353,12 +325,44 @@ impl FromItem for BoardTweet {
     fn from_item(item: &Item) -> Result<Self, ItemError> {
         let s = |name| item.get_s(name).map(str::to_owned);
         let optional = |name| item.opt_s(name).map(|v| v.unwrap_or_default().to_owned());
+        let urls: Vec<(String, String)> = match item.get(tweets::URLS) {
+            Some(AttributeValue::M(m)) => m
+                .iter()
+                .filter_map(|(k, v)| v.as_s().ok().map(|e| (k.clone(), e.clone())))
+                .collect(),
+            _ => Vec::new(),
+        };
+        // A retweet shows the retweeted tweet whole, by its author, "retweeted by" the
+        // account that retweeted it.
+        let (text, name, screen_name, image_url, retweeted_by) = match item.opt_s(tweets::RT_TEXT)? {
+            Some(rt_text) => (
+                rt_text.to_owned(),
+                optional(tweets::RT_NAME)?,
+                optional(tweets::RT_SCREEN_NAME)?,
+                optional(tweets::RT_IMAGE_URL)?,
+                Some(RetweetedBy {
+                    name: optional(tweets::NAME)?,
+                    screen_name: optional(tweets::SCREEN_NAME)?,
+                }),
+            ),
+            None => (
+                s(tweets::TEXT)?,
+                optional(tweets::NAME)?,
+                optional(tweets::SCREEN_NAME)?,
+                optional(tweets::IMAGE_URL)?,
+                None,
+            ),
+        };
+        let text = shown_text(text);
         Ok(Self {
             tweet_id: s(tweets::TWEET_ID)?,
-            text: shown_text(s(tweets::TEXT)?),
-            name: optional(tweets::NAME)?,
-            screen_name: optional(tweets::SCREEN_NAME)?,
-            image_url: optional(tweets::IMAGE_URL)?,
+            segments: segments(&text, &urls),
+            initials: initials(&name, &screen_name),
+            text,
+            name,
+            screen_name,
+            image_url,
+            retweeted_by,
             prediction: s(tweets::PREDICTION)?,
             probability: item.get_n(tweets::PROBABILITY)?,
             created_at: s(tweets::CREATED_AT)?,
@@ -374,18 +378,12 @@ impl FromItem for BoardTweet {
 mod tests {
     use super::*;
 
-    fn day(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    const TODAY: &str = "2026-11-26";
     const ID: &str = "1859000000000000001";
 
-    fn cursor_at(d: &str, key: Option<(&str, String)>) -> Cursor {
+    fn cursor_at(sort: String) -> Cursor {
         Cursor {
             prediction: "ON".into(),
-            day: day(d),
-            last_key: key.map(|(id, sort)| (id.to_owned(), sort)),
+            before: sort,
         }
     }
 
@@ -395,12 +393,12 @@ mod tests {
 
     #[test]
     fn a_cursor_round_trips_with_the_key_that_signed_it() {
-        // GIVEN a cursor in the middle of a day, signed
+        // GIVEN a cursor after a tweet, signed
         let key = CursorKey::from_secret("k".repeat(32));
-        let c = cursor_at(TODAY, Some((ID, sort_key("2026-11-26T10:00:00.000Z", ID))));
+        let c = cursor_at(sort_key("2026-11-26T10:00:00.000Z", ID));
 
         // WHEN it comes back
-        let decoded = Cursor::decode(&c.encode(&key), Prediction::On, &key, day(TODAY));
+        let decoded = Cursor::decode(&c.encode(&key), Prediction::On, &key);
 
         // THEN it is the same cursor
         assert_eq!(decoded, Ok(c));
@@ -409,9 +407,9 @@ mod tests {
     #[test]
     fn a_cursor_of_the_other_prediction_is_refused() {
         let key = CursorKey::random();
-        let c = cursor_at(TODAY, None);
+        let c = cursor_at(sort_key("2026-11-26T10:00:00.000Z", ID));
 
-        let decoded = Cursor::decode(&c.encode(&key), Prediction::Off, &key, day(TODAY));
+        let decoded = Cursor::decode(&c.encode(&key), Prediction::Off, &key);
 
         assert_eq!(decoded, Err(CursorError::OtherPrediction("ON".into())));
     }
@@ -421,10 +419,12 @@ mod tests {
         // GIVEN a signed cursor, and the same payload unsigned, altered, or signed by
         // another process's random key
         let key = CursorKey::random();
-        let signed = cursor_at("2026-11-20", None).encode(&key);
+        let c = cursor_at(sort_key("2026-11-20T10:00:00.000Z", ID));
+        let signed = c.encode(&key);
         let (payload, tag) = signed.split_once('.').unwrap();
-        let later = URL_SAFE_NO_PAD.encode(br#"{"p":"ON","d":"2026-11-25"}"#);
-        let foreign = cursor_at("2026-11-20", None).encode(&CursorKey::random());
+        let later = URL_SAFE_NO_PAD
+            .encode(serde_json::to_vec(&cursor_at(sort_key("2026-11-25T10:00:00.000Z", ID))).unwrap());
+        let foreign = c.encode(&CursorKey::random());
 
         for raw in [
             payload.to_owned(),
@@ -436,7 +436,7 @@ mod tests {
             String::new(),
         ] {
             // WHEN each comes back
-            let decoded = Cursor::decode(&raw, Prediction::On, &key, day(TODAY));
+            let decoded = Cursor::decode(&raw, Prediction::On, &key);
 
             // THEN it is not one this board issued
             assert_eq!(decoded, Err(CursorError::Malformed), "{raw:?}");
@@ -444,52 +444,22 @@ mod tests {
     }
 
     #[test]
-    fn a_signed_cursor_for_a_day_after_today_is_refused() {
-        // GIVEN a correctly signed cursor for the last day of year 9999, and one for tomorrow
+    fn a_signed_cursor_whose_key_is_not_a_board_sort_key_is_refused() {
+        // GIVEN correctly signed cursors whose key is not a board sort key
         let key = CursorKey::random();
-        for d in ["9999-12-31", "2026-11-27"] {
-            // WHEN it comes back today
-            let decoded = Cursor::decode(&cursor_at(d, None).encode(&key), Prediction::On, &key, day(TODAY));
-
-            // THEN it is refused: a walk from there would Query every day back to today
-            assert_eq!(decoded, Err(CursorError::FutureDay(day(d))));
-        }
-    }
-
-    #[test]
-    fn a_signed_cursor_whose_key_is_not_of_its_day_is_refused() {
-        // GIVEN correctly signed cursors whose key is of another day, of another tweet, or
-        // not a board sort key at all
-        let key = CursorKey::random();
-        let other_id = "1859000000000000002";
-        for (id, sort) in [
-            (ID, sort_key("2026-11-25T23:59:59.000Z", ID)),
-            (ID, sort_key("2026-11-26T10:00:00.000Z", other_id)),
-            (ID, format!("2026-11-26T10:00:00.000Z#{ID}")),
-            ("", sort_key("2026-11-26T10:00:00.000Z", "")),
-            ("18x9", sort_key("2026-11-26T10:00:00.000Z", "18x9")),
-            (ID, sort_key("2026-11-26-not-a-time", ID)),
-            (ID, "2026-11-26T10:00:00.000Z".to_owned()),
+        for sort in [
+            format!("2026-11-26T10:00:00.000Z#{ID}"),
+            sort_key("2026-11-26T10:00:00.000Z", "18x9"),
+            sort_key("2026-11-26-not-a-time", ID),
+            "2026-11-26T10:00:00.000Z".to_owned(),
+            String::new(),
         ] {
-            let c = cursor_at(TODAY, Some((id, sort.clone())));
-
             // WHEN it comes back
-            let decoded = Cursor::decode(&c.encode(&key), Prediction::On, &key, day(TODAY));
+            let decoded = Cursor::decode(&cursor_at(sort.clone()).encode(&key), Prediction::On, &key);
 
             // THEN it is refused
-            assert_eq!(decoded, Err(CursorError::KeyOutsideDay), "{id} {sort}");
+            assert_eq!(decoded, Err(CursorError::NotAKey), "{sort}");
         }
-    }
-
-    #[test]
-    fn a_key_whose_time_has_an_offset_belongs_to_the_day_it_names() {
-        // GIVEN a tweet whose created_at kept its offset: the partition took its first ten
-        // characters, as board_partition does
-        let sort = sort_key("2026-11-26T23:30:00-05:00", ID);
-
-        // THEN its key belongs to that day and to no other
-        assert!(key_is_of_day(ID, &sort, day("2026-11-26")));
-        assert!(!key_is_of_day(ID, &sort, day("2026-11-27")));
     }
 
     /// A tweet item as the consumer writes it, with no name (left out when empty).

@@ -25,16 +25,28 @@ pub mod vars {
     pub const AML_MODEL_ID: &str = "AML_MODEL_ID";
     pub const AML_PREDICT_ENDPOINT: &str = "AML_PREDICT_ENDPOINT";
     pub const SAGEMAKER_ENDPOINT: &str = "SAGEMAKER_ENDPOINT";
-    pub const BOARD_LOOKBACK_DAYS: &str = "BOARD_LOOKBACK_DAYS";
     pub const BOARD_CURSOR_KEY: &str = "BOARD_CURSOR_KEY";
+    // The board's chart counters (issue 11).
+    pub const COUNTS_TABLE_NAME: &str = "COUNTS_TABLE_NAME";
+}
+
+/// The counts table: `COUNTS_TABLE_NAME`, or `<TABLE_NAME>-counts` when unset.
+fn counts_table<F: Fn(&str) -> Option<String>>(env: &Env<F>, table: &str) -> Result<String, ConfigError> {
+    match env.get(vars::COUNTS_TABLE_NAME) {
+        Some(v) => {
+            validate_resource_name(vars::COUNTS_TABLE_NAME, &v)?;
+            Ok(v)
+        }
+        None => Ok(format!("{table}-counts")),
+    }
 }
 
 /// What the board needs.
 #[derive(Debug, Clone)]
 pub struct BoardConfig {
     pub table_name: String,
-    /// How far back, in days, a page of the board may look for tweets.
-    pub lookback_days: u32,
+    /// The chart's hourly counters.
+    pub counts_table_name: String,
     /// Signs the board's pagination cursors: `BOARD_CURSOR_KEY` (at least 32 characters),
     /// or a random key made at start-up when it is unset. A random key is per process, so
     /// a `next` link from before a cold start (or from another instance) gets a 400 and
@@ -48,14 +60,10 @@ impl BoardConfig {
     }
 
     pub fn from_lookup<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        let table_name = env.required(vars::TABLE_NAME, "the tweets table")?;
         Ok(Self {
-            table_name: env.required(vars::TABLE_NAME, "the tweets table")?,
-            lookback_days: env.number(
-                vars::BOARD_LOOKBACK_DAYS,
-                30u32,
-                |n| (1..=3660).contains(n),
-                "must be a whole number of days from 1 to 3660",
-            )?,
+            counts_table_name: counts_table(env, &table_name)?,
+            table_name,
             cursor_key: match env.get(vars::BOARD_CURSOR_KEY) {
                 None => CursorKey::random(),
                 Some(secret) if secret.chars().count() >= CursorKey::MIN_SECRET_LEN => {
@@ -211,6 +219,8 @@ pub struct StoreNames {
     pub quarantine_table: String,
     /// Where `tweetboard pump` keeps its per-shard checkpoints.
     pub checkpoint_table: String,
+    /// The board chart's hourly counters.
+    pub counts_table: String,
 }
 
 impl StoreNames {
@@ -230,6 +240,7 @@ impl StoreNames {
         Ok(Self {
             stream: env.required(vars::STREAM_NAME, "the Kinesis stream")?,
             quarantine_table: env.required(vars::QUARANTINE_TABLE_NAME, "the quarantine table")?,
+            counts_table: counts_table(env, &table)?,
             table,
             checkpoint_table,
         })
@@ -241,6 +252,8 @@ impl StoreNames {
 pub struct ConsumerConfig {
     pub table_name: String,
     pub quarantine_table_name: String,
+    /// The chart's hourly counters, added to for each newly stored tweet.
+    pub counts_table_name: String,
     /// Records classified and written at once.
     pub write_concurrency: usize,
     /// Stop starting records this long before the invocation deadline.
@@ -254,8 +267,10 @@ impl ConsumerConfig {
     }
 
     pub fn from_lookup<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        let table_name = env.required(vars::TABLE_NAME, "the tweets table")?;
         Ok(Self {
-            table_name: env.required(vars::TABLE_NAME, "the tweets table")?,
+            counts_table_name: counts_table(env, &table_name)?,
+            table_name,
             quarantine_table_name: env.required(vars::QUARANTINE_TABLE_NAME, "the quarantine table")?,
             write_concurrency: env.number(
                 vars::WRITE_CONCURRENCY,
@@ -411,14 +426,12 @@ mod tests {
                 .unwrap()
                 .cursor_key
         };
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         let cursor = Cursor {
             prediction: "ON".into(),
-            day: today,
-            last_key: None,
+            before: "2026-11-26T10:00:00.000Z#01859000000000000001".into(),
         };
         let opens = |signer: &CursorKey, checker: &CursorKey| {
-            Cursor::decode(&cursor.encode(signer), Prediction::On, checker, today).is_ok()
+            Cursor::decode(&cursor.encode(signer), Prediction::On, checker).is_ok()
         };
 
         // Two processes with BOARD_CURSOR_KEY set accept each other's cursors ...
@@ -449,5 +462,36 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(names.checkpoint_table, "t-1-checkpoints");
+    }
+
+    #[test]
+    fn the_counts_table_defaults_from_table_name_and_can_be_named() {
+        let base = [
+            ("STREAM_NAME", "s-1"),
+            ("TABLE_NAME", "t-1"),
+            ("QUARANTINE_TABLE_NAME", "q-1"),
+        ];
+        let names = StoreNames::from_lookup(&env(&base)).unwrap();
+        let board = BoardConfig::from_lookup(&env(&base)).unwrap();
+        let consumer = ConsumerConfig::from_lookup(&env(&base)).unwrap();
+        assert_eq!(
+            (
+                names.counts_table.as_str(),
+                board.counts_table_name.as_str(),
+                consumer.counts_table_name.as_str()
+            ),
+            ("t-1-counts", "t-1-counts", "t-1-counts")
+        );
+
+        let named =
+            BoardConfig::from_lookup(&env(&[("TABLE_NAME", "t-1"), ("COUNTS_TABLE_NAME", "c-9")])).unwrap();
+        assert_eq!(named.counts_table_name, "c-9");
+        let bad = ConsumerConfig::from_lookup(&env(&[
+            ("TABLE_NAME", "t-1"),
+            ("QUARANTINE_TABLE_NAME", "q-1"),
+            ("COUNTS_TABLE_NAME", "no spaces"),
+        ]))
+        .unwrap_err();
+        assert!(bad.to_string().starts_with("COUNTS_TABLE_NAME="), "{bad}");
     }
 }

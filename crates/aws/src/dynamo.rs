@@ -20,8 +20,10 @@ use tweetboard_core::ports::{PutOutcome, QuarantineWriter, TweetLookup, TweetWri
 use tweetboard_core::TweetId;
 
 use crate::retry::Backoff;
+use tweetboard_core::stored::HourCount;
 use tweetboard_core::{QuarantinedRecord, ServiceError, StoredTweet};
 
+use crate::counts::CountsTable;
 use crate::errors::classify;
 use crate::item::{Item, ItemError, ItemExt};
 
@@ -62,6 +64,8 @@ pub struct DynamoTweetStore {
     client: Client,
     table: String,
     meter: Option<Arc<CapacityMeter>>,
+    /// The chart's hourly counters, added to once per batch for the tweets it stored.
+    counts: Option<CountsTable>,
 }
 
 impl DynamoTweetStore {
@@ -70,7 +74,16 @@ impl DynamoTweetStore {
             client,
             table: table.into(),
             meter: None,
+            counts: None,
         }
+    }
+
+    /// Adds the tweets each batch newly stores to their hours' counters in `counts`
+    /// (the board's chart). Every writer of the tweets table (consumer, replay, quarantine retry)
+    /// sets it, so the counters see every tweet stored.
+    pub fn with_counts(mut self, counts: CountsTable) -> Self {
+        self.counts = Some(counts);
+        self
     }
 
     /// Asks DynamoDB for the consumed capacity of every request and sums it in `meter`.
@@ -140,6 +153,22 @@ pub fn tweet_item(item: &StoredTweet) -> Item {
         s(&item.source_sequence_number),
     );
     m.insert(tweets::CONTENT_HASH.into(), s(&item.content_hash));
+    if let Some(r) = &t.retweeted {
+        for (name, value) in [
+            (tweets::RT_TEXT, &r.text),
+            (tweets::RT_NAME, &r.name),
+            (tweets::RT_SCREEN_NAME, &r.screen_name),
+            (tweets::RT_IMAGE_URL, &r.image_url),
+        ] {
+            if !value.is_empty() {
+                m.insert(name.into(), s(value));
+            }
+        }
+    }
+    if !t.urls.is_empty() {
+        let urls = t.urls.iter().map(|(u, e)| (u.clone(), s(e))).collect();
+        m.insert(tweets::URLS.into(), AttributeValue::M(urls));
+    }
     m.insert(tweets::BOARD_PARTITION.into(), s(item.board_partition()));
     m.insert(tweets::BOARD_SORT.into(), s(item.board_sort()));
     m
@@ -217,6 +246,15 @@ impl TweetWriter for DynamoTweetStore {
                 _ => Err(classify("PutItem", err)),
             },
         }
+    }
+
+    async fn count_stored(&self, hours: &[HourCount]) -> Result<(), ServiceError> {
+        if let Some(counts) = &self.counts {
+            for hour in hours {
+                counts.add(hour).await?;
+            }
+        }
+        Ok(())
     }
 }
 

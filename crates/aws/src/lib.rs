@@ -6,6 +6,7 @@
 pub mod board;
 pub mod checkpoints;
 pub mod config;
+pub mod counts;
 pub mod dynamo;
 pub mod errors;
 pub mod failures;

@@ -1,5 +1,6 @@
-//! `tweetboard init`: the stream and tables, created if missing and waited on until
-//! active. Safe to run any number of times.
+//! `tweetboard init`: the stream and tables (tweets, quarantine, checkpoints, the
+//! chart's counts), created if missing and waited on until active. Safe to run any
+//! number of times.
 
 use std::time::{Duration, Instant};
 
@@ -58,8 +59,23 @@ pub async fn init(
         }
     }
 
+    // The board chart's hourly counters: keyed by day and hour, so a chart's window is
+    // one Query per day.
+    let created = create_counts_table(dynamo, &names.counts_table).await?;
+    let l = label("table", &names.counts_table);
+    if created {
+        report.created.push(l)
+    } else {
+        report.existing.push(l)
+    }
+
     wait_stream_active(kinesis, &names.stream).await?;
-    for table in [&names.table, &names.quarantine_table, &names.checkpoint_table] {
+    for table in [
+        &names.table,
+        &names.quarantine_table,
+        &names.checkpoint_table,
+        &names.counts_table,
+    ] {
         wait_table_active(dynamo, table).await?;
     }
     Ok(report)
@@ -148,6 +164,24 @@ async fn create_table(
             );
     }
     match req.send().await {
+        Ok(_) => Ok(true),
+        Err(e) if service_code(&e) == Some("ResourceInUseException") => Ok(false),
+        Err(e) => Err(classify("CreateTable", e)),
+    }
+}
+
+async fn create_counts_table(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<bool, ServiceError> {
+    let result = client
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(string_attribute(attributes::counts::DAY))
+        .attribute_definitions(string_attribute(attributes::counts::HOUR))
+        .key_schema(key(attributes::counts::DAY, KeyType::Hash))
+        .key_schema(key(attributes::counts::HOUR, KeyType::Range))
+        .send()
+        .await;
+    match result {
         Ok(_) => Ok(true),
         Err(e) if service_code(&e) == Some("ResourceInUseException") => Ok(false),
         Err(e) => Err(classify("CreateTable", e)),

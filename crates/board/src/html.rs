@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use tweetboard_core::board::{BoardTweet, StatsBucket};
+use tweetboard_core::board::{BoardTweet, Segment, StatsBucket};
 
 /// Escapes `& < > " '` so a value is inert as element text and inside a quoted attribute.
 pub fn escape(s: &str) -> String {
@@ -92,22 +92,59 @@ pub fn page(view: &PageView<'_>) -> String {
     h
 }
 
+/// The text with its links: every piece escaped, every link http(s) (see
+/// [`tweetboard_core::board::segments`]) and marked as user content.
+fn text_html(t: &BoardTweet) -> String {
+    if t.segments.is_empty() {
+        return escape(&t.text);
+    }
+    let mut out = String::with_capacity(t.text.len() + 64);
+    for s in &t.segments {
+        match s {
+            Segment::Text { text } => out.push_str(&escape(text)),
+            Segment::Link { text, href } => {
+                let _ = write!(
+                    out,
+                    r#"<a href="{}" rel="nofollow noopener ugc">{}</a>"#,
+                    escape(href),
+                    escape(text)
+                );
+            }
+        }
+    }
+    out
+}
+
 fn tweet_li(h: &mut String, t: &BoardTweet) {
-    let avatar = match safe_image_url(&t.image_url) {
+    // The initials sit under the image: when it is absent, or fails to load and the
+    // script removes it, they show instead of a broken image.
+    let image = match safe_image_url(&t.image_url) {
         Some(url) => format!(
-            r#"<img class="avatar" src="{}" alt="" width="48" height="48" referrerpolicy="no-referrer" loading="lazy">"#,
+            r#"<img src="{}" alt="" width="48" height="48" referrerpolicy="no-referrer" loading="lazy">"#,
             escape(url)
         ),
-        None => r#"<span class="avatar none"></span>"#.to_owned(),
+        None => String::new(),
+    };
+    let avatar = format!(
+        r#"<span class="avatar" aria-hidden="true"><span class="initials">{}</span>{image}</span>"#,
+        escape(&t.initials)
+    );
+    let retweeted = match &t.retweeted_by {
+        Some(by) => format!(
+            r#"<p class="rt">retweeted by <bdi class="name">{}</bdi> <bdi class="handle">@{}</bdi></p>"#,
+            escape(&by.name),
+            escape(&by.screen_name)
+        ),
+        None => String::new(),
     };
     let _ = writeln!(
         h,
-        r#"<li class="tweet {class}" data-id="{id}">{avatar}<div class="body"><p class="who"><span class="name">{name}</span> <span class="handle">@{screen}</span></p><p class="text">{text}</p><p class="meta"><time datetime="{time_attr}">{time}</time> · <span class="confidence">{pred} {prob:.1}%</span></p></div></li>"#,
+        r#"<li class="tweet {class}" data-id="{id}">{avatar}<div class="body">{retweeted}<p class="who"><bdi class="name">{name}</bdi> <bdi class="handle">@{screen}</bdi></p><p class="text">{text}</p><p class="meta"><time datetime="{time_attr}">{time}</time> · <span class="confidence">{pred} {prob:.1}%</span></p></div></li>"#,
         class = if t.prediction == "OFF" { "off" } else { "on" },
         id = escape(&t.tweet_id),
         name = escape(&t.name),
         screen = escape(&t.screen_name),
-        text = escape(&t.text),
+        text = text_html(t),
         time_attr = escape(&t.created_at),
         time = escape(&display_time(&t.created_at)),
         pred = escape(&t.prediction),
@@ -169,6 +206,9 @@ mod tests {
             retweets: 0,
             favourites: 0,
             model_id: "m".into(),
+            retweeted_by: None,
+            segments: Vec::new(),
+            initials: String::new(),
         }
     }
 

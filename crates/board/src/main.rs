@@ -13,7 +13,7 @@ async fn main() -> Result<(), Error> {
     let reader = BoardReader::new(
         aws.dynamo,
         &config.table_name,
-        config.lookback_days,
+        &config.counts_table_name,
         config.cursor_key,
     );
     lambda_http::run(tweetboard_board::router(Arc::new(reader))).await

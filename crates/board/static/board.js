@@ -13,7 +13,7 @@
     return e;
   }
 
-  function safeImage(url) {
+  function safeUrl(url) {
     var u = String(url || "").trim();
     return /^https?:\/\//i.test(u) ? u : null;
   }
@@ -23,29 +23,73 @@
     return s.length >= 16 ? s.slice(0, 10) + " " + s.slice(11, 16) + " UTC" : s;
   }
 
+  // An avatar that fails to load is removed, so the initials under it show instead of
+  // a broken image. Also for the server's images that failed before this script ran.
+  function dropBroken(img) {
+    if (img.parentNode) img.parentNode.removeChild(img);
+  }
+  function watchAvatar(img) {
+    img.addEventListener("error", function () { dropBroken(img); });
+    if (img.complete && img.naturalWidth === 0) dropBroken(img);
+  }
+
+  function avatar(t) {
+    var span = el("span", "avatar");
+    span.setAttribute("aria-hidden", "true");
+    span.appendChild(el("span", "initials", t.initials || ""));
+    var url = safeUrl(t.image_url);
+    if (url) {
+      var img = document.createElement("img");
+      img.setAttribute("alt", "");
+      img.setAttribute("width", "48");
+      img.setAttribute("height", "48");
+      img.setAttribute("referrerpolicy", "no-referrer");
+      watchAvatar(img);
+      img.setAttribute("src", url);
+      span.appendChild(img);
+    }
+    return span;
+  }
+
+  // Name and handle, each bidi-isolated so right-to-left or control characters in one
+  // cannot reorder the rest of the line.
+  function account(p, name, screenName) {
+    p.appendChild(el("bdi", "name", name || ""));
+    p.appendChild(document.createTextNode(" "));
+    p.appendChild(el("bdi", "handle", "@" + (screenName || "")));
+    return p;
+  }
+
+  // The text from the API's segments: plain text as text nodes, links as anchors to
+  // http(s) URLs only (checked again here), marked as user content.
+  function text(t) {
+    var p = el("p", "text");
+    var segments = Array.isArray(t.segments) ? t.segments : [{ kind: "text", text: t.text }];
+    segments.forEach(function (s) {
+      var href = s && s.kind === "link" ? safeUrl(s.href) : null;
+      if (href) {
+        var a = el("a", null, String(s.text || ""));
+        a.setAttribute("href", href);
+        a.setAttribute("rel", "nofollow noopener ugc");
+        p.appendChild(a);
+      } else {
+        p.appendChild(document.createTextNode(String((s && s.text) || "")));
+      }
+    });
+    return p;
+  }
+
   function renderTweet(t) {
     var li = el("li", "tweet " + (t.prediction === "OFF" ? "off" : "on"));
     li.setAttribute("data-id", String(t.tweet_id));
-    var img = safeImage(t.image_url);
-    if (img) {
-      var a = document.createElement("img");
-      a.className = "avatar";
-      a.setAttribute("src", img);
-      a.setAttribute("alt", "");
-      a.setAttribute("width", "48");
-      a.setAttribute("height", "48");
-      a.setAttribute("referrerpolicy", "no-referrer");
-      li.appendChild(a);
-    } else {
-      li.appendChild(el("span", "avatar none"));
-    }
+    li.appendChild(avatar(t));
     var body = el("div", "body");
-    var who = el("p", "who");
-    who.appendChild(el("span", "name", t.name || ""));
-    who.appendChild(document.createTextNode(" "));
-    who.appendChild(el("span", "handle", "@" + (t.screen_name || "")));
-    body.appendChild(who);
-    body.appendChild(el("p", "text", t.text || ""));
+    if (t.retweeted_by) {
+      var rt = el("p", "rt", "retweeted by ");
+      body.appendChild(account(rt, t.retweeted_by.name, t.retweeted_by.screen_name));
+    }
+    body.appendChild(account(el("p", "who"), t.name, t.screen_name));
+    body.appendChild(text(t));
     var meta = el("p", "meta");
     var time = el("time", null, displayTime(t.created_at));
     time.setAttribute("datetime", String(t.created_at || ""));
@@ -106,6 +150,7 @@
       .catch(function () {});
   }
 
+  Array.prototype.forEach.call(document.querySelectorAll(".avatar img"), watchAvatar);
   refresh();
   setInterval(refresh, 15000);
 })();

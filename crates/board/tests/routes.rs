@@ -29,6 +29,9 @@ fn tweet(id: u64, prediction: &str, text: &str, minutes_ago: i64) -> BoardTweet 
         retweets: 0,
         favourites: 0,
         model_id: "fake".into(),
+        retweeted_by: None,
+        segments: Vec::new(),
+        initials: String::new(),
     }
 }
 

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    evaluate, ingest, init, predict_server, pump, quarantine, replay, reshard, serve, train, CliResult,
+    evaluate, ingest, init, predict_server, pump, quarantine, recount, replay, reshard, serve, train,
+    CliResult,
 };
 use tweetboard_cli::logging;
 
@@ -20,7 +21,7 @@ use tweetboard_cli::logging;
     about = "Operate the tweetboard pipeline: Kinesis → consumer → DynamoDB.",
     long_about = "Operate the tweetboard pipeline: Kinesis → consumer → DynamoDB.\n\n\
         Configuration comes from the environment: STREAM_NAME, TABLE_NAME, QUARANTINE_TABLE_NAME \
-        (and optionally CHECKPOINT_TABLE_NAME, WRITE_CONCURRENCY, DEADLINE_MARGIN_MS), plus the \
+        (and optionally CHECKPOINT_TABLE_NAME, COUNTS_TABLE_NAME, WRITE_CONCURRENCY, DEADLINE_MARGIN_MS), plus the \
         standard AWS variables (AWS_REGION, credentials, AWS_ENDPOINT_URL[_SERVICE] for an emulator)."
 )]
 struct Cli {
@@ -41,6 +42,7 @@ enum Command {
     Train(train::Args),
     PredictServer(predict_server::Args),
     Evaluate(evaluate::Args),
+    Recount(recount::Args),
 }
 
 #[tokio::main]
@@ -57,6 +59,7 @@ async fn main() -> ExitCode {
         Command::Train(args) => train::run(args),
         Command::PredictServer(args) => predict_server::run(args).await,
         Command::Evaluate(args) => evaluate::run(args),
+        Command::Recount(args) => recount::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -65,10 +65,11 @@ impl Consumer {
     ) -> Result<Self, tweetboard_classifier::ModelError> {
         Ok(Self::new(
             aws.classifier(&config.classifier)?,
-            Arc::new(tweetboard_aws::DynamoTweetStore::new(
-                aws.dynamo.clone(),
-                &config.table_name,
-            )),
+            Arc::new(
+                tweetboard_aws::DynamoTweetStore::new(aws.dynamo.clone(), &config.table_name).with_counts(
+                    tweetboard_aws::counts::CountsTable::new(aws.dynamo.clone(), &config.counts_table_name),
+                ),
+            ),
             Arc::new(tweetboard_aws::DynamoQuarantine::new(
                 aws.dynamo.clone(),
                 &config.quarantine_table_name,

@@ -26,12 +26,21 @@ pub mod tweets {
     pub const SOURCE_SHARD: &str = "source_shard";
     pub const SOURCE_SEQUENCE_NUMBER: &str = "source_sequence_number";
     pub const CONTENT_HASH: &str = "content_hash";
-    /// Board index partition key: `<prediction>#<day>` (`ON#2026-11-26`).
+    /// Board index partition key: `<prediction>#<shard>` (`ON#3`), the shard a hash of
+    /// the tweet id (see [`crate::stored::board_shard`]).
     pub const BOARD_PARTITION: &str = "board_partition";
     /// Board index sort key: `<created_at RFC 3339>#<tweet id, zero padded>`.
     pub const BOARD_SORT: &str = "board_sort";
     /// Name of the global secondary index the board queries.
     pub const BOARD_INDEX: &str = "board_by_time";
+    // A retweet's retweeted tweet (left out otherwise): its full text and author, shown
+    // by the board with "retweeted by" the retweeting account.
+    pub const RT_TEXT: &str = "rt_text";
+    pub const RT_NAME: &str = "rt_name";
+    pub const RT_SCREEN_NAME: &str = "rt_screen_name";
+    pub const RT_IMAGE_URL: &str = "rt_image_url";
+    /// The text's links (left out when none): a map of each `t.co` URL to its expanded URL.
+    pub const URLS: &str = "urls";
 }
 
 /// The quarantine table: one entry per quarantined record, plus part items holding the
@@ -69,4 +78,17 @@ pub mod checkpoints {
     /// The last settled sequence number, or `SHARD_END` once a closed shard is done.
     pub const CHECKPOINT: &str = "checkpoint";
     pub const UPDATED_AT: &str = "updated_at";
+}
+
+/// The counts table: how many tweets of each prediction were newly stored per hour of
+/// their `created_at`, for the board's chart. Holds no tweets.
+pub mod counts {
+    /// Partition key: the day, `2026-11-26`.
+    pub const DAY: &str = "day";
+    /// Sort key: the hour, `2026-11-26T10`.
+    pub const HOUR: &str = "hour";
+    /// On-topic tweets of the hour (a number, added to).
+    pub const ON: &str = "on";
+    /// Junk tweets of the hour.
+    pub const OFF: &str = "off";
 }

@@ -2,7 +2,7 @@
 //! counts per hour. The read itself is the [`BoardQuery`](crate::ports::BoardQuery) port;
 //! the DynamoDB adapter is `tweetboard_aws::board::BoardReader`.
 
-use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 
 use crate::classification::Prediction;
 use crate::error::ServiceError;
@@ -24,6 +24,149 @@ pub struct BoardTweet {
     pub retweets: u64,
     pub favourites: u64,
     pub model_id: String,
+    /// For a retweet, the account that retweeted it (`text`, `name`, `screen_name` and
+    /// `image_url` are then the retweeted tweet's and its author's); `null` otherwise.
+    pub retweeted_by: Option<RetweetedBy>,
+    /// `text` cut into plain text and links (URLs, hashtags, mentions), for the script to
+    /// build nodes from; see [`segments`].
+    pub segments: Vec<Segment>,
+    /// What the avatar shows when the image is absent or fails to load.
+    pub initials: String,
+}
+
+/// The account that retweeted a tweet.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RetweetedBy {
+    pub name: String,
+    pub screen_name: String,
+}
+
+/// A piece of a tweet's shown text: plain text, or a link with the text it shows.
+/// `href` is always an http(s) URL.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Segment {
+    Text { text: String },
+    Link { text: String, href: String },
+}
+
+/// Whether `url` is an http(s) URL (what a link may point at; never `javascript:`).
+pub fn is_http_url(url: &str) -> bool {
+    let b = url.as_bytes();
+    let scheme = (b.len() > 7 && b[..7].eq_ignore_ascii_case(b"http://"))
+        || (b.len() > 8 && b[..8].eq_ignore_ascii_case(b"https://"));
+    scheme && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Percent-encodes everything but ASCII letters, digits and `_` (a hashtag in a path).
+fn encode_path(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Cuts shown text into plain text and links, the way a tweet board shows them:
+/// `http(s)://` URLs (trailing punctuation left out; a `t.co` URL listed in `urls`
+/// links to, and shows, its expanded URL when that is http(s)), `#hashtags` and
+/// `@mentions` (at most 15 letters, digits or `_`) linking to X. Plain strings only:
+/// whoever shows them escapes them for their context.
+pub fn segments(text: &str, urls: &[(String, String)]) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut plain = String::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    let push_link = |out: &mut Vec<Segment>, plain: &mut String, text: String, href: String| {
+        if !plain.is_empty() {
+            out.push(Segment::Text {
+                text: std::mem::take(plain),
+            });
+        }
+        out.push(Segment::Link { text, href });
+    };
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        let after_boundary = i == 0 || !is_word(chars[i - 1].1);
+        let rest = &text[at..];
+        let b = rest.as_bytes();
+        let starts_url = (b.len() >= 7 && b[..7].eq_ignore_ascii_case(b"http://"))
+            || (b.len() >= 8 && b[..8].eq_ignore_ascii_case(b"https://"));
+        if after_boundary && starts_url {
+            let mut end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            while end > 0 && rest[..end].ends_with(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '”', '’'])
+            {
+                end -= rest[..end].chars().next_back().map_or(1, char::len_utf8);
+            }
+            let url = &rest[..end];
+            if url.len() > 8 {
+                let (shown, href) = match urls.iter().find(|(u, _)| u == url) {
+                    Some((_, expanded)) if is_http_url(expanded) => (expanded.clone(), expanded.clone()),
+                    _ => (url.to_owned(), url.to_owned()),
+                };
+                push_link(&mut out, &mut plain, shown, href);
+                let stop = at + end;
+                while i < chars.len() && chars[i].0 < stop {
+                    i += 1;
+                }
+                continue;
+            }
+        }
+        if after_boundary && (c == '#' || c == '@') {
+            let word: String = chars[i + 1..]
+                .iter()
+                .map(|&(_, c)| c)
+                .take_while(|&c| is_word(c))
+                .collect();
+            let fits = match c {
+                '@' => {
+                    (1..=15).contains(&word.len())
+                        && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                }
+                _ => !word.is_empty() && !word.chars().all(|c| c.is_ascii_digit()),
+            };
+            if fits {
+                let href = match c {
+                    '@' => format!("https://x.com/{word}"),
+                    _ => format!("https://x.com/hashtag/{}", encode_path(&word)),
+                };
+                let n = word.chars().count();
+                push_link(&mut out, &mut plain, format!("{c}{word}"), href);
+                i += 1 + n;
+                continue;
+            }
+        }
+        plain.push(c);
+        i += 1;
+    }
+    if !plain.is_empty() {
+        out.push(Segment::Text { text: plain });
+    }
+    out
+}
+
+/// Up to two letters for an avatar: the first letters of the name's first two words, or
+/// the handle's first; letters and digits only, so no control or bidi character gets in.
+pub fn initials(name: &str, screen_name: &str) -> String {
+    let from_name: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect();
+    if !from_name.is_empty() {
+        return from_name;
+    }
+    screen_name
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_else(|| "?".to_owned())
 }
 
 /// One page and where the next one starts: an opaque cursor the client sends back.
@@ -137,6 +280,25 @@ impl HourlyCounts {
         }
     }
 
+    /// Adds an hour's counts as the counts table keeps them, keyed `2026-11-26T10`; an
+    /// hour that does not parse or is outside the buckets is not counted.
+    pub fn add_hour(&mut self, hour: &str, on: u64, off: u64) {
+        let Ok(t) = DateTime::parse_from_rfc3339(&format!("{hour}:00:00Z")) else {
+            return;
+        };
+        let since_start = t.with_timezone(&Utc) - self.start;
+        if since_start < Duration::zero() {
+            return;
+        }
+        if let Some(b) = usize::try_from(since_start.num_hours())
+            .ok()
+            .and_then(|h| self.buckets.get_mut(h))
+        {
+            b.on += on;
+            b.off += off;
+        }
+    }
+
     pub fn into_buckets(self) -> Vec<StatsBucket> {
         self.buckets
     }
@@ -151,10 +313,8 @@ pub enum CursorError {
     Malformed,
     #[error("the cursor belongs to prediction {0}, not to this query")]
     OtherPrediction(String),
-    #[error("the cursor's day {0} is in the future")]
-    FutureDay(NaiveDate),
-    #[error("the cursor's key is not a tweet of its day")]
-    KeyOutsideDay,
+    #[error("the cursor's key is not a key of the board index")]
+    NotAKey,
 }
 
 /// Why a page could not be read: the client's cursor (400) or the store (503).
@@ -180,6 +340,70 @@ mod tests {
         );
         assert_eq!(unescape_twitter("no entities, é 🚀"), "no entities, é 🚀");
         assert_eq!(unescape_twitter("&amp;"), "&");
+    }
+
+    fn links(text: &str, urls: &[(String, String)]) -> Vec<(String, String)> {
+        segments(text, urls)
+            .into_iter()
+            .filter_map(|s| match s {
+                Segment::Link { text, href } => Some((text, href)),
+                Segment::Text { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn urls_hashtags_and_mentions_become_links_and_the_rest_stays_text() {
+        let urls = vec![(
+            "https://t.co/abc".to_owned(),
+            "https://aws.amazon.com/lambda/".to_owned(),
+        )];
+        let text = "Read https://t.co/abc. #aws and #ünïcode by @jeff_barr, not a@b or #123 (http://x.io/a)";
+        assert_eq!(
+            links(text, &urls),
+            [
+                (
+                    "https://aws.amazon.com/lambda/".into(),
+                    "https://aws.amazon.com/lambda/".into()
+                ),
+                ("#aws".into(), "https://x.com/hashtag/aws".into()),
+                (
+                    "#ünïcode".into(),
+                    "https://x.com/hashtag/%C3%BCn%C3%AFcode".into()
+                ),
+                ("@jeff_barr".into(), "https://x.com/jeff_barr".into()),
+                ("http://x.io/a".into(), "http://x.io/a".into()),
+            ]
+        );
+        // The text between the links is kept whole, in order.
+        let joined: String = segments(text, &urls)
+            .into_iter()
+            .map(|s| match s {
+                Segment::Text { text } | Segment::Link { text, .. } => text,
+            })
+            .collect();
+        assert_eq!(
+            joined,
+            text.replace("https://t.co/abc", "https://aws.amazon.com/lambda/")
+        );
+    }
+
+    #[test]
+    fn only_http_links_are_made() {
+        let urls = vec![("https://t.co/x".to_owned(), "javascript:alert(1)".to_owned())];
+        assert_eq!(
+            links("javascript:alert(1) https://t.co/x data:text/html,x", &urls),
+            [("https://t.co/x".into(), "https://t.co/x".into())]
+        );
+        assert!(links("https:// nothing", &[]).is_empty());
+    }
+
+    #[test]
+    fn initials_come_from_the_name_or_the_handle() {
+        assert_eq!(initials("Jeff Barr", "jeffbarr"), "JB");
+        assert_eq!(initials("\u{202e}éva de la Cruz", "x"), "ÉD");
+        assert_eq!(initials("", "_aws"), "A");
+        assert_eq!(initials("🚀", ""), "?");
     }
 
     #[test]
@@ -225,5 +449,19 @@ mod tests {
         );
         let pairs: Vec<(u64, u64)> = b.iter().map(|b| (b.on, b.off)).collect();
         assert_eq!(pairs, [(1, 0), (0, 1), (2, 0)]);
+    }
+
+    #[test]
+    fn stored_hour_counts_fall_in_their_bucket_and_outside_ones_are_left_out() {
+        let mut counts = HourlyCounts::new(3, at("2026-11-26T10:42:00Z"));
+
+        counts.add_hour("2026-11-26T08", 2, 1);
+        counts.add_hour("2026-11-26T10", 5, 0);
+        counts.add_hour("2026-11-26T07", 9, 9);
+        counts.add_hour("2026-11-26T11", 9, 9);
+        counts.add_hour("garbage", 9, 9);
+
+        let pairs: Vec<(u64, u64)> = counts.into_buckets().iter().map(|b| (b.on, b.off)).collect();
+        assert_eq!(pairs, [(2, 1), (0, 0), (5, 0)]);
     }
 }

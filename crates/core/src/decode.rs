@@ -19,7 +19,7 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::error::DecodeError;
-use crate::tweet::{Tweet, TweetId};
+use crate::tweet::{Retweeted, Tweet, TweetId, MAX_URLS};
 
 /// The fields of a tweet object, v1.1 or v2. `D` is what a `data` field holds: at the
 /// top level a v2 envelope's tweet ([`V2Data`]); inside that tweet it is skipped
@@ -38,6 +38,10 @@ struct RawTweet<D> {
     favorite_count: Option<u64>,
     source: Option<String>,
     created_at: Option<String>,
+    entities: Option<Entities>,
+    /// v1.1 retweets: the retweeted tweet, read one level deep (its own
+    /// `retweeted_status`, if any, is skipped).
+    retweeted_status: Option<RetweetedStatus>,
     // v2 only
     data: Option<D>,
     includes: Option<Includes>,
@@ -142,6 +146,47 @@ impl<'de> Deserialize<'de> for IdField {
 #[serde(default)]
 struct ExtendedTweet {
     full_text: Option<String>,
+    entities: Option<Entities>,
+}
+
+/// A retweet's `retweeted_status`: only what the board shows of it.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RetweetedStatus {
+    text: Option<String>,
+    full_text: Option<String>,
+    extended_tweet: Option<ExtendedTweet>,
+    user: Option<UserV1>,
+    entities: Option<Entities>,
+}
+
+/// `entities` (v1.1 and v2 alike): only the links.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Entities {
+    urls: Vec<UrlEntity>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UrlEntity {
+    url: Option<String>,
+    expanded_url: Option<String>,
+}
+
+/// The `(t.co URL, expanded URL)` pairs of some entities, at most [`MAX_URLS`] in all.
+fn url_pairs<'a>(entities: impl IntoIterator<Item = &'a Entities>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for e in entities {
+        for u in &e.urls {
+            if let (Some(url), Some(expanded)) = (&u.url, &u.expanded_url) {
+                if out.len() < MAX_URLS && !out.iter().any(|(seen, _)| seen == url) {
+                    out.push((url.clone(), expanded.clone()));
+                }
+            }
+        }
+    }
+    out
 }
 
 #[derive(Deserialize, Default)]
@@ -263,6 +308,33 @@ fn parse_id<D>(raw: &RawTweet<D>) -> Result<TweetId, DecodeError> {
 /// A v1.1 tweet, or a bare v2 tweet object (no envelope, so no author).
 fn from_flat<D>(raw: RawTweet<D>) -> Result<Tweet, DecodeError> {
     let id = parse_id(&raw)?;
+    let retweeted_status = raw.retweeted_status;
+    let urls = url_pairs(
+        [
+            raw.entities.as_ref(),
+            raw.extended_tweet.as_ref().and_then(|e| e.entities.as_ref()),
+            retweeted_status.as_ref().and_then(|r| r.entities.as_ref()),
+            retweeted_status
+                .as_ref()
+                .and_then(|r| r.extended_tweet.as_ref())
+                .and_then(|e| e.entities.as_ref()),
+        ]
+        .into_iter()
+        .flatten(),
+    );
+    let retweeted = retweeted_status.and_then(|r| {
+        let text = r
+            .full_text
+            .or(r.extended_tweet.and_then(|e| e.full_text))
+            .or(r.text)?;
+        let user = r.user.unwrap_or_default();
+        Some(Retweeted {
+            text,
+            name: user.name.unwrap_or_default(),
+            screen_name: user.screen_name.unwrap_or_default(),
+            image_url: user.profile_image_url_https.unwrap_or_default(),
+        })
+    });
     let text = raw
         .full_text
         .or(raw.extended_tweet.and_then(|e| e.full_text))
@@ -284,6 +356,8 @@ fn from_flat<D>(raw: RawTweet<D>) -> Result<Tweet, DecodeError> {
         source: raw.source.unwrap_or_default(),
         image_url: user.profile_image_url_https.unwrap_or_default(),
         created_at: raw.created_at.as_deref().and_then(normalise_time),
+        retweeted,
+        urls,
     })
 }
 

@@ -111,3 +111,26 @@ impl BatchProcessed<'_> {
         );
     }
 }
+
+/// A batch newly stored tweets but could not add them to the board chart's hourly
+/// counters: those hours under-count until `tweetboard recount` covers them.
+pub struct HourCountsNotAdded<'a> {
+    pub hours: &'a [crate::stored::HourCount],
+    pub error: &'a crate::error::ServiceError,
+}
+
+impl HourCountsNotAdded<'_> {
+    pub fn emit(&self) {
+        let hours: Vec<String> = self
+            .hours
+            .iter()
+            .map(|h| format!("{} +{} ON +{} OFF", h.hour, h.on, h.off))
+            .collect();
+        warn!(
+            event = "hour_counts_not_added",
+            hours = %hours.join(", "),
+            error = %self.error,
+            "the tweets are stored; the chart under-counts these hours until `tweetboard recount`"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::board::{BoardError, Page, StatsBucket};
 use crate::classification::{Classification, Prediction};
 use crate::error::{ClassifyError, ServiceError};
-use crate::stored::{QuarantinedRecord, StoredTweet};
+use crate::stored::{HourCount, QuarantinedRecord, StoredTweet};
 use crate::stream::{ReadError, RecordsPage, ShardInfo, StartPosition, StreamRetention};
 use crate::tweet::{Tweet, TweetId};
 
@@ -35,6 +35,12 @@ pub enum PutOutcome {
 #[async_trait]
 pub trait TweetWriter: Send + Sync {
     async fn put_if_absent(&self, item: &StoredTweet) -> Result<PutOutcome, ServiceError>;
+
+    /// Adds the tweets a batch newly stored (`Written`, never a redelivery) to the board
+    /// chart's hourly counters, once per batch. A store without counters ignores it.
+    async fn count_stored(&self, _hours: &[HourCount]) -> Result<(), ServiceError> {
+        Ok(())
+    }
 }
 
 /// Tells which tweets are already stored, before any work is done on them: a replay

@@ -35,10 +35,7 @@ impl StoredTweet {
         record: &InputRecord,
         now: DateTime<Utc>,
     ) -> Self {
-        let created_at = tweet
-            .created_at
-            .clone()
-            .unwrap_or_else(|| format_time(record.arrived_at));
+        let created_at = stored_created_at(&tweet, record);
         Self {
             content_hash: tweet.content_hash(),
             tweet,
@@ -51,15 +48,20 @@ impl StoredTweet {
         }
     }
 
-    /// Board index partition: prediction and day bucket, e.g. `ON#2026-11-26`.
+    /// Board index partition: prediction and write shard, e.g. `ON#3`.
     ///
-    /// The board asks for "the newest N of a prediction". Keying the index on the
-    /// prediction alone would send every write of a class to one partition forever;
-    /// the day spreads writes across partitions over time, and the board walks days
-    /// backwards from today. (Hours would spread writes further but make the board
-    /// walk 24 times as many empty buckets on a quiet stream.)
+    /// The board asks for "the newest N of a prediction", whatever their age. Keying
+    /// the index on the prediction alone would send every write of a class to one
+    /// partition; keying it on the day (as before) sent each day's writes to one
+    /// partition too, and made a page walk every empty day between tweets. A fixed
+    /// number of shards per prediction spreads every moment's writes over
+    /// [`BOARD_SHARDS`] partitions, and a page is [`BOARD_SHARDS`] Queries (merged
+    /// newest first) however far apart the tweets are.
     pub fn board_partition(&self) -> String {
-        board_partition(self.classification.prediction.as_str(), &self.created_at)
+        board_partition(
+            self.classification.prediction.as_str(),
+            board_shard(self.tweet.id().as_str()),
+        )
     }
 
     /// Board index sort key: newest-first order within a bucket, ties broken by id.
@@ -88,18 +90,70 @@ impl StoredTweet {
         ];
         // DynamoDB counts attribute names plus values. The 24 names of the schema come to
         // 231 bytes; a number takes at most 21; the prediction, the two board keys (the
-        // partition and `created_at#<20-digit id>`) add the rest.
+        // partition `ON#<shard>` and `created_at#<20-digit id>`) add the rest.
         const NAMES: usize = 231;
         const NUMBERS: usize = 8 * 21;
-        let board_keys = (4 + 1 + 10) + (self.created_at.len() + 1 + 20);
-        strings.iter().map(|s| s.len()).sum::<usize>() + NAMES + NUMBERS + board_keys + 3
+        let board_keys = (3 + 1 + 10) + (self.created_at.len() + 1 + 20);
+        // A retweet's four attributes (names 34 bytes) and the links map (3 bytes per
+        // entry of overhead, plus its name).
+        let retweeted = t.retweeted.as_ref().map_or(0, |r| {
+            34 + r.text.len() + r.name.len() + r.screen_name.len() + r.image_url.len()
+        });
+        let urls = if t.urls.is_empty() {
+            0
+        } else {
+            4 + 3 + t.urls.iter().map(|(u, e)| u.len() + e.len() + 3).sum::<usize>()
+        };
+        strings.iter().map(|s| s.len()).sum::<usize>() + NAMES + NUMBERS + board_keys + 3 + retweeted + urls
     }
 }
 
-/// `ON#2026-11-26` from a prediction and an RFC 3339 time.
-pub fn board_partition(prediction: &str, created_at: &str) -> String {
-    let day = created_at.get(..10).unwrap_or(created_at);
-    format!("{prediction}#{day}")
+/// The creation time stored for `tweet`: its own, or the record's arrival when it had none.
+pub fn stored_created_at(tweet: &Tweet, record: &InputRecord) -> String {
+    tweet
+        .created_at
+        .clone()
+        .unwrap_or_else(|| format_time(record.arrived_at))
+}
+
+/// Tweets newly stored in one hour of their `created_at`, by prediction: what a batch
+/// adds to the board chart's counters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HourCount {
+    /// `2026-11-26T10`.
+    pub hour: String,
+    pub on: u64,
+    pub off: u64,
+}
+
+/// Write shards of the board index per prediction. Changing it changes which
+/// partition every stored tweet is in: the index would have to be rewritten.
+pub const BOARD_SHARDS: u32 = 4;
+
+/// The board index shard of a tweet id: FNV-1a (64 bit) of its decimal digits, modulo
+/// [`BOARD_SHARDS`]. A hash, not the id's low digits: a snowflake id's low bits are a
+/// per-millisecond sequence, mostly zero on a quiet stream.
+pub fn board_shard(tweet_id: &str) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in tweet_id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % u64::from(BOARD_SHARDS)) as u32
+}
+
+/// `ON#3` from a prediction and a shard.
+pub fn board_partition(prediction: &str, shard: u32) -> String {
+    format!("{prediction}#{shard}")
+}
+
+/// The day and hour keys of an RFC 3339 UTC time as stored (`format_time`):
+/// `2026-11-26T10:42:00.000Z` → `("2026-11-26", "2026-11-26T10")`.
+pub fn counted_hour(created_at: &str) -> (&str, &str) {
+    (
+        created_at.get(..10).unwrap_or(created_at),
+        created_at.get(..13).unwrap_or(created_at),
+    )
 }
 
 /// Raw bytes per quarantine part item. A Kinesis record (up to 1 MiB, more on newer
@@ -229,6 +283,26 @@ mod tests {
         );
         assert!(parts.iter().all(|p| p.len() <= QUARANTINE_PART_BYTES));
         assert_eq!(parts.concat(), q.data);
+    }
+
+    #[test]
+    fn board_shards_are_stable_and_spread_ids_over_every_shard() {
+        // Pinned: a change moves every stored tweet to another partition.
+        assert_eq!(
+            board_shard("1859000000000000001"),
+            board_shard("1859000000000000001")
+        );
+        let mut seen = [0usize; BOARD_SHARDS as usize];
+        // Consecutive snowflake-like ids (low bits a sequence) still spread evenly.
+        for i in 0..4000u64 {
+            seen[board_shard(&(1_859_000_000_000_000_000u64 + (i << 22)).to_string()) as usize] += 1;
+        }
+        assert!(seen.iter().all(|&n| n > 800), "{seen:?}");
+        assert_eq!(board_partition("ON", 3), "ON#3");
+        assert_eq!(
+            counted_hour("2026-11-26T10:42:00.000Z"),
+            ("2026-11-26", "2026-11-26T10")
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::board::{BoardError, BoardTweet, CursorError, HourlyCounts, Page, Stat
 use crate::classification::{Classification, Prediction};
 use crate::error::{ClassifyError, ServiceError};
 use crate::ports::{BoardQuery, Classifier, PutOutcome, QuarantineWriter, TweetLookup, TweetWriter};
-use crate::stored::{QuarantinedRecord, StoredTweet, DYNAMODB_ITEM_LIMIT_BYTES};
+use crate::stored::{HourCount, QuarantinedRecord, StoredTweet, DYNAMODB_ITEM_LIMIT_BYTES};
 use crate::tweet::{Tweet, TweetId};
 
 /// Junk when the text contains "junk"; fails permanently on "poison-model" and
@@ -53,6 +53,8 @@ pub struct MemoryTable {
     pub puts: Mutex<usize>,
     /// How long every write takes: a slow or hanging store.
     pub write_delay: std::time::Duration,
+    /// What each batch handed to `count_stored`, in order.
+    pub counted: Mutex<Vec<Vec<HourCount>>>,
 }
 
 #[async_trait]
@@ -78,6 +80,11 @@ impl TweetWriter for MemoryTable {
         }
         items.insert(key, item.clone());
         Ok(PutOutcome::Written)
+    }
+
+    async fn count_stored(&self, hours: &[HourCount]) -> Result<(), ServiceError> {
+        self.counted.lock().unwrap().push(hours.to_vec());
+        Ok(())
     }
 }
 

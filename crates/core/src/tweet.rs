@@ -79,6 +79,26 @@ pub struct Tweet {
     pub image_url: String,
     /// Creation time in RFC 3339 UTC, when the tweet carried a parseable one.
     pub created_at: Option<String>,
+    /// For a v1.1 retweet (`retweeted_status`): the retweeted tweet's full text and
+    /// author, so the board can show it whole with "retweeted by" (the retweet's own
+    /// `text` is `RT @user: ` and a truncated copy).
+    pub retweeted: Option<Retweeted>,
+    /// The links of the text (`entities.urls`, the retweeted tweet's included): each
+    /// `t.co` URL with the expanded URL it stands for. At most [`MAX_URLS`].
+    pub urls: Vec<(String, String)>,
+}
+
+/// The most `entities.urls` kept per tweet: a tweet holds a handful; a hostile record
+/// could list thousands.
+pub const MAX_URLS: usize = 20;
+
+/// The retweeted tweet of a retweet, as the board shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Retweeted {
+    pub text: String,
+    pub name: String,
+    pub screen_name: String,
+    pub image_url: String,
 }
 
 impl Tweet {
@@ -98,6 +118,8 @@ impl Tweet {
             source: String::new(),
             image_url: String::new(),
             created_at: None,
+            retweeted: None,
+            urls: Vec::new(),
         }
     }
 

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use tweetboard_core::batch::{process_batch, BatchOptions, BatchPorts, RecordOutcome};
 use tweetboard_core::error::MAX_REASON_BYTES;
+use tweetboard_core::stored::HourCount;
 use tweetboard_core::testing::{KeywordFake, MemoryQuarantine, MemoryTable};
 use tweetboard_core::{InputRecord, Prediction, RecordSource};
 
@@ -456,5 +457,45 @@ async fn with_no_margin_a_hanging_store_still_leaves_time_to_return_the_response
     assert!(
         matches!(&outcomes[0], RecordOutcome::Retry(r) if r.code() == "deadline"),
         "{outcomes:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_batch_adds_what_it_newly_stored_to_the_hour_counts_once_and_a_redelivery_adds_nothing() {
+    // GIVEN a batch of two on-topic tweets of one hour, a junk one of another hour, a
+    // copy of the first, and a record that is not a tweet
+    let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
+    let at = |id: &str, text: &str, created: &str| {
+        serde_json::json!({"id_str": id, "text": text, "created_at": created}).to_string()
+    };
+    let records = [
+        record(1, &at("11", "lambda rocks", "Thu Nov 26 10:05:00 +0000 2026")),
+        record(2, &at("12", "kinesis too", "Thu Nov 26 10:59:59 +0000 2026")),
+        record(3, &at("13", "junk giveaway", "Thu Nov 26 09:00:00 +0000 2026")),
+        record(4, &at("11", "lambda rocks", "Thu Nov 26 10:05:00 +0000 2026")),
+        record(5, "not json"),
+    ];
+
+    // WHEN it runs, and is then delivered again
+    run(&table, &q, &records, &BatchOptions::default()).await;
+    run(&table, &q, &records, &BatchOptions::default()).await;
+
+    // THEN the first run counted each stored tweet once, per hour, in one call; the
+    // redelivery stored nothing new and counted nothing
+    let counted = table.counted.lock().unwrap().clone();
+    assert_eq!(
+        counted,
+        [vec![
+            HourCount {
+                hour: "2026-11-26T09".into(),
+                on: 0,
+                off: 1
+            },
+            HourCount {
+                hour: "2026-11-26T10".into(),
+                on: 2,
+                off: 0
+            },
+        ]]
     );
 }

@@ -11,6 +11,7 @@ pub mod init;
 pub mod predict_server;
 pub mod pump;
 pub mod quarantine;
+pub mod recount;
 pub mod replay;
 pub mod reshard;
 pub mod serve;
@@ -55,9 +56,14 @@ impl<C: NamesResources> Context<C> {
         KinesisReader::new(self.aws.kinesis.clone(), &self.names().stream)
     }
 
-    /// The tweets table.
+    /// The tweets table, adding each newly stored tweet to the chart's counters.
     pub fn tweet_store(&self) -> DynamoTweetStore {
-        DynamoTweetStore::new(self.aws.dynamo.clone(), &self.names().table)
+        DynamoTweetStore::new(self.aws.dynamo.clone(), &self.names().table).with_counts(self.counts())
+    }
+
+    /// The board chart's hourly counters.
+    pub fn counts(&self) -> tweetboard_aws::counts::CountsTable {
+        tweetboard_aws::counts::CountsTable::new(self.aws.dynamo.clone(), &self.names().counts_table)
     }
 
     /// The quarantine table, as the pipeline writes it.

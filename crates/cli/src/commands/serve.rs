@@ -6,7 +6,7 @@ use tweetboard_cli::http_server::{self, ServerLimits};
 
 use super::{CliResult, Context};
 
-/// Serve the tweet board (page, JSON API, stats) locally, reading TABLE_NAME.
+/// Serve the tweet board (page, JSON API, stats) locally, reading TABLE_NAME and COUNTS_TABLE_NAME.
 #[derive(clap::Args)]
 pub struct Args {
     #[arg(long, default_value_t = 8080)]
@@ -21,7 +21,7 @@ pub async fn run(Args { port, host }: Args) -> CliResult {
     let reader = BoardReader::new(
         aws.dynamo,
         &config.table_name,
-        config.lookback_days,
+        &config.counts_table_name,
         config.cursor_key,
     );
     let listener = tokio::net::TcpListener::bind((host.as_str(), port))

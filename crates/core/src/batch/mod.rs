@@ -10,8 +10,10 @@
 //!   de-duplication, rounds, and settling the waiting copies;
 //! - [`outcome`]: where each record ended, and the counts and report of a batch;
 //! - [`record`]: what one record goes through under the deadline (classify, write,
-//!   quarantine).
+//!   quarantine);
+//! - [`counts`]: the newly stored tweets added to the board chart's hourly counters.
 
+mod counts;
 mod outcome;
 mod record;
 
@@ -212,6 +214,8 @@ pub async fn process_batch(
         };
         outcomes[i] = Some(outcome);
     }
+
+    counts::count_stored(ports, records, &decoded, &outcomes, options).await;
 
     if started_late > 0 {
         DeadlineReached {
