@@ -64,6 +64,7 @@ impl TestEnv {
             table: format!("{base}-t"),
             quarantine_table: format!("{base}-q"),
             checkpoint_table: format!("{base}-c"),
+            watermark_table: format!("{base}-w"),
         };
         provision::init(&aws.kinesis, &aws.dynamo, &names, shards)
             .await

@@ -48,6 +48,7 @@ pub async fn init(
         (&names.table, attributes::tweets::TWEET_ID, true),
         (&names.quarantine_table, attributes::quarantine::EVENT_ID, false),
         (&names.checkpoint_table, attributes::checkpoints::LEASE_KEY, false),
+        (&names.watermark_table, attributes::watermarks::QUERY, false),
     ] {
         let created = create_table(dynamo, name, key, with_board_index).await?;
         let l = label("table", name);
@@ -59,7 +60,12 @@ pub async fn init(
     }
 
     wait_stream_active(kinesis, &names.stream).await?;
-    for table in [&names.table, &names.quarantine_table, &names.checkpoint_table] {
+    for table in [
+        &names.table,
+        &names.quarantine_table,
+        &names.checkpoint_table,
+        &names.watermark_table,
+    ] {
         wait_table_active(dynamo, table).await?;
     }
     Ok(report)

@@ -40,6 +40,7 @@ async fn the_consumer_refuses_to_start_against_a_wrongly_keyed_table() {
         table: format!("{base}-t"),
         quarantine_table: format!("{base}-q"),
         checkpoint_table: format!("{base}-c"),
+        watermark_table: format!("{base}-w"),
     };
     provision::init(&aws.kinesis, &aws.dynamo, &names, 1)
         .await
