@@ -377,7 +377,10 @@ impl PollConfig {
                 why: "must be a URL such as https://api.x.com".into(),
             });
         }
-        let token = match (env.get(vars::X_BEARER_TOKEN_SECRET_ARN), env.get(vars::X_BEARER_TOKEN)) {
+        let token = match (
+            env.get(vars::X_BEARER_TOKEN_SECRET_ARN),
+            env.get(vars::X_BEARER_TOKEN),
+        ) {
             (Some(arn), _) => TokenSource::Secret { arn },
             (None, Some(token)) => TokenSource::Plain(crate::x_search::BearerToken::new(token)),
             (None, None) => {
@@ -556,7 +559,11 @@ mod tests {
         assert_eq!(IngestConfig::from_lookup(&env(&base)).unwrap().poll, None);
         let err = IngestConfig::from_lookup(&env(&[("STREAM_NAME", "s-1"), ("WATERMARK_TABLE_NAME", "w-1")]))
             .unwrap_err();
-        assert!(err.to_string().starts_with("X_BEARER_TOKEN_SECRET_ARN is not set"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("X_BEARER_TOKEN_SECRET_ARN is not set"),
+            "{err}"
+        );
         let poll = IngestConfig::from_lookup(&env(&[
             ("STREAM_NAME", "s-1"),
             ("WATERMARK_TABLE_NAME", "w-1"),
@@ -569,11 +576,8 @@ mod tests {
         assert_eq!(poll.max_pages, 10);
         assert_eq!(poll.api_base_url, "https://api.x.com");
         assert!(!format!("{poll:?}").contains("AAAAsecret"));
-        let err = PollConfig::from_lookup(
-            &env(&[("X_BEARER_TOKEN", "t"), ("MAX_PAGES", "0")]),
-            Some("w-1"),
-        )
-        .unwrap_err();
+        let err = PollConfig::from_lookup(&env(&[("X_BEARER_TOKEN", "t"), ("MAX_PAGES", "0")]), Some("w-1"))
+            .unwrap_err();
         assert!(err.to_string().starts_with("MAX_PAGES=\"0\" is invalid"), "{err}");
     }
 

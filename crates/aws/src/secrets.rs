@@ -13,11 +13,27 @@ pub enum SecretError {
     Empty { arn: String },
 }
 
+/// The token `source` names: as given, or read from Secrets Manager.
+pub async fn resolve(
+    sdk: &aws_config::SdkConfig,
+    source: &crate::config::TokenSource,
+) -> Result<BearerToken, SecretError> {
+    match source {
+        crate::config::TokenSource::Plain(token) => Ok(token.clone()),
+        crate::config::TokenSource::Secret { arn } => {
+            bearer_token(&aws_sdk_secretsmanager::Client::new(sdk), arn).await
+        }
+    }
+}
+
 /// The JSON keys a secret object may hold the token under (a plain-text secret is the
 /// token itself).
 const TOKEN_KEYS: [&str; 3] = ["bearer_token", "X_BEARER_TOKEN", "BearerToken"];
 
-pub async fn bearer_token(client: &aws_sdk_secretsmanager::Client, arn: &str) -> Result<BearerToken, SecretError> {
+pub async fn bearer_token(
+    client: &aws_sdk_secretsmanager::Client,
+    arn: &str,
+) -> Result<BearerToken, SecretError> {
     let out = client
         .get_secret_value()
         .secret_id(arn)
@@ -27,7 +43,9 @@ pub async fn bearer_token(client: &aws_sdk_secretsmanager::Client, arn: &str) ->
             arn: arn.to_owned(),
             message: aws_sdk_secretsmanager::error::DisplayErrorContext(&e).to_string(),
         })?;
-    let text = out.secret_string().ok_or_else(|| SecretError::NotAString { arn: arn.to_owned() })?;
+    let text = out
+        .secret_string()
+        .ok_or_else(|| SecretError::NotAString { arn: arn.to_owned() })?;
     token_from_secret_string(text).ok_or_else(|| SecretError::Empty { arn: arn.to_owned() })
 }
 

@@ -46,11 +46,14 @@ impl WatermarkStore for DynamoWatermarks {
             return Ok(None);
         };
         let text = value.as_s().map_err(|_| {
-            ServiceError::permanent("GetItem", format!("{} of {query:?} is not a string", watermarks::SINCE_ID))
+            ServiceError::permanent(
+                "GetItem",
+                format!("{} of {query:?} is not a string", watermarks::SINCE_ID),
+            )
         })?;
-        SinceId::parse(text)
-            .map(Some)
-            .map_err(|e| ServiceError::permanent("GetItem", format!("the stored watermark of {query:?}: {e}")))
+        SinceId::parse(text).map(Some).map_err(|e| {
+            ServiceError::permanent("GetItem", format!("the stored watermark of {query:?}: {e}"))
+        })
     }
 
     async fn advance(&self, query: &str, to: &SinceId) -> Result<bool, ServiceError> {

@@ -42,12 +42,13 @@ impl BearerToken {
     }
 
     fn header_value(&self) -> Result<hyper::header::HeaderValue, SearchError> {
-        let mut value = hyper::header::HeaderValue::from_str(&format!("Bearer {}", self.0)).map_err(|_| {
-            SearchError::Rejected {
-                status: 0,
-                message: "the bearer token is not a valid header value".into(),
-            }
-        })?;
+        let mut value =
+            hyper::header::HeaderValue::from_str(&format!("Bearer {}", self.0)).map_err(|_| {
+                SearchError::Rejected {
+                    status: 0,
+                    message: "the bearer token is not a valid header value".into(),
+                }
+            })?;
         value.set_sensitive(true);
         Ok(value)
     }
@@ -119,7 +120,11 @@ impl XSearchClient {
         }
         // form_urlencoded writes spaces as `+`, which the API reads as a space too; %20
         // is what its documentation shows.
-        format!("{}{SEARCH_PATH}?{}", self.base_url, query.finish().replace('+', "%20"))
+        format!(
+            "{}{SEARCH_PATH}?{}",
+            self.base_url,
+            query.finish().replace('+', "%20")
+        )
     }
 
     async fn send(&self, request: &SearchRequest) -> Result<Vec<u8>, SearchError> {
@@ -181,7 +186,12 @@ mod tests {
 
     #[test]
     fn the_url_carries_the_query_fields_and_paging_encoded() {
-        let client = XSearchClient::new("http://127.0.0.1:1/", BearerToken::new("t"), Duration::from_secs(1)).unwrap();
+        let client = XSearchClient::new(
+            "http://127.0.0.1:1/",
+            BearerToken::new("t"),
+            Duration::from_secs(1),
+        )
+        .unwrap();
         let url = client.url(&SearchRequest {
             query: "#aws -is:retweet".into(),
             since_id: Some(SinceId::parse("18446744073709551615").unwrap()),
