@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    evaluate, ingest, init, predict_server, pump, quarantine, replay, reshard, serve, train, CliResult,
+    evaluate, gen, ingest, init, poll, predict_server, pump, quarantine, replay, reshard, serve, train,
+    CliResult,
 };
 use tweetboard_cli::logging;
 
@@ -41,6 +42,8 @@ enum Command {
     Train(train::Args),
     PredictServer(predict_server::Args),
     Evaluate(evaluate::Args),
+    Poll(poll::Args),
+    Gen(gen::Args),
 }
 
 #[tokio::main]
@@ -57,6 +60,8 @@ async fn main() -> ExitCode {
         Command::Train(args) => train::run(args),
         Command::PredictServer(args) => predict_server::run(args).await,
         Command::Evaluate(args) => evaluate::run(args),
+        Command::Poll(args) => poll::run(args).await,
+        Command::Gen(args) => gen::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
