@@ -26,6 +26,8 @@ use tweetboard_consumer::{event, Consumer};
 use tweetboard_core::ports::Classifier;
 use tweetboard_ingest::Ingest;
 
+pub mod x_search;
+
 pub type Item = HashMap<String, AttributeValue>;
 
 /// A shard id in Lambda's form.
