@@ -82,7 +82,10 @@ fn grants(role_name: &str, role: &Value) -> BTreeSet<(String, String)> {
     );
     let mut pairs = BTreeSet::new();
     for policy in one_or_many(&role["Properties"]["Policies"]) {
-        for statement in one_or_many(&policy["PolicyDocument"]["Statement"]) {
+        for statement in one_or_many(&policy["PolicyDocument"]["Statement"])
+            .into_iter()
+            .flat_map(conditional_branches)
+        {
             assert_eq!(statement["Effect"], "Allow", "{role_name}: {statement}");
             for widening in ["NotAction", "NotResource"] {
                 assert!(
@@ -114,6 +117,18 @@ fn grants(role_name: &str, role: &Value) -> BTreeSet<(String, String)> {
         }
     }
     pairs
+}
+
+/// A statement as it is, or both branches of an `Fn::If` (but `AWS::NoValue`): a
+/// conditional grant is checked as if its condition held.
+fn conditional_branches(statement: &Value) -> Vec<&Value> {
+    match statement["Fn::If"].as_array().map(Vec::as_slice) {
+        Some([_, yes, no]) => [yes, no]
+            .into_iter()
+            .filter(|b| b["Ref"] != "AWS::NoValue")
+            .collect(),
+        _ => vec![statement],
+    }
 }
 
 /// The grants of the role a function runs as.
@@ -191,6 +206,15 @@ fn ingest_may_only_put_records_and_the_board_may_only_query_its_index() {
     ingest.extend(pairs(
         &["logs:CreateLogStream", "logs:PutLogEvents"],
         &["IngestLogGroup.Arn"],
+    ));
+    // Polling (issue 10): its watermark, and the token's secret (only when one is given).
+    ingest.extend(pairs(
+        &["dynamodb:GetItem", "dynamodb:UpdateItem"],
+        &["WatermarkTable.Arn"],
+    ));
+    ingest.extend(pairs(
+        &["secretsmanager:GetSecretValue"],
+        &["Ref XBearerTokenSecretArn"],
     ));
     assert_eq!(function_grants(&template, "ingest"), ingest);
 
@@ -440,6 +464,11 @@ async fn the_templates_tables_are_keyed_and_indexed_as_init_creates_them_with_pi
             &env.names.quarantine_table,
             attributes::quarantine::EVENT_ID,
         ),
+        (
+            "WatermarkTable",
+            &env.names.watermark_table,
+            attributes::watermarks::QUERY,
+        ),
     ] {
         let table = &resources(&template)[logical];
         let described = env
@@ -518,4 +547,54 @@ fn the_consumer_is_alarmed_on_lag_errors_throttles_given_up_batches_and_its_own_
             "no alarm on {alarm:?}; alarms: {alarmed:?}"
         );
     }
+}
+
+// --- Polling the X API (issue 10) ---
+
+#[test]
+fn ingest_polls_on_a_schedule_that_is_off_by_default_and_configured_only_with_a_token() {
+    let Some(template) = expanded_template() else {
+        return;
+    };
+    // GIVEN the ingest function and its schedule
+    let (name, ingest) = function(&template, "ingest");
+    let rules: Vec<&Value> = resources(&template)
+        .values()
+        .filter(|r| r["Type"] == "AWS::Events::Rule")
+        .filter(|r| {
+            one_or_many(&r["Properties"]["Targets"])
+                .iter()
+                .any(|t| reference(&t["Arn"]) == format!("{name}.Arn"))
+        })
+        .collect();
+
+    // THEN there is one, disabled unless its parameter (off by default) turns it on
+    assert_eq!(rules.len(), 1, "one schedule targets {name}");
+    let state = &rules[0]["Properties"]["State"]["Fn::If"];
+    assert_eq!(state[1], "ENABLED");
+    assert_eq!(state[2], "DISABLED");
+    assert_eq!(template["Parameters"]["PollScheduleEnabled"]["Default"], "false");
+
+    // AND with a secret given, the environment configures polling on the template's table
+    let variables = ingest["Properties"]["Environment"]["Variables"]
+        .as_object()
+        .unwrap();
+    let mut env = environment(&template, "ingest");
+    for var in [vars::WATERMARK_TABLE_NAME, vars::X_BEARER_TOKEN_SECRET_ARN] {
+        let branch = &variables[var]["Fn::If"][1];
+        env.insert(
+            var.to_owned(),
+            format!("stack-{}", branch["Ref"].as_str().unwrap()),
+        );
+    }
+    let poll = IngestConfig::from_lookup(&lookup(env))
+        .expect("ingest's config with polling")
+        .poll
+        .expect("polling configured");
+    assert_eq!(poll.watermark_table, "stack-WatermarkTable");
+    // AND without one, it is not configured (and the function still starts)
+    let poll = IngestConfig::from_lookup(&lookup(environment(&template, "ingest")))
+        .unwrap()
+        .poll;
+    assert_eq!(poll, None);
 }
