@@ -165,7 +165,7 @@ async fn a_scheduled_run_pushes_every_page_once_with_authors_and_sets_the_waterm
     let requests = p.stub.requests();
     assert_eq!(requests[0]["query"], QUERY);
     assert_eq!(requests[0]["expansions"], "author_id");
-    assert!(requests[0].get("since_id").is_none());
+    assert!(!requests[0].contains_key("since_id"));
 
     // WHEN five newer tweets arrive and the next run polls
     let newer = ids(1000, 5);

@@ -155,7 +155,7 @@ async fn a_first_run_pushes_every_page_once_and_sets_the_watermark_to_the_larges
     let mut expected: Vec<String> = IDS.iter().map(|s| s.to_string()).collect();
     expected.sort();
     assert_eq!(stream.keys(), expected);
-    let first = &stream.records.lock().unwrap()[0];
+    let first = stream.records.lock().unwrap()[0].clone();
     let decoded = crate::decode::decode_tweet(&first.data).unwrap();
     assert_eq!(decoded.screen_name, "seven");
     assert_eq!((summary.pages, summary.pushed), (3, 5));
