@@ -15,7 +15,7 @@ async fn init_is_idempotent_and_creates_the_board_index() {
 
     // THEN it creates nothing and fails on nothing
     assert!(report.created.is_empty(), "{report:?}");
-    assert_eq!(report.existing.len(), 4);
+    assert_eq!(report.existing.len(), 5);
     let table = env
         .aws
         .dynamo

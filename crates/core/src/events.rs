@@ -114,6 +114,22 @@ impl BatchProcessed<'_> {
 
 // --- Polling the search API (issue 10) ---
 
+/// A scheduled event started a poll run.
+pub struct PollStarted<'a> {
+    pub schedule_event_id: &'a str,
+    pub detail_type: &'a str,
+}
+
+impl PollStarted<'_> {
+    pub fn emit(&self) {
+        info!(
+            event = "poll_started",
+            schedule_event_id = self.schedule_event_id,
+            detail_type = self.detail_type
+        );
+    }
+}
+
 /// A polled tweet was not pushed: it does not decode (skipped for good), or the stream
 /// refused it after retries (the watermark then stays).
 pub struct PollTweetSkipped<'a> {

@@ -185,11 +185,11 @@ impl Ingest {
         }
         let schedule: EventBridgeEvent = serde_json::from_str(event.payload.get())
             .map_err(|e| IngestError::BadScheduledEvent(bounded_reason(e.to_string())))?;
-        tracing::info!(
-            event = "poll_started",
-            schedule_event_id = schedule.id.as_deref().unwrap_or(""),
-            detail_type = %schedule.detail_type
-        );
+        tweetboard_core::events::PollStarted {
+            schedule_event_id: schedule.id.as_deref().unwrap_or(""),
+            detail_type: &schedule.detail_type,
+        }
+        .emit();
         let budget = deadline_budget(event.context.deadline);
         Ok(IngestOutput::Polled(self.poll(budget).await?))
     }
