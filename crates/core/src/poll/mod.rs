@@ -25,7 +25,7 @@ use tokio::time::Instant;
 pub use id::{InvalidId, SinceId, MAX_ID_DIGITS};
 
 use crate::events::{PollFinished, PollTweetSkipped, SearchPageMalformed, SearchRateLimited, SearchRetried};
-use crate::ingest::prepare_json;
+use crate::ingest::prepare_search_page;
 use crate::ports::{OutgoingRecord, RecordPublisher};
 use crate::ServiceError;
 
@@ -153,7 +153,7 @@ pub enum PollError {
 }
 
 /// A search page, read only as far as the run needs: the tweets stay raw for
-/// [`prepare_json`], which splits the page exactly as the direct ingest path does.
+/// [`prepare_search_page`], which splits the page exactly as the direct ingest path does.
 #[derive(Deserialize)]
 struct PageView<'a> {
     #[serde(borrow)]
@@ -324,9 +324,9 @@ async fn push_page(
             .and_then(|id| SinceId::parse(&id).ok())
     };
     summary.tweets_seen += tweets.len();
-    // A page `prepare_json` refuses whole (over the per-request limit) never happens
-    // with the API's 100 per page; if it did, its tweets are reported as not pushed.
-    let prepared = match prepare_json(body) {
+    // A page refused whole (over the per-request tweet limit) never happens with the
+    // API's 100 per page; if it did, its tweets are reported as not pushed.
+    let prepared = match prepare_search_page(body) {
         Ok(prepared) => prepared,
         Err(e) => {
             let error = e.to_string();

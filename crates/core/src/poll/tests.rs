@@ -310,3 +310,26 @@ async fn a_later_run_out_of_page_budget_keeps_the_watermark_but_a_first_one_sets
     assert_eq!(summary.stopped, StopReason::PageBudget);
     assert!(!summary.watermark_advanced);
 }
+
+#[tokio::test]
+async fn a_page_whose_tweets_all_name_one_large_author_is_pushed_whole() {
+    // GIVEN a page of 100 short tweets by one author with a 5 KB profile: the direct
+    // path's size budget (twice the request) would refuse most of them
+    let data: Vec<_> = (0..100u64)
+        .map(|i| json!({"id": (1_850_000_000_000_000_000 + i).to_string(), "text": "t", "author_id": "7"}))
+        .collect();
+    let page = json!({
+        "data": data,
+        "includes": {"users": [{"id": "7", "username": "seven", "description": "x".repeat(5000)}]},
+        "meta": {"result_count": 100}
+    });
+    let search = FakeSearch::new(&[], 10).then(Ok(serde_json::to_vec(&page).unwrap()));
+    let (marks, stream) = (FakeWatermarks::default(), FakeStream::default());
+
+    // WHEN a run polls it
+    let summary = poll_once(&search, &marks, &stream, &options(10)).await.unwrap();
+
+    // THEN every tweet is pushed, none skipped as if it could never be
+    assert_eq!((summary.pushed, summary.rejected), (100, 0));
+    assert!(summary.watermark_advanced);
+}
