@@ -287,9 +287,12 @@ async fn a_malformed_page_or_a_crash_before_the_watermark_loses_no_tweet() {
         p.stub.add(id, "new #aws", Some(1), true);
     }
     p.stub.pass_next();
-    p.stub.fail_next(Fault::Malformed);
+    for _ in 0..options().max_attempts {
+        p.stub.fail_next(Fault::Malformed);
+    }
 
-    // WHEN a run polls, THEN it stops at the malformed page and keeps the watermark
+    // WHEN a run polls, THEN it retries the malformed page, stops there (its tweets and
+    // the next page's token are unknown) and keeps the watermark
     let summary = p.poll().await.unwrap();
     assert!(
         matches!(summary.stopped, StopReason::MalformedPage { .. }),

@@ -116,7 +116,8 @@ pub enum StopReason {
     RateLimited { reset_at: Option<DateTime<Utc>> },
     /// 5xx or timeouts until the attempts or the time ran out.
     Unavailable { error: String },
-    /// A page that is not a search response: its tweets are unknown, so nothing past it.
+    /// A page that is still not a search response after every attempt: its tweets
+    /// are unknown, and so is the next page's token.
     MalformedPage { error: String },
     /// The run's time was up before the next page.
     Deadline,
@@ -214,7 +215,7 @@ pub async fn poll_once(
         };
         let body = match fetch(search, &request, options, summary.pages + 1).await {
             Ok(body) => body,
-            Err(SearchError::RateLimited { reset_at }) => {
+            Err(Failure::Search(SearchError::RateLimited { reset_at })) => {
                 SearchRateLimited {
                     query: &options.query,
                     reset_at,
@@ -222,22 +223,15 @@ pub async fn poll_once(
                 .emit();
                 break StopReason::RateLimited { reset_at };
             }
-            Err(SearchError::Unavailable(error)) => break StopReason::Unavailable { error },
-            Err(e) => return Err(PollError::Search(e)),
-        };
-        summary.pages += 1;
-        let page: PageView = match serde_json::from_slice(&body) {
-            Ok(page) => page,
-            Err(e) => {
-                let error = crate::error::bounded_reason(e.to_string());
-                SearchPageMalformed {
-                    page: summary.pages,
-                    error: &error,
-                }
-                .emit();
+            Err(Failure::Search(SearchError::Unavailable(error))) => break StopReason::Unavailable { error },
+            Err(Failure::Search(e)) => return Err(PollError::Search(e)),
+            Err(Failure::Malformed(error)) => {
+                summary.pages += 1;
                 break StopReason::MalformedPage { error };
             }
         };
+        summary.pages += 1;
+        let page: PageView = serde_json::from_slice(&body).expect("fetch checked the page");
         let tweets = page.data.as_deref().unwrap_or_default();
         if !tweets.is_empty() {
             let pushed = push_page(&body, tweets, publisher, &mut summary).await?;
@@ -275,36 +269,55 @@ pub async fn poll_once(
     Ok(summary)
 }
 
-/// One page, retrying 5xx and timeouts with capped exponential backoff for as long as
-/// the attempts and the deadline allow.
+/// Why [`fetch`] has no page.
+enum Failure {
+    Search(SearchError),
+    /// Still not a search response after every attempt.
+    Malformed(String),
+}
+
+/// One page, checked to be a search response, retrying 5xx, timeouts and malformed
+/// pages (a cut-off body is usually the network's doing) with capped exponential
+/// backoff for as long as the attempts and the deadline allow.
 async fn fetch(
     search: &dyn SearchApi,
     request: &SearchRequest,
     options: &PollOptions,
     page: u32,
-) -> Result<Vec<u8>, SearchError> {
+) -> Result<Vec<u8>, Failure> {
     let mut attempt = 1;
     loop {
-        match search.search(request).await {
-            Err(SearchError::Unavailable(error)) if attempt < options.max_attempts => {
-                let delay = options
-                    .retry_base
-                    .saturating_mul(1 << (attempt - 1).min(16))
-                    .min(options.retry_cap);
-                if Instant::now() + delay >= options.deadline {
-                    return Err(SearchError::Unavailable(error));
+        let failure = match search.search(request).await {
+            Ok(body) => match serde_json::from_slice::<PageView>(&body) {
+                Ok(_) => return Ok(body),
+                Err(e) => {
+                    let error = crate::error::bounded_reason(e.to_string());
+                    SearchPageMalformed { page, error: &error }.emit();
+                    Failure::Malformed(error)
                 }
-                SearchRetried {
-                    page,
-                    attempt,
-                    error: &error,
-                }
-                .emit();
-                tokio::time::sleep(delay).await;
-                attempt += 1;
-            }
-            other => return other,
+            },
+            Err(SearchError::Unavailable(error)) => Failure::Search(SearchError::Unavailable(error)),
+            Err(other) => return Err(Failure::Search(other)),
+        };
+        let delay = options
+            .retry_base
+            .saturating_mul(1 << (attempt - 1).min(16))
+            .min(options.retry_cap);
+        if attempt >= options.max_attempts || Instant::now() + delay >= options.deadline {
+            return Err(failure);
         }
+        let error = match &failure {
+            Failure::Search(e) => e.to_string(),
+            Failure::Malformed(e) => format!("malformed page: {e}"),
+        };
+        SearchRetried {
+            page,
+            attempt,
+            error: &error,
+        }
+        .emit();
+        tokio::time::sleep(delay).await;
+        attempt += 1;
     }
 }
 

@@ -233,6 +233,8 @@ async fn a_malformed_page_stops_the_run_without_moving_the_watermark() {
     let search = FakeSearch::new(&IDS, 2)
         .then(FakeSearch::new(&IDS, 2).search(&request(None)).await)
         .then(Ok(b"<html>upstream error</html>".to_vec()));
+    // Still malformed on every retry.
+    let search = (1..options(10).max_attempts).fold(search, |s, _| s.then(Ok(b"{\"data\": 5}".to_vec())));
     let (marks, stream) = (FakeWatermarks::default(), FakeStream::default());
     marks.advance("#aws", &id("1")).await.unwrap();
 
@@ -331,5 +333,18 @@ async fn a_page_whose_tweets_all_name_one_large_author_is_pushed_whole() {
 
     // THEN every tweet is pushed, none skipped as if it could never be
     assert_eq!((summary.pushed, summary.rejected), (100, 0));
+    assert!(summary.watermark_advanced);
+}
+
+#[tokio::test]
+async fn a_malformed_page_that_comes_right_on_a_retry_does_not_stop_the_run() {
+    let search = FakeSearch::new(&IDS, 2)
+        .then(FakeSearch::new(&IDS, 2).search(&request(None)).await)
+        .then(Ok(br#"{"data": [{"id": "1"#.to_vec()));
+    let (marks, stream) = (FakeWatermarks::default(), FakeStream::default());
+
+    let summary = poll_once(&search, &marks, &stream, &options(10)).await.unwrap();
+
+    assert_eq!((summary.stopped, summary.pushed), (StopReason::Complete, 5));
     assert!(summary.watermark_advanced);
 }
