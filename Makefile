@@ -109,14 +109,24 @@ build: ## Build every binary (debug)
 	$(CARGO) build --workspace --bins
 
 BOARD_PORT ?= 8080
+# `make run POLL=1`: the shipped samples published a few at a time by a local stand-in
+# of X API v2 recent search (tests/tools/x_search_stub.py), polled by `tweetboard poll
+# --every $(POLL_EVERY)`, pumped and served: the board fills over time.
+POLL ?=
+POLL_EVERY ?= 5
 
-run: venv build ## Run the pipeline locally and serve the board (Ctrl-C stops everything)
+run: venv build ## Run the pipeline locally and serve the board (Ctrl-C stops everything; POLL=1: fill it by polling a local search stand-in)
+ifneq ($(POLL),)
+	RUST_LOG=$(RUST_LOG) BIN=$(BIN) BOARD_PORT=$(BOARD_PORT) POLL_EVERY=$(POLL_EVERY) \
+	  tests/with-emulator.sh tests/tools/run-polling.sh
+else
 	RUST_LOG=$(RUST_LOG) tests/with-emulator.sh bash -c '\
 	  set -e; \
 	  $(BIN)/tweetboard init --shards 2; \
 	  $(BIN)/tweetboard ingest; \
 	  $(BIN)/tweetboard pump --until-idle --batch-size 500; \
 	  exec $(BIN)/tweetboard serve --port $(BOARD_PORT)'
+endif
 
 watch: venv lambda-tools build ## cargo lambda watch on port 9000, against the emulator (Ctrl-C stops both)
 	RUST_LOG=$(RUST_LOG) tests/with-emulator.sh bash -c '\

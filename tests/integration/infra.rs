@@ -306,6 +306,9 @@ fn no_role_in_the_template_uses_a_wildcard_action_or_resource() {
     }
 }
 
+/// A secret's ARN as Secrets Manager spells it (with its random suffix).
+const SECRET_ARN: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:x-bearer-AbCdEf";
+
 /// Parameter values that, between them, take every branch of the template's conditions.
 const PARAMETER_SETS: &[&[(&str, &str)]] = &[
     &[],
@@ -318,6 +321,8 @@ const PARAMETER_SETS: &[&[(&str, &str)]] = &[
         ),
         ("StreamMode", "ON_DEMAND"),
         ("AlarmEmail", "ops@example.com"),
+        ("XBearerTokenSecretArn", SECRET_ARN),
+        ("PollScheduleEnabled", "true"),
         (
             "BoardCursorKey",
             "a-board-cursor-secret-of-32-characters-at-least",
@@ -420,6 +425,14 @@ fn ingest_may_only_put_records_and_the_board_may_only_query_its_index() {
             &["logs:CreateLogStream", "logs:PutLogEvents"],
             &["IngestLogGroup.Arn"],
         ));
+        // Polling (issue 10): its watermark, and the token's secret (only when one is given).
+        ingest.extend(pairs(
+            &["dynamodb:GetItem", "dynamodb:UpdateItem"],
+            &["WatermarkTable.Arn"],
+        ));
+        if let Some((_, arn)) = parameters.iter().find(|(n, _)| *n == "XBearerTokenSecretArn") {
+            ingest.extend(pairs(&["secretsmanager:GetSecretValue"], &[arn]));
+        }
         assert_eq!(function_grants(&template, "ingest"), ingest, "{parameters:?}");
 
         let index = format!("${{TweetsTable.Arn}}/index/{}", attributes::tweets::BOARD_INDEX);
@@ -710,6 +723,11 @@ async fn the_templates_tables_are_keyed_and_indexed_as_init_creates_them_with_pi
             attributes::quarantine::EVENT_ID,
         ),
         ("CountsTable", &env.names.counts_table, attributes::counts::DAY),
+        (
+            "WatermarkTable",
+            &env.names.watermark_table,
+            attributes::watermarks::QUERY,
+        ),
     ] {
         let table = &resources(&template)[logical];
         let described = env
@@ -1309,6 +1327,8 @@ const ALLOWED_TYPES: &[&str] = &[
     "AWS::SNS::Subscription",
     "AWS::CloudWatch::Alarm",
     "AWS::CloudWatch::Dashboard",
+    // The ingest function's poll schedule (issue 10).
+    "AWS::Events::Rule",
 ];
 
 #[test]
@@ -1350,23 +1370,32 @@ fn only_the_board_is_public_and_each_role_serves_one_of_the_three_binaries() {
             urls[0]["Properties"],
             serde_json::json!({"AuthType": "NONE", "TargetFunctionArn": {"Ref": board}})
         );
-        // The only resource-based permissions are the two SAM adds for that URL.
+        // The only resource-based permissions are the two SAM adds for that URL, and the
+        // one that lets the stack's own poll schedule (and nothing else) invoke ingest.
+        let (ingest, _) = function(&template, "ingest");
+        let schedules: Vec<_> = all
+            .iter()
+            .filter(|(_, r)| r["Type"] == "AWS::Events::Rule")
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(schedules.len(), 1, "{parameters:?}");
         let mut permissions: Vec<_> = all
             .values()
             .filter(|r| r["Type"] == "AWS::Lambda::Permission")
             .map(|r| r["Properties"].clone())
             .collect();
         permissions.sort_by_key(|p| p.to_string());
-        assert_eq!(
-            permissions,
-            vec![
-                serde_json::json!({"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": board},
-                                   "InvokedViaFunctionUrl": true, "Principal": "*"}),
-                serde_json::json!({"Action": "lambda:InvokeFunctionUrl", "FunctionName": {"Ref": board},
-                                   "FunctionUrlAuthType": "NONE", "Principal": "*"}),
-            ],
-            "{parameters:?}"
-        );
+        let mut expected = vec![
+            serde_json::json!({"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": board},
+                               "InvokedViaFunctionUrl": true, "Principal": "*"}),
+            serde_json::json!({"Action": "lambda:InvokeFunction", "FunctionName": {"Ref": ingest},
+                               "Principal": "events.amazonaws.com",
+                               "SourceArn": {"Fn::GetAtt": [schedules[0], "Arn"]}}),
+            serde_json::json!({"Action": "lambda:InvokeFunctionUrl", "FunctionName": {"Ref": board},
+                               "FunctionUrlAuthType": "NONE", "Principal": "*"}),
+        ];
+        expected.sort_by_key(|p| p.to_string());
+        assert_eq!(permissions, expected, "{parameters:?}");
         // Its reserved concurrency is capped, so a flood of requests is throttled and can
         // never take what the consumer needs.
         let reserved = &board_function["Properties"]["ReservedConcurrentExecutions"];
@@ -1404,5 +1433,54 @@ fn data_at_rest_is_encrypted_and_both_tables_keep_point_in_time_recovery() {
     );
     for (name, r) in all.iter().filter(|(_, r)| r["Type"] == "AWS::SQS::Queue") {
         assert_eq!(r["Properties"]["SqsManagedSseEnabled"], true, "{name}");
+    }
+}
+
+// --- Polling the X API (issue 10) ---
+
+#[test]
+fn ingest_polls_on_a_schedule_that_is_off_by_default_and_configured_only_with_a_token() {
+    for (parameters, state) in [
+        (&[][..], "DISABLED"),
+        // On only with both: a switched-on schedule without a token would fail each run.
+        (&[("PollScheduleEnabled", "true")][..], "DISABLED"),
+        (&[("XBearerTokenSecretArn", SECRET_ARN)][..], "DISABLED"),
+        (
+            &[
+                ("PollScheduleEnabled", "true"),
+                ("XBearerTokenSecretArn", SECRET_ARN),
+            ][..],
+            "ENABLED",
+        ),
+    ] {
+        let Some(template) = expanded_template_with(parameters) else {
+            return;
+        };
+        // GIVEN the ingest function and its schedule
+        let (name, _) = function(&template, "ingest");
+        let rules: Vec<&Value> = resources(&template)
+            .values()
+            .filter(|r| r["Type"] == "AWS::Events::Rule")
+            .collect();
+
+        // THEN there is one, targeting ingest, enabled only when asked for with a token
+        assert_eq!(rules.len(), 1, "one schedule ({parameters:?})");
+        let targets = one_or_many(&rules[0]["Properties"]["Targets"]);
+        assert_eq!(targets.len(), 1);
+        assert_eq!(reference(&targets[0]["Arn"]), format!("{name}.Arn"));
+        assert_eq!(rules[0]["Properties"]["State"], state, "{parameters:?}");
+
+        // AND polling is configured, on the template's table and secret, exactly when a
+        // token is given (without one, the function still starts, for direct requests)
+        let has_secret = parameters.iter().any(|(n, _)| *n == "XBearerTokenSecretArn");
+        let config =
+            IngestConfig::from_lookup(&lookup(environment(&template, "ingest"))).expect("ingest's config");
+        match config.poll {
+            Some(poll) => {
+                assert!(has_secret, "{parameters:?}");
+                assert_eq!(poll.watermark_table, "stack-WatermarkTable");
+            }
+            None => assert!(!has_secret, "{parameters:?}: polling is not configured"),
+        }
     }
 }

@@ -26,6 +26,8 @@ use tweetboard_consumer::{event, Consumer};
 use tweetboard_core::ports::Classifier;
 use tweetboard_ingest::Ingest;
 
+pub mod x_search;
+
 pub type Item = HashMap<String, AttributeValue>;
 
 /// A shard id in Lambda's form.
@@ -65,6 +67,7 @@ impl TestEnv {
             quarantine_table: format!("{base}-q"),
             checkpoint_table: format!("{base}-c"),
             counts_table: format!("{base}-n"),
+            watermark_table: format!("{base}-w"),
         };
         provision::init(&aws.kinesis, &aws.dynamo, &names, shards)
             .await

@@ -26,6 +26,13 @@ pub mod vars {
     pub const AML_PREDICT_ENDPOINT: &str = "AML_PREDICT_ENDPOINT";
     pub const SAGEMAKER_ENDPOINT: &str = "SAGEMAKER_ENDPOINT";
     pub const BOARD_CURSOR_KEY: &str = "BOARD_CURSOR_KEY";
+    // Polling the X API (issue 10).
+    pub const WATERMARK_TABLE_NAME: &str = "WATERMARK_TABLE_NAME";
+    pub const SEARCH_QUERY: &str = "SEARCH_QUERY";
+    pub const MAX_PAGES: &str = "MAX_PAGES";
+    pub const X_API_BASE_URL: &str = "X_API_BASE_URL";
+    pub const X_BEARER_TOKEN_SECRET_ARN: &str = "X_BEARER_TOKEN_SECRET_ARN";
+    pub const X_BEARER_TOKEN: &str = "X_BEARER_TOKEN";
     // The board's chart counters (issue 11).
     pub const COUNTS_TABLE_NAME: &str = "COUNTS_TABLE_NAME";
 }
@@ -221,6 +228,9 @@ pub struct StoreNames {
     pub checkpoint_table: String,
     /// The board chart's hourly counters.
     pub counts_table: String,
+    /// Where polling keeps each query's watermark: `WATERMARK_TABLE_NAME`, default
+    /// `<TABLE_NAME>-watermarks`.
+    pub watermark_table: String,
 }
 
 impl StoreNames {
@@ -237,12 +247,20 @@ impl StoreNames {
             }
             None => format!("{table}-checkpoints"),
         };
+        let watermark_table = match env.get(vars::WATERMARK_TABLE_NAME) {
+            Some(v) => {
+                validate_resource_name(vars::WATERMARK_TABLE_NAME, &v)?;
+                v
+            }
+            None => format!("{table}-watermarks"),
+        };
         Ok(Self {
             stream: env.required(vars::STREAM_NAME, "the Kinesis stream")?,
             quarantine_table: env.required(vars::QUARANTINE_TABLE_NAME, "the quarantine table")?,
             counts_table: counts_table(env, &table)?,
             table,
             checkpoint_table,
+            watermark_table,
         })
     }
 }
@@ -293,6 +311,9 @@ impl ConsumerConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IngestConfig {
     pub stream_name: String,
+    /// Polling the search API on a schedule: configured when `WATERMARK_TABLE_NAME` is
+    /// set (then a token is required at start-up).
+    pub poll: Option<PollConfig>,
 }
 
 impl IngestConfig {
@@ -303,7 +324,99 @@ impl IngestConfig {
     pub fn from_lookup<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
         Ok(Self {
             stream_name: env.required(vars::STREAM_NAME, "the Kinesis stream")?,
+            poll: PollConfig::from_lookup(env, None)?,
         })
+    }
+}
+
+/// Where the X API bearer token comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSource {
+    /// `X_BEARER_TOKEN_SECRET_ARN`: read from Secrets Manager once per cold start.
+    Secret { arn: String },
+    /// `X_BEARER_TOKEN`: for local use.
+    Plain(crate::x_search::BearerToken),
+}
+
+/// Polling the X API v2 recent search (the ingest Lambda's scheduled runs, `tweetboard
+/// poll`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollConfig {
+    pub watermark_table: String,
+    /// `SEARCH_QUERY`, default `#aws -is:retweet`.
+    pub query: String,
+    /// `MAX_PAGES` per run, 1–100, default 10.
+    pub max_pages: u32,
+    /// `X_API_BASE_URL`, default the public API.
+    pub api_base_url: String,
+    pub token: TokenSource,
+}
+
+impl PollConfig {
+    pub const DEFAULT_QUERY: &str = "#aws -is:retweet";
+
+    /// `None` when no watermark table is named, by `WATERMARK_TABLE_NAME` or by
+    /// `default_table` (the CLI's `<TABLE_NAME>-watermarks`).
+    pub fn from_lookup<F: Fn(&str) -> Option<String>>(
+        env: &Env<F>,
+        default_table: Option<&str>,
+    ) -> Result<Option<Self>, ConfigError> {
+        let watermark_table = match env.get(vars::WATERMARK_TABLE_NAME) {
+            Some(v) => {
+                validate_resource_name(vars::WATERMARK_TABLE_NAME, &v)?;
+                v
+            }
+            None => match default_table {
+                Some(t) => t.to_owned(),
+                None => return Ok(None),
+            },
+        };
+        let query = env
+            .get(vars::SEARCH_QUERY)
+            .unwrap_or_else(|| Self::DEFAULT_QUERY.to_owned());
+        // The API's limit; the query is also the watermark's key.
+        if query.len() > 512 {
+            return Err(ConfigError::Invalid {
+                var: vars::SEARCH_QUERY,
+                value: tweetboard_core::error::preview(&query, 40),
+                why: "must be at most 512 characters (the API's limit)".into(),
+            });
+        }
+        let api_base_url = env
+            .get(vars::X_API_BASE_URL)
+            .unwrap_or_else(|| crate::x_search::DEFAULT_BASE_URL.to_owned());
+        if !(api_base_url.starts_with("https://") || api_base_url.starts_with("http://")) {
+            return Err(ConfigError::Invalid {
+                var: vars::X_API_BASE_URL,
+                value: api_base_url,
+                why: "must be a URL such as https://api.x.com".into(),
+            });
+        }
+        let token = match (
+            env.get(vars::X_BEARER_TOKEN_SECRET_ARN),
+            env.get(vars::X_BEARER_TOKEN),
+        ) {
+            (Some(arn), _) => TokenSource::Secret { arn },
+            (None, Some(token)) => TokenSource::Plain(crate::x_search::BearerToken::new(token)),
+            (None, None) => {
+                return Err(ConfigError::Missing(
+                    vars::X_BEARER_TOKEN_SECRET_ARN,
+                    "the Secrets Manager secret holding the X API bearer token (or set X_BEARER_TOKEN)",
+                ))
+            }
+        };
+        Ok(Some(Self {
+            watermark_table,
+            query,
+            max_pages: env.number(
+                vars::MAX_PAGES,
+                10u32,
+                |n| (1..=100).contains(n),
+                "must be a whole number of pages from 1 to 100",
+            )?,
+            api_base_url,
+            token,
+        }))
     }
 }
 
@@ -454,6 +567,34 @@ mod tests {
     }
 
     #[test]
+    fn polling_is_configured_by_the_watermark_table_and_needs_a_token() {
+        let base = [("STREAM_NAME", "s-1")];
+        assert_eq!(IngestConfig::from_lookup(&env(&base)).unwrap().poll, None);
+        let err = IngestConfig::from_lookup(&env(&[("STREAM_NAME", "s-1"), ("WATERMARK_TABLE_NAME", "w-1")]))
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("X_BEARER_TOKEN_SECRET_ARN is not set"),
+            "{err}"
+        );
+        let poll = IngestConfig::from_lookup(&env(&[
+            ("STREAM_NAME", "s-1"),
+            ("WATERMARK_TABLE_NAME", "w-1"),
+            ("X_BEARER_TOKEN", "AAAAsecret"),
+        ]))
+        .unwrap()
+        .poll
+        .unwrap();
+        assert_eq!(poll.query, "#aws -is:retweet");
+        assert_eq!(poll.max_pages, 10);
+        assert_eq!(poll.api_base_url, "https://api.x.com");
+        assert!(!format!("{poll:?}").contains("AAAAsecret"));
+        let err = PollConfig::from_lookup(&env(&[("X_BEARER_TOKEN", "t"), ("MAX_PAGES", "0")]), Some("w-1"))
+            .unwrap_err();
+        assert!(err.to_string().starts_with("MAX_PAGES=\"0\" is invalid"), "{err}");
+    }
+
+    #[test]
     fn checkpoint_table_defaults_from_table_name() {
         let names = StoreNames::from_lookup(&env(&[
             ("STREAM_NAME", "s-1"),
@@ -462,6 +603,7 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(names.checkpoint_table, "t-1-checkpoints");
+        assert_eq!(names.watermark_table, "t-1-watermarks");
     }
 
     #[test]

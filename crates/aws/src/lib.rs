@@ -17,8 +17,11 @@ pub mod provision;
 pub mod quarantine;
 pub mod retry;
 pub mod schema;
+pub mod secrets;
 pub mod startup;
 pub mod telemetry;
+pub mod watermark;
+pub mod x_search;
 
 pub use config::{load_sdk_config, ClassifierConfig, ConfigError, ConsumerConfig, IngestConfig, StoreNames};
 pub use dynamo::{DynamoQuarantine, DynamoTweetStore};

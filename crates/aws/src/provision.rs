@@ -49,6 +49,7 @@ pub async fn init(
         (&names.table, attributes::tweets::TWEET_ID, true),
         (&names.quarantine_table, attributes::quarantine::EVENT_ID, false),
         (&names.checkpoint_table, attributes::checkpoints::LEASE_KEY, false),
+        (&names.watermark_table, attributes::watermarks::QUERY, false),
     ] {
         let created = create_table(dynamo, name, key, with_board_index).await?;
         let l = label("table", name);
@@ -75,6 +76,7 @@ pub async fn init(
         &names.quarantine_table,
         &names.checkpoint_table,
         &names.counts_table,
+        &names.watermark_table,
     ] {
         wait_table_active(dynamo, table).await?;
     }

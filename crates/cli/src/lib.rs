@@ -3,6 +3,7 @@
 //! code the commands call. The commands themselves (arguments, wiring, output) are in
 //! the binary: `src/main.rs` and `src/commands/<name>.rs`.
 
+pub mod gen;
 pub mod http_server;
 pub mod ingest_file;
 pub mod logging;

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    evaluate, ingest, init, predict_server, pump, quarantine, recount, replay, reshard, serve, train,
-    CliResult,
+    evaluate, gen, ingest, init, poll, predict_server, pump, quarantine, recount, replay, reshard, serve,
+    train, CliResult,
 };
 use tweetboard_cli::logging;
 
@@ -43,6 +43,8 @@ enum Command {
     PredictServer(predict_server::Args),
     Evaluate(evaluate::Args),
     Recount(recount::Args),
+    Poll(poll::Args),
+    Gen(gen::Args),
 }
 
 #[tokio::main]
@@ -60,6 +62,8 @@ async fn main() -> ExitCode {
         Command::PredictServer(args) => predict_server::run(args).await,
         Command::Evaluate(args) => evaluate::run(args),
         Command::Recount(args) => recount::run(args).await,
+        Command::Poll(args) => poll::run(args).await,
+        Command::Gen(args) => gen::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

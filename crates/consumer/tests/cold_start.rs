@@ -41,6 +41,7 @@ async fn the_consumer_refuses_to_start_against_a_wrongly_keyed_table() {
         quarantine_table: format!("{base}-q"),
         checkpoint_table: format!("{base}-c"),
         counts_table: format!("{base}-n"),
+        watermark_table: format!("{base}-w"),
     };
     provision::init(&aws.kinesis, &aws.dynamo, &names, 1)
         .await

@@ -92,3 +92,15 @@ pub mod counts {
     /// Junk tweets of the hour.
     pub const OFF: &str = "off";
 }
+
+/// The poll watermark table: one item per search query.
+pub mod watermarks {
+    /// Partition key: the search query, verbatim.
+    pub const QUERY: &str = "query";
+    /// The newest tweet id every tweet up to which is on the stream (decimal digits).
+    pub const SINCE_ID: &str = "since_id";
+    /// `since_id` spelled so that strings sort as the ids do (`SinceId::order_key`): the
+    /// conditional update compares it, never the id as a number or a plain string.
+    pub const SINCE_ORDER: &str = "since_order";
+    pub const UPDATED_AT: &str = "updated_at";
+}

@@ -134,3 +134,114 @@ impl HourCountsNotAdded<'_> {
         );
     }
 }
+
+// --- Polling the search API (issue 10) ---
+
+/// A scheduled event started a poll run.
+pub struct PollStarted<'a> {
+    pub schedule_event_id: &'a str,
+    pub detail_type: &'a str,
+}
+
+impl PollStarted<'_> {
+    pub fn emit(&self) {
+        info!(
+            event = "poll_started",
+            schedule_event_id = self.schedule_event_id,
+            detail_type = self.detail_type
+        );
+    }
+}
+
+/// A polled tweet was not pushed: it does not decode (skipped for good), or the stream
+/// refused it after retries (the watermark then stays).
+pub struct PollTweetSkipped<'a> {
+    pub tweet_id: &'a str,
+    pub reason: &'a str,
+}
+
+impl PollTweetSkipped<'_> {
+    pub fn emit(&self) {
+        warn!(
+            event = "poll_tweet_skipped",
+            tweet_id = self.tweet_id,
+            reason = self.reason
+        );
+    }
+}
+
+/// The search API answered 429: the run stops, the watermark stays.
+pub struct SearchRateLimited<'a> {
+    pub query: &'a str,
+    pub reset_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl SearchRateLimited<'_> {
+    pub fn emit(&self) {
+        let reset_at = self.reset_at.map(|t| t.to_rfc3339());
+        warn!(
+            event = "search_rate_limited",
+            query = self.query,
+            reset_at = reset_at.as_deref().unwrap_or("unknown"),
+            "rate limited; the next run should come after reset_at"
+        );
+    }
+}
+
+/// A search page that is not a search response: the run stops paging there.
+pub struct SearchPageMalformed<'a> {
+    pub page: u32,
+    pub error: &'a str,
+}
+
+impl SearchPageMalformed<'_> {
+    pub fn emit(&self) {
+        warn!(
+            event = "search_page_malformed",
+            page = self.page,
+            error = self.error
+        );
+    }
+}
+
+/// A search request failed transiently (5xx, timeout) and is retried after a backoff.
+pub struct SearchRetried<'a> {
+    pub page: u32,
+    pub attempt: u32,
+    pub error: &'a str,
+}
+
+impl SearchRetried<'_> {
+    pub fn emit(&self) {
+        info!(
+            event = "search_retried",
+            page = self.page,
+            attempt = self.attempt,
+            error = self.error
+        );
+    }
+}
+
+/// A poll run ended: its summary, with the old and new watermark.
+pub struct PollFinished<'a> {
+    pub summary: &'a crate::poll::PollSummary,
+}
+
+impl PollFinished<'_> {
+    pub fn emit(&self) {
+        let s = self.summary;
+        info!(
+            event = "poll_finished",
+            query = %s.query,
+            pages = s.pages,
+            tweets_seen = s.tweets_seen,
+            pushed = s.pushed,
+            rejected = s.rejected,
+            not_pushed = s.not_pushed,
+            stopped = ?s.stopped,
+            old_watermark = s.old_watermark.as_ref().map_or("none", |w| w.as_str()),
+            new_watermark = s.new_watermark.as_ref().map_or("none", |w| w.as_str()),
+            watermark_advanced = s.watermark_advanced,
+        );
+    }
+}

@@ -16,6 +16,7 @@ pub mod events;
 pub mod ingest;
 #[cfg(any(test, feature = "testing"))]
 pub mod peak_memory;
+pub mod poll;
 pub mod ports;
 pub mod reason;
 pub mod record;

@@ -6,8 +6,10 @@
 //! command that talks to AWS starts from, and the error type they return.
 
 pub mod evaluate;
+pub mod gen;
 pub mod ingest;
 pub mod init;
+pub mod poll;
 pub mod predict_server;
 pub mod pump;
 pub mod quarantine;

@@ -75,8 +75,19 @@ const PREPARED_BYTES_SLACK: usize = 64 * 1024;
 /// envelopes are made one at a time with their size known first, and the records add
 /// up to at most [`PREPARED_BYTES_FACTOR`] times the request.
 pub fn prepare_json(body: &[u8]) -> Result<PreparedBatch, IngestRequestError> {
+    prepare_within(body, PREPARED_BYTES_FACTOR * body.len() + PREPARED_BYTES_SLACK)
+}
+
+/// A search page the poller fetched, split exactly as [`prepare_json`] splits a request
+/// but without its size budget: a page holds at most 100 tweets, and a tweet the budget
+/// refused would look to the poller like a tweet that can never be pushed, which it
+/// would pass over for good.
+pub fn prepare_search_page(body: &[u8]) -> Result<PreparedBatch, IngestRequestError> {
+    prepare_within(body, usize::MAX)
+}
+
+fn prepare_within(body: &[u8], budget: usize) -> Result<PreparedBatch, IngestRequestError> {
     let tweets = RequestTweets::parse(body)?;
-    let budget = PREPARED_BYTES_FACTOR * body.len() + PREPARED_BYTES_SLACK;
     let mut used = 0;
     let mut batch = PreparedBatch::default();
     for index in 0..tweets.len() {
