@@ -132,3 +132,13 @@ lint: ## cargo fmt --check and clippy with warnings as errors
 
 fmt: ## Format the code
 	$(CARGO) fmt --all
+
+# --- Reliability (issue 14): the long runs; make test keeps a short version of each. ---
+.PHONY: chaos
+
+CHAOS_PROPTEST_CASES ?= 2000
+
+chaos: venv ## Long reliability runs: fault-proxy trials over thousands of records, crash trials, proptest (figures in RELIABILITY.md)
+	PROPTEST_CASES=$(CHAOS_PROPTEST_CASES) $(CARGO) nextest run -p tweetboard-core -E 'binary(batch_properties)' --no-capture
+	tests/with-emulator.sh $(CARGO) nextest run -p tweetboard-integration-tests \
+	  --run-ignored only -E 'test(/^chaos::chaos_long/)' --no-capture --no-fail-fast

@@ -4,6 +4,9 @@
 //! The emulator is reached only through the standard `AWS_ENDPOINT_URL` variable, as
 //! production code reaches AWS; these helpers fail loudly when it is not set.
 
+pub mod chaos;
+pub mod fault_proxy;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
