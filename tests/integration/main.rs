@@ -4,6 +4,7 @@ mod board;
 mod chaos;
 mod classifiers;
 mod consumer;
+mod crash;
 mod fixtures;
 mod hostile;
 mod infra;

@@ -42,15 +42,17 @@ impl Rng {
     }
 }
 
-/// `count` records: tweets from a pool of `count / 3` ids in up to three versions (so
-/// exact repeats and conflicting versions are common), and about 8% poison (not JSON,
-/// a bad id, no text, over the item limit once stored).
+/// `count` records (at most 3,000): tweets from a pool of `count / 3` ids in up to three
+/// versions (so exact repeats and conflicting versions are common), and about 8% poison
+/// (not JSON, a bad id, no text, over the item limit once stored). Streams of different
+/// seeds (below 1,000,000) share no tweet id.
 pub fn generate_stream(count: usize, seed: u64) -> Vec<OutgoingRecord> {
+    assert!(count <= 3_000);
     let mut rng = Rng::new(seed);
     let pool = (count as u64 / 3).max(1);
     (0..count)
         .map(|i| {
-            let id = (1_859_000_000_000_000_000u64 + seed % 1000 * 1_000_000 + rng.below(pool)).to_string();
+            let id = (1_859_000_000_000_000_000u64 + seed % 1_000_000 * 1_000 + rng.below(pool)).to_string();
             let tweet = |text: String| serde_json::to_vec(&json!({"id_str": id, "text": text})).unwrap();
             let data = match rng.below(100) {
                 0..=1 => format!("not json {i}").into_bytes(),
@@ -261,4 +263,56 @@ pub async fn clients_through(endpoint: &str, attempt_timeout: Duration) -> AwsCl
         sqs: aws_sdk_sqs::Client::new(&sdk),
         sdk,
     }
+}
+
+/// Checks only what one trial's records decide, with reads by key (the tables hold the
+/// other trials' items too): each oracle tweet stored from its record with its text,
+/// and each record that must be quarantined quarantined.
+pub async fn verify_trial(env: &TestEnv, stream: &[StreamRecord], oracle: &Oracle) -> Verdict {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let by_event: BTreeMap<String, &StreamRecord> = stream.iter().map(|r| (r.event_id(), r)).collect();
+    let mut v = Verdict::default();
+    for (id, expected) in &oracle.tweets {
+        match env.tweet(id).await {
+            None => {
+                v.lost += 1;
+                v.problems.push(format!("{id} lost: not stored"));
+            }
+            Some(item) => {
+                v.tweets += 1;
+                let from = format!(
+                    "{}:{}",
+                    s(&item, "source_shard"),
+                    s(&item, "source_sequence_number")
+                );
+                let text = decode_tweet(&by_event[expected].data).unwrap().text;
+                if &from != expected || s(&item, "text") != text {
+                    v.wrong += 1;
+                    v.problems
+                        .push(format!("{id} stored from {from}, expected {expected}"));
+                }
+            }
+        }
+    }
+    for e in &oracle.must_quarantine {
+        let entry = env
+            .aws
+            .dynamo
+            .get_item()
+            .table_name(&env.names.quarantine_table)
+            .key("event_id", AttributeValue::S(e.clone()))
+            .consistent_read(true)
+            .send()
+            .await
+            .expect("GetItem")
+            .item;
+        match entry {
+            Some(_) => v.quarantined += 1,
+            None => {
+                v.lost += 1;
+                v.problems.push(format!("poison record {e} not quarantined"));
+            }
+        }
+    }
+    v
 }

@@ -17,6 +17,10 @@
 //!   closed instead of answering: the item exists, the client sees an error.
 //!
 //! What was injected is counted by kind, for the figures in RELIABILITY.md.
+//!
+//! The crash trials use it without faults, as a trigger: [`FaultProxy::crash_at`] runs
+//! a kill when the n-th request passes, before forwarding it or after it was applied,
+//! so a process dies at a chosen point inside its batch.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -88,6 +92,17 @@ struct State {
     rng: AtomicU64,
     requests: AtomicU64,
     injected: Mutex<BTreeMap<String, u64>>,
+    crash: Mutex<Option<Crash>>,
+}
+
+/// A kill to run when a request passes.
+struct Crash {
+    /// The request (counted from when it was set, from 1) that triggers it.
+    at: u64,
+    seen: u64,
+    /// Forward the request first (it is applied, and its answer never read).
+    after_forward: bool,
+    kill: Box<dyn Fn() + Send>,
 }
 
 impl State {
@@ -156,6 +171,7 @@ impl FaultProxy {
             rng: AtomicU64::new(seed | 1),
             requests: AtomicU64::new(0),
             injected: Mutex::new(BTreeMap::new()),
+            crash: Mutex::new(None),
         });
         let shared = state.clone();
         let task = tokio::spawn(async move {
@@ -176,6 +192,23 @@ impl FaultProxy {
     /// The endpoint URL to give the SDK clients.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Runs `kill` when the `at`-th request from now passes (once), before forwarding
+    /// it, or after the emulator applied it when `after_forward`. The request is then
+    /// never answered.
+    pub fn crash_at(&self, at: u64, after_forward: bool, kill: impl Fn() + Send + 'static) {
+        *self.state.crash.lock().unwrap() = Some(Crash {
+            at,
+            seen: 0,
+            after_forward,
+            kill: Box::new(kill),
+        });
+    }
+
+    /// Cancels a kill that has not run yet; whether it had run.
+    pub fn disarm(&self) -> bool {
+        self.state.crash.lock().unwrap().take().is_none()
     }
 
     pub fn counts(&self) -> FaultCounts {
@@ -211,6 +244,25 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Answer {
     let (parts, body) = req.into_parts();
     let body = body.collect().await.map_err(|_| Dropped)?.to_bytes();
     let request = Request::from_parts(parts, Full::new(body));
+    let crash = {
+        let mut slot = state.crash.lock().unwrap();
+        let due = slot.as_mut().is_some_and(|c| {
+            c.seen += 1;
+            c.seen == c.at
+        });
+        if due {
+            slot.take()
+        } else {
+            None
+        }
+    };
+    if let Some(crash) = crash {
+        if crash.after_forward {
+            let _ = forward(&state.upstream, request).await;
+        }
+        (crash.kill)();
+        return Err(Dropped);
+    }
     match state.draw() {
         None => forward(&state.upstream, request).await,
         Some(Fault::Throttle) => {

@@ -6,6 +6,7 @@
 
 pub mod chaos;
 pub mod fault_proxy;
+pub mod lambda_host;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
