@@ -136,9 +136,11 @@ fmt: ## Format the code
 # --- Reliability (issue 14): the long runs; make test keeps a short version of each. ---
 .PHONY: chaos
 
-CHAOS_PROPTEST_CASES ?= 2000
+CHAOS_PROPTEST_CASES ?= 1000
 
-chaos: venv ## Long reliability runs: fault-proxy trials over thousands of records, crash trials, proptest (figures in RELIABILITY.md)
-	PROPTEST_CASES=$(CHAOS_PROPTEST_CASES) $(CARGO) nextest run -p tweetboard-core -E 'binary(batch_properties)' --no-capture
-	tests/with-emulator.sh $(CARGO) nextest run -p tweetboard-integration-tests \
-	  --run-ignored only -E 'test(/^chaos::chaos_long/)' --no-capture --no-fail-fast
+chaos: venv ## Long reliability runs: proptest, fault-proxy trials over thousands of records, 1,000 crash trials of the release consumer (figures in RELIABILITY.md)
+	$(CARGO) build --release -p tweetboard-consumer --bin consumer
+	PROPTEST_CASES=$(CHAOS_PROPTEST_CASES) $(CARGO) nextest run -p tweetboard-core -E 'binary(batch_properties)'
+	CONSUMER_BIN=$(CURDIR)/target/release/consumer tests/with-emulator.sh $(CARGO) nextest run \
+	  -p tweetboard-integration-tests --run-ignored only \
+	  -E 'test(/^chaos::chaos_long/) | test(/^crash::crash_long/)' --no-capture --no-fail-fast
