@@ -12,5 +12,6 @@ mod ingest;
 mod provision;
 mod pump;
 mod quarantine;
+mod races;
 mod replay;
 mod reshard;
