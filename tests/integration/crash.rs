@@ -193,6 +193,17 @@ async fn crash_trials(label: &str, trials: usize, seed: u64) -> CrashFigures {
             .problems
             .extend(verdict.problems.into_iter().map(|p| format!("trial {t}: {p}")));
         everything.extend(stream);
+        if (t + 1) % 100 == 0 {
+            // progress for a long run, in case it is stopped before its figures
+            println!(
+                "CRASH_PROGRESS trials={} records={} kills={} lost={} wrong={}",
+                t + 1,
+                figures.records,
+                figures.redeliveries_after_crash,
+                figures.lost,
+                figures.wrong
+            );
+        }
     }
     drop(process.take());
 
@@ -218,6 +229,11 @@ async fn crash_short_a_consumer_killed_mid_batch_and_redelivered_leaves_exactly_
 #[tokio::test]
 #[ignore = "long: run by make chaos"]
 async fn crash_long_a_thousand_kills_mid_batch_leave_exactly_the_oracle() {
-    let f = crash_trials("crash-long", 1_000, 1_414).await;
+    // CRASH_TRIALS runs fewer or more (a test knob, not configuration).
+    let trials = std::env::var("CRASH_TRIALS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000);
+    let f = crash_trials("crash-long", trials, 1_414).await;
     assert!(f.lost == 0 && f.wrong == 0, "{:#?}", f.problems);
 }
