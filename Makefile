@@ -182,3 +182,33 @@ lint: ## cargo fmt --check and clippy with warnings as errors
 
 fmt: ## Format the code
 	$(CARGO) fmt --all
+
+# --- Reliability (issue 14): the long runs; make test keeps a short version of each. ---
+.PHONY: chaos
+
+CHAOS_PROPTEST_CASES ?= 1000
+
+chaos: venv ## Long reliability runs: proptest, fault-proxy trials over thousands of records, 1,000 crash trials of the release consumer (figures in RELIABILITY.md)
+	$(CARGO) build --release -p tweetboard-consumer --bin consumer
+	PROPTEST_CASES=$(CHAOS_PROPTEST_CASES) $(CARGO) nextest run -p tweetboard-core -E 'binary(batch_properties)'
+	CONSUMER_BIN=$(CURDIR)/target/release/consumer tests/with-emulator.sh $(CARGO) nextest run \
+	  -p tweetboard-integration-tests --run-ignored only \
+	  -E 'test(/^chaos::chaos_long/) | test(/^crash::crash_long/)' --no-capture --no-fail-fast
+
+# cargo-fuzz on the installed stable toolchain: RUSTC_BOOTSTRAP=1 lets it pass its
+# nightly flags, and `--sanitizer none` needs no sanitizer runtime. Each target runs
+# FUZZ_SECONDS from the committed corpus (fuzz/corpus, never written: new inputs go to
+# target/fuzz-corpus) under an RSS limit, and stops at the first crash.
+.PHONY: fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_RSS_MB ?= 512
+FUZZ_TARGETS := decode_record ingest_request
+
+fuzz: ## Fuzz record decoding and the ingest request (cargo-fuzz, FUZZ_SECONDS each, RSS limit FUZZ_RSS_MB)
+	@$(CARGO) fuzz --version >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p target/fuzz-corpus/$$t; \
+	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run --sanitizer none $$t target/fuzz-corpus/$$t fuzz/corpus/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=$(FUZZ_RSS_MB) -max_len=65536 \
+	    -print_final_stats=1 || exit 1; \
+	done

@@ -197,3 +197,50 @@ async fn the_cold_start_check_refuses_tables_that_are_not_the_contract() {
         .unwrap_err();
     assert!(matches!(err, SchemaError::NoSuchTable { .. }), "{err}");
 }
+
+#[tokio::test]
+async fn the_hostile_corpus_through_the_consumer_ends_as_its_table_says() {
+    use tweetboard_core::hostile_corpus::{self, RecordExpectation};
+    // GIVEN every record of the committed hostile corpus in one batch
+    let env = TestEnv::new("hostile-corpus").await;
+    let (cases, _) = hostile_corpus::load();
+    let payloads: Vec<Vec<u8>> = cases.iter().map(|c| c.data.clone()).collect();
+    let batch = env.batch(1, &payloads);
+
+    // WHEN the consumer handles it, twice (a redelivery)
+    let first = env.consumer().handle(invocation(batch.clone())).await.unwrap();
+    let again = env.consumer().handle(invocation(batch)).await.unwrap();
+
+    // THEN nothing is reported for retry; each written case is stored under its id, each
+    // quarantined one has its entry with its reason code and exact raw bytes, and
+    // nothing else is in either table
+    assert!(first.batch_item_failures.is_empty(), "{first:?}");
+    assert!(again.batch_item_failures.is_empty(), "{again:?}");
+    let admin = QuarantineAdmin::new(env.aws.dynamo.clone(), &env.names.quarantine_table);
+    let mut written = 0;
+    for (i, case) in cases.iter().enumerate() {
+        match &case.expect {
+            RecordExpectation::Written { id } => {
+                written += 1;
+                assert!(env.tweet(id).await.is_some(), "{}: {id} not stored", case.name);
+            }
+            RecordExpectation::Quarantined { code } => {
+                let entry = admin
+                    .get(&format!("{SHARD}:{}", seq(1 + i as u64)))
+                    .await
+                    .unwrap()
+                    .unwrap_or_else(|| panic!("{}: not quarantined", case.name));
+                assert!(
+                    entry.reason.starts_with(&format!("{code}:")),
+                    "{}: {}",
+                    case.name,
+                    entry.reason
+                );
+                assert!(!entry.data_omitted, "{}", case.name);
+                assert_eq!(entry.data, case.data, "{}: raw bytes", case.name);
+            }
+        }
+    }
+    assert_eq!(env.tweets().await.len(), written);
+    assert_eq!(admin.list(None, true).await.unwrap().len(), cases.len() - written);
+}

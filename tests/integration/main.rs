@@ -1,8 +1,10 @@
 //! Integration tests against the local AWS emulator. Run with `make test`.
 
 mod board;
+mod chaos;
 mod classifiers;
 mod consumer;
+mod crash;
 mod fixtures;
 mod hostile;
 mod infra;
@@ -11,5 +13,6 @@ mod poll;
 mod provision;
 mod pump;
 mod quarantine;
+mod races;
 mod replay;
 mod reshard;

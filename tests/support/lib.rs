@@ -4,6 +4,10 @@
 //! The emulator is reached only through the standard `AWS_ENDPOINT_URL` variable, as
 //! production code reaches AWS; these helpers fail loudly when it is not set.
 
+pub mod chaos;
+pub mod fault_proxy;
+pub mod lambda_host;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;

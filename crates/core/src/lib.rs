@@ -13,6 +13,8 @@ pub mod decode;
 pub mod dry_run;
 pub mod error;
 pub mod events;
+#[cfg(any(test, feature = "testing"))]
+pub mod hostile_corpus;
 pub mod ingest;
 #[cfg(any(test, feature = "testing"))]
 pub mod peak_memory;
