@@ -293,6 +293,8 @@ fn the_consumer_may_read_the_stream_write_both_tables_and_report_failures_only()
         &["dynamodb:DescribeTable", "dynamodb:PutItem"],
         &["TweetsTable.Arn", "QuarantineTable.Arn"],
     ));
+    // BatchGetItem: the redelivery probe (crates/core/src/probe.rs), on the tweets only.
+    expected.extend(pairs(&["dynamodb:BatchGetItem"], &["TweetsTable.Arn"]));
     expected.extend(pairs(&["sqs:SendMessage"], &["FailureQueue.Arn"]));
     expected.extend(pairs(
         &["logs:CreateLogStream", "logs:PutLogEvents"],

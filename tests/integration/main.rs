@@ -7,6 +7,7 @@ mod fixtures;
 mod hostile;
 mod infra;
 mod ingest;
+mod probe;
 mod provision;
 mod pump;
 mod quarantine;

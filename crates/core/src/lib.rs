@@ -17,6 +17,7 @@ pub mod ingest;
 #[cfg(any(test, feature = "testing"))]
 pub mod peak_memory;
 pub mod ports;
+pub mod probe;
 pub mod reason;
 pub mod record;
 pub mod stored;
