@@ -22,7 +22,7 @@ SAM_TRANSLATOR_VERSION := 1.115.0
 INFRA_TOOLS := $(VENV)/.infra-tools-$(CFN_LINT_VERSION)-$(SAM_TRANSLATOR_VERSION)
 INFRA_EXPANDED := target/infra/template.expanded.json
 
-.PHONY: help venv lambda-tools sam-cli deploy package infra-check browser build run watch test test-inner bench bench-chart measure-memory lint fmt
+.PHONY: help venv lambda-tools sam-cli deploy package infra-check browser build run watch test test-inner bench bench-chart bench-classify bench-consumer bench-tools measure-memory lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -156,7 +156,9 @@ test-inner:
 	  $(CARGO) test --workspace --no-fail-fast; \
 	fi
 
-bench: ## Benchmarks (release build); figures are reported in BENCHMARKS.md
+bench: bench-classify bench-chart bench-consumer ## Every benchmark (release builds); figures are reported in BENCHMARKS.md
+
+bench-classify: ## The classifier's criterion benchmarks
 	$(CARGO) bench -p tweetboard-classifier --bench classify
 
 bench-chart: venv ## Read units per board chart request at 10 and 10,000 tweets/hour, before and after the hourly counters (BENCHMARKS.md)
@@ -182,6 +184,39 @@ lint: ## cargo fmt --check and clippy with warnings as errors
 
 fmt: ## Format the code
 	$(CARGO) fmt --all
+
+# ---- The consumer side by side with its Python peers (BENCHMARKS.md) ----
+# The peers (bench/peers) get their own environment inside .venv, so the emulator's
+# boto3 never moves; dynalite (npm) is the DynamoDB emulator they all run against: it
+# keeps connections alive, where moto closes every one.
+POWERTOOLS_VERSION := 3.37.0
+BENCH_BOTO3_VERSION := 1.44.8
+DYNALITE_VERSION := 3.2.2
+BENCH_VENV := $(VENV)/bench
+BENCH_PEERS := $(BENCH_VENV)/.peers-$(POWERTOOLS_VERSION)-$(BENCH_BOTO3_VERSION)
+DYNALITE := $(VENV)/dynalite/.dynalite-$(DYNALITE_VERSION)
+BENCH_BATCHES ?= full,stress
+BENCH_CONSUMERS ?= rust,a,b
+
+$(BENCH_PEERS):
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check \
+	  "aws-lambda-powertools==$(POWERTOOLS_VERSION)" "boto3==$(BENCH_BOTO3_VERSION)"
+	touch $@
+
+$(DYNALITE):
+	mkdir -p $(VENV)/dynalite
+	cd $(VENV)/dynalite && npm install --silent --no-audit --no-fund "dynalite@$(DYNALITE_VERSION)"
+	touch $@
+
+bench-tools: $(BENCH_PEERS) $(DYNALITE) ## Install the Python peers (.venv/bench) and dynalite (.venv/dynalite)
+
+# Symbols are kept (not stripped) so `perf` can name functions; sizes are given stripped.
+# BENCH_BATCHES=full BENCH_CONSUMERS=rust for a short run.
+bench-consumer: bench-tools ## The consumer against the Python/Powertools peers on dynalite (minutes)
+	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build --release -p tweetboard-consumer
+	$(BENCH_VENV)/bin/python bench/consumer_bench.py --batches $(BENCH_BATCHES) \
+	  --consumers $(BENCH_CONSUMERS) --json target/bench/consumer.json
 
 # --- Reliability (issue 14): the long runs; make test keeps a short version of each. ---
 .PHONY: chaos

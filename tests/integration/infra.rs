@@ -402,6 +402,8 @@ fn the_consumer_may_read_the_stream_write_both_tables_and_report_failures_only()
         ));
         // The board chart's hourly counters (issue 11).
         expected.extend(pairs(&["dynamodb:UpdateItem"], &["CountsTable.Arn"]));
+        // BatchGetItem: the redelivery probe (crates/core/src/probe.rs), on the tweets only.
+        expected.extend(pairs(&["dynamodb:BatchGetItem"], &["TweetsTable.Arn"]));
         expected.extend(pairs(&["sqs:SendMessage"], &["FailureQueue.Arn"]));
         expected.extend(pairs(
             &["logs:CreateLogStream", "logs:PutLogEvents"],

@@ -10,6 +10,7 @@ mod hostile;
 mod infra;
 mod ingest;
 mod poll;
+mod probe;
 mod provision;
 mod pump;
 mod quarantine;

@@ -225,24 +225,25 @@ pub fn consumer_over(aws: &AwsClients, names: &StoreNames, concurrency: usize) -
     consumer_with(aws, names, model, concurrency)
 }
 
-/// A consumer with the production stores over the given tables and `classifier`.
+/// A consumer with the production stores over the given tables and `classifier`, and
+/// the redelivery probe, as `Consumer::from_config` wires them.
 pub fn consumer_with(
     aws: &AwsClients,
     names: &StoreNames,
     classifier: Arc<dyn Classifier>,
     concurrency: usize,
 ) -> Consumer {
+    let tweets = DynamoTweetStore::new(aws.dynamo.clone(), &names.table).with_counts(
+        tweetboard_aws::counts::CountsTable::new(aws.dynamo.clone(), &names.counts_table),
+    );
     Consumer::new(
         classifier,
-        Arc::new(
-            DynamoTweetStore::new(aws.dynamo.clone(), &names.table).with_counts(
-                tweetboard_aws::counts::CountsTable::new(aws.dynamo.clone(), &names.counts_table),
-            ),
-        ),
+        Arc::new(tweets.clone()),
         Arc::new(DynamoQuarantine::new(aws.dynamo.clone(), &names.quarantine_table)),
         concurrency,
         Duration::from_secs(3),
     )
+    .with_lookup(Arc::new(tweetboard_core::probe::ProbeFirst::new(tweets)))
 }
 
 /// Clients whose DynamoDB endpoint is a closed loopback port: a DynamoDB outage.

@@ -5,9 +5,11 @@
 
 Starts BINARY with AWS_LAMBDA_RUNTIME_API pointing here, hands it each event in turn
 (`GET /2018-06-01/runtime/invocation/next`), collects each response or error, then
-stops it and prints one JSON line: every invocation's status, duration and response
-size, and the process's peak resident memory (VmHWM), which is what Lambda's memory
-limit applies to. The binary's own output goes to stderr. Loopback only; the process
+stops it and prints one JSON line: every invocation's status, duration, CPU time (the
+process's user + system time between handing the event out and the response; 10 ms
+ticks) and response size, the time from process start to its first request for an
+event (ready), and the process's peak resident memory (VmHWM), which is what Lambda's
+memory limit applies to. The binary's own output goes to stderr. Loopback only; the process
 is always stopped (SIGTERM, then SIGKILL), whatever happens.
 """
 
@@ -42,6 +44,8 @@ def main():
     results = []
     done = threading.Event()
     started = {}
+    started_cpu = {}
+    child = {}
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -60,6 +64,7 @@ def main():
         def do_GET(self):
             if self.path != f"{RUNTIME}/invocation/next":
                 return self.reply(404)
+            child.setdefault("ready", time.monotonic())
             try:
                 body = pending.get_nowait()
             except queue.Empty:
@@ -68,6 +73,7 @@ def main():
                 return
             request_id = str(uuid.uuid4())
             started[request_id] = time.monotonic()
+            started_cpu[request_id] = cpu_seconds(child.get("pid"))
             deadline = int(time.time() * 1000) + args.timeout_ms
             self.reply(200, body, {
                 "Content-Type": "application/json",
@@ -87,9 +93,11 @@ def main():
             elif len(parts) == 3 and parts[0] == "invocation":
                 request_id, kind = parts[1], parts[2]
                 took = time.monotonic() - started.get(request_id, time.monotonic())
+                cpu = cpu_seconds(child.get("pid")) - started_cpu.get(request_id, 0.0)
                 results.append({
                     "status": kind,
                     "seconds": round(took, 3),
+                    "cpu_seconds": round(cpu, 3),
                     "response_bytes": len(body),
                     "body": body.decode(errors="replace")[:300] if kind == "error" else None,
                     "batch_item_failures": count_failures(body) if kind == "response" else None,
@@ -108,7 +116,9 @@ def main():
         "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{args.function_name}",
         "AWS_LAMBDA_LOG_STREAM_NAME": "local",
     })
+    launched = time.monotonic()
     proc = subprocess.Popen([args.binary], env=env, stdout=sys.stderr, stderr=sys.stderr)
+    child["pid"] = proc.pid
     peak_kb = 0
     try:
         while not done.is_set() and proc.poll() is None:
@@ -129,6 +139,7 @@ def main():
         "binary": os.path.basename(args.binary),
         "peak_rss_mb": round(peak_kb / 1024, 1),
         "exited_early": exit_code,
+        "ready_seconds": round(child["ready"] - launched, 4) if "ready" in child else None,
         "invocations": results,
     }))
 
@@ -142,6 +153,16 @@ def vm_hwm_kb(pid):
     except OSError:
         pass
     return 0
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a running process so far (0.0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError, TypeError):
+        return 0.0
 
 
 def count_failures(body):

@@ -11,7 +11,8 @@ use aws_lambda_events::event::kinesis::{KinesisEvent, KinesisEventRecord};
 use aws_lambda_events::event::streams::KinesisEventResponse;
 use lambda_runtime::LambdaEvent;
 use tweetboard_core::batch::{process_batch, BatchOptions, BatchPorts, BatchReport};
-use tweetboard_core::ports::{Classifier, QuarantineWriter, TweetWriter};
+use tweetboard_core::ports::{Classifier, QuarantineWriter, TweetLookup, TweetWriter};
+use tweetboard_core::probe::ProbeFirst;
 use tweetboard_core::{InputRecord, RecordSource};
 
 /// A malformed event: the whole invocation fails and Lambda retries the batch.
@@ -36,6 +37,8 @@ pub struct Consumer {
     classifier: Arc<dyn Classifier>,
     tweets: Arc<dyn TweetWriter>,
     quarantine: Arc<dyn QuarantineWriter>,
+    /// Finds the batch's stored tweets before any work (see `with_lookup`).
+    lookup: Option<Arc<dyn TweetLookup>>,
     concurrency: usize,
     deadline_margin: Duration,
 }
@@ -52,9 +55,18 @@ impl Consumer {
             classifier,
             tweets,
             quarantine,
+            lookup: None,
             concurrency,
             deadline_margin,
         }
+    }
+
+    /// Looks the batch's tweets up before classifying and writing them: the stored ones
+    /// settle as already stored (or as conflicts) without a write. The production
+    /// wiring passes the redelivery probe ([`ProbeFirst`]).
+    pub fn with_lookup(mut self, lookup: Arc<dyn TweetLookup>) -> Self {
+        self.lookup = Some(lookup);
+        self
     }
 
     /// The production wiring: DynamoDB stores and the classifier the config names.
@@ -63,20 +75,23 @@ impl Consumer {
         aws: &tweetboard_aws::AwsClients,
         config: &tweetboard_aws::ConsumerConfig,
     ) -> Result<Self, tweetboard_classifier::ModelError> {
+        let tweets =
+            tweetboard_aws::DynamoTweetStore::new(aws.dynamo.clone(), &config.table_name).with_counts(
+                tweetboard_aws::counts::CountsTable::new(aws.dynamo.clone(), &config.counts_table_name),
+            );
         Ok(Self::new(
             aws.classifier(&config.classifier)?,
-            Arc::new(
-                tweetboard_aws::DynamoTweetStore::new(aws.dynamo.clone(), &config.table_name).with_counts(
-                    tweetboard_aws::counts::CountsTable::new(aws.dynamo.clone(), &config.counts_table_name),
-                ),
-            ),
+            Arc::new(tweets.clone()),
             Arc::new(tweetboard_aws::DynamoQuarantine::new(
                 aws.dynamo.clone(),
                 &config.quarantine_table_name,
             )),
             config.write_concurrency,
             config.deadline_margin,
-        ))
+        )
+        // A redelivered or replayed batch then costs a BatchGetItem per 100 records
+        // instead of a failed conditional write per record; a fresh one, one request.
+        .with_lookup(Arc::new(ProbeFirst::new(tweets))))
     }
 
     /// The Lambda entry point.
@@ -110,7 +125,7 @@ impl Consumer {
             classifier: self.classifier.as_ref(),
             tweets: self.tweets.as_ref(),
             quarantine: self.quarantine.as_ref(),
-            lookup: None,
+            lookup: self.lookup.as_deref(),
         };
         let options = BatchOptions {
             concurrency: self.concurrency,

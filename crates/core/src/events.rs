@@ -245,3 +245,24 @@ impl PollFinished<'_> {
         );
     }
 }
+
+/// The redelivery probe looked up the first tweets of a batch (one per batch).
+pub struct RedeliveryProbed {
+    /// Tweets probed.
+    pub probed: usize,
+    /// How many of them were already stored.
+    pub stored: usize,
+    /// Tweets read beyond the probe because enough of it was stored (0: none).
+    pub pre_read: usize,
+}
+
+impl RedeliveryProbed {
+    pub fn emit(&self) {
+        info!(
+            event = "redelivery_probed",
+            probed = self.probed,
+            stored = self.stored,
+            pre_read = self.pre_read
+        );
+    }
+}

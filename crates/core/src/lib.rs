@@ -20,6 +20,7 @@ pub mod ingest;
 pub mod peak_memory;
 pub mod poll;
 pub mod ports;
+pub mod probe;
 pub mod reason;
 pub mod record;
 pub mod stored;

@@ -63,8 +63,9 @@ pub struct BatchPorts<'a> {
     pub tweets: &'a dyn TweetWriter,
     pub quarantine: &'a dyn QuarantineWriter,
     /// When set, stored tweets are found first and settle as already stored (or as a
-    /// conflict) without being classified or written. Replays use it; the consumer does
-    /// not, since for fresh data the lookup is one more request per record.
+    /// conflict) without being classified or written. Replays look every tweet up; the
+    /// consumer goes through [`crate::probe::ProbeFirst`], which reads the whole batch
+    /// only when a probe of its first tweets finds most of them stored.
     pub lookup: Option<&'a dyn TweetLookup>,
 }
 

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""The consumer side by side with its Python peers, on one DynamoDB emulator.
+
+    .venv/bench/bin/python bench/consumer_bench.py [--batches full,stress] [--consumers rust,a,b]
+
+For each batch (a full 6 MB Kinesis event of v1.1 tweets, and the 10,000-record stress
+batch) and each consumer, on tables of its own:
+  first       the batch on empty tables
+  redelivery  the same batch again (everything stored)
+  replay      the same tweets in new records (new sequence numbers and event ids, as a
+              producer re-sending its source would make them)
+  half        on fresh tables holding every other tweet of the batch, the whole batch
+The Rust consumer is the release binary run as Lambda runs it
+(tests/tools/lambda_host.py, a Runtime API on loopback, one process per run; CPU is the
+process's between handing out the event and the response). The peers' handlers run
+in-process (bench/peers/run_peer.py; CPU from resource.getrusage around the call).
+DynamoDB requests and capacity are tallied by the emulator (bench/dynalite_counting.js),
+outside every measured process. Prints a Markdown report; --json keeps the raw figures.
+"""
+
+import argparse
+import base64
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import boto3
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SAMPLES = os.path.join(ROOT, "crates", "cli", "data", "sample-tweets.jsonl")
+PAYLOAD_LIMIT = 6 * 1024 * 1024
+STREAM_ARN = "arn:aws:kinesis:us-east-1:123456789012:stream/bench"
+DATA_OPS = ("PutItem", "UpdateItem", "GetItem", "BatchGetItem", "BatchWriteItem", "DeleteItem")
+
+
+def v1_tweet(sample, i):
+    """A shipped sample tweet with a fresh id and the fields a v1.1 API tweet carries."""
+    t = dict(sample)
+    tid = 1_900_000_000_000_000_000 + i
+    t["id"], t["id_str"] = tid, str(tid)
+    words = t["text"].split()
+    t.update({
+        "truncated": False, "in_reply_to_status_id": None, "in_reply_to_user_id": None,
+        "in_reply_to_screen_name": None, "geo": None, "coordinates": None, "place": None,
+        "is_quote_status": False, "favorited": False, "retweeted": False,
+        "entities": {"hashtags": [{"text": w[1:], "indices": [0, len(w)]} for w in words if w.startswith("#")],
+                     "symbols": [], "user_mentions": [], "urls": []},
+    })
+    t["user"] = dict(t["user"], description="Cloud engineer. Views my own.", location="Berlin",
+                     verified=False, created_at="Mon Mar 02 09:00:00 +0000 2015", lang=None)
+    return t
+
+
+def kinesis_event(tweets, first_seq=0):
+    records = []
+    now = round(time.time(), 3)
+    for n, t in enumerate(tweets):
+        seq = f"4959{first_seq + n:052}"
+        records.append({
+            "kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": t["id_str"], "sequenceNumber": seq,
+                        "data": base64.b64encode(json.dumps(t).encode()).decode(),
+                        "approximateArrivalTimestamp": now},
+            "eventSource": "aws:kinesis", "eventVersion": "1.0", "eventID": f"shardId-000000000000:{seq}",
+            "eventName": "aws:kinesis:record", "invokeIdentityArn": "arn:aws:iam::123456789012:role/consumer",
+            "awsRegion": "us-east-1", "eventSourceARN": STREAM_ARN,
+        })
+    return {"Records": records}
+
+
+def make_batches(out_dir):
+    with open(SAMPLES) as f:
+        samples = [json.loads(line) for line in f]
+    random.Random(7).shuffle(samples)
+    tweets = [v1_tweet(samples[i % len(samples)], i) for i in range(10_000)]
+    # The full batch: as many tweets as fit Lambda's 6 MB invocation payload.
+    full, size = [], len('{"Records": []}')
+    for t in tweets:
+        size += len(json.dumps(kinesis_event([t])["Records"][0])) + 2
+        if size > PAYLOAD_LIMIT:
+            break
+        full.append(t)
+    paths = {}
+    for name, batch in (("full", full), ("stress", tweets)):
+        for kind, event in (("batch", kinesis_event(batch)),
+                            ("replay", kinesis_event(batch, first_seq=1_000_000)),
+                            ("half", kinesis_event(batch[::2]))):
+            p = os.path.join(out_dir, f"{name}-{kind}.json")
+            with open(p, "w") as f:
+                json.dump(event, f)
+            paths[(name, kind)] = p
+    return paths, {"full": len(full), "stress": len(tweets)}
+
+
+class Emulator:
+    def __init__(self):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.port = s.getsockname()[1]
+        s.close()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(["node", os.path.join(ROOT, "bench", "dynalite_counting.js"), str(self.port)],
+                                     stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.url + "/__counts", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        self.ddb = boto3.client("dynamodb", endpoint_url=self.url, region_name="us-east-1",
+                                aws_access_key_id="bench", aws_secret_access_key="bench")
+
+    def reset(self):
+        urllib.request.urlopen(urllib.request.Request(self.url + "/__reset", method="POST")).read()
+
+    def counts(self):
+        return json.loads(urllib.request.urlopen(self.url + "/__counts").read())
+
+    def tables(self, prefix, idempotency=False):
+        names = {"TABLE_NAME": f"{prefix}-tweets", "QUARANTINE_TABLE_NAME": f"{prefix}-quarantine"}
+        s = lambda n: {"AttributeName": n, "AttributeType": "S"}
+        self.ddb.create_table(
+            TableName=names["TABLE_NAME"], BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[s("tweet_id"), s("board_partition"), s("board_sort")],
+            KeySchema=[{"AttributeName": "tweet_id", "KeyType": "HASH"}],
+            GlobalSecondaryIndexes=[{"IndexName": "board_by_time", "Projection": {"ProjectionType": "ALL"},
+                                     "KeySchema": [{"AttributeName": "board_partition", "KeyType": "HASH"},
+                                                   {"AttributeName": "board_sort", "KeyType": "RANGE"}]}])
+        self.ddb.create_table(TableName=names["QUARANTINE_TABLE_NAME"], BillingMode="PAY_PER_REQUEST",
+                              AttributeDefinitions=[s("event_id")],
+                              KeySchema=[{"AttributeName": "event_id", "KeyType": "HASH"}])
+        if idempotency:
+            names["IDEMPOTENCY_TABLE_NAME"] = f"{prefix}-idempotency"
+            self.ddb.create_table(TableName=names["IDEMPOTENCY_TABLE_NAME"], BillingMode="PAY_PER_REQUEST",
+                                  AttributeDefinitions=[s("id")], KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
+        return names
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def run(consumer, event, env, binary):
+    """Runs one consumer on one event; returns its figures."""
+    if consumer == "rust":
+        out = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "tools", "lambda_host.py"), binary, event,
+                              "--timeout-ms", "900000"], env=env, capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        inv = r["invocations"][0]
+        assert inv["status"] == "response", r
+        return {"seconds": inv["seconds"], "cpu_seconds": inv["cpu_seconds"], "peak_rss_mb": r["peak_rss_mb"],
+                "ready_seconds": r["ready_seconds"], "batch_item_failures": inv["batch_item_failures"]}
+    out = subprocess.run([os.path.join(ROOT, ".venv", "bench", "bin", "python"),
+                          os.path.join(ROOT, "bench", "peers", "run_peer.py"), consumer, event],
+                         env=env, capture_output=True, text=True, check=True, cwd=os.path.join(ROOT, "bench", "peers"))
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "consumer"))
+    parser.add_argument("--batches", default="full,stress")
+    parser.add_argument("--consumers", default="rust,a,b")
+    parser.add_argument("--scenarios", default="first,redelivery,replay,half")
+    parser.add_argument("--json", help="also write the raw figures here")
+    parser.add_argument("--work", default=os.path.join(ROOT, "target", "bench"))
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    paths, sizes = make_batches(args.work)
+    emulator = Emulator()
+    results = []
+    try:
+        for batch in args.batches.split(","):
+            for consumer in args.consumers.split(","):
+                tag = f"bench-{consumer}-{batch}-{os.getpid()}"
+                base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+                base.update({"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
+                             "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+                             "AWS_ENDPOINT_URL_DYNAMODB": emulator.url, "AWS_ENDPOINT_URL": emulator.url,
+                             "RUST_LOG": "warn", "POWERTOOLS_LOG_LEVEL": "WARNING"})
+                wanted = args.scenarios.split(",")
+                steps = [("first", "batch", True), ("redelivery", "batch", True), ("replay", "replay", True)]
+                if "half" in wanted:
+                    steps += [("half-seed", "half", False), ("half", "batch", True)]
+                env = dict(base, **emulator.tables(tag, idempotency=consumer == "b"))
+                for scenario, kind, fresh in steps:
+                    if scenario == "half-seed":
+                        env = dict(base, **emulator.tables(tag + "-h", idempotency=consumer == "b"))
+                    emulator.reset()
+                    r = run(consumer, paths[(batch, kind)], env, args.binary)
+                    counts = emulator.counts()
+                    if scenario not in wanted:
+                        continue
+                    r.update(consumer=consumer, batch=batch, scenario=scenario, records=sizes[batch],
+                             dynamodb={op: c for op, c in counts.items() if op in DATA_OPS})
+                    results.append(r)
+                    print(f"{batch:6} {scenario:10} {consumer:4} cpu {r['cpu_seconds']:.3f}s wall {r['seconds']:.3f}s "
+                          f"rss {r['peak_rss_mb']} MB requests "
+                          f"{sum(c['requests'] for c in r['dynamodb'].values())}", file=sys.stderr)
+    finally:
+        emulator.stop()
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"sizes": sizes, "results": results}, f, indent=1)
+    print(report(results, sizes))
+
+
+def report(results, sizes):
+    by = {(r["batch"], r["scenario"], r["consumer"]): r for r in results}
+    lines = []
+    for batch in dict.fromkeys(r["batch"] for r in results):
+        n = sizes[batch]
+        lines += [f"\n#### {batch} batch: {n:,} records\n",
+                  "| delivery | consumer | CPU µs/record | wall ms | peak RSS MB | requests/record | read units/record | write units/record | peer CPU ÷ Rust CPU |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for scenario in dict.fromkeys(r["scenario"] for r in results):
+            rust = by.get((batch, scenario, "rust"))
+            for consumer in ("rust", "a", "b"):
+                r = by.get((batch, scenario, consumer))
+                if not r:
+                    continue
+                d = r["dynamodb"].values()
+                req = sum(c["requests"] for c in d)
+                ru = sum(c["read_units"] for c in d)
+                wu = sum(c["write_units"] for c in d)
+                ratio = (f"{r['cpu_seconds'] / rust['cpu_seconds']:.1f}×"
+                         if rust and consumer != "rust" and rust["cpu_seconds"] > 0 else "")
+                name = {"rust": "tweetboard", "a": "peer (a) BatchProcessor", "b": "peer (b) + idempotency"}[consumer]
+                lines.append(f"| {scenario} | {name} | {r['cpu_seconds'] / n * 1e6:,.0f} | {r['seconds'] * 1000:,.0f} | "
+                             f"{r['peak_rss_mb']} | {req / n:.3f} | {ru / n:.3f} | {wu / n:.3f} | {ratio} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
