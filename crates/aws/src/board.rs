@@ -264,6 +264,77 @@ impl BoardReader {
     }
 }
 
+/// The newest `limit` tweets of the shards' pages (each `(items newest first, more to
+/// read)`), and whether more remain. A shard cut short before `limit` items (DynamoDB
+/// stops a Query at 1 MB) still has unread tweets older than its last one, which may be
+/// newer than other shards' items: the page then ends at that shard's last item, so that
+/// the next page, strictly before the cursor, reads them instead of skipping them.
+fn merge_shard_pages<T>(shards: Vec<(Vec<(String, T)>, bool)>, limit: usize) -> (Vec<(String, T)>, bool) {
+    let mut more = false;
+    let mut floor: Option<String> = None;
+    let mut merged = Vec::new();
+    for (items, shard_has_more) in shards {
+        more |= shard_has_more;
+        if shard_has_more && items.len() < limit {
+            if let Some((last, _)) = items.last() {
+                if floor.as_ref().is_none_or(|f| last > f) {
+                    floor = Some(last.clone());
+                }
+            }
+        }
+        merged.extend(items);
+    }
+    merged.sort_by(|a, b| b.0.cmp(&a.0));
+    if let Some(floor) = floor {
+        merged.retain(|(sort, _)| *sort >= floor);
+    }
+    if merged.len() > limit {
+        more = true;
+        merged.truncate(limit);
+    }
+    (merged, more)
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::merge_shard_pages;
+
+    fn page(keys: &[&str], more: bool) -> (Vec<(String, ())>, bool) {
+        (keys.iter().map(|k| (k.to_string(), ())).collect(), more)
+    }
+
+    fn keys(merged: &[(String, ())]) -> Vec<&str> {
+        merged.iter().map(|(k, _)| k.as_str()).collect()
+    }
+
+    #[test]
+    fn the_newest_of_all_shards_make_the_page() {
+        let (merged, more) =
+            merge_shard_pages(vec![page(&["9", "5", "1"], false), page(&["8", "7"], false)], 3);
+        assert_eq!(keys(&merged), ["9", "8", "7"]);
+        assert!(more);
+    }
+
+    #[test]
+    fn a_shard_cut_short_by_the_response_limit_ends_the_page_at_its_last_tweet() {
+        // GIVEN shard A stopped at 1 MB after two tweets (it has older ones: 6, 4, ...)
+        let (merged, more) = merge_shard_pages(
+            vec![page(&["9", "7"], true), page(&["8", "5", "3", "2"], false)],
+            4,
+        );
+        // THEN the page stops at 7: the next one (before 7) reads A's 6 and B's 5 again
+        assert_eq!(keys(&merged), ["9", "8", "7"]);
+        assert!(more);
+    }
+
+    #[test]
+    fn a_last_page_has_no_more() {
+        let (merged, more) = merge_shard_pages(vec![page(&["2"], false), page(&[], false)], 4);
+        assert_eq!(keys(&merged), ["2"]);
+        assert!(!more);
+    }
+}
+
 #[async_trait]
 impl BoardQuery for BoardReader {
     /// [`BOARD_SHARDS`] Queries, run at once, each for at most `limit` tweets: the
@@ -285,17 +356,7 @@ impl BoardQuery for BoardReader {
             (0..BOARD_SHARDS).map(|shard| self.shard_page(prediction, shard, before.as_deref(), limit)),
         )
         .await?;
-        let mut more = false;
-        let mut merged = Vec::new();
-        for (items, shard_has_more) in shards {
-            more |= shard_has_more;
-            merged.extend(items);
-        }
-        merged.sort_by(|a, b| b.0.cmp(&a.0));
-        if merged.len() > limit {
-            more = true;
-            merged.truncate(limit);
-        }
+        let (merged, more) = merge_shard_pages(shards, limit);
         let next = match merged.last() {
             Some((sort, _)) if more => Some(
                 Cursor {

@@ -180,7 +180,9 @@ fn url_pairs<'a>(entities: impl IntoIterator<Item = &'a Entities>) -> Vec<(Strin
     for e in entities {
         for u in &e.urls {
             if let (Some(url), Some(expanded)) = (&u.url, &u.expanded_url) {
-                if out.len() < MAX_URLS && !out.iter().any(|(seen, _)| seen == url) {
+                // An empty URL cannot be a key of the stored map (DynamoDB refuses empty
+                // attribute names), and links nothing.
+                if !url.is_empty() && out.len() < MAX_URLS && !out.iter().any(|(seen, _)| seen == url) {
                     out.push((url.clone(), expanded.clone()));
                 }
             }
