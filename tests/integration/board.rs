@@ -1018,3 +1018,85 @@ async fn bench_chart_read_units_per_request() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("chart.md"), table).unwrap();
 }
+
+/// Every listed tweet id of both predictions, following `next`.
+async fn listed_ids(app: &axum::Router) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    for prediction in ["ON", "OFF"] {
+        let mut uri = format!("/api/tweets?prediction={prediction}&limit=2");
+        for _ in 0..50 {
+            let (status, body) = get_json(app, &uri).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            for item in body["items"].as_array().unwrap() {
+                assert!(
+                    ids.insert(item["tweet_id"].as_str().unwrap().to_owned()),
+                    "listed twice"
+                );
+            }
+            match body["next"].as_str() {
+                Some(next) => uri = format!("/api/tweets?prediction={prediction}&limit=2&cursor={next}"),
+                None => break,
+            }
+        }
+    }
+    ids
+}
+
+#[tokio::test]
+async fn reindex_brings_tweets_of_the_old_day_partitions_back_onto_the_board() {
+    // GIVEN six tweets, three of them still under the old key design (`ON#<day>`), as a
+    // table written before the board's fixed shards has them
+    let env = TestEnv::new("board-reindex").await;
+    let tweets: Vec<(String, &str, i64)> = (0..6)
+        .map(|i| {
+            (
+                big_id(900 + i),
+                if i % 2 == 0 { ON_TEXT } else { OFF_TEXT },
+                10 * i as i64,
+            )
+        })
+        .collect();
+    seed(&env, &tweets).await;
+    let old: Vec<String> = tweets[..3].iter().map(|(id, _, _)| id.clone()).collect();
+    for id in &old {
+        let item = env.tweet(id).await.unwrap();
+        let prediction = s(&item, "prediction").to_owned();
+        let day = &s(&item, "created_at")[..10];
+        env.aws
+            .dynamo
+            .update_item()
+            .table_name(&env.names.table)
+            .key("tweet_id", aws_sdk_dynamodb::types::AttributeValue::S(id.clone()))
+            .update_expression("SET board_partition = :p")
+            .expression_attribute_values(
+                ":p",
+                aws_sdk_dynamodb::types::AttributeValue::S(format!("{prediction}#{day}")),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    let app = app(&env);
+    let before = listed_ids(&app).await;
+    assert_eq!(before.len(), 3, "the board does not read the old partitions");
+    assert!(old.iter().all(|id| !before.contains(id)));
+
+    // WHEN reindex runs (twice: the second pass must find nothing to do)
+    let first = tweetboard_aws::reindex::reindex_board(&env.aws.dynamo, &env.names.table, &|_| {})
+        .await
+        .unwrap();
+    let second = tweetboard_aws::reindex::reindex_board(&env.aws.dynamo, &env.names.table, &|_| {})
+        .await
+        .unwrap();
+
+    // THEN every tweet is on the board once, and the second pass moved nothing
+    assert_eq!(
+        (first.scanned, first.moved, first.current),
+        (6, 3, 3),
+        "{first:?}"
+    );
+    assert_eq!((second.moved, second.current), (0, 6), "{second:?}");
+    let after = listed_ids(&app).await;
+    let all: HashSet<String> = tweets.iter().map(|(id, _, _)| id.clone()).collect();
+    assert_eq!(after, all);
+}

@@ -15,6 +15,7 @@ pub mod kinesis;
 pub mod ml;
 pub mod provision;
 pub mod quarantine;
+pub mod reindex;
 pub mod retry;
 pub mod schema;
 pub mod secrets;

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use commands::{
-    evaluate, gen, ingest, init, poll, predict_server, pump, quarantine, recount, replay, reshard, serve,
-    train, CliResult,
+    evaluate, gen, ingest, init, poll, predict_server, pump, quarantine, recount, reindex, replay, reshard,
+    serve, train, CliResult,
 };
 use tweetboard_cli::logging;
 
@@ -43,6 +43,7 @@ enum Command {
     PredictServer(predict_server::Args),
     Evaluate(evaluate::Args),
     Recount(recount::Args),
+    Reindex(reindex::Args),
     Poll(poll::Args),
     Gen(gen::Args),
 }
@@ -62,6 +63,7 @@ async fn main() -> ExitCode {
         Command::PredictServer(args) => predict_server::run(args).await,
         Command::Evaluate(args) => evaluate::run(args),
         Command::Recount(args) => recount::run(args).await,
+        Command::Reindex(args) => reindex::run(args).await,
         Command::Poll(args) => poll::run(args).await,
         Command::Gen(args) => gen::run(args).await,
     };

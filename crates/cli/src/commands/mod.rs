@@ -14,6 +14,7 @@ pub mod predict_server;
 pub mod pump;
 pub mod quarantine;
 pub mod recount;
+pub mod reindex;
 pub mod replay;
 pub mod reshard;
 pub mod serve;
