@@ -14,7 +14,7 @@ use tweetboard_aws::x_search::{BearerToken, XSearchClient};
 use tweetboard_aws::KinesisPublisher;
 use tweetboard_core::decode::decode_tweet;
 use tweetboard_core::poll::{
-    poll_once, PollError, PollOptions, SearchError, SinceId, StopReason, WatermarkStore,
+    poll_once, Pending, PollError, PollOptions, SearchError, SinceId, StopReason, WatermarkStore,
 };
 use tweetboard_core::ServiceError;
 use tweetboard_ingest::{IngestOutput, Poller};
@@ -211,7 +211,7 @@ async fn a_rate_limited_run_keeps_the_watermark_and_the_next_run_loses_nothing()
     assert_eq!(summary.pushed, 100);
     assert_eq!(p.watermark().await, Some(largest(&old)));
 
-    // AND the next run pushes every newer tweet (the first page again) and moves it
+    // AND the next run continues below the page already pushed, and moves the watermark
     let next = p.poll().await.unwrap();
     assert_eq!(next.stopped, StopReason::Complete);
     let pushed = p.pushed().await;
@@ -273,6 +273,17 @@ impl WatermarkStore for CrashBeforeWatermark {
     async fn advance(&self, _: &str, _: &SinceId) -> Result<bool, ServiceError> {
         Err(ServiceError::transient("UpdateItem", "the invocation timed out"))
     }
+    async fn load_pending(&self, query: &str) -> Result<Option<Pending>, ServiceError> {
+        self.0.load_pending(query).await
+    }
+    async fn set_pending(
+        &self,
+        query: &str,
+        since: &SinceId,
+        pending: &Pending,
+    ) -> Result<bool, ServiceError> {
+        self.0.set_pending(query, since, pending).await
+    }
 }
 
 #[tokio::test]
@@ -292,7 +303,8 @@ async fn a_malformed_page_or_a_crash_before_the_watermark_loses_no_tweet() {
     }
 
     // WHEN a run polls, THEN it retries the malformed page, stops there (its tweets and
-    // the next page's token are unknown) and keeps the watermark
+    // the next page's token are unknown), keeps the watermark and leaves a resume point
+    // below the first page
     let summary = p.poll().await.unwrap();
     assert!(
         matches!(summary.stopped, StopReason::MalformedPage { .. }),
@@ -300,8 +312,12 @@ async fn a_malformed_page_or_a_crash_before_the_watermark_loses_no_tweet() {
         summary.stopped
     );
     assert_eq!(p.watermark().await, old);
+    assert_eq!(
+        summary.pending.map(|p| p.newest.to_string()),
+        Some(largest(&newer))
+    );
 
-    // WHEN the next run pushes everything and dies before writing the watermark
+    // WHEN the next run pushes the rest of the backlog and dies before the watermark
     let crashed = poll_once(
         &p.client,
         &CrashBeforeWatermark(p.marks.clone()),
@@ -312,13 +328,17 @@ async fn a_malformed_page_or_a_crash_before_the_watermark_loses_no_tweet() {
     assert!(matches!(crashed, Err(PollError::Watermark(_))));
     assert_eq!(p.watermark().await, old);
 
-    // THEN the run after it pushes them again (duplicates, never a gap) and moves it
+    // THEN the run after it pushes the rest again (duplicates, never a gap) and moves it
     let summary = p.poll().await.unwrap();
-    assert_eq!(summary.pushed, 130);
+    assert_eq!(summary.pushed, 30);
     let pushed = p.pushed().await;
     assert!(
-        newer.iter().all(|id| pushed[id] >= 2),
-        "every tweet pushed by both runs"
+        newer.iter().all(|id| pushed[id] >= 1),
+        "every tweet on the stream"
+    );
+    assert!(
+        newer[..30].iter().all(|id| pushed[id] >= 2),
+        "the oldest 30 pushed by both later runs"
     );
     assert_eq!(p.watermark().await, Some(largest(&newer)));
 }
@@ -349,4 +369,130 @@ async fn overlapping_runs_push_every_tweet_and_never_move_the_watermark_backward
     let older = SinceId::parse(&newer[0]).unwrap();
     assert!(!p.marks.advance(QUERY, &older).await.unwrap());
     assert_eq!(p.watermark().await, Some(largest(&newer)));
+}
+
+#[tokio::test]
+async fn a_backlog_larger_than_the_page_budget_drains_over_several_runs_and_loses_nothing() {
+    // GIVEN a watermark, 250 newer tweets and a budget of one page of 100 a run
+    let p = Polling::new("poll-backlog").await;
+    let old = ids(0, 1);
+    p.stub.add(&old[0], "old #aws", Some(1), true);
+    p.poll().await.unwrap();
+    let backlog = ids(10, 250);
+    for id in &backlog {
+        p.stub.add(id, "backlog #aws", Some(1), true);
+    }
+    let mut one_page = options();
+    one_page.max_pages = 1;
+    let run = || poll_once(&p.client, &p.marks, &p.publisher, &one_page);
+
+    // WHEN a run reads the newest page, and 20 more tweets arrive before the next runs
+    let first = run().await.unwrap();
+    assert_eq!(
+        (first.stopped.clone(), first.watermark_advanced),
+        (StopReason::PageBudget, false)
+    );
+    assert_eq!(p.marks.load_pending(QUERY).await.unwrap(), first.pending);
+    let later = ids(400, 20);
+    for id in &later {
+        p.stub.add(id, "later #aws", Some(1), true);
+    }
+    let second = run().await.unwrap();
+    let asked = p.stub.requests().last().cloned().unwrap();
+    assert_eq!(
+        asked.get("until_id"),
+        first.pending.as_ref().map(|p| p.until.to_string()).as_ref()
+    );
+    assert!(!second.watermark_advanced);
+    // THEN the run that reaches the backlog's end moves the watermark past it
+    let third = run().await.unwrap();
+    assert!(third.watermark_advanced);
+    assert_eq!(p.watermark().await, Some(largest(&backlog)));
+    assert_eq!(p.marks.load_pending(QUERY).await.unwrap(), None);
+    // AND the next run takes the tweets that arrived meanwhile
+    let fourth = run().await.unwrap();
+    assert_eq!((fourth.stopped, fourth.pushed), (StopReason::Complete, 20));
+    assert_eq!(p.watermark().await, Some(largest(&later)));
+
+    // AND every tweet is on the stream exactly once
+    let pushed = p.pushed().await;
+    assert!(
+        backlog.iter().chain(&later).all(|id| pushed.get(id) == Some(&1)),
+        "{pushed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_resume_point_written_from_an_older_state_does_not_land() {
+    // GIVEN a watermark and a resume point far down its backlog
+    let p = Polling::new("poll-pending-cond").await;
+    let id = |s: &str| SinceId::parse(s).unwrap();
+    assert!(p.marks.advance(QUERY, &id("9999999999999999000")).await.unwrap());
+    let deep = Pending {
+        until: id("10000000000000000500"),
+        newest: id("10000000000000009000"),
+    };
+    assert!(p
+        .marks
+        .set_pending(QUERY, &id("9999999999999999000"), &deep)
+        .await
+        .unwrap());
+
+    // WHEN a slow run writes a shallower one (ids of different lengths compared exactly)
+    let shallow = Pending {
+        until: id("10000000000000001000"),
+        newest: id("10000000000000009500"),
+    };
+    assert!(!p
+        .marks
+        .set_pending(QUERY, &id("9999999999999999000"), &shallow)
+        .await
+        .unwrap());
+    assert_eq!(p.marks.load_pending(QUERY).await.unwrap(), Some(deep.clone()));
+
+    // AND when the watermark has moved, any resume point read against the old one
+    assert!(p.marks.advance(QUERY, &id("10000000000000009000")).await.unwrap());
+    assert_eq!(p.marks.load_pending(QUERY).await.unwrap(), None);
+    let deeper = Pending {
+        until: id("9999999999999999500"),
+        newest: id("10000000000000009000"),
+    };
+    assert!(!p
+        .marks
+        .set_pending(QUERY, &id("9999999999999999000"), &deeper)
+        .await
+        .unwrap());
+
+    // THEN neither lands
+    assert_eq!(p.marks.load_pending(QUERY).await.unwrap(), None);
+    assert_eq!(p.watermark().await.as_deref(), Some("10000000000000009000"));
+}
+
+#[tokio::test]
+async fn a_slow_search_api_cannot_keep_the_run_past_its_budget() {
+    // GIVEN an API that answers after 10 s, a client timeout of 5 s and a 1 s budget
+    let p = Polling::new("poll-slow").await;
+    p.stub.add(&ids(0, 1)[0], "t #aws", Some(1), true);
+    p.stub.fail_next(Fault::Delay(Duration::from_secs(10)));
+    let mut short = options();
+    short.deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    let started = std::time::Instant::now();
+
+    // WHEN a run polls
+    let summary = poll_once(&p.client, &p.marks, &p.publisher, &short)
+        .await
+        .unwrap();
+
+    // THEN it gives up on the request when the budget is spent, not at the client's timeout
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(summary.stopped, StopReason::Unavailable { .. }),
+        "{:?}",
+        summary.stopped
+    );
+    assert_eq!(p.watermark().await, None);
 }

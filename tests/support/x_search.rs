@@ -17,8 +17,12 @@ use tweetboard_core::poll::SinceId;
 #[derive(Debug, Clone)]
 pub enum Fault {
     Status(u16),
-    RateLimited { reset: i64 },
+    RateLimited {
+        reset: i64,
+    },
     Malformed,
+    /// A normal page, answered after this long.
+    Delay(std::time::Duration),
 }
 
 #[derive(Default)]
@@ -107,8 +111,22 @@ async fn search(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
+    let delay = {
+        let mut state = state.lock().unwrap();
+        state.requests.push(params.clone());
+        match state.faults.front() {
+            Some(Some(Fault::Delay(d))) => {
+                let d = *d;
+                state.faults.pop_front();
+                Some(d)
+            }
+            _ => None,
+        }
+    };
+    if let Some(d) = delay {
+        tokio::time::sleep(d).await;
+    }
     let mut state = state.lock().unwrap();
-    state.requests.push(params.clone());
     if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(expected.as_str()) {
         return (
             StatusCode::UNAUTHORIZED,
@@ -134,7 +152,7 @@ async fn search(
         Some(Fault::Malformed) => {
             return (StatusCode::OK, r#"{"data": {"not": "an array"}, "meta": "#).into_response();
         }
-        None => {}
+        Some(Fault::Delay(_)) | None => {}
     }
     let since = params
         .get("since_id")
@@ -144,10 +162,14 @@ async fn search(
         .and_then(|m| m.parse().ok())
         .filter(|m| (10..=100).contains(m))
         .expect("max_results 10-100");
+    let until = params
+        .get("until_id")
+        .map(|s| SinceId::parse(s).expect("a valid until_id"));
     let mut newer: Vec<&(SinceId, Value, Option<Value>)> = state
         .tweets
         .iter()
         .filter(|(id, _, _)| since.as_ref().is_none_or(|s| id > s))
+        .filter(|(id, _, _)| until.as_ref().is_none_or(|u| id < u))
         .collect();
     newer.sort_by(|a, b| b.0.cmp(&a.0));
     let start: usize = params

@@ -115,6 +115,9 @@ impl XSearchClient {
         if let Some(since) = &request.since_id {
             query.append_pair("since_id", since.as_str());
         }
+        if let Some(until) = &request.until_id {
+            query.append_pair("until_id", until.as_str());
+        }
         if let Some(token) = &request.next_token {
             query.append_pair("next_token", token);
         }
@@ -195,6 +198,7 @@ mod tests {
         let url = client.url(&SearchRequest {
             query: "#aws -is:retweet".into(),
             since_id: Some(SinceId::parse("18446744073709551615").unwrap()),
+            until_id: Some(SinceId::parse("18446744073709551700").unwrap()),
             next_token: Some("b26v89c19zqg8o3f".into()),
             max_results: 100,
         });
@@ -203,7 +207,7 @@ mod tests {
             "http://127.0.0.1:1/2/tweets/search/recent?query=%23aws%20-is%3Aretweet&max_results=100\
              &tweet.fields=created_at%2Cpublic_metrics%2Csource%2Cauthor_id%2Clang%2Centities\
              &expansions=author_id&user.fields=username%2Cname%2Cprofile_image_url%2Cpublic_metrics\
-             &since_id=18446744073709551615&next_token=b26v89c19zqg8o3f"
+             &since_id=18446744073709551615&until_id=18446744073709551700&next_token=b26v89c19zqg8o3f"
         );
     }
 

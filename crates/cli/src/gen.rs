@@ -118,19 +118,31 @@ const POISON: &[&str] = &[
     r#"{"id_str": "-5", "text": "a negative id"}"#,
 ];
 
-/// A seeded source of tweets; ids come from the clock, so two runs never collide.
+/// A seeded source of tweets: the seed fixes their text and accounts, not their ids.
+/// Ids are snowflakes from the clock, a worker drawn from the OS's randomness once per
+/// generator and a sequence starting at a random point each millisecond (also from the
+/// OS), so two runs at once, even with the same seed, do not produce equal ids (two
+/// generators collide only if they draw the same worker and the same sequence in the
+/// same millisecond).
 pub struct TweetGenerator {
     rng: StdRng,
+    /// Unseeded: where the ids' worker and sequence come from.
+    ids: StdRng,
     junk_ratio: f64,
-    /// The low 22 bits of the snowflake: worker and sequence.
+    /// Bits 12–21 of the snowflake.
+    worker: u64,
+    /// The low 12 bits of the snowflake.
     sequence: u64,
     last_ms: i64,
 }
 
 impl TweetGenerator {
     pub fn new(seed: u64, junk_ratio: f64) -> Self {
+        let mut ids = StdRng::from_entropy();
         Self {
             rng: StdRng::seed_from_u64(seed),
+            worker: u64::from(ids.gen::<u16>() & 0x3ff),
+            ids,
             junk_ratio: junk_ratio.clamp(0.0, 1.0),
             sequence: 0,
             last_ms: 0,
@@ -213,14 +225,14 @@ impl TweetGenerator {
 
     fn next_id(&mut self, now: DateTime<Utc>) -> u64 {
         let ms = now.timestamp_millis().max(self.last_ms);
-        if ms == self.last_ms {
+        if ms == self.last_ms && self.sequence < 0xfff {
             self.sequence += 1;
         } else {
-            // A random worker in the upper bits, so two generators at once do not collide.
-            self.sequence = u64::from(self.rng.gen::<u16>() & 0x3ff) << 12;
-            self.last_ms = ms;
+            // A millisecond's sequence used up moves on to the next millisecond.
+            self.last_ms = if ms == self.last_ms { ms + 1 } else { ms };
+            self.sequence = self.ids.gen_range(0..0x800);
         }
-        (((ms - SNOWFLAKE_EPOCH_MS) as u64) << 22) | (self.sequence & 0x3f_ffff)
+        (((self.last_ms - SNOWFLAKE_EPOCH_MS) as u64) << 22) | (self.worker << 12) | self.sequence
     }
 
     fn fill(&mut self, template: &str) -> String {
@@ -268,6 +280,34 @@ mod tests {
             assert!(!decoded.text.contains('{'), "{}", decoded.text);
         }
         assert!((600..1000).contains(&junk), "{junk} junk of 2000 at 0.4");
+    }
+
+    #[test]
+    fn two_generators_with_the_same_seed_write_the_same_text_under_different_ids() {
+        // GIVEN two runs at once with the same seed
+        let (mut a, mut b) = (TweetGenerator::new(42, 0.3), TweetGenerator::new(42, 0.3));
+        let now = Utc::now();
+        // WHEN each writes tweets in the same millisecond
+        let (mut ids, mut texts) = (std::collections::HashSet::new(), (Vec::new(), Vec::new()));
+        for _ in 0..50 {
+            let (ta, _) = a.tweet(now);
+            let (tb, _) = b.tweet(now);
+            texts.0.push(ta["text"].clone());
+            texts.1.push(tb["text"].clone());
+            // THEN no id is shared
+            assert!(ids.insert(ta["id_str"].as_str().unwrap().to_owned()));
+            assert!(ids.insert(tb["id_str"].as_str().unwrap().to_owned()));
+        }
+        // AND the seed still fixes the text
+        assert_eq!(texts.0, texts.1);
+    }
+
+    #[test]
+    fn a_full_millisecond_moves_on_to_the_next() {
+        let mut generator = TweetGenerator::new(1, 0.0);
+        let now = Utc::now();
+        let ids: std::collections::HashSet<u64> = (0..10_000).map(|_| generator.next_id(now)).collect();
+        assert_eq!(ids.len(), 10_000);
     }
 
     #[test]

@@ -103,4 +103,9 @@ pub mod watermarks {
     /// conditional update compares it, never the id as a number or a plain string.
     pub const SINCE_ORDER: &str = "since_order";
     pub const UPDATED_AT: &str = "updated_at";
+    /// The resume point of a backlog (`poll::Pending`): its oldest id, that id's order
+    /// key (what the conditional update compares), and its newest id. Absent when none.
+    pub const PENDING_UNTIL: &str = "pending_until";
+    pub const PENDING_UNTIL_ORDER: &str = "pending_until_order";
+    pub const PENDING_NEWEST: &str = "pending_newest";
 }

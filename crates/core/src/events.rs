@@ -266,3 +266,47 @@ impl RedeliveryProbed {
         );
     }
 }
+
+/// The stored watermark is older than the search API's 7-day window (it would answer
+/// 400): the run starts over from the newest tweets, and tweets between the old
+/// watermark and the window's start may never have been pushed.
+pub struct WatermarkTooOld<'a> {
+    pub query: &'a str,
+    pub since_id: &'a str,
+    pub since_time: chrono::DateTime<chrono::Utc>,
+}
+
+impl WatermarkTooOld<'_> {
+    pub fn emit(&self) {
+        warn!(
+            event = "watermark_too_old",
+            query = self.query,
+            since_id = self.since_id,
+            since_time = %self.since_time.to_rfc3339(),
+            "the watermark is outside the search window; polling from the newest, a gap may exist"
+        );
+    }
+}
+
+/// A run stopped before the old watermark and left a resume point: the next run
+/// continues the backlog below `until` before it polls the newest again.
+pub struct PollBacklogPending<'a> {
+    pub query: &'a str,
+    pub since_id: &'a str,
+    pub until_id: &'a str,
+    pub newest_id: &'a str,
+    pub stored: bool,
+}
+
+impl PollBacklogPending<'_> {
+    pub fn emit(&self) {
+        info!(
+            event = "poll_backlog_pending",
+            query = self.query,
+            since_id = self.since_id,
+            until_id = self.until_id,
+            newest_id = self.newest_id,
+            stored = self.stored
+        );
+    }
+}

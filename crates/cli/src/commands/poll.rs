@@ -113,5 +113,11 @@ fn print(s: &PollSummary, json: bool) -> CliResult {
         mark(&s.new_watermark),
         if s.watermark_advanced { "" } else { " (kept)" },
     );
+    if let Some(p) = &s.pending {
+        println!(
+            "  backlog left: tweets {}..={} are on the stream; the next run continues below {}",
+            p.until, p.newest, p.until
+        );
+    }
     Ok(())
 }

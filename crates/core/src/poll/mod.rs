@@ -4,13 +4,21 @@
 //! as the direct ingest path does, and only then moves the watermark, forward only.
 //!
 //! The guarantee: a tweet newer than the watermark is never skipped. The watermark
-//! moves only when the run saw every tweet between the old watermark and the newest
-//! (it reached the last page) and every one of them is on the stream (or can never be:
-//! it does not decode). A run that stops early (rate limit, API down, a malformed page,
-//! the budget, a failed push) leaves the watermark where it was, and the next run asks
-//! again: at worst tweets are pushed twice, which the consumer's conditional write
-//! absorbs. The first run of a query, with no watermark yet, takes only the newest
-//! pages within the budget: history is not backfilled.
+//! moves only when every tweet between the old watermark and the new one was seen and
+//! is on the stream (or can never be: it does not decode).
+//!
+//! A run that stops early (rate limit, API down, a malformed page, the budget, the
+//! deadline, a failed push) after pushing the newest pages leaves the watermark where
+//! it was and stores a resume point beside it, [`Pending`]: every tweet from
+//! `pending.until` up to `pending.newest` is on the stream. The next run first
+//! continues that backlog (`since_id` = the watermark, `until_id` = `pending.until`);
+//! when it reaches the backlog's last page the watermark jumps to `pending.newest` and
+//! the resume point is cleared, and the run goes on with the newest tweets. So a
+//! backlog larger than the page budget drains over several runs instead of stalling.
+//! Overlapping or crashed runs at worst push tweets twice, which the consumer's
+//! conditional write absorbs. The first run of a query, with no watermark yet, takes
+//! only the newest pages within the budget: history is not backfilled; nor is it when
+//! the watermark has left the search API's 7-day window (`WatermarkTooOld`).
 
 mod id;
 
@@ -24,7 +32,10 @@ use tokio::time::Instant;
 
 pub use id::{InvalidId, SinceId, MAX_ID_DIGITS};
 
-use crate::events::{PollFinished, PollTweetSkipped, SearchPageMalformed, SearchRateLimited, SearchRetried};
+use crate::events::{
+    PollBacklogPending, PollFinished, PollTweetSkipped, SearchPageMalformed, SearchRateLimited,
+    SearchRetried, WatermarkTooOld,
+};
 use crate::ingest::prepare_search_page;
 use crate::ports::{OutgoingRecord, RecordPublisher};
 use crate::ServiceError;
@@ -34,6 +45,8 @@ use crate::ServiceError;
 pub struct SearchRequest {
     pub query: String,
     pub since_id: Option<SinceId>,
+    /// Only tweets older than this (`until_id`): set while a backlog is drained.
+    pub until_id: Option<SinceId>,
     pub next_token: Option<String>,
     pub max_results: u32,
 }
@@ -70,8 +83,51 @@ pub trait WatermarkStore: Send + Sync {
     async fn load(&self, query: &str) -> Result<Option<SinceId>, ServiceError>;
     /// Moves the watermark to `to` if, and only if, `to` is newer than the stored one
     /// (atomically: a conditional write). `Ok(false)` when it was already there or newer.
+    /// Also clears the resume point ([`Pending`]): the new watermark covers it or, if it
+    /// was another run's, the next run simply asks again (duplicates at worst).
     async fn advance(&self, query: &str, to: &SinceId) -> Result<bool, ServiceError>;
+    /// The resume point left by a run that stopped before the watermark.
+    ///
+    /// The default is a store that keeps none: a backlog larger than the page budget
+    /// then never drains (every run restarts from the newest). Real stores override it.
+    async fn load_pending(&self, _query: &str) -> Result<Option<Pending>, ServiceError> {
+        Ok(None)
+    }
+    /// Stores `pending` if, and only if, the watermark is still `since` and the stored
+    /// resume point, if any, is not further down (`until` greater than `pending.until`):
+    /// a run that read an older state can neither resurrect a backlog already drained
+    /// nor undo another run's progress. `Ok(false)` when the condition failed.
+    async fn set_pending(
+        &self,
+        _query: &str,
+        _since: &SinceId,
+        _pending: &Pending,
+    ) -> Result<bool, ServiceError> {
+        Ok(false)
+    }
 }
+
+/// A resume point: every tweet with an id from `until` up to `newest` (both included),
+/// newer than the watermark, is on the stream; those between the watermark and `until`
+/// are still to be read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Pending {
+    pub until: SinceId,
+    pub newest: SinceId,
+}
+
+/// X ids are snowflakes: the top bits are milliseconds since this epoch.
+const SNOWFLAKE_EPOCH_MS: i64 = 1_288_834_974_657;
+
+/// When the tweet with this id was created, if the id is a snowflake.
+pub fn snowflake_time(id: &SinceId) -> Option<DateTime<Utc>> {
+    let n: u64 = id.as_str().parse().ok()?;
+    let ms = i64::try_from(n >> 22).ok()?.checked_add(SNOWFLAKE_EPOCH_MS)?;
+    DateTime::from_timestamp_millis(ms)
+}
+
+/// Recent search refuses a `since_id` older than 7 days; an hour's margin.
+pub const MAX_SINCE_AGE: Duration = Duration::from_secs(7 * 24 * 3600 - 3600);
 
 /// How one run behaves.
 #[derive(Debug, Clone)]
@@ -88,6 +144,8 @@ pub struct PollOptions {
     pub retry_cap: Duration,
     /// Attempts per page, the first included.
     pub max_attempts: u32,
+    /// A watermark older than this is dropped (see [`MAX_SINCE_AGE`]); `None` keeps any.
+    pub max_since_age: Option<Duration>,
 }
 
 impl PollOptions {
@@ -100,6 +158,7 @@ impl PollOptions {
             retry_base: Duration::from_millis(500),
             retry_cap: Duration::from_secs(8),
             max_attempts: 5,
+            max_since_age: Some(MAX_SINCE_AGE),
         }
     }
 }
@@ -140,6 +199,8 @@ pub struct PollSummary {
     /// The watermark after the run: the old one unless the run advanced it.
     pub new_watermark: Option<SinceId>,
     pub watermark_advanced: bool,
+    /// The resume point this run stored, if it stopped before the watermark.
+    pub pending: Option<Pending>,
 }
 
 /// Why a run failed as a whole (the summary is then not returned).
@@ -181,10 +242,8 @@ pub async fn poll_once(
     publisher: &dyn RecordPublisher,
     options: &PollOptions,
 ) -> Result<PollSummary, PollError> {
-    let old = watermarks
-        .load(&options.query)
-        .await
-        .map_err(PollError::Watermark)?;
+    let query = options.query.as_str();
+    let old = watermarks.load(query).await.map_err(PollError::Watermark)?;
     let mut summary = PollSummary {
         query: options.query.clone(),
         pages: 0,
@@ -196,11 +255,154 @@ pub async fn poll_once(
         old_watermark: old.clone(),
         new_watermark: old.clone(),
         watermark_advanced: false,
+        pending: None,
     };
-    // The newest id among tweets that are on the stream or can never be.
-    let mut newest: Option<SinceId> = None;
+    let mut since = old.clone();
+    // The API answers 400 to a since_id outside its window: start over from the newest.
+    if let Some(s) = &since {
+        if let Some(at) = snowflake_time(s).filter(|at| too_old(*at, options)) {
+            WatermarkTooOld {
+                query,
+                since_id: s.as_str(),
+                since_time: at,
+            }
+            .emit();
+            since = None;
+        }
+    }
+    let pending = match &since {
+        Some(_) => watermarks
+            .load_pending(query)
+            .await
+            .map_err(PollError::Watermark)?,
+        None => None,
+    };
+
+    // First the backlog a previous run left, if any.
+    if let (Some(s), Some(p)) = (since.clone(), pending) {
+        let leg = read_leg(search, publisher, options, &mut summary, Some(&s), Some(&p.until)).await?;
+        if leg.stopped == StopReason::Complete && leg.all_settled {
+            // Every tweet from the watermark up to `p.newest` is on the stream.
+            if advance(watermarks, options, &mut summary, &p.newest).await? {
+                since = Some(p.newest);
+            } else {
+                // Another run moved it further: it is the next run's to go on from there.
+                summary.stopped = StopReason::Complete;
+                PollFinished { summary: &summary }.emit();
+                return Ok(summary);
+            }
+        } else {
+            summary.stopped = leg.stopped;
+            if let Some((until, _)) = leg.prefix {
+                let next = Pending {
+                    until,
+                    newest: p.newest,
+                };
+                store_pending(watermarks, options, &mut summary, &s, next).await?;
+            }
+            PollFinished { summary: &summary }.emit();
+            return Ok(summary);
+        }
+    }
+
+    // Then the newest tweets.
+    let leg = read_leg(search, publisher, options, &mut summary, since.as_ref(), None).await?;
+    summary.stopped = leg.stopped.clone();
+    // The first run of a query does not backfill: reading the newest pages is enough.
+    let covered = match leg.stopped {
+        StopReason::Complete => true,
+        StopReason::PageBudget => since.is_none(),
+        _ => false,
+    };
+    if covered && leg.all_settled {
+        if let Some(to) = leg.newest.filter(|n| since.as_ref().is_none_or(|o| n > o)) {
+            advance(watermarks, options, &mut summary, &to).await?;
+        }
+    } else if let (Some(s), Some((until, newest))) = (&since, leg.prefix) {
+        store_pending(watermarks, options, &mut summary, s, Pending { until, newest }).await?;
+    }
+    PollFinished { summary: &summary }.emit();
+    Ok(summary)
+}
+
+fn too_old(at: DateTime<Utc>, options: &PollOptions) -> bool {
+    options.max_since_age.is_some_and(|max_age| {
+        chrono::TimeDelta::from_std(max_age).is_ok_and(|max_age| Utc::now() - at > max_age)
+    })
+}
+
+async fn advance(
+    watermarks: &dyn WatermarkStore,
+    options: &PollOptions,
+    summary: &mut PollSummary,
+    to: &SinceId,
+) -> Result<bool, PollError> {
+    let advanced = watermarks
+        .advance(&options.query, to)
+        .await
+        .map_err(PollError::Watermark)?;
+    if advanced {
+        summary.new_watermark = Some(to.clone());
+        summary.watermark_advanced = true;
+    }
+    Ok(advanced)
+}
+
+async fn store_pending(
+    watermarks: &dyn WatermarkStore,
+    options: &PollOptions,
+    summary: &mut PollSummary,
+    since: &SinceId,
+    pending: Pending,
+) -> Result<(), PollError> {
+    let stored = watermarks
+        .set_pending(&options.query, since, &pending)
+        .await
+        .map_err(PollError::Watermark)?;
+    PollBacklogPending {
+        query: &options.query,
+        since_id: since.as_str(),
+        until_id: pending.until.as_str(),
+        newest_id: pending.newest.as_str(),
+        stored,
+    }
+    .emit();
+    if stored {
+        summary.pending = Some(pending);
+    }
+    Ok(())
+}
+
+/// What one sequence of pages (`since_id`, `until_id`, following `next_token`) did.
+struct Leg {
+    stopped: StopReason,
+    /// No tweet of the leg was refused by the stream.
+    all_settled: bool,
+    /// The newest settled id.
+    newest: Option<SinceId>,
+    /// `(oldest, newest)` of the leading pages whose every tweet is settled: every tweet
+    /// the search has from `oldest` up is on the stream (or can never be).
+    prefix: Option<(SinceId, SinceId)>,
+}
+
+/// Reads pages newest first within the run's page budget and deadline, pushing each.
+async fn read_leg(
+    search: &dyn SearchApi,
+    publisher: &dyn RecordPublisher,
+    options: &PollOptions,
+    summary: &mut PollSummary,
+    since: Option<&SinceId>,
+    until: Option<&SinceId>,
+) -> Result<Leg, PollError> {
+    let mut leg = Leg {
+        stopped: StopReason::Complete,
+        all_settled: true,
+        newest: None,
+        prefix: None,
+    };
+    let mut contiguous = true;
     let mut next_token: Option<String> = None;
-    summary.stopped = loop {
+    leg.stopped = loop {
         if summary.pages >= options.max_pages {
             break StopReason::PageBudget;
         }
@@ -209,7 +411,8 @@ pub async fn poll_once(
         }
         let request = SearchRequest {
             query: options.query.clone(),
-            since_id: old.clone(),
+            since_id: since.cloned(),
+            until_id: until.cloned(),
             next_token: next_token.take(),
             max_results: options.max_results,
         };
@@ -234,10 +437,20 @@ pub async fn poll_once(
         let page: PageView = serde_json::from_slice(&body).expect("fetch checked the page");
         let tweets = page.data.as_deref().unwrap_or_default();
         if !tweets.is_empty() {
-            let pushed = push_page(&body, tweets, publisher, &mut summary).await?;
+            let not_pushed_before = summary.not_pushed;
+            let pushed = push_page(&body, tweets, publisher, summary).await?;
+            let page_settled = summary.not_pushed == not_pushed_before;
+            leg.all_settled &= page_settled;
+            contiguous &= page_settled;
             for id in pushed {
-                if newest.as_ref().is_none_or(|n| id > *n) {
-                    newest = Some(id);
+                if leg.newest.as_ref().is_none_or(|n| id > *n) {
+                    leg.newest = Some(id.clone());
+                }
+                if contiguous {
+                    leg.prefix = match leg.prefix.take() {
+                        None => Some((id.clone(), id)),
+                        Some((lo, hi)) => Some((lo.min(id.clone()), hi.max(id))),
+                    };
                 }
             }
         }
@@ -246,27 +459,7 @@ pub async fn poll_once(
             None => break StopReason::Complete,
         }
     };
-
-    // The first run of a query does not backfill: reading the newest pages is enough.
-    let covered = match summary.stopped {
-        StopReason::Complete => true,
-        StopReason::PageBudget => old.is_none(),
-        _ => false,
-    };
-    if covered && summary.not_pushed == 0 {
-        if let Some(to) = newest.filter(|n| old.as_ref().is_none_or(|o| n > o)) {
-            let advanced = watermarks
-                .advance(&options.query, &to)
-                .await
-                .map_err(PollError::Watermark)?;
-            if advanced {
-                summary.new_watermark = Some(to);
-                summary.watermark_advanced = true;
-            }
-        }
-    }
-    PollFinished { summary: &summary }.emit();
-    Ok(summary)
+    Ok(leg)
 }
 
 /// Why [`fetch`] has no page.
@@ -287,7 +480,15 @@ async fn fetch(
 ) -> Result<Vec<u8>, Failure> {
     let mut attempt = 1;
     loop {
-        let failure = match search.search(request).await {
+        // A slow answer must not outlive the run: the Lambda would time out mid-run.
+        let remaining = options.deadline.saturating_duration_since(Instant::now());
+        let answer = match tokio::time::timeout(remaining, search.search(request)).await {
+            Ok(answer) => answer,
+            Err(_) => Err(SearchError::Unavailable(format!(
+                "no answer within the run's remaining {remaining:?}"
+            ))),
+        };
+        let failure = match answer {
             Ok(body) => match serde_json::from_slice::<PageView>(&body) {
                 Ok(_) => return Ok(body),
                 Err(e) => {

@@ -47,6 +47,7 @@ impl SearchApi for FakeSearch {
             .ids
             .iter()
             .filter(|id| request.since_id.as_ref().is_none_or(|s| *id > s))
+            .filter(|id| request.until_id.as_ref().is_none_or(|u| *id < u))
             .collect();
         let start: usize = request.next_token.as_deref().map_or(0, |t| t.parse().unwrap());
         let end = (start + self.page_size).min(newer.len());
@@ -66,22 +67,41 @@ impl SearchApi for FakeSearch {
     }
 }
 
+/// The watermark and its resume point per query, with the DynamoDB adapter's conditions.
 #[derive(Default)]
-struct FakeWatermarks(Mutex<HashMap<String, SinceId>>);
+struct FakeWatermarks(Mutex<HashMap<String, (SinceId, Option<Pending>)>>);
 
 #[async_trait]
 impl WatermarkStore for FakeWatermarks {
     async fn load(&self, query: &str) -> Result<Option<SinceId>, ServiceError> {
-        Ok(self.0.lock().unwrap().get(query).cloned())
+        Ok(self.0.lock().unwrap().get(query).map(|(s, _)| s.clone()))
     }
     async fn advance(&self, query: &str, to: &SinceId) -> Result<bool, ServiceError> {
         let mut map = self.0.lock().unwrap();
         match map.get(query) {
-            Some(stored) if stored >= to => Ok(false),
+            Some((stored, _)) if stored >= to => Ok(false),
             _ => {
-                map.insert(query.to_owned(), to.clone());
+                map.insert(query.to_owned(), (to.clone(), None));
                 Ok(true)
             }
+        }
+    }
+    async fn load_pending(&self, query: &str) -> Result<Option<Pending>, ServiceError> {
+        Ok(self.0.lock().unwrap().get(query).and_then(|(_, p)| p.clone()))
+    }
+    async fn set_pending(
+        &self,
+        query: &str,
+        since: &SinceId,
+        pending: &Pending,
+    ) -> Result<bool, ServiceError> {
+        let mut map = self.0.lock().unwrap();
+        match map.get_mut(query) {
+            Some((stored, p)) if stored == since && p.as_ref().is_none_or(|p| p.until > pending.until) => {
+                *p = Some(pending.clone());
+                Ok(true)
+            }
+            _ => Ok(false),
         }
     }
 }
@@ -125,6 +145,8 @@ impl FakeStream {
 fn options(max_pages: u32) -> PollOptions {
     let mut o = PollOptions::new("#aws", max_pages, Instant::now() + Duration::from_secs(30));
     o.retry_base = Duration::from_millis(1);
+    // The fixed ids below are years old: the age check has its own test.
+    o.max_since_age = None;
     o
 }
 
@@ -192,6 +214,7 @@ fn request(next_token: Option<&str>) -> SearchRequest {
     SearchRequest {
         query: "#aws".into(),
         since_id: None,
+        until_id: None,
         next_token: next_token.map(Into::into),
         max_results: 100,
     }
@@ -296,21 +319,155 @@ async fn the_watermark_never_moves_backwards() {
 }
 
 #[tokio::test]
-async fn a_later_run_out_of_page_budget_keeps_the_watermark_but_a_first_one_sets_it() {
+async fn a_first_run_out_of_page_budget_sets_the_watermark() {
     let (marks, stream) = (FakeWatermarks::default(), FakeStream::default());
     let first = poll_once(&FakeSearch::new(&IDS, 2), &marks, &stream, &options(1))
         .await
         .unwrap();
     assert_eq!(first.stopped, StopReason::PageBudget);
     assert_eq!(first.new_watermark, Some(id("18446744073709551615")));
+    assert_eq!(first.pending, None);
+}
 
-    let later = FakeWatermarks::default();
-    later.advance("#aws", &id("1")).await.unwrap();
-    let summary = poll_once(&FakeSearch::new(&IDS, 2), &later, &stream, &options(1))
-        .await
-        .unwrap();
-    assert_eq!(summary.stopped, StopReason::PageBudget);
-    assert!(!summary.watermark_advanced);
+#[tokio::test]
+async fn a_backlog_larger_than_the_page_budget_drains_over_several_runs() {
+    // GIVEN a watermark and a backlog of three pages newer than it, one page a run
+    let ids = [
+        "1850000000000000001",
+        "1850000000000000002",
+        "1850000000000000003",
+        "1850000000000000004",
+        "1850000000000000005",
+        "1850000000000000006",
+    ];
+    let search = FakeSearch::new(&ids, 2);
+    let (marks, stream) = (FakeWatermarks::default(), FakeStream::default());
+    marks.advance("#aws", &id("1")).await.unwrap();
+
+    // WHEN the first run reads the newest page and runs out of budget
+    let first = poll_once(&search, &marks, &stream, &options(1)).await.unwrap();
+    // THEN the watermark stays, with a resume point below the page it pushed
+    assert_eq!(first.stopped, StopReason::PageBudget);
+    assert!(!first.watermark_advanced);
+    let resume = Pending {
+        until: id("1850000000000000005"),
+        newest: id("1850000000000000006"),
+    };
+    assert_eq!(first.pending, Some(resume.clone()));
+    assert_eq!(marks.load_pending("#aws").await.unwrap(), Some(resume));
+
+    // AND the next run continues the backlog below it, not the newest again
+    let second = poll_once(&search, &marks, &stream, &options(1)).await.unwrap();
+    let asked = search.requests.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(
+        (asked.since_id, asked.until_id),
+        (Some(id("1")), Some(id("1850000000000000005")))
+    );
+    assert_eq!(second.pending.map(|p| p.until), Some(id("1850000000000000003")));
+    assert!(!second.watermark_advanced);
+
+    // AND the run that reaches the backlog's last page moves the watermark to the newest
+    let third = poll_once(&search, &marks, &stream, &options(1)).await.unwrap();
+    assert!(third.watermark_advanced);
+    assert_eq!(marks.load("#aws").await.unwrap(), Some(id("1850000000000000006")));
+    assert_eq!(marks.load_pending("#aws").await.unwrap(), None);
+
+    // AND every tweet is on the stream exactly once
+    let mut expected: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(stream.keys(), expected);
+    let fourth = poll_once(&search, &marks, &stream, &options(1)).await.unwrap();
+    assert_eq!((fourth.tweets_seen, fourth.stopped), (0, StopReason::Complete));
+}
+
+#[tokio::test]
+async fn a_run_that_read_an_older_state_cannot_undo_a_backlogs_progress() {
+    // GIVEN a resume point further down than the one a slow run is about to write
+    let marks = FakeWatermarks::default();
+    marks.advance("#aws", &id("1")).await.unwrap();
+    let deep = Pending {
+        until: id("20"),
+        newest: id("90"),
+    };
+    assert!(marks.set_pending("#aws", &id("1"), &deep).await.unwrap());
+    // WHEN the slow run writes its shallower one, or one against an older watermark
+    let shallow = Pending {
+        until: id("50"),
+        newest: id("95"),
+    };
+    assert!(!marks.set_pending("#aws", &id("1"), &shallow).await.unwrap());
+    marks.advance("#aws", &id("90")).await.unwrap();
+    assert!(!marks.set_pending("#aws", &id("1"), &deep).await.unwrap());
+    // THEN neither lands
+    assert_eq!(marks.load("#aws").await.unwrap(), Some(id("90")));
+    assert_eq!(marks.load_pending("#aws").await.unwrap(), None);
+}
+
+/// The snowflake id of a tweet created `age` ago.
+fn id_aged(age: chrono::TimeDelta) -> SinceId {
+    let ms = (Utc::now() - age).timestamp_millis() - 1_288_834_974_657;
+    SinceId::parse(&((ms as u64) << 22).to_string()).unwrap()
+}
+
+#[tokio::test]
+async fn a_watermark_older_than_the_search_window_is_dropped_and_the_run_starts_from_the_newest() {
+    // GIVEN a watermark from eight days ago, which the API would refuse with a 400
+    let old = id_aged(chrono::TimeDelta::days(8));
+    assert!(snowflake_time(&old).unwrap() < Utc::now() - chrono::TimeDelta::days(7));
+    let search = FakeSearch::new(&IDS, 2);
+    let (marks, stream) = (FakeWatermarks::default(), FakeStream::default());
+    marks.advance("#aws", &old).await.unwrap();
+    let mut opts = options(1);
+    opts.max_since_age = Some(MAX_SINCE_AGE);
+
+    // WHEN a run polls
+    let summary = poll_once(&search, &marks, &stream, &opts).await.unwrap();
+
+    // THEN it asks without since_id, as a first run, and moves the watermark to the newest
+    assert_eq!(search.requests.lock().unwrap()[0].since_id, None);
+    assert_eq!(summary.new_watermark, Some(id("18446744073709551615")));
+
+    // AND a watermark from yesterday is kept
+    let recent = id_aged(chrono::TimeDelta::days(1));
+    let fresh = FakeWatermarks::default();
+    fresh.advance("#aws", &recent).await.unwrap();
+    poll_once(&search, &fresh, &stream, &opts).await.unwrap();
+    assert_eq!(
+        search.requests.lock().unwrap().last().unwrap().since_id,
+        Some(recent)
+    );
+}
+
+/// Answers after a minute.
+struct SlowSearch;
+
+#[async_trait]
+impl SearchApi for SlowSearch {
+    async fn search(&self, _: &SearchRequest) -> Result<Vec<u8>, SearchError> {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        Ok(b"{}".to_vec())
+    }
+}
+
+#[tokio::test]
+async fn a_slow_search_api_cannot_keep_the_run_past_its_deadline() {
+    let (marks, stream) = (FakeWatermarks::default(), FakeStream::default());
+    let mut opts = options(10);
+    opts.deadline = Instant::now() + Duration::from_millis(300);
+    let started = std::time::Instant::now();
+
+    let summary = poll_once(&SlowSearch, &marks, &stream, &opts).await.unwrap();
+
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(summary.stopped, StopReason::Unavailable { .. }),
+        "{:?}",
+        summary.stopped
+    );
 }
 
 #[tokio::test]
