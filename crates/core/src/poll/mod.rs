@@ -258,16 +258,29 @@ pub async fn poll_once(
         pending: None,
     };
     let mut since = old.clone();
-    // The API answers 400 to a since_id outside its window: start over from the newest.
-    if let Some(s) = &since {
-        if let Some(at) = snowflake_time(s).filter(|at| too_old(*at, options)) {
+    // The API answers 400 to a since_id outside its window. Move the watermark to the
+    // window's edge, not past it: every tweet the API still has is newer than the edge
+    // and is read from there (over several runs through the resume point if need be);
+    // only what aged out of the window is lost. (Dropping the watermark and reading
+    // the newest pages would skip the rest of the window.)
+    if let Some(s) = since.clone() {
+        if let Some(at) = snowflake_time(&s).filter(|at| too_old(*at, options)) {
             WatermarkTooOld {
                 query,
                 since_id: s.as_str(),
                 since_time: at,
             }
             .emit();
-            since = None;
+            since = match window_edge(options) {
+                Some(edge) => {
+                    // Forward only, and it clears a resume point below the edge. If
+                    // another run moved further meanwhile, reading from the edge only
+                    // repeats tweets.
+                    advance(watermarks, options, &mut summary, &edge).await?;
+                    Some(edge)
+                }
+                None => None,
+            };
         }
     }
     let pending = match &since {
@@ -323,6 +336,16 @@ pub async fn poll_once(
     }
     PollFinished { summary: &summary }.emit();
     Ok(summary)
+}
+
+/// The oldest id the API still accepts as `since_id`: the snowflake of `max_since_age` ago.
+fn window_edge(options: &PollOptions) -> Option<SinceId> {
+    let max_age = chrono::TimeDelta::from_std(options.max_since_age?).ok()?;
+    let ms = (Utc::now() - max_age)
+        .timestamp_millis()
+        .checked_sub(SNOWFLAKE_EPOCH_MS)?;
+    let id = u64::try_from(ms).ok()?.checked_shl(22)?;
+    SinceId::parse(&id.to_string()).ok()
 }
 
 fn too_old(at: DateTime<Utc>, options: &PollOptions) -> bool {

@@ -410,31 +410,54 @@ fn id_aged(age: chrono::TimeDelta) -> SinceId {
 }
 
 #[tokio::test]
-async fn a_watermark_older_than_the_search_window_is_dropped_and_the_run_starts_from_the_newest() {
-    // GIVEN a watermark from eight days ago, which the API would refuse with a 400
+async fn a_watermark_older_than_the_search_window_moves_to_the_windows_edge_not_past_it() {
+    // GIVEN a watermark from eight days ago, which the API would refuse with a 400, and
+    // tweets from six days ago (still in the window) up to now, more than a run's budget
     let old = id_aged(chrono::TimeDelta::days(8));
     assert!(snowflake_time(&old).unwrap() < Utc::now() - chrono::TimeDelta::days(7));
-    let search = FakeSearch::new(&IDS, 2);
+    let recent: Vec<String> = (0..6)
+        .map(|i| {
+            id_aged(chrono::TimeDelta::hours(6 * 24 - 20 * i))
+                .as_str()
+                .to_owned()
+        })
+        .collect();
+    let ids: Vec<&str> = recent.iter().map(String::as_str).collect();
+    let search = FakeSearch::new(&ids, 2);
     let (marks, stream) = (FakeWatermarks::default(), FakeStream::default());
     marks.advance("#aws", &old).await.unwrap();
     let mut opts = options(1);
     opts.max_since_age = Some(MAX_SINCE_AGE);
 
-    // WHEN a run polls
-    let summary = poll_once(&search, &marks, &stream, &opts).await.unwrap();
+    // WHEN runs poll until nothing is left
+    let first = poll_once(&search, &marks, &stream, &opts).await.unwrap();
+    for _ in 0..5 {
+        poll_once(&search, &marks, &stream, &opts).await.unwrap();
+    }
 
-    // THEN it asks without since_id, as a first run, and moves the watermark to the newest
-    assert_eq!(search.requests.lock().unwrap()[0].since_id, None);
-    assert_eq!(summary.new_watermark, Some(id("18446744073709551615")));
+    // THEN the first asks from the window's edge (inside the window, after the old mark)
+    let edge = search.requests.lock().unwrap()[0]
+        .since_id
+        .clone()
+        .expect("a since_id");
+    let edge_time = snowflake_time(&edge).unwrap();
+    assert!(edge > old);
+    assert!(edge_time > Utc::now() - chrono::TimeDelta::days(7));
+    assert!(edge_time < Utc::now() - chrono::TimeDelta::days(6));
+    assert!(first.watermark_advanced, "the old mark moved to the edge");
+    // AND every tweet still in the window reaches the stream, the oldest included
+    for id in &recent {
+        assert!(stream.keys().contains(id), "{id} was skipped");
+    }
 
     // AND a watermark from yesterday is kept
-    let recent = id_aged(chrono::TimeDelta::days(1));
+    let yesterday = id_aged(chrono::TimeDelta::days(1));
     let fresh = FakeWatermarks::default();
-    fresh.advance("#aws", &recent).await.unwrap();
+    fresh.advance("#aws", &yesterday).await.unwrap();
     poll_once(&search, &fresh, &stream, &opts).await.unwrap();
     assert_eq!(
         search.requests.lock().unwrap().last().unwrap().since_id,
-        Some(recent)
+        Some(yesterday)
     );
 }
 
