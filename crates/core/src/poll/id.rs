@@ -38,6 +38,22 @@ impl SinceId {
         &self.0
     }
 
+    /// The id one below, in decimal of any length (`None` below 1): a watermark that
+    /// keeps this id itself still to be read.
+    pub fn predecessor(&self) -> Option<SinceId> {
+        let mut digits = self.0.clone().into_bytes();
+        for d in digits.iter_mut().rev() {
+            if *d == b'0' {
+                *d = b'9';
+            } else {
+                *d -= 1;
+                break;
+            }
+        }
+        let text = String::from_utf8(digits).ok()?;
+        SinceId::parse(text.trim_start_matches('0')).ok()
+    }
+
     /// A string whose byte order is the ids' numeric order (`"0003:100"` > `"0002:99"`):
     /// what the watermark table compares in its condition, since DynamoDB compares
     /// strings byte by byte and its numbers stop at 38 digits.
@@ -123,5 +139,19 @@ mod tests {
         for bad in ["", "0", "012", "-1", "1e18", "1.5", " 12", "12a"] {
             assert!(SinceId::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_predecessor_borrows_across_digits_and_lengths() {
+        assert_eq!(
+            id("18446744073709551616").predecessor(),
+            Some(id("18446744073709551615"))
+        );
+        assert_eq!(
+            id("10000000000000000000").predecessor(),
+            Some(id("9999999999999999999"))
+        );
+        assert_eq!(id("2").predecessor(), Some(id("1")));
+        assert_eq!(id("1").predecessor(), None);
     }
 }

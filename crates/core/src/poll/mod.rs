@@ -333,6 +333,14 @@ pub async fn poll_once(
         }
     } else if let (Some(s), Some((until, newest))) = (&since, leg.prefix) {
         store_pending(watermarks, options, &mut summary, s, Pending { until, newest }).await?;
+    } else if since.is_none() {
+        // A run with no watermark that could not push every tweet: start the watermark
+        // just below the oldest page that has a tweet not pushed, so the next runs read
+        // that tweet again (through the resume point if need be) instead of reading only
+        // the newest pages and passing it by.
+        if let Some(below) = leg.oldest_unsettled.as_ref().and_then(SinceId::predecessor) {
+            advance(watermarks, options, &mut summary, &below).await?;
+        }
     }
     PollFinished { summary: &summary }.emit();
     Ok(summary)
@@ -406,6 +414,9 @@ struct Leg {
     /// `(oldest, newest)` of the leading pages whose every tweet is settled: every tweet
     /// the search has from `oldest` up is on the stream (or can never be).
     prefix: Option<(SinceId, SinceId)>,
+    /// The oldest id on a page with a tweet the stream refused: a watermark must stay
+    /// below it.
+    oldest_unsettled: Option<SinceId>,
 }
 
 /// Reads pages newest first within the run's page budget and deadline, pushing each.
@@ -422,6 +433,7 @@ async fn read_leg(
         all_settled: true,
         newest: None,
         prefix: None,
+        oldest_unsettled: None,
     };
     let mut contiguous = true;
     let mut next_token: Option<String> = None;
@@ -465,6 +477,19 @@ async fn read_leg(
             let page_settled = summary.not_pushed == not_pushed_before;
             leg.all_settled &= page_settled;
             contiguous &= page_settled;
+            if !page_settled {
+                let page_oldest = tweets
+                    .iter()
+                    .filter_map(|t| serde_json::from_str::<IdOnly>(t.get()).ok()?.id)
+                    .filter_map(|id| SinceId::parse(&id).ok())
+                    .min();
+                if let Some(o) = page_oldest {
+                    leg.oldest_unsettled = Some(match leg.oldest_unsettled.take() {
+                        Some(x) => x.min(o),
+                        None => o,
+                    });
+                }
+            }
             for id in pushed {
                 if leg.newest.as_ref().is_none_or(|n| id > *n) {
                     leg.newest = Some(id.clone());

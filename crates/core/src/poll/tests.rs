@@ -290,6 +290,29 @@ async fn a_tweet_the_stream_refuses_keeps_the_watermark_where_it_was() {
 }
 
 #[tokio::test]
+async fn a_first_run_whose_tweet_the_stream_refuses_starts_the_watermark_below_it() {
+    // GIVEN no watermark yet, and a stream that refuses one tweet of the second page
+    let search = FakeSearch::new(&IDS, 2);
+    let marks = FakeWatermarks::default();
+    let refusing = FakeStream {
+        refuse: vec!["1850000000000000001".into()],
+        ..Default::default()
+    };
+
+    // WHEN the first run reads every page
+    poll_once(&search, &marks, &refusing, &options(3)).await.unwrap();
+
+    // THEN the watermark starts just below that page, not past the refused tweet
+    assert_eq!(marks.load("#aws").await.unwrap(), Some(id("1850000000000000000")));
+    // AND later runs, one page each, read it again and push it
+    let stream = FakeStream::default();
+    for _ in 0..4 {
+        poll_once(&search, &marks, &stream, &options(1)).await.unwrap();
+    }
+    assert!(stream.keys().contains(&"1850000000000000001".to_owned()));
+}
+
+#[tokio::test]
 async fn a_tweet_that_does_not_decode_is_skipped_and_the_run_goes_on() {
     let page = json!({
         "data": [{"id": "1850000000000000002", "author_id": "7"}, {"id": "1850000000000000001", "text": "ok"}],
