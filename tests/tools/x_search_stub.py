@@ -5,10 +5,12 @@
     x_search_stub.py [--port P] [--port-file F] [--initial N] [--per-tick N] [--interval S]
 
 Serves GET /2/tweets/search/recent as the API does: newest first, `max_results` a page
-(10-100), `meta.next_token`, `since_id` honoured, authors in `includes.users`, and a
+(10-100), `meta.next_token`, `since_id` and `until_id` honoured, authors in `includes.users`, and a
 bearer token required (any). It "publishes" `--initial` samples at start and
 `--per-tick` more every `--interval` seconds, in id order (so `since_id` finds every
-new one), each stamped with the time it is published. The query itself is ignored:
+new one), each stamped with the time it is published and given a snowflake id of that
+time (the samples' own ids are older than the API's 7-day window, which the poller
+would rightly refuse to ask from). The query itself is ignored:
 every sample is an #aws tweet or junk that says #aws.
 """
 import argparse
@@ -71,20 +73,31 @@ class Feed:
                 unique.append(r)
         self.pending = [to_v2(r) for r in unique]
         self.published = []  # newest last
+        self.last_id = 0
         self.lock = threading.Lock()
         self.release(initial)
 
     def release(self, n):
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        now = datetime.now(timezone.utc)
+        # A snowflake: milliseconds since X's epoch in the top bits, increasing.
+        snowflake = (int(now.timestamp() * 1000) - 1288834974657) << 22
+        stamp = now.strftime("%Y-%m-%dT%H:%M:%S.000Z")
         with self.lock:
             for tweet, author in self.pending[:n]:
-                tweet["created_at"] = now
+                self.last_id = max(self.last_id + 1, snowflake)
+                tweet["id"] = str(self.last_id)
+                tweet["created_at"] = stamp
                 self.published.append((tweet, author))
             del self.pending[:n]
 
-    def page(self, since_id, max_results, offset):
+    def page(self, since_id, until_id, max_results, offset):
         with self.lock:
-            newer = [p for p in reversed(self.published) if since_id is None or int(p[0]["id"]) > since_id]
+            newer = [
+                p
+                for p in reversed(self.published)
+                if (since_id is None or int(p[0]["id"]) > since_id)
+                and (until_id is None or int(p[0]["id"]) < until_id)
+            ]
         page = newer[offset : offset + max_results]
         meta = {"result_count": len(page)}
         if page:
@@ -110,13 +123,14 @@ def handler_for(feed):
             q = {k: v[0] for k, v in parse_qs(url.query).items()}
             try:
                 since = int(q["since_id"]) if "since_id" in q else None
+                until = int(q["until_id"]) if "until_id" in q else None
                 max_results = int(q.get("max_results", "10"))
                 offset = int(q.get("next_token", "0"))
                 if not 10 <= max_results <= 100:
                     raise ValueError("max_results must be 10-100")
             except ValueError as e:
                 return self.answer(400, {"title": "Invalid Request", "detail": str(e)})
-            self.answer(200, feed.page(since, max_results, offset))
+            self.answer(200, feed.page(since, until, max_results, offset))
 
         def answer(self, status, body):
             data = json.dumps(body).encode()
