@@ -74,6 +74,24 @@ pub fn cause_of(code: Option<&str>, message: &str) -> Cause {
     }
 }
 
+/// The outcome of a conditional write: `true` if it was applied, `false` if its condition
+/// did not hold (`ConditionalCheckFailedException`, an answer, not an error), any other
+/// failure classified as [`classify`] does.
+pub fn conditional_write<T, E, R>(
+    operation: &'static str,
+    result: Result<T, SdkError<E, R>>,
+) -> Result<bool, ServiceError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if service_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
+        Err(e) => Err(classify(operation, e)),
+    }
+}
+
 /// The service error code, if the error came from the service.
 pub fn service_code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
     match err {

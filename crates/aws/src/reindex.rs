@@ -4,14 +4,13 @@
 //! ([`tweetboard_core::stored::board_partition`]), and would show only tweets written
 //! after the upgrade. What `tweetboard reindex` runs.
 
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use tweetboard_core::attributes::tweets;
 use tweetboard_core::stored::{board_partition, board_shard};
 use tweetboard_core::ServiceError;
 
-use crate::errors::classify;
+use crate::errors::{classify, conditional_write};
 use crate::item::Item;
 
 /// What one pass did.
@@ -88,17 +87,10 @@ pub async fn reindex_board(
                 .expression_attribute_values(":current", AttributeValue::S(current))
                 .send()
                 .await;
-            match moved {
-                Ok(_) => report.moved += 1,
-                Err(e)
-                    if matches!(
-                        e.as_service_error(),
-                        Some(UpdateItemError::ConditionalCheckFailedException(_))
-                    ) =>
-                {
-                    report.changed_meanwhile += 1
-                }
-                Err(e) => return Err(classify("UpdateItem", e)),
+            if conditional_write("UpdateItem", moved)? {
+                report.moved += 1;
+            } else {
+                report.changed_meanwhile += 1;
             }
         }
         on_page(&report);

@@ -19,7 +19,7 @@ use tweetboard_core::decode::format_time;
 use tweetboard_core::poll::{Pending, SinceId, WatermarkStore};
 use tweetboard_core::ServiceError;
 
-use crate::errors::{classify, service_code};
+use crate::errors::{classify, conditional_write};
 
 #[derive(Clone, Debug)]
 pub struct DynamoWatermarks {
@@ -115,11 +115,7 @@ impl WatermarkStore for DynamoWatermarks {
             .expression_attribute_values(":at", AttributeValue::S(format_time(Utc::now())))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if service_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
-            Err(e) => Err(classify("UpdateItem", e)),
-        }
+        conditional_write("UpdateItem", result)
     }
 
     async fn advance(&self, query: &str, to: &SinceId) -> Result<bool, ServiceError> {
@@ -143,10 +139,6 @@ impl WatermarkStore for DynamoWatermarks {
             .expression_attribute_values(":at", AttributeValue::S(format_time(Utc::now())))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if service_code(&e) == Some("ConditionalCheckFailedException") => Ok(false),
-            Err(e) => Err(classify("UpdateItem", e)),
-        }
+        conditional_write("UpdateItem", result)
     }
 }
