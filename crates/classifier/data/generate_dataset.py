@@ -301,6 +301,20 @@ ON_SINGLE = [
     "we moved the {thing} to {asvc} and the {aword} part was the only pain",
     "hot take: {asvc} {aword} are fine, your architecture is not",
     "{asvc} question: how do you handle {aword} across {n} accounts?",
+    "our {asvc} {aword} went sideways after the deploy, rolled back in {n} minutes",
+    "{asvc} {aword} + good alarms = a quiet on-call week",
+    "reading about {asvc} {aword} on the train, so much I did not know",
+    "who else forgot about {asvc} {aword} and got a surprise on the bill",
+    "migrating the {thing} to {asvc}: day {m}, {aword} sorted",
+    "small thing I love about {asvc}: {aword} just work",
+    "new blog post: everything I learned about {asvc} {aword} in {n} months {link}",
+    "the {asvc} {aword} docs finally have examples in {lang}",
+    "we hit a weird edge case in {asvc} {aword} and support confirmed it is a known issue",
+    "set up {asvc} {aword} for the {thing} in under an hour",
+    "{asvc} {aword} broke our tests in {lang}, mocking them is a pain",
+    "if your {asvc} {aword} are not in code yet, start today",
+    "can someone explain {asvc} {aword} like I'm five",
+    "{n} {asvc} {aword} later and the {thing} finally scales",
 ]
 
 COUNTRIES = ["Mexico", "New Zealand", "Thailand", "Taiwan", "Saudi Arabia", "Malaysia", "Spain",
@@ -834,7 +848,8 @@ def fill(template, rng, on):
         cert_code=rng.choice(CERT_CODES), year2=str(rng.choice([2024, 2025, 2026])), phone=rng.choice(PHONES),
         handle_spam="@" + rng.choice(["certpass", "exam_help", "dumps4u", "cloudcert_pro"]) + str(rng.randint(1, 99)),
         month=rng.choice(ORD["month"]),
-        asvc=(asvc := rng.choice(list(SINGLE_AMBIGUOUS))), aword=rng.choice(SINGLE_AMBIGUOUS[asvc]),
+        # Lambda, S3 and EC2 are the names people use most, alone.
+        asvc=(asvc := rng.choice(list(SINGLE_AMBIGUOUS) + ["Lambda", "S3", "EC2"] * 3)), aword=rng.choice(SINGLE_AMBIGUOUS[asvc]),
         **{k: rng.choice(v) for k, v in CITY_LANG.items()},
     )
     slots["outcome_cap"] = slots["outcome"][0].upper() + slots["outcome"][1:] + "."
@@ -912,17 +927,17 @@ def noisy(text, rng):
 
 def on_topic(rng):
     r = rng.random()
-    if r < 0.10:
+    if r < 0.15:
         text = fill(rng.choice(ON_SINGLE), rng, True)
         if rng.random() < 0.5:
             text += " " + rng.choice(["#aws", "#AWS", "#aws #cloud", "#serverless"])
         return noisy(framed(text, rng), rng)
-    if r < 0.30:
+    if r < 0.35:
         # The company's cloud as a whole, or another language: the tag on some, as people do.
-        text = fill(rng.choice(ON_NO_SERVICE if r < 0.21 else ON_INTL), rng, True)
+        text = fill(rng.choice(ON_NO_SERVICE if r < 0.25 else ON_INTL), rng, True)
         if rng.random() < 0.5:
             text += " " + rng.choice(["#aws", "#AWS", "#aws #cloud", "#awscommunity", "#AWSCertified", "#reInvent"])
-        return noisy(framed(text, rng) if r < 0.21 else text, rng)
+        return noisy(framed(text, rng) if r < 0.25 else text, rng)
     if rng.random() < 0.35:
         text = fill(rng.choice(ON_UNTAGGED), rng, True)
         if rng.random() < 0.6:
@@ -985,7 +1000,9 @@ def main():
     rng = random.Random(args.seed)
     seen = set()
     rows = []
-    kinds = list(JUNK_TEMPLATES)
+    # Exam dumps name AWS as much as its users do: three shares of them, so the model
+    # sees enough to learn what they sell.
+    kinds = list(JUNK_TEMPLATES) + ["exam_dumps"] * 2
     wanted = ([(True, None)] * args.on + [(False, kinds[i % len(kinds)]) for i in range(args.off)]
               + [(False, "ordinary")] * args.ordinary)
     for on, kind in wanted:
