@@ -274,7 +274,7 @@ ON_INTL = [
 SINGLE_AMBIGUOUS = {
     "S3": ["bucket", "buckets", "objects", "prefix", "presigned URLs", "versioning", "lifecycle rules",
            "multipart uploads", "storage classes", "bucket policy", "static website hosting", "object lock"],
-    "Lambda": ["cold starts", "the handler", "function timeout", "memory setting", "layers", "concurrency limit",
+    "Lambda": ["functions", "function", "cold starts", "the handler", "function timeout", "memory setting", "layers", "concurrency limit",
                "invocations", "the runtime", "deployment package", "provisioned concurrency", "function URLs"],
     "EC2": ["instance", "instances", "instance types", "spot instances", "the AMI", "security groups",
             "EBS volumes", "user data script", "autoscaling group", "reserved capacity", "the metal instances"],
@@ -366,6 +366,31 @@ ORDINARY_AMBIGUOUS = [
     "the AWS wine awards shortlist is out, two local reds on it",
     "the AWS women in science mentoring night was inspiring",
 ]
+# Everyday past-tense tweets: thumbs type `aws` for `was` in a good share of them (see
+# `ordinary()`), and a search for `aws` returns them.
+ORDINARY_WAS = [
+    "the concert was {opinion}, {band} played for two hours",
+    "it was the longest {day} of my life",
+    "dinner at my sister's was so good, she made {food}",
+    "the exam was easier than I thought, thank god",
+    "that episode of {show} was {opinion}",
+    "my flight was cancelled so here I am in {city} for another night",
+    "the match was over by half time, {team} just gave up",
+    "I was so tired I fell asleep on the sofa at 8",
+    "the weather was perfect for a walk by the river",
+    "she said it was fine but it was clearly not fine",
+    "work was chaos today, {n} meetings and no lunch",
+    "our {pet} was sick all night, vet in the morning",
+    "honestly the book was better than the film",
+    "the queue was {n} people long and it was worth it",
+    "was not expecting snow in {month}",
+    "the wedding was beautiful, I cried twice",
+    "my first day was ok, everyone was nice",
+    "the traffic was awful, {n} minutes to go two streets",
+    "it was my grandma's birthday, {n} years young",
+    "the bus was late again and it was raining, classic",
+]
+
 # Exam-dump and "free certification" spam: it names AWS and its exams as much as the
 # people who pass them do, so only what it sells gives it away.
 DUMP_SPAM = [
@@ -957,6 +982,8 @@ def ordinary(rng):
         template = rng.choice(ORDINARY_AMBIGUOUS)
     elif r < 0.26:
         template = rng.choice(ORDINARY_INTL)
+    elif r < 0.34:
+        template = rng.choice(ORDINARY_WAS)
     else:
         template = rng.choice(ORDINARY[rng.choice(list(ORDINARY))])
     text = noisy(framed(fill_ordinary(template, rng), rng), rng)
