@@ -178,7 +178,10 @@ fn output_to_a_closed_pipe_ends_quietly_instead_of_panicking() {
     // GIVEN a pipe whose reader is already gone, as after `tweetboard evaluate | head`
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../classifier/data/dev-handwritten.csv");
+    let data = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../classifier/data/dev-handwritten.csv"
+    );
 
     // WHEN `tweetboard evaluate` writes its report into it
     let out = Command::new(env!("CARGO_BIN_EXE_tweetboard"))
