@@ -177,8 +177,8 @@ struct LexiconCounts {
     lone_names: u8,
 }
 
-/// The words that give a contextual evidence entry its AWS context when they stand just
-/// before it (`aws lambda`, `amazon s3`, `aws の 請求額`).
+/// The words that give a `ctx` entry its AWS context when they stand up to two words
+/// before it (`aws lambda`, `amazon s3`, `#aws glue`).
 const CONTEXT_WORDS: [&str; 2] = ["aws", "amazon"];
 
 /// One pass, one lookup per token (one or two more for the few that start a longer
