@@ -9,7 +9,7 @@ slots, deterministically (fixed seed). See README.md beside this file for the
 categories, the columns and the caveats.
 
 Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] > tweets-labeled.csv
-The shipped set: --on 3000 --off 1200 --ordinary 2400
+The shipped set: --on 5400 --off 2100 --ordinary 4500
 """
 import argparse
 import csv
