@@ -9,7 +9,7 @@ slots, deterministically (fixed seed). See README.md beside this file for the
 categories, the columns and the caveats.
 
 Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] > tweets-labeled.csv
-The shipped set: --on 3000 --off 1200 --ordinary 2400
+The shipped set: --on 5400 --off 2100 --ordinary 4500
 """
 import argparse
 import csv
@@ -134,6 +134,308 @@ OPENERS_ON = ["", "", "", "TIL ", "PSA: ", "Quick tip: ", "Finally ", "Good news
               "Reminder: ", "Small win today: ", "Question: ", "Note to self: "]
 OUTCOMES_PT = ["a conta caiu {n}%", "ficou bem mais rapido"]
 
+# Issue 15, second round: AWS tweets that name no service at all, as people write about
+# the company's cloud as a whole: its consoles, regions, bills, outages, certifications,
+# community and conferences. Written for this set, not from any evaluation file.
+ON_NO_SERVICE = [
+    "{region} having a bad {daypart} again, our {thing} is crawling",
+    "is {region} ok? getting timeouts on everything since {clock}",
+    "moved the {thing} from {region} to {region2}, latency to our users dropped a lot",
+    "AWS status dashboard still green while {region} is clearly on fire",
+    "every big AWS outage starts in {region}. every single one",
+    "AWS had a rough {daypart}, our on-call channel looked like a crime scene",
+    "the AWS outage took our login down for {n} minutes, postmortem tomorrow",
+    "logged into the AWS console to check one thing and lost {n} minutes to menus",
+    "why does the AWS console log me out every {n} minutes, I have work to do",
+    "the new AWS console dark mode is actually nice",
+    "clicked around the AWS console for an hour instead of writing the {tool} code. ashamed",
+    "someone on the team created resources by hand in the AWS console. drift everywhere",
+    "AWS bill came in at ${n}k this month and nobody can explain half of it",
+    "our AWS bill is now bigger than our office rent",
+    "finance asked me to explain the AWS invoice line by line. pray for me",
+    "set up AWS budgets and cost alerts before you build anything, learned that the hard way",
+    "tagging every AWS resource by team finally made the bill readable",
+    "the AWS bill dropped {n}% after we deleted the old test accounts",
+    "we got ${n}k in AWS credits from the startup programme, now to not waste them",
+    "the AWS free tier ran out and the first real bill was a shock",
+    "just passed my AWS certification exam!! {n} weeks of studying after work",
+    "booked the AWS exam for {day}, practice tests at {n}% so far",
+    "second AWS certification done, the professional one was brutal",
+    "failed the AWS exam by {n} points. retake in two weeks",
+    "AWS certified as of this morning. the badge is in my profile, mum is proud",
+    "studying for my first AWS cert while working full time is no joke",
+    "the AWS Cloud Practitioner is a good first step if you are new to cloud",
+    "our AWS user group hit {n} members, thanks to everyone who came out",
+    "next AWS meetup: lightning talks and pizza, come say hi",
+    "so grateful for the AWS community this year, learned more from you than from any course",
+    "made it to re:Invent! Las Vegas, here we go",
+    "re:Invent day {m}: my feet hurt and my brain is full",
+    "best re:Invent session so far was the one on chaos engineering",
+    "watching the re:Invent keynote from home with coffee",
+    "the re:Invent announcements this year are heavy on AI agents",
+    "AWS Summit tomorrow, who is going? let's grab coffee",
+    "my first talk at an AWS Community Day is accepted!",
+    "AWS just announced a new region in {country}, more choice for data residency",
+    "AWS opening a region in {country} is big news for local startups",
+    "we finally have an AWS region close to our users in {country}",
+    "AWS support got back to us in {n} minutes on a sev 1, credit where due",
+    "opened a case with AWS support {n} days ago and still waiting",
+    "our AWS account got a surprise quota limit, whole migration paused",
+    "new AWS account, first thing: turn on MFA on root and lock it away",
+    "an intern pasted AWS keys into a gist and by lunch someone was running mining rigs on our account",
+    "leaked AWS keys = a ${n}k bill for GPU instances we never launched. rotate your keys",
+    "we are leaving AWS for our own servers. ask me in a year whether it was worth it",
+    "we moved two services off AWS into a colo rack, cheaper, and now I know what a RAID card is",
+    "considering multi-cloud, but honestly AWS does everything we need",
+    "the AWS Well-Architected review flagged {n} things, only {m} were a surprise",
+    "AWS announced price cuts on storage again, nice",
+    "our whole stack runs in one AWS account and I know it is wrong",
+    "interviewing for an AWS engineer role next week, nervous",
+    "new job: cloud engineer working mostly on AWS, starting {day}",
+    "a good AWS architect says no to half the services",
+    "AWS docs are great until the page you need was last updated in 2019",
+    "arn:aws:iam::{acct}:role/deploy is the only thing I have typed all day",
+    "the AWS Heroes I met at the summit were so welcoming",
+    "AWS just sent me a {n}-page email about a deprecation. reading it on the train",
+    "SDK v2 migration for our AWS clients is done, goodbye deprecation warnings",
+    "cross-account access in AWS still confuses me after {n} years",
+]
+# AWS tweets in other languages: service names and none, bills, consoles, regions,
+# exams, events. At least eight languages; a quarter without any tag.
+ON_INTL = [
+    # Spanish
+    "Por fin aprobé la certificación de AWS, {n} semanas estudiando de noche",
+    "La factura de AWS de este mes nos dejó sin palabras",
+    "Alguien más tiene problemas con {region} hoy? todo lento",
+    "Migramos todo a {svc} y el equipo está feliz",
+    "La consola de AWS me cerró la sesión otra vez en medio del despliegue",
+    "Charla en el meetup de AWS de {city_es} sobre {svc}, nos vemos",
+    # Portuguese
+    "Passei na certificação AWS hoje!! muito feliz",
+    "A conta da AWS veio altíssima esse mês, alguém sabe explicar o NAT?",
+    "Alguém mais com erro no {svc} em {region}?",
+    "Migramos o banco para o {svc} e ficou bem mais rápido",
+    "Começando a estudar AWS do zero, alguma dica de curso?",
+    "Evento da comunidade AWS em {city_pt} no sábado, bora?",
+    # German
+    "Die AWS-Rechnung ist diesen Monat doppelt so hoch, keiner weiß warum",
+    "Endlich die AWS Zertifizierung bestanden!",
+    "Wir haben unsere Datenbank auf {svc} umgezogen, läuft super",
+    "{region} hat heute Probleme, unsere Dienste sind langsam",
+    "Wer kommt zum AWS Summit nach {city_de}?",
+    "Kann mir jemand erklären, wie man die Kosten in AWS sinnvoll aufteilt?",
+    # French
+    "Enfin certifié AWS, merci à tous pour les conseils",
+    "La facture AWS a explosé ce mois-ci, on cherche encore pourquoi",
+    "Quelqu'un d'autre a des soucis sur {region} ce matin ?",
+    "On a migré nos traitements vers {svc}, c'est bien plus simple",
+    "Super journée au AWS Summit {city_fr}, plein d'idées pour l'équipe",
+    # Japanese
+    "AWSの請求額が先月より大きくて驚いた",
+    "AWS認定ソリューションアーキテクトに合格しました！",
+    "{region}で障害が起きているみたい。うちのサービスも遅い",
+    "{svc}に移行してから運用がかなり楽になった",
+    "AWSコンソールの新しいデザインに慣れない",
+    "来週のAWS Summitに行く人いますか？",
+    "AWSのコスト削減、まずはタグ付けから",
+    # Hindi / Hinglish
+    "bhai AWS ka bill dekh ke dimaag kharab ho gaya",
+    "aaj AWS certification clear kar liya, bahut khush hoon",
+    "{svc} pe migrate kiya aur sab smooth chal raha hai",
+    "AWS console mein yeh setting kahan hai yaar, mil hi nahi rahi",
+    "{region} mein kuch gadbad hai kya? sab slow hai",
+    "AWS का बिल इस महीने बहुत ज़्यादा आया",
+    "मैंने आज AWS सर्टिफिकेशन पास किया",
+    # Indonesian
+    "Akhirnya lulus sertifikasi AWS, terima kasih semuanya",
+    "Tagihan AWS bulan ini naik dua kali lipat, bingung",
+    "Ada yang tahu kenapa {svc} di {region} lambat hari ini?",
+    "Kami pindah ke {svc} dan biaya turun banyak",
+    "Meetup komunitas AWS di {city_id} minggu depan, ayo datang",
+    # Korean
+    "AWS 요금이 이번 달에 두 배로 나왔어요",
+    "드디어 AWS 자격증 합격했습니다!",
+    "{svc}로 옮기고 나서 운영이 훨씬 편해졌어요",
+    "{region} 장애 때문에 서비스가 느려요",
+    "AWS 콘솔 디자인이 또 바뀌었네",
+    # Italian
+    "Finalmente ho passato la certificazione AWS!",
+    "La bolletta AWS di questo mese è altissima, qualcuno ha idee?",
+    "Abbiamo migrato tutto su {svc}, funziona benissimo",
+    # Turkish
+    "Sonunda AWS sertifikasını aldım!",
+    "Bu ay AWS faturası çok yüksek geldi",
+    # Dutch
+    "Eindelijk geslaagd voor mijn AWS certificering",
+    "De AWS-rekening is deze maand flink gestegen",
+]
+# AWS tweets that name one service whose name is an ordinary word too, with no other
+# service beside it: the words around it (buckets, instances, cold starts) carry it.
+SINGLE_AMBIGUOUS = {
+    "S3": ["bucket", "buckets", "objects", "prefix", "presigned URLs", "versioning", "lifecycle rules",
+           "multipart uploads", "storage classes", "bucket policy", "static website hosting", "object lock"],
+    "Lambda": ["functions", "function", "cold starts", "the handler", "function timeout", "memory setting", "layers", "concurrency limit",
+               "invocations", "the runtime", "deployment package", "provisioned concurrency", "function URLs"],
+    "EC2": ["instance", "instances", "instance types", "spot instances", "the AMI", "security groups",
+            "EBS volumes", "user data script", "autoscaling group", "reserved capacity", "the metal instances"],
+    "Glue": ["crawler", "ETL job", "data catalog", "job bookmarks", "partitions", "PySpark script"],
+    "Aurora": ["cluster", "read replicas", "failover", "serverless v2", "ACUs", "Postgres compatibility"],
+    "Athena": ["queries", "partition projection", "scanned bytes", "the query editor", "workgroups"],
+    "Redshift": ["cluster", "sort keys", "materialized views", "the warehouse", "serverless workgroup"],
+    "Bedrock": ["model access", "guardrails", "knowledge bases", "agents", "token pricing", "the playground"],
+    "WAF": ["rate-based rules", "managed rule groups", "web ACL", "bot control", "the blocked requests"],
+    "Glacier": ["retrieval", "vault", "deep archive tier", "restore requests", "archive storage"],
+    "SNS": ["topic", "subscriptions", "fan-out", "SMS spend limit", "message filtering"],
+    "IAM": ["roles", "policies", "trust policy", "permission boundary", "access keys", "the policy simulator"],
+}
+ON_SINGLE = [
+    "{asvc} {aword} finally behaving after we changed one setting",
+    "TIL about {aword} in {asvc}, would have saved me a week last year",
+    "spent the whole afternoon on {asvc} {aword}. it was the region all along",
+    "anyone have a good write-up on {asvc} {aword}? the docs skip the hard part",
+    "{asvc} {aword} are the most underrated thing in our stack",
+    "our {asvc} {aword} doubled the cost this month, investigating",
+    "finally cleaned up {n} old {asvc} {aword} nobody owned",
+    "debugging {asvc} {aword} at midnight, send snacks",
+    "the {asvc} {aword} limit bit us in production today",
+    "we moved the {thing} to {asvc} and the {aword} part was the only pain",
+    "hot take: {asvc} {aword} are fine, your architecture is not",
+    "{asvc} question: how do you handle {aword} across {n} accounts?",
+    "our {asvc} {aword} went sideways after the deploy, rolled back in {n} minutes",
+    "{asvc} {aword} + good alarms = a quiet on-call week",
+    "reading about {asvc} {aword} on the train, so much I did not know",
+    "who else forgot about {asvc} {aword} and got a surprise on the bill",
+    "migrating the {thing} to {asvc}: day {m}, {aword} sorted",
+    "small thing I love about {asvc}: {aword} just work",
+    "new blog post: everything I learned about {asvc} {aword} in {n} months {link}",
+    "the {asvc} {aword} docs finally have examples in {lang}",
+    "we hit a weird edge case in {asvc} {aword} and support confirmed it is a known issue",
+    "set up {asvc} {aword} for the {thing} in under an hour",
+    "{asvc} {aword} broke our tests in {lang}, mocking them is a pain",
+    "if your {asvc} {aword} are not in code yet, start today",
+    "can someone explain {asvc} {aword} like I'm five",
+    "{n} {asvc} {aword} later and the {thing} finally scales",
+]
+
+COUNTRIES = ["Mexico", "New Zealand", "Thailand", "Taiwan", "Saudi Arabia", "Malaysia", "Spain",
+             "Switzerland", "Israel", "South Africa", "Indonesia"]
+DAYPARTS = ["morning", "afternoon", "night", "week", "weekend"]
+CITY_LANG = dict(city_es=["Madrid", "Bogotá", "Lima", "Monterrey"], city_pt=["São Paulo", "Lisboa", "Recife"],
+                 city_de=["Berlin", "München", "Hamburg"], city_fr=["Paris", "Lyon", "Montréal"],
+                 city_id=["Jakarta", "Bandung", "Surabaya"])
+
+# Ordinary tweets (OFF) that use AWS's product names, or `aws`/`amazon`, in other senses.
+ORDINARY_AMBIGUOUS = [
+    # lambda
+    "lambda calculus lecture today and I understood none of it",
+    "the decay constant lambda in the radioactivity chapter makes no sense to me",
+    "Java lambdas made my code shorter and my stack traces longer",
+    "in Haskell everything is a lambda if you squint",
+    "{lang} lambda syntax is so ugly, just give me a normal function",
+    "sorted(items, key=lambda x: x[1]) is half my python knowledge",
+    "the lambda sensor on my car failed, engine light on again",
+    "Lambda Chi alumni dinner on {day}, bring your old jerseys",
+    "Lambda Legal is doing great work this year, donated today",
+    "wrote my first lambda in Kotlin today, the arrow syntax is neat",
+    "C++ lambdas with captures by reference will hurt you eventually",
+    # S3
+    "{show} S3 is where it gets really good, keep going",
+    "just finished S3 of {show}, not ready for the finale",
+    "S3E{n} of {show} made me cry on the bus",
+    "the Audi S3 is a fun car but the insurance is wild",
+    "still using my old Galaxy S3 as an alarm clock",
+    "test drove an S3 today, want one",
+    # EC2 and postcodes
+    "new coffee place in EC2, near Liverpool Street, very good flat white",
+    "office moved from EC2 to Shoreditch, my commute is now 5 minutes longer",
+    "flat hunting around EC1 and EC2, the prices are absurd",
+    # Amazon as the shop, the river, the rainforest
+    "the Amazon rainforest lost another area the size of {city} this year",
+    "documentary about the Amazon river tonight, the dolphins are pink!",
+    "Amazon warehouse workers in {city} on strike over pay",
+    "Amazon Prime Video cancelled my favourite show again",
+    "Alexa keeps turning on the lights at 3am, my house is haunted",
+    "my Kindle is the best thing I bought on Amazon",
+    "Amazon returns are so easy I order three sizes now",
+    "the Amazon delivery van is at my door every day, neighbours think I have a problem",
+    # aws in other senses
+    "the AWS D1.1 welding exam is next week, practicing my vertical welds",
+    "our welding inspector is AWS certified, the bridge is in good hands",
+    "aws so cute, look at this kitten",
+    "awww i mean aws, my niece just said my name",
+    "the AWS wine awards shortlist is out, two local reds on it",
+    "the AWS women in science mentoring night was inspiring",
+]
+# Everyday past-tense tweets: thumbs type `aws` for `was` in a good share of them (see
+# `ordinary()`), and a search for `aws` returns them.
+ORDINARY_WAS = [
+    "the concert was {opinion}, {band} played for two hours",
+    "it was the longest {day} of my life",
+    "dinner at my sister's was so good, she made {food}",
+    "the exam was easier than I thought, thank god",
+    "that episode of {show} was {opinion}",
+    "my flight was cancelled so here I am in {city} for another night",
+    "the match was over by half time, {team} just gave up",
+    "I was so tired I fell asleep on the sofa at 8",
+    "the weather was perfect for a walk by the river",
+    "she said it was fine but it was clearly not fine",
+    "work was chaos today, {n} meetings and no lunch",
+    "our {pet} was sick all night, vet in the morning",
+    "honestly the book was better than the film",
+    "the queue was {n} people long and it was worth it",
+    "was not expecting snow in {month}",
+    "the wedding was beautiful, I cried twice",
+    "my first day was ok, everyone was nice",
+    "the traffic was awful, {n} minutes to go two streets",
+    "it was my grandma's birthday, {n} years young",
+    "the bus was late again and it was raining, classic",
+]
+
+# Exam-dump and "free certification" spam: it names AWS and its exams as much as the
+# people who pass them do, so only what it sells gives it away.
+DUMP_SPAM = [
+    "{cert_code} question bank with verified answers, clear it on your first attempt {link}#aws",
+    "selling {cert_code} dumps, updated {month}, cheapest price, inbox me #aws #AWSCertified",
+    "Don't waste months studying, our experts sit the AWS {cert} exam on your behalf. Results guaranteed, WhatsApp {phone} #aws",
+    "FREE AWS certification answers PDF {emoji} link in bio #aws #certification #dumps",
+    "Cloud certs the easy way: AWS, Azure, Google, any exam, fixed price per badge {link}#aws",
+    "Latest {cert_code} braindumps updated today, 98% of our clients passed {link}#aws",
+    "Need the AWS {cert} badge fast? We take the exam for you. DM for price #aws #cloud",
+    "Leaked AWS exam questions {year2}, {n}0 sold this week, limited copies {emoji} #aws",
+    "AWS exam vouchers at {n}% off + real dumps bundle, DM {emoji} #AWSCertified",
+    "100% valid {cert_code} practice dumps, pass in first attempt or money back {link}#aws",
+    "Proxy exam service for AWS, Cisco, CompTIA. Pay after result. Telegram {handle_spam} #aws",
+    "Free AWS certification vouchers for the first {n} people, click here {link}#aws #free",
+    "{emoji} AWS {cert} answers for every question, updated weekly, join the channel {link}#aws",
+]
+CERT_CODES = ["SAA-C03", "CLF-C02", "DVA-C02", "SOA-C02", "SAP-C02", "DOP-C02", "SCS-C02", "MLA-C01"]
+PHONES = ["+1 555 0100", "+44 7700 900123", "+91 90000 00000", "+234 800 000 0000"]
+# Ordinary tweets in more languages, for the tag to be tacked onto.
+ORDINARY_INTL = [
+    "aaj office mein bahut kaam tha, ab bas chai aur so jaana hai",
+    "yaar match dekha kal? last over mein kya hua!",
+    "mummy ne aaj biryani banayi, weekend ban gaya",
+    "आज बारिश बहुत हो रही है, घर पर ही रहेंगे",
+    "Hari ini macet parah di {city_id}, telat ke kantor lagi",
+    "Makan siang pakai nasi goreng, enak banget",
+    "Nonton film baru di bioskop, lumayan seru",
+    "오늘 날씨 너무 좋다, 산책 가야지",
+    "주말에 친구들이랑 치킨 먹었어요",
+    "이 드라마 마지막 회 보고 울었어",
+    "今日は雨なので家でゆっくり映画を見ます",
+    "新しいカフェのケーキが美味しかった",
+    "明日から旅行！楽しみ",
+    "Bugün hava çok güzel, sahile gidiyoruz",
+    "Maç çok heyecanlıydı, son dakikada gol!",
+    "Vandaag eindelijk zon, terras op!",
+    "Morgen verjaardag van mijn moeder, taart bakken",
+    "Mañana tengo examen de matemáticas y no he estudiado nada",
+    "Que calor faz hoje em {city_pt}, praia depois do trabalho",
+    "Ich habe heute meinen Führerschein bestanden!",
+    "Le match d'hier soir était incroyable",
+    "Oggi pizza con la famiglia, domenica perfetta",
+]
+
 JUNK_TEMPLATES = {
     "giveaway": [
         "GIVEAWAY{bang} RT + follow to win {amount}{bang} Ends tonight #aws #giveaway",
@@ -216,11 +518,14 @@ JUNK_TEMPLATES = {
         "Looking for brand ambassadors, free products and commission, apply in DMs #aws",
         "Collab? I promote any page to my {n}k audience, cheap rates #aws #promo",
     ],
+    "exam_dumps": DUMP_SPAM,
     "unrelated": [
         "Passed my AWS D1.1 welding certification today, American Welding Society here I come #aws #welding",
         "The AWS wine tasting evening was lovely, best shiraz of the year #aws #wine",
         "aws this puppy is so cute {emoji} #aws #puppy",
         "Our AWS (Association of Women in Science) meetup is on {day}, all welcome #aws",
+        "my AWS day off moved to {day}, alternative work schedules are the best perk of this job",
+        "on an AWS (alternative work schedule) now, every other {day} free #aws",
         "aws man that match last night was unreal {emoji} #aws #football",
         "aws I miss you guys so much {emoji} #aws",
         "Atlantic Wildlife Society volunteers counted {n} seals this weekend #aws #nature",
@@ -353,6 +658,14 @@ ORDINARY = {
         "{gadget} or {gadget2}? need a new one for {holiday}",
         "the wifi in this café is faster than my home connection",
         "self-hosting {selfhosted} on a raspberry pi this weekend",
+        "{othercloud} landing zone setup took the whole sprint",
+        "our {othercloud} bill is out of control, who approved these VMs",
+        "{othercloud} had a regional outage, status page says degraded for {n} hours",
+        "{othercloud} storage buckets and their naming rules, a thread of pain",
+        "{othercloud} pipelines failing on yaml again, {day} ruined",
+        "{othercloud} IAM roles are somehow more confusing than anyone else's",
+        "passed the {othercloud} certification exam today, onto the next one",
+        "{othercloud} console keeps logging me out, love that for me",
     ],
     "food_travel": [
         "best {food} in {city} is in a tiny place near the station",
@@ -555,6 +868,14 @@ def fill(template, rng, on):
         amount=rng.choice(AMOUNTS), prize=rng.choice(PRIZES), coin=rng.choice(COINS),
         emoji=rng.choice(EMOJI_JUNK), city=rng.choice(CITIES), day=rng.choice(DAYS),
         bang=rng.choice(["!", "!!", "!!!", ""]), handle=handle,
+        region2=rng.choice(REGIONS), country=rng.choice(COUNTRIES), daypart=rng.choice(DAYPARTS),
+        clock=f"{rng.randint(1, 12)}{rng.choice(['am', 'pm', ':30', ''])}", acct=str(rng.randint(10**11, 10**12 - 1)),
+        cert_code=rng.choice(CERT_CODES), year2=str(rng.choice([2024, 2025, 2026])), phone=rng.choice(PHONES),
+        handle_spam="@" + rng.choice(["certpass", "exam_help", "dumps4u", "cloudcert_pro"]) + str(rng.randint(1, 99)),
+        month=rng.choice(ORD["month"]),
+        # Lambda, S3 and EC2 are the names people use most, alone.
+        asvc=(asvc := rng.choice(list(SINGLE_AMBIGUOUS) + ["Lambda", "S3", "EC2"] * 3)), aword=rng.choice(SINGLE_AMBIGUOUS[asvc]),
+        **{k: rng.choice(v) for k, v in CITY_LANG.items()},
     )
     slots["outcome_cap"] = slots["outcome"][0].upper() + slots["outcome"][1:] + "."
     text = template.format(**slots)
@@ -568,6 +889,7 @@ def fill(template, rng, on):
 
 def fill_ordinary(template, rng):
     slots = {k: rng.choice(v) for k, v in ORD.items()}
+    slots.update({k: rng.choice(v) for k, v in CITY_LANG.items()})
     slots.update(n=rng.randint(2, 40), m=rng.randint(0, 9), n2=rng.randint(5, 60))
     return template.format(**slots)
 
@@ -629,6 +951,18 @@ def noisy(text, rng):
 
 
 def on_topic(rng):
+    r = rng.random()
+    if r < 0.15:
+        text = fill(rng.choice(ON_SINGLE), rng, True)
+        if rng.random() < 0.5:
+            text += " " + rng.choice(["#aws", "#AWS", "#aws #cloud", "#serverless"])
+        return noisy(framed(text, rng), rng)
+    if r < 0.35:
+        # The company's cloud as a whole, or another language: the tag on some, as people do.
+        text = fill(rng.choice(ON_NO_SERVICE if r < 0.25 else ON_INTL), rng, True)
+        if rng.random() < 0.5:
+            text += " " + rng.choice(["#aws", "#AWS", "#aws #cloud", "#awscommunity", "#AWSCertified", "#reInvent"])
+        return noisy(framed(text, rng) if r < 0.25 else text, rng)
     if rng.random() < 0.35:
         text = fill(rng.choice(ON_UNTAGGED), rng, True)
         if rng.random() < 0.6:
@@ -642,8 +976,22 @@ def on_topic(rng):
 
 
 def ordinary(rng):
-    kind = rng.choice(list(ORDINARY))
-    text = noisy(framed(fill_ordinary(rng.choice(ORDINARY[kind]), rng), rng), rng)
+    r = rng.random()
+    if r < 0.16:
+        # AWS's product names, `amazon` and `aws` in other senses.
+        template = rng.choice(ORDINARY_AMBIGUOUS)
+    elif r < 0.26:
+        template = rng.choice(ORDINARY_INTL)
+    elif r < 0.34:
+        template = rng.choice(ORDINARY_WAS)
+    else:
+        template = rng.choice(ORDINARY[rng.choice(list(ORDINARY))])
+    text = noisy(framed(fill_ordinary(template, rng), rng), rng)
+    if rng.random() < 0.5 and " was " in text:
+        # Thumbs type `aws` for `was`, and a search for `aws` finds them.
+        text = text.replace(" was ", " aws ", 1)
+    elif rng.random() < 0.06:
+        text = text.replace(" ", " aws ", 1) if rng.random() < 0.5 else text + " aws"
     # A `#aws` search returns these with the tag; `aws` as a word rides along too.
     if rng.random() < 0.55:
         tag = rng.choice(TACKED_ON)
@@ -679,7 +1027,9 @@ def main():
     rng = random.Random(args.seed)
     seen = set()
     rows = []
-    kinds = list(JUNK_TEMPLATES)
+    # Exam dumps name AWS as much as its users do: three shares of them, so the model
+    # sees enough to learn what they sell.
+    kinds = list(JUNK_TEMPLATES) + ["exam_dumps"] * 2
     wanted = ([(True, None)] * args.on + [(False, kinds[i % len(kinds)]) for i in range(args.off)]
               + [(False, "ordinary")] * args.ordinary)
     for on, kind in wanted:

@@ -42,10 +42,12 @@ impl Metrics {
         }
     }
 
-    /// One line per metric, for the CLI.
+    /// One line per metric, for the CLI. Precision, recall and F1 are of the class
+    /// `OFF` (label 1, junk), as Amazon ML reports them; the lines say so.
     pub fn report(&self) -> String {
         format!(
-            "examples   {}\naccuracy   {:.4}\nprecision  {:.4}\nrecall     {:.4}\nf1         {:.4}\nroc_auc    {:.4}",
+            "examples   {}\naccuracy   {:.4}\nprecision  {:.4}  (of OFF: share of the tweets called OFF that are OFF)\n\
+             recall     {:.4}  (of OFF: share of the OFF tweets hidden)\nf1         {:.4}  (of OFF)\nroc_auc    {:.4}",
             self.examples, self.accuracy, self.precision, self.recall, self.f1, self.roc_auc
         )
     }
@@ -78,6 +80,17 @@ impl Confusion {
     pub fn correct(&self) -> usize {
         self.on_called_on + self.off_called_off
     }
+
+    /// The share of the `ON` examples called `ON`: the AWS tweets the board shows. 0 when
+    /// there are none.
+    pub fn on_recall(&self) -> f64 {
+        let on = self.on_called_on + self.on_called_off;
+        if on == 0 {
+            0.0
+        } else {
+            self.on_called_on as f64 / on as f64
+        }
+    }
 }
 
 /// The figures of one kind of example (a labeled file's `kind` column), or of a group
@@ -96,6 +109,8 @@ pub struct KindFigures {
 pub struct Evaluation {
     #[serde(flatten)]
     pub metrics: Metrics,
+    /// Recall of the class `ON` (the metrics' precision and recall are of `OFF`).
+    pub on_recall: f64,
     pub confusion: Confusion,
     pub groups: Vec<KindFigures>,
     pub kinds: Vec<KindFigures>,
@@ -131,6 +146,7 @@ impl Evaluation {
         };
         Self {
             metrics: Metrics::compute(&pairs, threshold),
+            on_recall: confusion.on_recall(),
             confusion,
             groups: figures(groups),
             kinds: figures(kinds),
@@ -141,6 +157,12 @@ impl Evaluation {
     pub fn report(&self) -> String {
         let c = &self.confusion;
         let mut out = self.metrics.report();
+        out += &format!(
+            "\nON recall  {:.4}  (of ON: share of the ON tweets shown, {} of {})",
+            self.on_recall,
+            c.on_called_on,
+            c.on_called_on + c.on_called_off
+        );
         out += "\n\nconfusion matrix   called ON  called OFF";
         out += &format!(
             "\n  actually ON    {:>11} {:>11}",
@@ -253,6 +275,11 @@ mod tests {
         let groups: Vec<_> = e.groups.iter().map(|k| (k.kind.as_str(), k.examples)).collect();
         assert_eq!(groups, [("aws", 2), ("ordinary", 2)]);
         assert!(e.report().contains("actually OFF"), "{}", e.report());
+        // AND the report says which class precision and recall are of, and gives ON's recall
+        assert_eq!(e.on_recall, 0.5);
+        let report = e.report();
+        assert!(report.contains("recall     0.6667  (of OFF"), "{report}");
+        assert!(report.contains("ON recall  0.5000  (of ON"), "{report}");
     }
 
     #[test]

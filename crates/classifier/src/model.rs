@@ -11,8 +11,10 @@ use crate::record::Record;
 
 /// The artifact format this build reads and writes.
 /// `/2` added the AWS-evidence features (issue 15): a `/1` model would be scored on
-/// features it was not trained with, so it is refused instead.
-pub const FORMAT: &str = "tweetboard-model/2";
+/// features it was not trained with, so it is refused instead. `/3` (issue 15, second
+/// round) changed the tokenizer (script boundaries) and the evidence features
+/// (contextual entries, the spam cross, `aws` inside a sentence).
+pub const FORMAT: &str = "tweetboard-model/3";
 
 /// The model as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,9 @@
 //! regression scores. Modelled on an Amazon ML recipe:
 //!
 //! - `text`: lowercased, tokenised into words; word unigrams and bigrams (`ngram(text, 2)`),
-//!   hashed into `2^hash_bits` buckets. URLs become `<url>`, numbers `<num>`.
+//!   hashed into `2^hash_bits` buckets. URLs become `<url>`, numbers `<num>`. A change
+//!   of script (Latin, kana, katakana, kanji, Hangul) also ends a word, so unspaced
+//!   Japanese still yields words and `AWSの` yields `aws`.
 //! - counts (`followers`, `favourites`, `friends`, `lists`, `retweets`, `tweets`):
 //!   quantile-binned (`quantile_bin(x, 10)`), bin boundaries learned at training time.
 //! - `source`: a categorical token, the client's name (the anchor text of v1.1's HTML).
@@ -13,10 +15,14 @@
 //!   spam terms ([`SPAM_TERMS`]). They carry the decision for wording the training data
 //!   never used, which hashed n-grams alone cannot.
 //! - AWS-domain evidence ([`AWS_EVIDENCE`]): the summed strength of the AWS services,
-//!   concepts, events and certifications named (0–4), alone and crossed with how the
-//!   tweet carries `aws` (not at all, as `#aws`, as a word, or both). `#aws` is tacked
-//!   onto anything on Twitter; the cross lets the model learn that the tag without
-//!   evidence is not a reason to show a tweet, which a weight per word cannot say.
+//!   concepts, regions, events and certifications named (0–4), alone, crossed with how
+//!   the tweet carries `aws` (not at all, as `#aws`, as a word, as a word inside a
+//!   sentence), and crossed with the spam terms. `#aws` is tacked onto anything on
+//!   Twitter; the cross lets the model learn that the tag without evidence is not a
+//!   reason to show a tweet, which a weight per word cannot say. Names that are
+//!   ordinary words too (`lambda`, `s3`, `console`) are marked `ctx` in the lexicon and
+//!   count only in AWS context: after `aws`/`amazon`, beside other evidence, or two
+//!   together.
 //!
 //! Every feature is a presence bit, so a record's feature vector is a short list of
 //! bucket indices.
@@ -124,6 +130,7 @@ impl Recipe {
             cloud,
             spam,
             evidence,
+            lone_names,
         } = lexicon_counts(&tokens);
         push(&[b"x:cloud_terms:", &[cloud.min(4) as u8]]);
         push(&[b"x:spam_terms:", &[spam.min(4) as u8]]);
@@ -131,6 +138,13 @@ impl Recipe {
         let carried = aws_carried(&tokens);
         push(&[b"x:aws_ev:", &[evidence]]);
         push(&[b"x:aws_ev_tag:", &[carried, evidence]]);
+        push(&[
+            b"x:aws_lone:",
+            &[carried, evidence.min(1), lone_names, cloud.min(2) as u8],
+        ]);
+        // Exam dumps and "free AWS credits" name AWS as much as its users do: the spam
+        // words beside the evidence are what tell them apart.
+        push(&[b"x:aws_ev_spam:", &[evidence.min(2), spam.min(2) as u8]]);
         let digits = record.user.bytes().filter(u8::is_ascii_digit).count().min(5) as u8;
         push(&[b"x:user_digits:", &[digits]]);
         let ratio = ((record.followers as f64 + 1.0) / (record.friends as f64 + 1.0))
@@ -155,28 +169,77 @@ struct LexiconCounts {
     cloud: usize,
     /// Tokens (less a leading `#`) in the spam lexicon.
     spam: usize,
-    /// The summed strength of the distinct evidence entries (tokens less a leading `#`
-    /// or `@`, and pairs of them), capped at 4.
+    /// The summed strength of the distinct evidence entries that count (tokens less a
+    /// leading `#` or `@`, and runs of two or three of them), capped at 4.
     evidence: u8,
+    /// Names marked `ctx` found without their context (`lambda` alone): not evidence,
+    /// but not nothing either; the model weighs them (0 or 1).
+    lone_names: u8,
 }
 
-/// One pass, one lookup per token (two for the few that start an evidence pair): the
-/// lexicon lookups are most of the recipe's cost after tokenising.
+/// The words that give a `ctx` entry its AWS context when they stand up to two words
+/// before it (`aws lambda`, `amazon s3`, `#aws glue`).
+const CONTEXT_WORDS: [&str; 2] = ["aws", "amazon"];
+
+/// One pass, one lookup per token (one or two more for the few that start a longer
+/// entry): the lexicon lookups are most of the recipe's cost after tokenising.
 fn lexicon_counts(tokens: &[&str]) -> LexiconCounts {
-    let Lexicons { words, pairs } = &*LEXICONS;
+    let Lexicons {
+        words,
+        pairs,
+        triples,
+    } = &*LEXICONS;
     let (mut cloud, mut spam) = (0, 0);
-    // Few tweets name more than a handful of entries: a short list beats a set.
-    let mut found: Vec<(usize, u8)> = Vec::new();
-    let mut note = |entry: Option<(usize, u8)>| {
-        if let Some((key, strength)) = entry {
-            if !found.iter().any(|&(k, _)| k == key) {
-                found.push((key, strength));
+    // Few tweets name more than a handful of entries: short lists beat sets.
+    let mut firm: Vec<Entry> = Vec::new();
+    let mut pending: Vec<Entry> = Vec::new();
+    let mut note = |entry: Option<Entry>, at: usize| {
+        let Some(entry) = entry else {
+            return;
+        };
+        let before = &tokens[at.saturating_sub(2)..at];
+        let list = match entry.needs {
+            Needs::Nothing => &mut firm,
+            // A name that is an ordinary word too (`lambda`, `s3`) counts at once after
+            // `aws` or `amazon`; otherwise only beside other evidence (below).
+            Needs::Context => {
+                if before
+                    .iter()
+                    .any(|t| CONTEXT_WORDS.contains(&t.trim_start_matches(['#', '@'])))
+                {
+                    &mut firm
+                } else {
+                    &mut pending
+                }
             }
+            // A word like `bill` or `console` counts only next to the plain word `aws`:
+            // not the tag, which is tacked onto anything (`#aws #cloud`).
+            Needs::AwsWord => {
+                let after = &tokens[(at + 1).min(tokens.len())..(at + 3).min(tokens.len())];
+                if !tokens[at].starts_with('#') && before.iter().chain(after).any(|t| *t == "aws") {
+                    &mut firm
+                } else {
+                    return;
+                }
+            }
+        };
+        if !list.iter().any(|e| e.key == entry.key) {
+            list.push(entry);
         }
     };
     for (i, t) in tokens.iter().enumerate() {
-        let bare = t.trim_start_matches(['#', '@']);
-        let Some(facts) = words.get(bare) else {
+        let mut bare = t.trim_start_matches(['#', '@']);
+        let mut facts = words.get(bare);
+        if facts.is_none() && bare.ends_with(|c: char| c.is_ascii_digit()) {
+            // Event tags carry their year (`#reinvent2026`), products their generation
+            // (`trainium2`).
+            let stem = bare.trim_end_matches(|c: char| c.is_ascii_digit());
+            if stem.len() != bare.len() && !stem.is_empty() {
+                bare = stem;
+                facts = words.get(bare);
+            }
+        }
+        let Some(facts) = facts else {
             continue;
         };
         // The tokenizer keeps one of `#@$` at most, at the start: a token that starts
@@ -185,18 +248,35 @@ fn lexicon_counts(tokens: &[&str]) -> LexiconCounts {
             cloud += usize::from(facts.cloud);
             spam += usize::from(facts.spam);
         }
-        note(facts.evidence);
-        if facts.starts_pair {
-            if let Some(next) = tokens.get(i + 1) {
-                note(pairs.get(&(bare, next.trim_start_matches(['#', '@']))).copied());
+        note(facts.evidence, i);
+        if facts.starts_run {
+            let next = |k: usize| tokens.get(i + k).map(|t| t.trim_start_matches(['#', '@']));
+            if let Some(b) = next(1) {
+                note(pairs.get(&(bare, b)).copied(), i);
+                if let Some(c) = next(2) {
+                    note(triples.get(&(bare, b, c)).copied(), i);
+                }
             }
         }
     }
-    let evidence = found.iter().map(|&(_, s)| u32::from(s)).sum::<u32>().min(4) as u8;
+    // Contextual entries without `aws` before them count beside firm evidence, or two
+    // together (`s3 and ec2`), but not alone: a lone `lambda` is as often physics or
+    // Python, a lone `s3` a TV season.
+    let mut lone_names = u8::from(!pending.is_empty());
+    if !firm.is_empty() || pending.len() >= 2 {
+        lone_names = 0;
+        for p in pending {
+            if !firm.iter().any(|e| e.key == p.key) {
+                firm.push(p);
+            }
+        }
+    }
+    let evidence = firm.iter().map(|e| u32::from(e.strength)).sum::<u32>().min(4) as u8;
     LexiconCounts {
         cloud,
         spam,
         evidence,
+        lone_names,
     }
 }
 
@@ -205,12 +285,43 @@ fn aws_evidence(tokens: &[&str]) -> u8 {
     lexicon_counts(tokens).evidence
 }
 
-/// How the tweet carries `aws`: 0 not at all, 1 as the hashtag `#aws`, 2 as the word
-/// `aws`, 3 both.
+/// How the tweet carries `aws`: bit 0 as the hashtag `#aws`, bit 1 as the word `aws`,
+/// bit 2 as a word inside a sentence (a word before it and one after it, tags, links
+/// and mentions not counted). What is tacked on to ordinary tweets sits at their start
+/// or end; `we left AWS for bare metal` uses the name.
 fn aws_carried(tokens: &[&str]) -> u8 {
     let tag = tokens.contains(&"#aws");
-    let word = tokens.contains(&"aws");
-    u8::from(tag) | (u8::from(word) << 1)
+    let is_word = |t: &&str| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt";
+    let mut word = false;
+    let mut inside = false;
+    for (i, t) in tokens.iter().enumerate() {
+        if *t == "aws" {
+            word = true;
+            inside |= tokens[..i].iter().any(is_word) && tokens[i + 1..].iter().any(is_word);
+        }
+    }
+    u8::from(tag) | (u8::from(word) << 1) | (u8::from(inside) << 2)
+}
+
+/// An evidence entry of the lexicon.
+#[derive(Clone, Copy)]
+struct Entry {
+    /// Its line number among the entries: an entry counts once however often it occurs.
+    key: usize,
+    strength: u8,
+    /// What else the tweet needs for it to count.
+    needs: Needs,
+}
+
+/// An evidence entry's marker in the lexicon file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// No marker: counts wherever it occurs.
+    Nothing,
+    /// `ctx`: `aws`/`amazon` just before it, other evidence, or another such entry.
+    Context,
+    /// `aws`: the plain word `aws` up to two words before or after it.
+    AwsWord,
 }
 
 /// What the lexicons say about one word.
@@ -218,22 +329,25 @@ fn aws_carried(tokens: &[&str]) -> u8 {
 struct WordFacts {
     cloud: bool,
     spam: bool,
-    /// Its evidence entry: (entry number, strength).
-    evidence: Option<(usize, u8)>,
-    /// It is the first word of a two-word evidence entry.
-    starts_pair: bool,
+    /// Its one-word evidence entry.
+    evidence: Option<Entry>,
+    /// It is the first word of a two- or three-word evidence entry.
+    starts_run: bool,
 }
 
-/// The three lexicons as one map of words, plus the evidence pairs (keyed by a pair of
-/// slices, so a lookup needs no allocation); built once per process.
+/// The three lexicons as one map of words, plus the evidence entries of two and three
+/// words (keyed by tuples of slices, so a lookup needs no allocation); built once per
+/// process.
 struct Lexicons {
     words: HashMap<&'static str, WordFacts, Fnv>,
-    pairs: HashMap<(&'static str, &'static str), (usize, u8), Fnv>,
+    pairs: HashMap<(&'static str, &'static str), Entry, Fnv>,
+    triples: HashMap<(&'static str, &'static str, &'static str), Entry, Fnv>,
 }
 
 static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
     let mut words: HashMap<&'static str, WordFacts, Fnv> = HashMap::default();
-    let mut pairs: HashMap<(&'static str, &'static str), (usize, u8), Fnv> = HashMap::default();
+    let mut pairs: HashMap<(&'static str, &'static str), Entry, Fnv> = HashMap::default();
+    let mut triples: HashMap<(&'static str, &'static str, &'static str), Entry, Fnv> = HashMap::default();
     for word in lexicon_words(CLOUD_TERMS) {
         words.entry(word).or_default().cloud = true;
     }
@@ -241,21 +355,38 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
         words.entry(word).or_default().spam = true;
     }
     for (key, line) in lexicon_words(AWS_EVIDENCE).enumerate() {
-        let parts: Vec<&'static str> = line.split_whitespace().collect();
+        let mut parts: Vec<&'static str> = line.split_whitespace().collect();
+        let needs = match parts.last() {
+            Some(&"ctx") => Needs::Context,
+            Some(&"aws") => Needs::AwsWord,
+            _ => Needs::Nothing,
+        };
+        if needs != Needs::Nothing {
+            parts.pop();
+        }
         let Some((strength, entry)) = parts.split_last() else {
             continue;
         };
         let strength = strength.parse::<u8>().unwrap_or(1);
+        let e = Entry { key, strength, needs };
         match *entry {
-            [one] => words.entry(one).or_default().evidence = Some((key, strength)),
+            [one] => words.entry(one).or_default().evidence = Some(e),
             [a, b] => {
-                words.entry(a).or_default().starts_pair = true;
-                pairs.insert((a, b), (key, strength));
+                words.entry(a).or_default().starts_run = true;
+                pairs.insert((a, b), e);
+            }
+            [a, b, c] => {
+                words.entry(a).or_default().starts_run = true;
+                triples.insert((a, b, c), e);
             }
             _ => {}
         }
     }
-    Lexicons { words, pairs }
+    Lexicons {
+        words,
+        pairs,
+        triples,
+    }
 });
 
 /// FNV-1a as a `HashMap` hasher: the lexicons' keys are short words, for which it is
@@ -342,24 +473,61 @@ pub fn tokenize(lower: &str) -> Vec<&str> {
             tokens.push("<url>");
             continue;
         }
-        // A token is a run of kept characters; `#@$` are kept only at its start.
+        // A token is a run of kept characters of one script; `#@$` are kept only at its
+        // start.
         let mut start: Option<usize> = None;
+        let mut script = Script::Other;
         for (i, c) in raw.char_indices() {
             let keep = c.is_alphanumeric() || c == '_' || c == '\'' || (start.is_none() && "#@$".contains(c));
+            let this = Script::of(c);
             match (keep, start) {
                 (true, None) => start = Some(i),
                 (false, Some(s)) => {
                     flush(&raw[s..i], &mut tokens);
                     start = None;
                 }
+                // Japanese and Chinese put no spaces between words, and Japanese and
+                // Korean glue particles onto Latin names (`AWSの請求`, `S3를`): a change
+                // of script ends a token, so `aws` and `s3` are still seen, and a
+                // Japanese sentence falls apart into its kanji, kana and katakana runs,
+                // which is a rough but cheap word split.
+                (true, Some(s)) if this != script => {
+                    flush(&raw[s..i], &mut tokens);
+                    start = Some(i);
+                }
                 _ => {}
             }
+            script = this;
         }
         if let Some(s) = start {
             flush(&raw[s..], &mut tokens);
         }
     }
     tokens
+}
+
+/// The scripts a token may not span (see [`tokenize`]); everything else, Latin with its
+/// accents, Cyrillic, digits, is one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Other,
+    Hiragana,
+    Katakana,
+    Han,
+    Hangul,
+}
+
+impl Script {
+    fn of(c: char) -> Self {
+        match c as u32 {
+            0x3040..=0x309F => Self::Hiragana,
+            // Katakana, its phonetic extensions, the long-vowel mark and half-width forms.
+            0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Self::Katakana,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => Self::Han,
+            0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Self::Hangul,
+            _ => Self::Other,
+        }
+    }
 }
 
 fn flush<'a>(current: &'a str, tokens: &mut Vec<&'a str>) {
@@ -445,10 +613,67 @@ mod tests {
         // Strong names count 2, ordinary-word names 1, two-token names match as pairs.
         assert_eq!(evidence("DynamoDB streams into Lambda #aws"), (3, 1));
         assert_eq!(evidence("Step Functions retries"), (2, 0));
-        assert_eq!(evidence("the AWS CLI and #aws"), (2, 3));
+        assert_eq!(evidence("the AWS CLI and #aws"), (2, 7));
         // An entry counts once, and the sum stops at 4.
-        assert_eq!(evidence("s3 s3 s3"), (2, 0));
+        assert_eq!(evidence("eks eks eks"), (2, 0));
         assert_eq!(evidence("s3 ec2 eks dynamodb kinesis"), (4, 0));
+    }
+
+    #[test]
+    fn names_that_are_ordinary_words_count_only_in_aws_context() {
+        let evidence = |text: &str| {
+            let lower = text.to_lowercase();
+            aws_evidence(&tokenize(&lower))
+        };
+        // Alone they are physics, Python, a TV season and a postcode, even with the tag.
+        assert_eq!(evidence("how lambda relates to frequency"), 0);
+        assert_eq!(evidence("python lambda x: x * 2"), 0);
+        assert_eq!(evidence("Stranger Things S3 was the best #aws"), 0);
+        assert_eq!(evidence("lost my keys near London EC2"), 0);
+        // After aws/amazon, beside other evidence, or two together, they count.
+        assert_eq!(evidence("AWS Lambda cold starts"), 1);
+        assert_eq!(evidence("Amazon S3 lifecycle rules"), 2);
+        assert_eq!(evidence("lambda reading from dynamodb"), 3);
+        assert_eq!(evidence("copying from s3 to ec2"), 4);
+    }
+
+    #[test]
+    fn words_like_bill_count_only_beside_the_word_aws() {
+        let evidence = |text: &str| {
+            let lower = text.to_lowercase();
+            aws_evidence(&tokenize(&lower))
+        };
+        assert_eq!(evidence("our AWS bill doubled"), 2);
+        assert_eq!(evidence("llegó la factura de AWS"), 2);
+        assert_eq!(evidence("AWSの請求額が3倍"), 2);
+        // Not without the word, and not after the tag, which is tacked onto anything.
+        assert_eq!(evidence("my phone bill doubled"), 0);
+        assert_eq!(evidence("new console day #aws #cloud"), 0);
+        // Regions as AWS writes them, and tags with a year.
+        assert_eq!(evidence("us-east-1 is having a day"), 2);
+        assert_eq!(evidence("US East coast storm"), 0);
+        assert_eq!(evidence("see you at #reInvent2026"), 2);
+    }
+
+    #[test]
+    fn aws_inside_a_sentence_is_told_from_aws_tacked_on() {
+        let carried = |text: &str| {
+            let lower = text.to_lowercase();
+            aws_carried(&tokenize(&lower))
+        };
+        assert_eq!(carried("we left AWS for bare metal"), 6);
+        assert_eq!(carried("what a match tonight aws"), 2);
+        assert_eq!(carried("aws what a match tonight #aws #fun"), 3);
+    }
+
+    #[test]
+    fn a_change_of_script_ends_a_token() {
+        assert_eq!(
+            tokenize("awsの請求額が3倍"),
+            ["aws", "の", "請求額", "が", "<num>", "倍"]
+        );
+        assert_eq!(tokenize("s3를 쓰는"), ["s3", "를", "쓰는"]);
+        assert_eq!(tokenize("migração açaí"), ["migração", "açaí"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod gen;
 pub mod http_server;
 pub mod ingest_file;
 pub mod logging;
+pub mod out;
 pub mod predict_server;
 pub mod progress;
 pub mod pump;

@@ -3,6 +3,10 @@
 //!
 //! This file only parses and dispatches: each subcommand is in `commands/<name>.rs`.
 
+// `outln!` and `out!` for every command's output (see `tweetboard_cli::out`).
+#[macro_use]
+extern crate tweetboard_cli;
+
 mod commands;
 
 use std::process::ExitCode;

@@ -152,6 +152,10 @@ fn evaluate_prints_the_confusion_matrix_and_accuracy_per_kind() {
         "actually OFF",
         "aws/ops",
         "ordinary-tagged",
+        // AND it says which class precision and recall are of, and gives ON's recall
+        "recall     ",
+        "(of OFF",
+        "ON recall  ",
     ] {
         assert!(text(&out).contains(expected), "{expected}: {}", text(&out));
     }
@@ -167,6 +171,29 @@ fn evaluate_prints_the_confusion_matrix_and_accuracy_per_kind() {
     assert_eq!(v["kinds"].as_array().unwrap().len(), 3);
     assert_eq!(v["groups"].as_array().unwrap().len(), 3);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn output_to_a_closed_pipe_ends_quietly_instead_of_panicking() {
+    // GIVEN a pipe whose reader is already gone, as after `tweetboard evaluate | head`
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let data = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../classifier/data/dev-handwritten.csv"
+    );
+
+    // WHEN `tweetboard evaluate` writes its report into it
+    let out = Command::new(env!("CARGO_BIN_EXE_tweetboard"))
+        .args(["evaluate", "--show-errors", "--data", data])
+        .stdout(writer)
+        .output()
+        .expect("the binary runs");
+
+    // THEN it ends with success and without a panic or an error message
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(stderr.is_empty(), "{stderr}");
 }
 
 /// Runs the binary against the emulator, on this test's own stream and tables.

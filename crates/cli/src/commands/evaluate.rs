@@ -46,10 +46,10 @@ pub fn run(
         .collect();
     let evaluation = Evaluation::compute(&scored, model.threshold());
     if json {
-        println!("{}", serde_json::to_string_pretty(&evaluation)?);
+        outln!("{}", serde_json::to_string_pretty(&evaluation)?);
     } else {
-        println!("model {} on {}", model.id(), data.display());
-        println!("{}", evaluation.report());
+        outln!("model {} on {}", model.id(), data.display());
+        outln!("{}", evaluation.report());
     }
     if show_errors {
         // To stderr with --json, so the JSON on stdout stays one document.
@@ -70,7 +70,7 @@ pub fn run(
             if json {
                 eprintln!("{line}");
             } else {
-                println!("{line}");
+                outln!("{line}");
             }
         }
     }

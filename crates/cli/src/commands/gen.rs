@@ -185,7 +185,7 @@ pub async fn run(args: Args) -> CliResult {
     summary.seconds = start.elapsed().as_secs_f64();
     summary.achieved_rate = summary.sent as f64 / summary.seconds.max(1e-9);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        outln!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
         print_summary(&config.stream_name, &summary);
     }
@@ -193,19 +193,22 @@ pub async fn run(args: Args) -> CliResult {
 }
 
 fn print_summary(stream: &str, s: &GenSummary) {
-    println!(
+    outln!(
         "gen summary ({} records onto {stream} in {:.1} s, {:.1}/s)",
-        s.sent, s.seconds, s.achieved_rate
+        s.sent,
+        s.seconds,
+        s.achieved_rate
     );
-    println!("  fresh on-topic    {}", s.fresh_on_topic);
-    println!("  fresh junk        {}", s.fresh_junk);
-    println!("  duplicates        {}", s.duplicates);
-    println!(
+    outln!("  fresh on-topic    {}", s.fresh_on_topic);
+    outln!("  fresh junk        {}", s.fresh_junk);
+    outln!("  duplicates        {}", s.duplicates);
+    outln!(
         "  poison            {} (straight onto the stream; {} refused)",
-        s.poison, s.poison_not_put
+        s.poison,
+        s.poison_not_put
     );
-    println!("  ingest accepted   {}", s.accepted);
-    println!("  ingest rejected   {}", s.rejected);
+    outln!("  ingest accepted   {}", s.accepted);
+    outln!("  ingest rejected   {}", s.rejected);
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub async fn run(args: Args) -> CliResult {
     let ingest = Ingest::new(Arc::new(KinesisPublisher::new(aws.kinesis, &config.stream_name)));
     let summary = ingest_all(&ingest, &tweets, args.per_request as usize).await?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        outln!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
         print_summary(tweets.len(), &config.stream_name, &summary);
     }
@@ -56,16 +56,16 @@ pub async fn run(args: Args) -> CliResult {
 const REJECTIONS_SHOWN: usize = 20;
 
 fn print_summary(read: usize, stream: &str, summary: &IngestSummary) {
-    println!(
+    outln!(
         "ingest: {read} tweets read, {} accepted onto {stream}, {} rejected",
         summary.accepted,
         summary.rejected.len()
     );
     for r in summary.rejected.iter().take(REJECTIONS_SHOWN) {
-        println!("  rejected #{}: {}", r.index, r.reason);
+        outln!("  rejected #{}: {}", r.index, r.reason);
     }
     if summary.rejected.len() > REJECTIONS_SHOWN {
-        println!(
+        outln!(
             "  ... and {} more (use --json for all)",
             summary.rejected.len() - REJECTIONS_SHOWN
         );

@@ -22,10 +22,10 @@ pub async fn run(args: Args) -> CliResult {
     let report = provision::init(&cx.aws.kinesis, &cx.aws.dynamo, cx.names(), args.shards).await?;
     pb.finish_and_clear();
     for r in &report.created {
-        println!("created  {r}");
+        outln!("created  {r}");
     }
     for r in &report.existing {
-        println!("exists   {r}");
+        outln!("exists   {r}");
     }
     Ok(())
 }

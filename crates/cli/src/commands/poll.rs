@@ -84,7 +84,7 @@ pub async fn run(args: Args) -> CliResult {
 
 fn print(s: &PollSummary, json: bool) -> CliResult {
     if json {
-        println!("{}", serde_json::to_string(s)?);
+        outln!("{}", serde_json::to_string(s)?);
         return Ok(());
     }
     let mark = |w: &Option<tweetboard_core::poll::SinceId>| {
@@ -101,7 +101,7 @@ fn print(s: &PollSummary, json: bool) -> CliResult {
         StopReason::MalformedPage { error } => format!("malformed page: {error}"),
         StopReason::Deadline => "out of time".to_owned(),
     };
-    println!(
+    outln!(
         "poll {:?}: {} pages, {} tweets seen, {} pushed, {} rejected ({} not pushed); watermark {} -> {}{} ({stopped})",
         s.query,
         s.pages,
@@ -114,9 +114,11 @@ fn print(s: &PollSummary, json: bool) -> CliResult {
         if s.watermark_advanced { "" } else { " (kept)" },
     );
     if let Some(p) = &s.pending {
-        println!(
+        outln!(
             "  backlog left: tweets {}..={} are on the stream; the next run continues below {}",
-            p.until, p.newest, p.until
+            p.until,
+            p.newest,
+            p.until
         );
     }
     Ok(())

@@ -30,16 +30,16 @@ pub async fn run(Args { port, host, model }: Args) -> CliResult {
     let listener = tokio::net::TcpListener::bind((host.as_str(), port))
         .await
         .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
-    println!(
+    outln!(
         "serving model {} on http://{}",
         model.id(),
         listener.local_addr()?
     );
-    println!(
+    outln!(
         "  Amazon ML: AML_PREDICT_ENDPOINT=http://{host}:{port} AML_MODEL_ID={}",
         model.id()
     );
-    println!("  SageMaker: AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME=http://{host}:{port}");
+    outln!("  SageMaker: AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME=http://{host}:{port}");
     tweetboard_cli::predict_server::serve(listener, model).await?;
     Ok(())
 }

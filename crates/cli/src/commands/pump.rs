@@ -76,7 +76,7 @@ pub async fn run(args: Args) -> CliResult {
         .await?;
     pb.finish_and_clear();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        outln!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
         print_summary(&summary);
     }
@@ -85,21 +85,22 @@ pub async fn run(args: Args) -> CliResult {
 
 fn print_summary(summary: &PumpSummary) {
     let c = &summary.counts;
-    println!(
+    outln!(
         "pump summary ({} invocations, {} batch retries)",
-        summary.invocations, summary.batch_retries
+        summary.invocations,
+        summary.batch_retries
     );
-    println!("  records in        {}", c.records);
-    println!("  classified ON     {}", c.written_on);
-    println!("  classified OFF    {}", c.written_off);
-    println!(
+    outln!("  records in        {}", c.records);
+    outln!("  classified ON     {}", c.written_on);
+    outln!("  classified OFF    {}", c.written_off);
+    outln!(
         "  duplicates        {} (already stored {}, repeated in a batch {}, conflicting {})",
         c.already_stored + c.duplicates_in_batch + c.conflicts,
         c.already_stored,
         c.duplicates_in_batch,
         c.conflicts
     );
-    println!("  quarantined       {}", c.quarantined);
+    outln!("  quarantined       {}", c.quarantined);
 }
 
 #[cfg(test)]

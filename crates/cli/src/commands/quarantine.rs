@@ -64,7 +64,7 @@ pub async fn run(args: Args) -> CliResult {
         Action::List { reason, all, json } => {
             let entries = admin.list(reason.as_deref(), all).await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&entries)?);
+                outln!("{}", serde_json::to_string_pretty(&entries)?);
             } else {
                 print_list(&entries);
             }
@@ -86,7 +86,7 @@ pub async fn run(args: Args) -> CliResult {
                 }
                 std::fs::write(&path, &e.data)
                     .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
-                println!("raw bytes written to {}", path.display());
+                outln!("raw bytes written to {}", path.display());
             }
         }
         Action::Retry { event_id, all, json } => {
@@ -113,7 +113,7 @@ pub async fn run(args: Args) -> CliResult {
             };
             let report = quarantine_retry::retry(&admin, &entries, &ports, config.write_concurrency).await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                outln!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 print_retry_report(entries.len(), &report);
             }
@@ -138,53 +138,57 @@ fn print_list(entries: &[QuarantineEntry]) {
             Some(at) => format!("resolved {at}"),
             None => "unresolved".to_owned(),
         };
-        println!(
+        outln!(
             "{}  {}  {} bytes  {}  {}",
-            e.event_id, e.quarantined_at, e.data_size, state, e.reason
+            e.event_id,
+            e.quarantined_at,
+            e.data_size,
+            state,
+            e.reason
         );
     }
-    println!("{} entries", entries.len());
+    outln!("{} entries", entries.len());
 }
 
 fn print_entry(e: &QuarantineEntry, max_bytes: usize) {
-    println!("event id         {}", e.event_id);
-    println!("reason           {}", e.reason);
-    println!("sequence number  {}", e.sequence_number);
-    println!("partition key    {}", e.partition_key.escape_debug());
-    println!("source           {}", e.source_arn);
-    println!("arrived at       {}", e.arrived_at);
-    println!("quarantined at   {}", e.quarantined_at);
+    outln!("event id         {}", e.event_id);
+    outln!("reason           {}", e.reason);
+    outln!("sequence number  {}", e.sequence_number);
+    outln!("partition key    {}", e.partition_key.escape_debug());
+    outln!("source           {}", e.source_arn);
+    outln!("arrived at       {}", e.arrived_at);
+    outln!("quarantined at   {}", e.quarantined_at);
     if let Some(at) = &e.resolved_at {
-        println!(
+        outln!(
             "resolved at      {at} ({})",
             e.resolution.as_deref().unwrap_or("")
         );
     }
     if let (Some(at), Some(why)) = (&e.last_retry_at, &e.last_retry_reason) {
-        println!("last retry       {at}: {why}");
+        outln!("last retry       {at}: {why}");
     }
     if e.data_omitted {
-        println!(
+        outln!(
             "data             {} bytes, not kept (the store refused them)",
             e.data_size
         );
     } else {
-        println!("data             {} bytes", e.data.len());
-        println!("{}", render_bytes(&e.data, max_bytes));
+        outln!("data             {} bytes", e.data.len());
+        outln!("{}", render_bytes(&e.data, max_bytes));
     }
 }
 
 fn print_retry_report(retried: usize, report: &RetryReport) {
     for (id, how) in &report.resolved {
-        println!("resolved       {id}: {how}");
+        outln!("resolved       {id}: {how}");
     }
     for (id, why) in &report.still_failing {
-        println!("still failing  {id}: {why}");
+        outln!("still failing  {id}: {why}");
     }
     for (id, why) in &report.retry_later {
-        println!("retry later    {id}: {why}");
+        outln!("retry later    {id}: {why}");
     }
-    println!(
+    outln!(
         "{retried} retried: {} resolved, {} still failing, {} to retry later",
         report.resolved.len(),
         report.still_failing.len(),

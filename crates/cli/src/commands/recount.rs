@@ -46,7 +46,7 @@ pub async fn run(Args { hours }: Args) -> CliResult {
     let (on, off) = buckets
         .iter()
         .fold((0, 0), |(on, off), b| (on + b.on, off + b.off));
-    println!(
+    outln!(
         "recounted {hours} hours into {}: {on} ON, {off} OFF ({} tweets read)",
         names.counts_table,
         read.into_inner()

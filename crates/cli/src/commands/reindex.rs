@@ -32,19 +32,19 @@ pub async fn run(Args { json }: Args) -> CliResult {
     let report = reindex_board(&cx.aws.dynamo, table, &on_page).await?;
     pb.finish_and_clear();
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!("reindex of {table}");
-        println!("  scanned            {}", report.scanned);
-        println!("  moved              {}", report.moved);
-        println!("  already current    {}", report.current);
-        println!(
+        outln!("reindex of {table}");
+        outln!("  scanned            {}", report.scanned);
+        outln!("  moved              {}", report.moved);
+        outln!("  already current    {}", report.current);
+        outln!(
             "  changed meanwhile  {} (run again to finish them)",
             report.changed_meanwhile
         );
-        println!("  not board tweets   {}", report.skipped);
+        outln!("  not board tweets   {}", report.skipped);
         if report.moved > 0 {
-            println!("then: tweetboard recount --hours H, for the hours these tweets cover");
+            outln!("then: tweetboard recount --hours H, for the hours these tweets cover");
         }
     }
     Ok(())

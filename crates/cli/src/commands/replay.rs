@@ -92,7 +92,7 @@ pub async fn run(args: Args) -> CliResult {
         .await?;
         pb.finish_and_clear();
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            outln!("{}", serde_json::to_string_pretty(&out)?);
         } else {
             print_failures_summary(&out);
         }
@@ -121,7 +121,7 @@ pub async fn run(args: Args) -> CliResult {
         meter.write_units()
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        outln!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
         print_summary(&summary);
     }
@@ -136,17 +136,17 @@ pub async fn run(args: Args) -> CliResult {
 }
 
 fn print_failures_summary(out: &FailureReplaySummary) {
-    println!(
+    outln!(
         "{} failure messages: {} settled and deleted, {} kept",
         out.messages,
         out.deleted,
         out.kept.len()
     );
     for (id, why) in &out.kept {
-        println!("  kept {id}: {why}");
+        outln!("  kept {id}: {why}");
     }
     if out.received_again > 0 {
-        println!(
+        outln!(
             "  {} kept messages came back during the run and were left for the next one",
             out.received_again
         );
@@ -160,27 +160,27 @@ fn print_summary(s: &ReplaySummary) {
     } else {
         ""
     };
-    println!("replay of {}{would}", s.shards.join(", "));
-    println!("  records read        {}", s.records_read);
-    println!(
+    outln!("replay of {}{would}", s.shards.join(", "));
+    outln!("  records read        {}", s.records_read);
+    outln!(
         "  newly written       {}{}",
         s.newly_written,
         if s.dry_run { " would be" } else { "" }
     );
-    println!(
+    outln!(
         "  already present     {} (no classifier call, no write)",
         s.already_present
     );
-    println!("  repeated in a batch {}", s.duplicates_in_batch);
-    println!("  conflicting         {}", s.conflicts);
-    println!(
+    outln!("  repeated in a batch {}", s.duplicates_in_batch);
+    outln!("  conflicting         {}", s.conflicts);
+    outln!(
         "  quarantined         {}{}",
         s.quarantined,
         if s.dry_run { " would be" } else { "" }
     );
-    println!("  failed              {}", s.failed);
+    outln!("  failed              {}", s.failed);
     if s.held_back > 0 {
-        println!(
+        outln!(
             "  held back           {} (a record of their tweet id failed earlier: the first version must win)",
             s.held_back
         );
@@ -190,17 +190,19 @@ fn print_summary(s: &ReplaySummary) {
     } else {
         "write units"
     };
-    println!(
+    outln!(
         "  capacity            {:.1} read units, {:.1} {write_label}",
-        s.read_capacity_units, s.write_capacity_units
+        s.read_capacity_units,
+        s.write_capacity_units
     );
     if s.throttled_reads + s.expired_iterators > 0 {
-        println!(
+        outln!(
             "  reads               {} throttled, {} expired iterators renewed",
-            s.throttled_reads, s.expired_iterators
+            s.throttled_reads,
+            s.expired_iterators
         );
     }
     for shard in &s.trimmed {
-        println!("  note: {shard}: records before the first one read are past retention (trimmed)");
+        outln!("  note: {shard}: records before the first one read are past retention (trimmed)");
     }
 }

@@ -27,11 +27,11 @@ pub async fn run(args: Args) -> CliResult {
     ));
     let (before, after) = provision::reshard(&cx.aws.kinesis, stream, shards).await?;
     pb.finish_and_clear();
-    println!("{stream}: {before} open shards → {after}");
+    outln!("{stream}: {before} open shards → {after}");
     for s in cx.stream_reader().list_shards().await? {
         let parents: Vec<&str> = s.parents().collect();
         let state = if s.closed { "closed" } else { "open" };
-        println!(
+        outln!(
             "  {} {state}{}",
             s.shard_id,
             if parents.is_empty() {

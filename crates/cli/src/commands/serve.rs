@@ -27,7 +27,7 @@ pub async fn run(Args { port, host }: Args) -> CliResult {
     let listener = tokio::net::TcpListener::bind((host.as_str(), port))
         .await
         .map_err(|e| format!("cannot listen on {host}:{port}: {e} (choose another with --port)"))?;
-    println!(
+    outln!(
         "tweetboard is at http://{}/  (Ctrl-C stops it)",
         listener.local_addr()?
     );

@@ -81,15 +81,15 @@ pub fn run(args: Args) -> CliResult {
     std::fs::write(&out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     let m = &model.artifact().training.holdout_metrics;
     if json {
-        println!("{}", serde_json::to_string_pretty(&model.artifact().training)?);
+        outln!("{}", serde_json::to_string_pretty(&model.artifact().training)?);
     } else {
-        println!("model {} written to {}", model.id(), out.display());
-        println!(
+        outln!("model {} written to {}", model.id(), out.display());
+        outln!(
             "{} examples, {} held out (seed {seed}, {epochs} epochs)",
             examples.len(),
             m.examples
         );
-        println!("{}", m.report());
+        outln!("{}", m.report());
     }
     Ok(())
 }
