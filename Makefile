@@ -22,7 +22,7 @@ SAM_TRANSLATOR_VERSION := 1.115.0
 INFRA_TOOLS := $(VENV)/.infra-tools-$(CFN_LINT_VERSION)-$(SAM_TRANSLATOR_VERSION)
 INFRA_EXPANDED := target/infra/template.expanded.json
 
-.PHONY: help venv lambda-tools sam-cli deploy package infra-check browser build run watch test test-inner bench bench-chart bench-classify bench-consumer bench-tools measure-memory lint fmt
+.PHONY: help venv lambda-tools sam-cli deploy package infra-check browser build run watch test test-inner bench bench-chart bench-classify bench-record bench-consumer bench-tools measure-memory lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -156,10 +156,13 @@ test-inner:
 	  $(CARGO) test --workspace --no-fail-fast; \
 	fi
 
-bench: bench-classify bench-chart bench-consumer ## Every benchmark (release builds); figures are reported in BENCHMARKS.md
+bench: bench-classify bench-record bench-chart bench-consumer ## Every benchmark (release builds); figures are reported in BENCHMARKS.md
 
 bench-classify: ## The classifier's criterion benchmarks
 	$(CARGO) bench -p tweetboard-classifier --bench classify
+
+bench-record: ## One record's CPU path in the consumer: base64 + JSON decode + classify, and the DynamoDB item (criterion)
+	$(CARGO) bench -p tweetboard-consumer --bench record
 
 bench-chart: venv ## Read units per board chart request at 10 and 10,000 tweets/hour, before and after the hourly counters (BENCHMARKS.md)
 	tests/with-emulator.sh $(CARGO) nextest run -p tweetboard-integration-tests --run-ignored ignored-only \

@@ -534,7 +534,7 @@ mod tests {
             event_id: "shardId-000000000000:1".into(),
             sequence_number: "1".into(),
             partition_key: ID.into(),
-            data: Vec::new(),
+            data: Default::default(),
             arrived_at: Utc::now(),
             source: RecordSource {
                 stream_arn: "arn:aws:kinesis:us-east-1:1:stream/tweets".into(),

@@ -427,7 +427,7 @@ mod tests {
             event_id: "shardId-000000000000:1".into(),
             sequence_number: "49590338271490256608559692538361571095921575989136588898".into(),
             partition_key: "1".into(),
-            data: Vec::new(),
+            data: Default::default(),
             arrived_at: Utc::now(),
             source: RecordSource {
                 stream_arn: "arn:aws:kinesis:us-east-1:1:stream/tweets".into(),

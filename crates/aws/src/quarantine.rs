@@ -248,7 +248,7 @@ mod tests {
             event_id: "shardId-000000000000:7".into(),
             sequence_number: "7".into(),
             partition_key: String::new(),
-            data: b"{not json".to_vec(),
+            data: b"{not json".to_vec().into(),
             arrived_at: Utc::now(),
             source: RecordSource {
                 stream_arn: "arn:aws:kinesis:us-east-1:1:stream/tweets".into(),

@@ -29,7 +29,7 @@ fn input_record(e: &QuarantineEntry) -> InputRecord {
         event_id: e.event_id.clone(),
         sequence_number: e.sequence_number.clone(),
         partition_key: e.partition_key.clone(),
-        data: e.data.clone(),
+        data: e.data.clone().into(),
         arrived_at: DateTime::parse_from_rfc3339(&e.arrived_at)
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|_| Utc::now()),

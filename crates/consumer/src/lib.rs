@@ -4,6 +4,8 @@
 //! borrowed by invocations: it has no field an invocation could write, so nothing from
 //! one batch can leak into the next on a warm instance.
 
+pub mod body;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -20,6 +22,12 @@ use tweetboard_core::{InputRecord, RecordSource};
 pub enum EventError {
     #[error("record {index} of the batch has no sequence number; cannot report it for retry")]
     MissingSequenceNumber { index: usize },
+    #[error("the invocation's body is not a Kinesis event: {0}")]
+    NotAKinesisEvent(String),
+    #[error("record {index} of the batch has data that is not base64: {reason}")]
+    InvalidData { index: usize, reason: String },
+    #[error("no invocation body to read (the runtime was started without the body layer)")]
+    NoBody,
 }
 
 impl From<EventError> for lambda_runtime::Diagnostic {
@@ -114,13 +122,40 @@ impl Consumer {
         self.process(event.payload, deadline).await
     }
 
+    /// The Lambda entry point of the binary: the event read from the invocation's body
+    /// ([`body::records_from_body`]), which [`body::BodyLayer`] set aside; the payload
+    /// `lambda_runtime` deserialised is a placeholder.
+    pub async fn handle_body_with_report(
+        &self,
+        context: &lambda_runtime::Context,
+    ) -> Result<(KinesisEventResponse, BatchReport), EventError> {
+        let body = body::take_invocation_body().ok_or(EventError::NoBody)?;
+        let deadline = deadline_from_epoch_millis(context.deadline);
+        let records = body::records_from_body(body)?;
+        tracing::debug!(
+            event = "invocation_started",
+            records = records.len(),
+            deadline_ms = context.deadline,
+            remaining_ms = deadline.map(|d| d.saturating_duration_since(Instant::now()).as_millis() as u64),
+        );
+        self.process_records(records, deadline).await
+    }
+
     /// Runs a batch and returns the Lambda response with the full report (for tools).
     pub async fn process(
         &self,
         event: KinesisEvent,
         deadline: Option<Instant>,
     ) -> Result<(KinesisEventResponse, BatchReport), EventError> {
-        let records = to_input_records(event.records)?;
+        self.process_records(to_input_records(event.records)?, deadline)
+            .await
+    }
+
+    async fn process_records(
+        &self,
+        records: Vec<InputRecord>,
+        deadline: Option<Instant>,
+    ) -> Result<(KinesisEventResponse, BatchReport), EventError> {
         let ports = BatchPorts {
             classifier: self.classifier.as_ref(),
             tweets: self.tweets.as_ref(),
@@ -202,7 +237,7 @@ fn to_input_records(records: Vec<KinesisEventRecord>) -> Result<Vec<InputRecord>
                 event_id,
                 sequence_number: seq,
                 partition_key: kinesis.partition_key,
-                data: kinesis.data.0,
+                data: kinesis.data.0.into(),
                 arrived_at: kinesis.approximate_arrival_timestamp.0,
                 source: RecordSource {
                     stream_arn: event_source_arn.unwrap_or_default(),

@@ -189,7 +189,7 @@ impl QuarantinedRecord {
     pub fn new(record: &InputRecord, reason: &QuarantineReason, now: DateTime<Utc>) -> Self {
         Self {
             event_id: record.event_id.clone(),
-            data: record.data.clone(),
+            data: record.data.to_vec(),
             data_size: record.data.len(),
             data_omitted: false,
             reason: bounded_reason(reason.to_string()),
@@ -260,7 +260,7 @@ mod tests {
             event_id: "shardId-000000000000:1".into(),
             sequence_number: "1".into(),
             partition_key: "p".repeat(256),
-            data,
+            data: data.into(),
             arrived_at: Utc::now(),
             source: RecordSource {
                 stream_arn: "arn:aws:kinesis:us-east-1:1:stream/s".into(),

@@ -15,7 +15,7 @@ fn record(seq: u64, data: &str) -> InputRecord {
         event_id: InputRecord::event_id_for("shardId-000000000000", &sequence_number),
         sequence_number,
         partition_key: "pk".into(),
-        data: data.as_bytes().to_vec(),
+        data: data.as_bytes().to_vec().into(),
         arrived_at: Utc::now(),
         source: RecordSource {
             stream_arn: "arn:aws:kinesis:us-east-1:123456789012:stream/tweets".into(),

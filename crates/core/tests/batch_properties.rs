@@ -190,7 +190,7 @@ fn input(i: usize, data: Vec<u8>) -> InputRecord {
         event_id: InputRecord::event_id_for("shardId-000000000000", &sequence_number),
         sequence_number,
         partition_key: "pk".into(),
-        data,
+        data: data.into(),
         arrived_at: Utc::now(),
         source: RecordSource {
             stream_arn: "arn:aws:kinesis:us-east-1:123456789012:stream/tweets".into(),

@@ -15,7 +15,7 @@ fn input(i: usize, data: &[u8]) -> InputRecord {
         event_id: InputRecord::event_id_for("shardId-000000000000", &sequence_number),
         sequence_number,
         partition_key: "pk".into(),
-        data: data.to_vec(),
+        data: data.to_vec().into(),
         arrived_at: Utc::now(),
         source: RecordSource {
             stream_arn: "arn:aws:kinesis:us-east-1:123456789012:stream/tweets".into(),

@@ -16,7 +16,8 @@ fn records(ids: std::ops::Range<u64>) -> Vec<InputRecord> {
             partition_key: "pk".into(),
             data: serde_json::json!({"id_str": (1000 + i).to_string(), "text": format!("lambda tweet {i}")})
                 .to_string()
-                .into_bytes(),
+                .into_bytes()
+                .into(),
             arrived_at: Utc::now(),
             source: RecordSource {
                 stream_arn: "arn:aws:kinesis:us-east-1:123456789012:stream/tweets".into(),

@@ -272,7 +272,7 @@ impl<'a> Replay<'a> {
                 event_id: InputRecord::event_id_for(shard_id, &r.sequence_number),
                 sequence_number: r.sequence_number.clone(),
                 partition_key: r.partition_key.clone(),
-                data: r.data.clone(),
+                data: r.data.clone().into(),
                 arrived_at: r.arrived_at,
                 source: RecordSource {
                     stream_arn: stream_arn.to_owned(),

@@ -5,31 +5,27 @@ use std::collections::BTreeMap;
 
 use super::record::{time_for_a_record, RecordTime};
 use super::{BatchOptions, BatchPorts, RecordOutcome};
-use crate::error::{DecodeError, ServiceError};
+use crate::error::ServiceError;
 use crate::events::HourCountsNotAdded;
-use crate::record::InputRecord;
-use crate::stored::{counted_hour, stored_created_at, HourCount};
-use crate::tweet::Tweet;
+use crate::stored::{counted_hour, HourCount};
 use crate::Prediction;
 
-/// Counts the `Written` records by the hour of their stored `created_at` and hands them
-/// to the store. The tweets are stored whatever happens here: a failure (or no time
+/// Counts the `Written` records by the hour of their stored `created_at` (`written_at`,
+/// by record) and hands them to the store. The tweets are stored whatever happens here: a failure (or no time
 /// left before the deadline) is logged and left for `tweetboard recount`, never
 /// reported as the records' (a redelivery would find them stored and count nothing).
 pub(super) async fn count_stored(
     ports: &BatchPorts<'_>,
-    records: &[InputRecord],
-    decoded: &[Result<Tweet, DecodeError>],
+    written_at: &[Option<String>],
     outcomes: &[Option<RecordOutcome>],
     options: &BatchOptions,
 ) {
     let mut by_hour: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for ((record, decoded), outcome) in records.iter().zip(decoded).zip(outcomes) {
-        let (Some(RecordOutcome::Written(prediction)), Ok(tweet)) = (outcome, decoded) else {
+    for (created_at, outcome) in written_at.iter().zip(outcomes) {
+        let (Some(RecordOutcome::Written(prediction)), Some(created_at)) = (outcome, created_at) else {
             continue;
         };
-        let created_at = stored_created_at(tweet, record);
-        let counts = by_hour.entry(counted_hour(&created_at).1.to_owned()).or_default();
+        let counts = by_hour.entry(counted_hour(created_at).1.to_owned()).or_default();
         match prediction {
             Prediction::On => counts.0 += 1,
             Prediction::Off => counts.1 += 1,

@@ -32,7 +32,7 @@ use crate::events::{BatchProcessed, DeadlineReached, RecordRetryReported};
 use crate::ports::{Classifier, QuarantineWriter, TweetLookup, TweetWriter};
 use crate::reason::{QuarantineReason, RetryReason};
 use crate::record::InputRecord;
-use crate::tweet::{Tweet, TweetId};
+use crate::tweet::TweetId;
 
 /// How a batch is run.
 #[derive(Debug, Clone)]
@@ -75,15 +75,21 @@ pub async fn process_batch(
     records: &[InputRecord],
     options: &BatchOptions,
 ) -> BatchReport {
-    let decoded: Vec<Result<Tweet, DecodeError>> = records.iter().map(|r| decode_tweet(&r.data)).collect();
+    // Only the ids are kept from this first pass: each tweet is decoded again when it is
+    // worked on (a few µs), so a 10,000-record batch never holds all its decoded tweets
+    // beside their raw bytes (issue 12's memory target).
+    let ids: Vec<Result<TweetId, DecodeError>> = records
+        .iter()
+        .map(|r| decode_tweet(&r.data).map(|t| t.id))
+        .collect();
 
     // Occurrences of each id in stream order; the first is the candidate, later ones
     // wait for it. A later one is only processed itself if every earlier one was
     // quarantined (an oversized first copy must not hide a good second one).
     let mut occurrences: HashMap<&TweetId, Vec<usize>> = HashMap::new();
-    for (i, d) in decoded.iter().enumerate() {
-        if let Ok(t) = d {
-            occurrences.entry(t.id()).or_default().push(i);
+    for (i, id) in ids.iter().enumerate() {
+        if let Ok(id) = id {
+            occurrences.entry(id).or_default().push(i);
         }
     }
 
@@ -91,41 +97,37 @@ pub async fn process_batch(
     // The content hash of the version the table keeps for each processed record's id,
     // when known: later copies of the id in this batch are compared with it.
     let mut kept_hashes: Vec<Option<String>> = vec![None; records.len()];
-    let mut round: Vec<usize> = decoded
+    // When a record's tweet is newly written, its stored `created_at` (for the chart).
+    let mut written_at: Vec<Option<String>> = vec![None; records.len()];
+    let mut round: Vec<usize> = ids
         .iter()
         .enumerate()
-        .filter_map(|(i, d)| match d {
+        .filter_map(|(i, id)| match id {
             Err(_) => Some(i),
-            Ok(t) => (occurrences[t.id()][0] == i).then_some(i),
+            Ok(id) => (occurrences[id][0] == i).then_some(i),
         })
         .collect();
     if let Some(lookup) = ports.lookup {
-        settle_stored(
-            lookup,
-            records,
-            &decoded,
-            &mut round,
-            &mut outcomes,
-            &mut kept_hashes,
-        )
-        .await;
+        settle_stored(lookup, records, &ids, &mut round, &mut outcomes, &mut kept_hashes).await;
     }
     let mut started_late = 0usize;
 
     while !round.is_empty() {
-        let results: Vec<(usize, Settled)> = stream::iter(round.iter().copied())
+        let results: Vec<(usize, Settled, Option<String>)> = stream::iter(round.iter().copied())
             .map(|i| {
                 let record = &records[i];
-                let decoded = &decoded[i];
+                let id = &ids[i];
                 async move {
                     let time = time_for_a_record(options);
                     if let RecordTime::TooLate = time {
                         return (i, None);
                     }
                     let work = async {
-                        match decoded {
+                        // Decoded again here (the first pass kept only the id); it
+                        // decodes as it did then.
+                        match id.clone().and_then(|_| decode_tweet(&record.data)) {
                             Err(e) => (
-                                quarantine(ports, record, QuarantineReason::Decode(e.clone())).await,
+                                (quarantine(ports, record, QuarantineReason::Decode(e)).await, None),
                                 None,
                             ),
                             Ok(tweet) => classify_and_write(ports, record, tweet).await,
@@ -138,7 +140,7 @@ pub async fn process_batch(
                         "record",
                         shard = %record.source.shard_id,
                         sequence_number = %record.sequence_number,
-                        tweet_id = decoded.as_ref().map_or("", |t| t.id().as_str()),
+                        tweet_id = id.as_ref().map_or("", |id| id.as_str()),
                     );
                     let work = work.instrument(span);
                     // Every request the record makes ends before the invocation does:
@@ -148,28 +150,29 @@ pub async fn process_batch(
                     let settled = match time {
                         RecordTime::Within(limit) => tokio::time::timeout(limit, work)
                             .await
-                            .unwrap_or((RecordOutcome::Retry(RetryReason::CutOff), None)),
+                            .unwrap_or(((RecordOutcome::Retry(RetryReason::CutOff), None), None)),
                         _ => work.await,
                     };
                     (i, Some(settled))
                 }
             })
             .buffer_unordered(options.concurrency.max(1))
-            .map(|(i, o)| {
-                let o = o.unwrap_or_else(|| {
+            .map(|(i, o)| match o {
+                Some((settled, written)) => (i, settled, written),
+                None => {
                     started_late += 1;
-                    (RecordOutcome::Retry(RetryReason::NotStarted), None)
-                });
-                (i, o)
+                    (i, (RecordOutcome::Retry(RetryReason::NotStarted), None), None)
+                }
             })
             .collect()
             .await;
 
         let mut next_round = Vec::new();
-        for (i, (outcome, kept)) in results {
+        for (i, (outcome, kept), written) in results {
             kept_hashes[i] = kept;
-            if let (RecordOutcome::Quarantined(_), Ok(t)) = (&outcome, &decoded[i]) {
-                let occ = &occurrences[t.id()];
+            written_at[i] = written;
+            if let (RecordOutcome::Quarantined(_), Ok(id)) = (&outcome, &ids[i]) {
+                let occ = &occurrences[id];
                 let pos = occ.iter().position(|&j| j == i).unwrap_or(occ.len());
                 if let Some(&next) = occ.get(pos + 1) {
                     next_round.push(next);
@@ -182,12 +185,12 @@ pub async fn process_batch(
     }
 
     // Settle the waiting duplicates with the occurrence that was processed for them.
-    for (i, d) in decoded.iter().enumerate() {
+    for (i, id) in ids.iter().enumerate() {
         if outcomes[i].is_some() {
             continue;
         }
-        let Ok(tweet) = d else { continue };
-        let occ = &occurrences[tweet.id()];
+        let Ok(id) = id else { continue };
+        let occ = &occurrences[id];
         let decider = occ
             .iter()
             .rev()
@@ -195,18 +198,19 @@ pub async fn process_batch(
             .find(|&j| j < i && outcomes[j].is_some())
             .expect("a duplicate always has an earlier processed occurrence");
         let outcome = match outcomes[decider].as_ref().expect("decider has an outcome") {
-            RecordOutcome::Retry(_) => {
-                RecordOutcome::Retry(RetryReason::EarlierDuplicate(tweet.id().clone()))
-            }
+            RecordOutcome::Retry(_) => RecordOutcome::Retry(RetryReason::EarlierDuplicate(id.clone())),
             _ => {
                 // Compared with the version the table keeps, which is not the batch's
                 // first copy when that copy itself lost to a stored version.
-                let kept = kept_hashes[decider]
-                    .clone()
-                    .or_else(|| decoded[decider].as_ref().ok().map(Tweet::content_hash));
-                let incoming = tweet.content_hash();
-                match kept {
-                    Some(kept) if is_conflict(tweet, &incoming, &kept, &records[i].event_id) => {
+                let kept = kept_hashes[decider].clone().or_else(|| {
+                    decode_tweet(&records[decider].data)
+                        .ok()
+                        .map(|t| t.content_hash())
+                });
+                match (kept, decode_tweet(&records[i].data)) {
+                    (Some(kept), Ok(tweet))
+                        if is_conflict(&tweet, &tweet.content_hash(), &kept, &records[i].event_id) =>
+                    {
                         RecordOutcome::Conflict
                     }
                     _ => RecordOutcome::DuplicateInBatch,
@@ -216,7 +220,7 @@ pub async fn process_batch(
         outcomes[i] = Some(outcome);
     }
 
-    counts::count_stored(ports, records, &decoded, &outcomes, options).await;
+    counts::count_stored(ports, &written_at, &outcomes, options).await;
 
     if started_late > 0 {
         DeadlineReached {
@@ -250,20 +254,20 @@ pub async fn process_batch(
 async fn settle_stored(
     lookup: &dyn TweetLookup,
     records: &[InputRecord],
-    decoded: &[Result<Tweet, DecodeError>],
+    ids: &[Result<TweetId, DecodeError>],
     round: &mut Vec<usize>,
     outcomes: &mut [Option<RecordOutcome>],
     kept_hashes: &mut [Option<String>],
 ) {
-    let ids: Vec<TweetId> = round
+    let wanted: Vec<TweetId> = round
         .iter()
-        .filter_map(|&i| decoded[i].as_ref().ok())
-        .map(|t| t.id().clone())
+        .filter_map(|&i| ids[i].as_ref().ok())
+        .cloned()
         .collect();
-    if ids.is_empty() {
+    if wanted.is_empty() {
         return;
     }
-    let stored = match lookup.stored_hashes(&ids).await {
+    let stored = match lookup.stored_hashes(&wanted).await {
         Ok(stored) => stored,
         Err(e) => {
             tracing::warn!(event = "lookup_failed", error = %e, "writing conditionally without the pre-check");
@@ -271,14 +275,18 @@ async fn settle_stored(
         }
     };
     round.retain(|&i| {
-        let Ok(tweet) = &decoded[i] else { return true };
-        let Some(stored_hash) = stored.get(tweet.id()) else {
+        let Ok(id) = &ids[i] else { return true };
+        let Some(stored_hash) = stored.get(id) else {
+            return true;
+        };
+        // Decoded again for its content hash; it decodes as it did in the first pass.
+        let Ok(tweet) = decode_tweet(&records[i].data) else {
             return true;
         };
         let incoming = tweet.content_hash();
         kept_hashes[i] = stored_hash.clone();
         outcomes[i] = Some(match stored_hash {
-            Some(h) if is_conflict(tweet, &incoming, h, &records[i].event_id) => RecordOutcome::Conflict,
+            Some(h) if is_conflict(&tweet, &incoming, h, &records[i].event_id) => RecordOutcome::Conflict,
             _ => RecordOutcome::AlreadyStored,
         });
         false

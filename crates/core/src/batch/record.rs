@@ -49,45 +49,65 @@ pub(super) fn time_for_a_record(options: &BatchOptions) -> RecordTime {
 /// id when the record's own write told it.
 pub(super) type Settled = (RecordOutcome, Option<String>);
 
+/// Classifies and writes one tweet (taken whole: the stored item owns it, no copy).
+/// Also returns, when the tweet was newly written, its stored `created_at` (for the
+/// board chart's counters).
 pub(super) async fn classify_and_write(
     ports: &BatchPorts<'_>,
     record: &InputRecord,
-    tweet: &Tweet,
-) -> Settled {
-    let classification = match ports.classifier.classify(tweet).await {
+    tweet: Tweet,
+) -> (Settled, Option<String>) {
+    let classification = match ports.classifier.classify(&tweet).await {
         Ok(c) => c,
         Err(e) if e.kind == FailureKind::Permanent => {
             return (
-                quarantine(ports, record, QuarantineReason::classifier(&e.message)).await,
+                (
+                    quarantine(ports, record, QuarantineReason::classifier(&e.message)).await,
+                    None,
+                ),
                 None,
             )
         }
-        Err(e) => return (RecordOutcome::Retry(RetryReason::classifier(&e.message)), None),
+        Err(e) => {
+            return (
+                (RecordOutcome::Retry(RetryReason::classifier(&e.message)), None),
+                None,
+            )
+        }
     };
-    let item = StoredTweet::new(tweet.clone(), classification, record, Utc::now());
+    let item = StoredTweet::new(tweet, classification, record, Utc::now());
     let size = item.approximate_size();
     if size > DYNAMODB_ITEM_LIMIT_BYTES {
         return (
-            quarantine(ports, record, QuarantineReason::ItemTooLarge { size }).await,
+            (
+                quarantine(ports, record, QuarantineReason::ItemTooLarge { size }).await,
+                None,
+            ),
             None,
         );
     }
     match ports.tweets.put_if_absent(&item).await {
         Ok(PutOutcome::Written) => (
-            RecordOutcome::Written(item.classification.prediction),
-            Some(item.content_hash),
+            (
+                RecordOutcome::Written(item.classification.prediction),
+                Some(item.content_hash),
+            ),
+            Some(item.created_at),
         ),
         Ok(PutOutcome::AlreadyStored { content_hash }) => match content_hash {
-            Some(stored) if is_conflict(tweet, &item.content_hash, &stored, &record.event_id) => {
-                (RecordOutcome::Conflict, Some(stored))
+            Some(stored) if is_conflict(&item.tweet, &item.content_hash, &stored, &record.event_id) => {
+                ((RecordOutcome::Conflict, Some(stored)), None)
             }
-            stored => (RecordOutcome::AlreadyStored, stored),
+            stored => ((RecordOutcome::AlreadyStored, stored), None),
         },
         Err(e) if e.kind == FailureKind::Permanent => (
-            quarantine(ports, record, QuarantineReason::write_rejected(&e)).await,
+            (
+                quarantine(ports, record, QuarantineReason::write_rejected(&e)).await,
+                None,
+            ),
             None,
         ),
-        Err(e) => (RecordOutcome::Retry(RetryReason::store(&e)), None),
+        Err(e) => ((RecordOutcome::Retry(RetryReason::store(&e)), None), None),
     }
 }
 

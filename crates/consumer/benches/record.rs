@@ -1,0 +1,97 @@
+//! What one record costs the consumer on its CPU, apart from the requests: its base64
+//! decoded, its JSON decoded into a tweet, the recipe and the classification, and the
+//! DynamoDB item built from the result. One realistic v1.1 API tweet of 3.7 KB
+//! (`benches/v1-tweet.json`: full user object and entities, as the v1.1 API sends
+//! them). Run with `make bench-record`; results are reported in BENCHMARKS.md.
+//!
+//! Each path is measured in wall time, as criterion does, and the first one also in the
+//! thread's CPU time, which does not count the time other processes on a shared
+//! machine hold the core (issue 12's target: decode + parse + classify under 5 µs).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use base64::Engine;
+use chrono::Utc;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use tweetboard_aws::dynamo::tweet_item;
+use tweetboard_classifier::{EmbeddedClassifier, Model, Record};
+use tweetboard_core::decode::decode_tweet;
+use tweetboard_core::{InputRecord, RecordSource, StoredTweet, Tweet};
+
+const TWEET: &str = include_str!("v1-tweet.json");
+
+fn record_path(c: &mut Criterion) {
+    // As the event carries it: base64 text.
+    let base64_text = base64::engine::general_purpose::STANDARD.encode(TWEET.as_bytes());
+    let classifier = EmbeddedClassifier::new(Model::embedded_default());
+    let decode = |text: &str| -> Tweet {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .expect("base64");
+        decode_tweet(&bytes).expect("a tweet")
+    };
+    let classify = |tweet: &Tweet| classifier.classify_record(&Record::from_tweet(tweet));
+
+    let mut group = c.benchmark_group("record (3.7 KB v1.1 tweet)");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("base64 + JSON decode + recipe + classify, thread CPU time", |b| {
+        b.iter_custom(|iters| {
+            let start = thread_cpu_time();
+            for _ in 0..iters {
+                black_box(classify(&decode(black_box(&base64_text))));
+            }
+            thread_cpu_time() - start
+        })
+    });
+    group.bench_function("base64 + JSON decode + recipe + classify", |b| {
+        b.iter(|| black_box(classify(&decode(black_box(&base64_text)))))
+    });
+    group.bench_function("base64 + JSON decode", |b| {
+        b.iter(|| black_box(decode(black_box(&base64_text))))
+    });
+    let tweet = decode(&base64_text);
+    group.bench_function("recipe + classify", |b| {
+        b.iter(|| black_box(classify(black_box(&tweet))))
+    });
+
+    let record = InputRecord {
+        event_id: "shardId-000000000000:49590000000000000000000000000000000000000000000000000001".into(),
+        sequence_number: "49590000000000000000000000000000000000000000000000000001".into(),
+        partition_key: tweet.id().as_str().into(),
+        data: TWEET.as_bytes().to_vec().into(),
+        arrived_at: Utc::now(),
+        source: RecordSource {
+            stream_arn: "arn:aws:kinesis:us-east-1:123456789012:stream/tweets".into(),
+            shard_id: "shardId-000000000000".into(),
+        },
+    };
+    let classification = classify(&tweet);
+    let now = Utc::now();
+    group.bench_function("DynamoDB item: StoredTweet (content hash) + attribute map", |b| {
+        b.iter(|| {
+            let stored = StoredTweet::new(tweet.clone(), classification.clone(), &record, now);
+            black_box(tweet_item(black_box(&stored)))
+        })
+    });
+    let stored = StoredTweet::new(tweet.clone(), classification, &record, now);
+    group.bench_function("DynamoDB item: attribute map only", |b| {
+        b.iter(|| black_box(tweet_item(black_box(&stored))))
+    });
+    group.finish();
+}
+
+/// CPU time this thread has used: `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`.
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant Linux and
+    // macOS both define. On failure the call leaves `ts` at zero.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+criterion_group!(benches, record_path);
+criterion_main!(benches);

@@ -1,0 +1,304 @@
+//! The Kinesis event read straight from the invocation's body, for the memory target of
+//! issue 12 (a 10,000-record batch under 40 MB).
+//!
+//! `lambda_runtime` collects the body into one buffer and would deserialise it into a
+//! `KinesisEvent`: the body, every record's base64 text as a `String`, its decoded
+//! bytes and a dozen metadata strings per record, all at once (51 MB for the stress
+//! batch). Here the body is taken before that ([`BodyLayer`]), the records' few
+//! fields are read borrowing from it, and each record's base64 is decoded **in place**,
+//! into the body's own buffer, which then shrinks to the decoded data: a record's data
+//! is a slice of it ([`bytes::Bytes`]), and a batch's data is held once.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::task::{Context as TaskContext, Poll};
+
+use aws_lambda_events::encodings::SecondTimestamp;
+use base64::Engine;
+use bytes::{Bytes, BytesMut};
+use lambda_runtime::tower::{Layer, Service};
+use lambda_runtime::LambdaInvocation;
+use serde::Deserialize;
+use tweetboard_core::{InputRecord, RecordSource};
+
+use crate::EventError;
+
+tokio::task_local! {
+    /// The body of the invocation being handled, taken by [`BodyLayer`] for the handler.
+    static INVOCATION_BODY: RefCell<Option<Bytes>>;
+}
+
+/// A runtime layer that takes the invocation's body away from `lambda_runtime` (which
+/// is left `null` to deserialise, for a handler whose payload is
+/// [`serde::de::IgnoredAny`]) and hands it to the handler through a task-local value,
+/// scoped to the invocation. [`take_invocation_body`] is how the handler gets it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BodyLayer;
+
+impl<S> Layer<S> for BodyLayer {
+    type Service = BodyService<S>;
+    fn layer(&self, inner: S) -> BodyService<S> {
+        BodyService { inner }
+    }
+}
+
+/// The service [`BodyLayer`] wraps around the runtime's.
+#[derive(Clone, Debug)]
+pub struct BodyService<S> {
+    inner: S,
+}
+
+impl<S: Service<LambdaInvocation>> Service<LambdaInvocation> for BodyService<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = tokio::task::futures::TaskLocalFuture<RefCell<Option<Bytes>>, S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut invocation: LambdaInvocation) -> Self::Future {
+        let body = std::mem::replace(&mut invocation.body, Bytes::from_static(b"null"));
+        // The handler's future is created here but runs only when polled, inside the
+        // scope: that is where it takes the body.
+        INVOCATION_BODY.scope(RefCell::new(Some(body)), self.inner.call(invocation))
+    }
+}
+
+/// The current invocation's body, once: `None` outside an invocation wrapped by
+/// [`BodyLayer`] or when already taken.
+pub fn take_invocation_body() -> Option<Bytes> {
+    INVOCATION_BODY
+        .try_with(|body| body.borrow_mut().take())
+        .ok()
+        .flatten()
+}
+
+#[derive(Deserialize)]
+struct Event<'a> {
+    #[serde(rename = "Records", borrow)]
+    records: Vec<Record<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Record<'a> {
+    #[serde(rename = "eventID", borrow, default)]
+    event_id: Option<Cow<'a, str>>,
+    #[serde(rename = "eventSourceARN", borrow, default)]
+    event_source_arn: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    kinesis: Kinesis<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Kinesis<'a> {
+    #[serde(borrow, default)]
+    partition_key: Cow<'a, str>,
+    #[serde(borrow, default)]
+    sequence_number: Cow<'a, str>,
+    /// Borrowed from the body unless the producer escaped a character of it (`\/`).
+    #[serde(borrow)]
+    data: Cow<'a, str>,
+    approximate_arrival_timestamp: SecondTimestamp,
+}
+
+/// Where a record's data is before decoding: its base64 text's place in the body, or
+/// (escaped JSON, never from Lambda) already decoded on its own.
+enum Data {
+    InBody { start: usize, len: usize },
+    Own(Vec<u8>),
+}
+
+/// A Kinesis event's records, with each record's data decoded into the body's buffer.
+/// Takes the same events `KinesisEvent` does (Lambda's event source mapping); a body
+/// that is not one, a record without a sequence number or with data that is not
+/// base64 fails the invocation with an [`EventError`].
+pub fn records_from_body(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
+    // Unique when the runtime assembled the body from its chunks (any large event); a
+    // small one shared with the connection's buffer is copied, which costs little.
+    let mut buf: BytesMut = body
+        .try_into_mut()
+        .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
+
+    let event: Event<'_> =
+        serde_json::from_slice(&buf).map_err(|e| EventError::NotAKinesisEvent(e.to_string()))?;
+    let base = buf.as_ptr() as usize;
+    let mut records = Vec::with_capacity(event.records.len());
+    let mut places = Vec::with_capacity(event.records.len());
+    for (index, r) in event.records.into_iter().enumerate() {
+        let Record {
+            event_id,
+            event_source_arn,
+            kinesis,
+        } = r;
+        let seq = kinesis.sequence_number.into_owned();
+        if seq.is_empty() {
+            return Err(EventError::MissingSequenceNumber { index });
+        }
+        let data = match kinesis.data {
+            Cow::Borrowed(text) => Data::InBody {
+                start: text.as_ptr() as usize - base,
+                len: text.len(),
+            },
+            Cow::Owned(text) => Data::Own(decode(text.as_bytes(), index)?),
+        };
+        places.push(data);
+        // eventID is `shardId-000000000000:<sequence number>`.
+        let shard_id = event_id
+            .as_deref()
+            .and_then(|id| id.split_once(':'))
+            .map(|(shard, _)| shard.to_owned())
+            .unwrap_or_default();
+        let event_id = event_id.map_or_else(|| InputRecord::event_id_for(&shard_id, &seq), Cow::into_owned);
+        records.push(InputRecord {
+            event_id,
+            sequence_number: seq,
+            partition_key: kinesis.partition_key.into_owned(),
+            data: Bytes::new(),
+            arrived_at: kinesis.approximate_arrival_timestamp.0,
+            source: RecordSource {
+                stream_arn: event_source_arn.map(Cow::into_owned).unwrap_or_default(),
+                shard_id,
+            },
+        });
+    }
+
+    // Each record's base64 is decoded through one scratch buffer (the engine does not
+    // decode within one slice) and written back packed at the front of the body, in
+    // order: decoded bytes are shorter than their base64 and records follow each other,
+    // so a record's packed place never reaches past its own text, nor into a later
+    // record's. The rest of the buffer (the event's JSON around the data) is then given
+    // back, and the batch holds its data alone: 58% of the body for Lambda's records.
+    let mut packed = Vec::with_capacity(places.len());
+    let mut end = 0;
+    let mut scratch = Vec::new();
+    for (index, place) in places.iter().enumerate() {
+        let Data::InBody { start, len } = *place else {
+            packed.push((0, 0));
+            continue;
+        };
+        scratch.clear();
+        base64::engine::general_purpose::STANDARD
+            .decode_vec(&buf[start..start + len], &mut scratch)
+            .map_err(|e| EventError::InvalidData {
+                index,
+                reason: e.to_string(),
+            })?;
+        buf[end..end + scratch.len()].copy_from_slice(&scratch);
+        packed.push((end, scratch.len()));
+        end += scratch.len();
+    }
+    drop(scratch);
+    buf.truncate(end);
+    // Zero-copy when the buffer is unique (it is: see above); shrinking gives the tail
+    // back to the allocator (a large buffer is its own mapping, so to the system).
+    let mut data = Vec::from(buf);
+    data.shrink_to_fit();
+    let data = Bytes::from(data);
+    for ((record, place), (at, n)) in records.iter_mut().zip(places).zip(packed) {
+        record.data = match place {
+            Data::InBody { .. } => data.slice(at..at + n),
+            Data::Own(bytes) => bytes.into(),
+        };
+    }
+    Ok(records)
+}
+
+fn decode(text: &[u8], index: usize) -> Result<Vec<u8>, EventError> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|e| EventError::InvalidData {
+            index,
+            reason: e.to_string(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_lambda_events::event::kinesis::KinesisEvent;
+
+    fn event_json(datas: &[&[u8]]) -> String {
+        let records: Vec<_> = datas
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let seq = format!("4959{i:052}");
+                serde_json::json!({
+                    "kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": format!("pk{i}"),
+                                "sequenceNumber": seq,
+                                "data": base64::engine::general_purpose::STANDARD.encode(d),
+                                "approximateArrivalTimestamp": 1_764_000_000.125},
+                    "eventSource": "aws:kinesis", "eventVersion": "1.0",
+                    "eventID": format!("shardId-000000000003:{seq}"),
+                    "eventName": "aws:kinesis:record", "awsRegion": "us-east-1",
+                    "eventSourceARN": "arn:aws:kinesis:us-east-1:1:stream/s",
+                })
+            })
+            .collect();
+        serde_json::json!({ "Records": records }).to_string()
+    }
+
+    #[test]
+    fn records_read_from_the_body_match_those_of_a_kinesis_event() {
+        // GIVEN an event as Lambda delivers it, with data of every length modulo 3
+        let datas: Vec<&[u8]> = vec![
+            br#"{"id_str": "1", "text": "x"}"#,
+            b"",
+            b"a",
+            b"ab",
+            b"\x00\xff binary",
+        ];
+        let json = event_json(&datas);
+        // WHEN it is read from the body and, separately, as a KinesisEvent
+        let ours = records_from_body(Bytes::from(json.clone().into_bytes())).unwrap();
+        let event: KinesisEvent = serde_json::from_str(&json).unwrap();
+        let theirs = crate::to_input_records(event.records).unwrap();
+        // THEN both give the same records, data included
+        assert_eq!(ours, theirs);
+        assert_eq!(ours[0].source.shard_id, "shardId-000000000003");
+        assert_eq!(ours[4].data.as_ref(), b"\x00\xff binary");
+    }
+
+    #[test]
+    fn escaped_base64_is_decoded_too() {
+        let json = event_json(&[b"\xff\xff\xff"]).replace("////", "\\/\\/\\/\\/");
+        assert!(json.contains("\\/"), "{json}");
+        let records = records_from_body(Bytes::from(json.into_bytes())).unwrap();
+        assert_eq!(records[0].data.as_ref(), b"\xff\xff\xff");
+    }
+
+    #[test]
+    fn bad_events_fail_with_typed_errors() {
+        assert!(matches!(
+            records_from_body(Bytes::from_static(b"{\"Records\": 3}")),
+            Err(EventError::NotAKinesisEvent(_))
+        ));
+        let json = event_json(&[b"ok", b"ok"]).replacen("\"data\":\"b2s=\"", "\"data\":\"not base64!\"", 1);
+        assert_eq!(
+            records_from_body(Bytes::from(json.into_bytes())).unwrap_err(),
+            EventError::InvalidData {
+                index: 0,
+                reason: "Invalid symbol 32, offset 3.".into()
+            }
+        );
+        let json =
+            event_json(&[b"ok"]).replace("\"sequenceNumber\":\"4959", "\"sequenceNumber\":\"\",\"x\":\"");
+        assert_eq!(
+            records_from_body(Bytes::from(json.into_bytes())).unwrap_err(),
+            EventError::MissingSequenceNumber { index: 0 }
+        );
+    }
+
+    #[tokio::test]
+    async fn the_layer_hands_the_body_to_the_handler_once() {
+        assert_eq!(take_invocation_body(), None);
+        let seen = INVOCATION_BODY
+            .scope(RefCell::new(Some(Bytes::from_static(b"{}"))), async {
+                (take_invocation_body(), take_invocation_body())
+            })
+            .await;
+        assert_eq!(seen, (Some(Bytes::from_static(b"{}")), None));
+    }
+}
