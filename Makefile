@@ -219,10 +219,10 @@ bench-consumer: bench-tools ## The consumer against the Python/Powertools peers 
 	  --consumers $(BENCH_CONSUMERS) --json target/bench/consumer.json
 
 # --- Reliability (issue 14): the long runs; make test keeps a short version of each. ---
-# One after another, each emulator-bound part on an emulator of its own: the emulator
-# (one Python process) is the trials' bottleneck (60-170 requests a second here, the
-# seven fault mixes alone keep it busy), and the first version of this target ran the
-# fault mixes and the 1,000 crash trials at once on one emulator (RELIABILITY.md).
+# One after another, each emulator-bound part on a fresh emulator of its own, and each
+# runnable alone: the emulator (one Python process, 60-170 requests a second here) is the
+# trials' bottleneck, so a trial's time is its request count (RELIABILITY.md: why the
+# fault mixes once ran past 7 minutes).
 .PHONY: chaos chaos-properties chaos-faults chaos-crashes
 
 CHAOS_PROPTEST_CASES ?= 1000
