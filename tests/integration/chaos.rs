@@ -14,7 +14,7 @@ use std::time::Duration;
 use tweetboard_aws::checkpoints::CheckpointStore;
 use tweetboard_aws::retry::Backoff;
 use tweetboard_aws::KinesisReader;
-use tweetboard_cli::pump::{Pump, PumpOptions};
+use tweetboard_cli::pump::{Pump, PumpOptions, PumpSummary};
 use tweetboard_integration_tests::chaos::{self, Verdict};
 use tweetboard_integration_tests::fault_proxy::{FaultCounts, FaultProxy, FaultRates};
 use tweetboard_integration_tests::*;
@@ -36,12 +36,19 @@ struct Figures {
     stream_requests: u64,
     stream_faults: std::collections::BTreeMap<String, u64>,
     pump_runs: usize,
+    /// Why the pump stopped before the stream was drained (a stream or checkpoint
+    /// request failing all of the SDK's attempts, a batch failing all its retries),
+    /// each restarted from its checkpoints.
+    pump_stops: std::collections::BTreeMap<String, usize>,
     invocations: usize,
     /// Batches the pump delivered again because records were reported for retry:
     /// faults that got through the SDK's own retries to the batch.
     batch_retries: usize,
     verdict: Verdict,
     redelivery_changed: usize,
+    /// Wall-clock seconds of the trial's phases (publish and read back, drain, check
+    /// against the oracle, redeliver and compare): where a long trial spends its time.
+    seconds: std::collections::BTreeMap<&'static str, f64>,
 }
 
 /// Publishes a generated stream of `count` records on `shards` shards, drains it with
@@ -59,11 +66,18 @@ async fn trial(
 ) -> Figures {
     // GIVEN a generated stream on the emulator, and clients that reach it through the
     // fault proxy
+    let mut seconds = std::collections::BTreeMap::new();
+    let mut phase = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        seconds.insert(name, (phase.elapsed().as_secs_f64() * 10.0).round() / 10.0);
+        phase = std::time::Instant::now();
+    };
     let env = TestEnv::with_shards(label, shards).await;
     chaos::publish(&env, &chaos::generate_stream(count, seed)).await;
     let stream = chaos::read_stream(&env).await;
     assert_eq!(stream.len(), count);
     let oracle = chaos::oracle(&stream);
+    lap("publish");
     let upstream = std::env::var("AWS_ENDPOINT_URL").unwrap();
     let proxy = FaultProxy::start(&upstream, rates, HELD_FOR, seed).await;
     let stream_proxy = FaultProxy::start(&upstream, stream_rates, HELD_FOR, seed ^ 0xFF).await;
@@ -87,6 +101,7 @@ async fn trial(
     let mut pump_runs = 0;
     let mut invocations = 0;
     let mut batch_retries = 0;
+    let mut pump_stops = std::collections::BTreeMap::<String, usize>::new();
     loop {
         pump_runs += 1;
         assert!(pump_runs <= 200, "{label}: the pump never drained the stream");
@@ -96,21 +111,31 @@ async fn trial(
             &consumer,
             options.clone(),
         );
-        match pump.run(|_| {}).await {
+        // A run that stops still counts what it did up to its last round.
+        let mut so_far = PumpSummary::default();
+        match pump.run(|s| so_far = s.clone()).await {
             Ok(summary) => {
                 invocations += summary.invocations;
                 batch_retries += summary.batch_retries;
                 break;
             }
-            Err(_) => continue,
+            Err(e) => {
+                invocations += so_far.invocations;
+                batch_retries += so_far.batch_retries;
+                let why: String = e.to_string().chars().take(90).collect();
+                *pump_stops.entry(why).or_default() += 1;
+                continue;
+            }
         }
     }
     let counts: FaultCounts = proxy.counts();
     let stream_counts: FaultCounts = stream_proxy.counts();
     drop((proxy, stream_proxy));
+    lap("drain");
 
     // THEN the tables are the oracle's
     let verdict = chaos::verify(&env, &stream, &oracle).await;
+    lap("verify");
 
     // AND delivering every record again (without faults) changes no item
     let before = env.tweets().await;
@@ -127,6 +152,7 @@ async fn trial(
     let key = |i: &Item| s(i, "tweet_id").to_owned();
     let before: std::collections::BTreeMap<String, &Item> = before.iter().map(|i| (key(i), i)).collect();
     let redelivery_changed = after.iter().filter(|i| before.get(&key(i)) != Some(i)).count();
+    lap("redeliver");
 
     let figures = Figures {
         label: label.to_owned(),
@@ -136,10 +162,12 @@ async fn trial(
         stream_requests: stream_counts.requests,
         stream_faults: stream_counts.faults,
         pump_runs,
+        pump_stops,
         invocations,
         batch_retries,
         verdict,
         redelivery_changed,
+        seconds,
     };
     println!("CHAOS_FIGURES {}", serde_json::to_string(&figures).unwrap());
     figures
@@ -204,12 +232,28 @@ async fn chaos_long_each_fault_kind_and_all_together_leave_exactly_the_oracle() 
             },
         ),
     ];
+    // CHAOS_MIXES (labels, comma-separated) and CHAOS_RECORDS run fewer or other
+    // trials: test knobs for profiling one mix, not configuration.
+    let only = std::env::var("CHAOS_MIXES").ok();
+    let records = std::env::var("CHAOS_RECORDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_500);
     // Concurrently: most of a trial's time is spent waiting (backoff, held requests).
     let trials = mixes
         .into_iter()
         .enumerate()
+        .filter(|(_, (label, _))| only.as_deref().is_none_or(|o| o.split(',').any(|l| l == *label)))
         .map(|(i, (label, rates))| async move {
-            trial(&format!("chaos-{label}"), 1_500, 2, rates, stream, 100 + i as u64).await
+            trial(
+                &format!("chaos-{label}"),
+                records,
+                2,
+                rates,
+                stream,
+                100 + i as u64,
+            )
+            .await
         });
     let figures = futures::future::join_all(trials).await;
     let failures: Vec<String> = figures

@@ -1,6 +1,7 @@
 //! Integration tests against the local AWS emulator. Run with `make test`.
 
 mod board;
+mod board_paging;
 mod chaos;
 mod classifiers;
 mod consumer;

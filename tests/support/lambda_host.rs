@@ -1,8 +1,10 @@
 //! A Lambda Runtime API host on loopback, in the tests: runs a function binary as
 //! Lambda runs it (`AWS_LAMBDA_RUNTIME_API`), hands it events one at a time, and
 //! collects its answers. The crash trials kill the process mid-batch and start a new
-//! one, as Lambda does after a crash; `tests/tools/lambda_host.py` is the stand-alone
-//! version `make measure-memory` uses.
+//! one, as Lambda does after a crash; [`LambdaHost::kill_at_answer`] kills it when it
+//! posts its answer instead (the batch done, its answer lost), so that a kill armed
+//! for a request the process never made still happens. `tests/tools/lambda_host.py`
+//! is the stand-alone version `make measure-memory` uses.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -31,6 +33,8 @@ struct Shared {
     arrived: Notify,
     answers: mpsc::UnboundedSender<Answer>,
     next_id: Mutex<u64>,
+    /// Run instead of accepting the next answer (once).
+    kill_at_answer: Mutex<Option<Box<dyn Fn() + Send>>>,
 }
 
 /// The runtime API; stopped when dropped.
@@ -57,6 +61,7 @@ impl LambdaHost {
             arrived: Notify::new(),
             answers: tx,
             next_id: Mutex::new(0),
+            kill_at_answer: Mutex::new(None),
         });
         let state = shared.clone();
         let task = tokio::spawn(async move {
@@ -95,6 +100,18 @@ impl LambdaHost {
         self.shared.pending.lock().unwrap().clear();
     }
 
+    /// Runs `kill` when the function posts its next answer (a response or an error),
+    /// which is then never accepted: a crash after the batch's work, before Lambda
+    /// hears of it.
+    pub fn kill_at_answer(&self, kill: impl Fn() + Send + 'static) {
+        *self.shared.kill_at_answer.lock().unwrap() = Some(Box::new(kill));
+    }
+
+    /// Cancels a kill at the answer that has not run yet; whether it had run.
+    pub fn disarm_kill_at_answer(&self) -> bool {
+        self.shared.kill_at_answer.lock().unwrap().take().is_none()
+    }
+
     /// The next answer; `None` once the host is gone.
     pub async fn answer(&mut self) -> Option<Answer> {
         self.answers.recv().await
@@ -116,6 +133,13 @@ async fn route(state: Arc<Shared>, req: Request<Incoming>) -> Result<Response<Fu
         return Ok(reply(StatusCode::NOT_FOUND, vec![]));
     };
     let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
+    if method == Method::POST && matches!(parts.as_slice(), ["invocation", _, "response" | "error"]) {
+        let kill = state.kill_at_answer.lock().unwrap().take();
+        if let Some(kill) = kill {
+            kill();
+            return Ok(reply(StatusCode::INTERNAL_SERVER_ERROR, vec![]));
+        }
+    }
     match (method, parts.as_slice()) {
         (Method::GET, ["invocation", "next"]) => {
             let event = loop {

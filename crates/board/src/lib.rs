@@ -23,19 +23,21 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::Utc;
 use serde_json::json;
+use tweetboard_core::board::query::{parse_hours, parse_show, parse_tweets_query, CHART_HOURS};
 use tweetboard_core::board::BoardError;
 use tweetboard_core::ports::BoardQuery;
 use tweetboard_core::Prediction;
+
+/// The parameters' limits; their parsing is pure logic in the domain
+/// (`tweetboard_core::board::query`), where it is fuzzed without the HTTP stack.
+pub use tweetboard_core::board::query::{DEFAULT_LIMIT, MAX_LIMIT};
 
 /// Every page's Content-Security-Policy: scripts and styles only from this origin, no
 /// inline script or style, images from http(s) only, nothing framed, no plugins.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src https: http:; \
     connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-pub const DEFAULT_LIMIT: usize = 20;
-pub const MAX_LIMIT: usize = 100;
 const PAGE_TWEETS: usize = 50;
-const CHART_HOURS: u32 = 24;
 
 const BOARD_CSS: &str = include_str!("../static/board.css");
 const BOARD_JS: &str = include_str!("../static/board.js");
@@ -98,50 +100,13 @@ fn board_error(e: BoardError) -> Response {
     }
 }
 
-/// The query parameters of `/api/tweets`, validated.
-#[derive(Debug)]
-struct TweetsQuery {
-    prediction: Prediction,
-    limit: usize,
-    cursor: Option<String>,
-}
-
-fn parse_tweets_query(params: &HashMap<String, String>) -> Result<TweetsQuery, String> {
-    if let Some(unknown) = params
-        .keys()
-        .find(|k| !["prediction", "limit", "cursor"].contains(&k.as_str()))
-    {
-        return Err(format!(
-            "unknown parameter {unknown:?}; use prediction, limit and cursor"
-        ));
-    }
-    let prediction = match params.get("prediction").map(String::as_str) {
-        None => Prediction::On,
-        Some(p) => Prediction::parse(p).ok_or_else(|| format!("prediction must be ON or OFF, not {p:?}"))?,
-    };
-    let limit = match params.get("limit") {
-        None => DEFAULT_LIMIT,
-        Some(l) => l
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| format!("limit must be a whole number from 1 to {MAX_LIMIT}, not {l:?}"))?,
-    };
-    let cursor = params.get("cursor").filter(|c| !c.is_empty()).cloned();
-    Ok(TweetsQuery {
-        prediction,
-        limit,
-        cursor,
-    })
-}
-
 async fn api_tweets(
     State(reader): State<Arc<dyn BoardQuery>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let q = match parse_tweets_query(&params) {
         Ok(q) => q,
-        Err(e) => return api_error(StatusCode::BAD_REQUEST, e),
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, e.to_string()),
     };
     match reader
         .newest(q.prediction, q.limit, q.cursor.as_deref(), Utc::now())
@@ -165,13 +130,13 @@ const API_HEADERS: [(header::HeaderName, &str); 2] = [
 /// The answer to `HEAD`: the status the parameters would get with GET, and the route's
 /// `headers`, without the Queries that would render the body (axum would otherwise run
 /// the GET handler and drop its body), so a monitor or link checker costs no reads.
-fn head<T, E: Into<String>>(
+fn head<T, E: std::fmt::Display>(
     headers: [(header::HeaderName, &'static str); 2],
     parsed: Result<T, E>,
 ) -> Response {
     match parsed {
         Ok(_) => headers.into_response(),
-        Err(e) => api_error(StatusCode::BAD_REQUEST, e),
+        Err(e) => api_error(StatusCode::BAD_REQUEST, e.to_string()),
     }
 }
 
@@ -183,22 +148,13 @@ async fn api_stats_head(Query(params): Query<HashMap<String, String>>) -> Respon
     head(API_HEADERS, parse_hours(&params))
 }
 
-/// `?hours=` of `/api/stats`.
-fn parse_hours(params: &HashMap<String, String>) -> Result<u32, &'static str> {
-    match params.get("hours").map(|h| h.parse::<u32>()) {
-        None => Ok(CHART_HOURS),
-        Some(Ok(h)) if (1..=168).contains(&h) => Ok(h),
-        Some(_) => Err("hours must be a whole number from 1 to 168"),
-    }
-}
-
 async fn api_stats(
     State(reader): State<Arc<dyn BoardQuery>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let hours = match parse_hours(&params) {
         Ok(hours) => hours,
-        Err(e) => return api_error(StatusCode::BAD_REQUEST, e),
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, e.to_string()),
     };
     match reader.hourly_counts(hours, Utc::now()).await {
         Ok(buckets) => (
@@ -216,15 +172,6 @@ const PAGE_HEADERS: [(header::HeaderName, &str); 2] = [
     (header::CACHE_CONTROL, "no-store"),
 ];
 
-/// `?show=`: whether the page shows the junk (OFF) rather than the on-topic tweets.
-fn parse_show(params: &HashMap<String, String>) -> Result<bool, &'static str> {
-    match params.get("show").map(String::as_str) {
-        None | Some("ON") => Ok(false),
-        Some("OFF") => Ok(true),
-        Some(_) => Err("show must be ON or OFF"),
-    }
-}
-
 async fn page_head(Query(params): Query<HashMap<String, String>>) -> Response {
     head(PAGE_HEADERS, parse_show(&params))
 }
@@ -235,7 +182,7 @@ async fn page(
 ) -> Response {
     let showing_junk = match parse_show(&params) {
         Ok(showing_junk) => showing_junk,
-        Err(e) => return api_error(StatusCode::BAD_REQUEST, e),
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, e.to_string()),
     };
     let prediction = if showing_junk {
         Prediction::Off
@@ -258,43 +205,4 @@ async fn page(
         stats: &stats,
     });
     (PAGE_HEADERS, body).into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn show_is_on_or_off() {
-        assert_eq!(parse_show(&params(&[])), Ok(false));
-        assert_eq!(parse_show(&params(&[("show", "ON")])), Ok(false));
-        assert_eq!(parse_show(&params(&[("show", "OFF")])), Ok(true));
-        assert_eq!(
-            parse_show(&params(&[("show", "x")])),
-            Err("show must be ON or OFF")
-        );
-    }
-
-    #[test]
-    fn query_validation() {
-        let q = parse_tweets_query(&params(&[])).unwrap();
-        assert_eq!(
-            (q.prediction, q.limit, q.cursor),
-            (Prediction::On, DEFAULT_LIMIT, None)
-        );
-        assert!(parse_tweets_query(&params(&[("prediction", "MAYBE")])).is_err());
-        assert!(parse_tweets_query(&params(&[("limit", "0")])).is_err());
-        assert!(parse_tweets_query(&params(&[("limit", "101")])).is_err());
-        assert!(parse_tweets_query(&params(&[("limit", "ten")])).is_err());
-        assert!(parse_tweets_query(&params(&[("sort", "asc")]))
-            .unwrap_err()
-            .contains("unknown parameter"));
-    }
 }

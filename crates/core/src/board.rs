@@ -7,6 +7,9 @@ use chrono::{DateTime, Duration, Timelike, Utc};
 use crate::classification::Prediction;
 use crate::error::ServiceError;
 
+pub mod cursor;
+pub mod query;
+
 /// A tweet as the board shows it; field names are the table's attribute names. Empty
 /// strings stand for the optional attributes an item leaves out (name, screen name,
 /// image).

@@ -10,7 +10,7 @@ use chrono::DateTime;
 use hmac::{Hmac, Mac};
 use proptest::prelude::*;
 use sha2::Sha256;
-use tweetboard_aws::board::{Cursor, CursorKey};
+use tweetboard_core::board::cursor::{Cursor, CursorKey};
 use tweetboard_core::Prediction;
 
 const SECRET: &str = "a-secret-of-at-least-thirty-two-characters";
