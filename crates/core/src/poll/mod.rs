@@ -273,10 +273,26 @@ pub async fn poll_once(
             .emit();
             since = match window_edge(options) {
                 Some(edge) => {
-                    // Forward only, and it clears a resume point below the edge. If
-                    // another run moved further meanwhile, reading from the edge only
-                    // repeats tweets.
-                    advance(watermarks, options, &mut summary, &edge).await?;
+                    // Moving the watermark clears the resume point, but a backlog
+                    // being drained from the edge must survive it: the edge a run set
+                    // is itself too old by the next run (it sits at the window's limit),
+                    // and without the resume point that run would read only the newest
+                    // pages again and the backlog below them would never be read. A
+                    // resume point above the new edge is put back; one at or below it
+                    // only covered tweets that have aged out. (Not atomic: a crash
+                    // between the two writes loses the resume point, as before.)
+                    let kept = watermarks
+                        .load_pending(query)
+                        .await
+                        .map_err(PollError::Watermark)?
+                        .filter(|p| p.until > edge);
+                    // Forward only. If another run moved further meanwhile, reading
+                    // from the edge only repeats tweets.
+                    if advance(watermarks, options, &mut summary, &edge).await? {
+                        if let Some(p) = kept {
+                            store_pending(watermarks, options, &mut summary, &edge, p).await?;
+                        }
+                    }
                     Some(edge)
                 }
                 None => None,

@@ -484,6 +484,50 @@ async fn a_watermark_older_than_the_search_window_moves_to_the_windows_edge_not_
     );
 }
 
+#[tokio::test]
+async fn a_backlog_drained_from_the_windows_edge_survives_the_edge_ageing_between_runs() {
+    // GIVEN the state a run leaves when it moved an old watermark to the window's edge and
+    // could not read the whole window: the watermark at the edge, which by the next run
+    // (minutes later) is itself older than the window allows, and a resume point above it
+    let edge = id_aged(chrono::TimeDelta::from_std(MAX_SINCE_AGE).unwrap() + chrono::TimeDelta::minutes(5));
+    let recent: Vec<String> = (0..6)
+        .map(|i| {
+            id_aged(chrono::TimeDelta::hours(6 * 24 - 20 * i))
+                .as_str()
+                .to_owned()
+        })
+        .collect();
+    let ids: Vec<&str> = recent.iter().map(String::as_str).collect();
+    let search = FakeSearch::new(&ids, 2);
+    let (marks, stream) = (FakeWatermarks::default(), FakeStream::default());
+    marks.advance("#aws", &edge).await.unwrap();
+    // the newest two were pushed by that run; the four below them are the backlog
+    let resume = Pending {
+        until: SinceId::parse(&recent[4]).unwrap(),
+        newest: SinceId::parse(&recent[5]).unwrap(),
+    };
+    assert!(marks.set_pending("#aws", &edge, &resume).await.unwrap());
+    let mut opts = options(1);
+    opts.max_since_age = Some(MAX_SINCE_AGE);
+
+    // WHEN the next run finds the watermark too old again
+    poll_once(&search, &marks, &stream, &opts).await.unwrap();
+
+    // THEN it moves to the new edge and goes on with the backlog, below the resume point
+    let first = search.requests.lock().unwrap()[0].clone();
+    assert!(first.since_id.as_ref().is_some_and(|s| *s > edge));
+    assert_eq!(first.until_id, Some(resume.until.clone()));
+    // AND later runs drain it: every tweet of the window reaches the stream
+    for _ in 0..4 {
+        poll_once(&search, &marks, &stream, &opts).await.unwrap();
+    }
+    for id in &recent[..4] {
+        assert!(stream.keys().contains(id), "{id} of the backlog was skipped");
+    }
+    assert_eq!(marks.load("#aws").await.unwrap().as_ref(), Some(&resume.newest));
+    assert_eq!(marks.load_pending("#aws").await.unwrap(), None);
+}
+
 /// Answers after a minute.
 struct SlowSearch;
 
