@@ -22,7 +22,9 @@
 //!   reason to show a tweet, which a weight per word cannot say. Names that are
 //!   ordinary words too (`lambda`, `s3`, `console`) are marked `ctx` in the lexicon and
 //!   count only in AWS context: after `aws`/`amazon`, beside other evidence, or two
-//!   together.
+//!   together. The hand-written entries are joined by AWS vocabulary mined from the AWS
+//!   SDK's service models ([`AWS_MINED`]), and `lambda` in code is no evidence
+//!   ([`lambda_sense`]).
 //!
 //! Every feature is a presence bit, so a record's feature vector is a short list of
 //! bucket indices.
