@@ -5,7 +5,9 @@ ordinary tweets on other subjects, with or without the tag, from accounts like t
 on-topic ones.
 
 Written for this project: every text is composed here from hand-written phrases and
-slots, deterministically (fixed seed). See README.md beside this file for the
+slots, deterministically (fixed seed); some slots take AWS's own names (services,
+regions, instance types, resources, errors) from ../lexicons/aws-mined.txt, which
+mine_aws_vocabulary.py mined from the AWS SDK's service models. See README.md beside this file for the
 categories, the columns and the caveats.
 
 Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] > tweets-labeled.csv

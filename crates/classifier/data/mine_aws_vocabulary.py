@@ -12,11 +12,12 @@ this once, commit its output.
 What is mined, and how each kind of name is filtered (the recipe's markers are
 explained in aws-evidence.txt's header):
 - service names (`serviceFullName`, `serviceAbbreviation` of every service model, less
-  their `AWS`/`Amazon` prefix): a name of two or three words counts alone (2 if a word of
-  it is not common English, `Transit Gateway`'s `transit` is; 1 if all are, `Application
-  Migration Service`); a one-word name that is not common English counts alone (2,
-  `sagemaker`; and rare on the web as a whole, not `kafka`); one that is (`Connect`, `Backup`, `Glue`) or an acronym (`DMS`, `MQ`)
-  counts only as written with its prefix, `aws backup`, `amazon mq` (2);
+  their `AWS`/`Amazon` prefix and cut to their first three words): a name of two or three
+  words counts alone (2 if a word of it is not common English, 1 if all are,
+  `Application Migration Service`); a one-word name counts alone (2) when it is not
+  common English and rare on the web as a whole (`sagemaker`, not `kafka`); any other
+  (`Connect`, `Backup`, `DMS`, `MQ`) counts only as written with its prefix, `aws
+  backup`, `amazon mq` (2);
 - endpoint prefixes that are long, not English and not already a name (`elasticmapreduce`);
 - the region table (`endpoints.json`, partition `aws`): each code as the tokenizer splits
   it (`ap southeast <num>`), its short availability-zone-id form (`use1`, `apne1`, the
@@ -35,7 +36,9 @@ explained in aws-evidence.txt's header):
   words are too often ordinary speech); error names the same way
   (`ProvisionedThroughputExceededException` → `provisioned throughput exceeded`).
 
-Entries the hand-written lexicon (aws-evidence.txt) already has are left out, so its
+Names of open-source projects AWS runs as managed services (`OTHER_PROJECTS`: Kafka,
+Grafana, Airflow, ...) are left out: tweets about them are as often about running them
+anywhere. Entries the hand-written lexicon (aws-evidence.txt) already has are left out, so its
 strengths and markers win. Each line ends with a comment `# kind: display name`, which
 generate_dataset.py reads to use the names in generated tweets.
 """

@@ -274,11 +274,15 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
             spam += usize::from(facts.spam);
         }
         note(facts.evidence, i);
-        if facts.starts_run {
+        // Only for the words that start an entry of two or three: with the mined
+        // vocabulary, many common words start a pair and few a triple.
+        if facts.starts_pair || facts.starts_triple {
             let next = |k: usize| tokens.get(i + k).map(|t| t.trim_start_matches(['#', '@']));
             if let Some(b) = next(1) {
-                note(pairs.get(&(bare, b)).copied(), i);
-                if let Some(c) = next(2) {
+                if facts.starts_pair {
+                    note(pairs.get(&(bare, b)).copied(), i);
+                }
+                if let (true, Some(c)) = (facts.starts_triple, next(2)) {
                     note(triples.get(&(bare, b, c)).copied(), i);
                 }
             }
@@ -426,8 +430,10 @@ struct WordFacts {
     spam: bool,
     /// Its one-word evidence entry.
     evidence: Option<Entry>,
-    /// It is the first word of a two- or three-word evidence entry.
-    starts_run: bool,
+    /// It is the first word of a two-word evidence entry.
+    starts_pair: bool,
+    /// It is the first word of a three-word evidence entry.
+    starts_triple: bool,
 }
 
 /// The three lexicons as one map of words, plus the evidence entries of two and three
@@ -474,11 +480,11 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
                 facts.evidence = facts.evidence.or(Some(e));
             }
             [a, b] => {
-                words.entry(a).or_default().starts_run = true;
+                words.entry(a).or_default().starts_pair = true;
                 pairs.entry((a, b)).or_insert(e);
             }
             [a, b, c] => {
-                words.entry(a).or_default().starts_run = true;
+                words.entry(a).or_default().starts_triple = true;
                 triples.entry((a, b, c)).or_insert(e);
             }
             _ => {}
