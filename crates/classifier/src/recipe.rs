@@ -205,6 +205,8 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
         triples,
     } = &*LEXICONS;
     let (mut cloud, mut spam) = (0, 0);
+    // The maps are keyed by hashes, and runs by combining their words' hashes.
+    let hash_at = |k: usize| tokens.get(k).map(|t| word_hash(t.trim_start_matches(['#', '@'])));
     // Few tweets name more than a handful of entries: short lists beat sets.
     let mut firm: Vec<Entry> = Vec::new();
     let mut pending: Vec<Entry> = Vec::new();
@@ -243,15 +245,16 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
         }
     };
     for (i, t) in tokens.iter().enumerate() {
-        let mut bare = t.trim_start_matches(['#', '@']);
-        let mut facts = words.get(bare);
+        let bare = t.trim_start_matches(['#', '@']);
+        let mut hash = word_hash(bare);
+        let mut facts = words.get(&hash);
         if facts.is_none() && bare.ends_with(|c: char| c.is_ascii_digit()) {
             // Event tags carry their year (`#reinvent2026`), products their generation
             // (`trainium2`).
             let stem = bare.trim_end_matches(|c: char| c.is_ascii_digit());
             if stem.len() != bare.len() && !stem.is_empty() {
-                bare = stem;
-                facts = words.get(bare);
+                hash = word_hash(stem);
+                facts = words.get(&hash);
             }
         }
         let Some(facts) = facts else {
@@ -277,13 +280,13 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
         // Only for the words that start an entry of two or three: with the mined
         // vocabulary, many common words start a pair and few a triple.
         if facts.starts_pair || facts.starts_triple {
-            let next = |k: usize| tokens.get(i + k).map(|t| t.trim_start_matches(['#', '@']));
-            if let Some(b) = next(1) {
+            if let Some(b) = hash_at(i + 1) {
+                let pair = run_hash(hash, b);
                 if facts.starts_pair {
-                    note(pairs.get(&(bare, b)).copied(), i);
+                    note(pairs.get(&pair).copied(), i);
                 }
-                if let (true, Some(c)) = (facts.starts_triple, next(2)) {
-                    note(triples.get(&(bare, b, c)).copied(), i);
+                if let (true, Some(c)) = (facts.starts_triple, hash_at(i + 2)) {
+                    note(triples.get(&run_hash(pair, c)).copied(), i);
                 }
             }
         }
@@ -358,7 +361,8 @@ fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
     fn bare<'a>(t: &&'a str) -> &'a str {
         t.trim_start_matches(['#', '@'])
     }
-    if !tokens.iter().any(|t| matches!(bare(t), "lambda" | "lambdas")) {
+    // Most tweets have no `lambda` at all: one substring search tells.
+    if !lower.contains("lambda") || !tokens.iter().any(|t| matches!(bare(t), "lambda" | "lambdas")) {
         return LambdaSense::NotNamed;
     }
     let arrow = lower.contains("->") || lower.contains("=>");
@@ -437,23 +441,57 @@ struct WordFacts {
 }
 
 /// The three lexicons as one map of words, plus the evidence entries of two and three
-/// words (keyed by tuples of slices, so a lookup needs no allocation); built once per
-/// process.
+/// words; built once per process. Keyed by the words' 64-bit hashes ([`word_hash`],
+/// combined by [`run_hash`] for runs), not by the words: a token is hashed once and a
+/// lookup compares no strings, which kept the lookups cheap when the mined vocabulary
+/// made the maps several times larger. Two of the few thousand words sharing a hash is
+/// about as likely as guessing a 61-bit number.
 struct Lexicons {
-    words: HashMap<&'static str, WordFacts, Fnv>,
-    pairs: HashMap<(&'static str, &'static str), Entry, Fnv>,
-    triples: HashMap<(&'static str, &'static str, &'static str), Entry, Fnv>,
+    words: HashMap<u64, WordFacts, Prehashed>,
+    pairs: HashMap<u64, Entry, Prehashed>,
+    triples: HashMap<u64, Entry, Prehashed>,
+}
+
+/// A word's key in the lexicon maps.
+fn word_hash(word: &str) -> u64 {
+    fnv1a(&[word.as_bytes()])
+}
+
+/// The key of a run of words: its first words' key combined with the next word's.
+/// Not symmetric, so `a b` and `b a` differ.
+fn run_hash(head: u64, next: u64) -> u64 {
+    head.rotate_left(23) ^ next.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The keys are hashes already: the map uses them as they are.
+type Prehashed = std::hash::BuildHasherDefault<PrehashedHasher>;
+
+#[derive(Default)]
+pub struct PrehashedHasher(u64);
+
+impl std::hash::Hasher for PrehashedHasher {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("the lexicon maps are keyed by u64 hashes only")
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
-    let mut words: HashMap<&'static str, WordFacts, Fnv> = HashMap::default();
-    let mut pairs: HashMap<(&'static str, &'static str), Entry, Fnv> = HashMap::default();
-    let mut triples: HashMap<(&'static str, &'static str, &'static str), Entry, Fnv> = HashMap::default();
+    let mut words: HashMap<u64, WordFacts, Prehashed> = HashMap::default();
+    let mut pairs: HashMap<u64, Entry, Prehashed> = HashMap::default();
+    let mut triples: HashMap<u64, Entry, Prehashed> = HashMap::default();
     for word in lexicon_words(CLOUD_TERMS) {
-        words.entry(word).or_default().cloud = true;
+        words.entry(word_hash(word)).or_default().cloud = true;
     }
     for word in lexicon_words(SPAM_TERMS) {
-        words.entry(word).or_default().spam = true;
+        words.entry(word_hash(word)).or_default().spam = true;
     }
     for (key, line) in lexicon_words(AWS_EVIDENCE)
         .chain(lexicon_words(AWS_MINED))
@@ -476,16 +514,19 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
         match *entry {
             // The first entry of a name wins: the hand-written lexicon comes first.
             [one] => {
-                let facts = words.entry(one).or_default();
+                let facts = words.entry(word_hash(one)).or_default();
                 facts.evidence = facts.evidence.or(Some(e));
             }
             [a, b] => {
+                let a = word_hash(a);
                 words.entry(a).or_default().starts_pair = true;
-                pairs.entry((a, b)).or_insert(e);
+                pairs.entry(run_hash(a, word_hash(b))).or_insert(e);
             }
             [a, b, c] => {
+                let a = word_hash(a);
                 words.entry(a).or_default().starts_triple = true;
-                triples.entry((a, b, c)).or_insert(e);
+                let run = run_hash(run_hash(a, word_hash(b)), word_hash(c));
+                triples.entry(run).or_insert(e);
             }
             _ => {}
         }
@@ -496,31 +537,6 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
         triples,
     }
 });
-
-/// FNV-1a as a `HashMap` hasher: the lexicons' keys are short words, for which it is
-/// several times faster than the default SipHash (no untrusted keys are inserted).
-type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
-
-pub struct FnvHasher(u64);
-
-impl Default for FnvHasher {
-    fn default() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for FnvHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= b as u64;
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
 
 /// The words of a lexicon file: one a line, `#` to the end of a line is a comment.
 pub fn lexicon_words(file: &'static str) -> impl Iterator<Item = &'static str> {
