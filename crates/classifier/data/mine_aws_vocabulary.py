@@ -16,8 +16,8 @@ explained in aws-evidence.txt's header):
   words counts alone (2 if a word of it is not common English, 1 if all are,
   `Application Migration Service`); a one-word name counts alone (2) when it is not
   common English and rare on the web as a whole (`sagemaker`, not `kafka`); any other
-  (`Connect`, `Backup`, `DMS`, `MQ`) counts only as written with its prefix, `aws
-  backup`, `amazon mq` (2);
+  (`Connect`, `Backup`, `Batch`) counts only as written with its prefix, `aws
+  backup`, `amazon connect` (2);
 - endpoint prefixes that are long, not English and not already a name (`elasticmapreduce`);
 - the region table (`endpoints.json`, partition `aws`): each code as the tokenizer splits
   it (`ap southeast <num>`), its short availability-zone-id form (`use1`, `apne1`, the
@@ -162,7 +162,7 @@ def main():
                 add([t], 2, "", kind, display or t)
             if t in hand:
                 return
-            # As people write it: `AWS Backup`, `Amazon MQ`.
+            # As people write it: `AWS Backup`, `Amazon Connect`.
             for p in [prefix or "aws"] + (["aws", "amazon"] if prefix else []):
                 add([p, t], 2, "", kind, f"{'AWS' if p == 'aws' else 'Amazon'} {display or t}")
         elif any(t in STOP for t in toks[:1] + toks[-1:]):
