@@ -5,7 +5,9 @@ ordinary tweets on other subjects, with or without the tag, from accounts like t
 on-topic ones.
 
 Written for this project: every text is composed here from hand-written phrases and
-slots, deterministically (fixed seed). See README.md beside this file for the
+slots, deterministically (fixed seed); some slots take AWS's own names (services,
+regions, instance types, resources, errors) from ../lexicons/aws-mined.txt, which
+mine_aws_vocabulary.py mined from the AWS SDK's service models. See README.md beside this file for the
 categories, the columns and the caveats.
 
 Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] > tweets-labeled.csv
@@ -13,6 +15,7 @@ The shipped set: --on 5400 --off 2100 --ordinary 4500
 """
 import argparse
 import csv
+import os
 import random
 import sys
 
@@ -199,6 +202,54 @@ ON_NO_SERVICE = [
     "AWS just sent me a {n}-page email about a deprecation. reading it on the train",
     "SDK v2 migration for our AWS clients is done, goodbye deprecation warnings",
     "cross-account access in AWS still confuses me after {n} years",
+]
+def mined_vocabulary():
+    """The names mine_aws_vocabulary.py took from the AWS SDK's service models, by kind
+    (from the `# kind: display` comment of each line of ../lexicons/aws-mined.txt), so that
+    generated tweets use far more of AWS's vocabulary than the hand-written slots above."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lexicons", "aws-mined.txt")
+    kinds = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or "  # " not in line:
+                continue
+            kind, display = line.split("  # ", 1)[1].rstrip("\n").split(": ", 1)
+            kinds.setdefault(kind, []).append(display)
+    return kinds
+
+
+MINED = mined_vocabulary()
+# Regions as people write them: codes (`us-east-1`, `use1`) and places (`Tokyo`).
+MINED_REGIONS = [r for r in MINED["region"] if "-" in r or r[-1].isdigit()]
+MINED_PLACES = [r for r in MINED["region"] if not ("-" in r or r[-1].isdigit()) and not r.endswith(" region")]
+MINED_SIZED = [i for i in MINED["instance"] if "." in i]
+# Tweets about AWS in the SDK's words: a service by its full name, a region by its code,
+# short code or place, an instance type, a resource or an error the API names.
+ON_MINED = [
+    "anyone running {msvc} in production? worth it or not yet",
+    "spent the {daypart} setting up {msvc} for the team",
+    "{msvc} docs are a maze but it works once it's set up",
+    "we replaced a homegrown {thing} with {msvc} and {outcome}",
+    "first look at {msvc}, notes in the thread",
+    "is {msvc} down for anyone else? {status}",
+    "{msvc} pricing page needs a PhD",
+    "trying {msvc} and {msvc2} together for the {thing}",
+    "{mregion} having issues since {clock}, our {thing} is timing out",
+    "moved the {thing} from {mregion} to {mregion2}, latency dropped",
+    "the {mplace} region is slow today, anyone else?",
+    "{mplace} region outage, again. status page still green",
+    "capacity errors in {mplace} all {daypart}, could not launch anything",
+    "our {thing} lives in {mplace} for data residency",
+    "switched the {thing} from {minst} to {minst2} and {outcome}",
+    "{minst} ran out of CPU credits during the sale, lesson learned",
+    "benchmarking {minst} against {minst2} for the {thing}",
+    "what is the cheapest way to run a {minst} around the clock?",
+    "got {merror} errors all {daypart} on the {thing}",
+    "{merror} again. retries with backoff, finally",
+    "how do you manage a {mres} across {n} accounts?",
+    "TIL the {mres} has a default limit of {n}, found out in prod",
+    "automated the {mres} with {tool}, one less click in the console",
+    "cleaned up every unused {mres} and the bill dropped {n}%",
 ]
 # AWS tweets in other languages: service names and none, bills, consoles, regions,
 # exams, events. At least eight languages; a quarter without any tag.
@@ -482,6 +533,9 @@ JUNK_TEMPLATES = {
         "Get {n} essays written for you, cheap and fast, DM us #aws #homework #essay",
     ],
     "phishing": [
+        "Your AWS account will be suspended in 24 hours unless you verify your payment method {link}#aws",
+        "AWS Billing notice: payment failed, update your card now to avoid suspension {link}",
+        "AWS Security Alert: your root credentials were used from a new device. Confirm it was you {link}#aws #cloud",
         "Your AWS account has been suspended. Verify your billing now {link}#aws",
         "Locked out of your account? Our recovery team can help, DM us {emoji} #aws #support",
         "URGENT: unusual sign-in on your account, confirm your password here {link}#aws",
@@ -520,6 +574,8 @@ JUNK_TEMPLATES = {
     ],
     "exam_dumps": DUMP_SPAM,
     "unrelated": [
+        "#aws #AWS #awscloud #cloud #cloudcomputing #devops #100DaysOfCode #tech {link}",
+        "{emoji} #AWS #Azure #GCP #DevOps #Kubernetes #Linux #Python #coding #AI {link}",
         "Passed my AWS D1.1 welding certification today, American Welding Society here I come #aws #welding",
         "The AWS wine tasting evening was lovely, best shiraz of the year #aws #wine",
         "aws this puppy is so cute {emoji} #aws #puppy",
@@ -846,6 +902,36 @@ SOURCES_JUNK = ["<a href=\"https://autopost.example\" rel=\"nofollow\">AutoPoste
                 "<a href=\"https://ifttt.com\" rel=\"nofollow\">IFTTT</a>"]
 
 
+# Third round: `lambda` in code (tagged `#aws` by people and bots alike), other
+# developer tools and APIs with the tag, and the SDK's region places in their everyday
+# sense.
+ORDINARY_CODE_AND_TOOLS = [
+    "sorted(rows, key=lambda r: r[{m}]) saves me every single day",
+    "df.apply(lambda x: x * {n}) is slow, vectorise it",
+    "list.stream().map(x -> x * {n}) and suddenly everyone is a functional programmer",
+    "nested lambdas in Java are unreadable after the second arrow",
+    "C# lambdas capturing loop variables, a classic bug",
+    "Kotlin trailing lambdas make DSLs so clean",
+    "explain Python lambda functions like I'm five",
+    "lambda: None as a default factory, is that too clever?",
+    "my Azure DevOps pipeline failed on the {n}th retry, no logs",
+    "Azure DevOps boards vs Jira, fight",
+    "the X API rate limit hit us at {n} requests, pricing is wild",
+    "GitHub Actions runners queued for {n} minutes this morning",
+    "Jenkins plugin upgrade broke every build, rolling back",
+    "GitLab CI cache finally works, builds down to {n} minutes",
+    "Vercel preview deploys are the best thing in my workflow",
+    "Heroku dyno restarted again, the free days are gone",
+    "Cloudflare Workers KV is fast, surprised",
+    "DigitalOcean droplet for my side project, ${n} a month",
+    "Firebase auth emails going to spam, any tips",
+    "weekend in {mplace}, the food was amazing",
+    "flight to {mplace} delayed {n} hours, send snacks",
+    "{mplace} weather today is unreal",
+    "the {mplace} marathon is on {m} streets closed",
+]
+
+
 def code(rng):
     return "".join(rng.choice("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(10))
 
@@ -876,6 +962,10 @@ def fill(template, rng, on):
         # Lambda, S3 and EC2 are the names people use most, alone.
         asvc=(asvc := rng.choice(list(SINGLE_AMBIGUOUS) + ["Lambda", "S3", "EC2"] * 3)), aword=rng.choice(SINGLE_AMBIGUOUS[asvc]),
         **{k: rng.choice(v) for k, v in CITY_LANG.items()},
+        msvc=rng.choice(MINED["service"]), msvc2=rng.choice(MINED["service"]),
+        mregion=rng.choice(MINED_REGIONS), mregion2=rng.choice(MINED_REGIONS),
+        mplace=rng.choice(MINED_PLACES), minst=rng.choice(MINED_SIZED), minst2=rng.choice(MINED_SIZED),
+        merror=rng.choice(MINED["error"]), mres=rng.choice(MINED["resource"]),
     )
     slots["outcome_cap"] = slots["outcome"][0].upper() + slots["outcome"][1:] + "."
     text = template.format(**slots)
@@ -889,6 +979,7 @@ def fill(template, rng, on):
 
 def fill_ordinary(template, rng):
     slots = {k: rng.choice(v) for k, v in ORD.items()}
+    slots["mplace"] = rng.choice(MINED_PLACES)
     slots.update({k: rng.choice(v) for k, v in CITY_LANG.items()})
     slots.update(n=rng.randint(2, 40), m=rng.randint(0, 9), n2=rng.randint(5, 60))
     return template.format(**slots)
@@ -963,6 +1054,12 @@ def on_topic(rng):
         if rng.random() < 0.5:
             text += " " + rng.choice(["#aws", "#AWS", "#aws #cloud", "#awscommunity", "#AWSCertified", "#reInvent"])
         return noisy(framed(text, rng) if r < 0.25 else text, rng)
+    if r < 0.50:
+        # AWS's own vocabulary, mined from its SDK: the tag on half, as people do.
+        text = fill(rng.choice(ON_MINED), rng, True)
+        if rng.random() < 0.5:
+            text += " " + rng.choice(["#aws", "#AWS", "#aws #cloud", "#awscommunity", "#devops"])
+        return noisy(framed(text, rng), rng)
     if rng.random() < 0.35:
         text = fill(rng.choice(ON_UNTAGGED), rng, True)
         if rng.random() < 0.6:
@@ -984,6 +1081,8 @@ def ordinary(rng):
         template = rng.choice(ORDINARY_INTL)
     elif r < 0.34:
         template = rng.choice(ORDINARY_WAS)
+    elif r < 0.42:
+        template = rng.choice(ORDINARY_CODE_AND_TOOLS)
     else:
         template = rng.choice(ORDINARY[rng.choice(list(ORDINARY))])
     text = noisy(framed(fill_ordinary(template, rng), rng), rng)

@@ -22,7 +22,9 @@
 //!   reason to show a tweet, which a weight per word cannot say. Names that are
 //!   ordinary words too (`lambda`, `s3`, `console`) are marked `ctx` in the lexicon and
 //!   count only in AWS context: after `aws`/`amazon`, beside other evidence, or two
-//!   together.
+//!   together. The hand-written entries are joined by AWS vocabulary mined from the AWS
+//!   SDK's service models ([`AWS_MINED`]), and `lambda` in code is no evidence
+//!   ([`lambda_sense`]).
 //!
 //! Every feature is a presence bit, so a record's feature vector is a short list of
 //! bucket indices.
@@ -126,12 +128,13 @@ impl Recipe {
         if signals.shouting {
             push(&[b"x:shouting"]);
         }
+        let lambda = lambda_sense(&lower, &tokens);
         let LexiconCounts {
             cloud,
             spam,
             evidence,
             lone_names,
-        } = lexicon_counts(&tokens);
+        } = lexicon_counts(&tokens, lambda);
         push(&[b"x:cloud_terms:", &[cloud.min(4) as u8]]);
         push(&[b"x:spam_terms:", &[spam.min(4) as u8]]);
         push(&[b"x:terms:", &[cloud.min(3) as u8, spam.min(3) as u8]]);
@@ -145,6 +148,11 @@ impl Recipe {
         // Exam dumps and "free AWS credits" name AWS as much as its users do: the spam
         // words beside the evidence are what tell them apart.
         push(&[b"x:aws_ev_spam:", &[evidence.min(2), spam.min(2) as u8]]);
+        if lambda != LambdaSense::NotNamed {
+            // `lambda` beside code or programming words is Python's or Java's, unless the
+            // evidence says AWS (`AWS Lambda in Python`): the cross lets the model say so.
+            push(&[b"x:lambda_sense:", &[lambda as u8, evidence.min(2), carried & 3]]);
+        }
         let digits = record.user.bytes().filter(u8::is_ascii_digit).count().min(5) as u8;
         push(&[b"x:user_digits:", &[digits]]);
         let ratio = ((record.followers as f64 + 1.0) / (record.friends as f64 + 1.0))
@@ -160,8 +168,12 @@ const CLOUD_TERMS: &str = include_str!("../lexicons/cloud-terms.txt");
 /// Words of the junk that rides a hashtag.
 const SPAM_TERMS: &str = include_str!("../lexicons/spam-terms.txt");
 
-/// AWS-domain evidence: entries of one or two tokens, each with a strength.
+/// AWS-domain evidence: entries of one to three tokens, each with a strength.
 const AWS_EVIDENCE: &str = include_str!("../lexicons/aws-evidence.txt");
+/// More of it, mined from the AWS SDK's service models (service names, regions,
+/// instance types, resources and errors the API names) by
+/// `data/mine_aws_vocabulary.py`; the hand-written entries above win where both have one.
+const AWS_MINED: &str = include_str!("../lexicons/aws-mined.txt");
 
 /// What the lexicons find in a tweet's tokens.
 struct LexiconCounts {
@@ -183,13 +195,18 @@ const CONTEXT_WORDS: [&str; 2] = ["aws", "amazon"];
 
 /// One pass, one lookup per token (one or two more for the few that start a longer
 /// entry): the lexicon lookups are most of the recipe's cost after tokenising.
-fn lexicon_counts(tokens: &[&str]) -> LexiconCounts {
+///
+/// `lambda` in code syntax (`key=lambda x: x[1]`) is no evidence, nor beside words of
+/// programming unless `aws`/`amazon` comes before it (`AWS Lambda in Kotlin`).
+fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     let Lexicons {
         words,
         pairs,
         triples,
     } = &*LEXICONS;
     let (mut cloud, mut spam) = (0, 0);
+    // The maps are keyed by hashes, and runs by combining their words' hashes.
+    let hash_at = |k: usize| tokens.get(k).map(|t| word_hash(t.trim_start_matches(['#', '@'])));
     // Few tweets name more than a handful of entries: short lists beat sets.
     let mut firm: Vec<Entry> = Vec::new();
     let mut pending: Vec<Entry> = Vec::new();
@@ -228,20 +245,31 @@ fn lexicon_counts(tokens: &[&str]) -> LexiconCounts {
         }
     };
     for (i, t) in tokens.iter().enumerate() {
-        let mut bare = t.trim_start_matches(['#', '@']);
-        let mut facts = words.get(bare);
+        let bare = t.trim_start_matches(['#', '@']);
+        let mut hash = word_hash(bare);
+        let mut facts = words.get(&hash);
         if facts.is_none() && bare.ends_with(|c: char| c.is_ascii_digit()) {
             // Event tags carry their year (`#reinvent2026`), products their generation
             // (`trainium2`).
             let stem = bare.trim_end_matches(|c: char| c.is_ascii_digit());
             if stem.len() != bare.len() && !stem.is_empty() {
-                bare = stem;
-                facts = words.get(bare);
+                hash = word_hash(stem);
+                facts = words.get(&hash);
             }
         }
         let Some(facts) = facts else {
             continue;
         };
+        if matches!(bare, "lambda" | "lambdas") {
+            let after_aws = tokens[i.saturating_sub(2)..i]
+                .iter()
+                .any(|t| CONTEXT_WORDS.contains(&t.trim_start_matches(['#', '@'])));
+            match lambda {
+                LambdaSense::CodeSyntax => continue,
+                LambdaSense::CodeWords if !after_aws => continue,
+                _ => {}
+            }
+        }
         // The tokenizer keeps one of `#@$` at most, at the start: a token that starts
         // with `@` is never in the cloud or spam lexicon (they are matched less `#` only).
         if !t.starts_with('@') {
@@ -249,12 +277,16 @@ fn lexicon_counts(tokens: &[&str]) -> LexiconCounts {
             spam += usize::from(facts.spam);
         }
         note(facts.evidence, i);
-        if facts.starts_run {
-            let next = |k: usize| tokens.get(i + k).map(|t| t.trim_start_matches(['#', '@']));
-            if let Some(b) = next(1) {
-                note(pairs.get(&(bare, b)).copied(), i);
-                if let Some(c) = next(2) {
-                    note(triples.get(&(bare, b, c)).copied(), i);
+        // Only for the words that start an entry of two or three: with the mined
+        // vocabulary, many common words start a pair and few a triple.
+        if facts.starts_pair || facts.starts_triple {
+            if let Some(b) = hash_at(i + 1) {
+                let pair = run_hash(hash, b);
+                if facts.starts_pair {
+                    note(pairs.get(&pair).copied(), i);
+                }
+                if let (true, Some(c)) = (facts.starts_triple, hash_at(i + 2)) {
+                    note(triples.get(&run_hash(pair, c)).copied(), i);
                 }
             }
         }
@@ -282,7 +314,78 @@ fn lexicon_counts(tokens: &[&str]) -> LexiconCounts {
 
 #[cfg(test)]
 fn aws_evidence(tokens: &[&str]) -> u8 {
-    lexicon_counts(tokens).evidence
+    lexicon_counts(tokens, LambdaSense::Plain).evidence
+}
+
+/// What a tweet's `lambda` is, as far as cheap signs tell.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum LambdaSense {
+    /// No `lambda` (or `lambdas`) in the tweet.
+    NotNamed = 0,
+    /// Named, with nothing of code around it.
+    Plain = 1,
+    /// Beside words of programming languages and functional programming (`Java`,
+    /// `closures`, `anonymous`): often code, but `AWS Lambda in Kotlin` is AWS.
+    CodeWords = 2,
+    /// In code syntax: `key=lambda`, `(lambda`, `lambda x:`, an arrow `->` or `=>`.
+    CodeSyntax = 3,
+}
+
+/// Words that put a `lambda` in code rather than in a cloud.
+const CODE_WORDS: [&str; 22] = [
+    "python",
+    "java",
+    "kotlin",
+    "scala",
+    "haskell",
+    "lisp",
+    "clojure",
+    "c#",
+    "csharp",
+    "c++",
+    "cpp",
+    "javascript",
+    "closure",
+    "closures",
+    "anonymous",
+    "calculus",
+    "expression",
+    "expressions",
+    "functional",
+    "currying",
+    "jdk",
+    "linq",
+];
+
+fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
+    fn bare<'a>(t: &&'a str) -> &'a str {
+        t.trim_start_matches(['#', '@'])
+    }
+    // Most tweets have no `lambda` at all: one substring search tells.
+    if !lower.contains("lambda") || !tokens.iter().any(|t| matches!(bare(t), "lambda" | "lambdas")) {
+        return LambdaSense::NotNamed;
+    }
+    let arrow = lower.contains("->") || lower.contains("=>");
+    let syntax = arrow
+        || lower.match_indices("lambda").any(|(i, _)| {
+            let before = lower[..i].trim_end().chars().next_back();
+            let after = &lower[i + "lambda".len()..];
+            // Python's `lambda x, y: ...`: a parameter list, then a colon.
+            let params = after.strip_prefix(' ').is_some_and(|rest| {
+                let head: String = rest.chars().take(16).collect();
+                head.split_once(':').is_some_and(|(p, _)| {
+                    !p.trim().is_empty() && p.chars().all(|c| c.is_alphanumeric() || "_, *".contains(c))
+                })
+            });
+            matches!(before, Some('=' | '(' | ',' | '[')) || params
+        });
+    if syntax {
+        LambdaSense::CodeSyntax
+    } else if tokens.iter().any(|t| CODE_WORDS.contains(&bare(t))) || lower.contains("c#") {
+        LambdaSense::CodeWords
+    } else {
+        LambdaSense::Plain
+    }
 }
 
 /// How the tweet carries `aws`: bit 0 as the hashtag `#aws`, bit 1 as the word `aws`,
@@ -331,30 +434,69 @@ struct WordFacts {
     spam: bool,
     /// Its one-word evidence entry.
     evidence: Option<Entry>,
-    /// It is the first word of a two- or three-word evidence entry.
-    starts_run: bool,
+    /// It is the first word of a two-word evidence entry.
+    starts_pair: bool,
+    /// It is the first word of a three-word evidence entry.
+    starts_triple: bool,
 }
 
 /// The three lexicons as one map of words, plus the evidence entries of two and three
-/// words (keyed by tuples of slices, so a lookup needs no allocation); built once per
-/// process.
+/// words; built once per process. Keyed by the words' 64-bit hashes ([`word_hash`],
+/// combined by [`run_hash`] for runs), not by the words: a token is hashed once and a
+/// lookup compares no strings, which kept the lookups cheap when the mined vocabulary
+/// made the maps several times larger. Two of the few thousand words sharing a hash is
+/// about as likely as guessing a 61-bit number.
 struct Lexicons {
-    words: HashMap<&'static str, WordFacts, Fnv>,
-    pairs: HashMap<(&'static str, &'static str), Entry, Fnv>,
-    triples: HashMap<(&'static str, &'static str, &'static str), Entry, Fnv>,
+    words: HashMap<u64, WordFacts, Prehashed>,
+    pairs: HashMap<u64, Entry, Prehashed>,
+    triples: HashMap<u64, Entry, Prehashed>,
+}
+
+/// A word's key in the lexicon maps.
+fn word_hash(word: &str) -> u64 {
+    fnv1a(&[word.as_bytes()])
+}
+
+/// The key of a run of words: its first words' key combined with the next word's.
+/// Not symmetric, so `a b` and `b a` differ.
+fn run_hash(head: u64, next: u64) -> u64 {
+    head.rotate_left(23) ^ next.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The keys are hashes already: the map uses them as they are.
+type Prehashed = std::hash::BuildHasherDefault<PrehashedHasher>;
+
+#[derive(Default)]
+pub struct PrehashedHasher(u64);
+
+impl std::hash::Hasher for PrehashedHasher {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("the lexicon maps are keyed by u64 hashes only")
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
-    let mut words: HashMap<&'static str, WordFacts, Fnv> = HashMap::default();
-    let mut pairs: HashMap<(&'static str, &'static str), Entry, Fnv> = HashMap::default();
-    let mut triples: HashMap<(&'static str, &'static str, &'static str), Entry, Fnv> = HashMap::default();
+    let mut words: HashMap<u64, WordFacts, Prehashed> = HashMap::default();
+    let mut pairs: HashMap<u64, Entry, Prehashed> = HashMap::default();
+    let mut triples: HashMap<u64, Entry, Prehashed> = HashMap::default();
     for word in lexicon_words(CLOUD_TERMS) {
-        words.entry(word).or_default().cloud = true;
+        words.entry(word_hash(word)).or_default().cloud = true;
     }
     for word in lexicon_words(SPAM_TERMS) {
-        words.entry(word).or_default().spam = true;
+        words.entry(word_hash(word)).or_default().spam = true;
     }
-    for (key, line) in lexicon_words(AWS_EVIDENCE).enumerate() {
+    for (key, line) in lexicon_words(AWS_EVIDENCE)
+        .chain(lexicon_words(AWS_MINED))
+        .enumerate()
+    {
         let mut parts: Vec<&'static str> = line.split_whitespace().collect();
         let needs = match parts.last() {
             Some(&"ctx") => Needs::Context,
@@ -370,14 +512,21 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
         let strength = strength.parse::<u8>().unwrap_or(1);
         let e = Entry { key, strength, needs };
         match *entry {
-            [one] => words.entry(one).or_default().evidence = Some(e),
+            // The first entry of a name wins: the hand-written lexicon comes first.
+            [one] => {
+                let facts = words.entry(word_hash(one)).or_default();
+                facts.evidence = facts.evidence.or(Some(e));
+            }
             [a, b] => {
-                words.entry(a).or_default().starts_run = true;
-                pairs.insert((a, b), e);
+                let a = word_hash(a);
+                words.entry(a).or_default().starts_pair = true;
+                pairs.entry(run_hash(a, word_hash(b))).or_insert(e);
             }
             [a, b, c] => {
-                words.entry(a).or_default().starts_run = true;
-                triples.insert((a, b, c), e);
+                let a = word_hash(a);
+                words.entry(a).or_default().starts_triple = true;
+                let run = run_hash(run_hash(a, word_hash(b)), word_hash(c));
+                triples.entry(run).or_insert(e);
             }
             _ => {}
         }
@@ -388,31 +537,6 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
         triples,
     }
 });
-
-/// FNV-1a as a `HashMap` hasher: the lexicons' keys are short words, for which it is
-/// several times faster than the default SipHash (no untrusted keys are inserted).
-type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
-
-pub struct FnvHasher(u64);
-
-impl Default for FnvHasher {
-    fn default() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for FnvHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= b as u64;
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
 
 /// The words of a lexicon file: one a line, `#` to the end of a line is a comment.
 pub fn lexicon_words(file: &'static str) -> impl Iterator<Item = &'static str> {
@@ -611,7 +735,7 @@ mod tests {
         assert_eq!(evidence("aws what a day"), (0, 2));
         assert_eq!(evidence("new phone, no tags"), (0, 0));
         // Strong names count 2, ordinary-word names 1, two-token names match as pairs.
-        assert_eq!(evidence("DynamoDB streams into Lambda #aws"), (3, 1));
+        assert_eq!(evidence("DynamoDB into Lambda #aws"), (3, 1));
         assert_eq!(evidence("Step Functions retries"), (2, 0));
         assert_eq!(evidence("the AWS CLI and #aws"), (2, 7));
         // An entry counts once, and the sum stops at 4.
@@ -653,6 +777,55 @@ mod tests {
         assert_eq!(evidence("us-east-1 is having a day"), 2);
         assert_eq!(evidence("US East coast storm"), 0);
         assert_eq!(evidence("see you at #reInvent2026"), 2);
+    }
+
+    #[test]
+    fn the_mined_vocabulary_counts_with_the_markers_it_was_given() {
+        let evidence = |text: &str| {
+            let lower = text.to_lowercase();
+            aws_evidence(&tokenize(&lower))
+        };
+        // Distinctive names from the SDK's models count alone.
+        assert_eq!(evidence("moved it all with Application Migration Service"), 1);
+        assert_eq!(evidence("N. Virginia is down again"), 2);
+        assert_eq!(evidence("use1-az4 is having a day"), 2);
+        assert_eq!(evidence("upsized to c7g.2xlarge"), 4);
+        // Ordinary words among them need AWS around them.
+        assert_eq!(evidence("a long weekend in Tokyo"), 0);
+        assert_eq!(evidence("aws tokyo is slow today"), 1);
+        assert_eq!(evidence("AWS Backup saved us"), 2);
+        assert_eq!(evidence("forgot to backup my phone"), 0);
+    }
+
+    #[test]
+    fn lambda_in_code_is_told_from_the_service() {
+        let sense = |text: &str| {
+            let lower = text.to_lowercase();
+            lambda_sense(&lower, &tokenize(&lower))
+        };
+        assert_eq!(sense("sorted(xs, key=lambda p: p[1])"), LambdaSense::CodeSyntax);
+        assert_eq!(
+            sense("nested lambdas in Java streams: x -> y -> x + y"),
+            LambdaSense::CodeSyntax
+        );
+        assert_eq!(
+            sense("a python lambda x: x * 2 is all I need"),
+            LambdaSense::CodeSyntax
+        );
+        assert_eq!(sense("C# lambdas are closures"), LambdaSense::CodeWords);
+        assert_eq!(sense("AWS Lambda: cold starts again"), LambdaSense::Plain);
+        assert_eq!(sense("no such word here"), LambdaSense::NotNamed);
+        // In code syntax `lambda` is no evidence, even after the tag.
+        let lower = "#aws key=lambda x: x.size".to_string();
+        assert_eq!(
+            lexicon_counts(&tokenize(&lower), LambdaSense::CodeSyntax).evidence,
+            0
+        );
+        let lower = "kotlin lambdas vs aws lambda in kotlin".to_string();
+        assert_eq!(
+            lexicon_counts(&tokenize(&lower), LambdaSense::CodeWords).evidence,
+            1
+        );
     }
 
     #[test]

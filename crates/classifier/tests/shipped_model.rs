@@ -84,10 +84,39 @@ fn shipped_model_hides_ordinary_tweets_and_shows_aws_ones_on_the_development_set
         spam.confusion.off_called_off * 100 >= spam.examples * 95,
         "{spam:?}"
     );
-    // AND at least 95% of everything is right, with at least 92% of AWS tweets shown
-    // (the issue asks 93%: not reached on this set, see the data README)
+    // AND at least 95% of everything is right, with at least 94% of AWS tweets shown
     assert!(e.metrics.accuracy >= 0.95, "{e:?}");
-    assert!(e.on_recall >= 0.92, "{e:?}");
+    assert!(e.on_recall >= 0.94, "{e:?}");
+}
+
+/// `unseen-handwritten-5.csv`, evaluated once with the second round's model, is a
+/// development set of the third round: these bars are what the shipped model does there
+/// (the issue's accuracy and ON-recall targets are not reached on it, see the data
+/// README), so a retrained model that does worse fails here.
+#[test]
+fn shipped_model_keeps_its_figures_on_the_second_development_set() {
+    // GIVEN the shipped model and the second round's frozen set, now a development set
+    let shipped = Model::embedded_default();
+    let examples = dataset::load(&data("unseen-handwritten-5.csv")).unwrap();
+
+    // WHEN every example is scored at the model's threshold
+    let scored: Vec<_> = examples
+        .iter()
+        .map(|e| (shipped.score(&e.record), e.junk, e.kind.as_deref()))
+        .collect();
+    let e = Evaluation::compute(&scored, shipped.threshold());
+
+    // THEN each ordinary group is at least 95% hidden, spam at least 90%
+    let hidden = |name: &str| {
+        let g = e.groups.iter().find(|g| g.kind == name).unwrap();
+        g.confusion.off_called_off as f64 / g.examples as f64
+    };
+    assert!(hidden("ordinary") >= 0.95, "{e:?}");
+    assert!(hidden("ordinary-tagged") >= 0.95, "{e:?}");
+    assert!(hidden("spam") >= 0.90, "{e:?}");
+    // AND at least 92% of everything is right, with at least 85% of AWS tweets shown
+    assert!(e.metrics.accuracy >= 0.92, "{e:?}");
+    assert!(e.on_recall >= 0.85, "{e:?}");
 }
 
 /// The contaminated set of the first round (the generator paraphrased some of its rows,

@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Writes ../lexicons/aws-mined.txt: AWS vocabulary mined from the AWS SDK's own service
+models (PyPI `botocore`, Apache-2.0), filtered against an English word-frequency list
+(PyPI `wordfreq`) so that ordinary words count only in AWS context.
+
+Neither package is a dependency of tweetboard: install both into a throwaway venv, run
+this once, commit its output.
+
+    python3 -m venv /tmp/mine && /tmp/mine/bin/pip install botocore==1.44.8 wordfreq==3.1.1
+    /tmp/mine/bin/python mine_aws_vocabulary.py > ../lexicons/aws-mined.txt
+
+What is mined, and how each kind of name is filtered (the recipe's markers are
+explained in aws-evidence.txt's header):
+- service names (`serviceFullName`, `serviceAbbreviation` of every service model, less
+  their `AWS`/`Amazon` prefix and cut to their first three words): a name of two or three
+  words counts alone (2 if a word of it is not common English, 1 if all are,
+  `Application Migration Service`); a one-word name counts alone (2) when it is not
+  common English and rare on the web as a whole (`sagemaker`, not `kafka`); any other
+  (`Connect`, `Backup`, `Batch`) counts only as written with its prefix, `aws
+  backup`, `amazon connect` (2);
+- endpoint prefixes that are long, not English and not already a name (`elasticmapreduce`);
+- the region table (`endpoints.json`, partition `aws`): each code as the tokenizer splits
+  it (`ap southeast <num>`), its short availability-zone-id form (`use1`, `apne1`, the
+  form AWS uses in AZ ids and many people in resource names), and the place in its
+  description: `N. Virginia` (2, the abbreviation is AWS's), a city or country beside the
+  word `aws` (marker `aws`), or before `region` (`tokyo region`, 1);
+- EC2 instance types (the `InstanceType` enum of the EC2 model): each family with a
+  letter after its generation (`m6i`, `c7g`, `g4dn`: 2), a plain family (`t3`, `m5`: a
+  car, a hormone, a motorway too: `ctx`, 1), a plain family with its size (`t3 micro`: 2)
+  and the sizes (`xlarge`, `2xlarge`: 2), so `c7g.2xlarge` is two entries;
+- resources named by the API: the noun phrase of an operation after its verb
+  (`PutBucketPublicAccessBlock` → `bucket public access block`), kept when three or more
+  operations act on it (a thing AWS has, not a one-off action), cut to its last two or
+  three words, and kept only when three words long or when a word of it is not common
+  English (`public access block` 1, `hosted zone` no: both words common, and two common
+  words are too often ordinary speech); error names the same way
+  (`ProvisionedThroughputExceededException` → `provisioned throughput exceeded`).
+
+Names of open-source projects AWS runs as managed services (`OTHER_PROJECTS`: Kafka,
+Grafana, Airflow, ...) are left out: tweets about them are as often about running them
+anywhere. Entries the hand-written lexicon (aws-evidence.txt) already has are left out, so its
+strengths and markers win. Each line ends with a comment `# kind: display name`, which
+generate_dataset.py reads to use the names in generated tweets.
+"""
+import gzip
+import importlib.metadata
+import json
+import os
+import re
+import sys
+from collections import defaultdict
+
+import botocore
+import wordfreq
+
+DATA = os.path.join(os.path.dirname(botocore.__file__), "data")
+HERE = os.path.dirname(os.path.abspath(__file__))
+HAND = os.path.join(HERE, "..", "lexicons", "aws-evidence.txt")
+
+# Common English: the 30,000 most frequent words by wordfreq (tweets, subtitles, news,
+# Wikipedia and more). A word among them is ordinary speech first.
+COMMON = set(wordfreq.top_n_list("en", 30000))
+STOP = {"and", "for", "of", "the", "to", "in", "on", "with", "a", "by", "from", "as", "an", "or"}
+VERBS = {"get", "put", "create", "delete", "describe", "list", "update", "start", "stop", "batch",
+         "modify", "register", "deregister", "associate", "disassociate", "enable", "disable",
+         "attach", "detach", "add", "remove", "tag", "untag", "cancel", "accept", "reject",
+         "import", "export", "reset", "restore", "search", "send", "set", "test", "validate",
+         "copy", "run", "invoke", "query", "upload", "download", "purge", "apply", "execute"}
+# Generic words an operation or error can end with that name no thing of AWS's.
+GENERIC_TAIL = {"exception", "fault", "error", "request", "requests", "response", "result",
+                "results", "input", "output", "details", "detail", "summary", "summaries",
+                "status", "info", "list", "item", "items"}
+
+
+# Open-source projects AWS runs as managed services: their names are not AWS's, and
+# tweets about them are as often about running them anywhere.
+OTHER_PROJECTS = {"kafka", "grafana", "prometheus", "airflow", "flink", "cassandra", "redis",
+                  "memcached", "elasticsearch", "activemq", "rabbitmq", "mwaa"}
+
+
+def tokens(text):
+    """The recipe's tokenizer for Latin text: lower case, runs of letters, digits, `_`
+    and `'`; a run of digits alone is `<num>`."""
+    out = []
+    for raw in re.split(r"[^0-9a-z_']+", text.lower()):
+        raw = raw.strip("'")
+        if raw:
+            out.append("<num>" if raw.isdigit() else raw)
+    return out
+
+
+def camel_words(name):
+    return [w.lower() for w in re.findall(r"[A-Z]+(?=[A-Z][a-z]|\d|$)|[A-Z]?[a-z]+|\d+", name)]
+
+
+def common(word):
+    return word in COMMON or len(word) <= 3
+
+
+def rare(word):
+    """A word that names nothing but the AWS thing: not common English, and rare on the
+    web as a whole (a Zipf frequency under 2, about once in ten million words), which
+    also keeps out other projects' names that AWS services carry (`kafka`, `grafana`)
+    and words of software in general (`config`, `scheduler`)."""
+    return not common(word) and wordfreq.zipf_frequency(word, "en") < 2.0
+
+
+def hand_entries():
+    entries = set()
+    for line in open(HAND, encoding="utf-8"):
+        line = line.split("#")[0].split()
+        while line and (line[-1] in ("ctx", "aws") or line[-1].isdigit()):
+            line.pop()
+        if line:
+            entries.add(" ".join(line))
+    return entries
+
+
+def service_models():
+    for svc in sorted(os.listdir(DATA)):
+        if not os.path.isdir(os.path.join(DATA, svc)):
+            continue
+        versions = sorted(d for d in os.listdir(os.path.join(DATA, svc))
+                          if os.path.isfile(os.path.join(DATA, svc, d, "service-2.json.gz")))
+        if versions:
+            with gzip.open(os.path.join(DATA, svc, versions[-1], "service-2.json.gz")) as f:
+                yield svc, json.load(f)
+
+
+def main():
+    hand = hand_entries()
+    out = {}  # entry -> (strength, marker, kind, display)
+
+    def add(entry_tokens, strength, marker, kind, display):
+        if not 1 <= len(entry_tokens) <= 3 or entry_tokens[0] == "<num>":
+            return
+        if any(t in OTHER_PROJECTS for t in entry_tokens):
+            return
+        entry = " ".join(entry_tokens)
+        if entry in hand or entry in out:
+            return
+        out[entry] = (strength, marker, kind, display)
+
+    def add_name(name, kind):
+        name = re.sub(r"\(.*?\)", " ", name).strip()
+        words = name.split()
+        prefix = None
+        while words and words[0].lower() in ("aws", "amazon", "amazonmwaa"):
+            prefix = words.pop(0).lower()
+        toks = tokens(" ".join(words))
+        if not toks:
+            return
+        display = " ".join(words)
+        if len(toks) > 3:
+            toks = toks[:3]
+            while toks and toks[-1] in STOP:
+                toks.pop()
+            display = None
+        if len(toks) == 1:
+            (t,) = toks
+            if rare(t) and t.isalpha():
+                add([t], 2, "", kind, display or t)
+            if t in hand:
+                return
+            # As people write it: `AWS Backup`, `Amazon Connect`.
+            for p in [prefix or "aws"] + (["aws", "amazon"] if prefix else []):
+                add([p, t], 2, "", kind, f"{'AWS' if p == 'aws' else 'Amazon'} {display or t}")
+        elif any(t in STOP for t in toks[:1] + toks[-1:]):
+            return
+        else:
+            strength = 1 if all(common(t) for t in toks) else 2
+            add(toks, strength, "", kind, display or " ".join(toks))
+
+    resources = defaultdict(set)  # noun phrase -> verbs seen with it
+    instance_types = set()
+    for svc, model in service_models():
+        meta = model.get("metadata", {})
+        for key in ("serviceFullName", "serviceAbbreviation"):
+            if meta.get(key):
+                add_name(meta[key], "service")
+        prefix = meta.get("endpointPrefix", "")
+        if prefix.isalpha() and len(prefix) >= 6 and rare(prefix):
+            add([prefix], 2, "", "service", prefix)
+        for op in model.get("operations", {}):
+            words = camel_words(op)
+            if len(words) >= 3 and words[0] in VERBS:
+                resources[tuple(words[1:])].add(words[0])
+        for name, shape in model.get("shapes", {}).items():
+            if shape.get("exception"):
+                words = camel_words(name)
+                while words and words[-1] in GENERIC_TAIL:
+                    words.pop()
+                if 2 <= len(words) <= 3 and not all(common(w) for w in words):
+                    add(words, 1, "", "error", " ".join(words))
+            if svc == "ec2" and name == "InstanceType":
+                instance_types.update(shape.get("enum", []))
+
+    for phrase, verbs in sorted(resources.items()):
+        if len(verbs) < 3:
+            continue
+        words = [w for w in phrase if w.isalpha()]
+        while words and words[-1] in GENERIC_TAIL:
+            words.pop()
+        for n in (3, 2):
+            tail = words[-n:]
+            if len(tail) != n or any(w in STOP or w in VERBS for w in tail):
+                continue
+            if n == 3 or not all(common(w) for w in tail):
+                add(tail, 1, "", "resource", " ".join(tail))
+                break
+
+    with open(os.path.join(DATA, "endpoints.json")) as f:
+        partitions = json.load(f)["partitions"]
+    for partition in partitions:
+        if partition["partition"] != "aws":
+            continue
+        for code, region in sorted(partition["regions"].items()):
+            add(tokens(code), 2, "", "region", code)
+            # The AZ-id form: us-east-1 -> use1, ap-northeast-1 -> apne1, eu-central-1 -> euc1.
+            area, direction, number = code.split("-")
+            short = area + "".join(part[0] for part in re.findall(r"north|south|east|west|central", direction)) + number
+            add([short], 2, "", "region", short)
+            place = re.search(r"\((.*)\)", region.get("description", ""))
+            if not place:
+                continue
+            place = place.group(1)
+            toks = tokens(place)
+            if toks[0] == "n":
+                add(toks, 2, "", "region", place)
+                toks, place = toks[1:], place.split()[-1]
+            if toks == ["central"]:
+                continue
+            add(toks, 1, "aws", "region", place)
+            add(toks + ["region"], 1, "", "region", place + " region")
+
+    families = defaultdict(set)
+    for it in instance_types:
+        family, size = it.split(".", 1)
+        families[family].add(size)
+    for family in sorted(families):
+        fam = tokens(family)  # `m7i-flex` is two tokens
+        distinctive = re.fullmatch(r"[a-z]+\d+[a-z]+", fam[0]) is not None
+        add(fam, 2 if distinctive else 1, "" if distinctive else "ctx", "instance", family)
+        for size in sorted(families[family]):
+            # A distinctive family counts alone; a plain one counts with its size.
+            if not distinctive:
+                add(fam + tokens(size), 2, "", "instance", f"{family}.{size}")
+            st = tokens(size)
+            if len(st) == 1 and st[0] != "<num>" and "xlarge" in st[0]:
+                add(st, 2, "", "instance-size", size)
+
+    print("# AWS vocabulary mined from the AWS SDK's service models (botocore "
+          f"{botocore.__version__}, Apache-2.0) by ../data/mine_aws_vocabulary.py, filtered "
+          f"with wordfreq {importlib.metadata.version('wordfreq')}'s English word list. Generated: do not edit; "
+          "the format is aws-evidence.txt's, whose entries win over these.")
+    for entry, (strength, marker, kind, display) in sorted(out.items(), key=lambda kv: (kv[1][2], kv[0])):
+        line = f"{entry} {strength}" + (f" {marker}" if marker else "")
+        print(f"{line}  # {kind}: {display}".replace("#", "#", 1))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
