@@ -119,6 +119,38 @@ fn shipped_model_keeps_its_figures_on_the_second_development_set() {
     assert!(e.on_recall >= 0.85, "{e:?}");
 }
 
+/// `unseen-handwritten-6.csv` was evaluated once with the shipped model (its independent
+/// figures, in the data README); these bars are what it did there, so a retrained model
+/// that does worse on it fails here. Any model trained after that has seen the set's
+/// figures, so for it this is a development set like the others.
+#[test]
+fn shipped_model_keeps_its_independent_figures_on_the_third_rounds_frozen_set() {
+    // GIVEN the shipped model and the set it was evaluated on once
+    let shipped = Model::embedded_default();
+    let examples = dataset::load(&data("unseen-handwritten-6.csv")).unwrap();
+
+    // WHEN every example is scored at the model's threshold
+    let scored: Vec<_> = examples
+        .iter()
+        .map(|e| (shipped.score(&e.record), e.junk, e.kind.as_deref()))
+        .collect();
+    let e = Evaluation::compute(&scored, shipped.threshold());
+
+    // THEN each ordinary group is at least 95% hidden (the target, met there),
+    // spam at least 93%
+    let hidden = |name: &str| {
+        let g = e.groups.iter().find(|g| g.kind == name).unwrap();
+        g.confusion.off_called_off as f64 / g.examples as f64
+    };
+    assert!(hidden("ordinary") >= 0.95, "{e:?}");
+    assert!(hidden("ordinary-tagged") >= 0.95, "{e:?}");
+    assert!(hidden("spam") >= 0.93, "{e:?}");
+    // AND accuracy and ON recall stay where they were (0.938 and 0.871: below the
+    // issue's 0.95 and 0.93, which this model does not reach)
+    assert!(e.metrics.accuracy >= 0.93, "{e:?}");
+    assert!(e.on_recall >= 0.87, "{e:?}");
+}
+
 /// The contaminated set of the first round (the generator paraphrased some of its rows,
 /// see the data README) still says something when the model falls well below it.
 #[test]
