@@ -28,6 +28,73 @@ pub enum EventError {
     InvalidData { index: usize, reason: String },
     #[error("no invocation body to read (the runtime was started without the body layer)")]
     NoBody,
+    #[error("record {index} of the batch has {field} of {len} bytes (at most {max}, and not empty): not a Kinesis record")]
+    BadIdentity {
+        index: usize,
+        field: &'static str,
+        len: usize,
+        max: usize,
+    },
+    #[error("records {first} and {second} of the batch share the eventID {event_id:?}: not a Kinesis batch")]
+    DuplicateEventId {
+        first: usize,
+        second: usize,
+        event_id: String,
+    },
+}
+
+/// Bounds on what Kinesis puts in a record's identity fields, with room to spare (an
+/// eventID is `shardId-<12 digits>:<sequence number>`, a sequence number at most 129
+/// digits, a partition key at most 256 characters, an ARN a few hundred bytes). They
+/// key the quarantine entry and travel in every item, so a forged event with an
+/// empty or huge one could be neither written nor quarantined, and would be retried
+/// until it expired with its bytes lost; it is refused whole instead, with this error.
+const MAX_EVENT_ID_BYTES: usize = 512;
+const MAX_SEQUENCE_NUMBER_BYTES: usize = 256;
+const MAX_PARTITION_KEY_BYTES: usize = 1024;
+const MAX_SOURCE_ARN_BYTES: usize = 2048;
+
+/// Refuses a batch that no event source mapping could have sent (see the bounds above):
+/// an identity field empty or over its bound, or two records with one eventID (the
+/// quarantine keeps one entry per eventID, so the second's bytes would be lost).
+fn check_record_identities(records: &[InputRecord]) -> Result<(), EventError> {
+    let mut seen: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(records.len());
+    for (index, r) in records.iter().enumerate() {
+        for (field, value, max, may_be_empty) in [
+            ("an eventID", &r.event_id, MAX_EVENT_ID_BYTES, false),
+            (
+                "a sequence number",
+                &r.sequence_number,
+                MAX_SEQUENCE_NUMBER_BYTES,
+                false,
+            ),
+            ("a partition key", &r.partition_key, MAX_PARTITION_KEY_BYTES, true),
+            (
+                "an event source ARN",
+                &r.source.stream_arn,
+                MAX_SOURCE_ARN_BYTES,
+                true,
+            ),
+        ] {
+            if value.len() > max || (value.is_empty() && !may_be_empty) {
+                return Err(EventError::BadIdentity {
+                    index,
+                    field,
+                    len: value.len(),
+                    max,
+                });
+            }
+        }
+        if let Some(first) = seen.insert(r.event_id.as_str(), index) {
+            return Err(EventError::DuplicateEventId {
+                first,
+                second: index,
+                event_id: r.event_id.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 impl From<EventError> for lambda_runtime::Diagnostic {
@@ -156,6 +223,7 @@ impl Consumer {
         records: Vec<InputRecord>,
         deadline: Option<Instant>,
     ) -> Result<(KinesisEventResponse, BatchReport), EventError> {
+        check_record_identities(&records)?;
         let ports = BatchPorts {
             classifier: self.classifier.as_ref(),
             tweets: self.tweets.as_ref(),
@@ -339,6 +407,59 @@ mod tests {
             json,
             serde_json::json!({"batchItemFailures": [{"itemIdentifier": "101"}, {"itemIdentifier": "102"}]})
         );
+    }
+
+    #[tokio::test]
+    async fn a_forged_identity_fails_the_invocation_instead_of_being_retried_forever() {
+        // GIVEN batches no event source mapping sends: a 3,000-byte eventID, an empty
+        // one, a 500 KB sequence number, and two records sharing one eventID
+        let table = Arc::new(MemoryTable::default());
+        let c = Consumer::new(
+            Arc::new(KeywordFake),
+            table.clone(),
+            Arc::new(MemoryQuarantine::default()),
+            4,
+            Duration::from_millis(100),
+        );
+        let mut long_id = tweet_record("101", "1");
+        long_id.event_id = Some("x".repeat(3000));
+        let mut empty_id = tweet_record("102", "2");
+        empty_id.event_id = Some(String::new());
+        let mut long_seq = tweet_record(&"9".repeat(500_000), "3");
+        long_seq.event_id = Some("shardId-000000000001:103".into());
+        let (mut a, mut b) = (tweet_record("104", "4"), tweet_record("105", "5"));
+        a.event_id = Some("shardId-000000000000:104".into());
+        b.event_id = a.event_id.clone();
+
+        for (batch, field) in [
+            (vec![long_id], Some("an eventID")),
+            (vec![empty_id], Some("an eventID")),
+            (vec![long_seq], Some("a sequence number")),
+            (vec![a, b], None),
+        ] {
+            // WHEN each is handled
+            let err = c
+                .handle(LambdaEvent::new(event::batch(batch), Context::default()))
+                .await
+                .unwrap_err();
+            // THEN the invocation fails with a typed error naming what is wrong
+            match (&err, field) {
+                (EventError::BadIdentity { field: f, .. }, Some(expected)) => assert_eq!(*f, expected),
+                (
+                    EventError::DuplicateEventId {
+                        first: 0, second: 1, ..
+                    },
+                    None,
+                ) => {}
+                _ => panic!("unexpected {err:?}"),
+            }
+            assert_eq!(
+                lambda_runtime::Diagnostic::from(err).error_type,
+                "tweetboard.MalformedEvent"
+            );
+        }
+        // AND nothing was written for any of them
+        assert_eq!(*table.puts.lock().unwrap(), 0);
     }
 
     #[tokio::test]

@@ -89,3 +89,49 @@ async fn a_batch_stored_but_for_its_tail_writes_only_the_tail() {
         250
     );
 }
+
+/// A lookup that never answers in time: a throttled or hanging `BatchGetItem`.
+struct HangingLookup;
+
+#[async_trait::async_trait]
+impl tweetboard_core::ports::TweetLookup for HangingLookup {
+    async fn stored_hashes(
+        &self,
+        _: &[tweetboard_core::TweetId],
+    ) -> Result<
+        std::collections::HashMap<tweetboard_core::TweetId, Option<String>>,
+        tweetboard_core::ServiceError,
+    > {
+        tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+        Ok(Default::default())
+    }
+}
+
+#[tokio::test]
+async fn a_hanging_lookup_gives_up_its_share_of_the_time_and_the_batch_is_still_written() {
+    // GIVEN a batch with an invocation deadline and a lookup that would hang past it
+    let table = MemoryTable::default();
+    let quarantine = MemoryQuarantine::default();
+    let ports = BatchPorts {
+        classifier: &KeywordFake,
+        tweets: &table,
+        quarantine: &quarantine,
+        lookup: Some(&HangingLookup),
+    };
+    let options = BatchOptions {
+        deadline: Some(std::time::Instant::now() + std::time::Duration::from_secs(8)),
+        deadline_margin: std::time::Duration::from_secs(1),
+        ..BatchOptions::default()
+    };
+    let batch = records(0..50);
+
+    // WHEN the batch is processed
+    let outcomes = process_batch(&ports, &batch, &options).await.outcomes;
+
+    // THEN the lookup was abandoned (the call returned at all: it would sleep ten minutes)
+    // and every record was written conditionally instead, none left for retry
+    assert!(outcomes
+        .iter()
+        .all(|(_, o)| matches!(o, RecordOutcome::Written(_))));
+    assert_eq!(puts(&table), 50);
+}

@@ -34,6 +34,9 @@ use crate::reason::{QuarantineReason, RetryReason};
 use crate::record::InputRecord;
 use crate::tweet::TweetId;
 
+/// The redelivery lookup may use at most this fraction (1/N) of the time left.
+const LOOKUP_SHARE_OF_TIME_LEFT: u32 = 4;
+
 /// How a batch is run.
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
@@ -108,7 +111,16 @@ pub async fn process_batch(
         })
         .collect();
     if let Some(lookup) = ports.lookup {
-        settle_stored(lookup, records, &ids, &mut round, &mut outcomes, &mut kept_hashes).await;
+        settle_stored(
+            lookup,
+            options,
+            records,
+            &ids,
+            &mut round,
+            &mut outcomes,
+            &mut kept_hashes,
+        )
+        .await;
     }
     let mut started_late = 0usize;
 
@@ -253,6 +265,7 @@ pub async fn process_batch(
 /// lookup only costs efficiency: the conditional writes still keep the result exact.
 async fn settle_stored(
     lookup: &dyn TweetLookup,
+    options: &BatchOptions,
     records: &[InputRecord],
     ids: &[Result<TweetId, DecodeError>],
     round: &mut Vec<usize>,
@@ -267,7 +280,31 @@ async fn settle_stored(
     if wanted.is_empty() {
         return;
     }
-    let stored = match lookup.stored_hashes(&wanted).await {
+    // The lookup only saves writes: it may take at most a quarter of the time left, so a
+    // throttled or hanging read (each request retried under the SDK's own timeouts) can
+    // never make the invocation time out instead of answering. Past its share, every
+    // record goes to the conditional writes, which are correct without it.
+    let lookup_budget = match time_for_a_record(options) {
+        RecordTime::Unlimited => None,
+        RecordTime::Within(left) => Some(left / LOOKUP_SHARE_OF_TIME_LEFT),
+        RecordTime::TooLate => return,
+    };
+    let lookup_call = lookup.stored_hashes(&wanted);
+    let answer = match lookup_budget {
+        None => lookup_call.await,
+        Some(budget) => match tokio::time::timeout(budget, lookup_call).await {
+            Ok(answer) => answer,
+            Err(_) => {
+                tracing::warn!(
+                    event = "lookup_timed_out",
+                    budget_ms = budget.as_millis() as u64,
+                    "writing conditionally without the pre-check"
+                );
+                return;
+            }
+        },
+    };
+    let stored = match answer {
         Ok(stored) => stored,
         Err(e) => {
             tracing::warn!(event = "lookup_failed", error = %e, "writing conditionally without the pre-check");
