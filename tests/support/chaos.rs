@@ -4,7 +4,8 @@
 //! proxy.
 //!
 //! The oracle compares tweets by id, content and the record they were stored from, and
-//! the quarantine by event id, never the model's label: the classifier may change.
+//! the quarantine by event id and the exact raw bytes of each entry (read back whole,
+//! its parts reassembled), never the model's label: the classifier may change.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use serde_json::json;
+use tweetboard_aws::quarantine::QuarantineAdmin;
 use tweetboard_aws::{load_sdk_config, AwsClients, KinesisPublisher, KinesisReader};
 use tweetboard_core::decode::decode_tweet;
 use tweetboard_core::ports::{OutgoingRecord, RecordPublisher};
@@ -156,8 +158,9 @@ pub struct Verdict {
     pub quarantined: usize,
     /// Oracle tweets missing, and must-quarantine records not quarantined.
     pub lost: usize,
-    /// Items stored from another record than the first storable version, or stored
-    /// for an id the oracle does not have, or quarantine entries for good records.
+    /// Items stored from another record than the first storable version or with other
+    /// text, or stored for an id the oracle does not have; quarantine entries for good
+    /// records, or whose raw bytes differ from their record's.
     pub wrong: usize,
     pub problems: Vec<String>,
 }
@@ -224,6 +227,8 @@ pub async fn verify(env: &TestEnv, stream: &[StreamRecord], oracle: &Oracle) -> 
         if !oracle.must_quarantine.contains(e) && !oracle.may_quarantine.contains(e) {
             v.wrong += 1;
             v.problems.push(format!("{e} quarantined but not poison"));
+        } else {
+            check_quarantined_bytes(env, e, &by_event[e].data, &mut v).await;
         }
     }
     v.problems.truncate(20);
@@ -269,7 +274,6 @@ pub async fn clients_through(endpoint: &str, attempt_timeout: Duration) -> AwsCl
 /// other trials' items too): each oracle tweet stored from its record with its text,
 /// and each record that must be quarantined quarantined.
 pub async fn verify_trial(env: &TestEnv, stream: &[StreamRecord], oracle: &Oracle) -> Verdict {
-    use aws_sdk_dynamodb::types::AttributeValue;
     let by_event: BTreeMap<String, &StreamRecord> = stream.iter().map(|r| (r.event_id(), r)).collect();
     let mut v = Verdict::default();
     for (id, expected) in &oracle.tweets {
@@ -295,24 +299,33 @@ pub async fn verify_trial(env: &TestEnv, stream: &[StreamRecord], oracle: &Oracl
         }
     }
     for e in &oracle.must_quarantine {
-        let entry = env
-            .aws
-            .dynamo
-            .get_item()
-            .table_name(&env.names.quarantine_table)
-            .key("event_id", AttributeValue::S(e.clone()))
-            .consistent_read(true)
-            .send()
-            .await
-            .expect("GetItem")
-            .item;
-        match entry {
-            Some(_) => v.quarantined += 1,
-            None => {
-                v.lost += 1;
-                v.problems.push(format!("poison record {e} not quarantined"));
-            }
+        if check_quarantined_bytes(env, e, &by_event[e].data, &mut v).await {
+            v.quarantined += 1;
+        } else {
+            v.lost += 1;
+            v.problems.push(format!("poison record {e} not quarantined"));
         }
     }
     v
+}
+
+/// Reads the quarantine entry `event_id` back whole (its parts reassembled, as an
+/// operator's `quarantine get` does) and counts it wrong unless its raw bytes are
+/// exactly `data`, the record's. False when there is no entry.
+pub async fn check_quarantined_bytes(env: &TestEnv, event_id: &str, data: &[u8], v: &mut Verdict) -> bool {
+    let admin = QuarantineAdmin::new(env.aws.dynamo.clone(), &env.names.quarantine_table);
+    match admin.get(event_id).await.expect("read a quarantine entry") {
+        None => false,
+        Some(entry) => {
+            if entry.data != data {
+                v.wrong += 1;
+                v.problems.push(format!(
+                    "{event_id}: quarantined bytes differ from the record's ({} bytes, expected {})",
+                    entry.data.len(),
+                    data.len()
+                ));
+            }
+            true
+        }
+    }
 }
