@@ -7,7 +7,9 @@
 //! So every kill that is drawn happens, whatever the batch's requests turn out to be,
 //! and the trials' crashes follow from the seed alone. After every trial the
 //! tables must equal the oracle: each tweet once, from the first storable version of
-//! its id, and every poison record quarantined.
+//! its id, and every poison record quarantined with its exact bytes. After the last
+//! trial, every record is delivered again with its own event id, and neither table may
+//! change.
 //!
 //! `make test` runs a handful of trials with the debug binary; `make chaos` runs 1,000
 //! with the release binary (`CONSUMER_BIN`). The binary is the workspace's own build:
@@ -99,6 +101,9 @@ struct CrashFigures {
     wrong: usize,
     final_tweets: usize,
     final_quarantined: usize,
+    /// Items of either table changed, added or removed by a redelivery of every record
+    /// after the trials (same event ids).
+    redelivery_changed: usize,
     problems: Vec<String>,
 }
 
@@ -249,6 +254,16 @@ async fn crash_trials(label: &str, trials: usize, seed: u64) -> CrashFigures {
     figures.final_tweets = all.tweets;
     figures.final_quarantined = all.quarantined;
     figures.problems.extend(all.problems);
+
+    // AND every record delivered again as Lambda redelivers it (same event ids, to a
+    // consumer in this process) changes neither table, byte for byte
+    let before = chaos::tables(&env).await;
+    chaos::redeliver(&env, &everything).await;
+    let (changed, keys) = chaos::changed(&before, &chaos::tables(&env).await);
+    figures.redelivery_changed = changed;
+    figures
+        .problems
+        .extend(keys.into_iter().map(|k| format!("redelivery changed {k}")));
     figures.problems.truncate(20);
     println!("CRASH_FIGURES {}", serde_json::to_string(&figures).unwrap());
     figures
@@ -257,7 +272,11 @@ async fn crash_trials(label: &str, trials: usize, seed: u64) -> CrashFigures {
 #[tokio::test]
 async fn crash_short_a_consumer_killed_mid_batch_and_redelivered_leaves_exactly_the_oracle() {
     let f = crash_trials("crash-short", 6, 7).await;
-    assert!(f.lost == 0 && f.wrong == 0, "{:#?}", f.problems);
+    assert!(
+        f.lost == 0 && f.wrong == 0 && f.redelivery_changed == 0,
+        "{:#?}",
+        f.problems
+    );
     // Holds in every run: the first delivery always has a kill armed, and an armed
     // kill always happens (at its request, or at the answer); the loop checks that.
     assert!(f.redeliveries_after_crash > 0, "no trial crashed: {f:?}");
@@ -277,7 +296,11 @@ async fn crash_long_a_thousand_kills_mid_batch_leave_exactly_the_oracle() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000);
     let f = crash_trials("crash-long", trials, 1_414).await;
-    assert!(f.lost == 0 && f.wrong == 0, "{:#?}", f.problems);
+    assert!(
+        f.lost == 0 && f.wrong == 0 && f.redelivery_changed == 0,
+        "{:#?}",
+        f.problems
+    );
     assert_eq!(
         f.trials_killed_in_work + f.trials_killed_at_answer,
         f.trials,

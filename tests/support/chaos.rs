@@ -19,7 +19,7 @@ use tweetboard_core::decode::decode_tweet;
 use tweetboard_core::ports::{OutgoingRecord, RecordPublisher};
 use tweetboard_core::stored::DYNAMODB_ITEM_LIMIT_BYTES;
 
-use crate::{read_shard, s, Item, TestEnv};
+use crate::{invocation, read_shard, s, Item, TestEnv};
 
 /// A small seeded generator (xorshift64): the trials must be reproducible from a seed.
 pub struct Rng(u64);
@@ -326,6 +326,81 @@ pub async fn check_quarantined_bytes(env: &TestEnv, event_id: &str, data: &[u8],
                 ));
             }
             true
+        }
+    }
+}
+
+/// Both tables, every item whole, keyed (tweets by id, quarantine items by event id,
+/// extra parts included): what a redelivery must leave exactly as it was.
+#[derive(Debug, PartialEq)]
+pub struct Tables {
+    pub tweets: BTreeMap<String, Item>,
+    pub quarantine: BTreeMap<String, Item>,
+}
+
+pub async fn tables(env: &TestEnv) -> Tables {
+    let by = |items: Vec<Item>, key: &str| -> BTreeMap<String, Item> {
+        items.into_iter().map(|i| (s(&i, key).to_owned(), i)).collect()
+    };
+    Tables {
+        tweets: by(env.tweets().await, "tweet_id"),
+        quarantine: by(env.quarantined().await, "event_id"),
+    }
+}
+
+/// How many items differ between two snapshots (changed, added or removed), over both
+/// tables, with the first few keys for the report.
+pub fn changed(before: &Tables, after: &Tables) -> (usize, Vec<String>) {
+    let mut keys = Vec::new();
+    for (name, b, a) in [
+        ("tweet", &before.tweets, &after.tweets),
+        ("quarantine entry", &before.quarantine, &after.quarantine),
+    ] {
+        let all: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+        keys.extend(
+            all.into_iter()
+                .filter(|k| b.get(*k) != a.get(*k))
+                .map(|k| format!("{name} {k}")),
+        );
+    }
+    let n = keys.len();
+    keys.truncate(20);
+    (n, keys)
+}
+
+/// Delivers `stream` again exactly as Lambda redelivers it: the same records with the
+/// same shard ids, sequence numbers and so event ids, each shard's in order, in batches
+/// of 100, to a consumer without faults; every batch must settle without failures.
+pub async fn redeliver(env: &TestEnv, stream: &[StreamRecord]) {
+    use tweetboard_consumer::event;
+    let consumer = env.consumer();
+    let mut shards: BTreeMap<&str, Vec<&StreamRecord>> = BTreeMap::new();
+    for r in stream {
+        shards.entry(r.shard_id.as_str()).or_default().push(r);
+    }
+    for records in shards.values() {
+        for chunk in records.chunks(100) {
+            let batch = event::batch(
+                chunk
+                    .iter()
+                    .map(|r| {
+                        event::record(
+                            &env.stream_arn,
+                            &r.shard_id,
+                            &r.sequence_number,
+                            "pk",
+                            r.data.clone(),
+                            chrono::Utc::now(),
+                        )
+                    })
+                    .collect(),
+            );
+            let response = consumer.handle(invocation(batch)).await.expect("redelivery");
+            assert!(
+                response.batch_item_failures.is_empty(),
+                "a redelivered batch reported failures: {:?}",
+                response.batch_item_failures
+            );
         }
     }
 }
