@@ -181,9 +181,13 @@ measure-memory: venv build ## Peak RSS of the release Lambdas on the worst input
 	  for e in $(MEMORY_EVENTS)/ingest-*.json; do echo "== $$e"; \
 	    python3 tests/tools/lambda_host.py target/release/ingest $$e 2>/dev/null; done'
 
-lint: ## cargo fmt --check and clippy with warnings as errors
+lint: ## cargo fmt --check, clippy with warnings as errors, and the fuzz targets compile
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	@# The fuzz crate is its own workspace: its checks (fuzz/checks) build with the
+	@# workspace's tests, its four target shells here (stable, no RUSTC_BOOTSTRAP for a
+	@# check; about a minute the first time, into fuzz/target, then seconds).
+	$(CARGO) check --manifest-path fuzz/Cargo.toml
 
 fmt: ## Format the code
 	$(CARGO) fmt --all
