@@ -8,65 +8,9 @@
 //! tag are reached; 2, a sort key the board itself would sign.
 #![no_main]
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use hmac::{Hmac, Mac};
 use libfuzzer_sys::fuzz_target;
-use sha2::Sha256;
-use tweetboard_core::board::cursor::{is_sort_key, Cursor, CursorKey};
-use tweetboard_core::board::CursorError;
-use tweetboard_core::Prediction;
 
-/// The key the corpus's valid cursors are signed with (fuzz/corpus/board_cursor).
-const SECRET: &[u8] = b"fuzzing-the-board-cursor-key-0123456789";
+#[path = "../checks/board_cursor.rs"]
+mod checks;
 
-/// `<base64url payload>.<base64url HMAC-SHA256 tag>`, as `Cursor::encode` signs.
-fn sign(payload: &[u8]) -> String {
-    let payload = URL_SAFE_NO_PAD.encode(payload);
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET).unwrap();
-    mac.update(payload.as_bytes());
-    format!("{payload}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
-}
-
-fn check(raw: &str, key: &CursorKey) {
-    for prediction in [Prediction::On, Prediction::Off] {
-        match Cursor::decode(raw, prediction, key) {
-            Ok(c) => {
-                assert_eq!(c.prediction, prediction.as_str());
-                assert!(is_sort_key(&c.before), "{:?}", c.before);
-                assert_eq!(Cursor::decode(&c.encode(key), prediction, key), Ok(c));
-            }
-            Err(e) => assert!(e.to_string().len() < 200 + raw.len()),
-        }
-    }
-}
-
-fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else {
-        return;
-    };
-    let key = CursorKey::from_secret(SECRET);
-    match mode % 3 {
-        0 => check(&String::from_utf8_lossy(rest), &key),
-        1 => check(&sign(rest), &key),
-        _ => {
-            let c = Cursor {
-                prediction: "ON".into(),
-                before: String::from_utf8_lossy(rest).into_owned(),
-            };
-            let raw = c.encode(&key);
-            match Cursor::decode(&raw, Prediction::On, &key) {
-                Ok(decoded) => {
-                    assert!(is_sort_key(&c.before));
-                    assert_eq!(decoded, c);
-                }
-                Err(CursorError::NotAKey) => assert!(!is_sort_key(&c.before)),
-                Err(e) => panic!("a cursor the board signed was refused: {e}"),
-            }
-            assert_eq!(
-                Cursor::decode(&raw, Prediction::Off, &key),
-                Err(CursorError::OtherPrediction("ON".into()))
-            );
-        }
-    }
-});
+fuzz_target!(|data: &[u8]| checks::check(data));

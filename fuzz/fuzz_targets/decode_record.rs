@@ -3,15 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tweetboard_core::decode::decode_tweet;
 
-fuzz_target!(|data: &[u8]| {
-    match decode_tweet(data) {
-        Ok(tweet) => {
-            let id = tweet.id().as_str();
-            assert!(!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && !id.starts_with('0'));
-            let _ = tweet.content_hash();
-        }
-        Err(e) => assert!(e.to_string().len() <= 1200),
-    }
-});
+#[path = "../checks/decode_record.rs"]
+mod checks;
+
+fuzz_target!(|data: &[u8]| checks::check(data));

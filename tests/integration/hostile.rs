@@ -200,7 +200,7 @@ async fn the_cold_start_check_refuses_tables_that_are_not_the_contract() {
 
 #[tokio::test]
 async fn the_hostile_corpus_through_the_consumer_ends_as_its_table_says() {
-    use tweetboard_core::hostile_corpus::{self, RecordExpectation};
+    use tweetboard_core::hostile_corpus;
     // GIVEN every record of the committed hostile corpus in one batch
     let env = TestEnv::new("hostile-corpus").await;
     let (cases, _) = hostile_corpus::load();
@@ -211,11 +211,69 @@ async fn the_hostile_corpus_through_the_consumer_ends_as_its_table_says() {
     let first = env.consumer().handle(invocation(batch.clone())).await.unwrap();
     let again = env.consumer().handle(invocation(batch)).await.unwrap();
 
-    // THEN nothing is reported for retry; each written case is stored under its id, each
-    // quarantined one has its entry with its reason code and exact raw bytes, and
-    // nothing else is in either table
+    // THEN nothing is reported for retry, and every record ends as the table says
     assert!(first.batch_item_failures.is_empty(), "{first:?}");
     assert!(again.batch_item_failures.is_empty(), "{again:?}");
+    assert_corpus_outcomes(&env, &cases).await;
+}
+
+/// Hands `event` to the consumer exactly as the Lambda binary does (src/main.rs): the
+/// invocation's JSON body taken by `BodyLayer` before `lambda_runtime` deserialises it,
+/// then `handle_body_with_report`, which decodes it with `body::records_from_body`.
+async fn handle_as_the_binary(
+    consumer: &tweetboard_consumer::Consumer,
+    event: &aws_lambda_events::event::kinesis::KinesisEvent,
+) -> aws_lambda_events::event::streams::KinesisEventResponse {
+    use lambda_runtime::{Context, LambdaInvocation};
+    use tower::{Layer, Service};
+    use tweetboard_consumer::body::{records_from_body, BodyLayer};
+    let body = bytes::Bytes::from(serde_json::to_vec(event).unwrap());
+    // The body decodes, record for record, to the event's data.
+    let records = records_from_body(body.clone()).expect("records_from_body");
+    assert_eq!(records.len(), event.records.len());
+    for (record, sent) in records.iter().zip(&event.records) {
+        assert_eq!(&record.data[..], &sent.kinesis.data.0[..], "{}", record.event_id);
+    }
+    let mut context = Context::default();
+    context.deadline = (chrono::Utc::now().timestamp_millis() + 60_000) as u64;
+    let handler = lambda_runtime::service_fn(move |invocation: LambdaInvocation| async move {
+        consumer
+            .handle_body_with_report(&invocation.context)
+            .await
+            .map(|(response, _)| response)
+    });
+    let (parts, ()) = lambda_http::http::Response::new(()).into_parts();
+    BodyLayer
+        .layer(handler)
+        .call(LambdaInvocation { parts, body, context })
+        .await
+        .expect("the invocation")
+}
+
+#[tokio::test]
+async fn the_hostile_corpus_through_the_binarys_body_path_ends_as_its_table_says() {
+    use tweetboard_core::hostile_corpus;
+    // GIVEN every record of the committed hostile corpus in one batch, as the JSON body
+    // of an invocation
+    let env = TestEnv::new("hostile-body").await;
+    let (cases, _) = hostile_corpus::load();
+    let payloads: Vec<Vec<u8>> = cases.iter().map(|c| c.data.clone()).collect();
+    let batch = env.batch(1, &payloads);
+
+    // WHEN the consumer handles it through the binary's body path, twice (a redelivery)
+    let first = handle_as_the_binary(&env.consumer(), &batch).await;
+    let again = handle_as_the_binary(&env.consumer(), &batch).await;
+
+    // THEN the outcomes are the same as through `KinesisEvent`
+    assert!(first.batch_item_failures.is_empty(), "{first:?}");
+    assert!(again.batch_item_failures.is_empty(), "{again:?}");
+    assert_corpus_outcomes(&env, &cases).await;
+}
+
+/// Each written case stored under its id, each quarantined one with its entry, its
+/// reason code and its exact raw bytes, and nothing else in either table.
+async fn assert_corpus_outcomes(env: &TestEnv, cases: &[tweetboard_core::hostile_corpus::HostileRecord]) {
+    use tweetboard_core::hostile_corpus::RecordExpectation;
     let admin = QuarantineAdmin::new(env.aws.dynamo.clone(), &env.names.quarantine_table);
     let mut written = 0;
     for (i, case) in cases.iter().enumerate() {

@@ -4,7 +4,8 @@
 //! proxy.
 //!
 //! The oracle compares tweets by id, content and the record they were stored from, and
-//! the quarantine by event id, never the model's label: the classifier may change.
+//! the quarantine by event id and the exact raw bytes of each entry (read back whole,
+//! its parts reassembled), never the model's label: the classifier may change.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -12,12 +13,13 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use serde_json::json;
+use tweetboard_aws::quarantine::QuarantineAdmin;
 use tweetboard_aws::{load_sdk_config, AwsClients, KinesisPublisher, KinesisReader};
 use tweetboard_core::decode::decode_tweet;
 use tweetboard_core::ports::{OutgoingRecord, RecordPublisher};
 use tweetboard_core::stored::DYNAMODB_ITEM_LIMIT_BYTES;
 
-use crate::{read_shard, s, Item, TestEnv};
+use crate::{invocation, read_shard, s, Item, TestEnv};
 
 /// A small seeded generator (xorshift64): the trials must be reproducible from a seed.
 pub struct Rng(u64);
@@ -156,8 +158,9 @@ pub struct Verdict {
     pub quarantined: usize,
     /// Oracle tweets missing, and must-quarantine records not quarantined.
     pub lost: usize,
-    /// Items stored from another record than the first storable version, or stored
-    /// for an id the oracle does not have, or quarantine entries for good records.
+    /// Items stored from another record than the first storable version or with other
+    /// text, or stored for an id the oracle does not have; quarantine entries for good
+    /// records, or whose raw bytes differ from their record's.
     pub wrong: usize,
     pub problems: Vec<String>,
 }
@@ -224,6 +227,8 @@ pub async fn verify(env: &TestEnv, stream: &[StreamRecord], oracle: &Oracle) -> 
         if !oracle.must_quarantine.contains(e) && !oracle.may_quarantine.contains(e) {
             v.wrong += 1;
             v.problems.push(format!("{e} quarantined but not poison"));
+        } else {
+            check_quarantined_bytes(env, e, &by_event[e].data, &mut v).await;
         }
     }
     v.problems.truncate(20);
@@ -269,7 +274,6 @@ pub async fn clients_through(endpoint: &str, attempt_timeout: Duration) -> AwsCl
 /// other trials' items too): each oracle tweet stored from its record with its text,
 /// and each record that must be quarantined quarantined.
 pub async fn verify_trial(env: &TestEnv, stream: &[StreamRecord], oracle: &Oracle) -> Verdict {
-    use aws_sdk_dynamodb::types::AttributeValue;
     let by_event: BTreeMap<String, &StreamRecord> = stream.iter().map(|r| (r.event_id(), r)).collect();
     let mut v = Verdict::default();
     for (id, expected) in &oracle.tweets {
@@ -295,24 +299,108 @@ pub async fn verify_trial(env: &TestEnv, stream: &[StreamRecord], oracle: &Oracl
         }
     }
     for e in &oracle.must_quarantine {
-        let entry = env
-            .aws
-            .dynamo
-            .get_item()
-            .table_name(&env.names.quarantine_table)
-            .key("event_id", AttributeValue::S(e.clone()))
-            .consistent_read(true)
-            .send()
-            .await
-            .expect("GetItem")
-            .item;
-        match entry {
-            Some(_) => v.quarantined += 1,
-            None => {
-                v.lost += 1;
-                v.problems.push(format!("poison record {e} not quarantined"));
-            }
+        if check_quarantined_bytes(env, e, &by_event[e].data, &mut v).await {
+            v.quarantined += 1;
+        } else {
+            v.lost += 1;
+            v.problems.push(format!("poison record {e} not quarantined"));
         }
     }
     v
+}
+
+/// Reads the quarantine entry `event_id` back whole (its parts reassembled, as an
+/// operator's `quarantine get` does) and counts it wrong unless its raw bytes are
+/// exactly `data`, the record's. False when there is no entry.
+pub async fn check_quarantined_bytes(env: &TestEnv, event_id: &str, data: &[u8], v: &mut Verdict) -> bool {
+    let admin = QuarantineAdmin::new(env.aws.dynamo.clone(), &env.names.quarantine_table);
+    match admin.get(event_id).await.expect("read a quarantine entry") {
+        None => false,
+        Some(entry) => {
+            if entry.data != data {
+                v.wrong += 1;
+                v.problems.push(format!(
+                    "{event_id}: quarantined bytes differ from the record's ({} bytes, expected {})",
+                    entry.data.len(),
+                    data.len()
+                ));
+            }
+            true
+        }
+    }
+}
+
+/// Both tables, every item whole, keyed (tweets by id, quarantine items by event id,
+/// extra parts included): what a redelivery must leave exactly as it was.
+#[derive(Debug, PartialEq)]
+pub struct Tables {
+    pub tweets: BTreeMap<String, Item>,
+    pub quarantine: BTreeMap<String, Item>,
+}
+
+pub async fn tables(env: &TestEnv) -> Tables {
+    let by = |items: Vec<Item>, key: &str| -> BTreeMap<String, Item> {
+        items.into_iter().map(|i| (s(&i, key).to_owned(), i)).collect()
+    };
+    Tables {
+        tweets: by(env.tweets().await, "tweet_id"),
+        quarantine: by(env.quarantined().await, "event_id"),
+    }
+}
+
+/// How many items differ between two snapshots (changed, added or removed), over both
+/// tables, with the first few keys for the report.
+pub fn changed(before: &Tables, after: &Tables) -> (usize, Vec<String>) {
+    let mut keys = Vec::new();
+    for (name, b, a) in [
+        ("tweet", &before.tweets, &after.tweets),
+        ("quarantine entry", &before.quarantine, &after.quarantine),
+    ] {
+        let all: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+        keys.extend(
+            all.into_iter()
+                .filter(|k| b.get(*k) != a.get(*k))
+                .map(|k| format!("{name} {k}")),
+        );
+    }
+    let n = keys.len();
+    keys.truncate(20);
+    (n, keys)
+}
+
+/// Delivers `stream` again exactly as Lambda redelivers it: the same records with the
+/// same shard ids, sequence numbers and so event ids, each shard's in order, in batches
+/// of 100, to a consumer without faults; every batch must settle without failures.
+pub async fn redeliver(env: &TestEnv, stream: &[StreamRecord]) {
+    use tweetboard_consumer::event;
+    let consumer = env.consumer();
+    let mut shards: BTreeMap<&str, Vec<&StreamRecord>> = BTreeMap::new();
+    for r in stream {
+        shards.entry(r.shard_id.as_str()).or_default().push(r);
+    }
+    for records in shards.values() {
+        for chunk in records.chunks(100) {
+            let batch = event::batch(
+                chunk
+                    .iter()
+                    .map(|r| {
+                        event::record(
+                            &env.stream_arn,
+                            &r.shard_id,
+                            &r.sequence_number,
+                            "pk",
+                            r.data.clone(),
+                            chrono::Utc::now(),
+                        )
+                    })
+                    .collect(),
+            );
+            let response = consumer.handle(invocation(batch)).await.expect("redelivery");
+            assert!(
+                response.batch_item_failures.is_empty(),
+                "a redelivered batch reported failures: {:?}",
+                response.batch_item_failures
+            );
+        }
+    }
 }

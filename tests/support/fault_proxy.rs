@@ -16,7 +16,9 @@
 //! - `lost_response`: forwarded, applied by the emulator, and then the connection is
 //!   closed instead of answering: the item exists, the client sees an error.
 //!
-//! What was injected is counted by kind, for the figures in RELIABILITY.md.
+//! What was injected is counted by kind (throttles by service and exception), for the
+//! figures in RELIABILITY.md: [`FaultCounts::WRITE_KINDS`] are the kinds a proxy in
+//! front of DynamoDB alone can inject.
 //!
 //! The crash trials use it without faults, as a trigger: [`FaultProxy::crash_at`] runs
 //! a kill when the n-th request passes, before forwarding it or after it was applied,
@@ -79,6 +81,20 @@ pub struct FaultCounts {
 }
 
 impl FaultCounts {
+    /// Every kind the proxy injects on DynamoDB requests (the consumer's writes), as
+    /// counted in `faults`, when every rate is above zero.
+    pub const WRITE_KINDS: [&'static str; 7] = [
+        "throttle:dynamodb:ProvisionedThroughputExceededException",
+        "throttle:dynamodb:ThrottlingException",
+        "http_500",
+        "http_503",
+        "delayed_past_timeout",
+        "dropped_connection",
+        "response_lost_after_write",
+    ];
+    /// The Kinesis throttle, counted apart from DynamoDB's.
+    pub const KINESIS_THROTTLE: &'static str = "throttle:kinesis:ProvisionedThroughputExceededException";
+
     pub fn total_faults(&self) -> u64 {
         self.faults.values().sum()
     }
@@ -267,12 +283,16 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Answer {
         None => forward(&state.upstream, request).await,
         Some(Fault::Throttle) => {
             let n = state.requests.load(Ordering::Relaxed);
-            let kind = if target.starts_with("Kinesis") || n.is_multiple_of(2) {
+            let kinesis = target.starts_with("Kinesis");
+            let kind = if kinesis || n.is_multiple_of(2) {
                 "ProvisionedThroughputExceededException"
             } else {
                 "ThrottlingException"
             };
-            state.count(&format!("throttle:{kind}"));
+            // Counted by service: a Kinesis throttle exercises other code (the pump's
+            // reads) than a DynamoDB one.
+            let service = if kinesis { "kinesis" } else { "dynamodb" };
+            state.count(&format!("throttle:{service}:{kind}"));
             Ok(error_response(StatusCode::BAD_REQUEST, &target, kind))
         }
         Some(Fault::Status500) => {

@@ -4,9 +4,12 @@
 //! counters (one `ADD` per hour the batch touched, so concurrent batches add up; a
 //! redelivery stores nothing new, so it adds nothing). The board reads one Query per day of the chart's
 //! window, each returning at most 24 small items, so a chart request costs the same read
-//! units at ten tweets an hour as at ten thousand. A crash between the puts and the `ADD`
-//! under-counts by the batch's new tweets; `tweetboard recount` rewrites the counters of
-//! the last hours from the board index.
+//! units at ten tweets an hour as at ten thousand. The counters are approximate both ways:
+//! a crash between the puts and the `ADD` under-counts by the batch's new tweets, and an
+//! `ADD` whose response is lost (applied, then a timeout or a dropped connection) is
+//! retried by the SDK and applied again, over-counting by the same tweets, since an `ADD`
+//! is not idempotent. `tweetboard recount` repairs both: it rewrites the counters of the
+//! last hours from the board index.
 //!
 //! A table of its own, not items in the tweets table: every scan and count of the tweets
 //! table (tests, `make run`, replay checks) would otherwise have to tell them apart.
