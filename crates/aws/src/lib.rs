@@ -71,16 +71,7 @@ impl AwsClients {
     pub fn from_sdk_config(sdk: &aws_config::SdkConfig) -> Self {
         Self {
             kinesis: aws_sdk_kinesis::Client::new(sdk),
-            // DynamoDB has no streaming bodies, so the SDK's stalled-stream protection
-            // (a throughput monitor wrapped around every request and response body) only
-            // costs CPU on each of the consumer's per-record requests.
-            dynamo: aws_sdk_dynamodb::Client::from_conf(
-                aws_sdk_dynamodb::config::Builder::from(sdk)
-                    .stalled_stream_protection(
-                        aws_sdk_dynamodb::config::StalledStreamProtectionConfig::disabled(),
-                    )
-                    .build(),
-            ),
+            dynamo: aws_sdk_dynamodb::Client::new(sdk),
             sqs: aws_sdk_sqs::Client::new(sdk),
             sdk: sdk.clone(),
         }
