@@ -12,6 +12,7 @@ use tweetboard_consumer::{Consumer, EventError};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
+    tweetboard_consumer::tune_allocator();
     let (config, aws) = lambda_start(ConsumerConfig::from_env).await?;
     // A table keyed otherwise would refuse every record alike: refuse to start instead.
     schema::check_consumer_tables(&aws.dynamo, &config.table_name, &config.quarantine_table_name)
