@@ -12,6 +12,24 @@ fn data(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join(name)
 }
 
+/// The shipped model's figures on a labeled file with a kind column, every example
+/// scored at the model's threshold.
+fn evaluate_shipped(file: &str) -> Evaluation {
+    let shipped = Model::embedded_default();
+    let examples = dataset::load(&data(file)).unwrap();
+    let scored: Vec<_> = examples
+        .iter()
+        .map(|e| (shipped.score(&e.record), e.junk, e.kind.as_deref()))
+        .collect();
+    Evaluation::compute(&scored, shipped.threshold())
+}
+
+/// The share of a group's tweets called OFF (hidden from the board).
+fn hidden(e: &Evaluation, group: &str) -> f64 {
+    let g = e.groups.iter().find(|g| g.kind == group).unwrap();
+    g.confusion.off_called_off as f64 / g.examples as f64
+}
+
 #[test]
 fn retraining_on_the_shipped_data_reproduces_the_shipped_model() {
     // GIVEN the shipped model, the shipped data set, and the seed the model was trained with
@@ -57,16 +75,9 @@ fn shipped_model_meets_the_accuracy_bar_on_its_holdout_and_on_handwritten_tweets
 #[test]
 fn shipped_model_hides_ordinary_tweets_and_shows_aws_ones_on_the_development_set() {
     // GIVEN the shipped model and the development set, which has a kind column
-    let shipped = Model::embedded_default();
-    let examples = dataset::load(&data("unseen-handwritten-4.csv")).unwrap();
-    assert!(examples.len() >= 200);
-
     // WHEN every example is scored at the model's threshold
-    let scored: Vec<_> = examples
-        .iter()
-        .map(|e| (shipped.score(&e.record), e.junk, e.kind.as_deref()))
-        .collect();
-    let e = Evaluation::compute(&scored, shipped.threshold());
+    let e = evaluate_shipped("unseen-handwritten-4.csv");
+    assert!(e.metrics.examples >= 200);
 
     // THEN at least 95% of the ordinary tweets are hidden, counted apart without the tag
     // and with it, so that one group cannot hide the other's misses
@@ -96,24 +107,13 @@ fn shipped_model_hides_ordinary_tweets_and_shows_aws_ones_on_the_development_set
 #[test]
 fn shipped_model_keeps_its_figures_on_the_second_development_set() {
     // GIVEN the shipped model and the second round's frozen set, now a development set
-    let shipped = Model::embedded_default();
-    let examples = dataset::load(&data("unseen-handwritten-5.csv")).unwrap();
-
     // WHEN every example is scored at the model's threshold
-    let scored: Vec<_> = examples
-        .iter()
-        .map(|e| (shipped.score(&e.record), e.junk, e.kind.as_deref()))
-        .collect();
-    let e = Evaluation::compute(&scored, shipped.threshold());
+    let e = evaluate_shipped("unseen-handwritten-5.csv");
 
     // THEN each ordinary group is at least 95% hidden, spam at least 90%
-    let hidden = |name: &str| {
-        let g = e.groups.iter().find(|g| g.kind == name).unwrap();
-        g.confusion.off_called_off as f64 / g.examples as f64
-    };
-    assert!(hidden("ordinary") >= 0.95, "{e:?}");
-    assert!(hidden("ordinary-tagged") >= 0.95, "{e:?}");
-    assert!(hidden("spam") >= 0.90, "{e:?}");
+    assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
+    assert!(hidden(&e, "ordinary-tagged") >= 0.95, "{e:?}");
+    assert!(hidden(&e, "spam") >= 0.90, "{e:?}");
     // AND at least 92% of everything is right, with at least 85% of AWS tweets shown
     assert!(e.metrics.accuracy >= 0.92, "{e:?}");
     assert!(e.on_recall >= 0.85, "{e:?}");
@@ -126,25 +126,14 @@ fn shipped_model_keeps_its_figures_on_the_second_development_set() {
 #[test]
 fn shipped_model_keeps_its_independent_figures_on_the_third_rounds_frozen_set() {
     // GIVEN the shipped model and the set it was evaluated on once
-    let shipped = Model::embedded_default();
-    let examples = dataset::load(&data("unseen-handwritten-6.csv")).unwrap();
-
     // WHEN every example is scored at the model's threshold
-    let scored: Vec<_> = examples
-        .iter()
-        .map(|e| (shipped.score(&e.record), e.junk, e.kind.as_deref()))
-        .collect();
-    let e = Evaluation::compute(&scored, shipped.threshold());
+    let e = evaluate_shipped("unseen-handwritten-6.csv");
 
     // THEN each ordinary group is at least 95% hidden (the target, met there),
     // spam at least 93%
-    let hidden = |name: &str| {
-        let g = e.groups.iter().find(|g| g.kind == name).unwrap();
-        g.confusion.off_called_off as f64 / g.examples as f64
-    };
-    assert!(hidden("ordinary") >= 0.95, "{e:?}");
-    assert!(hidden("ordinary-tagged") >= 0.95, "{e:?}");
-    assert!(hidden("spam") >= 0.93, "{e:?}");
+    assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
+    assert!(hidden(&e, "ordinary-tagged") >= 0.95, "{e:?}");
+    assert!(hidden(&e, "spam") >= 0.93, "{e:?}");
     // AND accuracy and ON recall stay where they were (0.938 and 0.871: below the
     // issue's 0.95 and 0.93, which this model does not reach)
     assert!(e.metrics.accuracy >= 0.93, "{e:?}");
@@ -155,13 +144,7 @@ fn shipped_model_keeps_its_independent_figures_on_the_third_rounds_frozen_set() 
 /// see the data README) still says something when the model falls well below it.
 #[test]
 fn shipped_model_keeps_its_figures_on_the_first_rounds_set() {
-    let shipped = Model::embedded_default();
-    let examples = dataset::load(&data("unseen-handwritten-3.csv")).unwrap();
-    let scored: Vec<_> = examples
-        .iter()
-        .map(|e| (shipped.score(&e.record), e.junk, e.kind.as_deref()))
-        .collect();
-    let e = Evaluation::compute(&scored, shipped.threshold());
+    let e = evaluate_shipped("unseen-handwritten-3.csv");
     assert!(e.metrics.accuracy >= 0.95 && e.on_recall >= 0.93, "{e:?}");
 }
 
