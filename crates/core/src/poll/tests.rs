@@ -432,19 +432,25 @@ fn id_aged(age: chrono::TimeDelta) -> SinceId {
     SinceId::parse(&((ms as u64) << 22).to_string()).unwrap()
 }
 
+/// Six tweet ids, oldest first: from six days ago (inside the search window, near its
+/// edge) to 44 hours ago, 20 hours apart.
+fn tweets_of_the_last_six_days() -> Vec<String> {
+    (0..6)
+        .map(|i| {
+            id_aged(chrono::TimeDelta::hours(6 * 24 - 20 * i))
+                .as_str()
+                .to_owned()
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn a_watermark_older_than_the_search_window_moves_to_the_windows_edge_not_past_it() {
     // GIVEN a watermark from eight days ago, which the API would refuse with a 400, and
     // tweets from six days ago (still in the window) up to now, more than a run's budget
     let old = id_aged(chrono::TimeDelta::days(8));
     assert!(snowflake_time(&old).unwrap() < Utc::now() - chrono::TimeDelta::days(7));
-    let recent: Vec<String> = (0..6)
-        .map(|i| {
-            id_aged(chrono::TimeDelta::hours(6 * 24 - 20 * i))
-                .as_str()
-                .to_owned()
-        })
-        .collect();
+    let recent = tweets_of_the_last_six_days();
     let ids: Vec<&str> = recent.iter().map(String::as_str).collect();
     let search = FakeSearch::new(&ids, 2);
     let (marks, stream) = (FakeWatermarks::default(), FakeStream::default());
@@ -490,13 +496,7 @@ async fn a_backlog_drained_from_the_windows_edge_survives_the_edge_ageing_betwee
     // could not read the whole window: the watermark at the edge, which by the next run
     // (minutes later) is itself older than the window allows, and a resume point above it
     let edge = id_aged(chrono::TimeDelta::from_std(MAX_SINCE_AGE).unwrap() + chrono::TimeDelta::minutes(5));
-    let recent: Vec<String> = (0..6)
-        .map(|i| {
-            id_aged(chrono::TimeDelta::hours(6 * 24 - 20 * i))
-                .as_str()
-                .to_owned()
-        })
-        .collect();
+    let recent = tweets_of_the_last_six_days();
     let ids: Vec<&str> = recent.iter().map(String::as_str).collect();
     let search = FakeSearch::new(&ids, 2);
     let (marks, stream) = (FakeWatermarks::default(), FakeStream::default());
