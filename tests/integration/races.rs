@@ -60,21 +60,7 @@ async fn a_pump_a_replay_and_two_consumers_racing_over_one_stream_leave_exactly_
         {
             let records: Vec<&chaos::StreamRecord> = stream.iter().filter(|r| r.shard_id == shard).collect();
             for chunk in records.chunks(50) {
-                events.push(tweetboard_consumer::event::batch(
-                    chunk
-                        .iter()
-                        .map(|r| {
-                            tweetboard_consumer::event::record(
-                                &env.stream_arn,
-                                &r.shard_id,
-                                &r.sequence_number,
-                                "pk",
-                                r.data.clone(),
-                                chrono::Utc::now(),
-                            )
-                        })
-                        .collect(),
-                ));
+                events.push(chaos::kinesis_event(&env.stream_arn, chunk.iter().copied()));
             }
         }
         events

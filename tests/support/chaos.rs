@@ -94,6 +94,29 @@ impl StreamRecord {
     }
 }
 
+/// The Kinesis event an event source mapping would deliver for these records (their own
+/// shard ids and sequence numbers, so their own event ids).
+pub fn kinesis_event<'a>(
+    stream_arn: &str,
+    records: impl Iterator<Item = &'a StreamRecord>,
+) -> aws_lambda_events::event::kinesis::KinesisEvent {
+    use tweetboard_consumer::event;
+    event::batch(
+        records
+            .map(|r| {
+                event::record(
+                    stream_arn,
+                    &r.shard_id,
+                    &r.sequence_number,
+                    "pk",
+                    r.data.clone(),
+                    chrono::Utc::now(),
+                )
+            })
+            .collect(),
+    )
+}
+
 /// Every record of every shard of the test's stream, in shard order.
 pub async fn read_stream(env: &TestEnv) -> Vec<StreamRecord> {
     let reader = KinesisReader::new(env.aws.kinesis.clone(), &env.names.stream);
@@ -372,7 +395,6 @@ pub fn changed(before: &Tables, after: &Tables) -> (usize, Vec<String>) {
 /// same shard ids, sequence numbers and so event ids, each shard's in order, in batches
 /// of 100, to a consumer without faults; every batch must settle without failures.
 pub async fn redeliver(env: &TestEnv, stream: &[StreamRecord]) {
-    use tweetboard_consumer::event;
     let consumer = env.consumer();
     let mut shards: BTreeMap<&str, Vec<&StreamRecord>> = BTreeMap::new();
     for r in stream {
@@ -380,21 +402,7 @@ pub async fn redeliver(env: &TestEnv, stream: &[StreamRecord]) {
     }
     for records in shards.values() {
         for chunk in records.chunks(100) {
-            let batch = event::batch(
-                chunk
-                    .iter()
-                    .map(|r| {
-                        event::record(
-                            &env.stream_arn,
-                            &r.shard_id,
-                            &r.sequence_number,
-                            "pk",
-                            r.data.clone(),
-                            chrono::Utc::now(),
-                        )
-                    })
-                    .collect(),
-            );
+            let batch = kinesis_event(&env.stream_arn, chunk.iter().copied());
             let response = consumer.handle(invocation(batch)).await.expect("redelivery");
             assert!(
                 response.batch_item_failures.is_empty(),
