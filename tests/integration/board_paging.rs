@@ -180,13 +180,7 @@ async fn a_reader_paging_while_consumers_write_sees_every_stored_tweet_once_newe
     let seed_batch: Vec<Vec<u8>> = stored.values().cloned().collect();
     let seq = AtomicU64::new(1);
     deliver(&env, &env.consumer(), &seq, &seed_batch).await;
-    let on_before: BTreeSet<String> = env
-        .tweets()
-        .await
-        .iter()
-        .filter(|i| s(i, "prediction") == "ON")
-        .map(|i| s(i, "tweet_id").to_owned())
-        .collect();
+    let on_before = on_topic_ids(&env).await;
     assert!(
         on_before.len() >= STORED_ON as usize - 5,
         "the model should find these tweets on topic: {} of {STORED_ON}",
@@ -333,13 +327,17 @@ async fn a_reader_paging_while_consumers_write_sees_every_stored_tweet_once_newe
     );
 
     // AND once the writes stop, a new walk shows every on-topic tweet of the table once
-    let on_after: BTreeSet<String> = env
-        .tweets()
+    let on_after = on_topic_ids(&env).await;
+    let again = check_walk(&walk(&app, |_, _| async {}).await);
+    assert_eq!(again.into_iter().collect::<BTreeSet<_>>(), on_after);
+}
+
+/// The ids of the table's on-topic tweets, as the board should show them.
+async fn on_topic_ids(env: &TestEnv) -> BTreeSet<String> {
+    env.tweets()
         .await
         .iter()
         .filter(|i| s(i, "prediction") == "ON")
         .map(|i| s(i, "tweet_id").to_owned())
-        .collect();
-    let again = check_walk(&walk(&app, |_, _| async {}).await);
-    assert_eq!(again.into_iter().collect::<BTreeSet<_>>(), on_after);
+        .collect()
 }
