@@ -5,6 +5,7 @@
 //! one batch can leak into the next on a warm instance.
 
 pub mod body;
+mod identity;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -41,60 +42,6 @@ pub enum EventError {
         second: usize,
         event_id: String,
     },
-}
-
-/// Bounds on what Kinesis puts in a record's identity fields, with room to spare (an
-/// eventID is `shardId-<12 digits>:<sequence number>`, a sequence number at most 129
-/// digits, a partition key at most 256 characters, an ARN a few hundred bytes). They
-/// key the quarantine entry and travel in every item, so a forged event with an
-/// empty or huge one could be neither written nor quarantined, and would be retried
-/// until it expired with its bytes lost; it is refused whole instead, with this error.
-const MAX_EVENT_ID_BYTES: usize = 512;
-const MAX_SEQUENCE_NUMBER_BYTES: usize = 256;
-const MAX_PARTITION_KEY_BYTES: usize = 1024;
-const MAX_SOURCE_ARN_BYTES: usize = 2048;
-
-/// Refuses a batch that no event source mapping could have sent (see the bounds above):
-/// an identity field empty or over its bound, or two records with one eventID (the
-/// quarantine keeps one entry per eventID, so the second's bytes would be lost).
-fn check_record_identities(records: &[InputRecord]) -> Result<(), EventError> {
-    let mut seen: std::collections::HashMap<&str, usize> =
-        std::collections::HashMap::with_capacity(records.len());
-    for (index, r) in records.iter().enumerate() {
-        for (field, value, max, may_be_empty) in [
-            ("an eventID", &r.event_id, MAX_EVENT_ID_BYTES, false),
-            (
-                "a sequence number",
-                &r.sequence_number,
-                MAX_SEQUENCE_NUMBER_BYTES,
-                false,
-            ),
-            ("a partition key", &r.partition_key, MAX_PARTITION_KEY_BYTES, true),
-            (
-                "an event source ARN",
-                &r.source.stream_arn,
-                MAX_SOURCE_ARN_BYTES,
-                true,
-            ),
-        ] {
-            if value.len() > max || (value.is_empty() && !may_be_empty) {
-                return Err(EventError::BadIdentity {
-                    index,
-                    field,
-                    len: value.len(),
-                    max,
-                });
-            }
-        }
-        if let Some(first) = seen.insert(r.event_id.as_str(), index) {
-            return Err(EventError::DuplicateEventId {
-                first,
-                second: index,
-                event_id: r.event_id.clone(),
-            });
-        }
-    }
-    Ok(())
 }
 
 impl From<EventError> for lambda_runtime::Diagnostic {
@@ -238,7 +185,7 @@ impl Consumer {
         records: Vec<InputRecord>,
         deadline: Option<Instant>,
     ) -> Result<(KinesisEventResponse, BatchReport), EventError> {
-        check_record_identities(&records)?;
+        identity::check_record_identities(&records)?;
         let ports = BatchPorts {
             classifier: self.classifier.as_ref(),
             tweets: self.tweets.as_ref(),
@@ -376,158 +323,4 @@ pub mod event {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::Utc;
-    use lambda_runtime::Context;
-    use tweetboard_core::testing::{KeywordFake, MemoryQuarantine, MemoryTable};
-
-    fn consumer(table: MemoryTable) -> Consumer {
-        Consumer::new(
-            Arc::new(KeywordFake),
-            Arc::new(table),
-            Arc::new(MemoryQuarantine::default()),
-            4,
-            Duration::from_millis(100),
-        )
-    }
-
-    fn tweet_record(seq: &str, id: &str) -> KinesisEventRecord {
-        let data = format!(r#"{{"id_str": "{id}", "text": "x"}}"#).into_bytes();
-        event::record(
-            "arn:aws:kinesis:us-east-1:1:stream/s",
-            "shardId-000000000001",
-            seq,
-            id,
-            data,
-            Utc::now(),
-        )
-    }
-
-    #[tokio::test]
-    async fn failures_serialise_with_their_sequence_numbers() {
-        let c = consumer(MemoryTable {
-            fail_transiently: true,
-            ..Default::default()
-        });
-        let batch = event::batch(vec![tweet_record("101", "1"), tweet_record("102", "2")]);
-
-        let response = c
-            .handle(LambdaEvent::new(batch, Context::default()))
-            .await
-            .unwrap();
-
-        let json = serde_json::to_value(&response).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({"batchItemFailures": [{"itemIdentifier": "101"}, {"itemIdentifier": "102"}]})
-        );
-    }
-
-    #[tokio::test]
-    async fn a_forged_identity_fails_the_invocation_instead_of_being_retried_forever() {
-        // GIVEN batches no event source mapping sends: a 3,000-byte eventID, an empty
-        // one, a 500 KB sequence number, and two records sharing one eventID
-        let table = Arc::new(MemoryTable::default());
-        let c = Consumer::new(
-            Arc::new(KeywordFake),
-            table.clone(),
-            Arc::new(MemoryQuarantine::default()),
-            4,
-            Duration::from_millis(100),
-        );
-        let mut long_id = tweet_record("101", "1");
-        long_id.event_id = Some("x".repeat(3000));
-        let mut empty_id = tweet_record("102", "2");
-        empty_id.event_id = Some(String::new());
-        let mut long_seq = tweet_record(&"9".repeat(500_000), "3");
-        long_seq.event_id = Some("shardId-000000000001:103".into());
-        let (mut a, mut b) = (tweet_record("104", "4"), tweet_record("105", "5"));
-        a.event_id = Some("shardId-000000000000:104".into());
-        b.event_id = a.event_id.clone();
-
-        for (batch, field) in [
-            (vec![long_id], Some("an eventID")),
-            (vec![empty_id], Some("an eventID")),
-            (vec![long_seq], Some("a sequence number")),
-            (vec![a, b], None),
-        ] {
-            // WHEN each is handled
-            let err = c
-                .handle(LambdaEvent::new(event::batch(batch), Context::default()))
-                .await
-                .unwrap_err();
-            // THEN the invocation fails with a typed error naming what is wrong
-            match (&err, field) {
-                (EventError::BadIdentity { field: f, .. }, Some(expected)) => assert_eq!(*f, expected),
-                (
-                    EventError::DuplicateEventId {
-                        first: 0, second: 1, ..
-                    },
-                    None,
-                ) => {}
-                _ => panic!("unexpected {err:?}"),
-            }
-            assert_eq!(
-                lambda_runtime::Diagnostic::from(err).error_type,
-                "tweetboard.MalformedEvent"
-            );
-        }
-        // AND nothing was written for any of them
-        assert_eq!(*table.puts.lock().unwrap(), 0);
-    }
-
-    #[tokio::test]
-    async fn a_record_without_a_sequence_number_fails_the_invocation_with_a_typed_error() {
-        let c = consumer(MemoryTable::default());
-        let batch = event::batch(vec![tweet_record("101", "1"), tweet_record("", "2")]);
-
-        let err = c
-            .handle(LambdaEvent::new(batch, Context::default()))
-            .await
-            .unwrap_err();
-
-        assert_eq!(err, EventError::MissingSequenceNumber { index: 1 });
-        let diagnostic = lambda_runtime::Diagnostic::from(err);
-        assert_eq!(diagnostic.error_type, "tweetboard.MalformedEvent");
-    }
-
-    #[test]
-    fn the_margin_shrinks_with_a_short_timeout() {
-        let three_seconds = Some(Instant::now() + Duration::from_secs(3));
-        assert!(effective_margin(Duration::from_secs(3), three_seconds) <= Duration::from_millis(750));
-        let fifteen_minutes = Some(Instant::now() + Duration::from_secs(900));
-        assert_eq!(
-            effective_margin(Duration::from_secs(3), fifteen_minutes),
-            Duration::from_secs(3)
-        );
-        assert_eq!(
-            effective_margin(Duration::from_secs(3), None),
-            Duration::from_secs(3)
-        );
-    }
-
-    #[test]
-    fn deadlines_in_epoch_and_relative_form() {
-        let now_ms = Utc::now().timestamp_millis() as u64;
-        let epoch = deadline_from_epoch_millis(now_ms + 5_000).unwrap();
-        let left = epoch.saturating_duration_since(Instant::now());
-        assert!(
-            left > Duration::from_secs(4) && left <= Duration::from_secs(5),
-            "{left:?}"
-        );
-        let relative = deadline_from_epoch_millis(600_000).unwrap();
-        assert!(relative.saturating_duration_since(Instant::now()) > Duration::from_secs(590));
-        assert!(deadline_from_epoch_millis(0).is_none());
-        let past = deadline_from_epoch_millis(now_ms - 1_000).unwrap();
-        assert_eq!(past.saturating_duration_since(Instant::now()), Duration::ZERO);
-    }
-
-    #[test]
-    fn shard_id_and_event_id_come_from_the_event_id() {
-        let records = to_input_records(vec![tweet_record("77", "1")]).unwrap();
-        assert_eq!(records[0].source.shard_id, "shardId-000000000001");
-        assert_eq!(records[0].event_id, "shardId-000000000001:77");
-        assert_eq!(records[0].source.stream_name(), "s");
-    }
-}
+mod tests;
