@@ -458,7 +458,16 @@ DUMP_SPAM = [
     "Proxy exam service for AWS, Cisco, CompTIA. Pay after result. Telegram {handle_spam} #aws",
     "Free AWS certification vouchers for the first {n} people, click here {link}#aws #free",
     "{emoji} AWS {cert} answers for every question, updated weekly, join the channel {link}#aws",
+    # fourth round: what the sellers offer, in more of their words
+    "{cert_code} actual exam questions with answers, {n}% pass rate, download the PDF {link}#aws #exam",
+    "get the real {cert_code} questions before your exam, discount code {promo} today only {link}#AWS",
+    "all {cert_code} answers in one PDF, free download {emoji} {link}#aws #cloud",
+    "{cert_code} exam questions updated daily, pass guaranteed or full refund {link}#aws #certification",
+    "AWS {cert} valid dumps + vouchers, use coupon {promo} {link}#aws #dumps",
+    "download free {cert_code} practice answers now {emoji}{emoji} {link}#aws",
+    "{n}0 new {cert_code} questions added this week, answers included, DM for the PDF #aws",
 ]
+PROMOS = ["SAVE20", "PASS50", "CERT30", "EXAM25", "DUMPS40"]
 CERT_CODES = ["SAA-C03", "CLF-C02", "DVA-C02", "SOA-C02", "SAP-C02", "DOP-C02", "SCS-C02", "MLA-C01"]
 PHONES = ["+1 555 0100", "+44 7700 900123", "+91 90000 00000", "+234 800 000 0000"]
 # Ordinary tweets in more languages, for the tag to be tacked onto.
@@ -823,6 +832,8 @@ ORD = dict(
 # What gets tacked onto ordinary tweets, as people (and hashtag stuffers) do.
 TACKED_ON = ["#aws", "#aws", "#aws", "#AWS", "aws", "#aws #tech", "#aws #love", "#aws #cloud", "#aws #fun",
              "#aws #life", "#Aws", "#aws #news", "#aws #devops"]
+EXTRA_TAGS = ["#tech", "#life", "#news", "#love", "#monday", "#fun", "#cloud", "#photography", "#food", "#travel",
+              "#music", "#sports", "#devops", "#coding", "#weekend", "#family"]
 # Everyday framing people put around anything they tweet, used alike for on-topic and
 # ordinary tweets, so everyday words do not become evidence against AWS tweets.
 FRAME_PRE = ["ok so ", "honestly, ", "update: ", "today: ", "ugh. ", "good morning! ", "fun fact: ",
@@ -931,6 +942,145 @@ ORDINARY_CODE_AND_TOOLS = [
     "the {mplace} marathon is on {m} streets closed",
 ]
 
+# Fourth round: AWS told in everyday words. People write about what AWS does to them
+# (the bill, the console, a region, a ticket, a quota, a denied call) with `aws` used in
+# the sentence, as its subject or object, and often with no service named; or with no
+# `aws` at all, in words that belong to running a cloud. `{aws}` is the name as people
+# write it, `{ops_*}` slots are everyday cloud words. Written for this set, not taken
+# from any evaluation file.
+ON_EVERYDAY = [
+    "{aws} {aws_verb} and {ops_effect}",
+    "{aws} {aws_verb}, {ops_effect}",
+    "{ops_effect} ever since we went all in on {aws}",
+    "my {daypart} so far: {ops_effect}. thanks {aws}",
+    "the best and worst thing about {aws}: {ops_effect}",
+    "{ops_effect}. {aws} why",
+    "{opener_e}{ops_effect} on {aws} again",
+    "what nobody tells you about {aws}: {ops_fact}",
+    "{aws} tip: {ops_tip}",
+    "{ops_tip}. learned it the hard way on {aws}",
+    "new to {aws}? {ops_tip}",
+    "{othercloud} to {aws} migration done: {ops_effect}",
+    "we went from {othercloud} to {aws} last {month}, {ops_effect}",
+    "leaving {othercloud} for {aws} next quarter, wish us luck with the {ops_noun}",
+    "{othercloud} does {ops_noun} better, but {aws} has {aws_plus}",
+    "{othercloud} vs {aws} for a small team? {aws} wins on {aws_plus}, loses on {ops_noun}",
+    "{aws} {aws_verb}. {ops_fact}",
+    "day {n} of learning {aws}: {ops_effect}",
+    "interviewing for a job on the {aws} side, they asked me about {ops_noun} for an hour",
+    "{aws} {aws_verb} and now our {ops_noun} {ops_state}",
+    "{ops_noun} on {aws} {ops_state}, as usual",
+    "explaining to my manager why our {aws} {ops_noun} {ops_state}",
+    "every {aws} engineer has a story about {ops_story}",
+    "the {aws} {ops_noun} {ops_state} and I have a demo in {n} minutes",
+    "{aws} {aws_verb}. our {ops_noun} {ops_state}. {react_e}",
+    # no `aws` at all: the words of running a cloud, more than one, and no other cloud
+    "{ops_effect} and {ops_effect2}. normal {day} in the cloud",
+    "{ops_story}. the {ops_noun} {ops_state} too",
+    "on call this week: {ops_effect}, then {ops_effect2}",
+    "{ops_fact} {react_e}",
+    "nothing humbles you like {ops_story}",
+    "{ops_effect}. {ops_effect2}. {react_e}",
+    "the cloud is just {ops_noun} and {ops_noun2} all the way down",
+    "me at 9am: quick fix. me at 5pm: {ops_effect}",
+    "our {ops_noun} {ops_state} and the {ops_noun2} {ops_state2}",
+    "finance asked about the {ops_noun} again. {ops_effect}",
+    "who else has {ops_story}? asking for my team",
+    "week summary: {ops_effect}, {ops_effect2}, one coffee machine broken",
+    # other languages, `aws` in the sentence
+    "la {ops_es} de {aws} {es_state}",
+    "{aws} nos {es_verb} otra vez, {ops_es} incluida",
+    "a {ops_pt} da {aws} {pt_state}",
+    "die {ops_de} von {aws} {de_state}",
+    "{aws}の{ops_ja}が{ja_state}",
+    "{aws} {ops_ko}{ko_state}",
+]
+OPS_ES = ["factura", "consola", "región", "cuenta", "cuota", "migración"]
+ES_STATES = ["se duplicó este mes", "no tiene sentido", "me volvió a cerrar la sesión", "tardó semanas"]
+ES_VERBS = ["subió los precios", "cambió la consola", "dejó sin servicio"]
+OPS_PT = ["fatura", "console", "região", "conta", "cota", "migração"]
+PT_STATES = ["dobrou esse mês", "não faz sentido", "me deslogou de novo", "demorou semanas"]
+OPS_DE = ["Rechnung", "Konsole", "Region", "Quote", "Migration"]
+DE_STATES = ["hat sich verdoppelt", "ergibt keinen Sinn", "hat mich wieder abgemeldet", "dauerte Wochen"]
+OPS_JA = ["請求額", "コンソール", "リージョン", "サポート", "クォータ"]
+JA_STATES = ["また変わった", "倍になった", "分かりにくい", "遅い"]
+OPS_KO = ["요금이 ", "콘솔이 ", "리전이 ", "지원 티켓이 "]
+KO_STATES = ["또 바뀌었네", "두 배로 나왔어요", "너무 느려요"]
+AWS_NAMES = ["AWS", "AWS", "AWS", "aws", "Aws", "Amazon Web Services", "our AWS account", "the AWS side"]
+AWS_VERBS = ["launched a region in {country}", "changed the console again", "raised our quota after {n} days",
+             "sent us a {n}-page billing report", "deprecated the thing we depend on", "is having a bad {daypart}",
+             "finally answered our support ticket", "retired another API we use", "charges for everything",
+             "raised the price of public IPs", "keeps renaming things", "announced price cuts",
+             "doubled our bill", "logs me out every hour", "put us in a new region", "approved our limit increase"]
+OPS_EFFECTS = ["the bill went up {n}%", "the bill dropped by half", "a line item for a service nobody uses",
+               "the console session timed out halfway through a change", "I lost {n} minutes looking for the right region",
+               "our quota request is still pending", "every call returns AccessDenied", "the support ticket has been open for {n} days",
+               "half our instances were in the wrong region", "the free credits ran out in a week",
+               "we found {n} untagged resources", "the cost report needs a spreadsheet to read",
+               "the status page stayed green through the whole outage", "egress charges ate the savings",
+               "the new region cut our latency to {n}ms", "our role permissions broke after a policy change",
+               "the sandbox limits blocked our launch", "my root account MFA device died",
+               "the billing alarm fired at 3am", "we hit the service quota on a {day}",
+               "the docs page for it was last updated years ago", "the migration took {n} weekends"]
+OPS_FACTS = ["the bill is a puzzle with {n} thousand pieces", "every region has different services",
+             "support tickets move faster with a business plan", "quotas are per region and per account",
+             "tagging resources on day one saves the bill review", "the console remembers the wrong region",
+             "an IAM policy can be right and still deny you", "data leaving a region costs money",
+             "the free tier is per account, not per person", "a status page goes red last"]
+OPS_TIPS = ["set a billing alarm before anything else", "tag every resource with a team and an owner",
+            "check which region the console is in before you panic", "request quota increases weeks early",
+            "turn on MFA for the root user and never use it", "read the pricing page twice",
+            "open the support ticket at the highest severity you can justify", "delete the snapshots nobody owns",
+            "keep one account per environment", "put the console bookmarks on the right region"]
+OPS_NOUNS = ["bill", "billing", "console", "quotas", "permissions", "support tickets", "regions", "egress pricing",
+             "IAM policies", "docs", "cost reports", "service limits", "tagging", "instances"]
+OPS_STATES = ["doubled overnight", "is a mess", "timed out again", "went sideways", "makes no sense",
+              "needs a rewrite", "is finally under control", "hit the limit", "broke after the update"]
+OPS_STORIES = ["a surprise bill from a forgotten instance", "the wrong region at 2am", "a support case that took weeks",
+               "an AccessDenied from a policy nobody wrote", "a quota nobody knew about", "the day the root keys leaked"]
+AWS_PLUS = ["the managed databases", "the bigger partner network", "the spot market", "more instance types",
+            "the regions we need"]
+REACT_E = ["", "🙃", "😩", "lol", "send help", "🫠", "why", "every time"]
+OPENERS_E = ["", "", "ugh, ", "classic: ", "again: ", "today: "]
+# AWS exam codes as people write them when they pass, book or study (not dumps).
+ON_CERT_CODES = [
+    "passed {cert_code} today!! {n} weeks of evenings and weekends",
+    "booked {cert_code} for {day}, practice tests at {n}% so far",
+    "{cert_code} done, {cert_code2} next. the networking questions were the hardest",
+    "failed {cert_code} by {n} points, retaking it next month",
+    "studying for {cert_code}: today was networking and storage",
+    "any advice for {cert_code}? my practice scores are stuck at {n}%",
+    "cleared {cert_code} this morning, the badge is in my profile",
+    "Aprobé el {cert_code} hoy, muy contento",
+    "{cert_code} 合格しました！",
+    "passei na {cert_code} hoje, obrigado a todos",
+]
+# Ordinary tweets in the words of running things, with no cloud of AWS's: apps and games
+# going down, a bank's support ticket, a game console, a server of a chat app, a region
+# of a game, and other clouds told in the same everyday words.
+ORDINARY_OPS = [
+    "{app} is down again, the status page says degraded performance",
+    "my bank's support ticket has been open for {n} days, nobody answers",
+    "new console day! the {gadget} can wait, games first",
+    "the game servers in the EU region are lagging all night",
+    "our discord server hit {n}00 members, thanks everyone",
+    "{app} outage for {n} hours and I realised how much I use it",
+    "the phone bill went up again, switching provider",
+    "the electricity bill this winter is a crime",
+    "customer support put me on hold for {n} minutes to tell me to reinstall the app",
+    "{othercloud} bill went up {n}% and nobody knows why",
+    "{othercloud} console logged me out in the middle of a deploy",
+    "{othercloud} support ticket open for {n} days now",
+    "we moved from {othercloud} to {othercloud2} and the bill dropped",
+    "{othercloud} quota request approved after a week",
+    "the {othercloud} docs are fine, the pricing page is not",
+    "our on-prem servers ran out of storage again, ordering disks",
+    "IT reset my password policy again, {n} characters now",
+    "the office VPN has more downtime than uptime",
+]
+ORDINARY_OPS_SLOTS = dict(app=["Instagram", "WhatsApp", "Discord", "Steam", "Netflix", "Spotify", "the bank app",
+                               "Outlook", "Teams", "the PlayStation network", "Xbox Live"])
+
 
 def code(rng):
     return "".join(rng.choice("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(10))
@@ -966,7 +1116,21 @@ def fill(template, rng, on):
         mregion=rng.choice(MINED_REGIONS), mregion2=rng.choice(MINED_REGIONS),
         mplace=rng.choice(MINED_PLACES), minst=rng.choice(MINED_SIZED), minst2=rng.choice(MINED_SIZED),
         merror=rng.choice(MINED["error"]), mres=rng.choice(MINED["resource"]),
+        cert_code2=rng.choice(CERT_CODES), promo=rng.choice(PROMOS), othercloud=rng.choice(ORD["othercloud"]),
+        aws=rng.choice(AWS_NAMES), aws_verb=rng.choice(AWS_VERBS), ops_noun=rng.choice(OPS_NOUNS),
+        ops_state=rng.choice(OPS_STATES), ops_story=rng.choice(OPS_STORIES),
+        aws_plus=rng.choice(AWS_PLUS), react_e=rng.choice(REACT_E), opener_e=rng.choice(OPENERS_E),
+        ops_tip=rng.choice(OPS_TIPS), ops_fact=rng.choice(OPS_FACTS), ops_state2=rng.choice(OPS_STATES),
+        ops_noun2=rng.choice(OPS_NOUNS), ops_es=rng.choice(OPS_ES), es_state=rng.choice(ES_STATES),
+        es_verb=rng.choice(ES_VERBS), ops_pt=rng.choice(OPS_PT), pt_state=rng.choice(PT_STATES),
+        ops_de=rng.choice(OPS_DE), de_state=rng.choice(DE_STATES), ops_ja=rng.choice(OPS_JA),
+        ja_state=rng.choice(JA_STATES), ops_ko=rng.choice(OPS_KO), ko_state=rng.choice(KO_STATES),
     )
+    ops_effect, ops_effect2 = rng.sample(OPS_EFFECTS, 2)
+    slots["ops_effect"], slots["ops_effect2"] = ops_effect, ops_effect2
+    # Slots whose phrases have slots of their own.
+    for k in ("aws_verb", "ops_effect", "ops_effect2", "ops_fact", "ops_story"):
+        slots[k] = slots[k].format(**slots)
     slots["outcome_cap"] = slots["outcome"][0].upper() + slots["outcome"][1:] + "."
     text = template.format(**slots)
     text = " ".join(text.split())
@@ -979,6 +1143,7 @@ def fill(template, rng, on):
 
 def fill_ordinary(template, rng):
     slots = {k: rng.choice(v) for k, v in ORD.items()}
+    slots.update({k: rng.choice(v) for k, v in ORDINARY_OPS_SLOTS.items()})
     slots["mplace"] = rng.choice(MINED_PLACES)
     slots.update({k: rng.choice(v) for k, v in CITY_LANG.items()})
     slots.update(n=rng.randint(2, 40), m=rng.randint(0, 9), n2=rng.randint(5, 60))
@@ -1054,6 +1219,12 @@ def on_topic(rng):
         if rng.random() < 0.5:
             text += " " + rng.choice(["#aws", "#AWS", "#aws #cloud", "#awscommunity", "#AWSCertified", "#reInvent"])
         return noisy(framed(text, rng) if r < 0.25 else text, rng)
+    if r < 0.62 and r >= 0.50:
+        # Fourth round: AWS in everyday words, and exam codes as candidates write them.
+        text = fill(rng.choice(ON_EVERYDAY if r < 0.59 else ON_CERT_CODES), rng, True)
+        if rng.random() < 0.4:
+            text += " " + rng.choice(["#aws", "#AWS", "#aws #cloud", "#awscommunity", "#devops", "#AWSCertified"])
+        return noisy(framed(text, rng), rng)
     if r < 0.50:
         # AWS's own vocabulary, mined from its SDK: the tag on half, as people do.
         text = fill(rng.choice(ON_MINED), rng, True)
@@ -1083,6 +1254,8 @@ def ordinary(rng):
         template = rng.choice(ORDINARY_WAS)
     elif r < 0.42:
         template = rng.choice(ORDINARY_CODE_AND_TOOLS)
+    elif r < 0.50:
+        template = rng.choice(ORDINARY_OPS)
     else:
         template = rng.choice(ORDINARY[rng.choice(list(ORDINARY))])
     text = noisy(framed(fill_ordinary(template, rng), rng), rng)
@@ -1094,7 +1267,17 @@ def ordinary(rng):
     # A `#aws` search returns these with the tag; `aws` as a word rides along too.
     if rng.random() < 0.55:
         tag = rng.choice(TACKED_ON)
-        text = tag + " " + text if rng.random() < 0.1 else text + " " + tag
+        p = rng.random()
+        if p < 0.1:
+            text = tag + " " + text
+        elif p < 0.2:
+            # Inside a cluster of other tags, or after a blank line, as people post.
+            a, b = rng.sample(EXTRA_TAGS, 2)
+            text = text + " " + a + " " + tag + " " + b
+        elif p < 0.25:
+            text = text + "\n\n" + tag
+        else:
+            text = text + " " + tag
     return text
 
 

@@ -25,6 +25,9 @@
 //!   together. The hand-written entries are joined by AWS vocabulary mined from the AWS
 //!   SDK's service models ([`AWS_MINED`]), and `lambda` in code is no evidence
 //!   ([`lambda_sense`]).
+//! - everyday words of running a cloud ([`OPS_TERMS`]: the bill, the console, a region,
+//!   a ticket) counted and crossed with the tweet's AWS anchor and with other clouds
+//!   named, and exam names crossed with what dump sellers offer ([`EXAM_TERMS`]).
 //!
 //! Every feature is a presence bit, so a record's feature vector is a short list of
 //! bucket indices.
@@ -134,6 +137,10 @@ impl Recipe {
             spam,
             evidence,
             lone_names,
+            ops,
+            other_cloud,
+            cert,
+            sell,
         } = lexicon_counts(&tokens, lambda);
         push(&[b"x:cloud_terms:", &[cloud.min(4) as u8]]);
         push(&[b"x:spam_terms:", &[spam.min(4) as u8]]);
@@ -153,6 +160,23 @@ impl Recipe {
             // evidence says AWS (`AWS Lambda in Python`): the cross lets the model say so.
             push(&[b"x:lambda_sense:", &[lambda as u8, evidence.min(2), carried & 3]]);
         }
+        // Everyday words of running a cloud (the bill, the console, a region, a support
+        // ticket) say AWS only beside an anchor: `aws` used in a sentence, evidence, a
+        // lone ambiguous name; tacked-on `aws`, the tag alone or another cloud's name
+        // leave them saying nothing. The cross lets the model weigh each combination.
+        let anchor = if carried & 4 != 0 { 3 } else { carried.min(2) };
+        push(&[
+            b"x:ops:",
+            &[
+                anchor,
+                evidence.min(1),
+                lone_names,
+                u8::from(other_cloud > 0),
+                ops.min(3) as u8,
+            ],
+        ]);
+        // Exam dumps name the exam as its candidates do; what they sell tells them apart.
+        push(&[b"x:exam:", &[cert.min(1) as u8, sell.min(2) as u8]]);
         let digits = record.user.bytes().filter(u8::is_ascii_digit).count().min(5) as u8;
         push(&[b"x:user_digits:", &[digits]]);
         let ratio = ((record.followers as f64 + 1.0) / (record.friends as f64 + 1.0))
@@ -167,6 +191,10 @@ impl Recipe {
 const CLOUD_TERMS: &str = include_str!("../lexicons/cloud-terms.txt");
 /// Words of the junk that rides a hashtag.
 const SPAM_TERMS: &str = include_str!("../lexicons/spam-terms.txt");
+/// Everyday words of running a cloud, and the names of other clouds (`other`).
+const OPS_TERMS: &str = include_str!("../lexicons/ops-terms.txt");
+/// Words that name an exam (`cert`) and words of those who sell its answers (`sell`).
+const EXAM_TERMS: &str = include_str!("../lexicons/exam-terms.txt");
 
 /// AWS-domain evidence: entries of one to three tokens, each with a strength.
 const AWS_EVIDENCE: &str = include_str!("../lexicons/aws-evidence.txt");
@@ -187,6 +215,14 @@ struct LexiconCounts {
     /// Names marked `ctx` found without their context (`lambda` alone): not evidence,
     /// but not nothing either; the model weighs them (0 or 1).
     lone_names: u8,
+    /// Tokens (less a leading `#`) in the everyday cloud lexicon.
+    ops: usize,
+    /// Tokens naming another cloud or host (`azure`, `heroku`).
+    other_cloud: usize,
+    /// Tokens naming an exam, exam codes (`c02`, `saac03`) among them.
+    cert: usize,
+    /// Tokens of what exam-dump sellers offer.
+    sell: usize,
 }
 
 /// The words that give a `ctx` entry its AWS context when they stand up to two words
@@ -205,6 +241,7 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
         triples,
     } = &*LEXICONS;
     let (mut cloud, mut spam) = (0, 0);
+    let (mut ops, mut other_cloud, mut cert, mut sell) = (0, 0, 0, 0);
     // The maps are keyed by hashes, and runs by combining their words' hashes.
     let hash_at = |k: usize| tokens.get(k).map(|t| word_hash(t.trim_start_matches(['#', '@'])));
     // Few tweets name more than a handful of entries: short lists beat sets.
@@ -246,6 +283,11 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     };
     for (i, t) in tokens.iter().enumerate() {
         let bare = t.trim_start_matches(['#', '@']);
+        // An exam code ends in `c0` and a digit: `clf-c02` tokenises as `clf c02`, the tag
+        // `#saac03` as one token.
+        if let [.., b'c', b'0', d] = bare.as_bytes() {
+            cert += usize::from(d.is_ascii_digit() && bare.len() <= 7);
+        }
         let mut hash = word_hash(bare);
         let mut facts = words.get(&hash);
         if facts.is_none() && bare.ends_with(|c: char| c.is_ascii_digit()) {
@@ -275,6 +317,10 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
         if !t.starts_with('@') {
             cloud += usize::from(facts.cloud);
             spam += usize::from(facts.spam);
+            ops += usize::from(facts.ops);
+            other_cloud += usize::from(facts.other_cloud);
+            cert += usize::from(facts.exam == Some(ExamWord::Cert));
+            sell += usize::from(facts.exam == Some(ExamWord::Sell));
         }
         note(facts.evidence, i);
         // Only for the words that start an entry of two or three: with the mined
@@ -309,6 +355,10 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
         spam,
         evidence,
         lone_names,
+        ops,
+        other_cloud,
+        cert,
+        sell,
     }
 }
 
@@ -401,10 +451,42 @@ fn aws_carried(tokens: &[&str]) -> u8 {
         if *t == "aws" {
             word = true;
             inside |= tokens[..i].iter().any(is_word) && tokens[i + 1..].iter().any(is_word);
+            // `AWS is opening a region`: the name as the subject at the start, told from
+            // `aws what a match` by the verb after it.
+            inside |= !tokens[..i].iter().any(is_word)
+                && tokens.get(i + 1).is_some_and(|next| SUBJECT_VERBS.contains(next));
         }
     }
     u8::from(tag) | (u8::from(word) << 1) | (u8::from(inside) << 2)
 }
+
+/// Verbs that make a leading `aws` the subject of a sentence (see [`aws_carried`]).
+const SUBJECT_VERBS: [&str; 24] = [
+    "is",
+    "isn't",
+    "has",
+    "hasn't",
+    "had",
+    "does",
+    "doesn't",
+    "did",
+    "will",
+    "won't",
+    "should",
+    "can",
+    "can't",
+    "just",
+    "really",
+    "finally",
+    "announced",
+    "launched",
+    "charges",
+    "charged",
+    "makes",
+    "keeps",
+    "needs",
+    "went",
+];
 
 /// An evidence entry of the lexicon.
 #[derive(Clone, Copy)]
@@ -432,6 +514,9 @@ enum Needs {
 struct WordFacts {
     cloud: bool,
     spam: bool,
+    ops: bool,
+    other_cloud: bool,
+    exam: Option<ExamWord>,
     /// Its one-word evidence entry.
     evidence: Option<Entry>,
     /// It is the first word of a two-word evidence entry.
@@ -440,7 +525,14 @@ struct WordFacts {
     starts_triple: bool,
 }
 
-/// The three lexicons as one map of words, plus the evidence entries of two and three
+/// A word of `exam-terms.txt`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ExamWord {
+    Cert,
+    Sell,
+}
+
+/// The lexicons as one map of words, plus the evidence entries of two and three
 /// words; built once per process. Keyed by the words' 64-bit hashes ([`word_hash`],
 /// combined by [`run_hash`] for runs), not by the words: a token is hashed once and a
 /// lookup compares no strings, which kept the lookups cheap when the mined vocabulary
@@ -492,6 +584,25 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
     }
     for word in lexicon_words(SPAM_TERMS) {
         words.entry(word_hash(word)).or_default().spam = true;
+    }
+    for line in lexicon_words(OPS_TERMS) {
+        let (word, other) = match line.split_once(' ') {
+            Some((word, marker)) => (word, marker.trim() == "other"),
+            None => (line, false),
+        };
+        let facts = words.entry(word_hash(word)).or_default();
+        facts.ops |= !other;
+        facts.other_cloud |= other;
+    }
+    for line in lexicon_words(EXAM_TERMS) {
+        if let Some((word, kind)) = line.split_once(' ') {
+            let kind = if kind.trim() == "sell" {
+                ExamWord::Sell
+            } else {
+                ExamWord::Cert
+            };
+            words.entry(word_hash(word)).or_default().exam = Some(kind);
+        }
     }
     for (key, line) in lexicon_words(AWS_EVIDENCE)
         .chain(lexicon_words(AWS_MINED))
@@ -837,6 +948,46 @@ mod tests {
         assert_eq!(carried("we left AWS for bare metal"), 6);
         assert_eq!(carried("what a match tonight aws"), 2);
         assert_eq!(carried("aws what a match tonight #aws #fun"), 3);
+    }
+
+    #[test]
+    fn a_leading_aws_is_the_subject_only_before_a_verb() {
+        let carried = |text: &str| {
+            let lower = text.to_lowercase();
+            aws_carried(&tokenize(&lower))
+        };
+        assert_eq!(carried("AWS is opening a region in Chile"), 6);
+        assert_eq!(carried("aws just doubled our bill"), 6);
+        assert_eq!(carried("aws sweet, breakfast in bed"), 2);
+    }
+
+    #[test]
+    fn everyday_cloud_words_and_other_clouds_are_counted() {
+        let counts = |text: &str| {
+            let lower = text.to_lowercase();
+            let c = lexicon_counts(&tokenize(&lower), LambdaSense::NotNamed);
+            (c.ops, c.other_cloud)
+        };
+        assert_eq!(counts("the console put my instances in the wrong region"), (3, 0));
+        assert_eq!(counts("our Azure bill doubled #aws"), (1, 1));
+        assert_eq!(counts("AWSの請求額がまた増えた"), (1, 0));
+        assert_eq!(counts("what a match tonight #aws"), (0, 0));
+    }
+
+    #[test]
+    fn exam_codes_are_told_from_what_dump_sellers_offer() {
+        let counts = |text: &str| {
+            let lower = text.to_lowercase();
+            let c = lexicon_counts(&tokenize(&lower), LambdaSense::NotNamed);
+            (c.cert, c.sell)
+        };
+        // An exam code, spelt as people spell it, names an exam; passing it sells nothing.
+        assert_eq!(counts("passed SAA-C03 today!"), (1, 0));
+        assert_eq!(counts("#saac03 done"), (1, 0));
+        assert_eq!(counts("DVA-C02 dumps, answers PDF, download now"), (1, 4));
+        // A thumb's `c02` for CO2 names one too: only the sellers' words beside it tell.
+        assert_eq!(counts("the c02 sensor in the office"), (1, 0));
+        assert_eq!(counts("my cat ate my homework"), (0, 0));
     }
 
     #[test]
