@@ -324,12 +324,12 @@ mod tests {
 
     #[test]
     fn base64_simd_decodes_as_the_base64_crate() {
-        // GIVEN encodings of every length up to 200 (each SIMD block size and tail),
+        // GIVEN encodings of every length up to 100 (each SIMD block size and tail),
         // each changed at every position to the symbols that break base64: padding in
         // the middle, a non-zero trailing bit, another alphabet, whitespace, non-ASCII;
         // and the texts cut short
         let engine = base64::engine::general_purpose::STANDARD;
-        let data: Vec<u8> = (0..200u32).map(|i| (i * 37 + 11) as u8).collect();
+        let data: Vec<u8> = (0..100u32).map(|i| (i * 37 + 11) as u8).collect();
         for n in 0..data.len() {
             let text = engine.encode(&data[..n]).into_bytes();
             base64_decoders_agree(&text);

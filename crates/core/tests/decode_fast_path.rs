@@ -377,7 +377,7 @@ fn tweet_like() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn generated_tweets_decode_alike(doc in tweet_like()) {
