@@ -161,8 +161,9 @@ bench: bench-classify bench-record bench-chart bench-consumer ## Every benchmark
 bench-classify: ## The classifier's criterion benchmarks
 	$(CARGO) bench -p tweetboard-classifier --bench classify
 
-bench-record: ## One record's CPU path in the consumer: base64 + JSON decode + classify, and the DynamoDB item (criterion)
+bench-record: ## One record's CPU path in the consumer: base64 + JSON decode + classify, and the DynamoDB item (criterion, then callgrind's instructions per stage)
 	$(CARGO) bench -p tweetboard-consumer --bench record
+	CARGO=$(CARGO) crates/consumer/benches/instructions.sh
 
 bench-chart: venv ## Read units per board chart request at 10 and 10,000 tweets/hour, before and after the hourly counters (BENCHMARKS.md)
 	tests/with-emulator.sh $(CARGO) nextest run -p tweetboard-integration-tests --run-ignored ignored-only \

@@ -93,7 +93,7 @@ impl Recipe {
     /// The features as computed, n-grams first, and how many of them are n-grams.
     fn features_in_order(&self, record: &Record) -> (Vec<u32>, usize) {
         let mask = (self.buckets() - 1) as u64;
-        let mut out: Vec<u32> = Vec::with_capacity(64);
+        let mut out: Vec<u32> = Vec::with_capacity(128);
         let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
 
         let lower = record.text.to_lowercase();
@@ -702,7 +702,7 @@ fn is_emoji(c: char) -> bool {
 /// maps URLs to `<url>` and numbers to `<num>`. Tokens borrow from the text (the
 /// per-token allocations were most of a classification's cost).
 pub fn tokenize(lower: &str) -> Vec<&str> {
-    let mut tokens = Vec::with_capacity(32);
+    let mut tokens = Vec::with_capacity(64);
     for raw in lower.split(|c: char| c.is_whitespace()) {
         if raw.starts_with("http://") || raw.starts_with("https://") || raw.starts_with("www.") {
             tokens.push("<url>");
@@ -782,11 +782,20 @@ pub use tweetboard_core::tweet::source_name;
 /// 64-bit FNV-1a over the concatenated parts: stable across platforms and releases,
 /// which a stored model needs (`std`'s hasher is neither).
 pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+    const PRIME: u64 = 0x0100_0000_01b3;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
-        for &b in *part {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        // Four bytes a step: the same hash with a quarter of the loop's own work
+        // (issue 12; every feature of every tweet is hashed here).
+        let mut quads = part.chunks_exact(4);
+        for q in &mut quads {
+            h = (h ^ q[0] as u64).wrapping_mul(PRIME);
+            h = (h ^ q[1] as u64).wrapping_mul(PRIME);
+            h = (h ^ q[2] as u64).wrapping_mul(PRIME);
+            h = (h ^ q[3] as u64).wrapping_mul(PRIME);
+        }
+        for &b in quads.remainder() {
+            h = (h ^ b as u64).wrapping_mul(PRIME);
         }
     }
     h

@@ -13,9 +13,10 @@ use std::time::Duration;
 
 use base64::Engine;
 use chrono::Utc;
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use tweetboard_aws::dynamo::tweet_item;
 use tweetboard_classifier::{EmbeddedClassifier, Model, Record};
+use tweetboard_consumer::body::decode_base64_into;
 use tweetboard_core::decode::decode_tweet;
 use tweetboard_core::{InputRecord, RecordSource, StoredTweet, Tweet};
 
@@ -26,9 +27,8 @@ fn record_path(c: &mut Criterion) {
     let base64_text = base64::engine::general_purpose::STANDARD.encode(TWEET.as_bytes());
     let classifier = EmbeddedClassifier::new(Model::embedded_default());
     let decode = |text: &str| -> Tweet {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .expect("base64");
+        let mut bytes = Vec::new();
+        decode_base64_into(text.as_bytes(), &mut bytes).expect("base64");
         decode_tweet(&bytes).expect("a tweet")
     };
     let classify = |tweet: &Tweet| classifier.classify_record(&Record::from_tweet(tweet));
@@ -93,5 +93,72 @@ fn thread_cpu_time() -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
+/// One stage of the path run `RECORD_ITERS` times (1,000 unless set), for counting its
+/// instructions under callgrind, which criterion's own loop would blur:
+/// `RECORD_STAGE=<stage> valgrind --tool=callgrind <bench binary>`; the stage `setup`
+/// does only the set-up every stage does, so a stage's instructions per call are
+/// (its total − setup's) ÷ iterations. `make bench-record-instructions` runs them all.
+fn stage_loop(stage: &str) {
+    use tweetboard_core::decode::decode_tweet_with_serde;
+    let iters: usize = std::env::var("RECORD_ITERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    let engine = &base64::engine::general_purpose::STANDARD;
+    let base64_text = engine.encode(TWEET.as_bytes());
+    let classifier = EmbeddedClassifier::new(Model::embedded_default());
+    let model = classifier.model();
+    let tweet = decode_tweet(TWEET.as_bytes()).expect("a tweet");
+    let record = Record::from_tweet(&tweet);
+    let features = model.artifact().recipe.features(&record);
+    black_box(classifier.classify_record(&record));
+    for _ in 0..iters {
+        match stage {
+            "setup" => {}
+            "base64" => {
+                let mut bytes = Vec::new();
+                decode_base64_into(black_box(base64_text.as_bytes()), &mut bytes).expect("base64");
+                black_box(bytes);
+            }
+            "base64-crate" => {
+                black_box(engine.decode(black_box(&base64_text)).expect("base64"));
+            }
+            "json" => {
+                black_box(decode_tweet(black_box(TWEET.as_bytes())).expect("a tweet"));
+            }
+            "json-serde" => {
+                black_box(decode_tweet_with_serde(black_box(TWEET.as_bytes())).expect("a tweet"));
+            }
+            "record" => {
+                black_box(Record::from_tweet(black_box(&tweet)));
+            }
+            "recipe" => {
+                black_box(model.artifact().recipe.features(black_box(&record)));
+            }
+            "score" => {
+                black_box(model.score_features(black_box(&features)));
+            }
+            "classify" => {
+                black_box(classifier.classify_record(&Record::from_tweet(black_box(&tweet))));
+            }
+            "path" => {
+                let mut bytes = Vec::new();
+                decode_base64_into(black_box(base64_text.as_bytes()), &mut bytes).expect("base64");
+                let tweet = decode_tweet(&bytes).expect("a tweet");
+                black_box(classifier.classify_record(&Record::from_tweet(&tweet)));
+            }
+            other => panic!("unknown RECORD_STAGE {other:?}"),
+        }
+    }
+}
+
 criterion_group!(benches, record_path);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(stage) = std::env::var("RECORD_STAGE") {
+        stage_loop(&stage);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -21,6 +21,8 @@ use serde::{Deserialize, Deserializer};
 use crate::error::DecodeError;
 use crate::tweet::{Retweeted, Tweet, TweetId, MAX_URLS};
 
+mod fast;
+
 /// The fields of a tweet object, v1.1 or v2. `D` is what a `data` field holds: at the
 /// top level a v2 envelope's tweet ([`V2Data`]); inside that tweet it is skipped
 /// ([`IgnoredAny`]). So the envelope is read exactly one level deep, and nothing is
@@ -275,6 +277,28 @@ pub fn decode_tweet(bytes: &[u8]) -> Result<Tweet, DecodeError> {
 }
 
 fn decode(bytes: &[u8]) -> Result<Tweet, DecodeError> {
+    // The common shape in one pass (issue 12); serde decides whatever it is unsure of.
+    match fast::raw_tweet(bytes) {
+        Some(raw) => from_flat(raw),
+        None => decode_with_serde(bytes),
+    }
+}
+
+/// The reference decoder: serde over the whole record. The fast path must agree with
+/// it on every input; `crates/core/tests/decode_fast_path.rs` compares them.
+#[cfg(any(test, feature = "testing"))]
+pub fn decode_tweet_with_serde(bytes: &[u8]) -> Result<Tweet, DecodeError> {
+    decode_with_serde(bytes).map_err(DecodeError::bounded)
+}
+
+/// Whether the fast path reads `bytes` itself (else serde does), for the tests that
+/// make sure the common shapes stay on it.
+#[cfg(any(test, feature = "testing"))]
+pub fn fast_path_reads(bytes: &[u8]) -> bool {
+    fast::raw_tweet(bytes).is_some()
+}
+
+fn decode_with_serde(bytes: &[u8]) -> Result<Tweet, DecodeError> {
     let mut raw: RawTweet<V2Data> = serde_json::from_slice(bytes).map_err(|e| {
         use serde_json::error::Category;
         match e.classify() {

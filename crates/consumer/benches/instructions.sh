@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Instructions per call of each stage of one record's CPU path (issue 12), counted by
+# callgrind on the `record` bench binary's stage loop (see `stage_loop` in record.rs).
+# Unlike criterion's times, these counts do not move with the load of a shared machine.
+# Usage: crates/consumer/benches/instructions.sh [iterations]   (`make bench-record`)
+set -euo pipefail
+iters=${1:-1000}
+cargo=${CARGO:-cargo}
+bin=$("$cargo" bench -p tweetboard-consumer --bench record --no-run --message-format=json 2>/dev/null |
+  python3 -c 'import json, sys
+exes = [m["executable"] for m in map(json.loads, sys.stdin)
+        if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == "record"]
+print(exes[-1])')
+count() { # total instructions of one run of a stage
+  RECORD_STAGE=$1 RECORD_ITERS=$2 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" 2>&1 |
+    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+setup=$(count setup "$iters")
+echo "instructions per call ($iters calls each, callgrind; $bin)"
+for stage in base64-crate base64 json json-serde record recipe score classify path; do
+  total=$(count "$stage" "$iters")
+  printf '  %-10s %8d\n' "$stage" $(( (total - setup) / iters ))
+done

@@ -1,0 +1,403 @@
+//! The decoder's fast path (`decode/fast.rs`) against the reference, serde over the
+//! whole record (`decode_tweet_with_serde`): on every input both must give the same
+//! tweet or the same error. The fast path may hand anything to serde; it must never
+//! accept what serde refuses or read a field differently. Checked on every committed
+//! input (hostile corpus, fuzz corpora, sample tweets, the bench's tweet, the labeled
+//! data's texts as tweets), on those inputs cut short and with bytes changed, and on
+//! generated JSON.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use tweetboard_core::decode::{decode_tweet, decode_tweet_with_serde, fast_path_reads};
+
+fn repo(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+}
+
+/// Both decoders on `bytes`: equal results, or a panic naming the input.
+fn agree(bytes: &[u8]) {
+    let fast = decode_tweet(bytes);
+    let reference = decode_tweet_with_serde(bytes);
+    assert_eq!(
+        fast,
+        reference,
+        "the decoders disagree on {:?}",
+        String::from_utf8_lossy(bytes)
+    );
+}
+
+/// `bytes`, cut at every length and with single bytes changed at every position to
+/// the bytes that change a JSON document's meaning most.
+fn agree_mutated(bytes: &[u8]) {
+    for len in 0..bytes.len() {
+        agree(&bytes[..len]);
+    }
+    let mut changed = bytes.to_vec();
+    for at in 0..bytes.len() {
+        for b in [
+            b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b'0', b'-', b'.', b'e', 0x00, 0x1f, 0xff, 0xc3,
+        ] {
+            changed[at] = b;
+            agree(&changed);
+        }
+        changed[at] = bytes[at];
+    }
+}
+
+/// The committed tweets, one per line of the sample file.
+fn sample_tweets() -> Vec<Vec<u8>> {
+    let text = std::fs::read_to_string(repo("crates/cli/data/sample-tweets.jsonl")).unwrap();
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.as_bytes().to_vec())
+        .collect()
+}
+
+fn bench_tweet() -> Vec<u8> {
+    std::fs::read(repo("crates/consumer/benches/v1-tweet.json")).unwrap()
+}
+
+#[test]
+fn the_common_shapes_take_the_fast_path() {
+    // GIVEN the bench's full v1.1 tweet and the sample tweets; THEN the fast path reads
+    // them itself (or the speed-up silently goes away), and gets what serde gets
+    assert!(fast_path_reads(&bench_tweet()));
+    let samples = sample_tweets();
+    assert!(samples.len() >= 1000, "the samples shrank");
+    for tweet in &samples {
+        assert!(fast_path_reads(tweet), "{}", String::from_utf8_lossy(tweet));
+        agree(tweet);
+    }
+}
+
+#[test]
+fn every_committed_record_decodes_alike() {
+    let (records, requests) = tweetboard_core::hostile_corpus::load();
+    for r in &records {
+        agree(&r.data);
+    }
+    // Each tweet of the hostile ingest requests, as ingest would send it on.
+    for r in &requests {
+        agree(&r.body);
+        #[derive(serde::Deserialize)]
+        struct Request<'a> {
+            #[serde(borrow)]
+            tweets: Vec<&'a serde_json::value::RawValue>,
+        }
+        if let Ok(req) = serde_json::from_slice::<Request>(&r.body) {
+            for t in req.tweets {
+                agree(t.get().as_bytes());
+            }
+        }
+    }
+    for target in ["decode_record", "ingest_request"] {
+        for entry in std::fs::read_dir(repo("fuzz/corpus").join(target)).unwrap() {
+            agree(&std::fs::read(entry.unwrap().path()).unwrap());
+        }
+    }
+    for fixture in [
+        "tests/fixtures/ingest-request.json",
+        "tests/fixtures/kinesis-event.json",
+    ] {
+        agree(&std::fs::read(repo(fixture)).unwrap());
+    }
+}
+
+#[test]
+fn the_labeled_texts_as_tweets_decode_alike() {
+    // GIVEN every text of the classifier's data sets, as the text of a v1.1 tweet
+    // (serde_json writes non-ASCII as is; the same text with every non-ASCII character
+    // as a `\u` escape, surrogate pairs included, is checked too)
+    let dir = repo("crates/classifier/data");
+    let mut texts = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        let csv = std::fs::read_to_string(&path).unwrap();
+        for text in csv_first_column(&csv) {
+            let tweet = serde_json::json!({"id_str": "1850000000000000001", "full_text": text,
+                "user": {"name": text, "screen_name": "u"}, "entities": {"urls": []}});
+            let plain = serde_json::to_vec(&tweet).unwrap();
+            assert!(fast_path_reads(&plain));
+            agree(&plain);
+            let escaped = ascii_only(&String::from_utf8(plain).unwrap());
+            assert!(fast_path_reads(escaped.as_bytes()));
+            agree(escaped.as_bytes());
+            texts += 1;
+        }
+    }
+    assert!(texts > 12_000, "{texts} texts");
+}
+
+#[test]
+fn cut_and_changed_tweets_decode_alike() {
+    // A small tweet with every kind of field, escapes and a retweet, changed everywhere.
+    let tweet = br#"{"id": 18, "id_str": "18", "text": "a\u00e9\ud83d\ude80\n\"b\" \/", "full_text": null,
+        "user": {"name": "N", "followers_count": 0, "x": [1.5e3, -0, true, {"k": null}]},
+        "retweeted_status": {"text": "rt", "user": {"screen_name": "s"}, "entities": {"urls": [{"url": "u", "expanded_url": "e"}]}},
+        "entities": {"urls": [{"url": "http://t.co/1", "expanded_url": "http://x/1", "indices": [0, 1]}]},
+        "created_at": "Wed Oct 10 20:19:24 +0000 2018", "retweet_count": 12345678901234567890}"#;
+    agree_mutated(tweet);
+    // The bench's 3.7 KB tweet, cut at every length.
+    let big = bench_tweet();
+    for len in 0..big.len() {
+        agree(&big[..len]);
+    }
+}
+
+#[test]
+fn hostile_shapes_decode_alike() {
+    let cases: Vec<Vec<u8>> = vec![
+        br#"{"id_str": "1", "text": "a\u0000b"}"#.to_vec(),
+        br#"{"id_str": "1", "text": "\ud800"}"#.to_vec(),
+        br#"{"id_str": "1", "text": "\udc00\ud800"}"#.to_vec(),
+        br#"{"id_str": "1", "text": "\ud800\u0041"}"#.to_vec(),
+        br#"{"id_str": "1", "text": "x", "skip": "\ud800"}"#.to_vec(),
+        b"{\"id_str\": \"1\", \"text\": \"x\", \"skip\": \"\xff\xfe\"}".to_vec(),
+        b"{\"id_str\": \"1\", \"text\": \"\xff\"}".to_vec(),
+        b"{\"id_str\": \"1\", \"text\": \"x\", \"\xff\": 1}".to_vec(),
+        br#"{"id_str": "1", "te\u0078t": "escaped key"}"#.to_vec(),
+        br#"{"id_str": "1", "text": "x", "text": "twice"}"#.to_vec(),
+        br#"{"id_str": "1", "text": "x", "user": {"name": "a", "name": "b"}}"#.to_vec(),
+        br#"{"id_str": "1", "text": "x", "retweet_count": -1}"#.to_vec(),
+        br#"{"id_str": "1", "text": "x", "retweet_count": 1.0}"#.to_vec(),
+        br#"{"id_str": "1", "text": "x", "retweet_count": 1e2}"#.to_vec(),
+        br#"{"id_str": "1", "text": "x", "retweet_count": 18446744073709551616}"#.to_vec(),
+        br#"{"id_str": "1", "text": "x", "retweet_count": 18446744073709551615}"#.to_vec(),
+        br#"{"id_str": "1", "text": "x", "retweet_count": 01}"#.to_vec(),
+        br#"{"id": 1.85e18, "text": "x"}"#.to_vec(),
+        br#"{"id": -5, "text": "x"}"#.to_vec(),
+        br#"{"id": "0012", "text": "x"}"#.to_vec(),
+        br#"{"id": 0, "text": "x"}"#.to_vec(),
+        br#"{"id": 7, "text": null}"#.to_vec(),
+        br#"{"id": 7, "text": "x", "entities": {"urls": null}}"#.to_vec(),
+        br#"{"id": 7, "text": "x", "entities": {"urls": [null]}}"#.to_vec(),
+        br#"{"id": 7, "text": "x", "entities": {"urls": [{"url": "", "expanded_url": "e"}]}}"#.to_vec(),
+        br#"{"id": 7, "text": "x", "user": ["a", "b"]}"#.to_vec(),
+        br#"{"id": 7, "text": "x", "user": null, "entities": null, "extended_tweet": null}"#.to_vec(),
+        br#"{"id": 7, "text": "x"} "#.to_vec(),
+        br#"{"id": 7, "text": "x"} x"#.to_vec(),
+        br#"{"id": 7, "text": "x",}"#.to_vec(),
+        br#"{"id": 7, "text": "x", "k": [1,]}"#.to_vec(),
+        br#"{"id": 7, "text": "x", "k": "\x"}"#.to_vec(),
+        br#"{"id": 7, "text": "x", "k": "\u12"}"#.to_vec(),
+        br#"{"id": 7, "text": "x", "k": "\u12G4"}"#.to_vec(),
+        b"{\"id\": 7, \"text\": \"x\", \"k\": \"tab\there\"}".to_vec(),
+        b"\xef\xbb\xbf{\"id\": 7, \"text\": \"x\"}".to_vec(),
+        br#"{"data": {"id": "5", "text": "v2"}}"#.to_vec(),
+        br#"{"id": "5", "text": "v2", "public_metrics": {"retweet_count": 3}}"#.to_vec(),
+        b"null".to_vec(),
+        b"[]".to_vec(),
+        b"".to_vec(),
+        b"{".to_vec(),
+    ];
+    for case in &cases {
+        agree(case);
+    }
+    // Deep nesting inside a skipped field, on both sides of serde's limit.
+    for depth in [10, 63, 64, 65, 100, 126, 127, 128, 129, 5000] {
+        for open in ["[", "{\"k\":"] {
+            let close = if open == "[" { "]" } else { "}" };
+            let doc = format!(
+                "{{\"id\": 7, \"text\": \"x\", \"deep\": {}1{}}}",
+                open.repeat(depth),
+                close.repeat(depth)
+            );
+            agree(doc.as_bytes());
+        }
+    }
+}
+
+/// Text → JSON text with every non-ASCII character as `\u` escapes.
+fn ascii_only(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
+}
+
+/// The first column of a CSV file with a header (RFC 4180 quoting).
+fn csv_first_column(csv: &str) -> Vec<String> {
+    let mut rows = Vec::new();
+    let (mut field, mut column, mut quoted) = (String::new(), 0, false);
+    let mut chars = csv.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            if c != '"' {
+                if column == 0 {
+                    field.push(c);
+                }
+            } else if chars.peek() == Some(&'"') {
+                chars.next();
+                if column == 0 {
+                    field.push('"');
+                }
+            } else {
+                quoted = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => quoted = true,
+            ',' => column += 1,
+            '\n' => {
+                rows.push(std::mem::take(&mut field));
+                column = 0;
+            }
+            '\r' => {}
+            _ if column == 0 => field.push(c),
+            _ => {}
+        }
+    }
+    if column > 0 || !field.is_empty() {
+        rows.push(field);
+    }
+    rows.remove(0); // the header
+    rows
+}
+
+/// Any JSON value, small and nested, with the strings and numbers that trouble parsers.
+fn json_value() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("false".to_string()),
+        any::<u64>().prop_map(|n| n.to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<f64>().prop_map(|f| format!("{f:e}")),
+        prop::sample::select(vec![
+            "0", "-0", "1.5", "1e400", "-1E-2", "00", "1.", ".5", "+1", "0x1"
+        ])
+        .prop_map(str::to_string),
+        json_string(),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(|v| format!("[{}]", v.join(","))),
+            prop::collection::vec((json_key(), inner), 0..6).prop_map(|m| {
+                let members: Vec<String> = m.into_iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                format!("{{{}}}", members.join(", "))
+            }),
+        ]
+    })
+}
+
+/// A JSON string literal, often with escapes, surrogates and control characters.
+fn json_string() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[a-z #@]{0,8}",
+        Just("é🚀".to_string()),
+        prop::sample::select(vec![
+            "\\n",
+            "\\\"",
+            "\\\\",
+            "\\/",
+            "\\u0000",
+            "\\u00e9",
+            "\\ud83d\\ude80",
+            "\\ud800",
+            "\\udc00",
+            "\\ud800\\u0041",
+            "\\x",
+            "\\u12",
+            "\t",
+            "\u{1}",
+        ])
+        .prop_map(str::to_string),
+    ];
+    prop::collection::vec(piece, 0..5).prop_map(|p| format!("\"{}\"", p.concat()))
+}
+
+/// Keys: the fields the decoders read (at any level), or others.
+fn json_key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "id",
+            "id_str",
+            "text",
+            "full_text",
+            "extended_tweet",
+            "user",
+            "retweet_count",
+            "favorite_count",
+            "source",
+            "created_at",
+            "entities",
+            "retweeted_status",
+            "urls",
+            "url",
+            "expanded_url",
+            "name",
+            "screen_name",
+            "followers_count",
+            "friends_count",
+            "listed_count",
+            "statuses_count",
+            "profile_image_url_https",
+            "data",
+            "includes",
+            "author_id",
+            "public_metrics",
+            "te\\u0078t",
+        ])
+        .prop_map(|k| format!("\"{k}\"")),
+        json_string(),
+    ]
+}
+
+/// A tweet-shaped object: an id, a text, and known and unknown fields of any type.
+fn tweet_like() -> impl Strategy<Value = String> {
+    (
+        prop_oneof![
+            Just("\"id_str\": \"123\"".to_string()),
+            Just("\"id\": 123".to_string()),
+            Just(String::new())
+        ],
+        json_string(),
+        prop::collection::vec((json_key(), json_value()), 0..8),
+    )
+        .prop_map(|(id, text, members)| {
+            let mut parts = vec![format!("\"text\": {text}")];
+            if !id.is_empty() {
+                parts.insert(0, id);
+            }
+            parts.extend(members.into_iter().map(|(k, v)| format!("{k}: {v}")));
+            format!("{{{}}}", parts.join(", "))
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn generated_tweets_decode_alike(doc in tweet_like()) {
+        agree(doc.as_bytes());
+    }
+
+    #[test]
+    fn generated_json_decodes_alike(doc in json_value()) {
+        agree(doc.as_bytes());
+    }
+
+    #[test]
+    fn the_bench_tweet_with_random_bytes_changed_decodes_alike(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+    ) {
+        let mut doc = bench_tweet();
+        for (at, byte) in edits {
+            let i = at.index(doc.len());
+            doc[i] = byte;
+        }
+        agree(&doc);
+    }
+}
