@@ -13,40 +13,45 @@ use tweetboard_classifier::recipe::fnv1a;
 use tweetboard_classifier::Model;
 
 /// Per data file: the hash of every example's sorted feature indices and the hash of
-/// every example's score bits, in file order. Recorded from 8663812 (before issue 12's
-/// recipe changes), model `tweetboard-lr-c051a288ce17`.
+/// every example's score bits, in file order. Recorded from the fourth model round's
+/// recipe before issue 12's recipe changes were merged into it (commit 63143b5's
+/// `recipe.rs`), model `tweetboard-lr-0182fdfd612f`; the merged recipe matches them.
 const RECORDED: &[(&str, &str)] = &[
     (
         "dev-handwritten.csv",
-        "40 examples, features 459c970811ac6034, scores 07ee0feb69aa2ac4",
+        "40 examples, features f1b86410233fa914, scores 5c476156110cd512",
     ),
     (
         "tweets-labeled.csv",
-        "12000 examples, features b3f663d672e2e694, scores affc13d1fb2380bd",
+        "13000 examples, features f6d35c596e094667, scores 8b3b2b6e3b9d4ef6",
     ),
     (
         "unseen-handwritten-2.csv",
-        "60 examples, features 664f5e5c71f860a3, scores 57dfc14924facc1c",
+        "60 examples, features 961c6301dedf4415, scores c1f5ab202443b6b2",
     ),
     (
         "unseen-handwritten-3.csv",
-        "255 examples, features 7ff24ddd8617aa25, scores 91c4d4070cdd0aa3",
+        "255 examples, features 8ce4b9f5288941d6, scores 8e4ba1bf98e9c850",
     ),
     (
         "unseen-handwritten-4.csv",
-        "232 examples, features 8e45670c6f3bdbe4, scores 0cc3b0ab2052f29d",
+        "232 examples, features e1f12527b79239ce, scores 971557baca7ccae5",
     ),
     (
         "unseen-handwritten-5.csv",
-        "247 examples, features 13f85e77b3e8a10b, scores 7613b3b58872b119",
+        "247 examples, features 95f861152aa582b0, scores d4cdaef21e6f9191",
     ),
     (
         "unseen-handwritten-6.csv",
-        "242 examples, features eff8fdb0bd6ff49d, scores a74fd3bd2a936bd9",
+        "242 examples, features 0f69fa211cc7eba3, scores 712e052bb14a9f8b",
+    ),
+    (
+        "unseen-handwritten-7.csv",
+        "251 examples, features 14ca68d0baa5892e, scores 8c3b626ecde231e2",
     ),
     (
         "unseen-handwritten.csv",
-        "110 examples, features 66ff420fc8d5856e, scores 0bdec215b9dc205b",
+        "110 examples, features 26c54d7c027f43f8, scores 055c993f862eef6b",
     ),
 ];
 
