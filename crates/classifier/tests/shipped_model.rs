@@ -133,6 +133,26 @@ fn shipped_model_keeps_its_figures_on_the_third_rounds_frozen_set() {
     assert!(e.on_recall >= 0.94, "{e:?}");
 }
 
+/// `unseen-handwritten-7.csv` was evaluated once with the fourth round's model (its
+/// independent figures, in the data README) and is a development set from the fifth
+/// round on. These bars are what the shipped model does there, a little below, so a
+/// retrained model that does worse fails.
+#[test]
+fn shipped_model_keeps_its_figures_on_the_fourth_rounds_frozen_set() {
+    // GIVEN the shipped model and the set, now a development set
+    // WHEN every example is scored at the model's threshold
+    let e = evaluate_shipped("unseen-handwritten-7.csv");
+
+    // THEN each ordinary group is at least 95% hidden (97.3% and 98.2%), and 95% of
+    // the spam (31 of 32)
+    assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
+    assert!(hidden(&e, "ordinary-tagged") >= 0.95, "{e:?}");
+    assert!(hidden(&e, "spam") >= 0.95, "{e:?}");
+    // AND accuracy and ON recall stay where they are (0.956 and 0.921, 82 of 89)
+    assert!(e.metrics.accuracy >= 0.955, "{e:?}");
+    assert!(e.on_recall >= 0.92, "{e:?}");
+}
+
 /// The three hand-written development sets together (`unseen-handwritten-4/5/6.csv`, 721
 /// tweets): the fourth round was chosen on them taken together, not on one alone.
 #[test]
