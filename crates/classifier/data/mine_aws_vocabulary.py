@@ -34,7 +34,19 @@ explained in aws-evidence.txt's header):
   three words, and kept only when three words long or when a word of it is not common
   English (`public access block` 1, `hosted zone` no: both words common, and two common
   words are too often ordinary speech); error names the same way
-  (`ProvisionedThroughputExceededException` → `provisioned throughput exceeded`).
+  (`ProvisionedThroughputExceededException` → `provisioned throughput exceeded`);
+- error names as people paste them (fifth round): every exception shape's name as one
+  lowercase token (`provisionedthroughputexceededexception`, `throttlingexception`), as
+  a stack trace or a log line shows it and as the tokenizer reads it. A CamelCase name
+  ending in Exception or Fault is code, not speech, so none needs the English filter;
+  a name that five or more services share (`ValidationException`,
+  `AccessDeniedException`, which other frameworks throw too) counts 1, the others 2.
+  Kept: the names two or more services share, and all of the services most tweeted
+  about (`CORE_SERVICES`); the other 2,000-odd one-service names would double the
+  lexicon for errors nobody pastes. Names the Java standard library throws too
+  (`JAVA_EXCEPTIONS`: `ConcurrentModificationException`) are left out. Each is mined
+  without its `Exception` too when two or more words are left, the form of an error
+  code (`ProvisionedThroughputExceeded`, `ConditionalCheckFailed`).
 
 Names of open-source projects AWS runs as managed services (`OTHER_PROJECTS`: Kafka,
 Grafana, Airflow, ...) are left out: tweets about them are as often about running them
@@ -76,6 +88,16 @@ GENERIC_TAIL = {"exception", "fault", "error", "request", "requests", "response"
 # tweets about them are as often about running them anywhere.
 OTHER_PROJECTS = {"kafka", "grafana", "prometheus", "airflow", "flink", "cassandra", "redis",
                   "memcached", "elasticsearch", "activemq", "rabbitmq", "mwaa"}
+
+# The services whose own error names (defined by no other service) are mined too: the
+# ones most tweeted about, whose errors people paste.
+CORE_SERVICES = {"dynamodb", "s3", "lambda", "sqs", "sns", "kinesis", "iam", "sts", "ec2",
+                 "cloudformation", "ecs", "eks", "apigateway", "stepfunctions", "secretsmanager",
+                 "kms", "rds", "events", "logs", "cloudwatch", "ssm", "bedrock-runtime"}
+# Exception names the Java standard library throws as well.
+JAVA_EXCEPTIONS = {"UnsupportedOperationException", "ConcurrentModificationException",
+                   "IllegalArgumentException", "IllegalStateException", "TimeoutException",
+                   "NullPointerException", "IndexOutOfBoundsException", "SecurityException"}
 
 
 def tokens(text):
@@ -172,6 +194,7 @@ def main():
             add(toks, strength, "", kind, display or " ".join(toks))
 
     resources = defaultdict(set)  # noun phrase -> verbs seen with it
+    exceptions = defaultdict(set)  # exception shape name -> services that define it
     instance_types = set()
     for svc, model in service_models():
         meta = model.get("metadata", {})
@@ -187,6 +210,8 @@ def main():
                 resources[tuple(words[1:])].add(words[0])
         for name, shape in model.get("shapes", {}).items():
             if shape.get("exception"):
+                if re.fullmatch(r"[A-Z][A-Za-z0-9]*(Exception|Fault)", name):
+                    exceptions[name].add(svc)
                 words = camel_words(name)
                 while words and words[-1] in GENERIC_TAIL:
                     words.pop()
@@ -194,6 +219,15 @@ def main():
                     add(words, 1, "", "error", " ".join(words))
             if svc == "ec2" and name == "InstanceType":
                 instance_types.update(shape.get("enum", []))
+
+    for name, services in sorted(exceptions.items()):
+        keep = len(services) >= 2 or services & CORE_SERVICES
+        if keep and len(camel_words(name)) >= 2 and name not in JAVA_EXCEPTIONS:
+            strength = 1 if len(services) >= 5 else 2
+            add([name.lower()], strength, "", "error-name", name)
+            code = re.sub(r"(Exception|Fault)$", "", name)
+            if len(camel_words(code)) >= 2:
+                add([code.lower()], strength, "", "error-name", code)
 
     for phrase, verbs in sorted(resources.items()):
         if len(verbs) < 3:

@@ -243,7 +243,7 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     let (mut cloud, mut spam) = (0, 0);
     let (mut ops, mut other_cloud, mut cert, mut sell) = (0, 0, 0, 0);
     // The maps are keyed by hashes, and runs by combining their words' hashes.
-    let hash_at = |k: usize| tokens.get(k).map(|t| word_hash(t.trim_start_matches(['#', '@'])));
+    let hash_at = |k: usize| tokens.get(k).map(|t| word_hash(lexicon_form(t)));
     // Few tweets name more than a handful of entries: short lists beat sets.
     let mut firm: Vec<Entry> = Vec::new();
     let mut pending: Vec<Entry> = Vec::new();
@@ -282,7 +282,7 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
         }
     };
     for (i, t) in tokens.iter().enumerate() {
-        let bare = t.trim_start_matches(['#', '@']);
+        let bare = lexicon_form(t);
         // An exam code ends in `c0` and a digit: `clf-c02` tokenises as `clf c02`, the tag
         // `#saac03` as one token.
         if let [.., b'c', b'0', d] = bare.as_bytes() {
@@ -436,6 +436,14 @@ fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
     } else {
         LambdaSense::Plain
     }
+}
+
+/// A token as the lexicons list it: without a leading `#` or `@`, and without a
+/// possessive `'s` (`API Gateway's timeout` names `api gateway`; the tokenizer keeps
+/// the ASCII apostrophe inside a word).
+fn lexicon_form(token: &str) -> &str {
+    let bare = token.trim_start_matches(['#', '@']);
+    bare.strip_suffix("'s").unwrap_or(bare)
 }
 
 /// How the tweet carries `aws`: bit 0 as the hashtag `#aws`, bit 1 as the word `aws`,
@@ -897,6 +905,19 @@ mod tests {
         assert_eq!(evidence("us-east-1 is having a day"), 2);
         assert_eq!(evidence("US East coast storm"), 0);
         assert_eq!(evidence("see you at #reInvent2026"), 2);
+    }
+
+    #[test]
+    fn possessives_pasted_error_names_and_aws_handles_are_evidence() {
+        let evidence = |text: &str| {
+            let lower = text.to_lowercase();
+            aws_evidence(&tokenize(&lower))
+        };
+        assert_eq!(evidence("API Gateway's 29 second timeout again"), 2);
+        assert_eq!(evidence("ProvisionedThroughputExceededException before lunch"), 2);
+        assert_eq!(evidence("@AWSSupport any news on my case?"), 2);
+        // Not the words apart, and not another gateway.
+        assert_eq!(evidence("the api is down, the gateway's lights blink"), 0);
     }
 
     #[test]

@@ -107,10 +107,10 @@ fn shipped_model_keeps_its_figures_on_the_second_development_set() {
     assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
     assert!(hidden(&e, "ordinary-tagged") >= 0.95, "{e:?}");
     assert!(hidden(&e, "spam") >= 1.0, "{e:?}");
-    // AND at least 93% of everything is right, with at least 88% of AWS tweets shown
-    // (0.939 and 0.886: below the 0.95 and 0.93 even here)
-    assert!(e.metrics.accuracy >= 0.93, "{e:?}");
-    assert!(e.on_recall >= 0.88, "{e:?}");
+    // AND at least 94% of everything is right, with at least 89% of AWS tweets shown
+    // (0.947 and 0.898: below the 0.95 and 0.93 even here)
+    assert!(e.metrics.accuracy >= 0.94, "{e:?}");
+    assert!(e.on_recall >= 0.89, "{e:?}");
 }
 
 /// `unseen-handwritten-6.csv` was evaluated once with the third round's model (its
@@ -133,12 +133,34 @@ fn shipped_model_keeps_its_figures_on_the_third_rounds_frozen_set() {
     assert!(e.on_recall >= 0.94, "{e:?}");
 }
 
-/// The three hand-written development sets together (`unseen-handwritten-4/5/6.csv`, 721
-/// tweets): the fourth round was chosen on them taken together, not on one alone.
+/// `unseen-handwritten-7.csv` was evaluated once with the fourth round's model (its
+/// independent figures, in the data README); the fifth round was developed looking at
+/// its mistakes, so it is a development set like the others. These bars are what the
+/// shipped model does there, a little below, so a retrained model that does worse fails.
+#[test]
+fn shipped_model_keeps_its_figures_on_the_fourth_rounds_frozen_set() {
+    // GIVEN the shipped model and the set, now a development set
+    // WHEN every example is scored at the model's threshold
+    let e = evaluate_shipped("unseen-handwritten-7.csv");
+
+    // THEN each ordinary group is at least 95% hidden (97.3% and 100%), and 95% of the
+    // spam (31 of 32)
+    assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
+    assert!(hidden(&e, "ordinary-tagged") >= 0.95, "{e:?}");
+    assert!(hidden(&e, "spam") >= 0.95, "{e:?}");
+    // AND accuracy and ON recall stay where they are (0.972 and 0.955, 85 of 89; the
+    // fourth round's model, which never saw the set, scored 0.956 and 0.921)
+    assert!(e.metrics.accuracy >= 0.97, "{e:?}");
+    assert!(e.on_recall >= 0.95, "{e:?}");
+}
+
+/// The four hand-written development sets together (`unseen-handwritten-4/5/6/7.csv`,
+/// 972 tweets): the fourth and fifth rounds were chosen on them taken together, not on
+/// one alone.
 #[test]
 fn shipped_model_keeps_its_figures_on_the_development_sets_together() {
-    // GIVEN the shipped model and the three development sets
-    let sets = ["4", "5", "6"].map(|n| evaluate_shipped(&format!("unseen-handwritten-{n}.csv")));
+    // GIVEN the shipped model and the four development sets
+    let sets = ["4", "5", "6", "7"].map(|n| evaluate_shipped(&format!("unseen-handwritten-{n}.csv")));
     // WHEN their counts are added up
     let group = |name: &str| {
         sets.iter()
@@ -159,7 +181,7 @@ fn shipped_model_keeps_its_figures_on_the_development_sets_together() {
     });
 
     // THEN at least 95% of the ordinary tweets are hidden, with the tag and without
-    // (97.0% and 95.9%), and 99% of the spam (97 of 97)
+    // (97.1% and 97.4%), and 99% of the spam (128 of 129)
     assert!(share(group("ordinary")) >= 0.95, "{:?}", group("ordinary"));
     assert!(
         share(group("ordinary-tagged")) >= 0.95,
@@ -167,10 +189,11 @@ fn shipped_model_keeps_its_figures_on_the_development_sets_together() {
         group("ordinary-tagged")
     );
     assert!(share(group("spam")) >= 0.99, "{:?}", group("spam"));
-    // AND at least 95.5% of everything is right (0.957; the third round's model 0.942),
-    // with at least 92.5% of AWS tweets shown (232 of 250, 0.928; third round 0.888)
-    assert!(share((right, all)) >= 0.955, "{right} of {all}");
-    assert!(share(group("aws")) >= 0.925, "{:?}", group("aws"));
+    // AND at least 96% of everything is right (0.963, 36 wrong of 972; the fourth
+    // round's model 0.957, 42 wrong), with at least 93.5% of AWS tweets shown (318 of
+    // 339, 0.938; fourth round 314, 0.926)
+    assert!(share((right, all)) >= 0.96, "{right} of {all}");
+    assert!(share(group("aws")) >= 0.935, "{:?}", group("aws"));
 }
 
 /// The contaminated set of the first round (the generator paraphrased some of its rows,
