@@ -33,11 +33,11 @@ pub fn from_parts(rest: &str, weights: &[u8], origin: &str) -> Result<Model, Mod
     if !artifact.weights.is_empty() {
         return Err(corrupt("the weightless document carries weights"));
     }
-    if weights.len() % 8 != 0 {
+    let pairs = weights.chunks_exact(8);
+    if !pairs.remainder().is_empty() {
         return Err(corrupt("the binary weights are not whole (bucket, weight) pairs"));
     }
-    artifact.weights = weights
-        .chunks_exact(8)
+    artifact.weights = pairs
         .map(|pair| {
             let bucket = u32::from_le_bytes([pair[0], pair[1], pair[2], pair[3]]);
             let bits = u32::from_le_bytes([pair[4], pair[5], pair[6], pair[7]]);
