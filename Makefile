@@ -22,7 +22,7 @@ SAM_TRANSLATOR_VERSION := 1.115.0
 INFRA_TOOLS := $(VENV)/.infra-tools-$(CFN_LINT_VERSION)-$(SAM_TRANSLATOR_VERSION)
 INFRA_EXPANDED := target/infra/template.expanded.json
 
-.PHONY: help venv lambda-tools sam-cli deploy package infra-check browser build run watch test test-inner bench bench-chart bench-classify bench-record bench-consumer bench-tools measure-memory lint fmt
+.PHONY: help venv lambda-tools sam-cli deploy package infra-check browser build run watch test test-inner bench bench-chart bench-classify bench-record bench-consumer bench-consumer-instructions bench-consumer-startup bench-tools measure-memory lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -225,6 +225,16 @@ bench-consumer: bench-tools ## The consumer against the Python/Powertools peers 
 	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build --release -p tweetboard-consumer
 	$(BENCH_VENV)/bin/python bench/consumer_bench.py --batches $(BENCH_BATCHES) \
 	  --consumers $(BENCH_CONSUMERS) --json target/bench/consumer.json
+
+# Issue 12, fourth round: figures that do not move with the load (callgrind), and
+# start-up with binaries alternated. BENCH_BINARIES names the builds to compare.
+BENCH_BINARIES ?= target/release/consumer
+bench-consumer-instructions: bench-tools ## Instructions per new record and at start-up of the release consumer (callgrind, minutes)
+	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build --release -p tweetboard-consumer
+	$(BENCH_VENV)/bin/python bench/consumer_instructions.py --binary target/release/consumer
+
+bench-consumer-startup: bench-tools ## Start-up (process start to ready) of BENCH_BINARIES, alternated, 9 runs each
+	$(BENCH_VENV)/bin/python bench/consumer_startup.py $(BENCH_BINARIES) --runs 9
 
 # --- Reliability (issue 14): the long runs; make test keeps a short version of each. ---
 # One after another, each emulator-bound part on a fresh emulator of its own, and each

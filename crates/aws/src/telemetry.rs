@@ -11,7 +11,8 @@ pub fn init() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     let _ = if in_lambda {
-        // The current span (a record's shard, sequence number and tweet id) goes on each line.
+        // The current span (the runtime's invocation span, its request id) goes on each
+        // line; a record's own lines name the record themselves (no span per record).
         builder
             .json()
             .with_current_span(true)

@@ -7,6 +7,7 @@ pub mod dataset;
 pub mod embedded;
 pub mod metrics;
 pub mod model;
+pub mod prebuilt;
 pub mod recipe;
 pub mod record;
 pub mod train;

@@ -65,9 +65,10 @@ pub struct Model {
 }
 
 impl Model {
-    /// The default model, compiled into the binary.
+    /// The default model, compiled into the binary in the form `build.rs` makes of
+    /// `models/default.json` (see [`crate::prebuilt`]): no float parsing at start-up.
     pub fn embedded_default() -> Self {
-        Self::from_json(DEFAULT_MODEL_JSON, "embedded default").expect("the embedded default model is valid")
+        crate::prebuilt::load("embedded default").expect("the embedded default model is valid")
     }
 
     /// The artifact at `path` when one is given (`MODEL_PATH`, `--model`), otherwise the
@@ -186,7 +187,9 @@ pub fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
-/// The shipped default, trained by `tweetboard train` on the shipped data set.
+/// The shipped default, trained by `tweetboard train` on the shipped data set. The
+/// binary embeds `build.rs`'s form of it instead; the tests parse the JSON itself.
+#[cfg(test)]
 const DEFAULT_MODEL_JSON: &str = include_str!("../models/default.json");
 
 #[cfg(test)]
