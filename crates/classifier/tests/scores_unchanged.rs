@@ -51,6 +51,10 @@ const RECORDED: &[(&str, &str)] = &[
         "251 examples, features 41a6732dfded799d, scores 45d91bbf0ecb55fd",
     ),
     (
+        "unseen-handwritten-8.csv",
+        "242 examples, features 5e95692b258e4c59, scores 28dd8d2f8fce25c3",
+    ),
+    (
         "unseen-handwritten.csv",
         "110 examples, features 5c0363e757ee1de2, scores 8fdb7bc6da4b92e7",
     ),
