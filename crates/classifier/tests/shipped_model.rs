@@ -154,6 +154,26 @@ fn shipped_model_keeps_its_figures_on_the_fourth_rounds_frozen_set() {
     assert!(e.on_recall >= 0.95, "{e:?}");
 }
 
+/// `unseen-handwritten-8.csv` was written by someone who read nothing of the project
+/// while the fifth round was built, and evaluated once with it (the data README); these
+/// bars are exactly what the shipped model did there, so any model that does worse on
+/// the issue's own targets fails: ordinary tweets ≥ 95% hidden with and without the tag
+/// (95.8%, 100%), accuracy ≥ 0.95 (0.963), ON recall ≥ 0.93 (0.930, 80 of 86).
+#[test]
+fn shipped_model_meets_the_issues_targets_on_the_fifth_rounds_frozen_set() {
+    // GIVEN the shipped model and the set it was judged on once
+    // WHEN every example is scored at the model's threshold
+    let e = evaluate_shipped("unseen-handwritten-8.csv");
+
+    // THEN each ordinary group is at least 95% hidden, and all the spam (30 of 30)
+    assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
+    assert!(hidden(&e, "ordinary-tagged") >= 0.95, "{e:?}");
+    assert!(hidden(&e, "spam") >= 0.99, "{e:?}");
+    // AND accuracy and ON recall are at the issue's targets (0.963 and 0.930)
+    assert!(e.metrics.accuracy >= 0.95, "{e:?}");
+    assert!(e.on_recall >= 0.93, "{e:?}");
+}
+
 /// The four hand-written development sets together (`unseen-handwritten-4/5/6/7.csv`,
 /// 972 tweets): the fourth and fifth rounds were chosen on them taken together, not on
 /// one alone.
