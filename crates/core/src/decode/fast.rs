@@ -463,6 +463,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A skipped object's key and its colon.
+    #[inline(always)]
     fn skip_member_key(&mut self) -> Option<()> {
         if self.peek()? != b'"' {
             return None;
