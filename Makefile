@@ -285,3 +285,21 @@ fuzz: ## Fuzz record decoding, the ingest request, the board cursor and query st
 	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=$(FUZZ_RSS_MB) -timeout=$(FUZZ_TIMEOUT) -max_len=65536 \
 	    -print_final_stats=1 || exit 1; \
 	done
+
+# The JSON stage of one record's CPU path alone (issue 12, fifth round): instructions per
+# decode of the bench tweet, counted by callgrind on a release build of tweetboard-core
+# only (about a minute, where the consumer's bench takes 8-20). Built unstripped so that
+# `callgrind_annotate` can name the functions of a profile. Figures in BENCHMARKS.md.
+.PHONY: bench-json
+BENCH_JSON_ITERS ?= 1000
+
+bench-json: ## Instructions per JSON decode of the bench tweet: fast path and serde, as committed and compact (callgrind, core-only release build)
+	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build --release -p tweetboard-core --features testing --example decode_instructions
+	@bin=$${CARGO_TARGET_DIR:-target}/release/examples/decode_instructions; \
+	count() { DECODE_STAGE=$$1 DECODE_ITERS=$(BENCH_JSON_ITERS) valgrind --tool=callgrind --callgrind-out-file=/dev/null $$bin 2>&1 | \
+	  sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }; \
+	setup=$$(count setup); \
+	echo "instructions per call ($(BENCH_JSON_ITERS) calls each, callgrind; $$bin)"; \
+	for s in json json-serde json-compact json-serde-compact; do \
+	  printf '  %-20s %8d\n' $$s $$(( ($$(count $$s) - setup) / $(BENCH_JSON_ITERS) )); \
+	done

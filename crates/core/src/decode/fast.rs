@@ -52,6 +52,20 @@ impl<'a> Parser<'a> {
     }
 
     fn ws(&mut self) {
+        // Most calls stand on a token already (compact JSON), and every byte above a
+        // space is one: a single compare then.
+        if self.peek().is_none_or(|c| c > b' ') {
+            return;
+        }
+        // Pretty-printed JSON: a newline and an indent before most tokens.
+        #[cfg(target_arch = "x86_64")]
+        match whitespace_end_sse2(self.b, self.i) {
+            Ok(end) => {
+                self.i = end;
+                return;
+            }
+            Err(rest) => self.i = rest,
+        }
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.i += 1;
         }
@@ -69,25 +83,141 @@ impl<'a> Parser<'a> {
     }
 
     /// After a string's opening quote: the index of its next `"`, `\` or control
-    /// character (or the end), eight bytes a step.
-    fn string_special(&self, mut i: usize) -> usize {
-        let b = self.b;
-        while let Some(chunk) = b.get(i..i + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            let hits = below(w ^ lanes(b'"'), 1) | below(w ^ lanes(b'\\'), 1) | below(w, 0x20);
-            if hits != 0 {
-                return i + (hits.trailing_zeros() / 8) as usize;
-            }
-            i += 8;
-        }
-        while i < b.len() && !matches!(b[i], b'"' | b'\\' | 0..=0x1f) {
-            i += 1;
-        }
-        i
+    /// character (or the end): sixteen bytes a step with SSE2 (part of every x86_64
+    /// CPU, so no detection at run time), then eight a step.
+    fn string_special(&self, i: usize) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        let i = match string_special_sse2(self.b, i) {
+            Ok(found) => return found,
+            Err(rest) => rest,
+        };
+        string_special_words(self.b, i)
     }
+}
 
+/// [`Parser::string_special`] from `i`, eight bytes a step: the whole scan where SSE2
+/// is not there, the last bytes after it where it is.
+fn string_special_words(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let hits = below(w ^ lanes(b'"'), 1) | below(w ^ lanes(b'\\'), 1) | below(w, 0x20);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && !matches!(b[i], b'"' | b'\\' | 0..=0x1f) {
+        i += 1;
+    }
+    i
+}
+
+/// [`Parser::string_special`] from `i`, sixteen bytes a step while sixteen are left:
+/// `Ok` with the index of the first `"`, `\\` or byte below 0x20, or `Err` with where
+/// fewer than sixteen bytes remain to scan.
+#[cfg(target_arch = "x86_64")]
+fn string_special_sse2(b: &[u8], mut i: usize) -> Result<usize, usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_setzero_si128, _mm_subs_epu8,
+    };
+    // SAFETY: SSE2 is in x86_64's baseline (every target of this arch enables it), and
+    // each load reads the sixteen bytes b[i..i + 16], inside `b` by the loop's bound
+    // (unaligned loads, so any address will do).
+    unsafe {
+        let quote = _mm_set1_epi8(b'"' as i8);
+        let backslash = _mm_set1_epi8(b'\\' as i8);
+        let below_space = _mm_set1_epi8(0x1f);
+        let zero = _mm_setzero_si128();
+        while b.len().saturating_sub(i) >= 16 {
+            let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+            // A byte is a control character when subtracting 0x1f, saturating at 0,
+            // leaves 0 (unsigned, so bytes from 0x80 up are not).
+            let control = _mm_cmpeq_epi8(_mm_subs_epu8(v, below_space), zero);
+            let hits = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                control,
+            );
+            let mask = _mm_movemask_epi8(hits) as u32;
+            if mask != 0 {
+                return Ok(i + mask.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+    }
+    Err(i)
+}
+
+/// A string's first sixteen bytes from `i`, when they hold its end: the index of the
+/// first `"`, `\\` or byte below 0x20, and whether every byte before it is ASCII;
+/// `None` when there is no such byte among them or fewer than sixteen bytes are left.
+#[cfg(target_arch = "x86_64")]
+fn short_string_sse2(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_setzero_si128, _mm_subs_epu8,
+    };
+    if b.len().saturating_sub(i) < 16 {
+        return None;
+    }
+    // SAFETY: as in `string_special_sse2`: SSE2 is baseline, and the load reads
+    // b[i..i + 16], inside `b` by the check above.
+    unsafe {
+        let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+        let control = _mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x1f)), _mm_setzero_si128());
+        let hits = _mm_or_si128(
+            _mm_or_si128(
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8)),
+            ),
+            control,
+        );
+        let mask = _mm_movemask_epi8(hits) as u32;
+        if mask == 0 {
+            return None;
+        }
+        // The lanes before the first hit, and those of them with the high bit set.
+        let before = (mask & mask.wrapping_neg()) - 1;
+        let high = _mm_movemask_epi8(v) as u32 & before;
+        Some((i + mask.trailing_zeros() as usize, high == 0))
+    }
+}
+
+/// The whitespace from `i` (JSON's four bytes only), sixteen bytes a step while sixteen
+/// are left: `Ok` with the index of the first other byte, or `Err` with where fewer
+/// than sixteen bytes remain to scan.
+#[cfg(target_arch = "x86_64")]
+fn whitespace_end_sse2(b: &[u8], mut i: usize) -> Result<usize, usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: as in `string_special_sse2`: SSE2 is baseline, loads stay inside `b`.
+    unsafe {
+        let space = _mm_set1_epi8(b' ' as i8);
+        let newline = _mm_set1_epi8(b'\n' as i8);
+        let carriage = _mm_set1_epi8(b'\r' as i8);
+        let tab = _mm_set1_epi8(b'\t' as i8);
+        while b.len().saturating_sub(i) >= 16 {
+            let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+            let ws = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, newline)),
+                _mm_or_si128(_mm_cmpeq_epi8(v, carriage), _mm_cmpeq_epi8(v, tab)),
+            );
+            let other = !(_mm_movemask_epi8(ws) as u32) & 0xffff;
+            if other != 0 {
+                return Ok(i + other.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+    }
+    Err(i)
+}
+
+impl<'a> Parser<'a> {
     /// A string serde would ignore: its escapes checked, its bytes not (as serde does
-    /// for a value it skips).
+    /// for a value it skips). Inlined, as `key`: the call, not the scan, was most of
+    /// a short string's cost.
+    #[inline(always)]
     fn skip_string(&mut self) -> Option<()> {
         self.i += 1; // the opening quote
         loop {
@@ -119,19 +249,28 @@ impl<'a> Parser<'a> {
     }
 
     /// A key of an object whose fields are read: unescaped and valid UTF-8, or `None`.
+    #[inline(always)]
     fn key(&mut self) -> Option<&'a [u8]> {
         if self.peek()? != b'"' {
             return None;
         }
         let start = self.i + 1;
-        let end = self.string_special(start);
+        // Most keys end within sixteen bytes: one SIMD step finds the end and whether
+        // the key is ASCII.
+        #[cfg(target_arch = "x86_64")]
+        let (end, ascii) = match short_string_sse2(self.b, start) {
+            Some(found) => found,
+            None => (self.string_special(start), false),
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let (end, ascii) = (self.string_special(start), false);
         if self.b.get(end) != Some(&b'"') {
             return None;
         }
         self.i = end + 1;
         let key = &self.b[start..end];
         // serde reads a key as text, so it refuses one that is not UTF-8.
-        if !key.is_ascii() {
+        if !ascii && !key.is_ascii() {
             std::str::from_utf8(key).ok()?;
         }
         Some(key)
@@ -286,6 +425,22 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The value of a member the fast path does not keep: a scalar read here, inlined
+    /// into each object's loop (most skipped values are short strings, numbers and
+    /// literals), a container by [`Self::skip_value`].
+    #[inline(always)]
+    fn skip_member_value(&mut self) -> Option<()> {
+        self.ws();
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.skip_number(),
+            _ => self.skip_value(),
+        }
+    }
+
     /// Any JSON value, checked as serde checks a value it ignores, without recursion.
     fn skip_value(&mut self) -> Option<()> {
         // One bit per open container: set for an object.
@@ -351,6 +506,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A skipped object's key and its colon.
+    #[inline(always)]
     fn skip_member_key(&mut self) -> Option<()> {
         if self.peek()? != b'"' {
             return None;
@@ -457,7 +613,7 @@ impl<'a> Parser<'a> {
                     r.retweeted_status = p.retweeted_status()?;
                 }
                 b"data" | b"includes" | b"author_id" | b"public_metrics" => return None,
-                _ => p.skip_value()?,
+                _ => p.skip_member_value()?,
             }
             Some(())
         })?;
@@ -507,7 +663,7 @@ impl<'a> Parser<'a> {
                     Self::first(seen, 6)?;
                     u.profile_image_url_https = p.opt_string()?;
                 }
-                _ => p.skip_value()?,
+                _ => p.skip_member_value()?,
             }
             Some(())
         })
@@ -524,7 +680,7 @@ impl<'a> Parser<'a> {
                     Self::first(seen, 1)?;
                     e.entities = p.entities()?;
                 }
-                _ => p.skip_value()?,
+                _ => p.skip_member_value()?,
             }
             Some(())
         })
@@ -553,7 +709,7 @@ impl<'a> Parser<'a> {
                     Self::first(seen, 4)?;
                     r.entities = p.entities()?;
                 }
-                _ => p.skip_value()?,
+                _ => p.skip_member_value()?,
             }
             Some(())
         })
@@ -567,7 +723,7 @@ impl<'a> Parser<'a> {
                     Self::first(seen, 0)?;
                     e.urls = p.url_entities()?;
                 }
-                _ => p.skip_value()?,
+                _ => p.skip_member_value()?,
             }
             Some(())
         })
@@ -593,7 +749,7 @@ impl<'a> Parser<'a> {
                         Self::first(seen, 1)?;
                         u.expanded_url = p.opt_string()?;
                     }
-                    _ => p.skip_value()?,
+                    _ => p.skip_member_value()?,
                 }
                 Some(())
             })??;
@@ -635,5 +791,72 @@ impl Default for RawTweetFields {
             author_id: None,
             public_metrics: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Parser;
+
+    /// The scan a byte at a time, the definition the fast scans must meet.
+    fn naive(b: &[u8], i: usize) -> usize {
+        (i..b.len())
+            .find(|&j| matches!(b[j], b'"' | b'\\' | 0..=0x1f))
+            .unwrap_or(b.len())
+    }
+
+    #[test]
+    fn the_whitespace_skip_stops_where_a_byte_at_a_time_skip_stops() {
+        // GIVEN runs of JSON's four whitespace bytes of every length to 40, ended by
+        // every byte value; WHEN skipped from every start; THEN the skip ends at the
+        // first byte that is not one of the four (a control character is not)
+        let spaces = b" \n\r\t";
+        for len in 0..40 {
+            for end in 0..=255u8 {
+                let mut b: Vec<u8> = (0..len).map(|k| spaces[k % 4]).collect();
+                b.push(end);
+                b.extend_from_slice(b"   ");
+                for start in 0..=len {
+                    let mut p = Parser { b: &b, i: start };
+                    p.ws();
+                    let want = (start..b.len())
+                        .find(|&j| !spaces.contains(&b[j]))
+                        .unwrap_or(b.len());
+                    assert_eq!(p.i, want, "{b:?} from {start}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_string_scan_finds_what_a_byte_at_a_time_scan_finds() {
+        // GIVEN buffers of every length to 35 bytes, plain text with one byte of every
+        // value (quote, backslash, controls, 0x7f, non-ASCII) at every position, and
+        // the same ended by a quote; WHEN scanned from every start; THEN the SIMD and
+        // word scans stop where the naive scan stops (inside a block, at its edges, and
+        // in the tail after it), and the one-step scan knows whether what it passed
+        // was ASCII
+        let cases = (0..36).flat_map(|len| {
+            (0..len)
+                .flat_map(move |at| (0..=255u8).flat_map(move |c| [(len, at, c, false), (len, at, c, true)]))
+        });
+        for (len, at, special, quoted) in cases {
+            let mut b = vec![b'a'; len];
+            b[at] = special;
+            if quoted {
+                b.push(b'"');
+            }
+            let p = Parser { b: &b, i: 0 };
+            // Starts past the special byte all see the same plain text.
+            for start in 0..=b.len().min(at + 1) {
+                let want = naive(&b, start);
+                assert_eq!(p.string_special(start), want, "{b:?} from {start}");
+                #[cfg(target_arch = "x86_64")]
+                if let Some((end, ascii)) = super::short_string_sse2(&b, start) {
+                    assert_eq!(end, want, "{b:?} from {start}");
+                    assert_eq!(ascii, b[start..end].is_ascii(), "{b:?} from {start}");
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,68 @@
+//! The JSON stage of one record's CPU path (issue 12), alone, for counting its
+//! instructions with callgrind on a release build of this crate only (the consumer's
+//! bench binary links the SDK and takes 8-20 minutes to build in release here):
+//!
+//! ```sh
+//! cargo build --release -p tweetboard-core --features testing --example decode_instructions
+//! DECODE_STAGE=json valgrind --tool=callgrind target/release/examples/decode_instructions
+//! ```
+//!
+//! `DECODE_STAGE` is `setup` (reading the tweet only), `json` (`decode_tweet`, the fast
+//! path) or `json-serde` (the reference decoder), on the fixture as committed
+//! (pretty-printed); `json-compact` and `json-serde-compact` decode the same tweet
+//! without whitespace between tokens, as the API sends it. `DECODE_ITERS` calls (1,000
+//! unless set). A stage's instructions per call are (its total − setup's) ÷ calls;
+//! `make bench-json` runs them all.
+use std::hint::black_box;
+
+use tweetboard_core::decode::{decode_tweet, decode_tweet_with_serde};
+
+/// The bench's 3.7 KB v1.1 tweet, the consumer bench's own fixture.
+const TWEET: &str = include_str!("../../consumer/benches/v1-tweet.json");
+
+fn main() {
+    let stage = std::env::var("DECODE_STAGE").unwrap_or_else(|_| "json".into());
+    let iters: usize = std::env::var("DECODE_ITERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    let bytes = TWEET.as_bytes();
+    let compact = compact(bytes);
+    // Both decoders must agree here too, or the count would measure a different result.
+    assert_eq!(decode_tweet(bytes), decode_tweet_with_serde(bytes));
+    assert_eq!(decode_tweet(&compact), decode_tweet(bytes));
+    for _ in 0..iters {
+        match stage.as_str() {
+            "setup" => {}
+            "json" => {
+                black_box(decode_tweet(black_box(bytes)).expect("a tweet"));
+            }
+            "json-serde" => {
+                black_box(decode_tweet_with_serde(black_box(bytes)).expect("a tweet"));
+            }
+            "json-compact" => {
+                black_box(decode_tweet(black_box(&compact)).expect("a tweet"));
+            }
+            "json-serde-compact" => {
+                black_box(decode_tweet_with_serde(black_box(&compact)).expect("a tweet"));
+            }
+            other => panic!("unknown DECODE_STAGE {other:?}"),
+        }
+    }
+}
+
+/// `json` without the whitespace between tokens (strings kept byte for byte).
+fn compact(json: &[u8]) -> Vec<u8> {
+    let (mut out, mut in_string, mut escaped) = (Vec::with_capacity(json.len()), false, false);
+    for &c in json {
+        if in_string {
+            (in_string, escaped) = (escaped || c != b'"', !escaped && c == b'\\');
+        } else if c.is_ascii_whitespace() {
+            continue;
+        } else {
+            in_string = c == b'"';
+        }
+        out.push(c);
+    }
+    out
+}
