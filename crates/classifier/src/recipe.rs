@@ -96,7 +96,7 @@ impl Recipe {
         let mut out: Vec<u32> = Vec::with_capacity(128);
         let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
 
-        let lower = record.text.to_lowercase();
+        let lower = lowercase_visible(&record.text);
         let tokens = tokenize(&lower);
         for t in &tokens {
             push(&[b"w:", t.as_bytes()]);
@@ -453,19 +453,41 @@ fn lexicon_form(token: &str) -> &str {
 fn aws_carried(tokens: &[&str]) -> u8 {
     let tag = tokens.contains(&"#aws");
     let is_word = |t: &&str| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt";
+    // "A word before it" and "a word after it" from the first and last word's places,
+    // found once: asking each `aws` to rescan the tokens was quadratic, and a hostile
+    // record of 100,000 `aws` took minutes.
+    let first_word = tokens.iter().position(is_word);
+    let last_word = tokens.iter().rposition(is_word);
     let mut word = false;
     let mut inside = false;
     for (i, t) in tokens.iter().enumerate() {
         if *t == "aws" {
             word = true;
-            inside |= tokens[..i].iter().any(is_word) && tokens[i + 1..].iter().any(is_word);
+            let word_before = first_word.is_some_and(|w| w < i);
+            let word_after = last_word.is_some_and(|w| w > i);
+            inside |= word_before && word_after;
             // `AWS is opening a region`: the name as the subject at the start, told from
             // `aws what a match` by the verb after it.
-            inside |= !tokens[..i].iter().any(is_word)
-                && tokens.get(i + 1).is_some_and(|next| SUBJECT_VERBS.contains(next));
+            inside |= !word_before && tokens.get(i + 1).is_some_and(|next| SUBJECT_VERBS.contains(next));
         }
     }
     u8::from(tag) | (u8::from(word) << 1) | (u8::from(inside) << 2)
+}
+
+/// Characters that show nothing but would split a word in [`tokenize`]: a zero-width
+/// space inside `e\u{200B}arn` made the spam lexicon miss `earn` (an attacker's trick).
+/// They are dropped before tokenising, so the word is read as it is seen.
+const INVISIBLE: [char; 6] = [
+    '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
+];
+
+/// The text lowercased, without [`INVISIBLE`] characters.
+pub fn lowercase_visible(text: &str) -> String {
+    let lower = text.to_lowercase();
+    if lower.is_ascii() || !lower.contains(INVISIBLE) {
+        return lower;
+    }
+    lower.chars().filter(|c| !INVISIBLE.contains(c)).collect()
 }
 
 /// Verbs that make a leading `aws` the subject of a sentence (see [`aws_carried`]).
@@ -905,6 +927,48 @@ mod tests {
         assert_eq!(evidence("us-east-1 is having a day"), 2);
         assert_eq!(evidence("US East coast storm"), 0);
         assert_eq!(evidence("see you at #reInvent2026"), 2);
+    }
+
+    #[test]
+    fn aws_carried_reads_as_the_rescanning_definition_does() {
+        // The definition it had: for each `aws`, rescan the tokens before and after it.
+        fn rescanning(tokens: &[&str]) -> u8 {
+            let tag = tokens.contains(&"#aws");
+            let is_word = |t: &&str| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt";
+            let (mut word, mut inside) = (false, false);
+            for (i, t) in tokens.iter().enumerate() {
+                if *t == "aws" {
+                    word = true;
+                    inside |= tokens[..i].iter().any(is_word) && tokens[i + 1..].iter().any(is_word);
+                    inside |= !tokens[..i].iter().any(is_word)
+                        && tokens.get(i + 1).is_some_and(|next| SUBJECT_VERBS.contains(next));
+                }
+            }
+            u8::from(tag) | (u8::from(word) << 1) | (u8::from(inside) << 2)
+        }
+        // Every sequence of up to six tokens over an alphabet of each kind that matters.
+        let alphabet = ["aws", "#aws", "x", "@m", "<url>", "rt", "is"];
+        let mut tokens = Vec::new();
+        for len in 0..=6u32 {
+            for n in 0..alphabet.len().pow(len) {
+                tokens.clear();
+                let mut k = n;
+                for _ in 0..len {
+                    tokens.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                assert_eq!(aws_carried(&tokens), rescanning(&tokens), "{tokens:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn invisible_characters_do_not_split_a_word() {
+        let lower = lowercase_visible("E\u{200B}arn $500 daily, D\u{00AD}M me #a\u{200D}ws");
+        assert_eq!(lower, "earn $500 daily, dm me #aws");
+        assert_eq!(tokenize(&lower), tokenize("earn $500 daily, dm me #aws"));
+        // Text without them is only lowercased.
+        assert_eq!(lowercase_visible("Lambda の請求"), "lambda の請求");
     }
 
     #[test]
