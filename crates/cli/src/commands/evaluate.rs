@@ -63,7 +63,7 @@ pub fn run(
                 format!(
                     "{label} called {} (junk score {s:.3}) [{kind}] {}",
                     if e.junk { "ON" } else { "OFF" },
-                    e.record.text.replace('\n', " ⏎ ")
+                    printable(&e.record.text)
                 )
             });
         for line in lines {
@@ -75,4 +75,36 @@ pub fn run(
         }
     }
     Ok(())
+}
+
+/// A tweet's text as one printable line: a line break as ` ⏎ `, other control
+/// characters and the bidirectional controls (which would garble or reverse the
+/// terminal's line) as `\u{..}` escapes.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str(" ⏎ "),
+            c if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn an_error_line_shows_control_and_direction_characters_escaped() {
+        assert_eq!(printable("a\nb"), "a ⏎ b");
+        assert_eq!(
+            printable("nul\0 here\u{202E}gnp.exe"),
+            "nul\\u{0} here\\u{202e}gnp.exe"
+        );
+        assert_eq!(printable("plain #aws text 🙃"), "plain #aws text 🙃");
+    }
 }
