@@ -339,6 +339,19 @@ SINGLE_AMBIGUOUS = {
     "SNS": ["topic", "subscriptions", "fan-out", "SMS spend limit", "message filtering"],
     "IAM": ["roles", "policies", "trust policy", "permission boundary", "access keys", "the policy simulator"],
 }
+# --name-traps only: names that are ordinary words (mark_ordinary_names.py) with the
+# technical words around them.
+SINGLE_AMBIGUOUS_TRAPS = {
+    "Kinesis": ["shards", "stream", "iterator age", "consumers", "enhanced fan-out", "retention period"],
+    "RDS": ["snapshots", "instance", "read replica", "parameter group", "storage autoscaling", "Multi-AZ failover"],
+    "ECS": ["task definition", "services", "cluster", "capacity providers", "container insights"],
+    "EBS": ["volumes", "snapshots", "gp3 volumes", "IOPS", "volume encryption"],
+    "EKS": ["cluster", "node groups", "add-ons", "control plane upgrade", "pod identity"],
+    "SQS": ["queue", "dead letter queue", "visibility timeout", "FIFO queues", "long polling"],
+}
+# What `{asvc}` draws from: SINGLE_AMBIGUOUS, and the traps' names with --name-traps.
+SINGLE = SINGLE_AMBIGUOUS
+TRAPS = False
 ON_SINGLE = [
     "{asvc} {aword} finally behaving after we changed one setting",
     "TIL about {aword} in {asvc}, would have saved me a week last year",
@@ -600,6 +613,25 @@ JUNK_TEMPLATES = {
         "Trending now: #aws #love #photooftheday #fashion #instagood #follow #like4like",
     ],
 }
+
+# --name-traps only (sixth round; not in the shipped set, see README.md): spam that
+# borrows AWS's name and services: free credits to claim, money
+# from home, bought followers, prizes, all with the service names real tweets use.
+AWS_SCAM = [
+    "FREE {svc} credits{bang} claim {amount} in AWS credit now, {svc2} included {link}#aws",
+    "claim your {amount} AWS credit voucher before midnight {emoji} {svc} and {svc2} covered {link}",
+    "Earn {amount} daily from home with AWS {svc}, no experience, DM me {emoji}",
+    "work from home with {svc} and make ${n}00 a week, DM me for the course #aws",
+    "Get {n}k followers cheap {emoji} RT and follow to win a ticket to #reInvent{year2}",
+    "WIN {amount} in AWS credits{bang} follow + RT + tag 3 friends, {svc} lovers only #aws",
+    "buy verified AWS accounts with {svc} limits raised, cheap, DM for price {emoji}",
+    "AWS {svc} credits giveaway {emoji}{emoji} claim here {link}limited spots #aws #free",
+    "Make money online with Amazon Web Services, ${n}00/day guaranteed, click {link}",
+    "earn passive income with {svc} bots on AWS, {n}x returns, DM me now {emoji}",
+    "{emoji} FREE AWS CREDITS {emoji} fill the form to claim {amount} for {svc} {link}",
+    "grow your followers fast, buy likes and retweets, {n}% off {emoji} #aws #{svc_tag}",
+]
+
 
 # Ordinary tweets on other subjects (label OFF): what a `#aws` search also returns. Each
 # kind has many phrasings with slots; `ordinary()` below adds the real-world noise and
@@ -1110,9 +1142,10 @@ def fill(template, rng, on):
         handle_spam="@" + rng.choice(["certpass", "exam_help", "dumps4u", "cloudcert_pro"]) + str(rng.randint(1, 99)),
         month=rng.choice(ORD["month"]),
         # Lambda, S3 and EC2 are the names people use most, alone.
-        asvc=(asvc := rng.choice(list(SINGLE_AMBIGUOUS) + ["Lambda", "S3", "EC2"] * 3)), aword=rng.choice(SINGLE_AMBIGUOUS[asvc]),
+        asvc=(asvc := rng.choice(list(SINGLE) + ["Lambda", "S3", "EC2"] * 3)), aword=rng.choice(SINGLE[asvc]),
         **{k: rng.choice(v) for k, v in CITY_LANG.items()},
         msvc=rng.choice(MINED["service"]), msvc2=rng.choice(MINED["service"]),
+        svc_tag=svc.split()[-1].lower(),
         mregion=rng.choice(MINED_REGIONS), mregion2=rng.choice(MINED_REGIONS),
         mplace=rng.choice(MINED_PLACES), minst=rng.choice(MINED_SIZED), minst2=rng.choice(MINED_SIZED),
         merror=rng.choice(MINED["error"]), mres=rng.choice(MINED["resource"]),
@@ -1243,6 +1276,44 @@ def on_topic(rng):
     return noisy(framed(text, rng), rng)
 
 
+def ordinary_names():
+    """The one-word evidence entries marked `ctx` (mark_ordinary_names.py and by hand):
+    AWS names that are ordinary words, names or places too (`kinesis`, `glacier`,
+    `reinvent`). Ordinary tweets use them in their ordinary senses, so the model learns
+    that such a name alone, or stuffed after a tacked-on `#aws`, is not about AWS."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    words = []
+    for name in ("aws-evidence.txt", "aws-mined.txt"):
+        with open(os.path.join(here, "..", "lexicons", name), encoding="utf-8") as f:
+            for line in f:
+                parts = line.split("#")[0].split()
+                if len(parts) == 3 and parts[2] == "ctx" and parts[0].isalpha() and len(parts[0]) > 3:
+                    words.append(parts[0])
+    return sorted(set(words))
+
+
+ORDINARY_NAMES = ordinary_names()
+# --name-traps only: ordinary tweets with such a name as a word, a name or a place.
+ORDINARY_LONE_NAME = [
+    "my cousin named her {pet} {Oname}, the family is split on it",
+    "{Oname} night at the pub quiz, we came {n}th out of 12",
+    "watching a documentary about {oname} tonight with {food}",
+    "new song by {Oname} on repeat all {day}",
+    "our five-a-side team is called {Oname} now, first win on {day}",
+    "the {oname} chapter of the {book} book is the best one",
+    "visited the {Oname} street market, bought way too much {food}",
+    "{Oname} is the word of the day in my kid's spelling test",
+    "thinking of calling the boat {Oname}, thoughts?",
+    "{oname} was the answer to the crossword and it took me an hour",
+    "the {team} fans have a new chant about {oname} and it's awful",
+    "my nan says {oname} every time she loses her glasses",
+    "booked a week at the {Oname} hotel for the holidays",
+    "{Oname} from my spin class ran a marathon in {city}",
+    "that {oname} scene in {show} made me laugh out loud",
+]
+STUFFED = ["{tag} {name}", "{tag} #{name}", "#{name} {tag}", "{tag} #{name} #{extra}"]
+
+
 def ordinary(rng):
     r = rng.random()
     if r < 0.16:
@@ -1256,6 +1327,9 @@ def ordinary(rng):
         template = rng.choice(ORDINARY_CODE_AND_TOOLS)
     elif r < 0.50:
         template = rng.choice(ORDINARY_OPS)
+    elif TRAPS and r < 0.56:
+        name = rng.choice(ORDINARY_NAMES)
+        template = rng.choice(ORDINARY_LONE_NAME).replace("{oname}", name).replace("{Oname}", name.capitalize())
     else:
         template = rng.choice(ORDINARY[rng.choice(list(ORDINARY))])
     text = noisy(framed(fill_ordinary(template, rng), rng), rng)
@@ -1267,6 +1341,10 @@ def ordinary(rng):
     # A `#aws` search returns these with the tag; `aws` as a word rides along too.
     if rng.random() < 0.55:
         tag = rng.choice(TACKED_ON)
+        if TRAPS and rng.random() < 0.15:
+            # One AWS name stuffed beside the tag says nothing about the tweet.
+            tag = rng.choice(STUFFED).format(tag=tag, name=rng.choice(ORDINARY_NAMES),
+                                             extra=rng.choice(EXTRA_TAGS).lstrip("#"))
         p = rng.random()
         if p < 0.1:
             text = tag + " " + text
@@ -1305,7 +1383,15 @@ def main():
     ap.add_argument("--on", type=int, default=1500)
     ap.add_argument("--off", type=int, default=1200, help="junk: spam and unrelated uses of AWS")
     ap.add_argument("--ordinary", type=int, default=0, help="ordinary tweets on other subjects (OFF)")
+    ap.add_argument("--name-traps", action="store_true",
+                    help="sixth round, not in the shipped set: ordinary tweets with a lone AWS name that is an "
+                         "ordinary word, one stuffed after a tacked-on #aws, spam in AWS's name, short AWS tweets")
     args = ap.parse_args()
+    global TRAPS, SINGLE
+    TRAPS = args.name_traps
+    if TRAPS:
+        SINGLE = {**SINGLE_AMBIGUOUS, **SINGLE_AMBIGUOUS_TRAPS}
+        JUNK_TEMPLATES["aws_scam"] = AWS_SCAM
     rng = random.Random(args.seed)
     seen = set()
     rows = []
