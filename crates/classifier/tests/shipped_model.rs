@@ -178,6 +178,25 @@ fn shipped_model_meets_the_issues_targets_on_the_fifth_rounds_frozen_set() {
     assert!(e.on_recall >= 0.93, "{e:?}");
 }
 
+/// `unseen-handwritten-9.csv`, written independently while the sixth round was built
+/// (which shipped no model), evaluated once with the shipped model: these bars are what
+/// it did there. The tagged ordinary share (94.5%, 52 of 55) is below issue 15's 95%:
+/// the bar holds the model where it is, it does not claim the target.
+#[test]
+fn shipped_model_keeps_its_figures_on_the_sixth_rounds_frozen_set() {
+    // GIVEN the shipped model and the set it was judged on once
+    // WHEN every example is scored at the model's threshold
+    let e = evaluate_shipped("unseen-handwritten-9.csv");
+
+    // THEN the ordinary groups are hidden as they were (95.8% and 94.5%), and all spam
+    assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
+    assert!(hidden(&e, "ordinary-tagged") >= 0.94, "{e:?}");
+    assert!(hidden(&e, "spam") >= 0.99, "{e:?}");
+    // AND accuracy and ON recall stay at 0.951 and 0.931 (81 of 87)
+    assert!(e.metrics.accuracy >= 0.95, "{e:?}");
+    assert!(e.on_recall >= 0.93, "{e:?}");
+}
+
 /// The four hand-written development sets together (`unseen-handwritten-4/5/6/7.csv`,
 /// 972 tweets): the fourth and fifth rounds were chosen on them taken together, not on
 /// one alone.
