@@ -97,7 +97,8 @@ fn thread_cpu_time() -> Duration {
 /// instructions under callgrind, which criterion's own loop would blur:
 /// `RECORD_STAGE=<stage> valgrind --tool=callgrind <bench binary>`; the stage `setup`
 /// does only the set-up every stage does, so a stage's instructions per call are
-/// (its total − setup's) ÷ iterations. `make bench-record-instructions` runs them all.
+/// (its total − setup's) ÷ iterations. `make bench-record` runs them all after criterion
+/// (`benches/instructions.sh`).
 fn stage_loop(stage: &str) {
     use tweetboard_core::decode::decode_tweet_with_serde;
     let iters: usize = std::env::var("RECORD_ITERS")
