@@ -43,13 +43,14 @@ struct Bars {
 
 /// Scores every example of `file` at the model's threshold and checks each group apart,
 /// so that one group cannot hide another's misses.
-fn assert_holds(file: &str, bars: Bars) {
+fn assert_holds(file: &str, bars: Bars) -> Evaluation {
     let e = evaluate_shipped(file);
     assert!(hidden(&e, "ordinary") >= bars.ordinary, "{file}: {e:?}");
     assert!(hidden(&e, "ordinary-tagged") >= bars.tagged, "{file}: {e:?}");
     assert!(hidden(&e, "spam") >= bars.spam, "{file}: {e:?}");
     assert!(e.metrics.accuracy >= bars.accuracy, "{file}: {e:?}");
     assert!(e.on_recall >= bars.on_recall, "{file}: {e:?}");
+    e
 }
 
 #[test]
@@ -101,22 +102,23 @@ fn shipped_model_meets_the_accuracy_bar_on_its_holdout_and_on_handwritten_tweets
 #[test]
 fn shipped_model_hides_ordinary_tweets_and_shows_aws_ones_on_the_development_set() {
     // GIVEN the shipped model and the development set, which has a kind column
-    // WHEN every example is scored at the model's threshold
-    let e = evaluate_shipped("unseen-handwritten-4.csv");
-    assert!(e.metrics.examples >= 200);
-
     // THEN at least 95% of the ordinary tweets without the tag are hidden, and at least
     // 93% of those with it (57 of 61: the fourth round shows one more tagged tweet here
-    // than the third, a Spanish `aws` typed for a verb; across the three development
-    // sets the tagged ones stay above 95%, see the test below), counted apart so that
-    // one group cannot hide the other's misses
-    assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
-    assert!(hidden(&e, "ordinary-tagged") >= 0.93, "{e:?}");
-    // AND spam is hidden too
-    assert!(hidden(&e, "spam") >= 0.95, "{e:?}");
-    // AND at least 95% of everything is right, with at least 96% of AWS tweets shown
-    assert!(e.metrics.accuracy >= 0.95, "{e:?}");
-    assert!(e.on_recall >= 0.96, "{e:?}");
+    // than the third, a Spanish `aws` typed for a verb; across the development sets the
+    // tagged ones stay above 95%, see the test below), at least 95% of the spam, and at
+    // least 95% of everything is right with at least 96% of AWS tweets shown
+    let e = assert_holds(
+        "unseen-handwritten-4.csv",
+        Bars {
+            ordinary: 0.95,
+            tagged: 0.93,
+            spam: 0.95,
+            accuracy: 0.95,
+            on_recall: 0.96,
+        },
+    );
+    // AND the set is as large as it was written
+    assert!(e.metrics.examples >= 200);
 }
 
 /// `unseen-handwritten-5.csv`, evaluated once with the second round's model, is a
