@@ -37,6 +37,8 @@ use std::sync::LazyLock;
 
 use crate::record::Record;
 
+mod scan;
+
 /// Recipe parameters, stored in the model artifact.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Recipe {
@@ -76,8 +78,7 @@ impl Recipe {
     /// The record's feature indices, sorted and without repeats.
     pub fn features(&self, record: &Record) -> Vec<u32> {
         let (mut out, _) = self.features_in_order(record);
-        out.sort_unstable();
-        out.dedup();
+        scan::sort_dedup(&mut out, self.hash_bits);
         out
     }
 
@@ -94,17 +95,23 @@ impl Recipe {
     fn features_in_order(&self, record: &Record) -> (Vec<u32>, usize) {
         let mask = (self.buckets() - 1) as u64;
         let mut out: Vec<u32> = Vec::with_capacity(128);
-        let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
 
         let lower = lowercase_visible(&record.text);
         let tokens = tokenize(&lower);
+        // The n-grams' hashes go on from the prefixes' states, hashed once at compile
+        // time: the same hashes as `fnv1a(&[b"w:", token])` and `fnv1a(&[b"b:", a, b" ", b])`.
+        const WORD: u64 = scan::fnv_const(scan::FNV_OFFSET, b"w:");
+        const PAIR: u64 = scan::fnv_const(scan::FNV_OFFSET, b"b:");
         for t in &tokens {
-            push(&[b"w:", t.as_bytes()]);
+            out.push((scan::fnv_extend(WORD, t.as_bytes()) & mask) as u32);
         }
         for pair in tokens.windows(2) {
-            push(&[b"b:", pair[0].as_bytes(), b" ", pair[1].as_bytes()]);
+            let h = scan::fnv_extend(PAIR, pair[0].as_bytes());
+            let h = scan::fnv_extend(scan::fnv_extend(h, b" "), pair[1].as_bytes());
+            out.push((h & mask) as u32);
         }
         let text = tokens.len() + tokens.len().saturating_sub(1);
+        let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
 
         for (name, value) in record.counts() {
             let bin = self
@@ -115,7 +122,17 @@ impl Recipe {
             push(&[b"q:", name.as_bytes(), b":", &[bin as u8]]);
         }
 
-        push(&[b"src:", source_name(&record.source).to_lowercase().as_bytes()]);
+        let source = source_name(&record.source);
+        let mut ascii = [0u8; 64];
+        if source.is_ascii() && source.len() <= ascii.len() {
+            // `to_lowercase` of short ASCII, on the stack: no string to allocate.
+            let lowered = &mut ascii[..source.len()];
+            lowered.copy_from_slice(source.as_bytes());
+            lowered.make_ascii_lowercase();
+            push(&[b"src:", lowered]);
+        } else {
+            push(&[b"src:", source.to_lowercase().as_bytes()]);
+        }
 
         let signals = TextSignals::of(&record.text, &tokens);
         push(&[b"x:urls:", &[signals.urls.min(2)]]);
@@ -703,7 +720,35 @@ struct TextSignals {
 
 impl TextSignals {
     fn of(text: &str, tokens: &[&str]) -> Self {
-        let count = |f: &dyn Fn(&str) -> bool| tokens.iter().filter(|t| f(t)).count().min(255) as u8;
+        let (mut urls, mut mentions, mut hashtags) = (0usize, 0usize, 0usize);
+        for t in tokens {
+            match t.as_bytes() {
+                b"<url>" => urls += 1,
+                [b'@', _, ..] => mentions += 1,
+                [b'#', _, ..] => hashtags += 1,
+                _ => {}
+            }
+        }
+        let (upper, letters, emoji) = if text.is_ascii() {
+            // Most tweets (issue 12): counted by bytes; ASCII has no emoji.
+            let (upper, letters) = scan::ascii_letters(text);
+            (upper, letters, 0)
+        } else {
+            Self::char_counts(text)
+        };
+        Self {
+            urls: urls.min(255) as u8,
+            mentions: mentions.min(255) as u8,
+            hashtags: hashtags.min(255) as u8,
+            emoji: emoji.min(255) as u8,
+            bang_run: text.contains("!!"),
+            dollar: text.contains('$'),
+            shouting: letters >= 12 && upper * 10 > letters * 4,
+        }
+    }
+
+    /// Upper-case letters, letters and emoji, character by character.
+    fn char_counts(text: &str) -> (usize, usize, usize) {
         let (mut upper, mut letters, mut emoji) = (0usize, 0usize, 0usize);
         for c in text.chars() {
             if c.is_alphabetic() {
@@ -715,15 +760,7 @@ impl TextSignals {
                 emoji += 1;
             }
         }
-        Self {
-            urls: count(&|t| t == "<url>"),
-            mentions: count(&|t| t.starts_with('@') && t.len() > 1),
-            hashtags: count(&|t| t.starts_with('#') && t.len() > 1),
-            emoji: emoji.min(255) as u8,
-            bang_run: text.contains("!!"),
-            dollar: text.contains('$'),
-            shouting: letters >= 12 && upper * 10 > letters * 4,
-        }
+        (upper, letters, emoji)
     }
 }
 
@@ -736,6 +773,15 @@ fn is_emoji(c: char) -> bool {
 /// maps URLs to `<url>` and numbers to `<num>`. Tokens borrow from the text (the
 /// per-token allocations were most of a classification's cost).
 pub fn tokenize(lower: &str) -> Vec<&str> {
+    if lower.is_ascii() {
+        // Most tweets: bytes, not characters (issue 12; the same tokens).
+        return scan::tokenize_ascii(lower);
+    }
+    tokenize_chars(lower)
+}
+
+/// [`tokenize`] of any text, character by character.
+fn tokenize_chars(lower: &str) -> Vec<&str> {
     let mut tokens = Vec::with_capacity(64);
     for raw in lower.split(|c: char| c.is_whitespace()) {
         if raw.starts_with("http://") || raw.starts_with("https://") || raw.starts_with("www.") {
@@ -800,15 +846,27 @@ impl Script {
 }
 
 fn flush<'a>(current: &'a str, tokens: &mut Vec<&'a str>) {
-    let t = current.trim_matches('\'');
-    if !t.is_empty() {
-        let is_number = t.chars().all(|c| c.is_ascii_digit() || c == '$');
-        tokens.push(if is_number && t.chars().any(|c| c.is_ascii_digit()) {
-            "<num>"
-        } else {
-            t
-        });
+    // By bytes: `'`, the digits and `$` are ASCII, so trimming bytes keeps the text on
+    // character boundaries, and a non-ASCII byte is neither a digit nor `$`, as its
+    // character is neither.
+    let b = current.as_bytes();
+    let (mut start, mut end) = (0, b.len());
+    while start < end && b[start] == b'\'' {
+        start += 1;
     }
+    while end > start && b[end - 1] == b'\'' {
+        end -= 1;
+    }
+    if start == end {
+        return;
+    }
+    let t = &b[start..end];
+    let is_number = t.iter().all(|&c| c.is_ascii_digit() || c == b'$');
+    tokens.push(if is_number && t.iter().any(u8::is_ascii_digit) {
+        "<num>"
+    } else {
+        &current[start..end]
+    });
 }
 
 pub use tweetboard_core::tweet::source_name;
