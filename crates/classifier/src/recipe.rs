@@ -260,7 +260,9 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     let (mut cloud, mut spam) = (0, 0);
     let (mut ops, mut other_cloud, mut cert, mut sell) = (0, 0, 0, 0);
     // The maps are keyed by hashes, and runs by combining their words' hashes.
-    let hash_at = |k: usize| tokens.get(k).map(|t| word_hash(lexicon_form(t)));
+    // Each token's key is hashed once: a run's lookups reuse the next tokens' keys.
+    let keys: Vec<u64> = tokens.iter().map(|t| word_hash(lexicon_form(t))).collect();
+    let hash_at = |k: usize| keys.get(k).copied();
     // Few tweets name more than a handful of entries: short lists beat sets.
     let mut firm: Vec<Entry> = Vec::new();
     let mut pending: Vec<Entry> = Vec::new();
@@ -305,7 +307,7 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
         if let [.., b'c', b'0', d] = bare.as_bytes() {
             cert += usize::from(d.is_ascii_digit() && bare.len() <= 7);
         }
-        let mut hash = word_hash(bare);
+        let mut hash = keys[i];
         let mut facts = words.get(&hash);
         if facts.is_none() && bare.ends_with(|c: char| c.is_ascii_digit()) {
             // Event tags carry their year (`#reinvent2026`), products their generation
@@ -458,8 +460,11 @@ fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
 /// A token as the lexicons list it: without a leading `#` or `@`, and without a
 /// possessive `'s` (`API Gateway's timeout` names `api gateway`; the tokenizer keeps
 /// the ASCII apostrophe inside a word).
+#[inline]
 fn lexicon_form(token: &str) -> &str {
-    let bare = token.trim_start_matches(['#', '@']);
+    // By bytes (issue 12): `#` and `@` are ASCII, so the rest starts on a character.
+    let sigils = token.bytes().take_while(|b| matches!(b, b'#' | b'@')).count();
+    let bare = &token[sigils..];
     bare.strip_suffix("'s").unwrap_or(bare)
 }
 
@@ -596,8 +601,9 @@ struct Lexicons {
 }
 
 /// A word's key in the lexicon maps.
+#[inline]
 fn word_hash(word: &str) -> u64 {
-    fnv1a(&[word.as_bytes()])
+    scan::fnv_extend(scan::FNV_OFFSET, word.as_bytes())
 }
 
 /// The key of a run of words: its first words' key combined with the next word's.
