@@ -878,7 +878,9 @@ fn flush<'a>(current: &'a str, tokens: &mut Vec<&'a str>) {
 pub use tweetboard_core::tweet::source_name;
 
 /// 64-bit FNV-1a over the concatenated parts: stable across platforms and releases,
-/// which a stored model needs (`std`'s hasher is neither).
+/// which a stored model needs (`std`'s hasher is neither). Inlined so that a constant
+/// first part (every signal feature's `x:...:` name) is hashed at compile time.
+#[inline(always)]
 pub fn fnv1a(parts: &[&[u8]]) -> u64 {
     const PRIME: u64 = 0x0100_0000_01b3;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

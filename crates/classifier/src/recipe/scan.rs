@@ -157,7 +157,7 @@ pub(super) fn ascii_letters(text: &str) -> (usize, usize) {
 /// a list that is already in order but for neighbours (the general sort cost a tenth of
 /// the recipe). Lists too short or too long for the stack buffer are sorted as before.
 pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
-    const BUCKET_BITS: u32 = 7;
+    const BUCKET_BITS: u32 = 6;
     const BUCKETS: usize = 1 << BUCKET_BITS;
     const MAX: usize = 256;
     let n = ids.len();
@@ -193,14 +193,17 @@ pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
         }
         sorted[j] = x;
     }
-    ids.clear();
-    let mut last = None;
-    for &x in sorted.iter() {
-        if last != Some(x) {
-            ids.push(x);
-            last = Some(x);
+    // Back into `ids` without repeats (it holds `n`, so no write can grow it).
+    let mut kept = 1;
+    for k in 1..n {
+        let x = sorted[k];
+        if x != sorted[k - 1] {
+            ids[kept] = x;
+            kept += 1;
         }
     }
+    ids[0] = sorted[0];
+    ids.truncate(kept);
 }
 
 #[cfg(test)]
