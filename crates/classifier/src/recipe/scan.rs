@@ -254,6 +254,19 @@ mod tests {
         ] {
             assert_eq!(tokenize_ascii(s), tokenize_chars(s), "{s:?}");
         }
+        // Hostile text: every path through `tokenize` is the character tokenizer's, the
+        // ASCII one only for ASCII text (a text with one non-ASCII character takes the
+        // character path whole).
+        for s in [
+            "e\u{200B}arn $500 d\u{00AD}m me",
+            "cafe\u{301} s3\u{0308} aws\u{20DD}",
+            "ＡＷＳ ｌａｍｂｄａ ａｗｓ",
+            "awsの請求額が3倍 s3를 쓰는 ламбда",
+            "\u{202E}swa\u{202C} #aws\u{FE0F} @x\u{200D}y",
+        ] {
+            let lower = s.to_lowercase();
+            assert_eq!(super::super::tokenize(&lower), tokenize_chars(&lower), "{s:?}");
+        }
         // Hostile sizes: a megabyte of one word, of `aws`, of separators.
         for s in [
             "aws ".repeat(250_000),
