@@ -303,3 +303,25 @@ bench-json: ## Instructions per JSON decode of the bench tweet: fast path and se
 	for s in json json-serde json-compact json-serde-compact; do \
 	  printf '  %-20s %8d\n' $$s $$(( ($$(count $$s) - setup) / $(BENCH_JSON_ITERS) )); \
 	done
+
+# The classifier's stage of one record's CPU path alone (issue 12, sixth round: the
+# recipe): instructions per call on the bench tweet, and per tweet over the 13,000
+# labeled tweets, counted by callgrind on a release build of tweetboard-classifier only
+# (about a minute). Built unstripped so that `callgrind_annotate` can name the
+# functions of a profile. Figures in BENCHMARKS.md.
+.PHONY: bench-recipe
+BENCH_RECIPE_ITERS ?= 1000
+
+bench-recipe: ## Instructions per Record::from_tweet, recipe, score and classify of the bench tweet, and per recipe over the labeled set (callgrind, classifier-only release build)
+	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build --release -p tweetboard-classifier --example recipe_instructions
+	@bin=$${CARGO_TARGET_DIR:-target}/release/examples/recipe_instructions; \
+	count() { RECIPE_STAGE=$$1 RECIPE_ITERS=$$2 valgrind --tool=callgrind --callgrind-out-file=/dev/null $$bin 2>&1 | \
+	  sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }; \
+	setup=$$(count setup $(BENCH_RECIPE_ITERS)); \
+	echo "instructions per call ($(BENCH_RECIPE_ITERS) calls each, callgrind; $$bin)"; \
+	for s in record recipe score classify; do \
+	  printf '  %-16s %8d\n' $$s $$(( ($$(count $$s $(BENCH_RECIPE_ITERS)) - setup) / $(BENCH_RECIPE_ITERS) )); \
+	done; \
+	setup=$$(count setup-labeled 3); \
+	printf '  %-16s %8d  (per tweet, 3 passes over the 13,000 labeled tweets)\n' recipe-labeled \
+	  $$(( ($$(count recipe-labeled 3) - setup) / 39000 ))

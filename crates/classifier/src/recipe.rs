@@ -37,6 +37,8 @@ use std::sync::LazyLock;
 
 use crate::record::Record;
 
+mod scan;
+
 /// Recipe parameters, stored in the model artifact.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Recipe {
@@ -76,8 +78,7 @@ impl Recipe {
     /// The record's feature indices, sorted and without repeats.
     pub fn features(&self, record: &Record) -> Vec<u32> {
         let (mut out, _) = self.features_in_order(record);
-        out.sort_unstable();
-        out.dedup();
+        scan::sort_dedup(&mut out, self.hash_bits);
         out
     }
 
@@ -94,17 +95,23 @@ impl Recipe {
     fn features_in_order(&self, record: &Record) -> (Vec<u32>, usize) {
         let mask = (self.buckets() - 1) as u64;
         let mut out: Vec<u32> = Vec::with_capacity(128);
-        let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
 
         let lower = lowercase_visible(&record.text);
         let tokens = tokenize(&lower);
+        // The n-grams' hashes go on from the prefixes' states, hashed once at compile
+        // time: the same hashes as `fnv1a(&[b"w:", token])` and `fnv1a(&[b"b:", a, b" ", b])`.
+        const WORD: u64 = scan::fnv_const(scan::FNV_OFFSET, b"w:");
+        const PAIR: u64 = scan::fnv_const(scan::FNV_OFFSET, b"b:");
         for t in &tokens {
-            push(&[b"w:", t.as_bytes()]);
+            out.push((scan::fnv_extend(WORD, t.as_bytes()) & mask) as u32);
         }
         for pair in tokens.windows(2) {
-            push(&[b"b:", pair[0].as_bytes(), b" ", pair[1].as_bytes()]);
+            let h = scan::fnv_extend(PAIR, pair[0].as_bytes());
+            let h = scan::fnv_extend(scan::fnv_extend(h, b" "), pair[1].as_bytes());
+            out.push((h & mask) as u32);
         }
         let text = tokens.len() + tokens.len().saturating_sub(1);
+        let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
 
         for (name, value) in record.counts() {
             let bin = self
@@ -115,7 +122,17 @@ impl Recipe {
             push(&[b"q:", name.as_bytes(), b":", &[bin as u8]]);
         }
 
-        push(&[b"src:", source_name(&record.source).to_lowercase().as_bytes()]);
+        let source = source_name(&record.source);
+        let mut ascii = [0u8; 64];
+        if source.is_ascii() && source.len() <= ascii.len() {
+            // `to_lowercase` of short ASCII, on the stack: no string to allocate.
+            let lowered = &mut ascii[..source.len()];
+            lowered.copy_from_slice(source.as_bytes());
+            lowered.make_ascii_lowercase();
+            push(&[b"src:", lowered]);
+        } else {
+            push(&[b"src:", source.to_lowercase().as_bytes()]);
+        }
 
         let signals = TextSignals::of(&record.text, &tokens);
         push(&[b"x:urls:", &[signals.urls.min(2)]]);
@@ -243,7 +260,9 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     let (mut cloud, mut spam) = (0, 0);
     let (mut ops, mut other_cloud, mut cert, mut sell) = (0, 0, 0, 0);
     // The maps are keyed by hashes, and runs by combining their words' hashes.
-    let hash_at = |k: usize| tokens.get(k).map(|t| word_hash(lexicon_form(t)));
+    // Each token's key is hashed once: a run's lookups reuse the next tokens' keys.
+    let keys: Vec<u64> = tokens.iter().map(|t| word_hash(lexicon_form(t))).collect();
+    let hash_at = |k: usize| keys.get(k).copied();
     // Few tweets name more than a handful of entries: short lists beat sets.
     let mut firm: Vec<Entry> = Vec::new();
     let mut pending: Vec<Entry> = Vec::new();
@@ -288,7 +307,7 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
         if let [.., b'c', b'0', d] = bare.as_bytes() {
             cert += usize::from(d.is_ascii_digit() && bare.len() <= 7);
         }
-        let mut hash = word_hash(bare);
+        let mut hash = keys[i];
         let mut facts = words.get(&hash);
         if facts.is_none() && bare.ends_with(|c: char| c.is_ascii_digit()) {
             // Event tags carry their year (`#reinvent2026`), products their generation
@@ -441,8 +460,11 @@ fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
 /// A token as the lexicons list it: without a leading `#` or `@`, and without a
 /// possessive `'s` (`API Gateway's timeout` names `api gateway`; the tokenizer keeps
 /// the ASCII apostrophe inside a word).
+#[inline]
 fn lexicon_form(token: &str) -> &str {
-    let bare = token.trim_start_matches(['#', '@']);
+    // By bytes (issue 12): `#` and `@` are ASCII, so the rest starts on a character.
+    let sigils = token.bytes().take_while(|b| matches!(b, b'#' | b'@')).count();
+    let bare = &token[sigils..];
     bare.strip_suffix("'s").unwrap_or(bare)
 }
 
@@ -579,8 +601,9 @@ struct Lexicons {
 }
 
 /// A word's key in the lexicon maps.
+#[inline]
 fn word_hash(word: &str) -> u64 {
-    fnv1a(&[word.as_bytes()])
+    scan::fnv_extend(scan::FNV_OFFSET, word.as_bytes())
 }
 
 /// The key of a run of words: its first words' key combined with the next word's.
@@ -703,7 +726,35 @@ struct TextSignals {
 
 impl TextSignals {
     fn of(text: &str, tokens: &[&str]) -> Self {
-        let count = |f: &dyn Fn(&str) -> bool| tokens.iter().filter(|t| f(t)).count().min(255) as u8;
+        let (mut urls, mut mentions, mut hashtags) = (0usize, 0usize, 0usize);
+        for t in tokens {
+            match t.as_bytes() {
+                b"<url>" => urls += 1,
+                [b'@', _, ..] => mentions += 1,
+                [b'#', _, ..] => hashtags += 1,
+                _ => {}
+            }
+        }
+        let (upper, letters, emoji) = if text.is_ascii() {
+            // Most tweets (issue 12): counted by bytes; ASCII has no emoji.
+            let (upper, letters) = scan::ascii_letters(text);
+            (upper, letters, 0)
+        } else {
+            Self::char_counts(text)
+        };
+        Self {
+            urls: urls.min(255) as u8,
+            mentions: mentions.min(255) as u8,
+            hashtags: hashtags.min(255) as u8,
+            emoji: emoji.min(255) as u8,
+            bang_run: text.contains("!!"),
+            dollar: text.contains('$'),
+            shouting: letters >= 12 && upper * 10 > letters * 4,
+        }
+    }
+
+    /// Upper-case letters, letters and emoji, character by character.
+    fn char_counts(text: &str) -> (usize, usize, usize) {
         let (mut upper, mut letters, mut emoji) = (0usize, 0usize, 0usize);
         for c in text.chars() {
             if c.is_alphabetic() {
@@ -715,15 +766,7 @@ impl TextSignals {
                 emoji += 1;
             }
         }
-        Self {
-            urls: count(&|t| t == "<url>"),
-            mentions: count(&|t| t.starts_with('@') && t.len() > 1),
-            hashtags: count(&|t| t.starts_with('#') && t.len() > 1),
-            emoji: emoji.min(255) as u8,
-            bang_run: text.contains("!!"),
-            dollar: text.contains('$'),
-            shouting: letters >= 12 && upper * 10 > letters * 4,
-        }
+        (upper, letters, emoji)
     }
 }
 
@@ -736,6 +779,15 @@ fn is_emoji(c: char) -> bool {
 /// maps URLs to `<url>` and numbers to `<num>`. Tokens borrow from the text (the
 /// per-token allocations were most of a classification's cost).
 pub fn tokenize(lower: &str) -> Vec<&str> {
+    if lower.is_ascii() {
+        // Most tweets: bytes, not characters (issue 12; the same tokens).
+        return scan::tokenize_ascii(lower);
+    }
+    tokenize_chars(lower)
+}
+
+/// [`tokenize`] of any text, character by character.
+fn tokenize_chars(lower: &str) -> Vec<&str> {
     let mut tokens = Vec::with_capacity(64);
     for raw in lower.split(|c: char| c.is_whitespace()) {
         if raw.starts_with("http://") || raw.starts_with("https://") || raw.starts_with("www.") {
@@ -800,21 +852,35 @@ impl Script {
 }
 
 fn flush<'a>(current: &'a str, tokens: &mut Vec<&'a str>) {
-    let t = current.trim_matches('\'');
-    if !t.is_empty() {
-        let is_number = t.chars().all(|c| c.is_ascii_digit() || c == '$');
-        tokens.push(if is_number && t.chars().any(|c| c.is_ascii_digit()) {
-            "<num>"
-        } else {
-            t
-        });
+    // By bytes: `'`, the digits and `$` are ASCII, so trimming bytes keeps the text on
+    // character boundaries, and a non-ASCII byte is neither a digit nor `$`, as its
+    // character is neither.
+    let b = current.as_bytes();
+    let (mut start, mut end) = (0, b.len());
+    while start < end && b[start] == b'\'' {
+        start += 1;
     }
+    while end > start && b[end - 1] == b'\'' {
+        end -= 1;
+    }
+    if start == end {
+        return;
+    }
+    let t = &b[start..end];
+    let is_number = t.iter().all(|&c| c.is_ascii_digit() || c == b'$');
+    tokens.push(if is_number && t.iter().any(u8::is_ascii_digit) {
+        "<num>"
+    } else {
+        &current[start..end]
+    });
 }
 
 pub use tweetboard_core::tweet::source_name;
 
 /// 64-bit FNV-1a over the concatenated parts: stable across platforms and releases,
-/// which a stored model needs (`std`'s hasher is neither).
+/// which a stored model needs (`std`'s hasher is neither). Inlined so that a constant
+/// first part (every signal feature's `x:...:` name) is hashed at compile time.
+#[inline(always)]
 pub fn fnv1a(parts: &[&[u8]]) -> u64 {
     const PRIME: u64 = 0x0100_0000_01b3;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -1,0 +1,383 @@
+//! The recipe's hot internals for the common case, ASCII text (issue 12): the tokenizer
+//! by bytes, the character counts of the spam signals, the features' hashing from
+//! precomputed prefix states, and the sort of the feature ids. Each computes exactly
+//! what the general code in `recipe.rs` computes (the tests below compare them over
+//! every short input and hostile ones); text with any non-ASCII byte takes the general
+//! code, which decodes characters and knows about scripts.
+
+use super::flush;
+
+/// FNV-1a's offset basis and prime (64-bit): [`super::fnv1a`] is this hash.
+pub(super) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// The FNV-1a state `h` carried on over `bytes`: `fnv_extend(fnv_extend(OFFSET, a), b)`
+/// is `fnv1a(&[a, b])`, so a constant prefix (`w:`) is hashed once, at compile time.
+#[inline]
+pub(super) fn fnv_extend(mut h: u64, bytes: &[u8]) -> u64 {
+    // Four bytes a step: the same hash with a quarter of the loop's own work.
+    let mut quads = bytes.chunks_exact(4);
+    for q in &mut quads {
+        h = (h ^ q[0] as u64).wrapping_mul(FNV_PRIME);
+        h = (h ^ q[1] as u64).wrapping_mul(FNV_PRIME);
+        h = (h ^ q[2] as u64).wrapping_mul(FNV_PRIME);
+        h = (h ^ q[3] as u64).wrapping_mul(FNV_PRIME);
+    }
+    for &b in quads.remainder() {
+        h = (h ^ b as u64).wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// [`fnv_extend`] for constants.
+pub(super) const fn fnv_const(mut h: u64, bytes: &[u8]) -> u64 {
+    let mut i = 0;
+    while i < bytes.len() {
+        h = (h ^ bytes[i] as u64).wrapping_mul(FNV_PRIME);
+        i += 1;
+    }
+    h
+}
+
+/// What a byte of lowercased ASCII text is to the tokenizer.
+const SPACE: u8 = 0;
+/// Kept inside a token: letters, digits, `_` and `'`.
+const WORD: u8 = 1;
+/// Kept only at a token's start: `#`, `@`, `$`.
+const SIGIL: u8 = 2;
+/// Ends a token and is dropped.
+const OTHER: u8 = 3;
+
+static CLASS: [u8; 128] = {
+    let mut t = [OTHER; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = match c {
+            // `char::is_whitespace` on ASCII: tab, line feed, vertical tab, form feed,
+            // carriage return and space (not the separators 0x1C-0x1F).
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => SPACE,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'\'' => WORD,
+            b'#' | b'@' | b'$' => SIGIL,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// [`super::tokenize`] of ASCII text, a byte at a time: no character decoding, and one
+/// table lookup where the general code asks `is_alphanumeric`, the script and `"#@$"`
+/// of every character. ASCII has one script, so no token is split by a change of it.
+pub(super) fn tokenize_ascii(lower: &str) -> Vec<&str> {
+    debug_assert!(lower.is_ascii());
+    let bytes = lower.as_bytes();
+    let class = |i: usize| CLASS[(bytes[i] & 0x7f) as usize];
+    let mut tokens = Vec::with_capacity(64);
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && class(i) == SPACE {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return tokens;
+        }
+        // A whitespace-separated word starts here.
+        if is_url(&bytes[i..]) {
+            tokens.push("<url>");
+            while i < bytes.len() && class(i) != SPACE {
+                i += 1;
+            }
+            continue;
+        }
+        // Its tokens, as the general code's state machine finds them: a token starts at
+        // a kept byte (a sigil too, as none is open), runs over letters, digits, `_`
+        // and `'`, and ends at the first other byte, which is dropped (a sigil there
+        // starts nothing).
+        loop {
+            while i < bytes.len() && class(i) == OTHER {
+                i += 1;
+            }
+            if i == bytes.len() || class(i) == SPACE {
+                break;
+            }
+            let start = i;
+            i += 1;
+            while i < bytes.len() && class(i) == WORD {
+                i += 1;
+            }
+            push_token(lower, start, i, &mut tokens);
+            if i < bytes.len() && class(i) != SPACE {
+                i += 1;
+            }
+        }
+    }
+}
+
+/// [`flush`] of `lower[start..end]`, at once for the usual token: one that starts with
+/// a letter (so is no number) and does not end with `'` (so has nothing to trim).
+#[inline(always)]
+fn push_token<'a>(lower: &'a str, start: usize, end: usize, tokens: &mut Vec<&'a str>) {
+    let bytes = lower.as_bytes();
+    if bytes[start].is_ascii_alphabetic() && bytes[end - 1] != b'\'' {
+        // ASCII bytes are character boundaries.
+        tokens.push(&lower[start..end]);
+    } else {
+        flush(&lower[start..end], tokens);
+    }
+}
+
+/// Whether a word starting here is a URL, as [`super::tokenize`] tells one.
+#[inline]
+fn is_url(word: &[u8]) -> bool {
+    matches!(word.first(), Some(b'h' | b'w'))
+        && (word.starts_with(b"http://") || word.starts_with(b"https://") || word.starts_with(b"www."))
+}
+
+/// The character counts of [`super::TextSignals`] for ASCII text: letters, and
+/// upper-case letters among them. ASCII has no emoji. Written as plain counts over the
+/// bytes so that the compiler vectorises them.
+pub(super) fn ascii_letters(text: &str) -> (usize, usize) {
+    let (mut upper, mut letters) = (0, 0);
+    // Counted in bytes over blocks of at most 255, which the compiler vectorises.
+    for block in text.as_bytes().chunks(255) {
+        upper += block
+            .iter()
+            .fold(0u8, |n, &b| n + u8::from(b.wrapping_sub(b'A') < 26)) as usize;
+        letters += block
+            .iter()
+            .fold(0u8, |n, &b| n + u8::from((b | 0x20).wrapping_sub(b'a') < 26)) as usize;
+    }
+    (upper, letters)
+}
+
+/// Sorts the feature ids and drops repeats: what `sort_unstable` then `dedup` give.
+/// The ids are hashes masked to `bits` bits, so spread evenly: one counting pass on
+/// their top bits puts each in its bucket of one or two, and an insertion sort finishes
+/// a list that is already in order but for neighbours (the general sort cost a tenth of
+/// the recipe). Lists too short or too long for the stack buffer are sorted as before.
+pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
+    const BUCKET_BITS: u32 = 6;
+    const BUCKETS: usize = 1 << BUCKET_BITS;
+    const MAX: usize = 256;
+    let n = ids.len();
+    if !(16..=MAX).contains(&n) || !(BUCKET_BITS..=32).contains(&bits) {
+        ids.sort_unstable();
+        ids.dedup();
+        return;
+    }
+    let shift = bits - BUCKET_BITS;
+    let bucket = |x: u32| ((x >> shift) as usize) & (BUCKETS - 1);
+    let mut starts = [0u16; BUCKETS + 1];
+    for &x in ids.iter() {
+        starts[bucket(x) + 1] += 1;
+    }
+    for b in 0..BUCKETS {
+        starts[b + 1] += starts[b];
+    }
+    let mut sorted = [0u32; MAX];
+    for &x in ids.iter() {
+        let at = &mut starts[bucket(x)];
+        sorted[*at as usize] = x;
+        *at += 1;
+    }
+    // Any id above the top bucket's range (none, as the ids are masked) would still be
+    // sorted here, only more slowly: the insertion sort alone decides the order.
+    let sorted = &mut sorted[..n];
+    for k in 1..n {
+        let x = sorted[k];
+        let mut j = k;
+        while j > 0 && sorted[j - 1] > x {
+            sorted[j] = sorted[j - 1];
+            j -= 1;
+        }
+        sorted[j] = x;
+    }
+    // Back into `ids` without repeats (it holds `n`, so no write can grow it).
+    let mut kept = 1;
+    for k in 1..n {
+        let x = sorted[k];
+        if x != sorted[k - 1] {
+            ids[kept] = x;
+            kept += 1;
+        }
+    }
+    ids[0] = sorted[0];
+    ids.truncate(kept);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{fnv1a, tokenize_chars, TextSignals};
+    use super::*;
+
+    /// Every ASCII string of up to `len` bytes over `alphabet`.
+    fn strings(alphabet: &[u8], len: u32, mut each: impl FnMut(&str)) {
+        let mut s = Vec::new();
+        for l in 0..=len {
+            for n in 0..alphabet.len().pow(l) {
+                s.clear();
+                let mut k = n;
+                for _ in 0..l {
+                    s.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                each(std::str::from_utf8(&s).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn the_byte_tokenizer_reads_ascii_as_the_character_tokenizer_does() {
+        // Every ASCII byte alone and beside a letter, in every place.
+        for b in 0u8..128 {
+            for s in [
+                format!("{}", b as char),
+                format!("a{}b", b as char),
+                format!("{}a", b as char),
+                format!("a{}", b as char),
+                format!("#{}a '{}'", b as char, b as char),
+            ] {
+                assert_eq!(tokenize_ascii(&s), tokenize_chars(&s), "{s:?}");
+            }
+        }
+        // Every string of up to 6 bytes over the bytes that matter to it.
+        strings(b"a1#@$'_ .\t-", 6, |s| {
+            assert_eq!(tokenize_ascii(s), tokenize_chars(s), "{s:?}");
+        });
+        // URLs and near-URLs, numbers and near-numbers.
+        for s in [
+            "http://x https://y www.z http:/ https www httpx://",
+            "a http://t.co/x,b www.",
+            "$5 5$ $$5 $ 12'34 '12' 1_2 #1 @1 $1a 'a' ''a'' '' '",
+            "rt @aws: new #lambda feature, 50% off!!! https://t.co/x $doge 2026",
+        ] {
+            assert_eq!(tokenize_ascii(s), tokenize_chars(s), "{s:?}");
+        }
+        // Hostile text: every path through `tokenize` is the character tokenizer's, the
+        // ASCII one only for ASCII text (a text with one non-ASCII character takes the
+        // character path whole).
+        for s in [
+            "e\u{200B}arn $500 d\u{00AD}m me",
+            "cafe\u{301} s3\u{0308} aws\u{20DD}",
+            "ＡＷＳ ｌａｍｂｄａ ａｗｓ",
+            "awsの請求額が3倍 s3를 쓰는 ламбда",
+            "\u{202E}swa\u{202C} #aws\u{FE0F} @x\u{200D}y",
+        ] {
+            let lower = s.to_lowercase();
+            assert_eq!(super::super::tokenize(&lower), tokenize_chars(&lower), "{s:?}");
+        }
+        // Hostile sizes: a megabyte of one word, of `aws`, of separators.
+        for s in [
+            "aws ".repeat(250_000),
+            "a".repeat(1 << 20),
+            "#@$-'".repeat(200_000),
+        ] {
+            assert_eq!(tokenize_ascii(&s), tokenize_chars(&s));
+        }
+    }
+
+    #[test]
+    fn flush_by_bytes_is_flush_by_characters() {
+        // The definition it had, character by character.
+        fn by_chars<'a>(current: &'a str, tokens: &mut Vec<&'a str>) {
+            let t = current.trim_matches('\'');
+            if !t.is_empty() {
+                let is_number = t.chars().all(|c| c.is_ascii_digit() || c == '$');
+                tokens.push(if is_number && t.chars().any(|c| c.is_ascii_digit()) {
+                    "<num>"
+                } else {
+                    t
+                });
+            }
+        }
+        let alphabet = ["'", "1", "$", "a", "é", "’", "٣", "\u{301}"];
+        let mut s = String::new();
+        for len in 0..=6u32 {
+            for n in 0..alphabet.len().pow(len) {
+                s.clear();
+                let mut k = n;
+                for _ in 0..len {
+                    s.push_str(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                let (mut got, mut want) = (Vec::new(), Vec::new());
+                flush(&s, &mut got);
+                by_chars(&s, &mut want);
+                assert_eq!(got, want, "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_letter_counts_are_the_character_counts() {
+        strings(b"aZ1 !$\x7f", 5, |s| {
+            let (upper, letters) = ascii_letters(s);
+            let chars = TextSignals::char_counts(s);
+            assert_eq!((upper, letters, 0), chars, "{s:?}");
+        });
+        for b in 0u8..128 {
+            let s = (b as char).to_string();
+            assert_eq!(
+                {
+                    let (u, l) = ascii_letters(&s);
+                    (u, l, 0)
+                },
+                TextSignals::char_counts(&s),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn prefix_states_hash_as_fnv1a_over_the_parts() {
+        strings(b"ab:\x00\x7f", 5, |s| {
+            let b = s.as_bytes();
+            let w = fnv_const(FNV_OFFSET, b"w:");
+            assert_eq!(fnv_extend(w, b), fnv1a(&[b"w:", b]));
+            assert_eq!(fnv_const(FNV_OFFSET, b), fnv1a(&[b]));
+            assert_eq!(fnv_extend(fnv_extend(FNV_OFFSET, b), b), fnv1a(&[b, b]));
+        });
+    }
+
+    #[test]
+    fn the_bucket_sort_sorts_and_deduplicates_as_sort_unstable_does() {
+        // A fixed pseudo-random stream (xorshift), so that a failure reproduces.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for bits in [10, 18, 24, 32] {
+            let mask = if bits == 32 { u32::MAX } else { (1u32 << bits) - 1 };
+            for n in [0, 1, 2, 15, 16, 17, 100, 128, 255, 256, 257, 2000] {
+                for dupes in [false, true] {
+                    let ids: Vec<u32> = (0..n)
+                        .map(|_| {
+                            let x = next() as u32 & mask;
+                            if dupes {
+                                x % 7
+                            } else {
+                                x
+                            }
+                        })
+                        .collect();
+                    let mut want = ids.clone();
+                    want.sort_unstable();
+                    want.dedup();
+                    let mut got = ids.clone();
+                    sort_dedup(&mut got, bits);
+                    assert_eq!(got, want, "bits {bits}, n {n}, dupes {dupes}");
+                }
+            }
+        }
+        // Ids above the mask (not produced, but not trusted either) are still sorted.
+        let mut ids: Vec<u32> = (0..100).map(|i| u32::MAX - i * 3).collect();
+        let mut want = ids.clone();
+        want.sort_unstable();
+        sort_dedup(&mut ids, 18);
+        assert_eq!(ids, want);
+    }
+}
