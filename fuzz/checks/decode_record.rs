@@ -1,15 +1,25 @@
-//! A Kinesis record's bytes → a tweet, or a typed error: never a panic, and a decoded
-//! tweet always has a canonical id (digits, no leading zero) and bounded error text.
+//! A Kinesis record's bytes → a tweet, or a typed error: never a panic, a decoded tweet
+//! always has a canonical id (digits, no leading zero) and bounded error text, and the
+//! result (tweet or error) is exactly the reference serde decoder's, so the one-pass fast
+//! path (`crates/core/src/decode/fast.rs`) can neither accept nor read differently
+//! anything the reference would not.
 //!
 //! The target's check, shared: `fuzz/fuzz_targets/decode_record.rs` runs it under libFuzzer,
 //! and `crates/core/tests/fuzz_corpus.rs` replays the committed corpus through it in
 //! `make test`.
 
-use tweetboard_core::decode::decode_tweet;
+use tweetboard_core::decode::{decode_tweet, decode_tweet_with_serde};
 
 /// Panics if `data` breaks the target's invariants.
 pub fn check(data: &[u8]) {
-    match decode_tweet(data) {
+    let decoded = decode_tweet(data);
+    assert_eq!(
+        decoded,
+        decode_tweet_with_serde(data),
+        "the fast path and the reference disagree on {:?}",
+        String::from_utf8_lossy(data)
+    );
+    match decoded {
         Ok(tweet) => {
             let id = tweet.id().as_str();
             assert!(!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && !id.starts_with('0'));

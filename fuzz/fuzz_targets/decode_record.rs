@@ -1,5 +1,6 @@
-//! A Kinesis record's bytes → a tweet, or a typed error: never a panic, and a decoded
-//! tweet always has a canonical id (digits, no leading zero) and bounded error text.
+//! A Kinesis record's bytes → a tweet, or a typed error: never a panic, a decoded tweet
+//! always has a canonical id (digits, no leading zero) and bounded error text, and the
+//! result is exactly the reference serde decoder's (the check is in `../checks/`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -8,10 +8,13 @@
 
 use std::hint::black_box;
 use std::path::Path;
-use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tweetboard_classifier::{dataset, EmbeddedClassifier, Model};
+
+#[path = "support/thread_cpu.rs"]
+mod thread_cpu;
+use thread_cpu::thread_cpu_time;
 
 fn classify(c: &mut Criterion) {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/tweets-labeled.csv");
@@ -55,18 +58,6 @@ fn classify(c: &mut Criterion) {
     c.bench_function("model load (cold start)", |b| {
         b.iter(|| black_box(Model::embedded_default()))
     });
-}
-
-/// CPU time this thread has used: `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`.
-fn thread_cpu_time() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant Linux and
-    // macOS both define. On failure the call leaves `ts` at zero.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 criterion_group!(benches, classify);

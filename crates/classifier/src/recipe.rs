@@ -466,6 +466,10 @@ fn lexicon_form(token: &str) -> &str {
 /// or end; `we left AWS for bare metal` uses the name.
 fn aws_carried(tokens: &[&str]) -> u8 {
     let tag = tokens.contains(&"#aws");
+    if !tokens.contains(&"aws") {
+        // Most tweets: nothing more to look for.
+        return u8::from(tag);
+    }
     let is_word = |t: &&str| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt";
     // "A word before it" and "a word after it" from the first and last word's places,
     // found once: asking each `aws` to rescan the tokens was quadratic, and a hostile

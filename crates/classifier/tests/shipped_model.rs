@@ -30,6 +30,29 @@ fn hidden(e: &Evaluation, group: &str) -> f64 {
     g.confusion.off_called_off as f64 / g.examples as f64
 }
 
+/// The least share of each group a test asks of the shipped model on one set.
+struct Bars {
+    /// Ordinary tweets without the tag, hidden.
+    ordinary: f64,
+    /// Ordinary tweets with `#aws` or `aws` tacked on, hidden.
+    tagged: f64,
+    spam: f64,
+    accuracy: f64,
+    on_recall: f64,
+}
+
+/// Scores every example of `file` at the model's threshold and checks each group apart,
+/// so that one group cannot hide another's misses.
+fn assert_holds(file: &str, bars: Bars) -> Evaluation {
+    let e = evaluate_shipped(file);
+    assert!(hidden(&e, "ordinary") >= bars.ordinary, "{file}: {e:?}");
+    assert!(hidden(&e, "ordinary-tagged") >= bars.tagged, "{file}: {e:?}");
+    assert!(hidden(&e, "spam") >= bars.spam, "{file}: {e:?}");
+    assert!(e.metrics.accuracy >= bars.accuracy, "{file}: {e:?}");
+    assert!(e.on_recall >= bars.on_recall, "{file}: {e:?}");
+    e
+}
+
 #[test]
 fn retraining_on_the_shipped_data_reproduces_the_shipped_model() {
     // GIVEN the shipped model, the shipped data set, and the seed the model was trained with
@@ -79,22 +102,23 @@ fn shipped_model_meets_the_accuracy_bar_on_its_holdout_and_on_handwritten_tweets
 #[test]
 fn shipped_model_hides_ordinary_tweets_and_shows_aws_ones_on_the_development_set() {
     // GIVEN the shipped model and the development set, which has a kind column
-    // WHEN every example is scored at the model's threshold
-    let e = evaluate_shipped("unseen-handwritten-4.csv");
-    assert!(e.metrics.examples >= 200);
-
     // THEN at least 95% of the ordinary tweets without the tag are hidden, and at least
     // 93% of those with it (57 of 61: the fourth round shows one more tagged tweet here
-    // than the third, a Spanish `aws` typed for a verb; across the three development
-    // sets the tagged ones stay above 95%, see the test below), counted apart so that
-    // one group cannot hide the other's misses
-    assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
-    assert!(hidden(&e, "ordinary-tagged") >= 0.93, "{e:?}");
-    // AND spam is hidden too
-    assert!(hidden(&e, "spam") >= 0.95, "{e:?}");
-    // AND at least 95% of everything is right, with at least 96% of AWS tweets shown
-    assert!(e.metrics.accuracy >= 0.95, "{e:?}");
-    assert!(e.on_recall >= 0.96, "{e:?}");
+    // than the third, a Spanish `aws` typed for a verb; across the development sets the
+    // tagged ones stay above 95%, see the test below), at least 95% of the spam, and at
+    // least 95% of everything is right with at least 96% of AWS tweets shown
+    let e = assert_holds(
+        "unseen-handwritten-4.csv",
+        Bars {
+            ordinary: 0.95,
+            tagged: 0.93,
+            spam: 0.95,
+            accuracy: 0.95,
+            on_recall: 0.96,
+        },
+    );
+    // AND the set is as large as it was written
+    assert!(e.metrics.examples >= 200);
 }
 
 /// `unseen-handwritten-5.csv`, evaluated once with the second round's model, is a
@@ -104,17 +128,19 @@ fn shipped_model_hides_ordinary_tweets_and_shows_aws_ones_on_the_development_set
 #[test]
 fn shipped_model_keeps_its_figures_on_the_second_development_set() {
     // GIVEN the shipped model and the second round's frozen set, now a development set
-    // WHEN every example is scored at the model's threshold
-    let e = evaluate_shipped("unseen-handwritten-5.csv");
-
-    // THEN each ordinary group is at least 95% hidden, and all spam
-    assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
-    assert!(hidden(&e, "ordinary-tagged") >= 0.95, "{e:?}");
-    assert!(hidden(&e, "spam") >= 1.0, "{e:?}");
-    // AND at least 94% of everything is right, with at least 89% of AWS tweets shown
-    // (0.947 and 0.898: below the issue's 0.95 and 0.93 even here)
-    assert!(e.metrics.accuracy >= 0.94, "{e:?}");
-    assert!(e.on_recall >= 0.89, "{e:?}");
+    // THEN each ordinary group is at least 95% hidden, all spam, and at least 94% of
+    // everything is right with 89% of AWS tweets shown (0.947 and 0.898: below the
+    // issue's 0.95 and 0.93 even here)
+    assert_holds(
+        "unseen-handwritten-5.csv",
+        Bars {
+            ordinary: 0.95,
+            tagged: 0.95,
+            spam: 1.0,
+            accuracy: 0.94,
+            on_recall: 0.89,
+        },
+    );
 }
 
 /// `unseen-handwritten-6.csv` was evaluated once with the third round's model (its
@@ -124,17 +150,19 @@ fn shipped_model_keeps_its_figures_on_the_second_development_set() {
 #[test]
 fn shipped_model_keeps_its_figures_on_the_third_rounds_frozen_set() {
     // GIVEN the shipped model and the set, now a development set
-    // WHEN every example is scored at the model's threshold
-    let e = evaluate_shipped("unseen-handwritten-6.csv");
-
-    // THEN each ordinary group is at least 95% hidden, and all spam
-    assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
-    assert!(hidden(&e, "ordinary-tagged") >= 0.95, "{e:?}");
-    assert!(hidden(&e, "spam") >= 1.0, "{e:?}");
-    // AND accuracy and ON recall stay where they are (0.975 and 0.941; the third round's
-    // model, which never saw the set, scored 0.938 and 0.871)
-    assert!(e.metrics.accuracy >= 0.97, "{e:?}");
-    assert!(e.on_recall >= 0.94, "{e:?}");
+    // THEN each ordinary group is at least 95% hidden, all spam, and accuracy and ON
+    // recall stay where they are (0.975 and 0.941; the third round's model, which never
+    // saw the set, scored 0.938 and 0.871)
+    assert_holds(
+        "unseen-handwritten-6.csv",
+        Bars {
+            ordinary: 0.95,
+            tagged: 0.95,
+            spam: 1.0,
+            accuracy: 0.97,
+            on_recall: 0.94,
+        },
+    );
 }
 
 /// `unseen-handwritten-7.csv` was evaluated once with the fourth round's model (its
@@ -144,18 +172,19 @@ fn shipped_model_keeps_its_figures_on_the_third_rounds_frozen_set() {
 #[test]
 fn shipped_model_keeps_its_figures_on_the_fourth_rounds_frozen_set() {
     // GIVEN the shipped model and the set, now a development set
-    // WHEN every example is scored at the model's threshold
-    let e = evaluate_shipped("unseen-handwritten-7.csv");
-
-    // THEN each ordinary group is at least 95% hidden (97.3% and 100%), and 95% of the
-    // spam (31 of 32)
-    assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
-    assert!(hidden(&e, "ordinary-tagged") >= 0.95, "{e:?}");
-    assert!(hidden(&e, "spam") >= 0.95, "{e:?}");
-    // AND accuracy and ON recall stay where they are (0.972 and 0.955, 85 of 89; the
-    // fourth round's model, which never saw the set, scored 0.956 and 0.921)
-    assert!(e.metrics.accuracy >= 0.97, "{e:?}");
-    assert!(e.on_recall >= 0.95, "{e:?}");
+    // THEN each ordinary group is at least 95% hidden (97.3% and 100%), 95% of the spam
+    // (31 of 32), and accuracy and ON recall stay where they are (0.972 and 0.955, 85 of
+    // 89; the fourth round's model, which never saw the set, scored 0.956 and 0.921)
+    assert_holds(
+        "unseen-handwritten-7.csv",
+        Bars {
+            ordinary: 0.95,
+            tagged: 0.95,
+            spam: 0.95,
+            accuracy: 0.97,
+            on_recall: 0.95,
+        },
+    );
 }
 
 /// `unseen-handwritten-8.csv` was written by someone who read nothing of the project
@@ -166,16 +195,39 @@ fn shipped_model_keeps_its_figures_on_the_fourth_rounds_frozen_set() {
 #[test]
 fn shipped_model_meets_the_issues_targets_on_the_fifth_rounds_frozen_set() {
     // GIVEN the shipped model and the set it was judged on once
-    // WHEN every example is scored at the model's threshold
-    let e = evaluate_shipped("unseen-handwritten-8.csv");
+    // THEN each ordinary group is at least 95% hidden, all the spam (30 of 30), and
+    // accuracy and ON recall are at the issue's targets (0.963 and 0.930)
+    assert_holds(
+        "unseen-handwritten-8.csv",
+        Bars {
+            ordinary: 0.95,
+            tagged: 0.95,
+            spam: 0.99,
+            accuracy: 0.95,
+            on_recall: 0.93,
+        },
+    );
+}
 
-    // THEN each ordinary group is at least 95% hidden, and all the spam (30 of 30)
-    assert!(hidden(&e, "ordinary") >= 0.95, "{e:?}");
-    assert!(hidden(&e, "ordinary-tagged") >= 0.95, "{e:?}");
-    assert!(hidden(&e, "spam") >= 0.99, "{e:?}");
-    // AND accuracy and ON recall are at the issue's targets (0.963 and 0.930)
-    assert!(e.metrics.accuracy >= 0.95, "{e:?}");
-    assert!(e.on_recall >= 0.93, "{e:?}");
+/// `unseen-handwritten-9.csv`, written independently while the sixth round was built
+/// (which shipped no model), evaluated once with the shipped model: these bars are what
+/// it did there. The tagged ordinary share (94.5%, 52 of 55) is below issue 15's 95%:
+/// the bar holds the model where it is, it does not claim the target.
+#[test]
+fn shipped_model_keeps_its_figures_on_the_sixth_rounds_frozen_set() {
+    // GIVEN the shipped model and the set it was judged on once
+    // THEN the ordinary groups are hidden as they were (95.8% and 94.5%), all spam, and
+    // accuracy and ON recall stay at 0.951 and 0.931 (81 of 87)
+    assert_holds(
+        "unseen-handwritten-9.csv",
+        Bars {
+            ordinary: 0.95,
+            tagged: 0.94,
+            spam: 0.99,
+            accuracy: 0.95,
+            on_recall: 0.93,
+        },
+    );
 }
 
 /// The four hand-written development sets together (`unseen-handwritten-4/5/6/7.csv`,

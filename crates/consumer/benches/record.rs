@@ -9,7 +9,6 @@
 //! machine hold the core (issue 12's target: decode + parse + classify under 5 µs).
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use base64::Engine;
 use chrono::Utc;
@@ -19,6 +18,10 @@ use tweetboard_classifier::{EmbeddedClassifier, Model, Record};
 use tweetboard_consumer::body::decode_base64_into;
 use tweetboard_core::decode::decode_tweet;
 use tweetboard_core::{InputRecord, RecordSource, StoredTweet, Tweet};
+
+#[path = "../../classifier/benches/support/thread_cpu.rs"]
+mod thread_cpu;
+use thread_cpu::thread_cpu_time;
 
 const TWEET: &str = include_str!("v1-tweet.json");
 
@@ -81,23 +84,12 @@ fn record_path(c: &mut Criterion) {
     group.finish();
 }
 
-/// CPU time this thread has used: `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`.
-fn thread_cpu_time() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant Linux and
-    // macOS both define. On failure the call leaves `ts` at zero.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
 /// One stage of the path run `RECORD_ITERS` times (1,000 unless set), for counting its
 /// instructions under callgrind, which criterion's own loop would blur:
 /// `RECORD_STAGE=<stage> valgrind --tool=callgrind <bench binary>`; the stage `setup`
 /// does only the set-up every stage does, so a stage's instructions per call are
-/// (its total − setup's) ÷ iterations. `make bench-record-instructions` runs them all.
+/// (its total − setup's) ÷ iterations. `make bench-record` runs them all after criterion
+/// (`benches/instructions.sh`).
 fn stage_loop(stage: &str) {
     use tweetboard_core::decode::decode_tweet_with_serde;
     let iters: usize = std::env::var("RECORD_ITERS")

@@ -859,4 +859,29 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn the_word_scan_alone_finds_what_a_byte_at_a_time_scan_finds_on_long_buffers() {
+        // GIVEN long buffers (the word scan is the whole string scan on arm64, while on
+        // x86_64 it only sees the tail after the SIMD loop), one special byte at every
+        // position; WHEN the word scan runs from starts at every offset within a word and
+        // a block; THEN it stops where the naive scan stops
+        let specials = [b'"', b'\\', 0x00, 0x1f, 0x20, 0x7f, 0x80, 0xff];
+        let lens = (0..=70).chain([127, 128, 129, 255, 256, 300]);
+        for len in lens {
+            for at in 0..len {
+                for special in specials {
+                    let mut b = vec![b'a'; len];
+                    b[at] = special;
+                    for start in 0..=b.len().min(17) {
+                        assert_eq!(
+                            super::string_special_words(&b, start),
+                            naive(&b, start),
+                            "{special:#x} at {at} of {len} from {start}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
