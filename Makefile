@@ -303,3 +303,14 @@ bench-json: ## Instructions per JSON decode of the bench tweet: fast path and se
 	for s in json json-serde json-compact json-serde-compact; do \
 	  printf '  %-20s %8d\n' $$s $$(( ($$(count $$s) - setup) / $(BENCH_JSON_ITERS) )); \
 	done
+
+# Issue 15, seventh round: the shipped model trains on the generated set and the burned
+# hand-written sets (crates/classifier/data/training-set.txt); this is its honest measure.
+.PHONY: model-train model-loso
+model-train: ## Retrain the shipped model from crates/classifier/data/training-set.txt into models/default.json
+	$(CARGO) run -p tweetboard-cli --bin tweetboard -- train \
+	  --manifest crates/classifier/data/training-set.txt --out crates/classifier/models/default.json
+
+model-loso: ## Leave-one-set-out over the hand-written training sets, the fifth round's model beside it (about a minute, release)
+	git show 7b3103c:crates/classifier/models/default.json > target/fifth-round-model.json # tweetboard-lr-b85051e10334
+	crates/classifier/data/leave_one_set_out.sh --compare target/fifth-round-model.json
