@@ -141,13 +141,17 @@ impl Recipe {
             other_cloud,
             cert,
             sell,
-        } = lexicon_counts(&tokens, lambda);
+            body_evidence,
+        } = lexicon_counts(&lower, &tokens, lambda);
         push(&[b"x:cloud_terms:", &[cloud.min(4) as u8]]);
         push(&[b"x:spam_terms:", &[spam.min(4) as u8]]);
         push(&[b"x:terms:", &[cloud.min(3) as u8, spam.min(3) as u8]]);
         let carried = aws_carried(&tokens);
         push(&[b"x:aws_ev:", &[evidence]]);
         push(&[b"x:aws_ev_tag:", &[carried, evidence]]);
+        // Evidence found only in tags or mentions (`#aws #kinesis` after a tweet about a
+        // football match) says less than the same names in the words: tags are stuffed.
+        push(&[b"x:aws_ev_words:", &[evidence, body_evidence]]);
         push(&[
             b"x:aws_lone:",
             &[carried, evidence.min(1), lone_names, cloud.min(2) as u8],
@@ -212,6 +216,10 @@ struct LexiconCounts {
     /// The summed strength of the distinct evidence entries that count (tokens less a
     /// leading `#` or `@`, and runs of two or three of them), capped at 4.
     evidence: u8,
+    /// The same sum over the entries found at least once in the text's words, not only
+    /// as a hashtag or a mention: `great game #aws #lambda` has evidence 2 and none of
+    /// it in its words (tags are stuffed onto anything).
+    body_evidence: u8,
     /// Names marked `ctx` found without their context (`lambda` alone): not evidence,
     /// but not nothing either; the model weighs them (0 or 1).
     lone_names: u8,
@@ -234,7 +242,7 @@ const CONTEXT_WORDS: [&str; 2] = ["aws", "amazon"];
 ///
 /// `lambda` in code syntax (`key=lambda x: x[1]`) is no evidence, nor beside words of
 /// programming unless `aws`/`amazon` comes before it (`AWS Lambda in Kotlin`).
-fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
+fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     let Lexicons {
         words,
         pairs,
@@ -244,13 +252,15 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     let (mut ops, mut other_cloud, mut cert, mut sell) = (0, 0, 0, 0);
     // The maps are keyed by hashes, and runs by combining their words' hashes.
     let hash_at = |k: usize| tokens.get(k).map(|t| word_hash(lexicon_form(t)));
-    // Few tweets name more than a handful of entries: short lists beat sets.
-    let mut firm: Vec<Entry> = Vec::new();
-    let mut pending: Vec<Entry> = Vec::new();
+    // Few tweets name more than a handful of entries: short lists beat sets. Each entry
+    // is kept with whether it was found in the words (not only in a tag or a mention).
+    let mut firm: Vec<(Entry, bool)> = Vec::new();
+    let mut pending: Vec<(Entry, bool)> = Vec::new();
     let mut note = |entry: Option<Entry>, at: usize| {
         let Some(entry) = entry else {
             return;
         };
+        let in_words = !tokens[at].starts_with(['#', '@']);
         let before = &tokens[at.saturating_sub(2)..at];
         let list = match entry.needs {
             Needs::Nothing => &mut firm,
@@ -277,8 +287,9 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
                 }
             }
         };
-        if !list.iter().any(|e| e.key == entry.key) {
-            list.push(entry);
+        match list.iter_mut().find(|(e, _)| e.key == entry.key) {
+            Some((_, seen)) => *seen |= in_words,
+            None => list.push((entry, in_words)),
         }
     };
     for (i, t) in tokens.iter().enumerate() {
@@ -328,7 +339,9 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
         if facts.starts_pair || facts.starts_triple {
             if let Some(b) = hash_at(i + 1) {
                 let pair = run_hash(hash, b);
-                if facts.starts_pair {
+                // `route <num>` is AWS's only as Route 53 (numbers are `<num>` by then):
+                // Route 66 and the Route 1 bus are roads.
+                if facts.starts_pair && (pair != *ROUTE_NUM || mentions_route_53(lower)) {
                     note(pairs.get(&pair).copied(), i);
                 }
                 if let (true, Some(c)) = (facts.starts_triple, hash_at(i + 2)) {
@@ -344,16 +357,24 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     if !firm.is_empty() || pending.len() >= 2 {
         lone_names = 0;
         for p in pending {
-            if !firm.iter().any(|e| e.key == p.key) {
-                firm.push(p);
+            match firm.iter_mut().find(|(e, _)| e.key == p.0.key) {
+                Some((_, seen)) => *seen |= p.1,
+                None => firm.push(p),
             }
         }
     }
-    let evidence = firm.iter().map(|e| u32::from(e.strength)).sum::<u32>().min(4) as u8;
+    let sum = |in_words_only: bool| {
+        firm.iter()
+            .filter(|(_, seen)| *seen || !in_words_only)
+            .map(|(e, _)| u32::from(e.strength))
+            .sum::<u32>()
+            .min(4) as u8
+    };
     LexiconCounts {
         cloud,
         spam,
-        evidence,
+        evidence: sum(false),
+        body_evidence: sum(true),
         lone_names,
         ops,
         other_cloud,
@@ -362,9 +383,20 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     }
 }
 
+/// The pair `route <num>`, as [`lexicon_counts`] combines its words' hashes.
+static ROUTE_NUM: LazyLock<u64> = LazyLock::new(|| run_hash(word_hash("route"), word_hash("<num>")));
+
+/// Whether the text names Route 53 (`route 53`, `route-53`), as the tokens no longer can.
+fn mentions_route_53(lower: &str) -> bool {
+    lower.match_indices("route").any(|(i, _)| {
+        let rest = lower[i + "route".len()..].trim_start_matches([' ', '-', '_']);
+        rest.starts_with("53") && !rest[2..].starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
 #[cfg(test)]
 fn aws_evidence(tokens: &[&str]) -> u8 {
-    lexicon_counts(tokens, LambdaSense::Plain).evidence
+    lexicon_counts(&tokens.join(" "), tokens, LambdaSense::Plain).evidence
 }
 
 /// What a tweet's `lambda` is, as far as cheap signs tell.
@@ -941,6 +973,34 @@ mod tests {
     }
 
     #[test]
+    fn evidence_only_in_tags_is_told_from_evidence_in_the_words() {
+        let counts = |text: &str| {
+            let lower = text.to_lowercase();
+            let c = lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed);
+            (c.evidence, c.body_evidence)
+        };
+        // A name stuffed beside the tag is evidence, but none of it is in the words.
+        assert_eq!(counts("great game last night #aws #dynamodb"), (2, 0));
+        assert_eq!(counts("sunday roast #aws #kinesis"), (2, 0));
+        // The same name in the words counts in both, once however often it occurs.
+        assert_eq!(counts("dynamodb throttling again #dynamodb"), (2, 2));
+        assert_eq!(counts("@awssupport my eks cluster"), (4, 2));
+    }
+
+    #[test]
+    fn route_and_a_number_is_evidence_only_as_route_53() {
+        let evidence = |text: &str| {
+            let lower = text.to_lowercase();
+            lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed).evidence
+        };
+        assert_eq!(evidence("Route 53 health checks flipped the failover"), 2);
+        assert_eq!(evidence("moved our zones to route-53"), 2);
+        assert_eq!(evidence("road trip on Route 66 next week"), 0);
+        assert_eq!(evidence("the Route 1 bus was late, then route 530"), 0);
+        assert!(!mentions_route_53("route 530") && mentions_route_53("route_53."));
+    }
+
+    #[test]
     fn names_that_are_ordinary_words_count_only_in_aws_context() {
         let evidence = |text: &str| {
             let lower = text.to_lowercase();
@@ -1085,12 +1145,12 @@ mod tests {
         // In code syntax `lambda` is no evidence, even after the tag.
         let lower = "#aws key=lambda x: x.size".to_string();
         assert_eq!(
-            lexicon_counts(&tokenize(&lower), LambdaSense::CodeSyntax).evidence,
+            lexicon_counts(&lower, &tokenize(&lower), LambdaSense::CodeSyntax).evidence,
             0
         );
         let lower = "kotlin lambdas vs aws lambda in kotlin".to_string();
         assert_eq!(
-            lexicon_counts(&tokenize(&lower), LambdaSense::CodeWords).evidence,
+            lexicon_counts(&lower, &tokenize(&lower), LambdaSense::CodeWords).evidence,
             1
         );
     }
@@ -1121,7 +1181,7 @@ mod tests {
     fn everyday_cloud_words_and_other_clouds_are_counted() {
         let counts = |text: &str| {
             let lower = text.to_lowercase();
-            let c = lexicon_counts(&tokenize(&lower), LambdaSense::NotNamed);
+            let c = lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed);
             (c.ops, c.other_cloud)
         };
         assert_eq!(counts("the console put my instances in the wrong region"), (3, 0));
@@ -1134,7 +1194,7 @@ mod tests {
     fn exam_codes_are_told_from_what_dump_sellers_offer() {
         let counts = |text: &str| {
             let lower = text.to_lowercase();
-            let c = lexicon_counts(&tokenize(&lower), LambdaSense::NotNamed);
+            let c = lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed);
             (c.cert, c.sell)
         };
         // An exam code, spelt as people spell it, names an exam; passing it sells nothing.
