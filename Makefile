@@ -314,3 +314,4 @@ model-train: ## Retrain the shipped model from crates/classifier/data/training-s
 model-loso: ## Leave-one-set-out over the hand-written training sets, the fifth round's model beside it (about a minute, release)
 	git show 7b3103c:crates/classifier/models/default.json > target/fifth-round-model.json # tweetboard-lr-b85051e10334
 	crates/classifier/data/leave_one_set_out.sh --compare target/fifth-round-model.json
+	$(CARGO) test --release -p tweetboard-classifier --test shipped_model -- --ignored leave_one_set_out

@@ -10,8 +10,9 @@ regions, instance types, resources, errors) from ../lexicons/aws-mined.txt, whic
 mine_aws_vocabulary.py mined from the AWS SDK's service models. See README.md beside this file for the
 categories, the columns and the caveats.
 
-Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] > tweets-labeled.csv
-The shipped set: --on 5400 --off 2100 --ordinary 4500
+Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] [--name-traps [--trap-share F]] > tweets-labeled.csv
+The shipped set: --on 5400 --off 2100 --ordinary 5500 --name-traps (the model also trains on the
+hand-written sets listed in training-set.txt)
 """
 import argparse
 import csv
@@ -616,7 +617,7 @@ JUNK_TEMPLATES = {
     ],
 }
 
-# --name-traps only (sixth round; not in the shipped set, see README.md): spam that
+# --name-traps only (sixth round; in the shipped set since the seventh, see README.md): spam that
 # borrows AWS's name and services: free credits to claim, money
 # from home, bought followers, prizes, all with the service names real tweets use.
 AWS_SCAM = [
@@ -1386,7 +1387,7 @@ def main():
     ap.add_argument("--off", type=int, default=1200, help="junk: spam and unrelated uses of AWS")
     ap.add_argument("--ordinary", type=int, default=0, help="ordinary tweets on other subjects (OFF)")
     ap.add_argument("--name-traps", action="store_true",
-                    help="sixth round, not in the shipped set: ordinary tweets with a lone AWS name that is an "
+                    help="sixth round, in the shipped set since the seventh: ordinary tweets with a lone AWS name that is an "
                          "ordinary word, one stuffed after a tacked-on #aws, spam in AWS's name, short AWS tweets")
     ap.add_argument("--trap-share", type=float, default=1.0,
                     help="with --name-traps: the share of the ordinary lone-name (6%%) and stuffed-tag (15%%) "
