@@ -490,8 +490,9 @@ async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
         .find(|p| std::path::Path::new(p).exists())
         .expect("Chromium is not installed: `make test` installs Debian's chromium package");
     let env = TestEnv::new("board-browser").await;
-    let hostile_text =
-        "<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED'\"> #aws Lambda";
+    // The payloads ride a tweet the model shows (AWS named in its words, not only after
+    // the tag), so the page has them to render: this test is about escaping.
+    let hostile_text = "<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED'\"> AWS Lambda cold starts again #aws";
     let mut hostile = v1_tweet_at(&big_id(1), hostile_text, Utc::now() - Duration::minutes(1));
     hostile["user"]["name"] =
         serde_json::json!("<img src=x onerror=\"document.body.dataset.pwned=1\">Mallory");
@@ -530,7 +531,7 @@ async fn a_real_browser_shows_hostile_tweets_as_text_and_runs_nothing() {
         .await
         .unwrap();
     assert!(response.batch_item_failures.is_empty());
-    for id in [3, 4] {
+    for id in [1, 3, 4] {
         assert_eq!(
             s(&env.tweet(&big_id(id)).await.unwrap(), "prediction"),
             "ON",

@@ -10,8 +10,9 @@ regions, instance types, resources, errors) from ../lexicons/aws-mined.txt, whic
 mine_aws_vocabulary.py mined from the AWS SDK's service models. See README.md beside this file for the
 categories, the columns and the caveats.
 
-Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] > tweets-labeled.csv
-The shipped set: --on 5400 --off 2100 --ordinary 4500
+Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] [--name-traps [--trap-share F]] > tweets-labeled.csv
+The shipped set: --on 5400 --off 2100 --ordinary 5500 --name-traps (the model also trains on the
+hand-written sets listed in training-set.txt)
 """
 import argparse
 import csv
@@ -352,6 +353,8 @@ SINGLE_AMBIGUOUS_TRAPS = {
 # What `{asvc}` draws from: SINGLE_AMBIGUOUS, and the traps' names with --name-traps.
 SINGLE = SINGLE_AMBIGUOUS
 TRAPS = False
+# --trap-share: how much of the traps' shares (6% lone names, 15% stuffed tags) to use.
+TRAP_SHARE = 1.0
 ON_SINGLE = [
     "{asvc} {aword} finally behaving after we changed one setting",
     "TIL about {aword} in {asvc}, would have saved me a week last year",
@@ -614,7 +617,7 @@ JUNK_TEMPLATES = {
     ],
 }
 
-# --name-traps only (sixth round; not in the shipped set, see README.md): spam that
+# --name-traps only (sixth round; in the shipped set since the seventh, see README.md): spam that
 # borrows AWS's name and services: free credits to claim, money
 # from home, bought followers, prizes, all with the service names real tweets use.
 AWS_SCAM = [
@@ -1327,7 +1330,7 @@ def ordinary(rng):
         template = rng.choice(ORDINARY_CODE_AND_TOOLS)
     elif r < 0.50:
         template = rng.choice(ORDINARY_OPS)
-    elif TRAPS and r < 0.56:
+    elif TRAPS and r < 0.50 + 0.06 * TRAP_SHARE:
         name = rng.choice(ORDINARY_NAMES)
         template = rng.choice(ORDINARY_LONE_NAME).replace("{oname}", name).replace("{Oname}", name.capitalize())
     else:
@@ -1341,7 +1344,7 @@ def ordinary(rng):
     # A `#aws` search returns these with the tag; `aws` as a word rides along too.
     if rng.random() < 0.55:
         tag = rng.choice(TACKED_ON)
-        if TRAPS and rng.random() < 0.15:
+        if TRAPS and rng.random() < 0.15 * TRAP_SHARE:
             # One AWS name stuffed beside the tag says nothing about the tweet.
             tag = rng.choice(STUFFED).format(tag=tag, name=rng.choice(ORDINARY_NAMES),
                                              extra=rng.choice(EXTRA_TAGS).lstrip("#"))
@@ -1384,11 +1387,15 @@ def main():
     ap.add_argument("--off", type=int, default=1200, help="junk: spam and unrelated uses of AWS")
     ap.add_argument("--ordinary", type=int, default=0, help="ordinary tweets on other subjects (OFF)")
     ap.add_argument("--name-traps", action="store_true",
-                    help="sixth round, not in the shipped set: ordinary tweets with a lone AWS name that is an "
+                    help="sixth round, in the shipped set since the seventh: ordinary tweets with a lone AWS name that is an "
                          "ordinary word, one stuffed after a tacked-on #aws, spam in AWS's name, short AWS tweets")
+    ap.add_argument("--trap-share", type=float, default=1.0,
+                    help="with --name-traps: the share of the ordinary lone-name (6%%) and stuffed-tag (15%%) "
+                         "rows to use, e.g. 0.5 for 3%% and 7.5%%")
     args = ap.parse_args()
-    global TRAPS, SINGLE
+    global TRAPS, SINGLE, TRAP_SHARE
     TRAPS = args.name_traps
+    TRAP_SHARE = args.trap_share
     if TRAPS:
         SINGLE = {**SINGLE_AMBIGUOUS, **SINGLE_AMBIGUOUS_TRAPS}
         JUNK_TEMPLATES["aws_scam"] = AWS_SCAM

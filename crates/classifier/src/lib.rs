@@ -11,6 +11,7 @@ pub mod prebuilt;
 pub mod recipe;
 pub mod record;
 pub mod train;
+pub mod training_set;
 
 pub use embedded::EmbeddedClassifier;
 pub use model::{Model, ModelError};

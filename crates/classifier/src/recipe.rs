@@ -158,13 +158,17 @@ impl Recipe {
             other_cloud,
             cert,
             sell,
-        } = lexicon_counts(&tokens, lambda);
+            body_evidence,
+        } = lexicon_counts(&lower, &tokens, lambda);
         push(&[b"x:cloud_terms:", &[cloud.min(4) as u8]]);
         push(&[b"x:spam_terms:", &[spam.min(4) as u8]]);
         push(&[b"x:terms:", &[cloud.min(3) as u8, spam.min(3) as u8]]);
         let carried = aws_carried(&tokens);
         push(&[b"x:aws_ev:", &[evidence]]);
         push(&[b"x:aws_ev_tag:", &[carried, evidence]]);
+        // Evidence found only in tags or mentions (`#aws #kinesis` after a tweet about a
+        // football match) says less than the same names in the words: tags are stuffed.
+        push(&[b"x:aws_ev_words:", &[evidence, body_evidence]]);
         push(&[
             b"x:aws_lone:",
             &[carried, evidence.min(1), lone_names, cloud.min(2) as u8],
@@ -229,6 +233,10 @@ struct LexiconCounts {
     /// The summed strength of the distinct evidence entries that count (tokens less a
     /// leading `#` or `@`, and runs of two or three of them), capped at 4.
     evidence: u8,
+    /// The same sum over the entries found at least once in the text's words, not only
+    /// as a hashtag or a mention: `great game #aws #lambda` has evidence 2 and none of
+    /// it in its words (tags are stuffed onto anything).
+    body_evidence: u8,
     /// Names marked `ctx` found without their context (`lambda` alone): not evidence,
     /// but not nothing either; the model weighs them (0 or 1).
     lone_names: u8,
@@ -251,7 +259,7 @@ const CONTEXT_WORDS: [&str; 2] = ["aws", "amazon"];
 ///
 /// `lambda` in code syntax (`key=lambda x: x[1]`) is no evidence, nor beside words of
 /// programming unless `aws`/`amazon` comes before it (`AWS Lambda in Kotlin`).
-fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
+fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     let Lexicons {
         words,
         pairs,
@@ -263,13 +271,15 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     // Each token's key is hashed once: a run's lookups reuse the next tokens' keys.
     let keys: Vec<u64> = tokens.iter().map(|t| word_hash(lexicon_form(t))).collect();
     let hash_at = |k: usize| keys.get(k).copied();
-    // Few tweets name more than a handful of entries: short lists beat sets.
-    let mut firm: Vec<Entry> = Vec::new();
-    let mut pending: Vec<Entry> = Vec::new();
+    // Few tweets name more than a handful of entries: short lists beat sets. Each entry
+    // is kept with whether it was found in the words (not only in a tag or a mention).
+    let mut firm: Vec<(Entry, bool)> = Vec::new();
+    let mut pending: Vec<(Entry, bool)> = Vec::new();
     let mut note = |entry: Option<Entry>, at: usize| {
         let Some(entry) = entry else {
             return;
         };
+        let in_words = !tokens[at].starts_with(['#', '@']);
         let before = &tokens[at.saturating_sub(2)..at];
         let list = match entry.needs {
             Needs::Nothing => &mut firm,
@@ -296,8 +306,9 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
                 }
             }
         };
-        if !list.iter().any(|e| e.key == entry.key) {
-            list.push(entry);
+        match list.iter_mut().find(|(e, _)| e.key == entry.key) {
+            Some((_, seen)) => *seen |= in_words,
+            None => list.push((entry, in_words)),
         }
     };
     for (i, t) in tokens.iter().enumerate() {
@@ -347,7 +358,9 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
         if facts.starts_pair || facts.starts_triple {
             if let Some(b) = hash_at(i + 1) {
                 let pair = run_hash(hash, b);
-                if facts.starts_pair {
+                // `route <num>` is AWS's only as Route 53 (numbers are `<num>` by then):
+                // Route 66 and the Route 1 bus are roads.
+                if facts.starts_pair && (pair != *ROUTE_NUM || mentions_route_53(lower)) {
                     note(pairs.get(&pair).copied(), i);
                 }
                 if let (true, Some(c)) = (facts.starts_triple, hash_at(i + 2)) {
@@ -363,16 +376,24 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     if !firm.is_empty() || pending.len() >= 2 {
         lone_names = 0;
         for p in pending {
-            if !firm.iter().any(|e| e.key == p.key) {
-                firm.push(p);
+            match firm.iter_mut().find(|(e, _)| e.key == p.0.key) {
+                Some((_, seen)) => *seen |= p.1,
+                None => firm.push(p),
             }
         }
     }
-    let evidence = firm.iter().map(|e| u32::from(e.strength)).sum::<u32>().min(4) as u8;
+    let sum = |in_words_only: bool| {
+        firm.iter()
+            .filter(|(_, seen)| *seen || !in_words_only)
+            .map(|(e, _)| u32::from(e.strength))
+            .sum::<u32>()
+            .min(4) as u8
+    };
     LexiconCounts {
         cloud,
         spam,
-        evidence,
+        evidence: sum(false),
+        body_evidence: sum(true),
         lone_names,
         ops,
         other_cloud,
@@ -381,9 +402,20 @@ fn lexicon_counts(tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
     }
 }
 
+/// The pair `route <num>`, as [`lexicon_counts`] combines its words' hashes.
+static ROUTE_NUM: LazyLock<u64> = LazyLock::new(|| run_hash(word_hash("route"), word_hash("<num>")));
+
+/// Whether the text names Route 53 (`route 53`, `route-53`), as the tokens no longer can.
+fn mentions_route_53(lower: &str) -> bool {
+    lower.match_indices("route").any(|(i, _)| {
+        let rest = lower[i + "route".len()..].trim_start_matches([' ', '-', '_']);
+        rest.starts_with("53") && !rest[2..].starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
 #[cfg(test)]
 fn aws_evidence(tokens: &[&str]) -> u8 {
-    lexicon_counts(tokens, LambdaSense::Plain).evidence
+    lexicon_counts(&tokens.join(" "), tokens, LambdaSense::Plain).evidence
 }
 
 /// What a tweet's `lambda` is, as far as cheap signs tell.
@@ -437,15 +469,29 @@ fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
     let arrow = lower.contains("->") || lower.contains("=>");
     let syntax = arrow
         || lower.match_indices("lambda").any(|(i, _)| {
-            let before = lower[..i].trim_end().chars().next_back();
+            let head = lower[..i].trim_end();
+            let before = head.chars().next_back();
+            // `AWS Lambda timeout: 15 minutes` names the service: after `aws` or `amazon`
+            // a word and a colon are no parameter list.
+            let after_name = head.ends_with("aws") || head.ends_with("amazon");
             let after = &lower[i + "lambda".len()..];
-            // Python's `lambda x, y: ...`: a parameter list, then a colon.
-            let params = after.strip_prefix(' ').is_some_and(|rest| {
-                let head: String = rest.chars().take(16).collect();
-                head.split_once(':').is_some_and(|(p, _)| {
-                    !p.trim().is_empty() && p.chars().all(|c| c.is_alphanumeric() || "_, *".contains(c))
-                })
-            });
+            // Python's `lambda x, y: x + y`: a list of parameters, then a colon, then a
+            // body that uses one of them (`lambda row: row[1]`); a word and a colon
+            // followed by prose (`lambda timeout: 15 minutes`) is not code.
+            let params = !after_name
+                && after.strip_prefix(' ').is_some_and(|rest| {
+                    let head: String = rest.chars().take(16).collect();
+                    head.split_once(':').is_some_and(|(p, _)| {
+                        let names: Vec<&str> = p.split([',', ' ', '*']).filter(|n| !n.is_empty()).collect();
+                        let body: String = rest[p.len() + 1..].chars().take(24).collect();
+                        !names.is_empty()
+                            && p.chars().all(|c| c.is_alphanumeric() || "_, *".contains(c))
+                            && names.iter().any(|n| {
+                                body.split(|c: char| !c.is_alphanumeric() && c != '_')
+                                    .any(|w| w == *n)
+                            })
+                    })
+                });
             matches!(before, Some('=' | '(' | ',' | '[')) || params
         });
     if syntax {
@@ -507,13 +553,38 @@ const INVISIBLE: [char; 6] = [
     '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
 ];
 
-/// The text lowercased, without [`INVISIBLE`] characters.
+/// The text lowercased, without [`INVISIBLE`] characters, with full-width ASCII letters
+/// and signs (`Ｌａｍｂｄａ`) read as ASCII and a curly apostrophe (`Gateway’s`) as `'`.
+///
+/// Full NFKC (mathematical letters, ligatures) would need `unicode-normalization`,
+/// which is not in the dependency tree: the two forms people type are mapped here.
 pub fn lowercase_visible(text: &str) -> String {
     let lower = text.to_lowercase();
-    if lower.is_ascii() || !lower.contains(INVISIBLE) {
+    if lower.is_ascii() {
         return lower;
     }
-    lower.chars().filter(|c| !INVISIBLE.contains(c)).collect()
+    let odd = |c: char| INVISIBLE.contains(&c) || c == '\u{2019}' || full_width_alnum(c);
+    if !lower.contains(odd) {
+        return lower;
+    }
+    lower
+        .chars()
+        .filter(|c| !INVISIBLE.contains(c))
+        .map(|c| match c {
+            '\u{2019}' => '\'',
+            // Full-width `０`..`９` and `ａ`..`ｚ` are ASCII shifted by 0xFEE0 (already
+            // lowercased).
+            c if full_width_alnum(c) => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
+/// A full-width digit or lowercase letter. Only those: full-width punctuation (`！`,
+/// `（`) is how Japanese and Chinese tweets are written, and the tokenizer already
+/// splits on it.
+fn full_width_alnum(c: char) -> bool {
+    matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF41}'..='\u{FF5A}')
 }
 
 /// Verbs that make a leading `aws` the subject of a sentence (see [`aws_carried`]).
@@ -960,7 +1031,39 @@ mod tests {
         assert_eq!(evidence("the AWS CLI and #aws"), (2, 7));
         // An entry counts once, and the sum stops at 4.
         assert_eq!(evidence("eks eks eks"), (2, 0));
+        // Names that are ordinary words too (wordfreq, `mark_ordinary_names.py`) need
+        // context: alone `kinesis` is a tape or a yoga class.
+        assert_eq!(evidence("kinesis tape for a sore calf"), (0, 0));
+        assert_eq!(evidence("aws kinesis shards"), (2, 2));
         assert_eq!(evidence("s3 ec2 eks dynamodb kinesis"), (4, 0));
+    }
+
+    #[test]
+    fn evidence_only_in_tags_is_told_from_evidence_in_the_words() {
+        let counts = |text: &str| {
+            let lower = text.to_lowercase();
+            let c = lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed);
+            (c.evidence, c.body_evidence)
+        };
+        // A name stuffed beside the tag is evidence, but none of it is in the words.
+        assert_eq!(counts("great game last night #aws #dynamodb"), (2, 0));
+        assert_eq!(counts("sunday roast #aws #kinesis"), (2, 0));
+        // The same name in the words counts in both, once however often it occurs.
+        assert_eq!(counts("dynamodb throttling again #dynamodb"), (2, 2));
+        assert_eq!(counts("@awssupport my eks cluster"), (4, 2));
+    }
+
+    #[test]
+    fn route_and_a_number_is_evidence_only_as_route_53() {
+        let evidence = |text: &str| {
+            let lower = text.to_lowercase();
+            lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed).evidence
+        };
+        assert_eq!(evidence("Route 53 health checks flipped the failover"), 2);
+        assert_eq!(evidence("moved our zones to route-53"), 2);
+        assert_eq!(evidence("road trip on Route 66 next week"), 0);
+        assert_eq!(evidence("the Route 1 bus was late, then route 530"), 0);
+        assert!(!mentions_route_53("route 530") && mentions_route_53("route_53."));
     }
 
     #[test]
@@ -996,7 +1099,9 @@ mod tests {
         // Regions as AWS writes them, and tags with a year.
         assert_eq!(evidence("us-east-1 is having a day"), 2);
         assert_eq!(evidence("US East coast storm"), 0);
-        assert_eq!(evidence("see you at #reInvent2026"), 2);
+        assert!(evidence("see you at AWS #reInvent2026") >= 2);
+        // `reinvent` is an ordinary word: the event's tag alone needs context.
+        assert_eq!(evidence("see you at #reInvent2026"), 0);
     }
 
     #[test]
@@ -1039,6 +1144,15 @@ mod tests {
         assert_eq!(tokenize(&lower), tokenize("earn $500 daily, dm me #aws"));
         // Text without them is only lowercased.
         assert_eq!(lowercase_visible("Lambda の請求"), "lambda の請求");
+    }
+
+    #[test]
+    fn full_width_letters_and_a_curly_apostrophe_read_as_ascii() {
+        assert_eq!(lowercase_visible("Ｌａｍｂｄａ ＡＷＳ"), "lambda aws");
+        assert_eq!(
+            lowercase_visible("API Gateway\u{2019}s timeout"),
+            "api gateway's timeout"
+        );
     }
 
     #[test]
@@ -1089,16 +1203,20 @@ mod tests {
         );
         assert_eq!(sense("C# lambdas are closures"), LambdaSense::CodeWords);
         assert_eq!(sense("AWS Lambda: cold starts again"), LambdaSense::Plain);
+        assert_eq!(sense("AWS Lambda timeout: 15 minutes max"), LambdaSense::Plain);
+        assert_eq!(sense("lambda timeout: 15 minutes is the max"), LambdaSense::Plain);
+        assert_eq!(sense("map(lambda row: row[1], rows)"), LambdaSense::CodeSyntax);
+        assert_eq!(sense("f = lambda a, b: a + b"), LambdaSense::CodeSyntax);
         assert_eq!(sense("no such word here"), LambdaSense::NotNamed);
         // In code syntax `lambda` is no evidence, even after the tag.
         let lower = "#aws key=lambda x: x.size".to_string();
         assert_eq!(
-            lexicon_counts(&tokenize(&lower), LambdaSense::CodeSyntax).evidence,
+            lexicon_counts(&lower, &tokenize(&lower), LambdaSense::CodeSyntax).evidence,
             0
         );
         let lower = "kotlin lambdas vs aws lambda in kotlin".to_string();
         assert_eq!(
-            lexicon_counts(&tokenize(&lower), LambdaSense::CodeWords).evidence,
+            lexicon_counts(&lower, &tokenize(&lower), LambdaSense::CodeWords).evidence,
             1
         );
     }
@@ -1129,7 +1247,7 @@ mod tests {
     fn everyday_cloud_words_and_other_clouds_are_counted() {
         let counts = |text: &str| {
             let lower = text.to_lowercase();
-            let c = lexicon_counts(&tokenize(&lower), LambdaSense::NotNamed);
+            let c = lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed);
             (c.ops, c.other_cloud)
         };
         assert_eq!(counts("the console put my instances in the wrong region"), (3, 0));
@@ -1142,7 +1260,7 @@ mod tests {
     fn exam_codes_are_told_from_what_dump_sellers_offer() {
         let counts = |text: &str| {
             let lower = text.to_lowercase();
-            let c = lexicon_counts(&tokenize(&lower), LambdaSense::NotNamed);
+            let c = lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed);
             (c.cert, c.sell)
         };
         // An exam code, spelt as people spell it, names an exam; passing it sells nothing.

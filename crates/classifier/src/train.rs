@@ -80,9 +80,24 @@ pub fn train(
     examples: &[Example],
     options: &TrainOptions,
     data_name: &str,
+    on_epoch: impl FnMut(u32),
+) -> ModelArtifact {
+    train_with(examples, &[], options, data_name, on_epoch)
+}
+
+/// Trains on `examples` (after holding out a split) and on every row of `extra`, which
+/// is never held out: hand-written tweets are few, and a row in the hold-out would be a
+/// row the model never learns from (see [`crate::training_set`]). With no `extra` this
+/// is [`train`], bit for bit.
+pub fn train_with(
+    examples: &[Example],
+    extra: &[Example],
+    options: &TrainOptions,
+    data_name: &str,
     mut on_epoch: impl FnMut(u32),
 ) -> ModelArtifact {
-    let (train_set, holdout_set) = split(examples, options.holdout, options.seed);
+    let (mut train_set, holdout_set) = split(examples, options.holdout, options.seed);
+    train_set.extend_from_slice(extra);
     let records: Vec<_> = train_set.iter().map(|e| e.record.clone()).collect();
     let recipe = Recipe::fit(&records, options.hash_bits, options.quantile_bins);
     let features: Vec<Vec<u32>> = train_set.iter().map(|e| recipe.features(&e.record)).collect();
@@ -154,7 +169,7 @@ pub fn train(
         threshold: options.threshold,
         training: TrainingInfo {
             data: data_name.into(),
-            examples: examples.len(),
+            examples: examples.len() + extra.len(),
             holdout_examples: holdout_set.len(),
             seed: options.seed,
             epochs: options.epochs,

@@ -1,8 +1,10 @@
-//! `tweetboard train`: fit the on-topic/junk model on a labeled file and write it.
+//! `tweetboard train`: fit the on-topic/junk model on a labeled file (or a training-set
+//! manifest) and write it.
 
 use std::path::PathBuf;
 
 use tweetboard_classifier::train::{self, TrainOptions};
+use tweetboard_classifier::training_set::TrainingSet;
 use tweetboard_classifier::{dataset, Model};
 use tweetboard_cli::progress;
 
@@ -14,11 +16,21 @@ use super::CliResult;
 /// source, label (ON/OFF or 0/1; OFF = 1 = junk). Holds out a split, prints its
 /// accuracy, precision, recall, F1 and ROC AUC, and writes the model artifact.
 /// Deterministic for a given seed.
+///
+/// The shipped model is trained from a manifest:
+/// `tweetboard train --manifest crates/classifier/data/training-set.txt --out
+/// crates/classifier/models/default.json`.
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["data", "manifest"])))]
 pub struct Args {
     /// Labeled examples (.csv, or .jsonl for JSON Lines).
     #[arg(long)]
-    data: PathBuf,
+    data: Option<PathBuf>,
+    /// A training-set manifest instead: one `<file> <repeat>` a line, the first file the
+    /// generated set the hold-out is drawn from, each row of the others trained on
+    /// <repeat> times and never held out (see crates/classifier/data/training-set.txt).
+    #[arg(long)]
+    manifest: Option<PathBuf>,
     /// Where to write the model (JSON).
     #[arg(long)]
     out: PathBuf,
@@ -45,6 +57,7 @@ pub struct Args {
 pub fn run(args: Args) -> CliResult {
     let Args {
         data,
+        manifest,
         out,
         seed,
         epochs,
@@ -59,7 +72,6 @@ pub fn run(args: Args) -> CliResult {
     if !(0.05..=0.5).contains(&holdout) {
         return Err(format!("--holdout {holdout} must be between 0.05 and 0.5").into());
     }
-    let examples = dataset::load(&data)?;
     let options = TrainOptions {
         seed,
         epochs,
@@ -69,11 +81,18 @@ pub fn run(args: Args) -> CliResult {
         ..TrainOptions::default()
     };
     let pb = progress::bar(u64::from(epochs), "train");
-    let name = data
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let artifact = train::train(&examples, &options, &name, |_| pb.inc(1));
+    let artifact = match (data, manifest) {
+        (_, Some(manifest)) => TrainingSet::load(&manifest)?.train(&options, |_| pb.inc(1)),
+        (Some(data), None) => {
+            let examples = dataset::load(&data)?;
+            let name = data
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            train::train(&examples, &options, &name, |_| pb.inc(1))
+        }
+        (None, None) => unreachable!("clap requires --data or --manifest"),
+    };
     pb.finish_and_clear();
     // Validate as every consumer will at cold start before writing it anywhere.
     let model = Model::from_artifact(artifact, "trained model")?;
@@ -85,8 +104,9 @@ pub fn run(args: Args) -> CliResult {
     } else {
         outln!("model {} written to {}", model.id(), out.display());
         outln!(
-            "{} examples, {} held out (seed {seed}, {epochs} epochs)",
-            examples.len(),
+            "{} examples ({}), {} held out (seed {seed}, {epochs} epochs)",
+            model.artifact().training.examples,
+            model.artifact().training.data,
             m.examples
         );
         outln!("{}", m.report());
