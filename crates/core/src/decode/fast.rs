@@ -15,9 +15,6 @@
 
 use serde::de::IgnoredAny;
 
-#[cfg(target_arch = "x86_64")]
-mod blocks;
-
 use super::{Entities, ExtendedTweet, IdField, RawTweet, RetweetedStatus, UrlEntity, UserV1};
 
 /// Nesting allowed inside a skipped value before handing over to serde (whose own
@@ -452,15 +449,11 @@ impl<'a> Parser<'a> {
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),
             b'-' | b'0'..=b'9' => self.skip_number(),
-            #[cfg(target_arch = "x86_64")]
-            b'{' | b'[' => self.skip_container(),
             _ => self.skip_value(),
         }
     }
 
-    /// Any JSON value, checked as serde checks a value it ignores, without recursion,
-    /// a token at a time. On x86_64 containers are skipped by blocks instead
-    /// (`blocks.rs`), and this walk is what that skip is tested against.
+    /// Any JSON value, checked as serde checks a value it ignores, without recursion.
     fn skip_value(&mut self) -> Option<()> {
         // One bit per open container: set for an object.
         let mut objects: u64 = 0;
