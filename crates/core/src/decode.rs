@@ -177,15 +177,16 @@ struct UrlEntity {
 }
 
 /// The `(t.co URL, expanded URL)` pairs of some entities, at most [`MAX_URLS`] in all.
-fn url_pairs<'a>(entities: impl IntoIterator<Item = &'a Entities>) -> Vec<(String, String)> {
+/// Takes the entities, so the kept strings move rather than being copied (issue 12).
+fn url_pairs(entities: impl IntoIterator<Item = Entities>) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for e in entities {
-        for u in &e.urls {
-            if let (Some(url), Some(expanded)) = (&u.url, &u.expanded_url) {
+        for u in e.urls {
+            if let (Some(url), Some(expanded)) = (u.url, u.expanded_url) {
                 // An empty URL cannot be a key of the stored map (DynamoDB refuses empty
                 // attribute names), and links nothing.
-                if !url.is_empty() && out.len() < MAX_URLS && !out.iter().any(|(seen, _)| seen == url) {
-                    out.push((url.clone(), expanded.clone()));
+                if !url.is_empty() && out.len() < MAX_URLS && !out.iter().any(|(seen, _)| *seen == url) {
+                    out.push((url, expanded));
                 }
             }
         }
@@ -319,9 +320,9 @@ fn decode_with_serde(bytes: &[u8]) -> Result<Tweet, DecodeError> {
     }
 }
 
-fn parse_id<D>(raw: &RawTweet<D>) -> Result<TweetId, DecodeError> {
-    if let Some(id_str) = &raw.id_str {
-        return TweetId::parse(id_str);
+fn parse_id<D>(raw: &mut RawTweet<D>) -> Result<TweetId, DecodeError> {
+    if let Some(id_str) = raw.id_str.take() {
+        return TweetId::parse_owned(id_str);
     }
     match &raw.id {
         Some(IdField::Text(s)) => TweetId::parse(s),
@@ -332,18 +333,18 @@ fn parse_id<D>(raw: &RawTweet<D>) -> Result<TweetId, DecodeError> {
 }
 
 /// A v1.1 tweet, or a bare v2 tweet object (no envelope, so no author).
-fn from_flat<D>(raw: RawTweet<D>) -> Result<Tweet, DecodeError> {
-    let id = parse_id(&raw)?;
-    let retweeted_status = raw.retweeted_status;
+fn from_flat<D>(mut raw: RawTweet<D>) -> Result<Tweet, DecodeError> {
+    let id = parse_id(&mut raw)?;
+    let mut retweeted_status = raw.retweeted_status.take();
     let urls = url_pairs(
         [
-            raw.entities.as_ref(),
-            raw.extended_tweet.as_ref().and_then(|e| e.entities.as_ref()),
-            retweeted_status.as_ref().and_then(|r| r.entities.as_ref()),
+            raw.entities.take(),
+            raw.extended_tweet.as_mut().and_then(|e| e.entities.take()),
+            retweeted_status.as_mut().and_then(|r| r.entities.take()),
             retweeted_status
-                .as_ref()
-                .and_then(|r| r.extended_tweet.as_ref())
-                .and_then(|e| e.entities.as_ref()),
+                .as_mut()
+                .and_then(|r| r.extended_tweet.as_mut())
+                .and_then(|e| e.entities.take()),
         ]
         .into_iter()
         .flatten(),

@@ -17,13 +17,24 @@ impl TweetId {
     const MAX_DIGITS: usize = 20;
 
     pub fn parse(raw: &str) -> Result<Self, DecodeError> {
+        Self::check(raw)?;
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// [`Self::parse`] of a string the caller no longer needs: kept without a copy.
+    pub fn parse_owned(raw: String) -> Result<Self, DecodeError> {
+        Self::check(&raw)?;
+        Ok(Self(raw))
+    }
+
+    fn check(raw: &str) -> Result<(), DecodeError> {
         let ok = !raw.is_empty()
             && raw.len() <= Self::MAX_DIGITS
             && raw.bytes().all(|b| b.is_ascii_digit())
             && (raw == "0" || !raw.starts_with('0'))
             && raw.parse::<u64>().is_ok();
         if ok && raw != "0" {
-            Ok(Self(raw.to_owned()))
+            Ok(())
         } else {
             Err(DecodeError::InvalidId(format!(
                 "{} is not a positive 64-bit decimal id",
