@@ -296,7 +296,14 @@ impl<'a> Parser<'a> {
         match self.b.get(end)? {
             b'"' => {
                 self.i = end + 1;
-                std::str::from_utf8(&self.b[start..end]).ok().map(str::to_owned)
+                let text = &self.b[start..end];
+                if text.is_ascii() {
+                    // SAFETY: every byte is ASCII (checked just above), and ASCII is
+                    // UTF-8. The word-at-a-time ASCII check costs less than
+                    // `from_utf8`'s on the short strings a tweet keeps.
+                    return Some(unsafe { String::from_utf8_unchecked(text.to_vec()) });
+                }
+                std::str::from_utf8(text).ok().map(str::to_owned)
             }
             b'\\' => {
                 let mut out = self.b[start..end].to_vec();
