@@ -300,7 +300,7 @@ bench-json: ## Instructions per JSON decode of the bench tweet: fast path and se
 	  sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }; \
 	setup=$$(count setup); \
 	echo "instructions per call ($(BENCH_JSON_ITERS) calls each, callgrind; $$bin)"; \
-	for s in json json-serde json-compact json-serde-compact; do \
+	for s in json json-serde json-compact json-serde-compact json-weekday; do \
 	  printf '  %-20s %8d\n' $$s $$(( ($$(count $$s) - setup) / $(BENCH_JSON_ITERS) )); \
 	done
 

@@ -17,13 +17,27 @@ impl TweetId {
     const MAX_DIGITS: usize = 20;
 
     pub fn parse(raw: &str) -> Result<Self, DecodeError> {
+        Self::check(raw)?;
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// [`Self::parse`] of a string the caller no longer needs: kept without a copy.
+    pub fn parse_owned(raw: String) -> Result<Self, DecodeError> {
+        Self::check(&raw)?;
+        Ok(Self(raw))
+    }
+
+    fn check(raw: &str) -> Result<(), DecodeError> {
         let ok = !raw.is_empty()
             && raw.len() <= Self::MAX_DIGITS
             && raw.bytes().all(|b| b.is_ascii_digit())
             && (raw == "0" || !raw.starts_with('0'))
-            && raw.parse::<u64>().is_ok();
+            // Fewer than 20 digits always fit in a u64; 20 fit up to `u64::MAX`, which
+            // for digit strings of one length is a string comparison (cheaper than
+            // parsing, issue 12).
+            && (raw.len() < Self::MAX_DIGITS || raw <= "18446744073709551615");
         if ok && raw != "0" {
-            Ok(Self(raw.to_owned()))
+            Ok(())
         } else {
             Err(DecodeError::InvalidId(format!(
                 "{} is not a positive 64-bit decimal id",
@@ -189,6 +203,31 @@ mod tests {
             assert!(TweetId::parse(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(TweetId::parse("18446744073709551615").is_ok());
+    }
+
+    #[test]
+    fn the_id_check_agrees_with_parsing_a_u64() {
+        // GIVEN digit strings around the 19- and 20-digit edges and u64::MAX; THEN an
+        // id is accepted exactly when it is a positive u64 without a leading zero
+        let edges = [
+            "9999999999999999999",
+            "10000000000000000000",
+            "18446744073709551614",
+            "18446744073709551615",
+            "18446744073709551616",
+            "18446744073709551625",
+            "18446744073709551700",
+            "19000000000000000000",
+            "28446744073709551615",
+            "99999999999999999999",
+            "184467440737095516150",
+            "1",
+            "00000000000000000001",
+        ];
+        for raw in edges {
+            let want = raw.parse::<u64>().is_ok_and(|n| n > 0 && n.to_string() == raw);
+            assert_eq!(TweetId::parse(raw).is_ok(), want, "{raw}");
+        }
     }
 
     #[test]
