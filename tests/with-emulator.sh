@@ -22,7 +22,7 @@ port="${MOTO_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.
 log="$rundir/moto-$port.log"
 pidfile="$rundir/moto-$port.pid"
 
-"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+"$venv/bin/python" "$root/tests/tools/moto_atomic_server.py" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
 echo $! >"$pidfile"
 
 stop() {
