@@ -953,23 +953,9 @@ pub use tweetboard_core::tweet::source_name;
 /// first part (every signal feature's `x:...:` name) is hashed at compile time.
 #[inline(always)]
 pub fn fnv1a(parts: &[&[u8]]) -> u64 {
-    const PRIME: u64 = 0x0100_0000_01b3;
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        // Four bytes a step: the same hash with a quarter of the loop's own work
-        // (issue 12; every feature of every tweet is hashed here).
-        let mut quads = part.chunks_exact(4);
-        for q in &mut quads {
-            h = (h ^ q[0] as u64).wrapping_mul(PRIME);
-            h = (h ^ q[1] as u64).wrapping_mul(PRIME);
-            h = (h ^ q[2] as u64).wrapping_mul(PRIME);
-            h = (h ^ q[3] as u64).wrapping_mul(PRIME);
-        }
-        for &b in quads.remainder() {
-            h = (h ^ b as u64).wrapping_mul(PRIME);
-        }
-    }
-    h
+    parts
+        .iter()
+        .fold(scan::FNV_OFFSET, |h, part| scan::fnv_extend(h, part))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
 /// The FNV-1a state `h` carried on over `bytes`: `fnv_extend(fnv_extend(OFFSET, a), b)`
 /// is `fnv1a(&[a, b])`, so a constant prefix (`w:`) is hashed once, at compile time.
-#[inline]
+#[inline(always)]
 pub(super) fn fnv_extend(mut h: u64, bytes: &[u8]) -> u64 {
     // Four bytes a step: the same hash with a quarter of the loop's own work.
     let mut quads = bytes.chunks_exact(4);
