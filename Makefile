@@ -326,7 +326,7 @@ bench-recipe: ## Instructions per Record::from_tweet, recipe, score and classify
 	printf '  %-16s %8d  (per tweet, 3 passes over the 13,000 labeled tweets)\n' recipe-labeled \
 	  $$(( ($$(count recipe-labeled 3) - setup) / 39000 ))
 
-# Issue 15, seventh round: the shipped model trains on the generated set and the burned
+# Issue 15, seventh and eighth rounds: the shipped model trains on the generated set and the burned
 # hand-written sets (crates/classifier/data/training-set.txt); this is its honest measure.
 .PHONY: model-train model-loso
 model-train: ## Retrain the shipped model from crates/classifier/data/training-set.txt into models/default.json

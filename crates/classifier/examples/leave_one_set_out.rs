@@ -8,11 +8,12 @@
 //! make model-loso    # or:
 //! cargo run --release -p tweetboard-classifier --example leave_one_set_out -- \
 //!     [--manifest crates/classifier/data/training-set.txt] [--repeat 1,2,3] \
-//!     [--seed 42[,7,...]] [--compare old-model.json] [--errors]
+//!     [--on-weight 1,1.5,2] [--seed 42[,7,...]] [--compare old-model.json] [--errors]
 //! ```
 //!
 //! `--repeat` replaces the manifest's repeat of every hand-written file (a list runs the
-//! whole measure once per value: how the repeat was chosen); `--seed` trains with other
+//! whole measure once per value: how the repeat was chosen); `--on-weight` likewise
+//! replaces the manifest's ON weight (how it was chosen, eighth round); `--seed` trains with other
 //! seeds (each also draws another hold-out from the generated set), to see how much of a
 //! difference is the draw. `--also FILE` (repeatable) then trains on the whole set, as
 //! the shipped model is, and scores FILE with it (e.g. `unseen-handwritten-2.csv`, which
@@ -27,11 +28,12 @@ use tweetboard_classifier::train::TrainOptions;
 use tweetboard_classifier::training_set::{leave_one_set_out, pooled, scored, Fold, TrainingSet};
 use tweetboard_classifier::Model;
 
-const USAGE: &str = "usage: leave_one_set_out [--manifest FILE] [--repeat K[,K...]] [--seed S[,S...]] [--compare MODEL.json] [--also FILE]... [--errors]";
+const USAGE: &str = "usage: leave_one_set_out [--manifest FILE] [--repeat K[,K...]] [--on-weight W[,W...]] [--seed S[,S...]] [--compare MODEL.json] [--also FILE]... [--errors]";
 
 struct Args {
     manifest: PathBuf,
     repeats: Vec<Option<u32>>,
+    on_weights: Vec<Option<f64>>,
     compare: Option<PathBuf>,
     errors: bool,
     seeds: Vec<u64>,
@@ -42,6 +44,7 @@ fn parse() -> Result<Args, String> {
     let mut args = Args {
         manifest: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/training-set.txt"),
         repeats: vec![None],
+        on_weights: vec![None],
         compare: None,
         errors: false,
         seeds: vec![TrainOptions::default().seed],
@@ -61,6 +64,17 @@ fn parse() -> Result<Args, String> {
                             .parse()
                             .map(Some)
                             .map_err(|_| format!("--repeat {k:?} is not a number"))
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            "--on-weight" => {
+                args.on_weights = value()?
+                    .split(',')
+                    .map(|w| {
+                        w.trim()
+                            .parse()
+                            .map(Some)
+                            .map_err(|_| format!("--on-weight {w:?} is not a number"))
                     })
                     .collect::<Result<_, _>>()?
             }
@@ -160,11 +174,13 @@ fn run() -> Result<(), String> {
             print_errors(&folds, &set);
         }
     }
-    for (repeat, seed) in args
-        .repeats
-        .iter()
-        .flat_map(|r| args.seeds.iter().map(move |s| (r, *s)))
-    {
+    let mut runs = Vec::new();
+    for r in &args.repeats {
+        for w in &args.on_weights {
+            runs.extend(args.seeds.iter().map(|s| (r, w, *s)));
+        }
+    }
+    for (repeat, on_weight, seed) in runs {
         let options = TrainOptions {
             seed,
             ..TrainOptions::default()
@@ -173,11 +189,16 @@ fn run() -> Result<(), String> {
             Some(k) => set.with_repeat(*k),
             None => set.clone(),
         };
+        let set = match on_weight {
+            Some(w) => set.with_on_weight(*w),
+            None => set,
+        };
         let repeats: Vec<String> = set.extra.iter().map(|p| p.repeat.to_string()).collect();
         println!(
-            "\nleave-one-set-out, {} + hand-written sets repeated {} (seed {})\n{HEADER}",
+            "\nleave-one-set-out, {} + hand-written sets repeated {}, ON weight {} (seed {})\n{HEADER}",
             set.base.file,
             repeats.join("/"),
+            set.on_weight,
             options.seed
         );
         let folds = leave_one_set_out(&set, &options, |f| println!("{}", row(&f.file, &f.evaluation())))

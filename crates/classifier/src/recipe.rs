@@ -1091,6 +1091,28 @@ mod tests {
     }
 
     #[test]
+    fn aws_named_by_context_counts_and_its_ordinary_words_need_context() {
+        let evidence = |text: &str| {
+            let lower = text.to_lowercase();
+            aws_evidence(&tokenize(&lower))
+        };
+        // An exam code alone names AWS: `SAP-C02` tokenises as `sap c02` (the pair, 2,
+        // and then its `c02`, 1, counts beside it).
+        assert_eq!(evidence("failed SAP-C02 by 20 points"), 3);
+        assert_eq!(evidence("#sapc02 done"), 2);
+        // Terms of running on AWS that name nothing else (with their `az` and `provider`).
+        assert_eq!(evidence("cross-AZ traffic is the line nobody reads"), 3);
+        assert_eq!(evidence("bumped the aws provider to v6"), 3);
+        // Ordinary words stay no evidence alone, even with the tag ...
+        assert_eq!(evidence("found a great parking spot #aws"), 0);
+        assert_eq!(evidence("my internet provider is down again"), 0);
+        assert_eq!(evidence("the free tier of the notes app is enough"), 0);
+        // ... and count in AWS context or beside each other.
+        assert_eq!(evidence("spot interruption notices on our EKS nodes"), 4);
+        assert_eq!(evidence("Werner's keynote"), 3);
+    }
+
+    #[test]
     fn aws_carried_reads_as_the_rescanning_definition_does() {
         // The definition it had: for each `aws`, rescan the tokens before and after it.
         fn rescanning(tokens: &[&str]) -> u8 {
@@ -1163,7 +1185,8 @@ mod tests {
         // Distinctive names from the SDK's models count alone.
         assert_eq!(evidence("moved it all with Application Migration Service"), 1);
         assert_eq!(evidence("N. Virginia is down again"), 2);
-        assert_eq!(evidence("use1-az4 is having a day"), 2);
+        // (eighth round: `az4` is the `az` of availability zones too)
+        assert_eq!(evidence("use1-az4 is having a day"), 3);
         assert_eq!(evidence("upsized to c7g.2xlarge"), 4);
         // Ordinary words among them need AWS around them.
         assert_eq!(evidence("a long weekend in Tokyo"), 0);

@@ -24,6 +24,12 @@ pub struct TrainOptions {
     /// generated set always has some) cannot outvote the evidence features.
     pub l2_text: f64,
     pub threshold: f64,
+    /// How much an ON (AWS) row counts against an OFF row: its loss gradient is scaled
+    /// by it. Above 1 it trades hiding margin for ON recall, and it moves the scores:
+    /// a junk score is read at the same 0.5, but is no longer the calibrated share of
+    /// junk (about its odds divided by the weight). The shipped value is the manifest's
+    /// `on-weight` (see [`crate::training_set`]), chosen by leave-one-set-out.
+    pub on_weight: f64,
 }
 
 impl Default for TrainOptions {
@@ -38,6 +44,7 @@ impl Default for TrainOptions {
             l2: 1e-4,
             l2_text: 3e-3,
             threshold: 0.5,
+            on_weight: 1.0,
         }
     }
 }
@@ -117,7 +124,11 @@ pub fn train_with(
         rng.shuffle(&mut order);
         for &i in &order {
             let z = bias + features[i].iter().map(|&f| weights[f as usize]).sum::<f64>();
-            let g = sigmoid(z) - if train_set[i].junk { 1.0 } else { 0.0 };
+            let g = if train_set[i].junk {
+                sigmoid(z) - 1.0
+            } else {
+                sigmoid(z) * options.on_weight
+            };
             bias_grad_sq += g * g;
             bias -= options.learning_rate * g / bias_grad_sq.sqrt();
             for &f in &features[i] {

@@ -13,7 +13,10 @@
 //! dev-handwritten.csv 3
 //! ```
 //!
-//! Paths are relative to the manifest's folder.
+//! Paths are relative to the manifest's folder. A line `on-weight <w>` (at most one)
+//! weights every ON row's loss by `w` in training (1 without it; see
+//! [`TrainOptions::on_weight`]): how recall is traded against hiding margin, chosen by
+//! leave-one-set-out like the repeat.
 
 use std::path::Path;
 
@@ -37,11 +40,16 @@ pub struct Part {
 pub struct TrainingSet {
     pub base: Part,
     pub extra: Vec<Part>,
+    /// The manifest's `on-weight`, 1 without one: overrides [`TrainOptions::on_weight`].
+    pub on_weight: f64,
 }
 
 /// The largest repeat a manifest may ask for: past it a few hand-written rows would
 /// outweigh the generated set many times over, which is never what is meant.
 pub const MAX_REPEAT: u32 = 50;
+
+/// The largest ON weight a manifest may ask for, for the same reason.
+pub const MAX_ON_WEIGHT: f64 = 20.0;
 
 impl TrainingSet {
     /// Reads a manifest and every file it names.
@@ -53,6 +61,7 @@ impl TrainingSet {
         })?;
         let dir = manifest.parent().unwrap_or(Path::new("."));
         let mut parts = Vec::new();
+        let mut on_weight = None;
         for (i, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
@@ -64,6 +73,22 @@ impl TrainingSet {
                 why,
             };
             let mut words = line.split_whitespace();
+            if let Some(value) = line.strip_prefix("on-weight ") {
+                let w: f64 = value
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|w| (1.0..=MAX_ON_WEIGHT).contains(w))
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "on-weight {value:?} is not a number from 1 to {MAX_ON_WEIGHT}"
+                        ))
+                    })?;
+                if on_weight.replace(w).is_some() {
+                    return Err(bad("on-weight is given twice".into()));
+                }
+                continue;
+            }
             let (Some(file), Some(repeat), None) = (words.next(), words.next(), words.next()) else {
                 return Err(bad("expected `<file> <repeat>`".into()));
             };
@@ -95,6 +120,7 @@ impl TrainingSet {
         Ok(Self {
             base,
             extra: parts.collect(),
+            on_weight: on_weight.unwrap_or(1.0),
         })
     }
 
@@ -116,6 +142,9 @@ impl TrainingSet {
         for part in &self.extra {
             out += &format!(" + {} × {}", part.repeat, part.file);
         }
+        if self.on_weight != 1.0 {
+            out += &format!(", ON rows weighted {}", self.on_weight);
+        }
         out
     }
 
@@ -124,6 +153,7 @@ impl TrainingSet {
         Self {
             base: self.base.clone(),
             extra: self.extra.iter().filter(|p| p.file != file).cloned().collect(),
+            on_weight: self.on_weight,
         }
     }
 
@@ -136,12 +166,25 @@ impl TrainingSet {
         set
     }
 
-    /// Trains a model on the set: the hold-out from the base, every extra row trained on.
+    /// The same set with ON rows weighted `on_weight` in training.
+    pub fn with_on_weight(&self, on_weight: f64) -> Self {
+        Self {
+            on_weight,
+            ..self.clone()
+        }
+    }
+
+    /// Trains a model on the set: the hold-out from the base, every extra row trained on,
+    /// ON rows weighted by the set's `on_weight` (whatever `options` says).
     pub fn train(&self, options: &TrainOptions, on_epoch: impl FnMut(u32)) -> ModelArtifact {
+        let options = TrainOptions {
+            on_weight: self.on_weight,
+            ..options.clone()
+        };
         train_with(
             &self.base.examples,
             &self.extra_rows(),
-            options,
+            &options,
             &self.describe(),
             on_epoch,
         )
@@ -252,6 +295,18 @@ mod tests {
         assert!(err.contains(": 2: repeat \"0\""), "{err}");
         write(&dir, "bad2.txt", "base.csv 2\n");
         assert!(TrainingSet::load(&dir.join("bad2.txt")).is_err());
+        // AND an ON weight is read, said in the description, and refused out of range
+        write(&dir, "weighted.txt", "base.csv 1\non-weight 1.5\nhand.csv 1\n");
+        let weighted = TrainingSet::load(&dir.join("weighted.txt")).unwrap();
+        assert_eq!(weighted.on_weight, 1.5);
+        assert_eq!(
+            weighted.describe(),
+            "base.csv + 1 × hand.csv, ON rows weighted 1.5"
+        );
+        assert_eq!(set.on_weight, 1.0);
+        write(&dir, "bad3.txt", "base.csv 1\non-weight 0.5\n");
+        let err = TrainingSet::load(&dir.join("bad3.txt")).unwrap_err().to_string();
+        assert!(err.contains(": 2: on-weight"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -91,19 +91,20 @@ fn shipped_model_meets_the_accuracy_bar_on_its_holdout_and_on_handwritten_tweets
     let m = Metrics::compute(&scored, shipped.threshold());
     assert!(m.accuracy >= 0.95, "{m:?}");
     // AND the AWS tweets among them are shown: issue 15's ON-recall bar (0.93) holds on
-    // the old yardstick too (the shipped model shows all 30)
+    // the old yardstick too (the shipped model shows 29 of 30)
     let e = evaluate_shipped("unseen-handwritten-2.csv");
     assert!(e.on_recall >= 0.93, "{e:?}");
 }
 
 /// Since the seventh round of issue 15 the hand-written sets `dev-handwritten.csv` and
-/// `unseen-handwritten-4.csv` … `-9.csv` are training data, so they no longer measure the
-/// shipped model; the older yardsticks `-2` and `-3` stay out of it.
+/// `unseen-handwritten-4.csv` … `-9.csv` (and `-10` since the eighth) are training data,
+/// so they no longer measure the shipped model; the older yardsticks `-2` and `-3` stay
+/// out of it.
 #[test]
 fn the_training_set_holds_the_burned_hand_written_sets_and_not_the_yardsticks() {
     // GIVEN the shipped model's training-set manifest
     let set = TrainingSet::load(&data("training-set.txt")).unwrap();
-    // THEN its base is the generated set, and the files trained on whole are the seven
+    // THEN its base is the generated set, and the files trained on whole are the eight
     // burned hand-written sets, each once
     assert_eq!(set.base.file, "tweets-labeled.csv");
     let extra: Vec<(&str, u32)> = set.extra.iter().map(|p| (p.file.as_str(), p.repeat)).collect();
@@ -117,6 +118,7 @@ fn the_training_set_holds_the_burned_hand_written_sets_and_not_the_yardsticks() 
             ("unseen-handwritten-7.csv", 1),
             ("unseen-handwritten-8.csv", 1),
             ("unseen-handwritten-9.csv", 1),
+            ("unseen-handwritten-10.csv", 1),
         ]
     );
     // AND the model says what it was trained on
@@ -124,27 +126,27 @@ fn the_training_set_holds_the_burned_hand_written_sets_and_not_the_yardsticks() 
 }
 
 /// The honest measure of a model that trains on the hand-written sets: each set scored
-/// by a model trained without it (leave-one-set-out, seven trainings). The bars are the
-/// seventh round's bar for shipping (pooled: ON recall ≥ 0.95, ordinary tweets ≥ 96%
-/// hidden with and without the tag) and its figures (35 errors of 1,498; the fifth
-/// round's model, which trained on none of them, makes 57). About a minute in a debug
-/// build, so not in `make test`: `make model-loso` runs it in release.
+/// by a model trained without it (leave-one-set-out, eight trainings). The bars are the
+/// eighth round's bar for shipping (pooled: ON recall ≥ 0.96, ordinary tweets ≥ 97%
+/// hidden with and without the tag) and its figures (34 errors of 1,763; the seventh
+/// round's recipe, data and settings, retrained per fold the same way, make 43). About a
+/// minute in a debug build, so not in `make test`: `make model-loso` runs it in release.
 #[test]
-#[ignore = "seven trainings; make model-loso runs it in release"]
-fn leave_one_set_out_keeps_the_seventh_rounds_margin() {
+#[ignore = "eight trainings; make model-loso runs it in release"]
+fn leave_one_set_out_keeps_the_eighth_rounds_margin() {
     // GIVEN the shipped model's training set
     let set = TrainingSet::load(&data("training-set.txt")).unwrap();
     // WHEN each hand-written set is scored by a model trained without it
     let folds = leave_one_set_out(&set, &TrainOptions::default(), |_| {}).unwrap();
     let e = pooled(&folds).unwrap();
-    // THEN pooled over the folds at most 35 of 1,498 are wrong, 95% of AWS tweets are
-    // shown (507 of 532), 96% of the ordinary tweets hidden with the tag and without
-    // (332 of 337, 435 of 439), and 99% of spam (189 of 190)
-    assert_eq!(e.metrics.examples, 1498);
-    assert!(e.metrics.examples - e.confusion.correct() <= 35, "{e:?}");
-    assert!(e.on_recall >= 0.95, "{e:?}");
-    assert!(hidden(&e, "ordinary") >= 0.96, "{e:?}");
-    assert!(hidden(&e, "ordinary-tagged") >= 0.96, "{e:?}");
+    // THEN pooled over the folds at most 34 of 1,763 are wrong, 96% of AWS tweets are
+    // shown (607 of 624), 97% of the ordinary tweets hidden with the tag and without
+    // (400 of 407, 502 of 511), and 99% of spam (220 of 221)
+    assert_eq!(e.metrics.examples, 1763);
+    assert!(e.metrics.examples - e.confusion.correct() <= 34, "{e:?}");
+    assert!(e.on_recall >= 0.96, "{e:?}");
+    assert!(hidden(&e, "ordinary") >= 0.97, "{e:?}");
+    assert!(hidden(&e, "ordinary-tagged") >= 0.97, "{e:?}");
     assert!(hidden(&e, "spam") >= 0.99, "{e:?}");
 }
 

@@ -28,7 +28,8 @@ pub struct Args {
     data: Option<PathBuf>,
     /// A training-set manifest instead: one `<file> <repeat>` a line, the first file the
     /// generated set the hold-out is drawn from, each row of the others trained on
-    /// <repeat> times and never held out (see crates/classifier/data/training-set.txt).
+    /// <repeat> times and never held out, and optionally a line `on-weight <w>` that
+    /// weights each ON row's loss by w (see crates/classifier/data/training-set.txt).
     #[arg(long)]
     manifest: Option<PathBuf>,
     /// Where to write the model (JSON).
