@@ -32,6 +32,10 @@ const RECORDED: &[(&str, &str)] = &[
         "265 examples, features 2ba4ae0bc3a867a6, scores 81df39ace13a131e",
     ),
     (
+        "unseen-handwritten-11.csv",
+        "263 examples, features 1c26b8850bea22c5, scores 1d7376d8d3179ad8",
+    ),
+    (
         "unseen-handwritten-2.csv",
         "60 examples, features c1fc2759bd2cff64, scores 0fad88d154ecb6bf",
     ),
