@@ -271,6 +271,8 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
     // Each token's key is hashed once: a run's lookups reuse the next tokens' keys.
     let keys: Vec<u64> = tokens.iter().map(|t| word_hash(lexicon_form(t))).collect();
     let hash_at = |k: usize| keys.get(k).copied();
+    // Whether the text names Route 53, found at the first `route <num>` pair.
+    let mut route_53: Option<bool> = None;
     // Few tweets name more than a handful of entries: short lists beat sets. Each entry
     // is kept with whether it was found in the words (not only in a tag or a mention).
     let mut firm: Vec<(Entry, bool)> = Vec::new();
@@ -360,7 +362,11 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
                 let pair = run_hash(hash, b);
                 // `route <num>` is AWS's only as Route 53 (numbers are `<num>` by then):
                 // Route 66 and the Route 1 bus are roads.
-                if facts.starts_pair && (pair != *ROUTE_NUM || mentions_route_53(lower)) {
+                // Asked once per tweet: a hostile text of many `route 1` pairs would
+                // otherwise rescan the whole text for each (quadratic; found by review).
+                if facts.starts_pair
+                    && (pair != *ROUTE_NUM || *route_53.get_or_insert_with(|| mentions_route_53(lower)))
+                {
                     note(pairs.get(&pair).copied(), i);
                 }
                 if let (true, Some(c)) = (facts.starts_triple, hash_at(i + 2)) {
@@ -1050,6 +1056,12 @@ mod tests {
         assert_eq!(evidence("road trip on Route 66 next week"), 0);
         assert_eq!(evidence("the Route 1 bus was late, then route 530"), 0);
         assert!(!mentions_route_53("route 530") && mentions_route_53("route_53."));
+        // A hostile text of 40,000 `route <num>` pairs with Route 53 at its very end: the
+        // text is searched once, not once per pair (that was quadratic: minutes for a
+        // 1 MB record), and the answer is the same as for one pair.
+        let hostile = format!("{}route 53", "route 1 ".repeat(40_000));
+        assert_eq!(evidence(&hostile), 2);
+        assert_eq!(evidence(&"route 1 ".repeat(40_000)), 0);
     }
 
     #[test]
