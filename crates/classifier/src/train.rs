@@ -25,10 +25,14 @@ pub struct TrainOptions {
     pub l2_text: f64,
     pub threshold: f64,
     /// How much an ON (AWS) row counts against an OFF row: its loss gradient is scaled
-    /// by it. Above 1 it trades hiding margin for ON recall, and it moves the scores:
-    /// a junk score is read at the same 0.5, but is no longer the calibrated share of
-    /// junk (about its odds divided by the weight). The shipped value is the manifest's
-    /// `on-weight` (see [`crate::training_set`]), chosen by leave-one-set-out.
+    /// by it. Above 1 it trades hiding margin for ON recall. Weighting moves the learned
+    /// junk odds down by about the weight, so training hands the weight back to the
+    /// bias (`+ ln w`) and moves the threshold to match (`threshold` read in the weighted
+    /// model's scale, so `0.5` becomes `w / (1 + w)`): the artifact's score stays a
+    /// calibrated junk probability, as Amazon ML's is, and every decision is the one the
+    /// weighted model makes (a cut-off above 0.5, as Amazon ML lets one set). The
+    /// shipped value is the manifest's `on-weight` (see [`crate::training_set`]), chosen
+    /// by leave-one-set-out.
     pub on_weight: f64,
 }
 
@@ -141,6 +145,16 @@ pub fn train_with(
         on_epoch(epoch + 1);
     }
 
+    // Hand the ON weight back (see `TrainOptions::on_weight`): the same decisions, a
+    // calibrated score. Without a weight nothing moves, bit for bit.
+    let threshold = if options.on_weight == 1.0 {
+        options.threshold
+    } else {
+        let shift = options.on_weight.ln();
+        bias += shift;
+        sigmoid(logit(options.threshold) + shift)
+    };
+
     let sparse: Vec<(u32, f32)> = weights
         .iter()
         .enumerate()
@@ -159,7 +173,7 @@ pub fn train_with(
             (sigmoid(z), e.junk)
         })
         .collect();
-    let metrics = Metrics::compute(&holdout_scored, options.threshold);
+    let metrics = Metrics::compute(&holdout_scored, threshold);
 
     // The id names the weights, so the same data and seed always give the same id.
     let mut digest_input = Vec::with_capacity(sparse.len() * 8);
@@ -177,7 +191,7 @@ pub fn train_with(
         recipe,
         bias,
         weights: sparse,
-        threshold: options.threshold,
+        threshold,
         training: TrainingInfo {
             data: data_name.into(),
             examples: examples.len() + extra.len(),
@@ -187,6 +201,11 @@ pub fn train_with(
             holdout_metrics: metrics,
         },
     }
+}
+
+/// The log-odds of a probability in (0, 1): `sigmoid`'s inverse.
+fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
 }
 
 #[cfg(test)]
@@ -230,5 +249,43 @@ mod tests {
         assert_eq!(a.training.holdout_metrics.accuracy, 1.0);
         let c = train(&data, &TrainOptions { seed: 7, ..options }, "toy", |_| {});
         assert_ne!(a.id, c.id);
+    }
+
+    #[test]
+    fn an_on_weight_goes_back_into_the_bias_and_the_threshold() {
+        // GIVEN a set where half the rows are ambiguous: the same words, either label
+        let mut data = toy(200);
+        for (i, e) in data.iter_mut().enumerate().filter(|(i, _)| i % 4 < 2) {
+            e.record.text = format!("cloud news today {i}");
+        }
+        let options = TrainOptions {
+            epochs: 5,
+            hash_bits: 14,
+            ..Default::default()
+        };
+        let plain = train(&data, &options, "toy", |_| {});
+        let weighted = train(
+            &data,
+            &TrainOptions {
+                on_weight: 3.0,
+                ..options
+            },
+            "toy",
+            |_| {},
+        );
+        // THEN no weight leaves the threshold at 0.5; a weight of 3 reads the calibrated
+        // score at 3 / (1 + 3): the weighted model's 0.5
+        assert_eq!(plain.threshold, 0.5);
+        assert!((weighted.threshold - 0.75).abs() < 1e-12);
+        // AND the ambiguous rows' score is still about their share of junk (a half), not
+        // a third of its odds (a quarter), while the weight still decides them ON
+        let model = crate::model::Model::from_artifact(weighted.clone(), "toy").unwrap();
+        let ambiguous = Record {
+            text: "cloud news today".into(),
+            ..Default::default()
+        };
+        let score = model.score(&ambiguous);
+        assert!((0.35..0.65).contains(&score), "score {score}");
+        assert!(score < weighted.threshold);
     }
 }

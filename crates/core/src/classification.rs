@@ -49,7 +49,10 @@ pub struct Classification {
     pub prediction: Prediction,
     /// Raw score for label "1" (junk), in [0, 1].
     pub score: f64,
-    /// Percent confidence in `prediction`: max(score, 1 − score) × 100, 3 decimals.
+    /// Percent confidence in `prediction`, 3 decimals: the score of the predicted label
+    /// (`score` for junk, `1 − score` for on-topic) × 100. With a threshold of 0.5 that
+    /// is max(score, 1 − score); above it (a model trained with an ON weight, whose
+    /// cut-off is higher) an on-topic call can carry under 50%, as it should.
     pub probability: f64,
     /// The id of the model that decided.
     pub model_id: String,
@@ -71,7 +74,10 @@ impl Classification {
         Self {
             prediction,
             score,
-            probability: probability_percent(score),
+            probability: percent(match prediction {
+                Prediction::Off => score,
+                Prediction::On => 1.0 - score,
+            }),
             model_id: model_id.into(),
         }
     }
@@ -101,8 +107,12 @@ impl Classification {
 
 /// max(score, 1 − score) × 100, rounded to 3 decimals.
 pub fn probability_percent(score: f64) -> f64 {
-    let p = score.max(1.0 - score) * 100.0;
-    (p * 1000.0).round() / 1000.0
+    percent(score.max(1.0 - score))
+}
+
+/// A probability × 100, rounded to 3 decimals.
+fn percent(p: f64) -> f64 {
+    (p * 100.0 * 1000.0).round() / 1000.0
 }
 
 #[cfg(test)]
@@ -125,6 +135,15 @@ mod tests {
         assert_eq!(
             Classification::from_score(f64::NAN, 0.5, "m").probability_text(),
             "50.000"
+        );
+        // Above a 0.5 threshold the confidence is the predicted label's own score: 60%
+        // junk called on-topic is 40% sure, not 60%.
+        let c = Classification::from_score(0.6, 0.75, "m");
+        assert_eq!(c.prediction, Prediction::On);
+        assert_eq!(c.probability_text(), "40.000");
+        assert_eq!(
+            Classification::from_score(0.8, 0.75, "m").probability_text(),
+            "80.000"
         );
     }
 }

@@ -29,7 +29,10 @@ pub struct Args {
     /// A training-set manifest instead: one `<file> <repeat>` a line, the first file the
     /// generated set the hold-out is drawn from, each row of the others trained on
     /// <repeat> times and never held out, and optionally a line `on-weight <w>` that
-    /// weights each ON row's loss by w (see crates/classifier/data/training-set.txt).
+    /// weights each ON row's loss by w and then hands w back to the bias (+ ln w) and
+    /// the threshold (w / (1 + w) for 0.5), so the score stays a calibrated junk
+    /// probability with the weighted model's decisions (see
+    /// crates/classifier/data/training-set.txt).
     #[arg(long)]
     manifest: Option<PathBuf>,
     /// Where to write the model (JSON).
