@@ -58,6 +58,11 @@ pub fn parse_label(raw: &str) -> Option<bool> {
 
 fn example(fields: &HashMap<String, String>) -> Result<Example, String> {
     let label = fields.get("label").ok_or("no `label` column")?;
+    // Every other column may be missing (a v2 tweet has only its id and text), but a
+    // file without the text would score every row as an empty tweet, silently.
+    if !fields.contains_key("text") {
+        return Err("no `text` column".into());
+    }
     let junk = parse_label(label).ok_or_else(|| format!("label {label:?} is not ON, OFF, 0 or 1"))?;
     Ok(Example {
         record: Record::from_aml_map(fields)?,
@@ -85,6 +90,16 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Example>, DatasetError> {
         .iter()
         .map(|h| h.trim().to_owned())
         .collect();
+    // Two columns of one name would leave the last one's value, silently.
+    for (i, h) in headers.iter().enumerate() {
+        if headers[..i].contains(h) {
+            return Err(DatasetError::Bad {
+                path: name.into(),
+                line: 1,
+                why: format!("the column {h:?} is named twice"),
+            });
+        }
+    }
     let mut out = Vec::new();
     for (i, row) in reader.records().enumerate() {
         let line = i + 2;
@@ -117,6 +132,15 @@ pub fn parse_jsonl(name: &str, text: &str) -> Result<Vec<Example>, DatasetError>
         };
         let value: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
         let obj = value.as_object().ok_or_else(|| bad("not a JSON object".into()))?;
+        // The text fields are strings: a `null` or an array would be read as its JSON.
+        for key in ["text", "id", "user", "source", "kind", "label"] {
+            match obj.get(key) {
+                Some(v) if !(v.is_string() || (v.is_number() && matches!(key, "id" | "label"))) => {
+                    return Err(bad(format!("`{key}` is {v}, not a string")));
+                }
+                _ => {}
+            }
+        }
         let fields: HashMap<String, String> = obj
             .iter()
             .map(|(k, v)| {
@@ -161,5 +185,28 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("no `label` column"), "{err}");
+    }
+
+    #[test]
+    fn files_that_would_be_misread_are_refused() {
+        let err = |r: Result<Vec<Example>, DatasetError>| r.unwrap_err().to_string();
+        // No text column: every row would be scored as an empty tweet.
+        assert_eq!(
+            err(parse_csv("f.csv", "txt,label\nhello,ON\n")),
+            "f.csv: 2: no `text` column"
+        );
+        assert!(err(parse_jsonl("f.jsonl", r#"{"label": "ON"}"#)).contains("no `text` column"));
+        // A column named twice: the last one's value would win.
+        assert!(err(parse_csv("f.csv", "text,label,text\na,ON,b\n")).contains("\"text\" is named twice"));
+        // JSON that is not a string where a string is meant.
+        assert!(err(parse_jsonl("f.jsonl", r#"{"text": null, "label": "ON"}"#)).contains("`text` is null"));
+        assert!(err(parse_jsonl("f.jsonl", r#"{"text": ["a"], "label": "ON"}"#)).contains("not a string"));
+        // Numbers stay fine where the format allows them.
+        assert_eq!(
+            parse_jsonl("f.jsonl", r#"{"text": "x", "id": 12, "label": 1}"#)
+                .unwrap()
+                .len(),
+            1
+        );
     }
 }

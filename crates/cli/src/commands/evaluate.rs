@@ -39,10 +39,16 @@ pub fn run(
     let model = Model::load_or_default(model.as_deref())?;
     let examples = dataset::load(&data)?;
     let scores: Vec<f64> = examples.iter().map(|e| model.score(&e.record)).collect();
+    // Kinds are printed too (the per-kind table, the error lines): escaped as the text.
+    let kinds: Vec<Option<String>> = examples
+        .iter()
+        .map(|e| e.kind.as_deref().map(printable))
+        .collect();
     let scored: Vec<(f64, bool, Option<&str>)> = examples
         .iter()
         .zip(&scores)
-        .map(|(e, &s)| (s, e.junk, e.kind.as_deref()))
+        .zip(&kinds)
+        .map(|((e, &s), kind)| (s, e.junk, kind.as_deref()))
         .collect();
     let evaluation = Evaluation::compute(&scored, model.threshold());
     if json {
@@ -56,10 +62,11 @@ pub fn run(
         let lines = examples
             .iter()
             .zip(&scores)
-            .filter(|(e, &s)| (s > model.threshold()) != e.junk)
-            .map(|(e, s)| {
+            .zip(&kinds)
+            .filter(|((e, &s), _)| (s > model.threshold()) != e.junk)
+            .map(|((e, s), kind)| {
                 let label = if e.junk { "OFF" } else { "ON" };
-                let kind = e.kind.as_deref().unwrap_or("-");
+                let kind = kind.as_deref().unwrap_or("-");
                 format!(
                     "{label} called {} (junk score {s:.3}) [{kind}] {}",
                     if e.junk { "ON" } else { "OFF" },
