@@ -74,10 +74,7 @@ impl Classification {
         Self {
             prediction,
             score,
-            probability: percent(match prediction {
-                Prediction::Off => score,
-                Prediction::On => 1.0 - score,
-            }),
+            probability: label_probability(prediction, score),
             model_id: model_id.into(),
         }
     }
@@ -94,7 +91,7 @@ impl Classification {
         Self {
             prediction,
             score,
-            probability: probability_percent(score),
+            probability: label_probability(prediction, score),
             model_id: model_id.into(),
         }
     }
@@ -105,9 +102,13 @@ impl Classification {
     }
 }
 
-/// max(score, 1 − score) × 100, rounded to 3 decimals.
-pub fn probability_percent(score: f64) -> f64 {
-    percent(score.max(1.0 - score))
+/// The predicted label's own score × 100, 3 decimals: what every path stores, so a
+/// remote model that decided with its own threshold reads as the embedded one does.
+fn label_probability(prediction: Prediction, score: f64) -> f64 {
+    percent(match prediction {
+        Prediction::Off => score,
+        Prediction::On => 1.0 - score,
+    })
 }
 
 /// A probability × 100, rounded to 3 decimals.
@@ -144,6 +145,15 @@ mod tests {
         assert_eq!(
             Classification::from_score(0.8, 0.75, "m").probability_text(),
             "80.000"
+        );
+        // A remote model that decided itself stores what the embedded one would.
+        assert_eq!(
+            Classification::from_label(false, 0.6, "m"),
+            Classification::from_score(0.6, 0.75, "m")
+        );
+        assert_eq!(
+            Classification::from_label(true, 0.9, "m").probability_text(),
+            "90.000"
         );
     }
 }
