@@ -83,7 +83,10 @@ impl Classification {
     }
 
     /// For a remote model that decided the label itself (with its own threshold) and
-    /// returned the raw score for label "1".
+    /// returned the raw score for label "1". The probability is the predicted label's
+    /// score, as [`Classification::from_score`] stores it: with a cut-off above 0.5 (the
+    /// shipped model's 0.75) an on-topic call at score 0.616 carries 38.4%, not
+    /// max(score, 1 − score), so the three classifier paths store the same number.
     pub fn from_label(junk: bool, score: f64, model_id: impl Into<String>) -> Self {
         let score = if score.is_finite() {
             score.clamp(0.0, 1.0)
@@ -94,7 +97,7 @@ impl Classification {
         Self {
             prediction,
             score,
-            probability: probability_percent(score),
+            probability: percent(if junk { score } else { 1.0 - score }),
             model_id: model_id.into(),
         }
     }
@@ -103,11 +106,6 @@ impl Classification {
     pub fn probability_text(&self) -> String {
         format!("{:.3}", self.probability)
     }
-}
-
-/// max(score, 1 − score) × 100, rounded to 3 decimals.
-pub fn probability_percent(score: f64) -> f64 {
-    percent(score.max(1.0 - score))
 }
 
 /// A probability × 100, rounded to 3 decimals.
@@ -143,6 +141,19 @@ mod tests {
         assert_eq!(c.probability_text(), "40.000");
         assert_eq!(
             Classification::from_score(0.8, 0.75, "m").probability_text(),
+            "80.000"
+        );
+    }
+
+    #[test]
+    fn a_remote_label_stores_the_predicted_labels_score_as_the_embedded_model_does() {
+        // GIVEN a remote model with a 0.75 cut-off that called a 0.6 junk score on-topic
+        let remote = Classification::from_label(false, 0.6, "m");
+        // THEN it stores what the embedded model stores for the same score and cut-off
+        assert_eq!(remote, Classification::from_score(0.6, 0.75, "m"));
+        assert_eq!(remote.probability_text(), "40.000");
+        assert_eq!(
+            Classification::from_label(true, 0.8, "m").probability_text(),
             "80.000"
         );
     }
