@@ -10,8 +10,8 @@ regions, instance types, resources, errors) from ../lexicons/aws-mined.txt, whic
 mine_aws_vocabulary.py mined from the AWS SDK's service models. See README.md beside this file for the
 categories, the columns and the caveats.
 
-Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] [--name-traps [--trap-share F]] > tweets-labeled.csv
-The shipped set: --on 5400 --off 2100 --ordinary 5500 --name-traps (the model also trains on the
+Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] [--name-traps [--trap-share F]] [--devops-talk SHARE] > tweets-labeled.csv
+The shipped set: --on 5400 --off 2100 --ordinary 5500 --name-traps --devops-talk 0.25 (the model also trains on the
 hand-written sets listed in training-set.txt)
 """
 import argparse
@@ -353,6 +353,7 @@ SINGLE_AMBIGUOUS_TRAPS = {
 # What `{asvc}` draws from: SINGLE_AMBIGUOUS, and the traps' names with --name-traps.
 SINGLE = SINGLE_AMBIGUOUS
 TRAPS = False
+DEVOPS, DEVOPS_SHARE = False, 0.0
 # --trap-share: how much of the traps' shares (6% lone names, 15% stuffed tags) to use.
 TRAP_SHARE = 1.0
 ON_SINGLE = [
@@ -1113,6 +1114,76 @@ ORDINARY_OPS = [
     "IT reset my password policy again, {n} characters now",
     "the office VPN has more downtime than uptime",
 ]
+# --devops-talk only (ninth round): engineering talk with no AWS in it (Kubernetes, other
+# clouds, on-prem, CI, databases), everyday tweets that use one generic word of running a
+# cloud (cluster, deploy, outage, bill, latency, region, bucket), and the acronyms AWS
+# shares (ECS in game engines, RDS on car radios and in medicine, Remote Desktop
+# Services). All OFF: a generic cloud word is no evidence that a tweet is about AWS.
+ORDINARY_DEVOPS = [
+    "{othercloud} {ops_thing} {ops_broke} again, {n} minutes of {ops_feeling}",
+    "spent the {daypart} debugging {k8s_thing} on our {othercloud} setup",
+    "{k8s_thing} {ops_broke} after the upgrade, rolled back and went home",
+    "our {devtool} pipeline takes {n2} minutes now, something has to change",
+    "the {generic} on our on-prem {onprem} is a mystery nobody wants to own",
+    "p95 {generic_metric} went up {n}% after the {devtool} change, investigating",
+    "postmortem from the {daypart}: a config typo in {k8s_thing}",
+    "moving the team from {othercloud} to {othercloud2}, the {generic} looks better on paper",
+    "{devtool} finally green after {n} red builds in a row",
+    "our {db} replica fell behind by {n} minutes during the batch import",
+    "who decided the {k8s_thing} default should be this? cost us a {daypart}",
+    "pager went off at {clock2} for {generic_metric} on the {db} primary",
+    "the {othercloud} free trial credits ran out, time to pick a plan",
+    "trying {devtool} for the {n}th time, the docs still assume you know everything",
+    "our {onprem} in the basement ran the whole company for {n} years",
+    "we run {db} on bare metal and sleep fine, thanks",
+    "kubectl {kverb} and everything is pending, classic {day}",
+    "{othercloud} {ops_thing}: {n} alerts, {m} real",
+]
+ORDINARY_GENERIC_WORD = [
+    "the {gword} at my {place} {gbad} again, {n} {unit} of my life gone",
+    "my {gword} situation this {daypart} is not great",
+    "{Gword} day at the {place}, bring snacks",
+    "honestly the {gword} at the {place} is the best part of the {day}",
+    "we call it the {gword} in our family, long story",
+    "{n} years and the {gword} at the {place} still confuses me",
+    "my {relative} asked what a {gword} is and I had no good answer",
+    "the whole {gword} thing at {place} made me laugh",
+]
+ORDINARY_ACRONYM = [
+    "rewrote my {engine} game loop around an ECS, {n} systems and it finally clicks",
+    "the ECS pattern in {engine} is great until you need a hierarchy",
+    "my {car} shows RDS station names but they are always wrong",
+    "RDS radio text on the {car} scrolls too fast to read",
+    "Remote Desktop Services licensing is the most confusing thing in {winthing}",
+    "set up an RDS gateway for the office on {winthing}, {n} hours of my life",
+    "NICU taught me what RDS means in newborns, grateful for those nurses",
+    "EBS in our hospital is the patient record system, not a disk",
+    "our team's EKS is a football club, not a cluster, we play on {day}",
+]
+DEVOPS_SLOTS = dict(
+    ops_thing=["cluster", "deploy", "load balancer", "console", "billing page", "object storage", "managed database",
+               "node pool", "DNS", "CDN"],
+    ops_broke=["fell over", "timed out", "went read-only", "lost quorum", "stopped scaling", "dropped connections"],
+    ops_feeling=["panic", "silence", "sighing", "slack threads", "coffee"],
+    k8s_thing=["the ingress", "the HPA", "cluster autoscaler", "a helm chart", "the service mesh", "cert-manager",
+               "the CNI plugin", "a CronJob", "the node pool", "Argo CD"],
+    devtool=["GitHub Actions", "GitLab CI", "Jenkins", "CircleCI", "Buildkite", "Argo", "Tekton", "Drone"],
+    generic=["pricing", "latency", "bill", "migration", "failover", "autoscaling", "region choice", "storage bucket"],
+    generic_metric=["latency", "error rate", "CPU", "queue depth", "disk usage"],
+    onprem=["rack", "server room", "vSphere cluster", "Proxmox box", "NAS"],
+    db=["Postgres", "MySQL", "MongoDB", "Redis", "Cassandra", "ClickHouse"],
+    clock2=["2am", "3:14", "4am", "midnight"],
+    kverb=["apply", "rollout restart", "drain", "scale"],
+    gword=["cluster", "deploy", "outage", "bill", "latency", "region", "bucket", "spot", "console", "keynote",
+           "provider", "migration", "instance", "certified badge", "autoscaling", "billing"],
+    place=["gym", "school", "office", "bakery", "train station", "dentist", "library", "football club"],
+    gbad=["broke", "was a mess", "failed", "vanished", "doubled"],
+    unit=["minutes", "hours"],
+    relative=["nan", "kid", "dad", "neighbour", "niece"],
+    engine=["Bevy", "Unity", "Godot", "my own C++", "a Rust"],
+    car=["old Golf", "Corolla", "Fiat", "van", "Skoda"],
+    winthing=["Windows Server", "our terminal server", "the domain controller"],
+)
 ORDINARY_OPS_SLOTS = dict(app=["Instagram", "WhatsApp", "Discord", "Steam", "Netflix", "Spotify", "the bank app",
                                "Outlook", "Teams", "the PlayStation network", "Xbox Live"])
 
@@ -1180,6 +1251,12 @@ def fill(template, rng, on):
 def fill_ordinary(template, rng):
     slots = {k: rng.choice(v) for k, v in ORD.items()}
     slots.update({k: rng.choice(v) for k, v in ORDINARY_OPS_SLOTS.items()})
+    if DEVOPS:
+        slots.update({k: rng.choice(v) for k, v in DEVOPS_SLOTS.items()})
+        slots["Gword"] = slots["gword"].capitalize()
+        slots["othercloud2"] = rng.choice(ORD["othercloud"])
+        slots.setdefault("daypart", rng.choice(DAYPARTS))
+        slots.setdefault("day", rng.choice(DAYS))
     slots["mplace"] = rng.choice(MINED_PLACES)
     slots.update({k: rng.choice(v) for k, v in CITY_LANG.items()})
     slots.update(n=rng.randint(2, 40), m=rng.randint(0, 9), n2=rng.randint(5, 60))
@@ -1319,7 +1396,9 @@ STUFFED = ["{tag} {name}", "{tag} #{name}", "#{name} {tag}", "{tag} #{name} #{ex
 
 def ordinary(rng):
     r = rng.random()
-    if r < 0.16:
+    if DEVOPS and rng.random() < DEVOPS_SHARE:
+        template = rng.choice(rng.choice([ORDINARY_DEVOPS, ORDINARY_DEVOPS, ORDINARY_GENERIC_WORD, ORDINARY_ACRONYM]))
+    elif r < 0.16:
         # AWS's product names, `amazon` and `aws` in other senses.
         template = rng.choice(ORDINARY_AMBIGUOUS)
     elif r < 0.26:
@@ -1392,8 +1471,13 @@ def main():
     ap.add_argument("--trap-share", type=float, default=1.0,
                     help="with --name-traps: the share of the ordinary lone-name (6%%) and stuffed-tag (15%%) "
                          "rows to use, e.g. 0.5 for 3%% and 7.5%%")
+    ap.add_argument("--devops-talk", type=float, default=0.0, metavar="SHARE",
+                    help="ninth round: this share of the ordinary tweets is engineering talk without AWS, everyday "
+                         "tweets with one generic cloud word, or AWS's acronyms in other senses (all OFF)")
     args = ap.parse_args()
-    global TRAPS, SINGLE, TRAP_SHARE
+    global TRAPS, SINGLE, TRAP_SHARE, DEVOPS, DEVOPS_SHARE
+    DEVOPS = args.devops_talk > 0
+    DEVOPS_SHARE = args.devops_talk
     TRAPS = args.name_traps
     TRAP_SHARE = args.trap_share
     if TRAPS:

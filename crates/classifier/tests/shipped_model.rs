@@ -91,7 +91,7 @@ fn shipped_model_meets_the_accuracy_bar_on_its_holdout_and_on_handwritten_tweets
     let m = Metrics::compute(&scored, shipped.threshold());
     assert!(m.accuracy >= 0.95, "{m:?}");
     // AND the AWS tweets among them are shown: issue 15's ON-recall bar (0.93) holds on
-    // the old yardstick too (the shipped model shows 29 of 30)
+    // the old yardstick too (the shipped model shows 30 of 30)
     let e = evaluate_shipped("unseen-handwritten-2.csv");
     assert!(e.on_recall >= 0.93, "{e:?}");
 }
@@ -127,9 +127,10 @@ fn the_training_set_holds_the_burned_hand_written_sets_and_not_the_yardsticks() 
 
 /// The honest measure of a model that trains on the hand-written sets: each set scored
 /// by a model trained without it (leave-one-set-out, eight trainings). The bars are the
-/// eighth round's bar for shipping (pooled: ON recall ≥ 0.96, ordinary tweets ≥ 97%
-/// hidden with and without the tag) and its figures (34 errors of 1,763; the seventh
-/// round's recipe, data and settings, retrained per fold the same way, make 43). About a
+/// eighth and ninth rounds' bar for shipping (pooled: ON recall ≥ 0.96, ordinary tweets
+/// ≥ 97% hidden with and without the tag, no more errors than the setup it replaces):
+/// 34 errors of 1,763 both rounds (the seventh round's recipe, data and settings,
+/// retrained per fold the same way, make 43). About a
 /// minute in a debug build, so not in `make test`: `make model-loso` runs it in release.
 #[test]
 #[ignore = "eight trainings; make model-loso runs it in release"]
@@ -140,8 +141,8 @@ fn leave_one_set_out_keeps_the_eighth_rounds_margin() {
     let folds = leave_one_set_out(&set, &TrainOptions::default(), |_| {}).unwrap();
     let e = pooled(&folds).unwrap();
     // THEN pooled over the folds at most 34 of 1,763 are wrong, 96% of AWS tweets are
-    // shown (607 of 624), 97% of the ordinary tweets hidden with the tag and without
-    // (400 of 407, 502 of 511), and 99% of spam (220 of 221)
+    // shown (the ninth round: 606 of 624), 97% of the ordinary tweets hidden with the tag
+    // and without (400 of 407, 503 of 511), and 99% of spam (220 of 221)
     assert_eq!(e.metrics.examples, 1763);
     assert!(e.metrics.examples - e.confusion.correct() <= 34, "{e:?}");
     assert!(e.on_recall >= 0.96, "{e:?}");
@@ -153,8 +154,9 @@ fn leave_one_set_out_keeps_the_eighth_rounds_margin() {
 /// The contaminated set of the first round (the generator paraphrased some of its rows,
 /// see the data README) is not trained on; it still says something when the model falls
 /// below it. The bars are what the shipped model does there, a little below: each
-/// ordinary group at least 95% hidden (78 of 79, 69 of 69), all spam, accuracy 0.984 and
-/// ON recall 0.963 (78 of 81; the fifth round's model 0.980 and 0.951).
+/// ordinary group at least 95% hidden (76 of 79, 69 of 69), all spam, accuracy 0.984 and
+/// ON recall 0.988 (80 of 81; the eighth round's model 0.980 and 0.975, 76 of 79 hidden
+/// untagged; the fifth round's 0.980 and 0.951).
 #[test]
 fn shipped_model_keeps_its_figures_on_the_first_rounds_set() {
     assert_holds(
