@@ -38,6 +38,10 @@ const RECORDED: &[(&str, &str)] = &[
         "263 examples, features 63f74abe0dc949fc, scores 148754b02361b613",
     ),
     (
+        "unseen-handwritten-12.csv",
+        "272 examples, features 86abbab08b41d884, scores 34a6917958c7a7a8",
+    ),
+    (
         "unseen-handwritten-2.csv",
         "60 examples, features 43ebc1191d95a009, scores 88679af4ebedc0b2",
     ),
