@@ -1,0 +1,415 @@
+//! The recipe's unit tests: each rule on tweets written for it, and each fast internal
+//! against the definition it replaced (moved out of `recipe.rs` to keep it readable).
+
+use super::*;
+
+#[test]
+fn tokenizer_keeps_tags_and_normalises_urls_and_numbers() {
+    let t = tokenize("rt @aws: new #lambda feature, 50% off!!! https://t.co/x $doge 2026");
+    assert_eq!(
+        t,
+        ["rt", "@aws", "new", "#lambda", "feature", "<num>", "off", "<url>", "$doge", "<num>"]
+    );
+}
+
+#[test]
+fn source_name_reads_the_anchor_text() {
+    assert_eq!(
+        source_name(r#"<a href="http://x" rel="nofollow">Twitter for iPhone</a>"#),
+        "Twitter for iPhone"
+    );
+    assert_eq!(source_name("web"), "web");
+}
+
+#[test]
+fn features_are_deterministic_sorted_and_in_range() {
+    let recipe = Recipe {
+        hash_bits: 12,
+        quantile_bins: BTreeMap::new(),
+    };
+    let r = Record {
+        text: "GIVEAWAY!! win $500 🎉🎉 #aws #free".into(),
+        user: "win12345".into(),
+        ..Default::default()
+    };
+    let f = recipe.features(&r);
+    assert_eq!(f, recipe.features(&r));
+    assert!(f.windows(2).all(|w| w[0] < w[1]));
+    assert!(f.iter().all(|&i| (i as usize) < recipe.buckets()));
+    // The hash is fixed forever: a stored model depends on it.
+    assert_eq!(fnv1a(&[b"w:", b"aws"]), fnv1a(&[b"w:aws"]));
+    assert_eq!(fnv1a(&[b"a"]), 0xaf63_dc4c_8601_ec8c);
+}
+
+#[test]
+fn aws_evidence_needs_names_not_the_tag() {
+    let evidence = |text: &str| {
+        let lower = text.to_lowercase();
+        let tokens = tokenize(&lower);
+        (aws_evidence(&tokens), aws_carried(&tokens))
+    };
+    // The tag or the word alone is no evidence; how the tweet carries it is kept apart.
+    assert_eq!(evidence("what a match tonight #aws"), (0, 1));
+    assert_eq!(evidence("aws what a day"), (0, 2));
+    assert_eq!(evidence("new phone, no tags"), (0, 0));
+    // Strong names count 2, ordinary-word names 1, two-token names match as pairs.
+    assert_eq!(evidence("DynamoDB into Lambda #aws"), (3, 1));
+    assert_eq!(evidence("Step Functions retries"), (2, 0));
+    assert_eq!(evidence("the AWS CLI and #aws"), (2, 7));
+    // An entry counts once, and the sum stops at 4.
+    assert_eq!(evidence("dynamodb dynamodb dynamodb"), (2, 0));
+    // Names that are ordinary words too (wordfreq, `mark_ordinary_names.py`) need
+    // context: alone `kinesis` is a tape or a yoga class.
+    assert_eq!(evidence("kinesis tape for a sore calf"), (0, 0));
+    assert_eq!(evidence("aws kinesis shards"), (2, 2));
+    assert_eq!(evidence("s3 ec2 eks dynamodb kinesis"), (4, 0));
+}
+
+#[test]
+fn evidence_only_in_tags_is_told_from_evidence_in_the_words() {
+    let counts = |text: &str| {
+        let lower = text.to_lowercase();
+        let c = lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed);
+        (c.evidence, c.body_evidence)
+    };
+    // A name stuffed beside the tag is evidence, but none of it is in the words.
+    assert_eq!(counts("great game last night #aws #dynamodb"), (2, 0));
+    assert_eq!(counts("sunday roast #aws #kinesis"), (2, 0));
+    // The same name in the words counts in both, once however often it occurs.
+    assert_eq!(counts("dynamodb throttling again #dynamodb"), (2, 2));
+    assert_eq!(counts("@awssupport my eks cluster"), (4, 2));
+}
+
+#[test]
+fn route_and_a_number_is_evidence_only_as_route_53() {
+    let evidence = |text: &str| {
+        let lower = text.to_lowercase();
+        lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed).evidence
+    };
+    assert_eq!(evidence("Route 53 health checks flipped the failover"), 2);
+    assert_eq!(evidence("moved our zones to route-53"), 2);
+    assert_eq!(evidence("road trip on Route 66 next week"), 0);
+    assert_eq!(evidence("the Route 1 bus was late, then route 530"), 0);
+    assert!(!mentions_route_53("route 530") && mentions_route_53("route_53."));
+    // A hostile text of 40,000 `route <num>` pairs with Route 53 at its very end: the
+    // text is searched once, not once per pair (that was quadratic: minutes for a
+    // 1 MB record), and the answer is the same as for one pair.
+    let hostile = format!("{}route 53", "route 1 ".repeat(40_000));
+    assert_eq!(evidence(&hostile), 2);
+    assert_eq!(evidence(&"route 1 ".repeat(40_000)), 0);
+}
+
+#[test]
+fn names_that_are_ordinary_words_count_only_in_aws_context() {
+    let evidence = |text: &str| {
+        let lower = text.to_lowercase();
+        aws_evidence(&tokenize(&lower))
+    };
+    // Alone they are physics, Python, a TV season and a postcode, even with the tag.
+    assert_eq!(evidence("how lambda relates to frequency"), 0);
+    assert_eq!(evidence("python lambda x: x * 2"), 0);
+    assert_eq!(evidence("Stranger Things S3 was the best #aws"), 0);
+    assert_eq!(evidence("lost my keys near London EC2"), 0);
+    // After aws/amazon, beside other evidence, or two together, they count.
+    assert_eq!(evidence("AWS Lambda cold starts"), 1);
+    assert_eq!(evidence("Amazon S3 lifecycle rules"), 2);
+    assert_eq!(evidence("lambda reading from dynamodb"), 3);
+    assert_eq!(evidence("copying from s3 to ec2"), 4);
+}
+
+#[test]
+fn words_like_bill_count_only_beside_the_word_aws() {
+    let evidence = |text: &str| {
+        let lower = text.to_lowercase();
+        aws_evidence(&tokenize(&lower))
+    };
+    assert_eq!(evidence("our AWS bill doubled"), 2);
+    assert_eq!(evidence("llegó la factura de AWS"), 2);
+    assert_eq!(evidence("AWSの請求額が3倍"), 2);
+    // Not without the word, and not after the tag, which is tacked onto anything.
+    assert_eq!(evidence("my phone bill doubled"), 0);
+    assert_eq!(evidence("new console day #aws #cloud"), 0);
+    // Regions as AWS writes them, and tags with a year.
+    assert_eq!(evidence("us-east-1 is having a day"), 2);
+    assert_eq!(evidence("US East coast storm"), 0);
+    assert!(evidence("see you at AWS #reInvent2026") >= 2);
+    // `reinvent` is an ordinary word: the event's tag alone needs context.
+    assert_eq!(evidence("see you at #reInvent2026"), 0);
+}
+
+#[test]
+fn aws_named_by_context_counts_and_its_ordinary_words_need_context() {
+    let evidence = |text: &str| {
+        let lower = text.to_lowercase();
+        aws_evidence(&tokenize(&lower))
+    };
+    // An exam code alone names AWS: `SAP-C02` tokenises as `sap c02` (the pair, 2,
+    // and then its `c02`, 1, counts beside it).
+    assert_eq!(evidence("failed SAP-C02 by 20 points"), 3);
+    assert_eq!(evidence("#sapc02 done"), 2);
+    // Terms of running on AWS that name nothing else (with their `az` and `provider`).
+    assert_eq!(evidence("cross-AZ traffic is the line nobody reads"), 3);
+    assert_eq!(evidence("bumped the aws provider to v6"), 3);
+    // Ordinary words stay no evidence alone, even with the tag ...
+    assert_eq!(evidence("found a great parking spot #aws"), 0);
+    assert_eq!(evidence("my internet provider is down again"), 0);
+    assert_eq!(evidence("the free tier of the notes app is enough"), 0);
+    // ... and count in AWS context or beside each other.
+    assert_eq!(evidence("spot interruption notices on our EKS nodes"), 4);
+    assert_eq!(evidence("Werner's keynote"), 3);
+}
+
+#[test]
+fn aws_carried_reads_as_the_rescanning_definition_does() {
+    // The definition it had: for each `aws`, rescan the tokens before and after it.
+    fn rescanning(tokens: &[&str]) -> u8 {
+        let tag = tokens.contains(&"#aws");
+        let is_word = |t: &&str| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt";
+        let (mut word, mut inside) = (false, false);
+        for (i, t) in tokens.iter().enumerate() {
+            if *t == "aws" {
+                word = true;
+                inside |= tokens[..i].iter().any(is_word) && tokens[i + 1..].iter().any(is_word);
+                inside |= !tokens[..i].iter().any(is_word)
+                    && tokens.get(i + 1).is_some_and(|next| SUBJECT_VERBS.contains(next));
+            }
+        }
+        u8::from(tag) | (u8::from(word) << 1) | (u8::from(inside) << 2)
+    }
+    // Every sequence of up to six tokens over an alphabet of each kind that matters.
+    let alphabet = ["aws", "#aws", "x", "@m", "<url>", "rt", "is"];
+    let mut tokens = Vec::new();
+    for len in 0..=6u32 {
+        for n in 0..alphabet.len().pow(len) {
+            tokens.clear();
+            let mut k = n;
+            for _ in 0..len {
+                tokens.push(alphabet[k % alphabet.len()]);
+                k /= alphabet.len();
+            }
+            assert_eq!(aws_carried(&tokens), rescanning(&tokens), "{tokens:?}");
+        }
+    }
+}
+
+#[test]
+fn invisible_characters_do_not_split_a_word() {
+    let lower = lowercase_visible("E\u{200B}arn $500 daily, D\u{00AD}M me #a\u{200D}ws");
+    assert_eq!(lower, "earn $500 daily, dm me #aws");
+    assert_eq!(tokenize(&lower), tokenize("earn $500 daily, dm me #aws"));
+    // Text without them is only lowercased.
+    assert_eq!(lowercase_visible("Lambda の請求"), "lambda の請求");
+}
+
+#[test]
+fn full_width_letters_and_a_curly_apostrophe_read_as_ascii() {
+    assert_eq!(lowercase_visible("Ｌａｍｂｄａ ＡＷＳ"), "lambda aws");
+    assert_eq!(
+        lowercase_visible("API Gateway\u{2019}s timeout"),
+        "api gateway's timeout"
+    );
+}
+
+#[test]
+fn every_default_ignorable_code_point_is_dropped() {
+    // GIVEN spam words split by bidi marks, word joiners, a grapheme joiner, a
+    // Mongolian vowel separator, variation selectors, tag characters and Hangul fillers
+    let text = "f\u{200E}r\u{200F}e\u{202A}e e\u{2062}a\u{2066}r\u{2069}n \
+                g\u{034F}i\u{180E}v\u{FE0F}e\u{E0061}a\u{E007F}w\u{3164}a\u{115F}y\u{1160}\u{FFA0}";
+    // THEN the words are read as they are seen
+    assert_eq!(lowercase_visible(text), "free earn giveaway");
+    // AND visible text of other scripts is kept
+    assert_eq!(lowercase_visible("한국어 ﾊﾝｶｸ"), "한국어 ﾊﾝｶｸ");
+}
+
+#[test]
+fn full_width_signs_start_tags_and_mentions_but_brackets_stay() {
+    // GIVEN a full-width tag, mention and ticker
+    let lower = lowercase_visible("ＡＷＳ ＃ａｗｓ ＠ｂｏｂ ＄ＤＯＧＥ！");
+    // THEN they are tokenised as a tag, a mention and a ticker, not as plain words
+    assert_eq!(tokenize(&lower), ["aws", "#aws", "@bob", "$doge"]);
+    // AND Japanese prose's brackets and comma stay full-width: as ASCII they would
+    // read as code syntax beside `lambda`
+    let lower = lowercase_visible("ＡＷＳ（Ｌａｍｂｄａ，Ｓ３）を使う");
+    assert_eq!(lower, "aws（lambda，s3）を使う");
+    assert_ne!(lambda_sense(&lower, &tokenize(&lower)), LambdaSense::CodeSyntax);
+}
+
+#[test]
+fn route_53_is_found_across_any_space_and_not_en_route() {
+    assert!(mentions_route_53("route\t53 failover"));
+    assert!(mentions_route_53("route\n53 weighted records"));
+    assert!(mentions_route_53("route\u{a0}53 private zones"));
+    assert!(!mentions_route_53("en route 53 minutes late"));
+    assert!(!mentions_route_53("we were en  route\t53 minutes"));
+    assert!(!mentions_route_53("reroute 53 packets"));
+}
+
+#[test]
+fn a_possessive_aws_is_the_word_aws() {
+    // GIVEN `AWS's` in a sentence
+    let lower = "aws's new region opened today";
+    let tokens = tokenize(lower);
+    // THEN it carries `aws` as a word inside a sentence, as `aws` does
+    assert_eq!(
+        aws_carried(&tokens),
+        aws_carried(&tokenize("aws new region opened today"))
+    );
+    assert_ne!(aws_carried(&tokens), 0);
+    // AND it gives a contextual name after it its AWS context
+    let ctx = |text: &str| lexicon_counts(text, &tokenize(text), LambdaSense::NotNamed).evidence;
+    assert_eq!(ctx("aws's lambda timed out"), ctx("aws lambda timed out"));
+    assert!(ctx("aws's lambda timed out") > 0);
+}
+
+#[test]
+fn ecs_rds_ebs_eks_count_only_in_aws_context() {
+    let evidence = |text: &str| lexicon_counts(text, &tokenize(text), LambdaSense::NotNamed).evidence;
+    assert_eq!(evidence("our game engine moved to an ecs"), 0);
+    assert_eq!(evidence("the rds on my car radio is wrong"), 0);
+    assert!(evidence("aws ecs tasks keep restarting") > 0);
+    assert!(evidence("rds and ebs snapshots") > 0);
+}
+
+#[test]
+fn possessives_pasted_error_names_and_aws_handles_are_evidence() {
+    let evidence = |text: &str| {
+        let lower = text.to_lowercase();
+        aws_evidence(&tokenize(&lower))
+    };
+    assert_eq!(evidence("API Gateway's 29 second timeout again"), 2);
+    assert_eq!(evidence("ProvisionedThroughputExceededException before lunch"), 2);
+    assert_eq!(evidence("@AWSSupport any news on my case?"), 2);
+    // Not the words apart, and not another gateway.
+    assert_eq!(evidence("the api is down, the gateway's lights blink"), 0);
+}
+
+#[test]
+fn the_mined_vocabulary_counts_with_the_markers_it_was_given() {
+    let evidence = |text: &str| {
+        let lower = text.to_lowercase();
+        aws_evidence(&tokenize(&lower))
+    };
+    // Distinctive names from the SDK's models count alone.
+    assert_eq!(evidence("moved it all with Application Migration Service"), 1);
+    assert_eq!(evidence("N. Virginia is down again"), 2);
+    // (eighth round: `az4` is the `az` of availability zones too)
+    assert_eq!(evidence("use1-az4 is having a day"), 3);
+    assert_eq!(evidence("upsized to c7g.2xlarge"), 4);
+    // Ordinary words among them need AWS around them.
+    assert_eq!(evidence("a long weekend in Tokyo"), 0);
+    assert_eq!(evidence("aws tokyo is slow today"), 1);
+    assert_eq!(evidence("AWS Backup saved us"), 2);
+    assert_eq!(evidence("forgot to backup my phone"), 0);
+}
+
+#[test]
+fn lambda_in_code_is_told_from_the_service() {
+    let sense = |text: &str| {
+        let lower = text.to_lowercase();
+        lambda_sense(&lower, &tokenize(&lower))
+    };
+    assert_eq!(sense("sorted(xs, key=lambda p: p[1])"), LambdaSense::CodeSyntax);
+    assert_eq!(
+        sense("nested lambdas in Java streams: x -> y -> x + y"),
+        LambdaSense::CodeSyntax
+    );
+    assert_eq!(
+        sense("a python lambda x: x * 2 is all I need"),
+        LambdaSense::CodeSyntax
+    );
+    assert_eq!(sense("C# lambdas are closures"), LambdaSense::CodeWords);
+    assert_eq!(sense("AWS Lambda: cold starts again"), LambdaSense::Plain);
+    assert_eq!(sense("AWS Lambda timeout: 15 minutes max"), LambdaSense::Plain);
+    assert_eq!(sense("lambda timeout: 15 minutes is the max"), LambdaSense::Plain);
+    assert_eq!(sense("map(lambda row: row[1], rows)"), LambdaSense::CodeSyntax);
+    assert_eq!(sense("f = lambda a, b: a + b"), LambdaSense::CodeSyntax);
+    assert_eq!(sense("no such word here"), LambdaSense::NotNamed);
+    // In code syntax `lambda` is no evidence, even after the tag.
+    let lower = "#aws key=lambda x: x.size".to_string();
+    assert_eq!(
+        lexicon_counts(&lower, &tokenize(&lower), LambdaSense::CodeSyntax).evidence,
+        0
+    );
+    let lower = "kotlin lambdas vs aws lambda in kotlin".to_string();
+    assert_eq!(
+        lexicon_counts(&lower, &tokenize(&lower), LambdaSense::CodeWords).evidence,
+        1
+    );
+}
+
+#[test]
+fn aws_inside_a_sentence_is_told_from_aws_tacked_on() {
+    let carried = |text: &str| {
+        let lower = text.to_lowercase();
+        aws_carried(&tokenize(&lower))
+    };
+    assert_eq!(carried("we left AWS for bare metal"), 6);
+    assert_eq!(carried("what a match tonight aws"), 2);
+    assert_eq!(carried("aws what a match tonight #aws #fun"), 3);
+}
+
+#[test]
+fn a_leading_aws_is_the_subject_only_before_a_verb() {
+    let carried = |text: &str| {
+        let lower = text.to_lowercase();
+        aws_carried(&tokenize(&lower))
+    };
+    assert_eq!(carried("AWS is opening a region in Chile"), 6);
+    assert_eq!(carried("aws just doubled our bill"), 6);
+    assert_eq!(carried("aws sweet, breakfast in bed"), 2);
+}
+
+#[test]
+fn everyday_cloud_words_and_other_clouds_are_counted() {
+    let counts = |text: &str| {
+        let lower = text.to_lowercase();
+        let c = lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed);
+        (c.ops, c.other_cloud)
+    };
+    assert_eq!(counts("the console put my instances in the wrong region"), (3, 0));
+    assert_eq!(counts("our Azure bill doubled #aws"), (1, 1));
+    assert_eq!(counts("AWSの請求額がまた増えた"), (1, 0));
+    assert_eq!(counts("what a match tonight #aws"), (0, 0));
+}
+
+#[test]
+fn exam_codes_are_told_from_what_dump_sellers_offer() {
+    let counts = |text: &str| {
+        let lower = text.to_lowercase();
+        let c = lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed);
+        (c.cert, c.sell)
+    };
+    // An exam code, spelt as people spell it, names an exam; passing it sells nothing.
+    assert_eq!(counts("passed SAA-C03 today!"), (1, 0));
+    assert_eq!(counts("#saac03 done"), (1, 0));
+    assert_eq!(counts("DVA-C02 dumps, answers PDF, download now"), (1, 4));
+    // A thumb's `c02` for CO2 names one too: only the sellers' words beside it tell.
+    assert_eq!(counts("the c02 sensor in the office"), (1, 0));
+    assert_eq!(counts("my cat ate my homework"), (0, 0));
+}
+
+#[test]
+fn a_change_of_script_ends_a_token() {
+    assert_eq!(
+        tokenize("awsの請求額が3倍"),
+        ["aws", "の", "請求額", "が", "<num>", "倍"]
+    );
+    assert_eq!(tokenize("s3를 쓰는"), ["s3", "를", "쓰는"]);
+    assert_eq!(tokenize("migração açaí"), ["migração", "açaí"]);
+}
+
+#[test]
+fn quantile_bins_split_the_training_values() {
+    let records: Vec<Record> = (0..100)
+        .map(|i| Record {
+            followers: i,
+            ..Default::default()
+        })
+        .collect();
+    let recipe = Recipe::fit(&records, 12, 10);
+    assert_eq!(
+        recipe.quantile_bins["followers"],
+        (1..10).map(|q| (q * 10) as f64).collect::<Vec<_>>()
+    );
+}
