@@ -40,6 +40,18 @@ struct Args {
     also: Vec<PathBuf>,
 }
 
+/// A flag's comma-separated numbers (`--seed 42,7,99`).
+fn list<T: std::str::FromStr>(flag: &str, value: &str) -> Result<Vec<T>, String> {
+    value
+        .split(',')
+        .map(|v| {
+            v.trim()
+                .parse()
+                .map_err(|_| format!("{flag} {v:?} is not a number"))
+        })
+        .collect()
+}
+
 fn parse() -> Result<Args, String> {
     let mut args = Args {
         manifest: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/training-set.txt"),
@@ -56,38 +68,9 @@ fn parse() -> Result<Args, String> {
         match a.as_str() {
             "--manifest" => args.manifest = value()?.into(),
             "--compare" => args.compare = Some(value()?.into()),
-            "--repeat" => {
-                args.repeats = value()?
-                    .split(',')
-                    .map(|k| {
-                        k.trim()
-                            .parse()
-                            .map(Some)
-                            .map_err(|_| format!("--repeat {k:?} is not a number"))
-                    })
-                    .collect::<Result<_, _>>()?
-            }
-            "--on-weight" => {
-                args.on_weights = value()?
-                    .split(',')
-                    .map(|w| {
-                        w.trim()
-                            .parse()
-                            .map(Some)
-                            .map_err(|_| format!("--on-weight {w:?} is not a number"))
-                    })
-                    .collect::<Result<_, _>>()?
-            }
-            "--seed" => {
-                args.seeds = value()?
-                    .split(',')
-                    .map(|k| {
-                        k.trim()
-                            .parse()
-                            .map_err(|_| format!("--seed {k:?} is not a number"))
-                    })
-                    .collect::<Result<_, _>>()?
-            }
+            "--repeat" => args.repeats = list(&a, &value()?)?.into_iter().map(Some).collect(),
+            "--on-weight" => args.on_weights = list(&a, &value()?)?.into_iter().map(Some).collect(),
+            "--seed" => args.seeds = list(&a, &value()?)?,
             "--also" => args.also.push(value()?.into()),
             "--errors" => args.errors = true,
             "-h" | "--help" => return Err(USAGE.into()),
@@ -154,15 +137,7 @@ fn run() -> Result<(), String> {
         let folds: Vec<Fold> = set
             .extra
             .iter()
-            .map(|p| Fold {
-                file: p.file.clone(),
-                model_id: model.id().into(),
-                threshold: model.threshold(),
-                scores: scored(&model, &p.examples)
-                    .into_iter()
-                    .map(|(s, j, k)| (s, j, k.map(str::to_owned)))
-                    .collect(),
-            })
+            .map(|p| Fold::score(&p.file, &model, &p.examples))
             .collect();
         for f in &folds {
             println!("{}", row(&f.file, &f.evaluation()));

@@ -209,6 +209,19 @@ pub struct Fold {
 }
 
 impl Fold {
+    /// `model`'s scores of `examples`, the file they came from.
+    pub fn score(file: &str, model: &Model, examples: &[Example]) -> Self {
+        Self {
+            file: file.to_owned(),
+            model_id: model.id().to_owned(),
+            threshold: model.threshold(),
+            scores: scored(model, examples)
+                .into_iter()
+                .map(|(s, junk, kind)| (s, junk, kind.map(str::to_owned)))
+                .collect(),
+        }
+    }
+
     pub fn evaluation(&self) -> Evaluation {
         let scored: Vec<_> = self
             .scores
@@ -231,15 +244,7 @@ pub fn leave_one_set_out(
     for held_out in &set.extra {
         let artifact = set.without(&held_out.file).train(options, |_| {});
         let model = Model::from_artifact(artifact, "leave-one-set-out fold")?;
-        let fold = Fold {
-            file: held_out.file.clone(),
-            model_id: model.id().to_owned(),
-            threshold: model.threshold(),
-            scores: scored(&model, &held_out.examples)
-                .into_iter()
-                .map(|(s, junk, kind)| (s, junk, kind.map(str::to_owned)))
-                .collect(),
-        };
+        let fold = Fold::score(&held_out.file, &model, &held_out.examples);
         on_fold(&fold);
         folds.push(fold);
     }
