@@ -1,0 +1,422 @@
+//! The fast path's JSON grammar: whitespace, strings (kept or skipped, escapes
+//! decoded), integers, and skipping any value, each returning `None` wherever serde
+//! might decide differently. The tweet's own fields are read in the parent module.
+
+use super::scan::*;
+use super::{Parser, MAX_SKIP_DEPTH};
+
+impl<'a> Parser<'a> {
+    pub(super) fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    pub(super) fn ws(&mut self) {
+        // Most calls stand on a token already (compact JSON), and every byte above a
+        // space is one: a single compare then.
+        let Some(&c) = self.b.get(self.i) else { return };
+        if c > b' ' {
+            return;
+        }
+        // Pretty-printed JSON: one space after each colon, the commonest run (issue 12,
+        // sixth round: the SIMD step cost twenty instructions for it).
+        if c == b' ' && self.b.get(self.i + 1).is_some_and(|&next| next > b' ') {
+            self.i += 1;
+            return;
+        }
+        self.ws_run();
+    }
+
+    /// A run of whitespace that is not one space: a newline and an indent before most
+    /// tokens of pretty-printed JSON.
+    pub(super) fn ws_run(&mut self) {
+        #[cfg(target_arch = "x86_64")]
+        match whitespace_end_sse2(self.b, self.i) {
+            Ok(end) => {
+                self.i = end;
+                return;
+            }
+            Err(rest) => self.i = rest,
+        }
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    /// Skips whitespace and takes `c`.
+    pub(super) fn eat(&mut self, c: u8) -> Option<()> {
+        self.ws();
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    pub(super) fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.i.checked_add(word.len())?;
+        (self.b.get(self.i..end)? == word).then(|| self.i = end)
+    }
+
+    /// After a string's opening quote: the index of its next `"`, `\` or control
+    /// character (or the end): sixteen bytes a step with SSE2 (part of every x86_64
+    /// CPU, so no detection at run time), then eight a step.
+    pub(super) fn string_special(&self, i: usize) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        let i = match string_special_sse2(self.b, i) {
+            Ok(found) => return found,
+            Err(rest) => rest,
+        };
+        string_special_words(self.b, i)
+    }
+}
+
+impl<'a> Parser<'a> {
+    /// A string serde would ignore: its escapes checked, its bytes not (as serde does
+    /// for a value it skips). Inlined, as `key`: the call, not the scan, was most of
+    /// a short string's cost.
+    #[inline(always)]
+    pub(super) fn skip_string(&mut self) -> Option<()> {
+        self.i += 1; // the opening quote
+        loop {
+            self.i = self.string_special(self.i);
+            match self.peek()? {
+                b'"' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                b'\\' => match *self.b.get(self.i + 1)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i += 2,
+                    b'u' => {
+                        self.hex4(self.i + 2)?;
+                        self.i += 6;
+                    }
+                    _ => return None,
+                },
+                _ => return None, // a control character
+            }
+        }
+    }
+
+    pub(super) fn hex4(&self, at: usize) -> Option<u16> {
+        let digits = self.b.get(at..at + 4)?;
+        digits.iter().try_fold(0u16, |n, &d| {
+            let v = (d as char).to_digit(16)?;
+            Some(n << 4 | v as u16)
+        })
+    }
+
+    /// A key of an object whose fields are read: unescaped and valid UTF-8, or `None`.
+    #[inline(always)]
+    pub(super) fn key(&mut self) -> Option<&'a [u8]> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let start = self.i + 1;
+        // Most keys end within sixteen bytes: one SIMD step finds the end and whether
+        // the key is ASCII.
+        #[cfg(target_arch = "x86_64")]
+        let (end, ascii) = match short_string_sse2(self.b, start) {
+            Some(found) => found,
+            None => (self.string_special(start), false),
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let (end, ascii) = (self.string_special(start), false);
+        if self.b.get(end) != Some(&b'"') {
+            return None;
+        }
+        self.i = end + 1;
+        let key = &self.b[start..end];
+        // serde reads a key as text, so it refuses one that is not UTF-8.
+        if !ascii && !key.is_ascii() {
+            std::str::from_utf8(key).ok()?;
+        }
+        Some(key)
+    }
+
+    /// A string value that is kept: unescaped as serde_json unescapes it; `None` for
+    /// a lone surrogate or invalid UTF-8 (serde's errors).
+    pub(super) fn string(&mut self) -> Option<String> {
+        let start = self.i + 1;
+        let end = self.string_special(start);
+        match self.b.get(end)? {
+            b'"' => {
+                self.i = end + 1;
+                let text = &self.b[start..end];
+                if text.is_ascii() {
+                    // SAFETY: every byte is ASCII (checked just above), and ASCII is
+                    // UTF-8. The word-at-a-time ASCII check costs less than
+                    // `from_utf8`'s on the short strings a tweet keeps.
+                    return Some(unsafe { String::from_utf8_unchecked(text.to_vec()) });
+                }
+                std::str::from_utf8(text).ok().map(str::to_owned)
+            }
+            b'\\' => {
+                // The string's end first (its escapes checked on the way), so that one
+                // allocation holds the text: what an escape stands for is never longer
+                // than the escape. Grown from the first piece, a v1.1 `source` (an HTML anchor with
+                // escaped quotes) cost four reallocations.
+                self.skip_string()?;
+                let mut out = Vec::with_capacity(self.i - 1 - start);
+                out.extend_from_slice(&self.b[start..end]);
+                self.i = end;
+                loop {
+                    match self.peek()? {
+                        b'"' => {
+                            self.i += 1;
+                            return String::from_utf8(out).ok();
+                        }
+                        b'\\' => self.escape(&mut out)?,
+                        _ => return None,
+                    }
+                    let next = self.string_special(self.i);
+                    out.extend_from_slice(&self.b[self.i..next]);
+                    self.i = next;
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// One escape at `self.i` (a `\`), appended to `out` as UTF-8.
+    pub(super) fn escape(&mut self, out: &mut Vec<u8>) -> Option<()> {
+        let c = *self.b.get(self.i + 1)?;
+        self.i += 2;
+        let byte = match c {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let first = self.hex4(self.i)?;
+                self.i += 4;
+                let c = match first {
+                    0xd800..=0xdbff => {
+                        // A leading surrogate must be followed by an escaped trailing one.
+                        if self.b.get(self.i..self.i + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let second = self.hex4(self.i + 2)?;
+                        if !(0xdc00..=0xdfff).contains(&second) {
+                            return None;
+                        }
+                        self.i += 6;
+                        let n = 0x10000 + ((u32::from(first) - 0xd800) << 10) + (u32::from(second) - 0xdc00);
+                        char::from_u32(n)?
+                    }
+                    0xdc00..=0xdfff => return None,
+                    n => char::from_u32(u32::from(n))?,
+                };
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                return Some(());
+            }
+            _ => return None,
+        };
+        out.push(byte);
+        Some(())
+    }
+
+    /// `null` or a string.
+    pub(super) fn opt_string(&mut self) -> Option<Option<String>> {
+        self.ws();
+        match self.peek()? {
+            b'n' => self.literal(b"null").map(|()| None),
+            b'"' => self.string().map(Some),
+            _ => None,
+        }
+    }
+
+    /// A plain unsigned integer as serde_json reads it into a `u64`: digits, no sign,
+    /// fraction or exponent (those make a float, which serde refuses), no overflow.
+    pub(super) fn integer(&mut self) -> Option<u64> {
+        let start = self.i;
+        let mut n: u64 = 0;
+        while let Some(d @ b'0'..=b'9') = self.peek() {
+            n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+            self.i += 1;
+        }
+        let digits = self.i - start;
+        let leading_zero = digits > 1 && self.b[start] == b'0';
+        if digits == 0 || leading_zero || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        Some(n)
+    }
+
+    /// `null` or an unsigned integer.
+    pub(super) fn opt_u64(&mut self) -> Option<Option<u64>> {
+        self.ws();
+        match self.peek()? {
+            b'n' => self.literal(b"null").map(|()| None),
+            b'0'..=b'9' => self.integer().map(Some),
+            _ => None,
+        }
+    }
+
+    /// `null`, or an object read by `field` (called with each key, after its colon),
+    /// which returns `None` for what it cannot read, and skips what it does not know.
+    pub(super) fn opt_object<T: Default>(
+        &mut self,
+        mut field: impl FnMut(&mut Self, &mut T, &[u8], &mut u32) -> Option<()>,
+    ) -> Option<Option<T>> {
+        self.ws();
+        match self.peek()? {
+            b'n' => self.literal(b"null").map(|()| None),
+            b'{' => {
+                self.i += 1;
+                let mut value = T::default();
+                // The known fields seen, one bit each: serde refuses a field given twice.
+                let mut seen = 0u32;
+                self.ws();
+                if self.peek()? == b'}' {
+                    self.i += 1;
+                    return Some(Some(value));
+                }
+                loop {
+                    self.ws();
+                    let key = self.key()?;
+                    self.eat(b':')?;
+                    field(self, &mut value, key, &mut seen)?;
+                    self.ws();
+                    match self.peek()? {
+                        b',' => self.i += 1,
+                        b'}' => {
+                            self.i += 1;
+                            return Some(Some(value));
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The value of a member the fast path does not keep: a scalar read here, inlined
+    /// into each object's loop (most skipped values are short strings, numbers and
+    /// literals), a container by [`Self::skip_value`].
+    #[inline(always)]
+    pub(super) fn skip_member_value(&mut self) -> Option<()> {
+        self.ws();
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.skip_number(),
+            _ => self.skip_value(),
+        }
+    }
+
+    /// Any JSON value, checked as serde checks a value it ignores, without recursion.
+    pub(super) fn skip_value(&mut self) -> Option<()> {
+        // One bit per open container: set for an object.
+        let mut objects: u64 = 0;
+        let mut depth = 0usize;
+        loop {
+            // A value.
+            self.ws();
+            match self.peek()? {
+                b'"' => self.skip_string()?,
+                b'{' | b'[' => {
+                    let object = self.peek()? == b'{';
+                    self.i += 1;
+                    if depth == MAX_SKIP_DEPTH {
+                        return None;
+                    }
+                    objects = objects << 1 | u64::from(object);
+                    depth += 1;
+                    self.ws();
+                    let close = if object { b'}' } else { b']' };
+                    if self.peek()? == close {
+                        self.i += 1;
+                        objects >>= 1;
+                        depth -= 1;
+                    } else {
+                        if object {
+                            self.skip_member_key()?;
+                        }
+                        continue;
+                    }
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                b'-' | b'0'..=b'9' => self.skip_number()?,
+                _ => return None,
+            }
+            // After a value: the next member, or the ends of containers.
+            loop {
+                if depth == 0 {
+                    return Some(());
+                }
+                self.ws();
+                let object = objects & 1 == 1;
+                match self.peek()? {
+                    b',' => {
+                        self.i += 1;
+                        if object {
+                            self.ws();
+                            self.skip_member_key()?;
+                        }
+                        break;
+                    }
+                    b'}' if object => {}
+                    b']' if !object => {}
+                    _ => return None,
+                }
+                self.i += 1;
+                objects >>= 1;
+                depth -= 1;
+            }
+        }
+    }
+
+    /// A skipped object's key and its colon.
+    #[inline(always)]
+    pub(super) fn skip_member_key(&mut self) -> Option<()> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        self.skip_string()?;
+        self.eat(b':')
+    }
+
+    /// A number, by JSON's grammar: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    /// Inlined into each object's loop, as the other skipped scalars are: the call was
+    /// a good part of a short number's cost.
+    #[inline(always)]
+    pub(super) fn skip_number(&mut self) -> Option<()> {
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek()? {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            self.some_digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            self.some_digits()?;
+        }
+        Some(())
+    }
+
+    pub(super) fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    pub(super) fn some_digits(&mut self) -> Option<()> {
+        let start = self.i;
+        self.digits();
+        (self.i > start).then_some(())
+    }
+}

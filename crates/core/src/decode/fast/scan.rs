@@ -1,0 +1,133 @@
+//! The fast path's byte scans: where a string's next special byte is (`"`, `\\` or a
+//! control byte) and where whitespace ends, sixteen bytes a step with SSE2 on x86_64
+//! and eight a step in a word elsewhere. Each must find what a byte-at-a-time scan
+//! finds; `fast/tests.rs` compares them on every position of generated buffers.
+
+/// One byte of `b` in every lane of a word.
+pub(super) const fn lanes(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The lanes of `w` holding a byte below `n` (`n` ≤ 128), as their high bits. Exact for
+/// the lowest such lane, which is the only one read.
+pub(super) const fn below(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(lanes(n)) & !w & lanes(0x80)
+}
+
+/// [`Parser::string_special`] from `i`, eight bytes a step: the whole scan where SSE2
+/// is not there, the last bytes after it where it is.
+pub(super) fn string_special_words(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let hits = below(w ^ lanes(b'"'), 1) | below(w ^ lanes(b'\\'), 1) | below(w, 0x20);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && !matches!(b[i], b'"' | b'\\' | 0..=0x1f) {
+        i += 1;
+    }
+    i
+}
+
+/// [`Parser::string_special`] from `i`, sixteen bytes a step while sixteen are left:
+/// `Ok` with the index of the first `"`, `\\` or byte below 0x20, or `Err` with where
+/// fewer than sixteen bytes remain to scan.
+#[cfg(target_arch = "x86_64")]
+pub(super) fn string_special_sse2(b: &[u8], mut i: usize) -> Result<usize, usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_setzero_si128, _mm_subs_epu8,
+    };
+    // SAFETY: SSE2 is in x86_64's baseline (every target of this arch enables it), and
+    // each load reads the sixteen bytes b[i..i + 16], inside `b` by the loop's bound
+    // (unaligned loads, so any address will do).
+    unsafe {
+        let quote = _mm_set1_epi8(b'"' as i8);
+        let backslash = _mm_set1_epi8(b'\\' as i8);
+        let below_space = _mm_set1_epi8(0x1f);
+        let zero = _mm_setzero_si128();
+        while b.len().saturating_sub(i) >= 16 {
+            let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+            // A byte is a control character when subtracting 0x1f, saturating at 0,
+            // leaves 0 (unsigned, so bytes from 0x80 up are not).
+            let control = _mm_cmpeq_epi8(_mm_subs_epu8(v, below_space), zero);
+            let hits = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                control,
+            );
+            let mask = _mm_movemask_epi8(hits) as u32;
+            if mask != 0 {
+                return Ok(i + mask.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+    }
+    Err(i)
+}
+
+/// A string's first sixteen bytes from `i`, when they hold its end: the index of the
+/// first `"`, `\\` or byte below 0x20, and whether every byte before it is ASCII;
+/// `None` when there is no such byte among them or fewer than sixteen bytes are left.
+#[cfg(target_arch = "x86_64")]
+pub(super) fn short_string_sse2(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_setzero_si128, _mm_subs_epu8,
+    };
+    if b.len().saturating_sub(i) < 16 {
+        return None;
+    }
+    // SAFETY: as in `string_special_sse2`: SSE2 is baseline, and the load reads
+    // b[i..i + 16], inside `b` by the check above.
+    unsafe {
+        let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+        let control = _mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x1f)), _mm_setzero_si128());
+        let hits = _mm_or_si128(
+            _mm_or_si128(
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8)),
+            ),
+            control,
+        );
+        let mask = _mm_movemask_epi8(hits) as u32;
+        if mask == 0 {
+            return None;
+        }
+        // The lanes before the first hit, and those of them with the high bit set.
+        let before = (mask & mask.wrapping_neg()) - 1;
+        let high = _mm_movemask_epi8(v) as u32 & before;
+        Some((i + mask.trailing_zeros() as usize, high == 0))
+    }
+}
+
+/// The whitespace from `i` (JSON's four bytes only), sixteen bytes a step while sixteen
+/// are left: `Ok` with the index of the first other byte, or `Err` with where fewer
+/// than sixteen bytes remain to scan.
+#[cfg(target_arch = "x86_64")]
+pub(super) fn whitespace_end_sse2(b: &[u8], mut i: usize) -> Result<usize, usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: as in `string_special_sse2`: SSE2 is baseline, loads stay inside `b`.
+    unsafe {
+        let space = _mm_set1_epi8(b' ' as i8);
+        let newline = _mm_set1_epi8(b'\n' as i8);
+        let carriage = _mm_set1_epi8(b'\r' as i8);
+        let tab = _mm_set1_epi8(b'\t' as i8);
+        while b.len().saturating_sub(i) >= 16 {
+            let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+            let ws = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, newline)),
+                _mm_or_si128(_mm_cmpeq_epi8(v, carriage), _mm_cmpeq_epi8(v, tab)),
+            );
+            let other = !(_mm_movemask_epi8(ws) as u32) & 0xffff;
+            if other != 0 {
+                return Ok(i + other.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+    }
+    Err(i)
+}

@@ -1,0 +1,87 @@
+use super::Parser;
+
+/// The scan a byte at a time, the definition the fast scans must meet.
+fn naive(b: &[u8], i: usize) -> usize {
+    (i..b.len())
+        .find(|&j| matches!(b[j], b'"' | b'\\' | 0..=0x1f))
+        .unwrap_or(b.len())
+}
+
+#[test]
+fn the_whitespace_skip_stops_where_a_byte_at_a_time_skip_stops() {
+    // GIVEN runs of JSON's four whitespace bytes of every length to 40, ended by
+    // every byte value; WHEN skipped from every start; THEN the skip ends at the
+    // first byte that is not one of the four (a control character is not)
+    let spaces = b" \n\r\t";
+    for len in 0..40 {
+        for end in 0..=255u8 {
+            let mut b: Vec<u8> = (0..len).map(|k| spaces[k % 4]).collect();
+            b.push(end);
+            b.extend_from_slice(b"   ");
+            for start in 0..=len {
+                let mut p = Parser { b: &b, i: start };
+                p.ws();
+                let want = (start..b.len())
+                    .find(|&j| !spaces.contains(&b[j]))
+                    .unwrap_or(b.len());
+                assert_eq!(p.i, want, "{b:?} from {start}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_string_scan_finds_what_a_byte_at_a_time_scan_finds() {
+    // GIVEN buffers of every length to 35 bytes, plain text with one byte of every
+    // value (quote, backslash, controls, 0x7f, non-ASCII) at every position, and
+    // the same ended by a quote; WHEN scanned from every start; THEN the SIMD and
+    // word scans stop where the naive scan stops (inside a block, at its edges, and
+    // in the tail after it), and the one-step scan knows whether what it passed
+    // was ASCII
+    let cases = (0..36).flat_map(|len| {
+        (0..len).flat_map(move |at| (0..=255u8).flat_map(move |c| [(len, at, c, false), (len, at, c, true)]))
+    });
+    for (len, at, special, quoted) in cases {
+        let mut b = vec![b'a'; len];
+        b[at] = special;
+        if quoted {
+            b.push(b'"');
+        }
+        let p = Parser { b: &b, i: 0 };
+        // Starts past the special byte all see the same plain text.
+        for start in 0..=b.len().min(at + 1) {
+            let want = naive(&b, start);
+            assert_eq!(p.string_special(start), want, "{b:?} from {start}");
+            #[cfg(target_arch = "x86_64")]
+            if let Some((end, ascii)) = super::scan::short_string_sse2(&b, start) {
+                assert_eq!(end, want, "{b:?} from {start}");
+                assert_eq!(ascii, b[start..end].is_ascii(), "{b:?} from {start}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_word_scan_alone_finds_what_a_byte_at_a_time_scan_finds_on_long_buffers() {
+    // GIVEN long buffers (the word scan is the whole string scan on arm64, while on
+    // x86_64 it only sees the tail after the SIMD loop), one special byte at every
+    // position; WHEN the word scan runs from starts at every offset within a word and
+    // a block; THEN it stops where the naive scan stops
+    let specials = [b'"', b'\\', 0x00, 0x1f, 0x20, 0x7f, 0x80, 0xff];
+    let lens = (0..=70).chain([127, 128, 129, 255, 256, 300]);
+    for len in lens {
+        for at in 0..len {
+            for special in specials {
+                let mut b = vec![b'a'; len];
+                b[at] = special;
+                for start in 0..=b.len().min(17) {
+                    assert_eq!(
+                        super::scan::string_special_words(&b, start),
+                        naive(&b, start),
+                        "{special:#x} at {at} of {len} from {start}"
+                    );
+                }
+            }
+        }
+    }
+}
