@@ -220,9 +220,12 @@ $(DYNALITE):
 bench-tools: $(BENCH_PEERS) $(DYNALITE) ## Install the Python peers (.venv/bench) and dynalite (.venv/dynalite)
 
 # Symbols are kept (not stripped) so `perf` can name functions; sizes are given stripped.
-# BENCH_BATCHES=full BENCH_CONSUMERS=rust for a short run.
+# BENCH_BATCHES=full BENCH_CONSUMERS=rust for a short run. CONSUMER_FEATURES=jemalloc
+# measures the opt-in allocator (issue 12's seventh round, BENCHMARKS.md).
+CONSUMER_FEATURES ?=
+CONSUMER_BUILD_FLAGS := --release -p tweetboard-consumer $(if $(CONSUMER_FEATURES),--features $(CONSUMER_FEATURES))
 bench-consumer: bench-tools ## The consumer against the Python/Powertools peers on dynalite (minutes)
-	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build --release -p tweetboard-consumer
+	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build $(CONSUMER_BUILD_FLAGS)
 	$(BENCH_VENV)/bin/python bench/consumer_bench.py --batches $(BENCH_BATCHES) \
 	  --consumers $(BENCH_CONSUMERS) --json target/bench/consumer.json
 
@@ -230,7 +233,7 @@ bench-consumer: bench-tools ## The consumer against the Python/Powertools peers 
 # start-up with binaries alternated. BENCH_BINARIES names the builds to compare.
 BENCH_BINARIES ?= target/release/consumer
 bench-consumer-instructions: bench-tools ## Instructions per new record and at start-up of the release consumer (callgrind, minutes)
-	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build --release -p tweetboard-consumer
+	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build $(CONSUMER_BUILD_FLAGS)
 	$(BENCH_VENV)/bin/python bench/consumer_instructions.py --binary target/release/consumer
 
 bench-consumer-startup: bench-tools ## Start-up (process start to ready) of BENCH_BINARIES, alternated, 9 runs each

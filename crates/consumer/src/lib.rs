@@ -68,6 +68,18 @@ pub fn tune_allocator() {
     }
 }
 
+/// The options of the consumer binary's allocator when it is built with jemalloc
+/// (`--features jemalloc`, not the default: BENCHMARKS.md, "Seventh round"). `src/main.rs`
+/// compiles them in, so a Lambda would need no environment variable; `_RJEM_MALLOC_CONF`
+/// still overrides them, for measuring. glibc's allocator is a fifth of a new record's
+/// CPU, and every faster allocator tried keeps freed memory the 10,000-record batch then
+/// lacks (mimalloc, glibc's larger thread cache). So: one arena (the runtime is
+/// single-threaded; more arenas only hold more free memory), freed pages given back at
+/// once (`dirty_decay_ms:0` purges them, `muzzy_decay_ms:0` with `MADV_DONTNEED` rather
+/// than leaving `MADV_FREE` pages counted in RSS), no background thread.
+pub const JEMALLOC_CONF: &std::ffi::CStr =
+    c"narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0,background_thread:false";
+
 /// The consumer's dependencies and settings, shared read-only by every invocation.
 #[derive(Clone)]
 pub struct Consumer {
