@@ -151,9 +151,11 @@ test: venv $(CHROMIUM) infra-check ## Run every test (unit and integration) agai
 test-inner: export TWEETBOARD_INFRA_REQUIRED := 1
 test-inner:
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
-	  $(CARGO) nextest run --workspace --no-fail-fast; \
+	  $(CARGO) nextest run --workspace --no-fail-fast && \
+	  $(CARGO) nextest run -p tweetboard-consumer --features jemalloc -E 'test(jemalloc)'; \
 	else \
-	  $(CARGO) test --workspace --no-fail-fast; \
+	  $(CARGO) test --workspace --no-fail-fast && \
+	  $(CARGO) test -p tweetboard-consumer --features jemalloc jemalloc; \
 	fi
 
 bench: bench-classify bench-record bench-chart bench-consumer ## Every benchmark (release builds); figures are reported in BENCHMARKS.md
