@@ -10,8 +10,8 @@ regions, instance types, resources, errors) from ../lexicons/aws-mined.txt, whic
 mine_aws_vocabulary.py mined from the AWS SDK's service models. See README.md beside this file for the
 categories, the columns and the caveats.
 
-Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] [--name-traps [--trap-share F]] [--devops-talk SHARE] > tweets-labeled.csv
-The shipped set: --on 5400 --off 2100 --ordinary 5500 --name-traps --devops-talk 0.25 (the model also trains on the
+Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] [--name-traps [--trap-share F]] [--devops-talk SHARE [--generic-devops K]] > tweets-labeled.csv
+The shipped set: --on 5400 --off 2100 --ordinary 5500 --name-traps --devops-talk 0.25 --generic-devops 1 (the model also trains on the
 hand-written sets listed in training-set.txt)
 """
 import argparse
@@ -354,6 +354,7 @@ SINGLE_AMBIGUOUS_TRAPS = {
 SINGLE = SINGLE_AMBIGUOUS
 TRAPS = False
 DEVOPS, DEVOPS_SHARE = False, 0.0
+GENERIC_DEVOPS = 0
 # --trap-share: how much of the traps' shares (6% lone names, 15% stuffed tags) to use.
 TRAP_SHARE = 1.0
 ON_SINGLE = [
@@ -1149,6 +1150,65 @@ ORDINARY_GENERIC_WORD = [
     "my {relative} asked what a {gword} is and I had no good answer",
     "the whole {gword} thing at {place} made me laugh",
 ]
+# --generic-devops only (tenth round): operations talk that names no provider at all, or
+# one only as "our host" / "the vendor", in the generic words AWS tweets use too (the
+# cluster, latency, the bill, a region, deploys, the console, spot capacity, quotas).
+# All OFF: an independent set's writer showed these as the class still shown.
+ORDINARY_DEVOPS_GENERIC = [
+    "{gsubj} {gevent} {gwhen}. {gcoda}",
+    "{gwhen}, {gsubj} {gevent}",
+    "{gsubj} {gevent} and {gsubj2} {gevent2}",
+    "{gopinion} {gtopic}",
+    "{gtopic}: {gopinion2}",
+    "{gquestion} {gtopic}?",
+    "{gcoda} {gsubj} {gevent} {gwhen}",
+    "note to self: {gtopic} {gadvice}",
+    "{gsubj} {gevent}. {gtopic} {gadvice}",
+    "{gwho} asked why {gtopic} costs so much and I had no answer",
+    "{gcount} {gunit} of {gtopic} later, {gsubj} {gevent}",
+    "{gwho} wants {gtopic} by {day}. {gcoda}",
+]
+GENERIC_DEVOPS_SLOTS = dict(
+    gsubj=["the cluster", "our autoscaler", "the node pool", "p99", "the latency graph", "the deploy", "prod",
+           "staging", "the build", "the pager", "our host", "the vendor's dashboard", "the status page",
+           "the storage bill", "the database", "the queue", "the cache", "the load balancer", "our colo rack",
+           "the CDN", "the hosting bill", "the on-call phone", "the health check", "the backup job",
+           "the provider's console", "our object storage", "the rollout", "the region we run in"],
+    gsubj2=["the rollback", "the dashboards", "the alerts", "nobody", "the retry storm", "the error rate",
+            "half the pods", "the support ticket", "the runbook", "the monitoring"],
+    gevent=["fell over", "doubled", "went red", "timed out", "spiked", "scaled to zero", "ran out of disk",
+            "stopped answering", "got preempted", "hit its quota", "said healthy while nothing worked",
+            "paged three people", "melted", "lost its leader", "took forty minutes", "went read-only",
+            "needed a restart", "came back slowly"],
+    gevent2=["made it worse", "stayed silent", "lied", "fired twice", "saved the night", "did nothing",
+             "pointed at the wrong thing", "took over"],
+    gwhen=["at 2am", "on a Friday", "during the demo", "right before the launch", "over the weekend",
+           "during the sale", "while I was on leave", "in the middle of the migration", "again today",
+           "for the third time this week", "an hour after the deploy", "during maintenance"],
+    gcoda=["love this job", "send coffee", "postmortem tomorrow", "rolling back", "not my week",
+           "adding it to the runbook", "lesson learned", "going back to bed", "ops life",
+           "anyway how was your day", "the usual", "we're fine. everything is fine"],
+    gopinion=["hot take:", "unpopular opinion:", "nobody tells you this about", "what I learned this year about",
+              "I was wrong about", "the hardest part of our job is", "stop overthinking",
+              "the real cost is always"],
+    gopinion2=["it's always DNS", "just add more nodes, said nobody who pays", "measure before you tune",
+               "the cheap option costs more later", "test the restore, not the backup",
+               "small deploys, often", "your dashboards are lying", "turn things off at night"],
+    gtopic=["capacity planning", "spot capacity for batch jobs", "preemptible nodes", "cluster autoscaling",
+            "p99 latency", "the hosting bill", "egress fees", "multi-region failover", "blue/green deploys",
+            "canary releases", "our self-hosted storage", "storage quotas", "CI runner quotas",
+            "the vendor's maintenance window", "zero-downtime migrations", "on-prem servers",
+            "the colo contract", "log retention costs", "database failover", "cache invalidation",
+            "chaos testing", "incident response", "error budgets", "Friday deploys", "load testing",
+            "rate limits on the API gateway we run", "cold starts on our functions platform"],
+    gquestion=["how do you all handle", "anyone good at", "what's your approach to", "is it just me or is",
+               "any tips for", "who here has given up on"],
+    gadvice=["is worth a day of planning", "needs an owner", "should be boring", "belongs in the runbook",
+             "is not optional", "will bite you eventually", "costs less than the outage"],
+    gwho=["my manager", "finance", "the CTO", "a new hire", "the product team", "my mum", "the auditor"],
+    gcount=["three", "two", "forty", "six", "twelve"],
+    gunit=["hours", "weeks", "sprints", "meetings", "days"],
+)
 ORDINARY_ACRONYM = [
     "rewrote my {engine} game loop around an ECS, {n} systems and it finally clicks",
     "the ECS pattern in {engine} is great until you need a hierarchy",
@@ -1253,6 +1313,8 @@ def fill_ordinary(template, rng):
     slots.update({k: rng.choice(v) for k, v in ORDINARY_OPS_SLOTS.items()})
     if DEVOPS:
         slots.update({k: rng.choice(v) for k, v in DEVOPS_SLOTS.items()})
+        if GENERIC_DEVOPS:
+            slots.update({k: rng.choice(v) for k, v in GENERIC_DEVOPS_SLOTS.items()})
         slots["Gword"] = slots["gword"].capitalize()
         slots["othercloud2"] = rng.choice(ORD["othercloud"])
         slots.setdefault("daypart", rng.choice(DAYPARTS))
@@ -1397,7 +1459,8 @@ STUFFED = ["{tag} {name}", "{tag} #{name}", "#{name} {tag}", "{tag} #{name} #{ex
 def ordinary(rng):
     r = rng.random()
     if DEVOPS and rng.random() < DEVOPS_SHARE:
-        template = rng.choice(rng.choice([ORDINARY_DEVOPS, ORDINARY_DEVOPS, ORDINARY_GENERIC_WORD, ORDINARY_ACRONYM]))
+        lists = [ORDINARY_DEVOPS, ORDINARY_DEVOPS, ORDINARY_GENERIC_WORD, ORDINARY_ACRONYM]
+        template = rng.choice(rng.choice(lists + [ORDINARY_DEVOPS_GENERIC] * GENERIC_DEVOPS))
     elif r < 0.16:
         # AWS's product names, `amazon` and `aws` in other senses.
         template = rng.choice(ORDINARY_AMBIGUOUS)
@@ -1474,8 +1537,12 @@ def main():
     ap.add_argument("--devops-talk", type=float, default=0.0, metavar="SHARE",
                     help="ninth round: this share of the ordinary tweets is engineering talk without AWS, everyday "
                          "tweets with one generic cloud word, or AWS's acronyms in other senses (all OFF)")
+    ap.add_argument("--generic-devops", type=int, default=0, metavar="K",
+                    help="tenth round, with --devops-talk: K more shares (beside the four lists) of operations talk "
+                         "naming no provider, in generic cloud words (all OFF)")
     args = ap.parse_args()
-    global TRAPS, SINGLE, TRAP_SHARE, DEVOPS, DEVOPS_SHARE
+    global TRAPS, SINGLE, TRAP_SHARE, DEVOPS, DEVOPS_SHARE, GENERIC_DEVOPS
+    GENERIC_DEVOPS = args.generic_devops
     DEVOPS = args.devops_talk > 0
     DEVOPS_SHARE = args.devops_talk
     TRAPS = args.name_traps

@@ -525,15 +525,38 @@ fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
     }
 }
 
-/// A token as the lexicons list it: without a leading `#` or `@`, and without a
-/// possessive `'s` (`API Gateway's timeout` names `api gateway`; the tokenizer keeps
-/// the ASCII apostrophe inside a word).
+/// A token as the lexicons list it: without a leading `#` or `@`, and without what an
+/// apostrophe adds to a name (see [`apostrophe_stem`]: `API Gateway's timeout` names
+/// `api gateway`, `AWS'de` is Turkish for "on AWS"; the tokenizer keeps the ASCII
+/// apostrophe inside a word).
 #[inline]
 fn lexicon_form(token: &str) -> &str {
     // By bytes (issue 12): `#` and `@` are ASCII, so the rest starts on a character.
     let sigils = token.bytes().take_while(|b| matches!(b, b'#' | b'@')).count();
-    let bare = &token[sigils..];
-    bare.strip_suffix("'s").unwrap_or(bare)
+    apostrophe_stem(&token[sigils..])
+}
+
+/// A word less the suffix after its apostrophe: English's possessive `'s`, and the case
+/// endings Turkish (`AWS'de`, `AWS'ye`, `AWS’nin`, `S3'e`) and other languages write
+/// after an apostrophe on a name, up to five letters. English contractions keep their
+/// form (`won't` is not the spam word `won`), as does anything longer or not letters
+/// (`o'reilly`, `rock'n'roll`).
+#[inline]
+fn apostrophe_stem(word: &str) -> &str {
+    // By bytes: `'` is ASCII, so both sides of it start on a character.
+    let Some(at) = word.bytes().position(|b| b == b'\'') else {
+        return word;
+    };
+    let suffix = &word[at + 1..];
+    let contraction = matches!(suffix, "t" | "ll" | "re" | "ve" | "m" | "d");
+    if at == 0 || contraction || suffix.is_empty() || suffix.chars().count() > 5 {
+        return word;
+    }
+    if suffix.chars().all(char::is_alphabetic) {
+        &word[..at]
+    } else {
+        word
+    }
 }
 
 /// How the tweet carries `aws`: bit 0 as the hashtag `#aws`, bit 1 as the word `aws`,
@@ -541,7 +564,9 @@ fn lexicon_form(token: &str) -> &str {
 /// and mentions not counted). What is tacked on to ordinary tweets sits at their start
 /// or end; `we left AWS for bare metal` uses the name.
 fn aws_carried(tokens: &[&str]) -> u8 {
-    let tag = tokens.iter().any(|t| matches!(*t, "#aws" | "#aws's"));
+    let tag = tokens
+        .iter()
+        .any(|t| t.strip_prefix('#').is_some_and(is_aws_word));
     if !tokens.iter().any(|t| is_aws_word(t)) {
         // Most tweets: nothing more to look for.
         return u8::from(tag);
@@ -568,10 +593,11 @@ fn aws_carried(tokens: &[&str]) -> u8 {
     u8::from(tag) | (u8::from(word) << 1) | (u8::from(inside) << 2)
 }
 
-/// The plain word `aws`, or its possessive `aws's` (`AWS's new region`).
+/// The plain word `aws`, with what an apostrophe adds to it (`AWS's new region`,
+/// Turkish `AWS'de`; see [`apostrophe_stem`]).
 #[inline]
 fn is_aws_word(t: &str) -> bool {
-    matches!(t, "aws" | "aws's")
+    t == "aws" || (t.len() > 4 && t.starts_with("aws'") && apostrophe_stem(t) == "aws")
 }
 
 /// Characters that show nothing but would split a word in [`tokenize`]: a zero-width

@@ -14,68 +14,69 @@ use tweetboard_classifier::Model;
 
 /// Per data file: the hash of every example's sorted feature indices and the hash of
 /// every example's score bits, in file order. Recorded (`RECORD_SCORES=1`) from the
-/// ninth model round of issue 15 as shipped, model `tweetboard-lr-b9f112253ae5`: its
+/// tenth model round of issue 15 as shipped, model `tweetboard-lr-c61f54430a24`: its
 /// recipe (default-ignorable code points dropped, full-width ASCII mapped, Route 53 and
 /// `AWS's` read as they are written, the cloud terms crossed with AWS evidence, `ecs`,
-/// `rds`, `ebs`, `eks` behind context) and its training set (the generated set with
-/// `--devops-talk 0.25`, eight hand-written sets, ON rows weighted 3, the weight handed
+/// `rds`, `ebs`, `eks` behind context, a suffix after an apostrophe dropped from a
+/// name: `AWS'de`) and its training set (the generated set with `--devops-talk 0.25
+/// --generic-devops 1`, ten hand-written sets, ON rows weighted 3, the weight handed
 /// back to the bias and the threshold). A speed-up of the recipe must keep them.
 const RECORDED: &[(&str, &str)] = &[
     (
         "dev-handwritten.csv",
-        "40 examples, features 42edd8458715bec2, scores dd99a20c85ec50ff",
+        "40 examples, features 49093eaee1a8f2af, scores fe161aefc6cec82c",
     ),
     (
         "tweets-labeled.csv",
-        "13000 examples, features c543647a16dc791b, scores 3340e356b1881fdb",
+        "13000 examples, features 802f917d605af0e1, scores fcca80e9654ad2b2",
     ),
     (
         "unseen-handwritten-10.csv",
-        "265 examples, features a6a938910b702304, scores 4f19ee249f1cafff",
+        "265 examples, features a861d84693428a12, scores 50e4ece2c2f365d8",
     ),
     (
         "unseen-handwritten-11.csv",
-        "263 examples, features 63f74abe0dc949fc, scores 148754b02361b613",
+        "263 examples, features 70732434da35ac10, scores 82e3f80e4f380a01",
     ),
     (
         "unseen-handwritten-12.csv",
-        "272 examples, features 86abbab08b41d884, scores 34a6917958c7a7a8",
+        "272 examples, features 281ced0b9b3a8a33, scores d6cae5631d3e5b64",
     ),
     (
         "unseen-handwritten-2.csv",
-        "60 examples, features 43ebc1191d95a009, scores 88679af4ebedc0b2",
+        "60 examples, features 88ca739eb213b6cc, scores 9e60deaf84dbe74e",
     ),
     (
         "unseen-handwritten-3.csv",
-        "255 examples, features 4cc905840f76e423, scores edf5547be2fb87ba",
+        "255 examples, features 06f00a14168d616f, scores ddc7a02b78f64d04",
     ),
     (
         "unseen-handwritten-4.csv",
-        "232 examples, features 9370377c495cd604, scores d4aae5b1c89145c5",
+        "232 examples, features 63432f2fbecdcdaa, scores 3e562ade26d65c84",
     ),
     (
         "unseen-handwritten-5.csv",
-        "247 examples, features eb43f37b0a9c9b0b, scores bde76e5b67db2877",
+        "247 examples, features 3d91d93402468bdd, scores 7821700349720c9e",
     ),
     (
         "unseen-handwritten-6.csv",
-        "242 examples, features 8b790f043b1ea27d, scores 67aa00b493ec066c",
+        "242 examples, features dc67761d906feef7, scores 01cef09207260727",
     ),
     (
         "unseen-handwritten-7.csv",
-        "251 examples, features 9c8ea1899b62f991, scores 81445f3934b9cdce",
+        "251 examples, features 236c4f957557fbaa, scores d2c56a19352136fd",
     ),
     (
         "unseen-handwritten-8.csv",
-        "242 examples, features 9237a8c33c6277e9, scores c220f10caca5cebd",
+        "242 examples, features bd46bf0c32719bf1, scores 240b6db2a0379efd",
     ),
     (
         "unseen-handwritten-9.csv",
-        "244 examples, features 6df66ee9459e4c81, scores 427c502ca301f5b6",
+        "244 examples, features e43b0f9421e8d982, scores 6f19b8969b1c1364",
     ),
     (
         "unseen-handwritten.csv",
-        "110 examples, features 493b2ee04d84ddca, scores 4838c975aa4e12d2",
+        "110 examples, features 419d4351fb8ad963, scores 040a57d10f92b9d9",
     ),
 ];
 

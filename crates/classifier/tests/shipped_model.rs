@@ -91,20 +91,21 @@ fn shipped_model_meets_the_accuracy_bar_on_its_holdout_and_on_handwritten_tweets
     let m = Metrics::compute(&scored, shipped.threshold());
     assert!(m.accuracy >= 0.95, "{m:?}");
     // AND the AWS tweets among them are shown: issue 15's ON-recall bar (0.93) holds on
-    // the old yardstick too (the shipped model shows 30 of 30)
+    // the old yardstick too (the shipped model shows 29 of 30; the ninth round's 30)
     let e = evaluate_shipped("unseen-handwritten-2.csv");
     assert!(e.on_recall >= 0.93, "{e:?}");
 }
 
 /// Since the seventh round of issue 15 the hand-written sets `dev-handwritten.csv` and
-/// `unseen-handwritten-4.csv` … `-9.csv` (and `-10` since the eighth) are training data,
+/// `unseen-handwritten-4.csv` … `-9.csv` (`-10` since the eighth, `-11` and `-12` since
+/// the tenth) are training data,
 /// so they no longer measure the shipped model; the older yardsticks `-2` and `-3` stay
 /// out of it.
 #[test]
 fn the_training_set_holds_the_burned_hand_written_sets_and_not_the_yardsticks() {
     // GIVEN the shipped model's training-set manifest
     let set = TrainingSet::load(&data("training-set.txt")).unwrap();
-    // THEN its base is the generated set, and the files trained on whole are the eight
+    // THEN its base is the generated set, and the files trained on whole are the ten
     // burned hand-written sets, each once
     assert_eq!(set.base.file, "tweets-labeled.csv");
     let extra: Vec<(&str, u32)> = set.extra.iter().map(|p| (p.file.as_str(), p.repeat)).collect();
@@ -119,6 +120,8 @@ fn the_training_set_holds_the_burned_hand_written_sets_and_not_the_yardsticks() 
             ("unseen-handwritten-8.csv", 1),
             ("unseen-handwritten-9.csv", 1),
             ("unseen-handwritten-10.csv", 1),
+            ("unseen-handwritten-11.csv", 1),
+            ("unseen-handwritten-12.csv", 1),
         ]
     );
     // AND the model says what it was trained on
@@ -126,25 +129,26 @@ fn the_training_set_holds_the_burned_hand_written_sets_and_not_the_yardsticks() 
 }
 
 /// The honest measure of a model that trains on the hand-written sets: each set scored
-/// by a model trained without it (leave-one-set-out, eight trainings). The bars are the
-/// eighth and ninth rounds' bar for shipping (pooled: ON recall ≥ 0.96, ordinary tweets
-/// ≥ 97% hidden with and without the tag, no more errors than the setup it replaces):
-/// 34 errors of 1,763 both rounds (the seventh round's recipe, data and settings,
-/// retrained per fold the same way, make 43). About a
-/// minute in a debug build, so not in `make test`: `make model-loso` runs it in release.
+/// by a model trained without it (leave-one-set-out, ten trainings). The bars are the
+/// tenth round's bar for shipping (pooled: ON recall ≥ 0.96, ordinary tweets ≥ 97%
+/// hidden with and without the tag, no more errors than the setup it replaces over the
+/// four model seeds): 43 errors of 2,298 at seed 42 (seeds 7/99/1859: 40, 37, 38); the
+/// ninth round's recipe, data and settings, retrained per fold the same way on the same
+/// ten sets, make 42, 45, 44, 45. About a minute in a debug build, so not in
+/// `make test`: `make model-loso` runs it in release.
 #[test]
-#[ignore = "eight trainings; make model-loso runs it in release"]
-fn leave_one_set_out_keeps_the_eighth_rounds_margin() {
+#[ignore = "ten trainings; make model-loso runs it in release"]
+fn leave_one_set_out_keeps_the_tenth_rounds_margin() {
     // GIVEN the shipped model's training set
     let set = TrainingSet::load(&data("training-set.txt")).unwrap();
     // WHEN each hand-written set is scored by a model trained without it
     let folds = leave_one_set_out(&set, &TrainOptions::default(), |_| {}).unwrap();
     let e = pooled(&folds).unwrap();
-    // THEN pooled over the folds at most 34 of 1,763 are wrong, 96% of AWS tweets are
-    // shown (the ninth round: 606 of 624), 97% of the ordinary tweets hidden with the tag
-    // and without (400 of 407, 503 of 511), and 99% of spam (220 of 221)
-    assert_eq!(e.metrics.examples, 1763);
-    assert!(e.metrics.examples - e.confusion.correct() <= 34, "{e:?}");
+    // THEN pooled over the folds at most 43 of 2,298 are wrong, 96% of AWS tweets are
+    // shown (the tenth round: 796 of 819), 97% of the ordinary tweets hidden with the tag
+    // and without (539 of 547, 639 of 650), and 99% of spam (281 of 282)
+    assert_eq!(e.metrics.examples, 2298);
+    assert!(e.metrics.examples - e.confusion.correct() <= 43, "{e:?}");
     assert!(e.on_recall >= 0.96, "{e:?}");
     assert!(hidden(&e, "ordinary") >= 0.97, "{e:?}");
     assert!(hidden(&e, "ordinary-tagged") >= 0.97, "{e:?}");
@@ -154,9 +158,9 @@ fn leave_one_set_out_keeps_the_eighth_rounds_margin() {
 /// The contaminated set of the first round (the generator paraphrased some of its rows,
 /// see the data README) is not trained on; it still says something when the model falls
 /// below it. The bars are what the shipped model does there, a little below: each
-/// ordinary group at least 95% hidden (76 of 79, 69 of 69), all spam, accuracy 0.984 and
-/// ON recall 0.988 (80 of 81; the eighth round's model 0.980 and 0.975, 76 of 79 hidden
-/// untagged; the fifth round's 0.980 and 0.951).
+/// ordinary group at least 95% hidden (78 of 79, 69 of 69), all spam, accuracy 0.988 and
+/// ON recall 0.975 (79 of 81; the ninth round's model 0.984 and 0.988, 76 of 79 hidden
+/// untagged; the eighth round's 0.980 and 0.975; the fifth round's 0.980 and 0.951).
 #[test]
 fn shipped_model_keeps_its_figures_on_the_first_rounds_set() {
     assert_holds(

@@ -263,6 +263,41 @@ fn a_possessive_aws_is_the_word_aws() {
 }
 
 #[test]
+fn a_suffix_after_an_apostrophe_leaves_the_name() {
+    // GIVEN Turkish case endings after AWS and a service name, straight or curly
+    let carried = |text: &str| aws_carried(&tokenize(&lowercase_visible(text)));
+    let evidence = |text: &str| {
+        let lower = lowercase_visible(text);
+        lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed).evidence
+    };
+    // THEN `AWS'de`, `AWS'ye` and `AWS’nin` carry `aws` as `aws` does
+    for (suffixed, plain) in [
+        ("yeni hesap AWS'de açtım bugün", "yeni hesap AWS açtım bugün"),
+        ("projemiz AWS'ye taşındı sonunda", "projemiz AWS taşındı sonunda"),
+        ("AWS’nin yeni bölgesi ne zaman", "AWS yeni bölgesi ne zaman"),
+        ("bugün #AWS'de bir demo", "bugün #AWS bir demo"),
+    ] {
+        assert_eq!(carried(suffixed), carried(plain), "{suffixed}");
+        assert_ne!(carried(suffixed), 0, "{suffixed}");
+    }
+    // AND a contextual name with an ending is the name in AWS context
+    assert_eq!(
+        evidence("AWS Lambda'da soğuk başlangıç"),
+        evidence("AWS Lambda soğuk başlangıç")
+    );
+    assert!(evidence("AWS Lambda'da soğuk başlangıç") > 0);
+    // AND English contractions and longer tails are left alone (`won't` is not `won`)
+    assert_eq!(apostrophe_stem("won't"), "won't");
+    assert_eq!(apostrophe_stem("we'll"), "we'll");
+    assert_eq!(apostrophe_stem("o'reilly"), "o'reilly");
+    assert_eq!(apostrophe_stem("rock'n'roll"), "rock'n'roll");
+    assert_eq!(apostrophe_stem("gateway's"), "gateway");
+    assert_eq!(apostrophe_stem("'quoted"), "'quoted");
+    assert!(!is_aws_word("aws'"));
+    assert!(!is_aws_word("awsome"));
+}
+
+#[test]
 fn ecs_rds_ebs_eks_count_only_in_aws_context() {
     let evidence = |text: &str| lexicon_counts(text, &tokenize(text), LambdaSense::NotNamed).evidence;
     assert_eq!(evidence("our game engine moved to an ecs"), 0);
