@@ -43,6 +43,10 @@ const RECORDED: &[(&str, &str)] = &[
         "272 examples, features 281ced0b9b3a8a33, scores d6cae5631d3e5b64",
     ),
     (
+        "unseen-handwritten-13.csv",
+        "271 examples, features 0879b2a6cd4bc499, scores 9de67f8a3c81a242",
+    ),
+    (
         "unseen-handwritten-2.csv",
         "60 examples, features 88ca739eb213b6cc, scores 9e60deaf84dbe74e",
     ),
