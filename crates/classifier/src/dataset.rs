@@ -64,18 +64,59 @@ fn example(fields: &HashMap<String, String>) -> Result<Example, String> {
         return Err("no `text` column".into());
     }
     let junk = parse_label(label).ok_or_else(|| format!("label {label:?} is not ON, OFF, 0 or 1"))?;
+    let kind = fields.get("kind").map(|k| k.trim()).filter(|k| !k.is_empty());
+    // `evaluate` groups kinds by what comes before the first `/`: a kind starting with
+    // one would make a group with no name.
+    if let Some(k) = kind.filter(|k| k.starts_with('/')) {
+        return Err(format!("kind {k:?} has no group before its `/`"));
+    }
     Ok(Example {
         record: Record::from_aml_map(fields)?,
         junk,
-        kind: fields
-            .get("kind")
-            .map(|k| k.trim())
-            .filter(|k| !k.is_empty())
-            .map(str::to_owned),
+        kind: kind.map(str::to_owned),
     })
 }
 
+/// Where a quoted field opens and is never closed, as a 1-based line number. The csv
+/// reader takes such a field to the end of the file, so one stray quote would silently
+/// swallow every row after it (a typo in a hand-written evaluation set would shrink it).
+/// RFC 4180 as the reader reads it: a quote opens a quoted field only at a field's
+/// start; inside one, `""` is a quote and a lone `"` closes it.
+fn unterminated_quote(text: &str) -> Option<usize> {
+    let mut line = 1;
+    let mut opened_at = None;
+    let mut at_field_start = true;
+    let mut bytes = text.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        if opened_at.is_some() {
+            match b {
+                b'"' if bytes.peek() == Some(&b'"') => {
+                    bytes.next();
+                }
+                b'"' => opened_at = None,
+                b'\n' => line += 1,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' if at_field_start => opened_at = Some(line),
+            b'\n' => line += 1,
+            _ => {}
+        }
+        at_field_start = matches!(b, b',' | b'\n' | b'\r');
+    }
+    opened_at
+}
+
 pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Example>, DatasetError> {
+    if let Some(line) = unterminated_quote(text) {
+        return Err(DatasetError::Bad {
+            path: name.into(),
+            line,
+            why: "a quoted field opens here and is never closed".into(),
+        });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -201,6 +242,23 @@ mod tests {
         // JSON that is not a string where a string is meant.
         assert!(err(parse_jsonl("f.jsonl", r#"{"text": null, "label": "ON"}"#)).contains("`text` is null"));
         assert!(err(parse_jsonl("f.jsonl", r#"{"text": ["a"], "label": "ON"}"#)).contains("not a string"));
+        // A quote that opens a field and never closes would swallow every row after it.
+        assert_eq!(
+            err(parse_csv(
+                "f.csv",
+                "text,label\n\"fine, quoted\",ON\n\"oops,OFF\nlost,ON\n"
+            )),
+            "f.csv: 3: a quoted field opens here and is never closed"
+        );
+        // A quote inside an unquoted field is text, and `""` inside a quoted one a quote.
+        assert_eq!(
+            parse_csv("f.csv", "text,label\nsay \"hi\",ON\n\"a \"\"b\"\"\nc\",OFF\n")
+                .unwrap()
+                .len(),
+            2
+        );
+        // A kind with no group before its `/`.
+        assert!(err(parse_csv("f.csv", "text,label,kind\na,ON,/x\n")).contains("has no group"));
         // Numbers stay fine where the format allows them.
         assert_eq!(
             parse_jsonl("f.jsonl", r#"{"text": "x", "id": 12, "label": 1}"#)

@@ -85,14 +85,17 @@ pub fn run(
 }
 
 /// A tweet's text as one printable line: a line break as ` ⏎ `, other control
-/// characters and the bidirectional controls (which would garble or reverse the
-/// terminal's line) as `\u{..}` escapes.
+/// characters and the bidirectional controls and marks (which would garble or reverse
+/// the terminal's line: embeddings, overrides, isolates, LRM/RLM, ALM) as `\u{..}`
+/// escapes.
 fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '\n' => out.push_str(" ⏎ "),
-            c if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') => {
+            c if c.is_control()
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}') =>
+            {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32));
             }
             c => out.push(c),
@@ -111,6 +114,10 @@ mod tests {
         assert_eq!(
             printable("nul\0 here\u{202E}gnp.exe"),
             "nul\\u{0} here\\u{202e}gnp.exe"
+        );
+        assert_eq!(
+            printable("mark\u{200F}s\u{200E}\u{61C}"),
+            "mark\\u{200f}s\\u{200e}\\u{61c}"
         );
         assert_eq!(printable("plain #aws text 🙃"), "plain #aws text 🙃");
     }
