@@ -47,6 +47,10 @@ const RECORDED: &[(&str, &str)] = &[
         "271 examples, features 0879b2a6cd4bc499, scores 9de67f8a3c81a242",
     ),
     (
+        "unseen-handwritten-14.csv",
+        "269 examples, features e89ca177fcdfb5df, scores b23d8fbf368058ea",
+    ),
+    (
         "unseen-handwritten-2.csv",
         "60 examples, features 88ca739eb213b6cc, scores 9e60deaf84dbe74e",
     ),

@@ -196,6 +196,26 @@ fn shipped_model_meets_the_issue_targets_on_the_set_it_was_judged_on() {
     );
 }
 
+/// The shipped model on the newest independent set, `unseen-handwritten-14.csv`, judged
+/// once after the eleventh round shipped no model. It falls short of the issue's
+/// targets there (the data README says how): 64 of 74 untagged ordinary tweets hidden
+/// (86.5%, the target is 95%) and accuracy 0.941 (0.95); tagged 68 of 70, all spam, ON
+/// recall 0.957 (90 of 94). These bars pin what it does, so that a change can only
+/// improve on it; they are not the issue's targets.
+#[test]
+fn shipped_model_keeps_its_figures_on_the_set_that_found_it_short() {
+    assert_holds(
+        "unseen-handwritten-14.csv",
+        Bars {
+            ordinary: 0.86,
+            tagged: 0.97,
+            spam: 1.0,
+            accuracy: 0.94,
+            on_recall: 0.95,
+        },
+    );
+}
+
 #[test]
 fn the_shipped_data_set_is_large_and_balanced_enough() {
     let examples = dataset::load(&data("tweets-labeled.csv")).unwrap();
