@@ -635,6 +635,18 @@ AWS_SCAM = [
     "earn passive income with {svc} bots on AWS, {n}x returns, DM me now {emoji}",
     "{emoji} FREE AWS CREDITS {emoji} fill the form to claim {amount} for {svc} {link}",
     "grow your followers fast, buy likes and retweets, {n}% off {emoji} #aws #{svc_tag}",
+    # eleventh round: adult spam, phishing and dumps that carry a strong AWS name (an
+    # event, a region, a service, an exam code), so one name does not outweigh the rest
+    "{emoji} my private pics from #reInvent{year2}, 18+ only, subscribe in bio {link}",
+    "lonely nights in {region}? cute single engineers online now {emoji} {link}",
+    "{svc} girls want to chat with you tonight {emoji}{emoji} click {link}#aws #cloud",
+    "{cert_code} and {cert_code2} dumps in one pdf, instant download, pass guaranteed {link}",
+    "ALERT: your AWS account will be suspended in 24h, verify your billing details at {link}",
+    "unusual sign-in detected on your AWS console, confirm your password here {link} {emoji}",
+    "your {svc} resources are locked, recover your AWS account now: {link}",
+    "{svc} experts hate this one trick, ${n}00 a day from home in {region} {emoji} {link}",
+    "hot deals on {region} servers, cheap AWS accounts with credits, DM {handle_spam}",
+    "#reInvent{year2} ticket giveaway {emoji} follow, RT and click {link} to claim",
 ]
 
 

@@ -134,7 +134,7 @@ impl Recipe {
             push(&[b"src:", source.to_lowercase().as_bytes()]);
         }
 
-        let signals = TextSignals::of(&record.text, &tokens);
+        let signals = TextSignals::of(&record.text, &lower, &tokens);
         push(&[b"x:urls:", &[signals.urls.min(2)]]);
         push(&[b"x:mentions:", &[signals.mentions.min(3)]]);
         push(&[b"x:hashtags:", &[signals.hashtags.min(6)]]);
@@ -283,6 +283,10 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
     // is kept with whether it was found in the words (not only in a tag or a mention).
     let mut firm: Vec<(Entry, bool)> = Vec::new();
     let mut pending: Vec<(Entry, bool)> = Vec::new();
+    // The last token that is a word (not a tag, a mention, a URL or `rt`).
+    let last_word = tokens
+        .iter()
+        .rposition(|t| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt");
     let mut note = |entry: Option<Entry>, at: usize| {
         let Some(entry) = entry else {
             return;
@@ -303,9 +307,16 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             // A word like `bill` or `console` counts only next to the plain word `aws`:
             // not the tag, which is tacked onto anything (`#aws #cloud`).
             Needs::AwsWord => {
-                let after = &tokens[(at + 1).min(tokens.len())..(at + 3).min(tokens.len())];
-                // `AWS's bill` too: the possessive is the word.
-                if !tokens[at].starts_with('#') && before.iter().chain(after).any(|t| is_aws_word(t)) {
+                let end = (at + 3).min(tokens.len());
+                let after = &tokens[(at + 1).min(tokens.len())..end];
+                // `AWS's bill` too: the possessive is the word. An `aws` right after it
+                // that ends the tweet's words is tacked on (`new game console aws`, the
+                // attacker's review of the tenth round); `la factura de AWS` is not.
+                let aws_after = after
+                    .iter()
+                    .enumerate()
+                    .any(|(j, t)| is_aws_word(t) && (j > 0 || last_word.is_some_and(|w| w > at + 1)));
+                if !tokens[at].starts_with('#') && (before.iter().any(|t| is_aws_word(t)) || aws_after) {
                     &mut firm
                 } else {
                     return;
@@ -326,6 +337,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
         }
         let mut hash = keys[i];
         let mut facts = words.get(&hash);
+        let mut dated = false;
         if facts.is_none() && bare.ends_with(|c: char| c.is_ascii_digit()) {
             // Event tags carry their year (`#reinvent2026`), products their generation
             // (`trainium2`).
@@ -333,6 +345,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             if stem.len() != bare.len() && !stem.is_empty() {
                 hash = word_hash(stem);
                 facts = words.get(&hash);
+                dated = is_year(&bare[stem.len()..]);
             }
         }
         let Some(facts) = facts else {
@@ -358,12 +371,29 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             cert += usize::from(facts.exam == Some(ExamWord::Cert));
             sell += usize::from(facts.exam == Some(ExamWord::Sell));
         }
-        note(facts.evidence, i);
+        // A name with a year fused on (`#reInvent2024`) is the event's tag, never the
+        // ordinary word (`reinvent yourself`): it needs no context.
+        let evidence = facts.evidence.map(|e| match e.needs {
+            Needs::Context if dated => Entry {
+                needs: Needs::Nothing,
+                ..e
+            },
+            _ => e,
+        });
+        note(evidence, i);
         // Only for the words that start an entry of two or three: with the mined
         // vocabulary, many common words start a pair and few a triple.
         if facts.starts_pair || facts.starts_triple {
             if let Some(b) = hash_at(i + 1) {
-                let pair = run_hash(hash, b);
+                let mut pair = run_hash(hash, b);
+                // `re:Invent2024`: the year comes off the pair's second word too.
+                if facts.starts_pair && !pairs.contains_key(&pair) {
+                    let next = lexicon_form(tokens[i + 1]);
+                    let stem = next.trim_end_matches(|c: char| c.is_ascii_digit());
+                    if stem.len() != next.len() && !stem.is_empty() && is_year(&next[stem.len()..]) {
+                        pair = run_hash(hash, word_hash(stem));
+                    }
+                }
                 // `route <num>` is AWS's only as Route 53 (numbers are `<num>` by then):
                 // Route 66 and the Route 1 bus are roads.
                 // Asked once per tweet: a hostile text of many `route 1` pairs would
@@ -410,6 +440,11 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
         cert,
         sell,
     }
+}
+
+/// A year as event tags carry it: four digits from 2000 (`2024` in `#reinvent2024`).
+fn is_year(digits: &str) -> bool {
+    digits.len() == 4 && digits.starts_with("20")
 }
 
 /// The pair `route <num>`, as [`lexicon_counts`] combines its words' hashes.
@@ -876,7 +911,10 @@ struct TextSignals {
 }
 
 impl TextSignals {
-    fn of(text: &str, tokens: &[&str]) -> Self {
+    /// `text` as written (for its case) and `lower`, lowercased and normalised: the runs
+    /// of `!` and the `$` are read there, so full-width `！！` and `＄` and a `!` split by an
+    /// invisible character count as what they show.
+    fn of(text: &str, lower: &str, tokens: &[&str]) -> Self {
         let (mut urls, mut mentions, mut hashtags) = (0usize, 0usize, 0usize);
         for t in tokens {
             match t.as_bytes() {
@@ -898,8 +936,8 @@ impl TextSignals {
             mentions: mentions.min(255) as u8,
             hashtags: hashtags.min(255) as u8,
             emoji: emoji.min(255) as u8,
-            bang_run: text.contains("!!"),
-            dollar: text.contains('$'),
+            bang_run: lower.contains("!!"),
+            dollar: lower.contains('$'),
             shouting: letters >= 12 && upper * 10 > letters * 4,
         }
     }

@@ -14,37 +14,39 @@ use tweetboard_classifier::Model;
 
 /// Per data file: the hash of every example's sorted feature indices and the hash of
 /// every example's score bits, in file order. Recorded (`RECORD_SCORES=1`) from the
-/// tenth model round of issue 15 as shipped, model `tweetboard-lr-c61f54430a24`: its
-/// recipe (default-ignorable code points dropped, full-width ASCII mapped, Route 53 and
+/// eleventh model round of issue 15, model `tweetboard-lr-906ce4de2fa2`: its recipe
+/// (default-ignorable code points dropped, full-width ASCII mapped, Route 53 and
 /// `AWS's` read as they are written, the cloud terms crossed with AWS evidence, `ecs`,
 /// `rds`, `ebs`, `eks` behind context, a suffix after an apostrophe dropped from a
-/// name: `AWS'de`) and its training set (the generated set with `--devops-talk 0.25
-/// --generic-devops 1`, ten hand-written sets, ON rows weighted 3, the weight handed
+/// name: `AWS'de`; a year fused onto an event name, an `aws` tacked on after an
+/// everyday word, `!!`/`$` read after normalising; the mined phrases of generic words
+/// behind context) and its training set (the generated set with `--devops-talk 0.25
+/// --generic-devops 1`, eleven hand-written sets, ON rows weighted 3, the weight handed
 /// back to the bias and the threshold). A speed-up of the recipe must keep them.
 const RECORDED: &[(&str, &str)] = &[
     (
         "dev-handwritten.csv",
-        "40 examples, features 49093eaee1a8f2af, scores fe161aefc6cec82c",
+        "40 examples, features 0b047798aabe59c6, scores 7dfeca6a3b50cf85",
     ),
     (
         "tweets-labeled.csv",
-        "13000 examples, features 802f917d605af0e1, scores fcca80e9654ad2b2",
+        "13000 examples, features 3d24a68c2acbc9b6, scores 44a270b2530d735e",
     ),
     (
         "unseen-handwritten-10.csv",
-        "265 examples, features a861d84693428a12, scores 50e4ece2c2f365d8",
+        "265 examples, features 343a916df45641f6, scores cc2b715e70d759a0",
     ),
     (
         "unseen-handwritten-11.csv",
-        "263 examples, features 70732434da35ac10, scores 82e3f80e4f380a01",
+        "263 examples, features 02ec3bf9e0740534, scores 085303622c3d3da7",
     ),
     (
         "unseen-handwritten-12.csv",
-        "272 examples, features 281ced0b9b3a8a33, scores d6cae5631d3e5b64",
+        "272 examples, features 84d22e977f944f14, scores 7b9fdb4e9cb33088",
     ),
     (
         "unseen-handwritten-13.csv",
-        "271 examples, features 0879b2a6cd4bc499, scores 9de67f8a3c81a242",
+        "271 examples, features 9fab28ab68a2303c, scores f74ba90b93fffd0d",
     ),
     (
         "unseen-handwritten-14.csv",
@@ -52,39 +54,39 @@ const RECORDED: &[(&str, &str)] = &[
     ),
     (
         "unseen-handwritten-2.csv",
-        "60 examples, features 88ca739eb213b6cc, scores 9e60deaf84dbe74e",
+        "60 examples, features 72942484c03c389a, scores d47928720e1903c9",
     ),
     (
         "unseen-handwritten-3.csv",
-        "255 examples, features 06f00a14168d616f, scores ddc7a02b78f64d04",
+        "255 examples, features e3292426c497233d, scores ff288836f3abfab6",
     ),
     (
         "unseen-handwritten-4.csv",
-        "232 examples, features 63432f2fbecdcdaa, scores 3e562ade26d65c84",
+        "232 examples, features ba25860a86c299b0, scores 21d4a125037be9f8",
     ),
     (
         "unseen-handwritten-5.csv",
-        "247 examples, features 3d91d93402468bdd, scores 7821700349720c9e",
+        "247 examples, features 58d16bd605356763, scores dab14cf2e6eeb265",
     ),
     (
         "unseen-handwritten-6.csv",
-        "242 examples, features dc67761d906feef7, scores 01cef09207260727",
+        "242 examples, features 8e7d3cd546bd9749, scores 32e24333be9105e4",
     ),
     (
         "unseen-handwritten-7.csv",
-        "251 examples, features 236c4f957557fbaa, scores d2c56a19352136fd",
+        "251 examples, features 995d45bd54db9aad, scores 1fdf042a8793b8bf",
     ),
     (
         "unseen-handwritten-8.csv",
-        "242 examples, features bd46bf0c32719bf1, scores 240b6db2a0379efd",
+        "242 examples, features bdcc02233ef9a5b7, scores 06073af79129d935",
     ),
     (
         "unseen-handwritten-9.csv",
-        "244 examples, features e43b0f9421e8d982, scores 6f19b8969b1c1364",
+        "244 examples, features c39aff9eb8d3875d, scores fc2bd7fc0529992c",
     ),
     (
         "unseen-handwritten.csv",
-        "110 examples, features 419d4351fb8ad963, scores 040a57d10f92b9d9",
+        "110 examples, features 928194c76fec7c59, scores 3ebff7f5d8585ac5",
     ),
 ];
 
