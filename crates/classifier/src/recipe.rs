@@ -27,12 +27,12 @@
 //!   ([`lambda_sense`]).
 //! - everyday words of running a cloud ([`OPS_TERMS`]: the bill, the console, a region,
 //!   a ticket) counted and crossed with the tweet's AWS anchor and with other clouds
-//!   named, and exam names crossed with what dump sellers offer ([`EXAM_TERMS`]).
+//!   named (their names in `ops-terms.txt`, their products in [`OTHER_CLOUDS`]), and exam names crossed with what dump sellers offer ([`EXAM_TERMS`]).
 //!
 //! Every feature is a presence bit, so a record's feature vector is a short list of
 //! bucket indices.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::record::Record;
@@ -220,6 +220,8 @@ const CLOUD_TERMS: &str = include_str!("../lexicons/cloud-terms.txt");
 const SPAM_TERMS: &str = include_str!("../lexicons/spam-terms.txt");
 /// Everyday words of running a cloud, and the names of other clouds (`other`).
 const OPS_TERMS: &str = include_str!("../lexicons/ops-terms.txt");
+/// Other providers' product names (`cloud run`, `aks`, `pub/sub`): another cloud named.
+const OTHER_CLOUDS: &str = include_str!("../lexicons/other-clouds.txt");
 /// Words that name an exam (`cert`) and words of those who sell its answers (`sell`).
 const EXAM_TERMS: &str = include_str!("../lexicons/exam-terms.txt");
 
@@ -248,7 +250,8 @@ struct LexiconCounts {
     lone_names: u8,
     /// Tokens (less a leading `#`) in the everyday cloud lexicon.
     ops: usize,
-    /// Tokens naming another cloud or host (`azure`, `heroku`).
+    /// Tokens naming another cloud or host (`azure`, `heroku`), or runs naming one of
+    /// their products (`cloud run`).
     other_cloud: usize,
     /// Tokens naming an exam, exam codes (`c02`, `saac03`) among them.
     cert: usize,
@@ -270,6 +273,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
         words,
         pairs,
         triples,
+        other_runs,
     } = &*LEXICONS;
     let (mut cloud, mut spam) = (0, 0);
     let (mut ops, mut other_cloud, mut cert, mut sell) = (0, 0, 0, 0);
@@ -368,6 +372,13 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             spam += usize::from(facts.spam);
             ops += usize::from(facts.ops);
             other_cloud += usize::from(facts.other_cloud);
+            if facts.starts_other {
+                // `cloud run`, `pub/sub`, `vertex ai`: one more lookup or two, for the few
+                // words that start another cloud's product name.
+                let pair = hash_at(i + 1).map(|b| run_hash(hash, b));
+                let triple = pair.zip(hash_at(i + 2)).map(|(p, c)| run_hash(p, c));
+                other_cloud += usize::from(pair.into_iter().chain(triple).any(|r| other_runs.contains(&r)));
+            }
             cert += usize::from(facts.exam == Some(ExamWord::Cert));
             sell += usize::from(facts.exam == Some(ExamWord::Sell));
         }
@@ -765,6 +776,8 @@ struct WordFacts {
     starts_pair: bool,
     /// It is the first word of a three-word evidence entry.
     starts_triple: bool,
+    /// It is the first word of another cloud's product name of two or three words.
+    starts_other: bool,
 }
 
 /// A word of `exam-terms.txt`.
@@ -784,6 +797,8 @@ struct Lexicons {
     words: HashMap<u64, WordFacts, Prehashed>,
     pairs: HashMap<u64, Entry, Prehashed>,
     triples: HashMap<u64, Entry, Prehashed>,
+    /// Other clouds' product names of two or three words, by their runs' keys.
+    other_runs: HashSet<u64, Prehashed>,
 }
 
 /// A word's key in the lexicon maps.
@@ -837,6 +852,18 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
         facts.ops |= !other;
         facts.other_cloud |= other;
     }
+    let mut other_runs: HashSet<u64, Prehashed> = HashSet::default();
+    for line in lexicon_words(OTHER_CLOUDS) {
+        let keys: Vec<u64> = line.split_whitespace().map(word_hash).collect();
+        match keys[..] {
+            [one] => words.entry(one).or_default().other_cloud = true,
+            [a, ref rest @ ..] => {
+                words.entry(a).or_default().starts_other = true;
+                other_runs.insert(rest.iter().fold(a, |run, &k| run_hash(run, k)));
+            }
+            [] => {}
+        }
+    }
     for line in lexicon_words(EXAM_TERMS) {
         if let Some((word, kind)) = line.split_once(' ') {
             let kind = if kind.trim() == "sell" {
@@ -889,6 +916,7 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
         words,
         pairs,
         triples,
+        other_runs,
     }
 });
 

@@ -14,79 +14,80 @@ use tweetboard_classifier::Model;
 
 /// Per data file: the hash of every example's sorted feature indices and the hash of
 /// every example's score bits, in file order. Recorded (`RECORD_SCORES=1`) from the
-/// eleventh model round of issue 15, model `tweetboard-lr-906ce4de2fa2`: its recipe
+/// twelfth model round of issue 15, model `tweetboard-lr-5994ff44266e`: its recipe
 /// (default-ignorable code points dropped, full-width ASCII mapped, Route 53 and
 /// `AWS's` read as they are written, the cloud terms crossed with AWS evidence, `ecs`,
 /// `rds`, `ebs`, `eks` behind context, a suffix after an apostrophe dropped from a
 /// name: `AWS'de`; a year fused onto an event name, an `aws` tacked on after an
 /// everyday word, `!!`/`$` read after normalising; the mined phrases of generic words
-/// behind context) and its training set (the generated set with `--devops-talk 0.25
-/// --generic-devops 1`, eleven hand-written sets, ON rows weighted 3, the weight handed
+/// behind context; other clouds' product names counted as another cloud named) and its
+/// training set (the generated set with `--devops-talk 0.25 --generic-devops 1
+/// --other-products 2`, twelve hand-written sets, ON rows weighted 3, the weight handed
 /// back to the bias and the threshold). A speed-up of the recipe must keep them.
 const RECORDED: &[(&str, &str)] = &[
     (
         "dev-handwritten.csv",
-        "40 examples, features 0b047798aabe59c6, scores 7dfeca6a3b50cf85",
+        "40 examples, features 840462a949a6660e, scores cb7337ed93fe0b86",
     ),
     (
         "tweets-labeled.csv",
-        "13000 examples, features 3d24a68c2acbc9b6, scores 44a270b2530d735e",
+        "13000 examples, features 5e6c42300125c312, scores e775bed21b77f33a",
     ),
     (
         "unseen-handwritten-10.csv",
-        "265 examples, features 343a916df45641f6, scores cc2b715e70d759a0",
+        "265 examples, features 842651dbdde6c5a7, scores 2dd69bdab425e5d7",
     ),
     (
         "unseen-handwritten-11.csv",
-        "263 examples, features 02ec3bf9e0740534, scores 085303622c3d3da7",
+        "263 examples, features 08dd49948ac2d6aa, scores 0c8c5c99bacb2716",
     ),
     (
         "unseen-handwritten-12.csv",
-        "272 examples, features 84d22e977f944f14, scores 7b9fdb4e9cb33088",
+        "272 examples, features 842eb0877db17985, scores baa0bea200de7b2b",
     ),
     (
         "unseen-handwritten-13.csv",
-        "271 examples, features 9fab28ab68a2303c, scores f74ba90b93fffd0d",
+        "271 examples, features 54768270ef031544, scores 67ea23fbec967433",
     ),
     (
         "unseen-handwritten-14.csv",
-        "269 examples, features e89ca177fcdfb5df, scores b23d8fbf368058ea",
+        "269 examples, features 9b6ed945ac42c4f9, scores 6bdbcdcbdd6c9bbb",
     ),
     (
         "unseen-handwritten-2.csv",
-        "60 examples, features 72942484c03c389a, scores d47928720e1903c9",
+        "60 examples, features 4c3e5fea6a8e3b77, scores c9b4c7b55b51cc14",
     ),
     (
         "unseen-handwritten-3.csv",
-        "255 examples, features e3292426c497233d, scores ff288836f3abfab6",
+        "255 examples, features cf43e51491461df0, scores fe67ee807790db06",
     ),
     (
         "unseen-handwritten-4.csv",
-        "232 examples, features ba25860a86c299b0, scores 21d4a125037be9f8",
+        "232 examples, features 861e999d5fd8535c, scores 846ba618abd1640c",
     ),
     (
         "unseen-handwritten-5.csv",
-        "247 examples, features 58d16bd605356763, scores dab14cf2e6eeb265",
+        "247 examples, features 9e6cd17b896176d3, scores 7e4541e184e85d1a",
     ),
     (
         "unseen-handwritten-6.csv",
-        "242 examples, features 8e7d3cd546bd9749, scores 32e24333be9105e4",
+        "242 examples, features 67604be1c400e890, scores cd19e7f24ec68020",
     ),
     (
         "unseen-handwritten-7.csv",
-        "251 examples, features 995d45bd54db9aad, scores 1fdf042a8793b8bf",
+        "251 examples, features da6c12f3d54cd94e, scores 834695e7a3ea436e",
     ),
     (
         "unseen-handwritten-8.csv",
-        "242 examples, features bdcc02233ef9a5b7, scores 06073af79129d935",
+        "242 examples, features c0fb9871c745451a, scores 5d47bd8be430616f",
     ),
     (
         "unseen-handwritten-9.csv",
-        "244 examples, features c39aff9eb8d3875d, scores fc2bd7fc0529992c",
+        "244 examples, features f4db1978a8add393, scores cbca316b99f1ab98",
     ),
     (
         "unseen-handwritten.csv",
-        "110 examples, features 928194c76fec7c59, scores 3ebff7f5d8585ac5",
+        "110 examples, features 81f2b0d42e6934e0, scores 23158095bb8cc646",
     ),
 ];
 

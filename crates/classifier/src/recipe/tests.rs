@@ -416,6 +416,31 @@ fn everyday_cloud_words_and_other_clouds_are_counted() {
 }
 
 #[test]
+fn other_clouds_product_names_count_as_another_cloud_named() {
+    // GIVEN tweets naming another provider's product, in one word or a run of two or three
+    let other = |text: &str| {
+        let lower = text.to_lowercase();
+        lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed).other_cloud
+    };
+    // THEN each counts as another cloud named (twelfth round): `pub/sub` and `fly.io`
+    // are read as the tokenizer splits them
+    assert_eq!(
+        other("GCS bucket lifecycle rules moved everything to Coldline"),
+        2
+    );
+    assert_eq!(other("our Cloud Run service timed out again"), 1);
+    assert_eq!(other("pub/sub backlog growing, p99 is fine"), 1);
+    assert_eq!(other("moved the app to Fly.io last week"), 1);
+    assert_eq!(other("the AKS node pool upgrade took all night"), 1);
+    assert_eq!(other("#gke autoscaler ate our spot nodes"), 1);
+    // AND the words of those runs alone name nothing: a run names the product
+    assert_eq!(other("it will run in the cloud, whatever that means"), 0);
+    assert_eq!(other("pub quiz tonight, then sub sandwiches"), 0);
+    // AND a mention is not a product named, as with the other lexicons
+    assert_eq!(other("thanks @gke for nothing"), 0);
+}
+
+#[test]
 fn exam_codes_are_told_from_what_dump_sellers_offer() {
     let counts = |text: &str| {
         let lower = text.to_lowercase();
