@@ -10,8 +10,8 @@ regions, instance types, resources, errors) from ../lexicons/aws-mined.txt, whic
 mine_aws_vocabulary.py mined from the AWS SDK's service models. See README.md beside this file for the
 categories, the columns and the caveats.
 
-Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] [--name-traps [--trap-share F]] [--devops-talk SHARE [--generic-devops K]] > tweets-labeled.csv
-The shipped set: --on 5400 --off 2100 --ordinary 5500 --name-traps --devops-talk 0.25 --generic-devops 1 (the model also trains on the
+Usage: python3 generate_dataset.py [--seed S] [--on N] [--off N] [--ordinary N] [--name-traps [--trap-share F]] [--devops-talk SHARE [--generic-devops K] [--other-products K]] > tweets-labeled.csv
+The shipped set: --on 5400 --off 2100 --ordinary 5500 --name-traps --devops-talk 0.25 --generic-devops 1 --other-products 2 (the model also trains on the
 hand-written sets listed in training-set.txt)
 """
 import argparse
@@ -355,6 +355,7 @@ SINGLE = SINGLE_AMBIGUOUS
 TRAPS = False
 DEVOPS, DEVOPS_SHARE = False, 0.0
 GENERIC_DEVOPS = 0
+OTHER_PRODUCTS = 0
 # --trap-share: how much of the traps' shares (6% lone names, 15% stuffed tags) to use.
 TRAP_SHARE = 1.0
 ON_SINGLE = [
@@ -635,6 +636,18 @@ AWS_SCAM = [
     "earn passive income with {svc} bots on AWS, {n}x returns, DM me now {emoji}",
     "{emoji} FREE AWS CREDITS {emoji} fill the form to claim {amount} for {svc} {link}",
     "grow your followers fast, buy likes and retweets, {n}% off {emoji} #aws #{svc_tag}",
+    # eleventh round: adult spam, phishing and dumps that carry a strong AWS name (an
+    # event, a region, a service, an exam code), so one name does not outweigh the rest
+    "{emoji} my private pics from #reInvent{year2}, 18+ only, subscribe in bio {link}",
+    "lonely nights in {region}? cute single engineers online now {emoji} {link}",
+    "{svc} girls want to chat with you tonight {emoji}{emoji} click {link}#aws #cloud",
+    "{cert_code} and {cert_code2} dumps in one pdf, instant download, pass guaranteed {link}",
+    "ALERT: your AWS account will be suspended in 24h, verify your billing details at {link}",
+    "unusual sign-in detected on your AWS console, confirm your password here {link} {emoji}",
+    "your {svc} resources are locked, recover your AWS account now: {link}",
+    "{svc} experts hate this one trick, ${n}00 a day from home in {region} {emoji} {link}",
+    "hot deals on {region} servers, cheap AWS accounts with credits, DM {handle_spam}",
+    "#reInvent{year2} ticket giveaway {emoji} follow, RT and click {link} to claim",
 ]
 
 
@@ -1209,6 +1222,55 @@ GENERIC_DEVOPS_SLOTS = dict(
     gcount=["three", "two", "forty", "six", "twelve"],
     gunit=["hours", "weeks", "sprints", "meetings", "days"],
 )
+# --other-products only (twelfth round): other clouds' and no provider's operations talk
+# told with their product names and the generic words AWS tweets use too (a bucket, spot
+# capacity, egress, IAM, the console, a region, p99). All OFF: a bucket on GCS or a spot
+# VM on Azure is not AWS. Written for this round, not copied from any set.
+ORDINARY_OTHER_PRODUCTS = [
+    "{oprod} {oissue} {gwhen}. {gcoda}",
+    "moved our {oword} to {oprod} last {day}, {oresult}",
+    "{oprod}: {oword} {oissue}, {n} minutes of {ofeel}",
+    "is there a sane way to set {oword} on {oprod}? the docs go in circles",
+    "{oprod} {oword} {oissue} and the support ticket says 'working as intended'",
+    "our {oprovider} bill: {n}% of it is {oword}. who approved this",
+    "finally got {oword} right on {oprod}, only took {n} tries",
+    "TIL {oprod} charges for {oword} even when {oexcuse}",
+    "the {oprovider} console {oissue} again, back to the CLI",
+    "{oword} on {oprod} vs {oprod2}, which one hurts less?",
+    "postmortem: {oprod} in {oregion} {oissue}, our {oword} did not help",
+    "{gwho} asked me to explain {oword} on {oprod}. I drew boxes for an hour",
+    "running {oworkload} on {oprod} with {oword}, so far so good",
+    "{oprovider} {oword} {oissue} during {oworkload}, restarting from the checkpoint",
+]
+OTHER_PRODUCTS_SLOTS = dict(
+    oprod=["GKE", "Cloud Run", "Cloud SQL", "GCS", "Google Cloud Storage", "BigQuery", "Pub/Sub", "Compute Engine",
+           "AKS", "Azure Blob Storage", "Azure Functions", "Cosmos DB", "Entra ID", "Azure VMs", "Cloudflare R2",
+           "Cloudflare Workers", "a Hetzner box", "DigitalOcean droplets", "Vercel", "Fly.io", "OCI", "Oracle Cloud",
+           "Firestore", "Spanner", "Vertex AI", "App Service", "Linode", "Render", "Supabase", "our k3s cluster",
+           "our Proxmox hosts", "the colo", "our own Ceph cluster", "MinIO"],
+    oprod2=["GKE", "AKS", "Cloud Run", "Fly.io", "Hetzner", "DigitalOcean", "Vercel", "OCI", "our own racks",
+            "Azure Container Apps"],
+    oprovider=["GCP", "Azure", "Google Cloud", "Oracle Cloud", "Cloudflare", "Hetzner", "DigitalOcean", "Vercel",
+               "Fly.io", "Linode", "our hosting provider's", "the colo's", "our VPS provider's"],
+    oword=["bucket lifecycle rules", "the bucket policy", "spot VMs", "preemptible nodes", "egress", "egress fees",
+           "IAM roles", "the service account", "IAM conditions", "the console", "region failover", "p99 latency",
+           "autoscaling", "the load balancer", "object versioning", "cold storage tiers", "the NAT gateway",
+           "private endpoints", "quota increases", "the node pool", "cross-region replication", "the WAF rules",
+           "managed Postgres", "the secrets store", "the metrics dashboard", "reserved capacity", "the free tier",
+           "access keys", "signed URLs", "DNS records", "the serverless functions", "the container registry"],
+    oissue=["timed out", "got reclaimed", "doubled the bill", "logged me out", "denied everything",
+            "went down for the whole region", "silently did nothing", "throttled us", "ate our weekend",
+            "showed green while nothing worked", "took an hour to apply", "broke after the upgrade",
+            "changed its pricing", "hit the quota"],
+    oregion=["europe-west1", "us-central1", "West Europe", "East US", "Frankfurt", "Helsinki", "asia-east1",
+             "the Amsterdam DC", "Singapore"],
+    oresult=["the bill halved", "latency went up, bill went down", "nobody noticed, which is the goal",
+             "already regretting it", "p99 finally flat", "the migration took three sprints"],
+    ofeel=["panic", "refreshing the status page", "slack threads", "reading stack traces", "coffee"],
+    oexcuse=["nothing reads from it", "the VM is stopped", "traffic stays in the region", "you delete the data"],
+    oworkload=["the nightly training run", "batch jobs", "the CI runners", "our game servers", "the data pipeline",
+               "the ETL", "a render farm"],
+)
 ORDINARY_ACRONYM = [
     "rewrote my {engine} game loop around an ECS, {n} systems and it finally clicks",
     "the ECS pattern in {engine} is great until you need a hierarchy",
@@ -1313,8 +1375,10 @@ def fill_ordinary(template, rng):
     slots.update({k: rng.choice(v) for k, v in ORDINARY_OPS_SLOTS.items()})
     if DEVOPS:
         slots.update({k: rng.choice(v) for k, v in DEVOPS_SLOTS.items()})
-        if GENERIC_DEVOPS:
+        if GENERIC_DEVOPS or OTHER_PRODUCTS:
             slots.update({k: rng.choice(v) for k, v in GENERIC_DEVOPS_SLOTS.items()})
+        if OTHER_PRODUCTS:
+            slots.update({k: rng.choice(v) for k, v in OTHER_PRODUCTS_SLOTS.items()})
         slots["Gword"] = slots["gword"].capitalize()
         slots["othercloud2"] = rng.choice(ORD["othercloud"])
         slots.setdefault("daypart", rng.choice(DAYPARTS))
@@ -1460,7 +1524,8 @@ def ordinary(rng):
     r = rng.random()
     if DEVOPS and rng.random() < DEVOPS_SHARE:
         lists = [ORDINARY_DEVOPS, ORDINARY_DEVOPS, ORDINARY_GENERIC_WORD, ORDINARY_ACRONYM]
-        template = rng.choice(rng.choice(lists + [ORDINARY_DEVOPS_GENERIC] * GENERIC_DEVOPS))
+        template = rng.choice(rng.choice(lists + [ORDINARY_DEVOPS_GENERIC] * GENERIC_DEVOPS
+                                         + [ORDINARY_OTHER_PRODUCTS] * OTHER_PRODUCTS))
     elif r < 0.16:
         # AWS's product names, `amazon` and `aws` in other senses.
         template = rng.choice(ORDINARY_AMBIGUOUS)
@@ -1540,9 +1605,13 @@ def main():
     ap.add_argument("--generic-devops", type=int, default=0, metavar="K",
                     help="tenth round, with --devops-talk: K more shares (beside the four lists) of operations talk "
                          "naming no provider, in generic cloud words (all OFF)")
+    ap.add_argument("--other-products", type=int, default=0, metavar="K",
+                    help="twelfth round, with --devops-talk: K more shares of other clouds' and no provider's "
+                         "operations talk with their product names and AWS's generic words (all OFF)")
     args = ap.parse_args()
-    global TRAPS, SINGLE, TRAP_SHARE, DEVOPS, DEVOPS_SHARE, GENERIC_DEVOPS
+    global TRAPS, SINGLE, TRAP_SHARE, DEVOPS, DEVOPS_SHARE, GENERIC_DEVOPS, OTHER_PRODUCTS
     GENERIC_DEVOPS = args.generic_devops
+    OTHER_PRODUCTS = args.other_products
     DEVOPS = args.devops_talk > 0
     DEVOPS_SHARE = args.devops_talk
     TRAPS = args.name_traps

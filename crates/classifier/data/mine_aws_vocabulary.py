@@ -119,6 +119,20 @@ def common(word):
     return word in COMMON or len(word) <= 3
 
 
+def generic(word):
+    """A word of ordinary speech or of software in general: common English, or seen on the
+    web at least once in a million words or so (Zipf 2.0: `endpoint`, `callback`,
+    `decryption`, `deprecated`, `crawler`). A phrase made only of such words (`endpoint not
+    found`, `callback timeout`, `paris region`) is as often a Flask app's, a Kafka
+    producer's or a travel agent's as AWS's (the attacker's review of the tenth round), so
+    it is mined `ctx`: it counts only after `aws`/`amazon` or beside other evidence."""
+    return common(word) or wordfreq.zipf_frequency(word, "en") >= 2.0
+
+
+def phrase_marker(words):
+    return "ctx" if all(generic(w) for w in words) else ""
+
+
 def rare(word):
     """A word that names nothing but the AWS thing: not common English, and rare on the
     web as a whole (a Zipf frequency under 2, about once in ten million words), which
@@ -190,8 +204,10 @@ def main():
         elif any(t in STOP for t in toks[:1] + toks[-1:]):
             return
         else:
-            strength = 1 if all(common(t) for t in toks) else 2
-            add(toks, strength, "", kind, display or " ".join(toks))
+            # A name of common words only (`identity and access`, `backup search`) is
+            # ordinary speech too: `ctx` (eleventh round; it counted alone before).
+            ordinary = all(common(t) for t in toks)
+            add(toks, 1 if ordinary else 2, "ctx" if ordinary else "", kind, display or " ".join(toks))
 
     resources = defaultdict(set)  # noun phrase -> verbs seen with it
     exceptions = defaultdict(set)  # exception shape name -> services that define it
@@ -216,7 +232,7 @@ def main():
                 while words and words[-1] in GENERIC_TAIL:
                     words.pop()
                 if 2 <= len(words) <= 3 and not all(common(w) for w in words):
-                    add(words, 1, "", "error", " ".join(words))
+                    add(words, 1, phrase_marker(words), "error", " ".join(words))
             if svc == "ec2" and name == "InstanceType":
                 instance_types.update(shape.get("enum", []))
 
@@ -240,7 +256,7 @@ def main():
             if len(tail) != n or any(w in STOP or w in VERBS for w in tail):
                 continue
             if n == 3 or not all(common(w) for w in tail):
-                add(tail, 1, "", "resource", " ".join(tail))
+                add(tail, 1, phrase_marker(tail), "resource", " ".join(tail))
                 break
 
     with open(os.path.join(DATA, "endpoints.json")) as f:
@@ -259,13 +275,15 @@ def main():
                 continue
             place = place.group(1)
             toks = tokens(place)
+            # `N. Virginia` and `Paris region` are also the state and the area around the
+            # city (`N Virginia wins the state title`, `flights to the Paris region`): `ctx`.
             if toks[0] == "n":
-                add(toks, 2, "", "region", place)
+                add(toks, 2, "ctx", "region", place)
                 toks, place = toks[1:], place.split()[-1]
             if toks == ["central"]:
                 continue
             add(toks, 1, "aws", "region", place)
-            add(toks + ["region"], 1, "", "region", place + " region")
+            add(toks + ["region"], 1, "ctx", "region", place + " region")
 
     families = defaultdict(set)
     for it in instance_types:

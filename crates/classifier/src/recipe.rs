@@ -27,12 +27,12 @@
 //!   ([`lambda_sense`]).
 //! - everyday words of running a cloud ([`OPS_TERMS`]: the bill, the console, a region,
 //!   a ticket) counted and crossed with the tweet's AWS anchor and with other clouds
-//!   named, and exam names crossed with what dump sellers offer ([`EXAM_TERMS`]).
+//!   named (their names in `ops-terms.txt`, their products in [`OTHER_CLOUDS`]), and exam names crossed with what dump sellers offer ([`EXAM_TERMS`]).
 //!
 //! Every feature is a presence bit, so a record's feature vector is a short list of
 //! bucket indices.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::record::Record;
@@ -134,7 +134,7 @@ impl Recipe {
             push(&[b"src:", source.to_lowercase().as_bytes()]);
         }
 
-        let signals = TextSignals::of(&record.text, &tokens);
+        let signals = TextSignals::of(&record.text, &lower, &tokens);
         push(&[b"x:urls:", &[signals.urls.min(2)]]);
         push(&[b"x:mentions:", &[signals.mentions.min(3)]]);
         push(&[b"x:hashtags:", &[signals.hashtags.min(6)]]);
@@ -220,6 +220,8 @@ const CLOUD_TERMS: &str = include_str!("../lexicons/cloud-terms.txt");
 const SPAM_TERMS: &str = include_str!("../lexicons/spam-terms.txt");
 /// Everyday words of running a cloud, and the names of other clouds (`other`).
 const OPS_TERMS: &str = include_str!("../lexicons/ops-terms.txt");
+/// Other providers' product names (`cloud run`, `aks`, `pub/sub`): another cloud named.
+const OTHER_CLOUDS: &str = include_str!("../lexicons/other-clouds.txt");
 /// Words that name an exam (`cert`) and words of those who sell its answers (`sell`).
 const EXAM_TERMS: &str = include_str!("../lexicons/exam-terms.txt");
 
@@ -248,7 +250,8 @@ struct LexiconCounts {
     lone_names: u8,
     /// Tokens (less a leading `#`) in the everyday cloud lexicon.
     ops: usize,
-    /// Tokens naming another cloud or host (`azure`, `heroku`).
+    /// Tokens naming another cloud or host (`azure`, `heroku`), or runs naming one of
+    /// their products (`cloud run`).
     other_cloud: usize,
     /// Tokens naming an exam, exam codes (`c02`, `saac03`) among them.
     cert: usize,
@@ -270,6 +273,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
         words,
         pairs,
         triples,
+        other_runs,
     } = &*LEXICONS;
     let (mut cloud, mut spam) = (0, 0);
     let (mut ops, mut other_cloud, mut cert, mut sell) = (0, 0, 0, 0);
@@ -283,6 +287,10 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
     // is kept with whether it was found in the words (not only in a tag or a mention).
     let mut firm: Vec<(Entry, bool)> = Vec::new();
     let mut pending: Vec<(Entry, bool)> = Vec::new();
+    // The last token that is a word (not a tag, a mention, a URL or `rt`).
+    let last_word = tokens
+        .iter()
+        .rposition(|t| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt");
     let mut note = |entry: Option<Entry>, at: usize| {
         let Some(entry) = entry else {
             return;
@@ -303,9 +311,16 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             // A word like `bill` or `console` counts only next to the plain word `aws`:
             // not the tag, which is tacked onto anything (`#aws #cloud`).
             Needs::AwsWord => {
-                let after = &tokens[(at + 1).min(tokens.len())..(at + 3).min(tokens.len())];
-                // `AWS's bill` too: the possessive is the word.
-                if !tokens[at].starts_with('#') && before.iter().chain(after).any(|t| is_aws_word(t)) {
+                let end = (at + 3).min(tokens.len());
+                let after = &tokens[(at + 1).min(tokens.len())..end];
+                // `AWS's bill` too: the possessive is the word. An `aws` right after it
+                // that ends the tweet's words is tacked on (`new game console aws`, the
+                // attacker's review of the tenth round); `la factura de AWS` is not.
+                let aws_after = after
+                    .iter()
+                    .enumerate()
+                    .any(|(j, t)| is_aws_word(t) && (j > 0 || last_word.is_some_and(|w| w > at + 1)));
+                if !tokens[at].starts_with('#') && (before.iter().any(|t| is_aws_word(t)) || aws_after) {
                     &mut firm
                 } else {
                     return;
@@ -326,6 +341,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
         }
         let mut hash = keys[i];
         let mut facts = words.get(&hash);
+        let mut dated = false;
         if facts.is_none() && bare.ends_with(|c: char| c.is_ascii_digit()) {
             // Event tags carry their year (`#reinvent2026`), products their generation
             // (`trainium2`).
@@ -333,6 +349,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             if stem.len() != bare.len() && !stem.is_empty() {
                 hash = word_hash(stem);
                 facts = words.get(&hash);
+                dated = is_year(&bare[stem.len()..]);
             }
         }
         let Some(facts) = facts else {
@@ -355,15 +372,39 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             spam += usize::from(facts.spam);
             ops += usize::from(facts.ops);
             other_cloud += usize::from(facts.other_cloud);
+            if facts.starts_other {
+                // `cloud run`, `pub/sub`, `vertex ai`: one more lookup or two, for the few
+                // words that start another cloud's product name.
+                let pair = hash_at(i + 1).map(|b| run_hash(hash, b));
+                let triple = pair.zip(hash_at(i + 2)).map(|(p, c)| run_hash(p, c));
+                other_cloud += usize::from(pair.into_iter().chain(triple).any(|r| other_runs.contains(&r)));
+            }
             cert += usize::from(facts.exam == Some(ExamWord::Cert));
             sell += usize::from(facts.exam == Some(ExamWord::Sell));
         }
-        note(facts.evidence, i);
+        // A name with a year fused on (`#reInvent2024`) is the event's tag, never the
+        // ordinary word (`reinvent yourself`): it needs no context.
+        let evidence = facts.evidence.map(|e| match e.needs {
+            Needs::Context if dated => Entry {
+                needs: Needs::Nothing,
+                ..e
+            },
+            _ => e,
+        });
+        note(evidence, i);
         // Only for the words that start an entry of two or three: with the mined
         // vocabulary, many common words start a pair and few a triple.
         if facts.starts_pair || facts.starts_triple {
             if let Some(b) = hash_at(i + 1) {
-                let pair = run_hash(hash, b);
+                let mut pair = run_hash(hash, b);
+                // `re:Invent2024`: the year comes off the pair's second word too.
+                if facts.starts_pair && !pairs.contains_key(&pair) {
+                    let next = lexicon_form(tokens[i + 1]);
+                    let stem = next.trim_end_matches(|c: char| c.is_ascii_digit());
+                    if stem.len() != next.len() && !stem.is_empty() && is_year(&next[stem.len()..]) {
+                        pair = run_hash(hash, word_hash(stem));
+                    }
+                }
                 // `route <num>` is AWS's only as Route 53 (numbers are `<num>` by then):
                 // Route 66 and the Route 1 bus are roads.
                 // Asked once per tweet: a hostile text of many `route 1` pairs would
@@ -410,6 +451,11 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
         cert,
         sell,
     }
+}
+
+/// A year as event tags carry it: four digits from 2000 (`2024` in `#reinvent2024`).
+fn is_year(digits: &str) -> bool {
+    digits.len() == 4 && digits.starts_with("20")
 }
 
 /// The pair `route <num>`, as [`lexicon_counts`] combines its words' hashes.
@@ -730,6 +776,8 @@ struct WordFacts {
     starts_pair: bool,
     /// It is the first word of a three-word evidence entry.
     starts_triple: bool,
+    /// It is the first word of another cloud's product name of two or three words.
+    starts_other: bool,
 }
 
 /// A word of `exam-terms.txt`.
@@ -749,6 +797,8 @@ struct Lexicons {
     words: HashMap<u64, WordFacts, Prehashed>,
     pairs: HashMap<u64, Entry, Prehashed>,
     triples: HashMap<u64, Entry, Prehashed>,
+    /// Other clouds' product names of two or three words, by their runs' keys.
+    other_runs: HashSet<u64, Prehashed>,
 }
 
 /// A word's key in the lexicon maps.
@@ -802,6 +852,18 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
         facts.ops |= !other;
         facts.other_cloud |= other;
     }
+    let mut other_runs: HashSet<u64, Prehashed> = HashSet::default();
+    for line in lexicon_words(OTHER_CLOUDS) {
+        let keys: Vec<u64> = line.split_whitespace().map(word_hash).collect();
+        match keys[..] {
+            [one] => words.entry(one).or_default().other_cloud = true,
+            [a, ref rest @ ..] => {
+                words.entry(a).or_default().starts_other = true;
+                other_runs.insert(rest.iter().fold(a, |run, &k| run_hash(run, k)));
+            }
+            [] => {}
+        }
+    }
     for line in lexicon_words(EXAM_TERMS) {
         if let Some((word, kind)) = line.split_once(' ') {
             let kind = if kind.trim() == "sell" {
@@ -854,6 +916,7 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
         words,
         pairs,
         triples,
+        other_runs,
     }
 });
 
@@ -876,7 +939,10 @@ struct TextSignals {
 }
 
 impl TextSignals {
-    fn of(text: &str, tokens: &[&str]) -> Self {
+    /// `text` as written (for its case) and `lower`, lowercased and normalised: the runs
+    /// of `!` and the `$` are read there, so full-width `！！` and `＄` and a `!` split by an
+    /// invisible character count as what they show.
+    fn of(text: &str, lower: &str, tokens: &[&str]) -> Self {
         let (mut urls, mut mentions, mut hashtags) = (0usize, 0usize, 0usize);
         for t in tokens {
             match t.as_bytes() {
@@ -898,8 +964,8 @@ impl TextSignals {
             mentions: mentions.min(255) as u8,
             hashtags: hashtags.min(255) as u8,
             emoji: emoji.min(255) as u8,
-            bang_run: text.contains("!!"),
-            dollar: text.contains('$'),
+            bang_run: lower.contains("!!"),
+            dollar: lower.contains('$'),
             shouting: letters >= 12 && upper * 10 > letters * 4,
         }
     }

@@ -14,77 +14,80 @@ use tweetboard_classifier::Model;
 
 /// Per data file: the hash of every example's sorted feature indices and the hash of
 /// every example's score bits, in file order. Recorded (`RECORD_SCORES=1`) from the
-/// tenth model round of issue 15 as shipped, model `tweetboard-lr-c61f54430a24`: its
-/// recipe (default-ignorable code points dropped, full-width ASCII mapped, Route 53 and
+/// twelfth model round of issue 15, model `tweetboard-lr-5994ff44266e`: its recipe
+/// (default-ignorable code points dropped, full-width ASCII mapped, Route 53 and
 /// `AWS's` read as they are written, the cloud terms crossed with AWS evidence, `ecs`,
 /// `rds`, `ebs`, `eks` behind context, a suffix after an apostrophe dropped from a
-/// name: `AWS'de`) and its training set (the generated set with `--devops-talk 0.25
-/// --generic-devops 1`, ten hand-written sets, ON rows weighted 3, the weight handed
+/// name: `AWS'de`; a year fused onto an event name, an `aws` tacked on after an
+/// everyday word, `!!`/`$` read after normalising; the mined phrases of generic words
+/// behind context; other clouds' product names counted as another cloud named) and its
+/// training set (the generated set with `--devops-talk 0.25 --generic-devops 1
+/// --other-products 2`, twelve hand-written sets, ON rows weighted 3, the weight handed
 /// back to the bias and the threshold). A speed-up of the recipe must keep them.
 const RECORDED: &[(&str, &str)] = &[
     (
         "dev-handwritten.csv",
-        "40 examples, features 49093eaee1a8f2af, scores fe161aefc6cec82c",
+        "40 examples, features 840462a949a6660e, scores cb7337ed93fe0b86",
     ),
     (
         "tweets-labeled.csv",
-        "13000 examples, features 802f917d605af0e1, scores fcca80e9654ad2b2",
+        "13000 examples, features 5e6c42300125c312, scores e775bed21b77f33a",
     ),
     (
         "unseen-handwritten-10.csv",
-        "265 examples, features a861d84693428a12, scores 50e4ece2c2f365d8",
+        "265 examples, features 842651dbdde6c5a7, scores 2dd69bdab425e5d7",
     ),
     (
         "unseen-handwritten-11.csv",
-        "263 examples, features 70732434da35ac10, scores 82e3f80e4f380a01",
+        "263 examples, features 08dd49948ac2d6aa, scores 0c8c5c99bacb2716",
     ),
     (
         "unseen-handwritten-12.csv",
-        "272 examples, features 281ced0b9b3a8a33, scores d6cae5631d3e5b64",
+        "272 examples, features 842eb0877db17985, scores baa0bea200de7b2b",
     ),
     (
         "unseen-handwritten-13.csv",
-        "271 examples, features 0879b2a6cd4bc499, scores 9de67f8a3c81a242",
+        "271 examples, features 54768270ef031544, scores 67ea23fbec967433",
     ),
     (
         "unseen-handwritten-14.csv",
-        "269 examples, features e89ca177fcdfb5df, scores b23d8fbf368058ea",
+        "269 examples, features 9b6ed945ac42c4f9, scores 6bdbcdcbdd6c9bbb",
     ),
     (
         "unseen-handwritten-2.csv",
-        "60 examples, features 88ca739eb213b6cc, scores 9e60deaf84dbe74e",
+        "60 examples, features 4c3e5fea6a8e3b77, scores c9b4c7b55b51cc14",
     ),
     (
         "unseen-handwritten-3.csv",
-        "255 examples, features 06f00a14168d616f, scores ddc7a02b78f64d04",
+        "255 examples, features cf43e51491461df0, scores fe67ee807790db06",
     ),
     (
         "unseen-handwritten-4.csv",
-        "232 examples, features 63432f2fbecdcdaa, scores 3e562ade26d65c84",
+        "232 examples, features 861e999d5fd8535c, scores 846ba618abd1640c",
     ),
     (
         "unseen-handwritten-5.csv",
-        "247 examples, features 3d91d93402468bdd, scores 7821700349720c9e",
+        "247 examples, features 9e6cd17b896176d3, scores 7e4541e184e85d1a",
     ),
     (
         "unseen-handwritten-6.csv",
-        "242 examples, features dc67761d906feef7, scores 01cef09207260727",
+        "242 examples, features 67604be1c400e890, scores cd19e7f24ec68020",
     ),
     (
         "unseen-handwritten-7.csv",
-        "251 examples, features 236c4f957557fbaa, scores d2c56a19352136fd",
+        "251 examples, features da6c12f3d54cd94e, scores 834695e7a3ea436e",
     ),
     (
         "unseen-handwritten-8.csv",
-        "242 examples, features bd46bf0c32719bf1, scores 240b6db2a0379efd",
+        "242 examples, features c0fb9871c745451a, scores 5d47bd8be430616f",
     ),
     (
         "unseen-handwritten-9.csv",
-        "244 examples, features e43b0f9421e8d982, scores 6f19b8969b1c1364",
+        "244 examples, features f4db1978a8add393, scores cbca316b99f1ab98",
     ),
     (
         "unseen-handwritten.csv",
-        "110 examples, features 419d4351fb8ad963, scores 040a57d10f92b9d9",
+        "110 examples, features 81f2b0d42e6934e0, scores 23158095bb8cc646",
     ),
 ];
 
