@@ -54,6 +54,10 @@ const RECORDED: &[(&str, &str)] = &[
         "269 examples, features 9b6ed945ac42c4f9, scores 6bdbcdcbdd6c9bbb",
     ),
     (
+        "unseen-handwritten-15.csv",
+        "271 examples, features 6b8fa0c365e40691, scores 49f7e4b0570ec470",
+    ),
+    (
         "unseen-handwritten-2.csv",
         "60 examples, features 4c3e5fea6a8e3b77, scores c9b4c7b55b51cc14",
     ),

@@ -217,6 +217,26 @@ fn shipped_model_keeps_the_issue_targets_on_unseen_handwritten_14_which_it_train
     );
 }
 
+/// The shipped model on the newest independent set, `unseen-handwritten-15.csv`, judged
+/// once (the data README has the whole result). It meets accuracy (0.970), ON recall
+/// (0.968, 92 of 95) and the tagged hiding (72 of 72) there, and misses the untagged
+/// hiding by one tweet: 68 of 72, 94.4% (the target is 95%); spam 31 of 32. These bars
+/// pin what it does, so that a change can only improve on it; the untagged one is below
+/// the issue's target.
+#[test]
+fn shipped_model_keeps_its_figures_on_the_newest_independent_set() {
+    assert_holds(
+        "unseen-handwritten-15.csv",
+        Bars {
+            ordinary: 0.94,
+            tagged: 1.0,
+            spam: 0.96,
+            accuracy: 0.97,
+            on_recall: 0.96,
+        },
+    );
+}
+
 #[test]
 fn the_shipped_data_set_is_large_and_balanced_enough() {
     let examples = dataset::load(&data("tweets-labeled.csv")).unwrap();
