@@ -356,6 +356,7 @@ TRAPS = False
 DEVOPS, DEVOPS_SHARE = False, 0.0
 GENERIC_DEVOPS = 0
 OTHER_PRODUCTS = 0
+PROVIDER_FREE = 0
 # --trap-share: how much of the traps' shares (6% lone names, 15% stuffed tags) to use.
 TRAP_SHARE = 1.0
 ON_SINGLE = [
@@ -648,6 +649,12 @@ AWS_SCAM = [
     "{svc} experts hate this one trick, ${n}00 a day from home in {region} {emoji} {link}",
     "hot deals on {region} servers, cheap AWS accounts with credits, DM {handle_spam}",
     "#reInvent{year2} ticket giveaway {emoji} follow, RT and click {link} to claim",
+    # thirteenth round: offers of credits and accounts with no link to click (the
+    # attacker's review of the twelfth round showed such spam), written for this round
+    "{amount} of AWS credits sitting unused in my promo codes, first {n} replies get one {emoji} #aws",
+    "selling aged AWS accounts, {svc} quota already raised, reply for the price list",
+    "your AWS credits run out at midnight, redeem the {svc} and {svc2} bonus today #aws",
+    "giving away AWS activate codes worth {amount}, just follow and reply {emoji}{emoji}",
 ]
 
 
@@ -1271,6 +1278,66 @@ OTHER_PRODUCTS_SLOTS = dict(
     oworkload=["the nightly training run", "batch jobs", "the CI runners", "our game servers", "the data pipeline",
                "the ETL", "a render farm"],
 )
+# --provider-free only (thirteenth round): cloud talk that names no provider at all,
+# opinions and complaints whose only words are the cloud's generic ones (the provider's
+# console, the bill, multi-region, a quota). All OFF: the twelfth round still showed such
+# tweets of an independent set's writer (its misses read in the brief, its sentences not
+# copied); written for this round.
+ORDINARY_PROVIDER_FREE = [
+    "{pthing} {pverb} {pwhen}. {pcoda}",
+    "{ptake}: {pclaim}",
+    "{pclaim}. {ptake2}",
+    "{pclaim}, and I have the invoices to prove it",
+    "{pthing} {pverb} and the status page says {pstatus}",
+    "asked for a {pquota} bump {pwhen2}, {pwait}",
+    "{pwho} just discovered {pcost} and now wants a meeting",
+    "{pcost} is {pverdict}",
+    "if your {papp} needs {parch} you have a different problem",
+    "{papp} on {parch}? {pverdict2}",
+    "the cloud {pthing2} {pverb2} right when {pmoment}",
+    "we don't need {parch}, we need {pneed}",
+]
+PROVIDER_FREE_SLOTS = dict(
+    pthing=["our provider's web console", "the cloud dashboard", "the SSO session", "the admin portal",
+            "the billing page", "the provider's status page", "our vendor's CLI", "the hosting panel",
+            "the managed cert renewal"],
+    pverb=["kicked everyone out", "forgot who I am", "froze mid-change", "lost my unsaved edits",
+           "showed last month's numbers", "returned a blank page", "asked for MFA four times",
+           "expired the session"],
+    pwhen=["mid-incident", "during the postmortem call", "five minutes into the outage",
+           "while I was rotating keys", "right as finance joined the call", "in the middle of a rollback"],
+    pcoda=["cool cool cool", "great time to be alive", "who tests this stuff", "screenshot everything",
+           "back to the terminal", "adding it to the list"],
+    ptake=["controversial opinion", "said it before", "friendly reminder", "the lesson of this quarter",
+           "what nobody puts on the slide"],
+    pclaim=["most teams do not need multi-region", "cloud bills punish people who skip the pricing docs",
+            "active-active is a luxury for a side project", "half of scaling is deleting what you forgot",
+            "the cheapest server is the one you turned off",
+            "a cost alert that stops nothing is just a notification",
+            "every managed service is a bill with a nice UI", "your failover plan is fiction until you run it",
+            "vendor lock-in is a price, not a sin", "paying for idle capacity is the real tax",
+            "uptime targets should come from customers, not vanity",
+            "one region and tested backups beat a half-built second region"],
+    ptake2=["that's the post", "no notes", "been saying this for years", "learned it the expensive way"],
+    pstatus=["all green", "'investigating'", "nothing at all", "degraded in one zone", "operational"],
+    pquota=["CPU quota", "GPU quota", "vCPU limit", "IP address quota", "disk quota", "instance quota"],
+    pwhen2=["on Monday", "last week", "two sprints ago", "yesterday morning"],
+    pwait=["still pending", "approved for half of it", "denied with no reason", "a human finally replied"],
+    pwho=["the CFO", "our new VP", "the intern", "procurement", "the board"],
+    pcost=["egress pricing", "what idle disks cost", "the per-request charges", "cross-zone traffic fees",
+           "the support plan price", "log ingestion pricing"],
+    pverdict=["the silent budget killer", "why we moved to flat-rate servers", "a line item nobody owns",
+              "where the savings hide"],
+    papp=["todo app", "internal wiki", "blog", "hobby app", "staging env", "weekend hackathon thing"],
+    parch=["multi-region", "active-active failover", "a service mesh", "three availability zones",
+           "global load balancing", "a dedicated platform team"],
+    pverdict2=["bold", "respectfully, no", "that is how budgets die", "enjoy the bill"],
+    pthing2=["console", "billing alert", "quota page", "status page", "SSO"],
+    pverb2=["logged me out", "went blank", "lagged by an hour", "said everything was fine"],
+    pmoment=["prod went sideways", "the CEO asked for numbers", "we started the failover", "I needed it most"],
+    pneed=["backups we have actually restored", "a runbook", "fewer microservices",
+           "one person who reads the invoice", "alerts that mean something"],
+)
 ORDINARY_ACRONYM = [
     "rewrote my {engine} game loop around an ECS, {n} systems and it finally clicks",
     "the ECS pattern in {engine} is great until you need a hierarchy",
@@ -1379,6 +1446,8 @@ def fill_ordinary(template, rng):
             slots.update({k: rng.choice(v) for k, v in GENERIC_DEVOPS_SLOTS.items()})
         if OTHER_PRODUCTS:
             slots.update({k: rng.choice(v) for k, v in OTHER_PRODUCTS_SLOTS.items()})
+        if PROVIDER_FREE:
+            slots.update({k: rng.choice(v) for k, v in PROVIDER_FREE_SLOTS.items()})
         slots["Gword"] = slots["gword"].capitalize()
         slots["othercloud2"] = rng.choice(ORD["othercloud"])
         slots.setdefault("daypart", rng.choice(DAYPARTS))
@@ -1525,7 +1594,8 @@ def ordinary(rng):
     if DEVOPS and rng.random() < DEVOPS_SHARE:
         lists = [ORDINARY_DEVOPS, ORDINARY_DEVOPS, ORDINARY_GENERIC_WORD, ORDINARY_ACRONYM]
         template = rng.choice(rng.choice(lists + [ORDINARY_DEVOPS_GENERIC] * GENERIC_DEVOPS
-                                         + [ORDINARY_OTHER_PRODUCTS] * OTHER_PRODUCTS))
+                                         + [ORDINARY_OTHER_PRODUCTS] * OTHER_PRODUCTS
+                                         + [ORDINARY_PROVIDER_FREE] * PROVIDER_FREE))
     elif r < 0.16:
         # AWS's product names, `amazon` and `aws` in other senses.
         template = rng.choice(ORDINARY_AMBIGUOUS)
@@ -1608,8 +1678,12 @@ def main():
     ap.add_argument("--other-products", type=int, default=0, metavar="K",
                     help="twelfth round, with --devops-talk: K more shares of other clouds' and no provider's "
                          "operations talk with their product names and AWS's generic words (all OFF)")
+    ap.add_argument("--provider-free", type=int, default=0, metavar="K",
+                    help="thirteenth round, with --devops-talk: K more shares of cloud talk naming no provider "
+                         "(the provider's console, the bill, multi-region, quotas; all OFF)")
     args = ap.parse_args()
-    global TRAPS, SINGLE, TRAP_SHARE, DEVOPS, DEVOPS_SHARE, GENERIC_DEVOPS, OTHER_PRODUCTS
+    global TRAPS, SINGLE, TRAP_SHARE, DEVOPS, DEVOPS_SHARE, GENERIC_DEVOPS, OTHER_PRODUCTS, PROVIDER_FREE
+    PROVIDER_FREE = args.provider_free
     GENERIC_DEVOPS = args.generic_devops
     OTHER_PRODUCTS = args.other_products
     DEVOPS = args.devops_talk > 0

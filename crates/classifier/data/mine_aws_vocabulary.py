@@ -89,6 +89,25 @@ GENERIC_TAIL = {"exception", "fault", "error", "request", "requests", "response"
 OTHER_PROJECTS = {"kafka", "grafana", "prometheus", "airflow", "flink", "cassandra", "redis",
                   "memcached", "elasticsearch", "activemq", "rabbitmq", "mwaa"}
 
+# Words of the errors any web API returns (thirteenth round, the attacker's review of the
+# twelfth): the HTTP status phrases (RFC 9110: `range not satisfiable`, `unprocessable
+# entity`, `precondition failed`) and what every API says of a request (`access denied`,
+# `already exists`, `idempotency conflict`, `webhook not found`, `callback timeout`). An
+# error made only of them names nothing of AWS's: Django, Stripe, Vercel and Firebase
+# return the same. See `generic_error`.
+HTTP_STATUS_WORDS = set("""bad request unauthorized payment required forbidden not found method
+allowed acceptable proxy authentication timeout conflict gone length precondition failed content
+too large payload uri long unsupported media type range satisfiable expectation misdirected
+unprocessable entity locked dependency early upgrade many requests header fields unavailable legal
+reasons internal server error implemented gateway service version supported variant negotiates
+insufficient storage loop detected extended network""".split())
+API_ERROR_WORDS = set("""access denied already exists idempotency idempotent conflict retryable
+mismatch parameter parameters webhook callback invalid limit exceeded throttled throttling expired
+token validation malformed duplicate in use progress resource unknown temporarily concurrent
+modification operation aborted client rate quota argument value state missing no such timed out
+failure permission permissions conditional""".split())
+
+
 # The services whose own error names (defined by no other service) are mined too: the
 # ones most tweeted about, whose errors people paste.
 CORE_SERVICES = {"dynamodb", "s3", "lambda", "sqs", "sns", "kinesis", "iam", "sts", "ec2",
@@ -131,6 +150,14 @@ def generic(word):
 
 def phrase_marker(words):
     return "ctx" if all(generic(w) for w in words) else ""
+
+
+def generic_error(words):
+    """An error whose every word is an HTTP status phrase's or any API's (see
+    `HTTP_STATUS_WORDS`): a phrase of them is dropped (it is speech: "webhook not found"
+    counted alone showed a Stripe tweet), a pasted name of them (`AccessDeniedException`)
+    is mined `ctx`: it says AWS only beside AWS context."""
+    return bool(words) and all(w in HTTP_STATUS_WORDS or w in API_ERROR_WORDS for w in words)
 
 
 def rare(word):
@@ -231,7 +258,7 @@ def main():
                 words = camel_words(name)
                 while words and words[-1] in GENERIC_TAIL:
                     words.pop()
-                if 2 <= len(words) <= 3 and not all(common(w) for w in words):
+                if 2 <= len(words) <= 3 and not all(common(w) for w in words) and not generic_error(words):
                     add(words, 1, phrase_marker(words), "error", " ".join(words))
             if svc == "ec2" and name == "InstanceType":
                 instance_types.update(shape.get("enum", []))
@@ -240,10 +267,14 @@ def main():
         keep = len(services) >= 2 or services & CORE_SERVICES
         if keep and len(camel_words(name)) >= 2 and name not in JAVA_EXCEPTIONS:
             strength = 1 if len(services) >= 5 else 2
-            add([name.lower()], strength, "", "error-name", name)
             code = re.sub(r"(Exception|Fault)$", "", name)
+            words = camel_words(code)
+            while words and words[-1] in GENERIC_TAIL:
+                words.pop()
+            marker = "ctx" if generic_error(words) else ""
+            add([name.lower()], strength, marker, "error-name", name)
             if len(camel_words(code)) >= 2:
-                add([code.lower()], strength, "", "error-name", code)
+                add([code.lower()], strength, marker, "error-name", code)
 
     for phrase, verbs in sorted(resources.items()):
         if len(verbs) < 3:

@@ -97,12 +97,47 @@ impl Recipe {
         let mut out: Vec<u32> = Vec::with_capacity(128);
 
         let lower = lowercase_visible(&record.text);
-        let tokens = tokenize(&lower);
+        let words = tokenize(&lower);
+        let carried = aws_carried(&words);
+        // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
+        // n-grams, the signals and the lexicons too: the word's own weight, learned from
+        // tweets that use the name, and `exam aws` read as AWS's exam showed a Google exam
+        // tweet with ` aws` appended that ` #aws` left hidden. The first one is the tag
+        // when the tweet has none; the others add nothing, as the tag says it already;
+        // and a tail of one or two words after the last one is part of what was tacked
+        // on (` aws lol`, ` aws x`, ` aws 2026`: the attacker's tails), so it is dropped.
+        let retagged: Vec<&str>;
+        let last_aws = if carried == 1 {
+            words.iter().rposition(|t| is_aws_word(t))
+        } else {
+            None
+        };
+        let tokens: &[&str] = match last_aws {
+            Some(last) => {
+                let tail = words.len() - last - 1;
+                let mut tagged = words.iter().any(|t| t.strip_prefix('#').is_some_and(is_aws_word));
+                retagged = words
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, &t)| match is_aws_word(t) {
+                        false if i > last && tail <= 2 && !t.starts_with(['#', '@']) && t != "<url>" => None,
+                        false => Some(t),
+                        true if tagged => None,
+                        true => {
+                            tagged = true;
+                            Some("#aws")
+                        }
+                    })
+                    .collect();
+                &retagged
+            }
+            _ => &words,
+        };
         // The n-grams' hashes go on from the prefixes' states, hashed once at compile
         // time: the same hashes as `fnv1a(&[b"w:", token])` and `fnv1a(&[b"b:", a, b" ", b])`.
         const WORD: u64 = scan::fnv_const(scan::FNV_OFFSET, b"w:");
         const PAIR: u64 = scan::fnv_const(scan::FNV_OFFSET, b"b:");
-        for t in &tokens {
+        for t in tokens {
             out.push((scan::fnv_extend(WORD, t.as_bytes()) & mask) as u32);
         }
         for pair in tokens.windows(2) {
@@ -134,7 +169,7 @@ impl Recipe {
             push(&[b"src:", source.to_lowercase().as_bytes()]);
         }
 
-        let signals = TextSignals::of(&record.text, &lower, &tokens);
+        let signals = TextSignals::of(&record.text, &lower, tokens);
         push(&[b"x:urls:", &[signals.urls.min(2)]]);
         push(&[b"x:mentions:", &[signals.mentions.min(3)]]);
         push(&[b"x:hashtags:", &[signals.hashtags.min(6)]]);
@@ -148,7 +183,7 @@ impl Recipe {
         if signals.shouting {
             push(&[b"x:shouting"]);
         }
-        let lambda = lambda_sense(&lower, &tokens);
+        let lambda = lambda_sense(&lower, tokens);
         let LexiconCounts {
             cloud,
             spam,
@@ -159,7 +194,7 @@ impl Recipe {
             cert,
             sell,
             body_evidence,
-        } = lexicon_counts(&lower, &tokens, lambda);
+        } = lexicon_counts(&lower, tokens, lambda);
         // Generic words of running a cloud (cluster, deploy, outage, latency, bill) are as
         // much Kubernetes', GCP's or on-prem talk as AWS's, and `#aws` is tacked onto
         // anything: counted alone they carried a tagged haircut tweet with one of them to
@@ -169,7 +204,6 @@ impl Recipe {
         push(&[b"x:cloud_terms:", &[cloud.min(4) as u8, named]]);
         push(&[b"x:spam_terms:", &[spam.min(4) as u8]]);
         push(&[b"x:terms:", &[cloud.min(3) as u8, spam.min(3) as u8, named]]);
-        let carried = aws_carried(&tokens);
         push(&[b"x:aws_ev:", &[evidence]]);
         push(&[b"x:aws_ev_tag:", &[carried, evidence]]);
         // Evidence found only in tags or mentions (`#aws #kinesis` after a tweet about a
@@ -611,10 +645,22 @@ fn apostrophe_stem(word: &str) -> &str {
     }
 }
 
-/// How the tweet carries `aws`: bit 0 as the hashtag `#aws`, bit 1 as the word `aws`,
-/// bit 2 as a word inside a sentence (a word before it and one after it, tags, links
-/// and mentions not counted). What is tacked on to ordinary tweets sits at their start
-/// or end; `we left AWS for bare metal` uses the name.
+/// How the tweet carries `aws`: bit 0 as the hashtag `#aws` or as a tacked-on word, bit 1
+/// as the word `aws` used in a sentence, bit 2 likewise (kept apart from bit 1 so that the
+/// values the model learned stay the same: used is 6, or 7 with the tag).
+///
+/// What is tacked on to ordinary tweets sits at their start or end, `what a match aws`,
+/// and weighs as the tag does: both are stuck onto anything (thirteenth round, the
+/// attacker's review of the twelfth: a final `aws` showed a Google exam tweet that `#aws`
+/// left hidden). The name is used in a sentence when it has a word before it, a real word
+/// after it (not a number, one letter, or `aws` again: ` aws 2026`, ` aws x` and
+/// ` aws aws` are as tacked on as ` aws`), and grammar that ties it in: a word that links
+/// a name before it ([`links_a_name`]: `we left AWS for`, `la factura de AWS`, `auf AWS`),
+/// a word of AWS's after it ([`follows_the_name`]: `AWS console`, `AWS is down`), a
+/// case ending on it (`AWS'de`, `AWS's`), or Japanese, Chinese or Korean glued to it
+/// (`AWSの請求`). Any word after it counted before: ` aws lol` made any tweet use it.
+/// At the start, `AWS is opening a region`, the verb after it is enough (`aws what a
+/// match` is tacked on).
 fn aws_carried(tokens: &[&str]) -> u8 {
     let tag = tokens
         .iter()
@@ -624,25 +670,349 @@ fn aws_carried(tokens: &[&str]) -> u8 {
         return u8::from(tag);
     }
     let is_word = |t: &&str| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt";
-    // "A word before it" and "a word after it" from the first and last word's places,
-    // found once: asking each `aws` to rescan the tokens was quadratic, and a hostile
-    // record of 100,000 `aws` took minutes.
+    // A word that can carry a sentence on after the name: not a number, a single Latin
+    // letter or `aws` itself (CJK words of one character are words).
+    let is_real_word = |t: &&str| {
+        let mut chars = t.chars();
+        let one_letter =
+            chars.next().is_some_and(|c| Script::of(c) == Script::Other) && chars.next().is_none();
+        is_word(t) && *t != "<num>" && !one_letter && !is_aws_word(t)
+    };
+    // "A word before it" and "a real word after it" from the first word's and the last
+    // real word's places, found once: asking each `aws` to rescan the tokens was
+    // quadratic, and a hostile record of 100,000 `aws` took minutes.
     let first_word = tokens.iter().position(is_word);
-    let last_word = tokens.iter().rposition(is_word);
+    let last_real_word = tokens.iter().rposition(is_real_word);
+    let cjk = |t: &str| t.chars().next().is_some_and(|c| Script::of(c) != Script::Other);
     let mut word = false;
     let mut inside = false;
     for (i, t) in tokens.iter().enumerate() {
         if is_aws_word(t) {
             word = true;
             let word_before = first_word.is_some_and(|w| w < i);
-            let word_after = last_word.is_some_and(|w| w > i);
-            inside |= word_before && word_after;
-            // `AWS is opening a region`: the name as the subject at the start, told from
-            // `aws what a match` by the verb after it.
-            inside |= !word_before && tokens.get(i + 1).is_some_and(|next| SUBJECT_VERBS.contains(next));
+            let real_after = last_real_word.is_some_and(|w| w > i);
+            // The neighbours are words, not tags, mentions or `aws` again (` aws aws lol`,
+            // ` aws #aws`: `aws` is a cloud term itself).
+            let neighbour = |t: &&str| is_word(t) && !is_aws_word(t);
+            let before = i.checked_sub(1).map(|b| tokens[b]).filter(neighbour);
+            let after = tokens.get(i + 1).copied().filter(neighbour);
+            let tied = *t != "aws"
+                || before.is_some_and(|b| links_a_name(b) || cjk(b))
+                || after.is_some_and(|a| follows_the_name(a) || cjk(a));
+            inside |= word_before && real_after && tied;
+            // `AWS is opening a region`, `AWS console logged me out`, `AWS 账单`: the name
+            // as the subject at the start, told from `aws what a match` by the verb or the
+            // word of AWS's after it.
+            inside |= !word_before && after.is_some_and(|next| follows_the_name(next) || cjk(next));
         }
     }
-    u8::from(tag) | (u8::from(word) << 1) | (u8::from(inside) << 2)
+    if inside {
+        u8::from(tag) | 6
+    } else {
+        u8::from(tag || word)
+    }
+}
+
+/// Words that tie a name after them into a sentence (see [`aws_carried`]): prepositions,
+/// articles and possessives, and the verbs of moving to, running on and learning a
+/// platform, in English and in the languages of the hand-written sets (Spanish,
+/// Portuguese, French, German, Italian, Dutch, Polish, Indonesian; Turkish writes an
+/// ending on the name instead). Matched as written, so `the` and `to` before a
+/// tacked-on `aws` still tie it: a tweet seldom ends in one.
+fn links_a_name(word: &str) -> bool {
+    matches!(
+        word,
+        "on" | "to"
+            | "from"
+            | "in"
+            | "into"
+            | "onto"
+            | "with"
+            | "within"
+            | "without"
+            | "the"
+            | "our"
+            | "my"
+            | "your"
+            | "their"
+            | "his"
+            | "her"
+            | "its"
+            | "of"
+            | "at"
+            | "for"
+            | "via"
+            | "by"
+            | "off"
+            | "over"
+            | "about"
+            | "vs"
+            | "versus"
+            | "than"
+            | "an"
+            | "a"
+            | "use"
+            | "uses"
+            | "used"
+            | "using"
+            | "left"
+            | "leave"
+            | "leaving"
+            | "moved"
+            | "move"
+            | "moving"
+            | "migrate"
+            | "migrated"
+            | "migrating"
+            | "migration"
+            | "run"
+            | "runs"
+            | "running"
+            | "ran"
+            | "host"
+            | "hosted"
+            | "hosting"
+            | "deploy"
+            | "deployed"
+            | "deploying"
+            | "built"
+            | "build"
+            | "building"
+            | "switched"
+            | "ditched"
+            | "learn"
+            | "learning"
+            | "learned"
+            | "learnt"
+            | "study"
+            | "studying"
+            | "studied"
+            | "love"
+            | "hate"
+            | "blame"
+            | "trust"
+            | "thanks"
+            | "thank"
+            | "is"
+            | "was"
+            | "does"
+            | "did"
+            | "has"
+            | "are"
+            | "can"
+            | "de"
+            | "del"
+            | "do"
+            | "da"
+            | "dos"
+            | "das"
+            | "na"
+            | "no"
+            | "nos"
+            | "nas"
+            | "em"
+            | "en"
+            | "el"
+            | "la"
+            | "los"
+            | "las"
+            | "le"
+            | "les"
+            | "du"
+            | "des"
+            | "sur"
+            | "dans"
+            | "avec"
+            | "chez"
+            | "con"
+            | "al"
+            | "à"
+            | "auf"
+            | "bei"
+            | "mit"
+            | "zu"
+            | "zur"
+            | "zum"
+            | "nach"
+            | "von"
+            | "vom"
+            | "im"
+            | "ins"
+            | "der"
+            | "die"
+            | "den"
+            | "dem"
+            | "ke"
+            | "di"
+            | "dari"
+            | "pada"
+            | "dengan"
+            | "op"
+            | "naar"
+            | "van"
+            | "met"
+            | "w"
+            | "z"
+            | "ze"
+            | "su"
+            | "sul"
+            | "nel"
+            | "per"
+            | "pe"
+            | "ist"
+            | "hat"
+            | "war"
+            | "sind"
+            | "wird"
+            | "est"
+            | "está"
+            | "es"
+            | "fue"
+            | "è"
+            | "é"
+            | "ha"
+            | "heeft"
+    )
+}
+
+/// Words of AWS's that follow its name in a sentence (see [`aws_carried`]): its account,
+/// console, bill, regions, support, certifications, and the verbs a subject takes, in
+/// English and the hand-written sets' languages; and any word of the lexicons' (an
+/// evidence entry, a cloud term, an everyday word of running a cloud in any of their
+/// languages: `AWS Lambda`, `AWS faturası`), one lookup for the word after an `aws`.
+fn follows_the_name(word: &str) -> bool {
+    let lexicon = || {
+        LEXICONS
+            .words
+            .get(&word_hash(lexicon_form(word)))
+            .is_some_and(|f| f.cloud || f.ops || f.evidence.is_some())
+    };
+    SUBJECT_VERBS.contains(&word)
+        || lexicon()
+        || matches!(
+            word,
+            "account"
+                | "accounts"
+                | "console"
+                | "bill"
+                | "bills"
+                | "billing"
+                | "invoice"
+                | "credits"
+                | "credit"
+                | "region"
+                | "regions"
+                | "service"
+                | "services"
+                | "support"
+                | "outage"
+                | "outages"
+                | "was"
+                | "wasn't"
+                | "went"
+                | "are"
+                | "were"
+                | "cost"
+                | "costs"
+                | "pricing"
+                | "price"
+                | "prices"
+                | "free"
+                | "certified"
+                | "certification"
+                | "certifications"
+                | "certificate"
+                | "cert"
+                | "certs"
+                | "exam"
+                | "exams"
+                | "docs"
+                | "documentation"
+                | "cli"
+                | "sdk"
+                | "cdk"
+                | "team"
+                | "summit"
+                | "partner"
+                | "partners"
+                | "community"
+                | "hero"
+                | "heroes"
+                | "architect"
+                | "architecture"
+                | "engineer"
+                | "engineers"
+                | "developer"
+                | "job"
+                | "jobs"
+                | "infra"
+                | "infrastructure"
+                | "resources"
+                | "instance"
+                | "instances"
+                | "security"
+                | "iam"
+                | "keys"
+                | "bucket"
+                | "buckets"
+                | "api"
+                | "status"
+                | "health"
+                | "dashboard"
+                | "sso"
+                | "organization"
+                | "organizations"
+                | "marketplace"
+                | "skills"
+                | "training"
+                | "course"
+                | "workshop"
+                | "keynote"
+                | "stack"
+                | "setup"
+                | "environment"
+                | "deployment"
+                | "migration"
+                | "ist"
+                | "hat"
+                | "war"
+                | "es"
+                | "está"
+                | "tiene"
+                | "fue"
+                | "est"
+                | "tem"
+                | "ha"
+                | "cuenta"
+                | "consola"
+                | "factura"
+                | "facturación"
+                | "región"
+                | "servicios"
+                | "compte"
+                | "facture"
+                | "région"
+                | "konto"
+                | "rechnung"
+                | "konsole"
+                | "dienste"
+                | "conta"
+                | "fatura"
+                | "região"
+                | "serviços"
+                | "akun"
+                | "tagihan"
+                | "hesabı"
+                | "faturası"
+                | "rachunek"
+                | "faktura"
+                | "rekening"
+                | "factuur"
+                | "è"
+                | "é"
+                | "heeft"
+                | "solutions"
+        )
 }
 
 /// The plain word `aws`, with what an apostrophe adds to it (`AWS's new region`,

@@ -14,84 +14,86 @@ use tweetboard_classifier::Model;
 
 /// Per data file: the hash of every example's sorted feature indices and the hash of
 /// every example's score bits, in file order. Recorded (`RECORD_SCORES=1`) from the
-/// twelfth model round of issue 15, model `tweetboard-lr-5994ff44266e`: its recipe
+/// thirteenth model round of issue 15, model `tweetboard-lr-23529b0596a6`: its recipe
 /// (default-ignorable code points dropped, full-width ASCII mapped, Route 53 and
 /// `AWS's` read as they are written, the cloud terms crossed with AWS evidence, `ecs`,
 /// `rds`, `ebs`, `eks` behind context, a suffix after an apostrophe dropped from a
-/// name: `AWS'de`; a year fused onto an event name, an `aws` tacked on after an
-/// everyday word, `!!`/`$` read after normalising; the mined phrases of generic words
-/// behind context; other clouds' product names counted as another cloud named) and its
-/// training set (the generated set with `--devops-talk 0.25 --generic-devops 1
-/// --other-products 2`, twelve hand-written sets, ON rows weighted 3, the weight handed
-/// back to the bias and the threshold). A speed-up of the recipe must keep them.
+/// name: `AWS'de`; a year fused onto an event name, `!!`/`$` read after normalising;
+/// the mined phrases of generic words behind context, the mined errors made only of
+/// HTTP-status and generic API words dropped or behind context; other clouds' product
+/// names counted as another cloud named; `aws` used in a sentence only with grammar
+/// around it, a tacked-on `aws` and its short tail read as the tag) and its training
+/// set (the generated set with `--devops-talk 0.25 --generic-devops 1 --other-products
+/// 2`, thirteen hand-written sets, ON rows weighted 3, the weight handed back to the
+/// bias and the threshold). A speed-up of the recipe must keep them.
 const RECORDED: &[(&str, &str)] = &[
     (
         "dev-handwritten.csv",
-        "40 examples, features 840462a949a6660e, scores cb7337ed93fe0b86",
+        "40 examples, features 631921991fa436ca, scores 9964052f9bb3a161",
     ),
     (
         "tweets-labeled.csv",
-        "13000 examples, features 5e6c42300125c312, scores e775bed21b77f33a",
+        "13000 examples, features 2f33df9dba37d64f, scores 27de4c7b4f526885",
     ),
     (
         "unseen-handwritten-10.csv",
-        "265 examples, features 842651dbdde6c5a7, scores 2dd69bdab425e5d7",
+        "265 examples, features ecfb665c62611f35, scores 2b4753c98f66d9d5",
     ),
     (
         "unseen-handwritten-11.csv",
-        "263 examples, features 08dd49948ac2d6aa, scores 0c8c5c99bacb2716",
+        "263 examples, features 1e93a046032c339a, scores 15c835f6b21ba7ec",
     ),
     (
         "unseen-handwritten-12.csv",
-        "272 examples, features 842eb0877db17985, scores baa0bea200de7b2b",
+        "272 examples, features 5fbfa9474b966bdc, scores 327cbf487a1d8a0c",
     ),
     (
         "unseen-handwritten-13.csv",
-        "271 examples, features 54768270ef031544, scores 67ea23fbec967433",
+        "271 examples, features 5c79052f1ec67220, scores fd0811f545785128",
     ),
     (
         "unseen-handwritten-14.csv",
-        "269 examples, features 9b6ed945ac42c4f9, scores 6bdbcdcbdd6c9bbb",
+        "269 examples, features 6e0025bdb4b86c5f, scores e95d5c9532503cd1",
     ),
     (
         "unseen-handwritten-15.csv",
-        "271 examples, features 6b8fa0c365e40691, scores 49f7e4b0570ec470",
+        "271 examples, features 25eab22ce2c0af9f, scores 4b833e72067118f7",
     ),
     (
         "unseen-handwritten-2.csv",
-        "60 examples, features 4c3e5fea6a8e3b77, scores c9b4c7b55b51cc14",
+        "60 examples, features 51348a4430acfbf2, scores 4a34e2b29dc9c9a9",
     ),
     (
         "unseen-handwritten-3.csv",
-        "255 examples, features cf43e51491461df0, scores fe67ee807790db06",
+        "255 examples, features 71ee9d4b0606e863, scores 439703386e7bf109",
     ),
     (
         "unseen-handwritten-4.csv",
-        "232 examples, features 861e999d5fd8535c, scores 846ba618abd1640c",
+        "232 examples, features 0d685811f55d2d40, scores fdd62e928428761a",
     ),
     (
         "unseen-handwritten-5.csv",
-        "247 examples, features 9e6cd17b896176d3, scores 7e4541e184e85d1a",
+        "247 examples, features 6e832bd85094e713, scores c944ec9cd3098017",
     ),
     (
         "unseen-handwritten-6.csv",
-        "242 examples, features 67604be1c400e890, scores cd19e7f24ec68020",
+        "242 examples, features 6191928f47666249, scores 1457d09ef655e1db",
     ),
     (
         "unseen-handwritten-7.csv",
-        "251 examples, features da6c12f3d54cd94e, scores 834695e7a3ea436e",
+        "251 examples, features baf81186ef69ee5b, scores ef1cc5f9fbc2a57b",
     ),
     (
         "unseen-handwritten-8.csv",
-        "242 examples, features c0fb9871c745451a, scores 5d47bd8be430616f",
+        "242 examples, features c18a2cc986344970, scores b4a0218cb9a9e3ca",
     ),
     (
         "unseen-handwritten-9.csv",
-        "244 examples, features f4db1978a8add393, scores cbca316b99f1ab98",
+        "244 examples, features fa869230dcdfed65, scores 1f1a84b7b64b3c26",
     ),
     (
         "unseen-handwritten.csv",
-        "110 examples, features 81f2b0d42e6934e0, scores 23158095bb8cc646",
+        "110 examples, features 93181d6df70532b2, scores aab165bd3c85d473",
     ),
 ];
 

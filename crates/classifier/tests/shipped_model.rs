@@ -91,22 +91,22 @@ fn shipped_model_meets_the_accuracy_bar_on_its_holdout_and_on_handwritten_tweets
     let m = Metrics::compute(&scored, shipped.threshold());
     assert!(m.accuracy >= 0.95, "{m:?}");
     // AND the AWS tweets among them are shown: issue 15's ON-recall bar (0.93) holds on
-    // the old yardstick too (the shipped model shows 29 of 30; the ninth round's 30)
+    // the old yardstick too (the shipped model shows 30 of 30; the twelfth round's 29)
     let e = evaluate_shipped("unseen-handwritten-2.csv");
     assert!(e.on_recall >= 0.93, "{e:?}");
 }
 
 /// Since the seventh round of issue 15 the hand-written sets `dev-handwritten.csv` and
 /// `unseen-handwritten-4.csv` … `-9.csv` (`-10` since the eighth, `-11` and `-12` since
-/// the tenth, `-13` and `-14` since the twelfth) are training data,
+/// the tenth, `-13` and `-14` since the twelfth, `-15` since the thirteenth) are training data,
 /// so they no longer measure the shipped model; the older yardsticks `-2` and `-3` stay
 /// out of it.
 #[test]
 fn the_training_set_holds_the_burned_hand_written_sets_and_not_the_yardsticks() {
     // GIVEN the shipped model's training-set manifest
     let set = TrainingSet::load(&data("training-set.txt")).unwrap();
-    // THEN its base is the generated set, and the files trained on whole are the twelve
-    // burned hand-written sets, each once
+    // THEN its base is the generated set, and the files trained on whole are the
+    // thirteen burned hand-written sets, each once
     assert_eq!(set.base.file, "tweets-labeled.csv");
     let extra: Vec<(&str, u32)> = set.extra.iter().map(|p| (p.file.as_str(), p.repeat)).collect();
     assert_eq!(
@@ -124,6 +124,7 @@ fn the_training_set_holds_the_burned_hand_written_sets_and_not_the_yardsticks() 
             ("unseen-handwritten-12.csv", 1),
             ("unseen-handwritten-13.csv", 1),
             ("unseen-handwritten-14.csv", 1),
+            ("unseen-handwritten-15.csv", 1),
         ]
     );
     // AND the model says what it was trained on
@@ -131,26 +132,26 @@ fn the_training_set_holds_the_burned_hand_written_sets_and_not_the_yardsticks() 
 }
 
 /// The honest measure of a model that trains on the hand-written sets: each set scored
-/// by a model trained without it (leave-one-set-out, twelve trainings). The bars are the
-/// twelfth round's bar for shipping (pooled: ON recall ≥ 0.96, ordinary tweets ≥ 97%
+/// by a model trained without it (leave-one-set-out, thirteen trainings). The bars are the
+/// thirteenth round's bar for shipping (pooled: ON recall ≥ 0.96, ordinary tweets ≥ 97%
 /// hidden with and without the tag, no more errors than the setup it replaces over the
-/// four model seeds): 52 errors of 2,838 at seed 42 (seeds 7/99/1859: 50, 53, 47); the
-/// tenth round's recipe, data and settings, retrained per fold the same way on the same
-/// twelve sets, make 53, 59, 61, 57. About a minute in a debug build, so not in
-/// `make test`: `make model-loso` runs it in release.
+/// four model seeds): 54 errors of 3,109 at seed 42 (seeds 7/99/1859: 53, 55, 57; 219 in
+/// all); the twelfth round's recipe, data and settings, retrained per fold the same way on
+/// the same thirteen sets, make 60, 56, 59, 48 (223). About a minute in a debug build, so
+/// not in `make test`: `make model-loso` runs it in release.
 #[test]
-#[ignore = "twelve trainings; make model-loso runs it in release"]
-fn leave_one_set_out_keeps_the_twelfth_rounds_margin() {
+#[ignore = "thirteen trainings; make model-loso runs it in release"]
+fn leave_one_set_out_keeps_the_thirteenth_rounds_margin() {
     // GIVEN the shipped model's training set
     let set = TrainingSet::load(&data("training-set.txt")).unwrap();
     // WHEN each hand-written set is scored by a model trained without it
     let folds = leave_one_set_out(&set, &TrainOptions::default(), |_| {}).unwrap();
     let e = pooled(&folds).unwrap();
-    // THEN pooled over the folds at most 52 of 2,838 are wrong, 96% of AWS tweets are
-    // shown (the twelfth round: 986 of 1,011), 97% of the ordinary tweets hidden with the
-    // tag and without (678 of 687, 778 of 795), and 99% of spam (344 of 345)
-    assert_eq!(e.metrics.examples, 2838);
-    assert!(e.metrics.examples - e.confusion.correct() <= 52, "{e:?}");
+    // THEN pooled over the folds at most 54 of 3,109 are wrong, 96% of AWS tweets are
+    // shown (the thirteenth round: 1,079 of 1,106), 97% of the ordinary tweets hidden with
+    // the tag and without (751 of 759, 850 of 867), and 99% of spam (375 of 377)
+    assert_eq!(e.metrics.examples, 3109);
+    assert!(e.metrics.examples - e.confusion.correct() <= 54, "{e:?}");
     assert!(e.on_recall >= 0.96, "{e:?}");
     assert!(hidden(&e, "ordinary") >= 0.97, "{e:?}");
     assert!(hidden(&e, "ordinary-tagged") >= 0.97, "{e:?}");
@@ -160,8 +161,9 @@ fn leave_one_set_out_keeps_the_twelfth_rounds_margin() {
 /// The contaminated set of the first round (the generator paraphrased some of its rows,
 /// see the data README) is not trained on; it still says something when the model falls
 /// below it. The bars are what the shipped model does there, a little below: each
-/// ordinary group at least 95% hidden (78 of 79, 69 of 69), all spam, accuracy 0.980 and
-/// ON recall 0.951 (77 of 81; the eleventh round's candidate 0.976 and 0.951; the tenth
+/// ordinary group at least 95% hidden, all spam, accuracy 0.988 and ON recall 0.975 (79
+/// of 81; the twelfth round's 0.980 and 0.951, 77 of 81; the eleventh round's candidate
+/// 0.976 and 0.951; the tenth
 /// round's model 0.988 and 0.975; the ninth
 /// round's 0.984 and 0.988, 76 of 79 hidden untagged; the eighth round's 0.980 and
 /// 0.975; the fifth round's 0.980 and 0.951).
@@ -179,16 +181,20 @@ fn shipped_model_keeps_its_figures_on_the_first_rounds_set() {
     );
 }
 
-/// The issue's targets on the two independent sets the tenth round's model was judged on
-/// once, and which the model trains on since the twelfth round (the data README has each
-/// whole result): `unseen-handwritten-13.csv` (0.982, ON recall 0.990, 68 of 71 and 69 of
-/// 70 hidden) and `unseen-handwritten-14.csv` (where it fell short: 0.941, 64 of 74
-/// untagged ordinary tweets hidden). This pins only that the model does not fall below
-/// the targets on its own training rows (it gets all 271 and all 269 right); it is no
-/// measure of the model: that is `unseen-handwritten-15.csv`'s, once.
+/// The issue's targets on the independent sets earlier rounds' models were judged on
+/// once, and which the model trains on since (the data README has each whole result):
+/// `unseen-handwritten-13.csv` and `-14.csv` (the tenth round's model: 0.982 and 0.941)
+/// and `-15.csv` (the twelfth round's: 0.970, 68 of 72 untagged ordinary tweets hidden,
+/// which a test pinned until the thirteenth round made it training data). This pins only
+/// that the model does not fall below the targets on its own training rows; it is no
+/// measure of the model: that is `unseen-handwritten-16.csv`'s, once.
 #[test]
 fn shipped_model_keeps_the_issue_targets_on_the_judged_sets_it_trains_on() {
-    for file in ["unseen-handwritten-13.csv", "unseen-handwritten-14.csv"] {
+    for file in [
+        "unseen-handwritten-13.csv",
+        "unseen-handwritten-14.csv",
+        "unseen-handwritten-15.csv",
+    ] {
         assert_holds(
             file,
             Bars {
@@ -200,26 +206,6 @@ fn shipped_model_keeps_the_issue_targets_on_the_judged_sets_it_trains_on() {
             },
         );
     }
-}
-
-/// The shipped model on the newest independent set, `unseen-handwritten-15.csv`, judged
-/// once (the data README has the whole result). It meets accuracy (0.970), ON recall
-/// (0.968, 92 of 95) and the tagged hiding (72 of 72) there, and misses the untagged
-/// hiding by one tweet: 68 of 72, 94.4% (the target is 95%); spam 31 of 32. These bars
-/// pin what it does, so that a change can only improve on it; the untagged one is below
-/// the issue's target.
-#[test]
-fn shipped_model_keeps_its_figures_on_the_newest_independent_set() {
-    assert_holds(
-        "unseen-handwritten-15.csv",
-        Bars {
-            ordinary: 0.94,
-            tagged: 1.0,
-            spam: 0.96,
-            accuracy: 0.97,
-            on_recall: 0.96,
-        },
-    );
 }
 
 #[test]

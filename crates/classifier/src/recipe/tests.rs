@@ -50,7 +50,7 @@ fn aws_evidence_needs_names_not_the_tag() {
     };
     // The tag or the word alone is no evidence; how the tweet carries it is kept apart.
     assert_eq!(evidence("what a match tonight #aws"), (0, 1));
-    assert_eq!(evidence("aws what a day"), (0, 2));
+    assert_eq!(evidence("aws what a day"), (0, 1));
     assert_eq!(evidence("new phone, no tags"), (0, 0));
     // Strong names count 2, ordinary-word names 1, two-token names match as pairs.
     assert_eq!(evidence("DynamoDB into Lambda #aws"), (3, 1));
@@ -61,7 +61,7 @@ fn aws_evidence_needs_names_not_the_tag() {
     // Names that are ordinary words too (wordfreq, `mark_ordinary_names.py`) need
     // context: alone `kinesis` is a tape or a yoga class.
     assert_eq!(evidence("kinesis tape for a sore calf"), (0, 0));
-    assert_eq!(evidence("aws kinesis shards"), (2, 2));
+    assert_eq!(evidence("aws kinesis shards"), (2, 6));
     assert_eq!(evidence("s3 ec2 eks dynamodb kinesis"), (4, 0));
 }
 
@@ -163,25 +163,46 @@ fn aws_named_by_context_counts_and_its_ordinary_words_need_context() {
 
 #[test]
 fn aws_carried_reads_as_the_rescanning_definition_does() {
-    // The definition it had: for each `aws`, rescan the tokens before and after it.
+    // The definition: for each `aws`, rescan the tokens before and after it.
     fn rescanning(tokens: &[&str]) -> u8 {
         let tag = tokens.contains(&"#aws");
         let is_word = |t: &&str| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt";
+        let is_real = |t: &&str| is_word(t) && !matches!(*t, "<num>" | "x" | "aws");
         let (mut word, mut inside) = (false, false);
         for (i, t) in tokens.iter().enumerate() {
             if *t == "aws" {
                 word = true;
-                inside |= tokens[..i].iter().any(is_word) && tokens[i + 1..].iter().any(is_word);
-                inside |= !tokens[..i].iter().any(is_word)
-                    && tokens.get(i + 1).is_some_and(|next| SUBJECT_VERBS.contains(next));
+                let before = tokens[..i].iter().any(is_word);
+                let neighbour = |t: &&&str| is_word(t) && **t != "aws";
+                let tied = tokens[..i]
+                    .last()
+                    .filter(neighbour)
+                    .is_some_and(|b| links_a_name(b))
+                    || tokens
+                        .get(i + 1)
+                        .filter(neighbour)
+                        .is_some_and(|a| follows_the_name(a));
+                inside |= before && tokens[i + 1..].iter().any(is_real) && tied;
+                inside |= !before
+                    && tokens
+                        .get(i + 1)
+                        .filter(neighbour)
+                        .is_some_and(|next| follows_the_name(next));
             }
         }
-        u8::from(tag) | (u8::from(word) << 1) | (u8::from(inside) << 2)
+        if inside {
+            u8::from(tag) | 6
+        } else {
+            u8::from(tag || word)
+        }
     }
-    // Every sequence of up to six tokens over an alphabet of each kind that matters.
-    let alphabet = ["aws", "#aws", "x", "@m", "<url>", "rt", "is"];
+    // Every sequence of up to five tokens over an alphabet of each kind that matters: a
+    // linking word, a word of AWS's, a subject's verb, a number, one letter, another word.
+    let alphabet = [
+        "aws", "#aws", "x", "@m", "<url>", "rt", "is", "on", "console", "<num>", "lol",
+    ];
     let mut tokens = Vec::new();
-    for len in 0..=6u32 {
+    for len in 0..=5u32 {
         for n in 0..alphabet.len().pow(len) {
             tokens.clear();
             let mut k = n;
@@ -192,6 +213,113 @@ fn aws_carried_reads_as_the_rescanning_definition_does() {
             assert_eq!(aws_carried(&tokens), rescanning(&tokens), "{tokens:?}");
         }
     }
+}
+
+#[test]
+fn a_tacked_on_aws_tail_is_not_a_sentence() {
+    // GIVEN ordinary tweets with `aws` and a tail tacked on, as the attacker of the
+    // twelfth round wrote them
+    let carried = |text: &str| aws_carried(&tokenize(&lowercase_visible(text)));
+    let exam = "Just passed the Google Professional Cloud Architect exam!";
+    // THEN the word and any tail weigh as the tag does, not as the name used
+    for tail in [
+        " aws",
+        " aws x",
+        " aws 2026",
+        " aws lol",
+        " aws aws",
+        " aws é",
+        " aws 😀",
+        " #aws",
+    ] {
+        assert_eq!(carried(&format!("{exam}{tail}")), 1, "{tail}");
+    }
+    // AND so does `aws` dropped between two words that do not tie it in, ASCII or not
+    assert_eq!(carried("who else is up aws at 3am for no reason"), 1);
+    assert_eq!(carried("Linode region in Frankfurt aws blipped this morning"), 1);
+    assert_eq!(carried("qué partido anoche aws gol increíble"), 1);
+    assert_eq!(
+        carried("what a match\u{a0}aws\u{a0}lol"),
+        carried("what a match aws lol")
+    );
+    assert_eq!(carried("what a match\u{a0}aws\u{a0}lol"), 1);
+}
+
+#[test]
+fn a_tacked_on_aws_weighs_as_the_tag_in_every_feature() {
+    // GIVEN the recipe and an ordinary tweet with `aws` tacked on in several ways
+    let recipe = Recipe {
+        hash_bits: 18,
+        quantile_bins: BTreeMap::new(),
+    };
+    let features = |text: &str| {
+        recipe.features(&Record {
+            text: text.into(),
+            ..Default::default()
+        })
+    };
+    let exam = "Just passed the Google Professional Cloud Architect exam!";
+    // THEN a tacked-on word has the tag's features, n-grams and lexicons included
+    assert_eq!(
+        features(&format!("{exam} aws")),
+        features(&format!("{exam} #aws"))
+    );
+    // AND a tail of one or two words after it is part of what was tacked on
+    for tail in [" aws lol", " aws x", " aws 2026", " aws aws lol"] {
+        assert_eq!(
+            features(&format!("{exam}{tail}")),
+            features(&format!("{exam} #aws")),
+            "{tail}"
+        );
+    }
+    assert_ne!(
+        features(&format!("{exam} aws what a day it was")),
+        features(&format!("{exam} #aws"))
+    );
+    assert_eq!(
+        features("AWS what a finish to the match last night"),
+        features("#aws what a finish to the match last night")
+    );
+    // AND beside the tag it adds nothing, as the tag says it already
+    assert_eq!(
+        features(&format!("{exam} #aws aws")),
+        features(&format!("{exam} #aws"))
+    );
+    assert_eq!(
+        features(&format!("{exam} #aws aws x")),
+        features(&format!("{exam} #aws"))
+    );
+    // AND the name used in a sentence keeps its own features
+    assert_ne!(
+        features("we moved everything to aws last year"),
+        features("we moved everything to #aws last year")
+    );
+}
+
+#[test]
+fn aws_in_a_real_sentence_is_used() {
+    let carried = |text: &str| aws_carried(&tokenize(&lowercase_visible(text)));
+    // A linking word before it, a word of AWS's after it, an ending on it, or
+    // Japanese glued to it: the name is used (6), ASCII or not
+    for text in [
+        "we moved everything to AWS last year",
+        "finally passed the AWS exam today",
+        "our team left AWS for bare metal",
+        "spent the night in the AWS console again",
+        "I think AWS support is the best part",
+        "la factura de AWS subió otra vez este mes",
+        "wir sind auf AWS umgezogen",
+        "nous migrons sur AWS cette année",
+        "projemiz AWS'ye taşındı sonunda",
+        "今日はAWSの請求を見た",
+        "what a day, AWS\u{a0}console\u{a0}down again",
+    ] {
+        assert_eq!(carried(text), 6, "{text}");
+    }
+    // AND at the start a verb or a word of AWS's is enough
+    assert_eq!(carried("AWS is opening a region in Chile"), 6);
+    assert_eq!(carried("AWS console logged me out again"), 6);
+    assert_eq!(carried("AWS 账单这个月太贵了"), 6);
 }
 
 #[test]
@@ -272,10 +400,14 @@ fn a_suffix_after_an_apostrophe_leaves_the_name() {
         let lower = lowercase_visible(text);
         lexicon_counts(&lower, &tokenize(&lower), LambdaSense::NotNamed).evidence
     };
-    // THEN `AWS'de`, `AWS'ye` and `AWS’nin` carry `aws` as `aws` does
+    // THEN `AWS'de`, `AWS'ye` and `AWS’nin` carry `aws` as `aws` does, and inside a
+    // sentence the ending ties the name in as a preposition would (`on AWS`)
     for (suffixed, plain) in [
-        ("yeni hesap AWS'de açtım bugün", "yeni hesap AWS açtım bugün"),
-        ("projemiz AWS'ye taşındı sonunda", "projemiz AWS taşındı sonunda"),
+        ("yeni hesap AWS'de açtım bugün", "yeni hesap on AWS açtım bugün"),
+        (
+            "projemiz AWS'ye taşındı sonunda",
+            "projemiz to AWS taşındı sonunda",
+        ),
         ("AWS’nin yeni bölgesi ne zaman", "AWS yeni bölgesi ne zaman"),
         ("bugün #AWS'de bir demo", "bugün #AWS bir demo"),
     ] {
@@ -387,8 +519,9 @@ fn aws_inside_a_sentence_is_told_from_aws_tacked_on() {
         aws_carried(&tokenize(&lower))
     };
     assert_eq!(carried("we left AWS for bare metal"), 6);
-    assert_eq!(carried("what a match tonight aws"), 2);
-    assert_eq!(carried("aws what a match tonight #aws #fun"), 3);
+    // Tacked on, the word weighs as the tag does (thirteenth round)
+    assert_eq!(carried("what a match tonight aws"), 1);
+    assert_eq!(carried("aws what a match tonight #aws #fun"), 1);
 }
 
 #[test]
@@ -399,7 +532,7 @@ fn a_leading_aws_is_the_subject_only_before_a_verb() {
     };
     assert_eq!(carried("AWS is opening a region in Chile"), 6);
     assert_eq!(carried("aws just doubled our bill"), 6);
-    assert_eq!(carried("aws sweet, breakfast in bed"), 2);
+    assert_eq!(carried("aws sweet, breakfast in bed"), 1);
 }
 
 #[test]
