@@ -60,6 +60,10 @@ const RECORDED: &[(&str, &str)] = &[
         "271 examples, features 25eab22ce2c0af9f, scores 4b833e72067118f7",
     ),
     (
+        "unseen-handwritten-16.csv",
+        "269 examples, features 3ca4311bcfc1d16e, scores 44155d753d2ca3d0",
+    ),
+    (
         "unseen-handwritten-2.csv",
         "60 examples, features 51348a4430acfbf2, scores 4a34e2b29dc9c9a9",
     ),

@@ -208,6 +208,27 @@ fn shipped_model_keeps_the_issue_targets_on_the_judged_sets_it_trains_on() {
     }
 }
 
+/// The shipped model on the newest independent set, `unseen-handwritten-16.csv`, judged
+/// once (the data README has the whole result): written by a separate writer who read
+/// nothing of the project, its SHA-256 committed before any model was scored on it, the
+/// thirteenth round's model evaluated on it once: accuracy 0.985, ON recall 0.979 (93 of
+/// 95), 70 of 71 untagged and 71 of 71 tagged ordinary tweets hidden, 31 of 32 spam. The
+/// bars are the issue's targets, which it meets; a later model that trains on this set
+/// moves it to the test above.
+#[test]
+fn shipped_model_meets_the_issue_targets_on_the_newest_independent_set() {
+    assert_holds(
+        "unseen-handwritten-16.csv",
+        Bars {
+            ordinary: 0.95,
+            tagged: 0.95,
+            spam: 0.95,
+            accuracy: 0.95,
+            on_recall: 0.93,
+        },
+    );
+}
+
 #[test]
 fn the_shipped_data_set_is_large_and_balanced_enough() {
     let examples = dataset::load(&data("tweets-labeled.csv")).unwrap();
