@@ -279,8 +279,21 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
     let (mut ops, mut other_cloud, mut cert, mut sell) = (0, 0, 0, 0);
     // The maps are keyed by hashes, and runs by combining their words' hashes.
     // Each token's key is hashed once: a run's lookups reuse the next tokens' keys.
-    let keys: Vec<u64> = tokens.iter().map(|t| word_hash(lexicon_form(t))).collect();
-    let hash_at = |k: usize| keys.get(k).copied();
+    // Each token's lexicon form is found once too: the context checks below and the
+    // pairs' second words asked for it again (`apostrophe_stem` was a tenth of the recipe).
+    let forms: Vec<(&str, u64)> = tokens
+        .iter()
+        .map(|t| {
+            let form = lexicon_form(t);
+            (form, word_hash(form))
+        })
+        .collect();
+    let hash_at = |k: usize| forms.get(k).map(|&(_, key)| key);
+    let after_context = |at: usize| {
+        forms[at.saturating_sub(2)..at]
+            .iter()
+            .any(|(form, _)| CONTEXT_WORDS.contains(form))
+    };
     // Whether the text names Route 53, found at the first `route <num>` pair.
     let mut route_53: Option<bool> = None;
     // Few tweets name more than a handful of entries: short lists beat sets. Each entry
@@ -302,7 +315,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             // A name that is an ordinary word too (`lambda`, `s3`) counts at once after
             // `aws` or `amazon`; otherwise only beside other evidence (below).
             Needs::Context => {
-                if before.iter().any(|t| CONTEXT_WORDS.contains(&lexicon_form(t))) {
+                if after_context(at) {
                     &mut firm
                 } else {
                     &mut pending
@@ -333,13 +346,13 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
         }
     };
     for (i, t) in tokens.iter().enumerate() {
-        let bare = lexicon_form(t);
+        let (bare, key) = forms[i];
         // An exam code ends in `c0` and a digit: `clf-c02` tokenises as `clf c02`, the tag
         // `#saac03` as one token.
         if let [.., b'c', b'0', d] = bare.as_bytes() {
             cert += usize::from(d.is_ascii_digit() && bare.len() <= 7);
         }
-        let mut hash = keys[i];
+        let mut hash = key;
         let mut facts = words.get(&hash);
         let mut dated = false;
         if facts.is_none() && bare.ends_with(|c: char| c.is_ascii_digit()) {
@@ -356,9 +369,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             continue;
         };
         if matches!(bare, "lambda" | "lambdas") {
-            let after_aws = tokens[i.saturating_sub(2)..i]
-                .iter()
-                .any(|t| CONTEXT_WORDS.contains(&lexicon_form(t)));
+            let after_aws = after_context(i);
             match lambda {
                 LambdaSense::CodeSyntax => continue,
                 LambdaSense::CodeWords if !after_aws => continue,
@@ -401,7 +412,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
                 // the pair as written is no entry. The digit test comes first: it is a
                 // byte compare, and the map lookup it spares would run for every word
                 // that starts a pair.
-                let next = lexicon_form(tokens[i + 1]);
+                let next = forms[i + 1].0;
                 if facts.starts_pair
                     && next.ends_with(|c: char| c.is_ascii_digit())
                     && !pairs.contains_key(&pair)
