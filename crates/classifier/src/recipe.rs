@@ -596,7 +596,12 @@ fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
 fn lexicon_form(token: &str) -> &str {
     // By bytes (issue 12): `#` and `@` are ASCII, so the rest starts on a character.
     let sigils = token.bytes().take_while(|b| matches!(b, b'#' | b'@')).count();
-    apostrophe_stem(&token[sigils..])
+    let word = &token[sigils..];
+    // Most words have no apostrophe: told here, inlined, without the call.
+    if !word.bytes().any(|b| b == b'\'') {
+        return word;
+    }
+    apostrophe_stem(word)
 }
 
 /// A word less the suffix after its apostrophe: English's possessive `'s`, and the case
@@ -703,7 +708,8 @@ pub fn lowercase_visible(text: &str) -> String {
     if lower.is_ascii() {
         return lower;
     }
-    let odd = |c: char| invisible(c) || c == '\u{2019}' || full_width_ascii(c);
+    // Every odd character is at U+00AD or above: one compare for the rest.
+    let odd = |c: char| c >= '\u{AD}' && (invisible(c) || c == '\u{2019}' || full_width_ascii(c));
     if !lower.contains(odd) {
         return lower;
     }
@@ -1033,7 +1039,10 @@ fn tokenize_chars(lower: &str) -> Vec<&str> {
         let mut start: Option<usize> = None;
         let mut script = Script::Other;
         for (i, c) in raw.char_indices() {
-            let keep = c.is_alphanumeric() || c == '_' || c == '\'' || (start.is_none() && "#@$".contains(c));
+            let keep = c.is_alphanumeric()
+                || c == '_'
+                || c == '\''
+                || (start.is_none() && matches!(c, '#' | '@' | '$'));
             let this = Script::of(c);
             match (keep, start) {
                 (true, None) => start = Some(i),
@@ -1074,6 +1083,11 @@ enum Script {
 
 impl Script {
     fn of(c: char) -> Self {
+        // Most characters (ASCII, accented Latin, emoji) are outside every range below:
+        // two compares instead of twelve.
+        if !(0x1100..=0xFFFF).contains(&(c as u32)) {
+            return Self::Other;
+        }
         match c as u32 {
             0x3040..=0x309F => Self::Hiragana,
             // Katakana, its phonetic extensions, the long-vowel mark and half-width forms.

@@ -518,3 +518,41 @@ fn runs_of_bangs_and_dollars_are_read_after_normalising() {
     assert_eq!(features("only \u{FF04}5"), features("only $5"));
     assert_eq!(features("wow !\u{200B}!"), features("wow !!"));
 }
+
+#[test]
+fn the_character_checks_fast_paths_agree_with_their_definitions_on_every_code_point() {
+    // The definitions they had, before their one-compare fast paths (issue 12, seventh round).
+    fn script(c: char) -> Script {
+        match c as u32 {
+            0x3040..=0x309F => Script::Hiragana,
+            0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Script::Katakana,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => Script::Han,
+            0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
+            _ => Script::Other,
+        }
+    }
+    let odd = |c: char| invisible(c) || c == '\u{2019}' || full_width_ascii(c);
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        assert!(Script::of(c) == script(c), "{:x}", c as u32);
+        assert_eq!(c >= '\u{AD}' && odd(c), odd(c), "{:x}", c as u32);
+    }
+}
+
+#[test]
+fn the_lexicon_form_is_the_apostrophe_stem_after_the_sigils() {
+    // Every string of up to 5 characters over the characters that matter to it.
+    let alphabet = ["#", "@", "'", "a", "s", "1", "é", "’"];
+    let mut s = String::new();
+    for len in 0..=5u32 {
+        for n in 0..alphabet.len().pow(len) {
+            s.clear();
+            let mut k = n;
+            for _ in 0..len {
+                s.push_str(alphabet[k % alphabet.len()]);
+                k /= alphabet.len();
+            }
+            let want = apostrophe_stem(s.trim_start_matches(['#', '@']));
+            assert_eq!(lexicon_form(&s), want, "{s:?}");
+        }
+    }
+}
