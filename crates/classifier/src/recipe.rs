@@ -1023,10 +1023,12 @@ pub fn tokenize(lower: &str) -> Vec<&str> {
         // Most tweets: bytes, not characters (issue 12; the same tokens).
         return scan::tokenize_ascii(lower);
     }
-    tokenize_chars(lower)
+    scan::tokenize_mixed(lower)
 }
 
-/// [`tokenize`] of any text, character by character.
+/// [`tokenize`] of any text, character by character: the definition the two fast
+/// tokenizers are checked against.
+#[cfg(test)]
 fn tokenize_chars(lower: &str) -> Vec<&str> {
     let mut tokens = Vec::with_capacity(64);
     for raw in lower.split(|c: char| c.is_whitespace()) {
