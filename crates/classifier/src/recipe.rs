@@ -997,6 +997,15 @@ impl TextSignals {
     fn char_counts(text: &str) -> (usize, usize, usize) {
         let (mut upper, mut letters, mut emoji) = (0usize, 0usize, 0usize);
         for c in text.chars() {
+            // Most of such a tweet is ASCII (an emoji or an accent beside English): its
+            // letters told by two compares, not by the Unicode tables (no ASCII character
+            // is an emoji).
+            if c.is_ascii() {
+                let b = c as u8;
+                letters += usize::from((b | 0x20).wrapping_sub(b'a') < 26);
+                upper += usize::from(b.wrapping_sub(b'A') < 26);
+                continue;
+            }
             if c.is_alphabetic() {
                 letters += 1;
                 if c.is_uppercase() {

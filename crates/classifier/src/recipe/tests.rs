@@ -556,3 +556,27 @@ fn the_lexicon_form_is_the_apostrophe_stem_after_the_sigils() {
         }
     }
 }
+
+#[test]
+fn character_counts_read_every_code_point_as_the_unicode_tables_do() {
+    // The definition it had, before its ASCII fast path.
+    fn by_tables(text: &str) -> (usize, usize, usize) {
+        let (mut upper, mut letters, mut emoji) = (0, 0, 0);
+        for c in text.chars() {
+            if c.is_alphabetic() {
+                letters += 1;
+                upper += usize::from(c.is_uppercase());
+            } else if is_emoji(c) {
+                emoji += 1;
+            }
+        }
+        (upper, letters, emoji)
+    }
+    let mut all = String::new();
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        let one = c.to_string();
+        assert_eq!(TextSignals::char_counts(&one), by_tables(&one), "{:x}", c as u32);
+        all.push(c);
+    }
+    assert_eq!(TextSignals::char_counts(&all), by_tables(&all));
+}
