@@ -111,16 +111,22 @@ impl Recipe {
             out.push((h & mask) as u32);
         }
         let text = tokens.len() + tokens.len().saturating_sub(1);
-        let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
-
-        for (name, value) in record.counts() {
-            let bin = self
-                .quantile_bins
-                .get(name)
-                .map(|b| b.iter().take_while(|&&edge| value as f64 >= edge).count())
-                .unwrap_or(0);
-            push(&[b"q:", name.as_bytes(), b":", &[bin as u8]]);
+        // Each count's boundaries, found by one walk over the few stored ones rather than
+        // a lookup by string per count, and its name's `q:<name>:` prefix hashed at
+        // compile time: the same bins and hashes as `quantile_bins.get(name)` and
+        // `fnv1a(&[b"q:", name, b":", &[bin]])`.
+        let mut bounds: [&[f64]; COUNT_NAMES.len()] = [&[]; COUNT_NAMES.len()];
+        for (name, edges) in &self.quantile_bins {
+            if let Some(k) = COUNT_NAMES.iter().position(|n| n == name) {
+                bounds[k] = edges;
+            }
         }
+        for (k, (_, value)) in record.counts().into_iter().enumerate() {
+            let bin = bounds[k].iter().take_while(|&&edge| value as f64 >= edge).count();
+            out.push((scan::fnv_extend(COUNT_PREFIXES[k], &[bin as u8]) & mask) as u32);
+        }
+
+        let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
 
         let source = source_name(&record.source);
         let mut ascii = [0u8; 64];
@@ -213,6 +219,29 @@ impl Recipe {
         (out, text)
     }
 }
+
+/// The names of [`Record::counts`], in its order (a test holds them equal).
+const COUNT_NAMES: [&str; 6] = [
+    "followers",
+    "favourites",
+    "friends",
+    "lists",
+    "retweets",
+    "tweets",
+];
+
+/// The FNV-1a state after each count's `q:<name>:`, hashed at compile time.
+const COUNT_PREFIXES: [u64; COUNT_NAMES.len()] = {
+    let mut prefixes = [0; COUNT_NAMES.len()];
+    let mut k = 0;
+    while k < COUNT_NAMES.len() {
+        let h = scan::fnv_const(scan::FNV_OFFSET, b"q:");
+        let h = scan::fnv_const(h, COUNT_NAMES[k].as_bytes());
+        prefixes[k] = scan::fnv_const(h, b":");
+        k += 1;
+    }
+    prefixes
+};
 
 /// Words of cloud engineering: AWS services and the vocabulary around them.
 const CLOUD_TERMS: &str = include_str!("../lexicons/cloud-terms.txt");

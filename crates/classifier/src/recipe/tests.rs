@@ -580,3 +580,17 @@ fn character_counts_read_every_code_point_as_the_unicode_tables_do() {
     }
     assert_eq!(TextSignals::char_counts(&all), by_tables(&all));
 }
+
+#[test]
+fn the_count_names_and_their_prefix_states_are_the_records_counts() {
+    let names = Record::default().counts().map(|(name, _)| name);
+    assert_eq!(names, COUNT_NAMES);
+    for (k, name) in names.iter().enumerate() {
+        for bin in 0..=10u8 {
+            assert_eq!(
+                scan::fnv_extend(COUNT_PREFIXES[k], &[bin]),
+                fnv1a(&[b"q:", name.as_bytes(), b":", &[bin]])
+            );
+        }
+    }
+}
