@@ -594,3 +594,13 @@ fn the_count_names_and_their_prefix_states_are_the_records_counts() {
         }
     }
 }
+
+#[test]
+fn ascii_text_is_lowercased_as_unicode_lowercases_it() {
+    let all: String = (0u8..128).map(char::from).collect();
+    assert_eq!(lowercase_visible(&all), all.to_lowercase());
+    for b in 0u8..128 {
+        let s = format!("A{}z", b as char);
+        assert_eq!(lowercase_visible(&s), s.to_lowercase(), "{s:?}");
+    }
+}
