@@ -248,7 +248,9 @@ pub(super) fn ascii_letters(text: &str) -> (usize, usize) {
 pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
     const BUCKET_BITS: u32 = 6;
     const BUCKETS: usize = 1 << BUCKET_BITS;
-    const MAX: usize = 256;
+    // At most 255 ids, so that a bucket's start and count are bytes, and a byte indexes
+    // the buffer below without a bounds check.
+    const MAX: usize = 255;
     let n = ids.len();
     if !(16..=MAX).contains(&n) || !(BUCKET_BITS..=32).contains(&bits) {
         ids.sort_unstable();
@@ -257,14 +259,14 @@ pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
     }
     let shift = bits - BUCKET_BITS;
     let bucket = |x: u32| ((x >> shift) as usize) & (BUCKETS - 1);
-    let mut starts = [0u16; BUCKETS + 1];
+    let mut starts = [0u8; BUCKETS + 1];
     for &x in ids.iter() {
         starts[bucket(x) + 1] += 1;
     }
     for b in 0..BUCKETS {
         starts[b + 1] += starts[b];
     }
-    let mut sorted = [0u32; MAX];
+    let mut sorted = [0u32; MAX + 1];
     for &x in ids.iter() {
         let at = &mut starts[bucket(x)];
         sorted[*at as usize] = x;
@@ -483,7 +485,7 @@ mod tests {
         };
         for bits in [10, 18, 24, 32] {
             let mask = if bits == 32 { u32::MAX } else { (1u32 << bits) - 1 };
-            for n in [0, 1, 2, 15, 16, 17, 100, 128, 255, 256, 257, 2000] {
+            for n in (0..=300).chain([2000]) {
                 for dupes in [false, true] {
                     let ids: Vec<u32> = (0..n)
                         .map(|_| {
