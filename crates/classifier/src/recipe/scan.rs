@@ -48,8 +48,10 @@ const SIGIL: u8 = 2;
 /// Ends a token and is dropped.
 const OTHER: u8 = 3;
 
-static CLASS: [u8; 128] = {
-    let mut t = [OTHER; 128];
+/// 256 entries (the non-ASCII bytes `OTHER`, never read by the ASCII tokenizer), so a
+/// byte indexes it as it is, without a mask or a bounds check.
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
@@ -72,7 +74,7 @@ static CLASS: [u8; 128] = {
 pub(super) fn tokenize_ascii(lower: &str) -> Vec<&str> {
     debug_assert!(lower.is_ascii());
     let bytes = lower.as_bytes();
-    let class = |i: usize| CLASS[(bytes[i] & 0x7f) as usize];
+    let class = |i: usize| CLASS[bytes[i] as usize];
     let mut tokens = Vec::with_capacity(64);
     let mut i = 0;
     loop {
