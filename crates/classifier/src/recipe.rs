@@ -146,16 +146,22 @@ impl Recipe {
             out.push((h & mask) as u32);
         }
         let text = tokens.len() + tokens.len().saturating_sub(1);
-        let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
-
-        for (name, value) in record.counts() {
-            let bin = self
-                .quantile_bins
-                .get(name)
-                .map(|b| b.iter().take_while(|&&edge| value as f64 >= edge).count())
-                .unwrap_or(0);
-            push(&[b"q:", name.as_bytes(), b":", &[bin as u8]]);
+        // Each count's boundaries, found by one walk over the few stored ones rather than
+        // a lookup by string per count, and its name's `q:<name>:` prefix hashed at
+        // compile time: the same bins and hashes as `quantile_bins.get(name)` and
+        // `fnv1a(&[b"q:", name, b":", &[bin]])`.
+        let mut bounds: [&[f64]; COUNT_NAMES.len()] = [&[]; COUNT_NAMES.len()];
+        for (name, edges) in &self.quantile_bins {
+            if let Some(k) = COUNT_NAMES.iter().position(|n| n == name) {
+                bounds[k] = edges;
+            }
         }
+        for (k, (_, value)) in record.counts().into_iter().enumerate() {
+            let bin = bounds[k].iter().take_while(|&&edge| value as f64 >= edge).count();
+            out.push((scan::fnv_extend(COUNT_PREFIXES[k], &[bin as u8]) & mask) as u32);
+        }
+
+        let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
 
         let source = source_name(&record.source);
         let mut ascii = [0u8; 64];
@@ -248,6 +254,29 @@ impl Recipe {
     }
 }
 
+/// The names of [`Record::counts`], in its order (a test holds them equal).
+const COUNT_NAMES: [&str; 6] = [
+    "followers",
+    "favourites",
+    "friends",
+    "lists",
+    "retweets",
+    "tweets",
+];
+
+/// The FNV-1a state after each count's `q:<name>:`, hashed at compile time.
+const COUNT_PREFIXES: [u64; COUNT_NAMES.len()] = {
+    let mut prefixes = [0; COUNT_NAMES.len()];
+    let mut k = 0;
+    while k < COUNT_NAMES.len() {
+        let h = scan::fnv_const(scan::FNV_OFFSET, b"q:");
+        let h = scan::fnv_const(h, COUNT_NAMES[k].as_bytes());
+        prefixes[k] = scan::fnv_const(h, b":");
+        k += 1;
+    }
+    prefixes
+};
+
 /// Words of cloud engineering: AWS services and the vocabulary around them.
 const CLOUD_TERMS: &str = include_str!("../lexicons/cloud-terms.txt");
 /// Words of the junk that rides a hashtag.
@@ -313,8 +342,21 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
     let (mut ops, mut other_cloud, mut cert, mut sell) = (0, 0, 0, 0);
     // The maps are keyed by hashes, and runs by combining their words' hashes.
     // Each token's key is hashed once: a run's lookups reuse the next tokens' keys.
-    let keys: Vec<u64> = tokens.iter().map(|t| word_hash(lexicon_form(t))).collect();
-    let hash_at = |k: usize| keys.get(k).copied();
+    // Each token's lexicon form is found once too: the context checks below and the
+    // pairs' second words asked for it again (`apostrophe_stem` was a tenth of the recipe).
+    let forms: Vec<(&str, u64)> = tokens
+        .iter()
+        .map(|t| {
+            let form = lexicon_form(t);
+            (form, word_hash(form))
+        })
+        .collect();
+    let hash_at = |k: usize| forms.get(k).map(|&(_, key)| key);
+    let after_context = |at: usize| {
+        forms[at.saturating_sub(2)..at]
+            .iter()
+            .any(|(form, _)| CONTEXT_WORDS.contains(form))
+    };
     // Whether the text names Route 53, found at the first `route <num>` pair.
     let mut route_53: Option<bool> = None;
     // Few tweets name more than a handful of entries: short lists beat sets. Each entry
@@ -325,10 +367,9 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
     let last_word = tokens
         .iter()
         .rposition(|t| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt");
-    let mut note = |entry: Option<Entry>, at: usize| {
-        let Some(entry) = entry else {
-            return;
-        };
+    // Called only with an entry found: most tokens have none, and the call itself cost
+    // more than the test.
+    let mut note = |entry: Entry, at: usize| {
         let in_words = !tokens[at].starts_with(['#', '@']);
         let before = &tokens[at.saturating_sub(2)..at];
         let list = match entry.needs {
@@ -336,7 +377,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             // A name that is an ordinary word too (`lambda`, `s3`) counts at once after
             // `aws` or `amazon`; otherwise only beside other evidence (below).
             Needs::Context => {
-                if before.iter().any(|t| CONTEXT_WORDS.contains(&lexicon_form(t))) {
+                if after_context(at) {
                     &mut firm
                 } else {
                     &mut pending
@@ -367,13 +408,13 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
         }
     };
     for (i, t) in tokens.iter().enumerate() {
-        let bare = lexicon_form(t);
+        let (bare, key) = forms[i];
         // An exam code ends in `c0` and a digit: `clf-c02` tokenises as `clf c02`, the tag
         // `#saac03` as one token.
         if let [.., b'c', b'0', d] = bare.as_bytes() {
             cert += usize::from(d.is_ascii_digit() && bare.len() <= 7);
         }
-        let mut hash = keys[i];
+        let mut hash = key;
         let mut facts = words.get(&hash);
         let mut dated = false;
         if facts.is_none() && bare.ends_with(|c: char| c.is_ascii_digit()) {
@@ -390,9 +431,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             continue;
         };
         if matches!(bare, "lambda" | "lambdas") {
-            let after_aws = tokens[i.saturating_sub(2)..i]
-                .iter()
-                .any(|t| CONTEXT_WORDS.contains(&lexicon_form(t)));
+            let after_aws = after_context(i);
             match lambda {
                 LambdaSense::CodeSyntax => continue,
                 LambdaSense::CodeWords if !after_aws => continue,
@@ -425,7 +464,9 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             },
             _ => e,
         });
-        note(evidence, i);
+        if let Some(entry) = evidence {
+            note(entry, i);
+        }
         // Only for the words that start an entry of two or three: with the mined
         // vocabulary, many common words start a pair and few a triple.
         if facts.starts_pair || facts.starts_triple {
@@ -435,7 +476,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
                 // the pair as written is no entry. The digit test comes first: it is a
                 // byte compare, and the map lookup it spares would run for every word
                 // that starts a pair.
-                let next = lexicon_form(tokens[i + 1]);
+                let next = forms[i + 1].0;
                 if facts.starts_pair
                     && next.ends_with(|c: char| c.is_ascii_digit())
                     && !pairs.contains_key(&pair)
@@ -452,10 +493,14 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
                 if facts.starts_pair
                     && (pair != *ROUTE_NUM || *route_53.get_or_insert_with(|| mentions_route_53(lower)))
                 {
-                    note(pairs.get(&pair).copied(), i);
+                    if let Some(&entry) = pairs.get(&pair) {
+                        note(entry, i);
+                    }
                 }
                 if let (true, Some(c)) = (facts.starts_triple, hash_at(i + 2)) {
-                    note(triples.get(&run_hash(pair, c)).copied(), i);
+                    if let Some(&entry) = triples.get(&run_hash(pair, c)) {
+                        note(entry, i);
+                    }
                 }
             }
         }
@@ -619,7 +664,12 @@ fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
 fn lexicon_form(token: &str) -> &str {
     // By bytes (issue 12): `#` and `@` are ASCII, so the rest starts on a character.
     let sigils = token.bytes().take_while(|b| matches!(b, b'#' | b'@')).count();
-    apostrophe_stem(&token[sigils..])
+    let word = &token[sigils..];
+    // Most words have no apostrophe: told here, inlined, without the call.
+    if !word.bytes().any(|b| b == b'\'') {
+        return word;
+    }
+    apostrophe_stem(word)
 }
 
 /// A word less the suffix after its apostrophe: English's possessive `'s`, and the case
@@ -1058,11 +1108,17 @@ fn invisible(c: char) -> bool {
 /// Full NFKC (mathematical letters, ligatures) would need `unicode-normalization`,
 /// which is not in the dependency tree: the two forms people type are mapped here.
 pub fn lowercase_visible(text: &str) -> String {
+    if text.is_ascii() {
+        // Most tweets: one copy and a lowercasing of its bytes in place, which the
+        // compiler vectorises (`to_lowercase` walks ASCII a word at a time, then copies).
+        return text.to_ascii_lowercase();
+    }
     let lower = text.to_lowercase();
     if lower.is_ascii() {
         return lower;
     }
-    let odd = |c: char| invisible(c) || c == '\u{2019}' || full_width_ascii(c);
+    // Every odd character is at U+00AD or above: one compare for the rest.
+    let odd = |c: char| c >= '\u{AD}' && (invisible(c) || c == '\u{2019}' || full_width_ascii(c));
     if !lower.contains(odd) {
         return lower;
     }
@@ -1350,6 +1406,15 @@ impl TextSignals {
     fn char_counts(text: &str) -> (usize, usize, usize) {
         let (mut upper, mut letters, mut emoji) = (0usize, 0usize, 0usize);
         for c in text.chars() {
+            // Most of such a tweet is ASCII (an emoji or an accent beside English): its
+            // letters told by two compares, not by the Unicode tables (no ASCII character
+            // is an emoji).
+            if c.is_ascii() {
+                let b = c as u8;
+                letters += usize::from((b | 0x20).wrapping_sub(b'a') < 26);
+                upper += usize::from(b.wrapping_sub(b'A') < 26);
+                continue;
+            }
             if c.is_alphabetic() {
                 letters += 1;
                 if c.is_uppercase() {
@@ -1376,10 +1441,12 @@ pub fn tokenize(lower: &str) -> Vec<&str> {
         // Most tweets: bytes, not characters (issue 12; the same tokens).
         return scan::tokenize_ascii(lower);
     }
-    tokenize_chars(lower)
+    scan::tokenize_mixed(lower)
 }
 
-/// [`tokenize`] of any text, character by character.
+/// [`tokenize`] of any text, character by character: the definition the two fast
+/// tokenizers are checked against.
+#[cfg(test)]
 fn tokenize_chars(lower: &str) -> Vec<&str> {
     let mut tokens = Vec::with_capacity(64);
     for raw in lower.split(|c: char| c.is_whitespace()) {
@@ -1392,7 +1459,10 @@ fn tokenize_chars(lower: &str) -> Vec<&str> {
         let mut start: Option<usize> = None;
         let mut script = Script::Other;
         for (i, c) in raw.char_indices() {
-            let keep = c.is_alphanumeric() || c == '_' || c == '\'' || (start.is_none() && "#@$".contains(c));
+            let keep = c.is_alphanumeric()
+                || c == '_'
+                || c == '\''
+                || (start.is_none() && matches!(c, '#' | '@' | '$'));
             let this = Script::of(c);
             match (keep, start) {
                 (true, None) => start = Some(i),
@@ -1433,6 +1503,11 @@ enum Script {
 
 impl Script {
     fn of(c: char) -> Self {
+        // Most characters (ASCII, accented Latin, emoji) are outside every range below:
+        // two compares instead of twelve.
+        if !(0x1100..=0xFFFF).contains(&(c as u32)) {
+            return Self::Other;
+        }
         match c as u32 {
             0x3040..=0x309F => Self::Hiragana,
             // Katakana, its phonetic extensions, the long-vowel mark and half-width forms.

@@ -651,3 +651,89 @@ fn runs_of_bangs_and_dollars_are_read_after_normalising() {
     assert_eq!(features("only \u{FF04}5"), features("only $5"));
     assert_eq!(features("wow !\u{200B}!"), features("wow !!"));
 }
+
+#[test]
+fn the_character_checks_fast_paths_agree_with_their_definitions_on_every_code_point() {
+    // The definitions they had, before their one-compare fast paths (issue 12, seventh round).
+    fn script(c: char) -> Script {
+        match c as u32 {
+            0x3040..=0x309F => Script::Hiragana,
+            0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Script::Katakana,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => Script::Han,
+            0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
+            _ => Script::Other,
+        }
+    }
+    let odd = |c: char| invisible(c) || c == '\u{2019}' || full_width_ascii(c);
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        assert!(Script::of(c) == script(c), "{:x}", c as u32);
+        assert_eq!(c >= '\u{AD}' && odd(c), odd(c), "{:x}", c as u32);
+    }
+}
+
+#[test]
+fn the_lexicon_form_is_the_apostrophe_stem_after_the_sigils() {
+    // Every string of up to 5 characters over the characters that matter to it.
+    let alphabet = ["#", "@", "'", "a", "s", "1", "é", "’"];
+    let mut s = String::new();
+    for len in 0..=5u32 {
+        for n in 0..alphabet.len().pow(len) {
+            s.clear();
+            let mut k = n;
+            for _ in 0..len {
+                s.push_str(alphabet[k % alphabet.len()]);
+                k /= alphabet.len();
+            }
+            let want = apostrophe_stem(s.trim_start_matches(['#', '@']));
+            assert_eq!(lexicon_form(&s), want, "{s:?}");
+        }
+    }
+}
+
+#[test]
+fn character_counts_read_every_code_point_as_the_unicode_tables_do() {
+    // The definition it had, before its ASCII fast path.
+    fn by_tables(text: &str) -> (usize, usize, usize) {
+        let (mut upper, mut letters, mut emoji) = (0, 0, 0);
+        for c in text.chars() {
+            if c.is_alphabetic() {
+                letters += 1;
+                upper += usize::from(c.is_uppercase());
+            } else if is_emoji(c) {
+                emoji += 1;
+            }
+        }
+        (upper, letters, emoji)
+    }
+    let mut all = String::new();
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        let one = c.to_string();
+        assert_eq!(TextSignals::char_counts(&one), by_tables(&one), "{:x}", c as u32);
+        all.push(c);
+    }
+    assert_eq!(TextSignals::char_counts(&all), by_tables(&all));
+}
+
+#[test]
+fn the_count_names_and_their_prefix_states_are_the_records_counts() {
+    let names = Record::default().counts().map(|(name, _)| name);
+    assert_eq!(names, COUNT_NAMES);
+    for (k, name) in names.iter().enumerate() {
+        for bin in 0..=10u8 {
+            assert_eq!(
+                scan::fnv_extend(COUNT_PREFIXES[k], &[bin]),
+                fnv1a(&[b"q:", name.as_bytes(), b":", &[bin]])
+            );
+        }
+    }
+}
+
+#[test]
+fn ascii_text_is_lowercased_as_unicode_lowercases_it() {
+    let all: String = (0u8..128).map(char::from).collect();
+    assert_eq!(lowercase_visible(&all), all.to_lowercase());
+    for b in 0u8..128 {
+        let s = format!("A{}z", b as char);
+        assert_eq!(lowercase_visible(&s), s.to_lowercase(), "{s:?}");
+    }
+}
