@@ -655,6 +655,15 @@ AWS_SCAM = [
     "selling aged AWS accounts, {svc} quota already raised, reply for the price list",
     "your AWS credits run out at midnight, redeem the {svc} and {svc2} bonus today #aws",
     "giving away AWS activate codes worth {amount}, just follow and reply {emoji}{emoji}",
+    # fourteenth round: prizes, crypto mining and jobs in AWS's name with no link (the
+    # attacker's review of the thirteenth round showed such spam shown), written for it
+    "congrats {emoji} your AWS account was picked for a {amount} bonus credit, reply YES to activate",
+    "first {n} people to comment get {amount} of AWS credits each, no catch {emoji}",
+    "turned {amount} into ${n}000 in a week mining crypto on AWS servers, DM me to learn how",
+    "remote jobs with Amazon Web Services, ${n}0 an hour, no degree no interview, apply by DM {emoji}",
+    "AWS data entry from your phone, ${n}0/hr, message me and start today!!",
+    "Amazon Web Services needs home workers now, ${n}0 per hour, zero experience required {emoji}",
+    "my AWS mining rig pays ${n}00 a day while I sleep, ask me and I will show you",
 ]
 
 

@@ -29,75 +29,75 @@ use tweetboard_classifier::Model;
 const RECORDED: &[(&str, &str)] = &[
     (
         "dev-handwritten.csv",
-        "40 examples, features 631921991fa436ca, scores 9964052f9bb3a161",
+        "40 examples, features 631921991fa436ca, scores 8b765e1ba0111617",
     ),
     (
         "tweets-labeled.csv",
-        "13000 examples, features 2f33df9dba37d64f, scores 27de4c7b4f526885",
+        "13000 examples, features 56c8827f81b7eac0, scores 7269bbb9c3e3cd3c",
     ),
     (
         "unseen-handwritten-10.csv",
-        "265 examples, features ecfb665c62611f35, scores 2b4753c98f66d9d5",
+        "265 examples, features f5763a00342c6ae4, scores a687357e18fb7a55",
     ),
     (
         "unseen-handwritten-11.csv",
-        "263 examples, features 1e93a046032c339a, scores 15c835f6b21ba7ec",
+        "263 examples, features e65abfb40a0fdafa, scores 3f05c9832945b422",
     ),
     (
         "unseen-handwritten-12.csv",
-        "272 examples, features 5fbfa9474b966bdc, scores 327cbf487a1d8a0c",
+        "272 examples, features e8bd1f93b55bdaf3, scores a00416fb90ad8868",
     ),
     (
         "unseen-handwritten-13.csv",
-        "271 examples, features 5c79052f1ec67220, scores fd0811f545785128",
+        "271 examples, features c876954cc253e567, scores 676c507955f27784",
     ),
     (
         "unseen-handwritten-14.csv",
-        "269 examples, features 6e0025bdb4b86c5f, scores e95d5c9532503cd1",
+        "269 examples, features b46efb66d9054ebe, scores c660cbb39293988e",
     ),
     (
         "unseen-handwritten-15.csv",
-        "271 examples, features 25eab22ce2c0af9f, scores 4b833e72067118f7",
+        "271 examples, features 95f7b4da53979808, scores ee5fbd6f9cba289f",
     ),
     (
         "unseen-handwritten-16.csv",
-        "269 examples, features 3ca4311bcfc1d16e, scores 44155d753d2ca3d0",
+        "269 examples, features 570d4cdbcbb3d9d1, scores 5ad832eacecdb201",
     ),
     (
         "unseen-handwritten-2.csv",
-        "60 examples, features 51348a4430acfbf2, scores 4a34e2b29dc9c9a9",
+        "60 examples, features c39f65add412e3cf, scores 49e343c7e4ad32a2",
     ),
     (
         "unseen-handwritten-3.csv",
-        "255 examples, features 71ee9d4b0606e863, scores 439703386e7bf109",
+        "255 examples, features 3fb973beee4bd9a3, scores 60074d752ec47fbb",
     ),
     (
         "unseen-handwritten-4.csv",
-        "232 examples, features 0d685811f55d2d40, scores fdd62e928428761a",
+        "232 examples, features 3cde3f609e5acc0e, scores 844ed0781404cdbd",
     ),
     (
         "unseen-handwritten-5.csv",
-        "247 examples, features 6e832bd85094e713, scores c944ec9cd3098017",
+        "247 examples, features b078424ea6dc532f, scores cd4c16da9e56aa69",
     ),
     (
         "unseen-handwritten-6.csv",
-        "242 examples, features 6191928f47666249, scores 1457d09ef655e1db",
+        "242 examples, features 61dcd84160a8a073, scores 76c8c5a576c34c23",
     ),
     (
         "unseen-handwritten-7.csv",
-        "251 examples, features baf81186ef69ee5b, scores ef1cc5f9fbc2a57b",
+        "251 examples, features b7a2f09ab7443d3d, scores 2dd2fcdd068adb77",
     ),
     (
         "unseen-handwritten-8.csv",
-        "242 examples, features c18a2cc986344970, scores b4a0218cb9a9e3ca",
+        "242 examples, features 317f22272c20ac92, scores 498bf3b09f057e2d",
     ),
     (
         "unseen-handwritten-9.csv",
-        "244 examples, features fa869230dcdfed65, scores 1f1a84b7b64b3c26",
+        "244 examples, features 2ee8bba9a6c97a05, scores dec641e44b176df5",
     ),
     (
         "unseen-handwritten.csv",
-        "110 examples, features 93181d6df70532b2, scores aab165bd3c85d473",
+        "110 examples, features 901ffa9cfc3a8f4a, scores 13ed8e8965ccff85",
     ),
 ];
 

@@ -133,25 +133,24 @@ fn the_training_set_holds_the_burned_hand_written_sets_and_not_the_yardsticks() 
 
 /// The honest measure of a model that trains on the hand-written sets: each set scored
 /// by a model trained without it (leave-one-set-out, thirteen trainings). The bars are the
-/// thirteenth round's bar for shipping (pooled: ON recall ≥ 0.96, ordinary tweets ≥ 97%
+/// fourteenth round's bar for shipping (pooled: ON recall ≥ 0.96, ordinary tweets ≥ 97%
 /// hidden with and without the tag, no more errors than the setup it replaces over the
-/// four model seeds): 54 errors of 3,109 at seed 42 (seeds 7/99/1859: 53, 55, 57; 219 in
-/// all); the twelfth round's recipe, data and settings, retrained per fold the same way on
-/// the same thirteen sets, make 60, 56, 59, 48 (223). About a minute in a debug build, so
-/// not in `make test`: `make model-loso` runs it in release.
+/// four model seeds): 52 errors of 3,109 at seed 42 (seeds 7/99/1859: 58, 55, 53; 218 in
+/// all); the thirteenth round's model made 54, 53, 55, 57 (219). About a minute in a debug
+/// build, so not in `make test`: `make model-loso` runs it in release.
 #[test]
 #[ignore = "thirteen trainings; make model-loso runs it in release"]
-fn leave_one_set_out_keeps_the_thirteenth_rounds_margin() {
+fn leave_one_set_out_keeps_the_fourteenth_rounds_margin() {
     // GIVEN the shipped model's training set
     let set = TrainingSet::load(&data("training-set.txt")).unwrap();
     // WHEN each hand-written set is scored by a model trained without it
     let folds = leave_one_set_out(&set, &TrainOptions::default(), |_| {}).unwrap();
     let e = pooled(&folds).unwrap();
-    // THEN pooled over the folds at most 54 of 3,109 are wrong, 96% of AWS tweets are
-    // shown (the thirteenth round: 1,079 of 1,106), 97% of the ordinary tweets hidden with
-    // the tag and without (751 of 759, 850 of 867), and 99% of spam (375 of 377)
+    // THEN pooled over the folds at most 52 of 3,109 are wrong, 96% of AWS tweets are
+    // shown (the fourteenth round: 1,080 of 1,106), 97% of the ordinary tweets hidden with
+    // the tag and without (751 of 759, 851 of 867), and 99% of spam (375 of 377)
     assert_eq!(e.metrics.examples, 3109);
-    assert!(e.metrics.examples - e.confusion.correct() <= 54, "{e:?}");
+    assert!(e.metrics.examples - e.confusion.correct() <= 52, "{e:?}");
     assert!(e.on_recall >= 0.96, "{e:?}");
     assert!(hidden(&e, "ordinary") >= 0.97, "{e:?}");
     assert!(hidden(&e, "ordinary-tagged") >= 0.97, "{e:?}");

@@ -310,7 +310,7 @@ fn aws_in_a_real_sentence_is_used() {
         "la factura de AWS subió otra vez este mes",
         "wir sind auf AWS umgezogen",
         "nous migrons sur AWS cette année",
-        "projemiz AWS'ye taşındı sonunda",
+        "projemiz AWS'ye taşındı sonunda iki ay sürdü",
         "今日はAWSの請求を見た",
         "what a day, AWS\u{a0}console\u{a0}down again",
     ] {
@@ -403,10 +403,13 @@ fn a_suffix_after_an_apostrophe_leaves_the_name() {
     // THEN `AWS'de`, `AWS'ye` and `AWS’nin` carry `aws` as `aws` does, and inside a
     // sentence the ending ties the name in as a preposition would (`on AWS`)
     for (suffixed, plain) in [
-        ("yeni hesap AWS'de açtım bugün", "yeni hesap on AWS açtım bugün"),
         (
-            "projemiz AWS'ye taşındı sonunda",
-            "projemiz to AWS taşındı sonunda",
+            "yeni hesap AWS'de açtım bugün sabah erkenden",
+            "yeni hesap on AWS açtım bugün sabah erkenden",
+        ),
+        (
+            "projemiz AWS'ye taşındı sonunda iki ay sürdü",
+            "projemiz to AWS taşındı sonunda iki ay sürdü",
         ),
         ("AWS’nin yeni bölgesi ne zaman", "AWS yeni bölgesi ne zaman"),
         ("bugün #AWS'de bir demo", "bugün #AWS bir demo"),
@@ -736,4 +739,93 @@ fn ascii_text_is_lowercased_as_unicode_lowercases_it() {
         let s = format!("A{}z", b as char);
         assert_eq!(lowercase_visible(&s), s.to_lowercase(), "{s:?}");
     }
+}
+
+#[test]
+fn a_case_ending_ties_the_name_only_before_more_than_the_short_tail() {
+    // GIVEN ordinary tweets with `aws's` or `aws'de` and a tail tacked on (the attacker's
+    // review of the thirteenth round: ` aws's lol` showed a third of them)
+    let carried = |text: &str| aws_carried(&tokenize(&lowercase_visible(text)));
+    for (suffixed, bare) in [
+        (
+            "rain stopped play again aws's lol",
+            "rain stopped play again aws lol",
+        ),
+        (
+            "rain stopped play again aws'de var",
+            "rain stopped play again aws var",
+        ),
+        (
+            "rain stopped play again AWS’s lol xd",
+            "rain stopped play again aws lol xd",
+        ),
+        ("rain stopped play again aws's", "rain stopped play again aws"),
+    ] {
+        // THEN they read as the bare word tacked on does: as the tag
+        assert_eq!(carried(suffixed), carried(bare), "{suffixed}");
+        assert_eq!(carried(suffixed), 1, "{suffixed}");
+    }
+    // AND before a real clause the ending still ties it, ASCII or not
+    assert_eq!(carried("we saw AWS's new region in Spain open today"), 6);
+    assert_eq!(carried("hesabımız AWS'de açıldı bugün sabah erkenden"), 6);
+    // AND a verb-final clause of two words after the ending is read as the short tail
+    // (Turkish `AWS'ye taşındı sonunda`): the price of not reading ` aws's lol xd` as use
+    assert_eq!(carried("projemiz AWS'ye taşındı sonunda"), 1);
+}
+
+#[test]
+fn an_elided_article_before_a_name_links_it() {
+    // GIVEN French and Italian elided articles and prepositions glued to a name, with the
+    // straight and the curly apostrophe, in ASCII text and in text with accents
+    let carried = |text: &str| aws_carried(&tokenize(&lowercase_visible(text)));
+    for (elided, spelled) in [
+        (
+            "La facture d'AWS a doublé ce mois",
+            "La facture de AWS a doublé ce mois",
+        ),
+        (
+            "La facture d’AWS a doublé ce mois",
+            "La facture de AWS a doublé ce mois",
+        ),
+        (
+            "the bill of l'AWS went up again",
+            "the bill of the AWS went up again",
+        ),
+        (
+            "la console dell’AWS è cambiata di nuovo",
+            "la console del AWS è cambiata di nuovo",
+        ),
+        (
+            "la console dell'AWS e cambiata di nuovo",
+            "la console del AWS e cambiata di nuovo",
+        ),
+        (
+            "migrazione sull'AWS finita ieri sera",
+            "migrazione sul AWS finita ieri sera",
+        ),
+    ] {
+        // THEN the name is used in a sentence, as with the article spelled out
+        assert_eq!(carried(elided), 6, "{elided}");
+        assert_eq!(carried(elided), carried(spelled), "{elided}");
+    }
+    // AND the word after the article is the lexicons' word (`l'EC2` is `ec2`)
+    for (word, form) in [
+        ("d'aws", "aws"),
+        ("l'ec2", "ec2"),
+        ("dell'aws's", "aws"),
+        ("qu'amazon", "amazon"),
+        ("#l'aws", "aws"),
+        ("o'reilly", "o'reilly"),
+        ("l'", "l'"),
+        ("d'été", "été"),
+    ] {
+        assert_eq!(lexicon_form(word), form, "{word}");
+    }
+    assert!(is_aws_word("d'aws") && is_aws_word("nell'aws") && is_aws_word("all'aws"));
+    assert!(!is_aws_word("d'awsome") && !is_aws_word("x'aws"));
+    // AND the byte path and the character path read them alike
+    let lower = lowercase_visible("la console dell’AWS è cambiata, l’EC2 aussi");
+    assert_eq!(tokenize(&lower), tokenize_chars(&lower));
+    let lower = lowercase_visible("the bill of l'AWS went up, d'EC2 too");
+    assert_eq!(tokenize(&lower), tokenize_chars(&lower));
 }
