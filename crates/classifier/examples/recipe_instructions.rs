@@ -12,7 +12,8 @@
 //! sigmoid of the recipe's features) or `classify` (all three), on the consumer bench's
 //! 3.7 KB v1.1 tweet; `recipe-labeled` runs the recipe once over each of the 13,000
 //! tweets of `data/tweets-labeled.csv` (shorter, and mostly ASCII), `setup-labeled` only
-//! loads them. `recipe-text` runs the recipe on one of the named tweets below
+//! loads them; `recipe-handwritten` and `setup-handwritten` the same over the hand-written
+//! sets `bench-classify` also times (longer, many not in English). `recipe-text` runs the recipe on one of the named tweets below
 //! (`RECIPE_TEXT`: `en`, `ja`, `ko`, `es`, `ru`, `kana-kanji`), with the bench tweet's
 //! counts, so text that is not ASCII is counted beside an ordinary English tweet (issue
 //! 15). `RECIPE_ITERS` calls (1,000 unless set; the labeled stages divide by
@@ -94,19 +95,38 @@ fn main() {
         text: named_text(&std::env::var("RECIPE_TEXT").unwrap_or_else(|_| "en".into())),
         ..record.clone()
     };
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let labeled: Vec<Record> = if stage.ends_with("-labeled") {
-        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/tweets-labeled.csv");
-        dataset::load(&data)
+        dataset::load(&data.join("tweets-labeled.csv"))
             .expect("the labeled set loads")
             .into_iter()
             .map(|e| e.record)
             .collect()
+    } else if stage.ends_with("-handwritten") {
+        // The hand-written sets `make bench-classify`'s second group reads, in name order.
+        let mut files: Vec<_> = std::fs::read_dir(&data)
+            .expect("the data folder")
+            .map(|entry| entry.expect("an entry").path())
+            .filter(|path| {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                name.ends_with(".csv")
+                    && (name.starts_with("unseen-handwritten") || name == "dev-handwritten.csv")
+            })
+            .collect();
+        files.sort();
+        let records: Vec<Record> = files
+            .iter()
+            .flat_map(|file| dataset::load(file).expect("a hand-written set loads"))
+            .map(|e| e.record)
+            .collect();
+        eprintln!("{} hand-written tweets", records.len());
+        records
     } else {
         Vec::new()
     };
     for _ in 0..iters {
         match stage.as_str() {
-            "setup" | "setup-labeled" => {}
+            "setup" | "setup-labeled" | "setup-handwritten" => {}
             "record" => {
                 black_box(Record::from_tweet(black_box(&tweet)));
             }
@@ -122,7 +142,7 @@ fn main() {
             "recipe-text" => {
                 black_box(recipe.features(black_box(&named)));
             }
-            "recipe-labeled" => {
+            "recipe-labeled" | "recipe-handwritten" => {
                 for r in &labeled {
                     black_box(recipe.features(black_box(r)));
                 }
