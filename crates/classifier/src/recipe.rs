@@ -1124,23 +1124,32 @@ pub fn lowercase_visible(text: &str) -> String {
     // (`scan::Kind`) instead of the case tables' search (issue 15); any other is
     // lowercased by `char::to_lowercase` (which is `str::to_lowercase` a character at a
     // time, but for `Σ`) and each character of its lowercase mapped as below.
+    // Runs of characters kept as they are are copied whole.
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut run = 0;
+    for (i, c) in text.char_indices() {
         if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+            if c.is_ascii_uppercase() {
+                out.push_str(&text[run..i]);
+                out.push(c.to_ascii_lowercase());
+                run = i + 1;
+            }
             continue;
         }
         match scan::Kind::of(c) {
-            scan::Kind::Lower | scan::Kind::Emoji | scan::Kind::Plain => out.push(c),
+            scan::Kind::Lower | scan::Kind::Emoji | scan::Kind::Plain => {}
             scan::Kind::Upper | scan::Kind::Unknown => {
+                out.push_str(&text[run..i]);
                 for l in c.to_lowercase() {
                     if let Some(v) = visible_form(l) {
                         out.push(v);
                     }
                 }
+                run = i + c.len_utf8();
             }
         }
     }
+    out.push_str(&text[run..]);
     out
 }
 

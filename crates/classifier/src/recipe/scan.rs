@@ -173,7 +173,7 @@ impl Kind {
                 MIXED => Self::by_ranges(u),
                 k => Self::from_code(k),
             }
-        } else if u >= 0x1F300 && u <= 0x1FAFF {
+        } else if (0x1F300..=0x1FAFF).contains(&u) {
             Self::Emoji
         } else {
             Self::Unknown
