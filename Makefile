@@ -329,7 +329,16 @@ bench-recipe: ## Instructions per Record::from_tweet, recipe, score and classify
 	done; \
 	setup=$$(count setup-labeled 3); \
 	printf '  %-16s %8d  (per tweet, 3 passes over the 13,000 labeled tweets)\n' recipe-labeled \
-	  $$(( ($$(count recipe-labeled 3) - setup) / 39000 ))
+	  $$(( ($$(count recipe-labeled 3) - setup) / 39000 )); \
+	setup=$$(count setup-handwritten 3); \
+	n=$$(RECIPE_STAGE=setup-handwritten RECIPE_ITERS=0 $$bin 2>&1 | sed -n 's/ hand-written tweets//p'); \
+	printf '  %-16s %8d  (per tweet, 3 passes over the %d hand-written tweets)\n' recipe-handwritten \
+	  $$(( ($$(count recipe-handwritten 3) - setup) / (3 * n) )) $$n; \
+	for t in en ja ko es ru kana-kanji; do \
+	  setup=$$(RECIPE_TEXT=$$t count setup $(BENCH_RECIPE_ITERS)); \
+	  printf '  %-16s %8d  (named tweet, issue 15: crates/classifier/examples/recipe_instructions.rs)\n' recipe-$$t \
+	    $$(( ($$(RECIPE_TEXT=$$t count recipe-text $(BENCH_RECIPE_ITERS)) - setup) / $(BENCH_RECIPE_ITERS) )); \
+	done
 
 # Issue 15, seventh and eighth rounds: the shipped model trains on the generated set and the burned
 # hand-written sets (crates/classifier/data/training-set.txt); this is its honest measure.

@@ -1176,6 +1176,66 @@ pub fn lowercase_visible(text: &str) -> String {
         // compiler vectorises (`to_lowercase` walks ASCII a word at a time, then copies).
         return text.to_ascii_lowercase();
     }
+    if text.contains('Σ') {
+        // Its lowercase depends on the letters around it, which `str::to_lowercase`
+        // alone knows.
+        return lowercase_visible_by_str(text);
+    }
+    // One pass: a character that is its own lowercase and not odd (most of such a
+    // text: ASCII but the capitals, CJK, Hangul, kana, lower-case accented Latin and
+    // Cyrillic, emoji, punctuation) is copied as it is, told by a few compares
+    // (`scan::Kind`) instead of the case tables' search (issue 15); any other is
+    // lowercased by `char::to_lowercase` (which is `str::to_lowercase` a character at a
+    // time, but for `Σ`) and each character of its lowercase mapped as below.
+    // Runs of characters kept as they are are copied whole.
+    let mut out = String::with_capacity(text.len());
+    let mut run = 0;
+    for (i, c) in text.char_indices() {
+        if c.is_ascii() {
+            if c.is_ascii_uppercase() {
+                out.push_str(&text[run..i]);
+                out.push(c.to_ascii_lowercase());
+                run = i + 1;
+            }
+            continue;
+        }
+        match scan::Kind::of(c) {
+            scan::Kind::Lower | scan::Kind::Emoji | scan::Kind::Plain => {}
+            scan::Kind::Upper | scan::Kind::Unknown => {
+                out.push_str(&text[run..i]);
+                for l in c.to_lowercase() {
+                    if let Some(v) = visible_form(l) {
+                        out.push(v);
+                    }
+                }
+                run = i + c.len_utf8();
+            }
+        }
+    }
+    out.push_str(&text[run..]);
+    out
+}
+
+/// What [`lowercase_visible`] makes of a lowercased character: nothing for an
+/// [`invisible`] one, `'` for `’`, ASCII for a full-width form, else itself.
+#[inline]
+fn visible_form(c: char) -> Option<char> {
+    if c < '\u{AD}' {
+        return Some(c);
+    }
+    match c {
+        c if invisible(c) => None,
+        '\u{2019}' => Some('\''),
+        // The full-width forms are ASCII shifted by 0xFEE0 (letters already lowercased).
+        c if full_width_ascii(c) => Some(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)),
+        c => Some(c),
+    }
+}
+
+/// [`lowercase_visible`] of text that is not ASCII, by `str::to_lowercase` and then a
+/// pass over its characters: the definition the one-pass path is checked against, and
+/// the path for text with a `Σ`.
+fn lowercase_visible_by_str(text: &str) -> String {
     let lower = text.to_lowercase();
     if lower.is_ascii() {
         return lower;
@@ -1478,13 +1538,25 @@ impl TextSignals {
                 upper += usize::from(b.wrapping_sub(b'A') < 26);
                 continue;
             }
-            if c.is_alphabetic() {
-                letters += 1;
-                if c.is_uppercase() {
+            // The common blocks told by a few compares (issue 15), the rest by the tables.
+            match scan::Kind::of(c) {
+                scan::Kind::Upper => {
+                    letters += 1;
                     upper += 1;
                 }
-            } else if is_emoji(c) {
-                emoji += 1;
+                scan::Kind::Lower => letters += 1,
+                scan::Kind::Emoji => emoji += 1,
+                scan::Kind::Plain => {}
+                scan::Kind::Unknown => {
+                    if c.is_alphabetic() {
+                        letters += 1;
+                        if c.is_uppercase() {
+                            upper += 1;
+                        }
+                    } else if is_emoji(c) {
+                        emoji += 1;
+                    }
+                }
             }
         }
         (upper, letters, emoji)

@@ -127,15 +127,143 @@ fn char_at(lower: &str, i: usize) -> (u8, Script, usize) {
         return (CLASS[b as usize], Script::Other, 1);
     }
     let c = lower[i..].chars().next().unwrap_or(' ');
-    let class = if c.is_whitespace() {
-        SPACE
-    } else if c.is_alphanumeric() {
-        WORD
-    } else {
-        OTHER
+    let class = match Kind::of(c) {
+        Kind::Upper | Kind::Lower => WORD,
+        Kind::Emoji | Kind::Plain => OTHER,
+        Kind::Unknown if c.is_whitespace() => SPACE,
+        Kind::Unknown if c.is_alphanumeric() => WORD,
+        Kind::Unknown => OTHER,
     };
     (class, Script::of(c), c.len_utf8())
 }
+
+/// What a non-ASCII character is, told by a few compares for the blocks most text that
+/// is not ASCII is written in (issue 15): std's Unicode tables cost 20-80 ns a
+/// character (a Korean tweet took four times an English one), a range check about one.
+/// `Unknown` is every other character, for the tables to tell. Each range is checked
+/// against the tables on every code point (`the_character_kinds_are_the_unicode_tables`),
+/// so a toolchain whose Unicode version moves one of them fails that test.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub(super) enum Kind {
+    /// Alphabetic, upper-case; not whitespace.
+    Upper,
+    /// Alphabetic, not upper-case, its own lowercase, none of `lowercase_visible`'s odd
+    /// characters; not whitespace.
+    Lower,
+    /// One of [`super::is_emoji`]'s, not alphanumeric, not whitespace, its own
+    /// lowercase, not odd.
+    Emoji,
+    /// Punctuation: not alphanumeric, not whitespace, not an emoji, its own lowercase,
+    /// not odd.
+    Plain,
+    /// Any other: ask the tables.
+    Unknown,
+}
+
+impl Kind {
+    #[inline(always)]
+    pub(super) fn of(c: char) -> Self {
+        let u = c as u32;
+        if u < 0x10000 {
+            // Most such characters: their block of 16 is all of one kind (a Cyrillic
+            // letter, a syllable, an ideograph), one load. The ranges' own compares
+            // took 10-40 instructions a character (callgrind, a Russian tweet).
+            match BLOCKS[(u >> 4) as usize] {
+                MIXED => Self::by_ranges(u),
+                k => Self::from_code(k),
+            }
+        } else if (0x1F300..=0x1FAFF).contains(&u) {
+            Self::Emoji
+        } else {
+            Self::Unknown
+        }
+    }
+
+    /// The kinds' codes in [`BLOCKS`].
+    const fn from_code(k: u8) -> Self {
+        match k {
+            0 => Self::Upper,
+            1 => Self::Lower,
+            2 => Self::Emoji,
+            3 => Self::Plain,
+            _ => Self::Unknown,
+        }
+    }
+
+    const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The definition: the ranges each kind is known for.
+    const fn by_ranges(u: u32) -> Self {
+        match u {
+            // Hangul syllables, CJK ideographs (and extension A), hiragana, katakana
+            // and its long-vowel mark, Hebrew and Arabic letters: letters without case.
+            0xAC00..=0xD7A3
+            | 0x4E00..=0x9FFF
+            | 0x3400..=0x4DBF
+            | 0x3041..=0x3096
+            | 0x30A1..=0x30FA
+            | 0x30FC..=0x30FF
+            | 0x05D0..=0x05EA
+            | 0x0620..=0x064A => Self::Lower,
+            // Latin-1's lower-case letters (ß and ÿ among them), basic Cyrillic's and
+            // Greek's.
+            0x00DF..=0x00F6 | 0x00F8..=0x00FF | 0x0430..=0x045F | 0x03AC..=0x03CE => Self::Lower,
+            // Their upper-case letters (Σ among them, whose lowercase depends on where
+            // it stands).
+            0x00C0..=0x00D6 | 0x00D8..=0x00DE | 0x0400..=0x042F | 0x0391..=0x03A1 | 0x03A3..=0x03AB => {
+                Self::Upper
+            }
+            // Pictographs and dingbats, the emoji people type (but the dingbats' circled
+            // digits ❶-➓, which are numbers).
+            0x1F300..=0x1FAFF | 0x2600..=0x2775 | 0x2794..=0x27BF => Self::Emoji,
+            // General punctuation (dashes, quotes but `’`, bullets, ellipsis), CJK
+            // punctuation (、。「」【】) and Latin-1's (¡ ¿ « » © ° ×).
+            0x2010..=0x2018
+            | 0x201A..=0x2027
+            | 0x2030..=0x205E
+            | 0x3001..=0x3004
+            | 0x3008..=0x3020
+            | 0x00A1..=0x00A9
+            | 0x00AB..=0x00AC
+            | 0x00AE..=0x00B1
+            | 0x00BB
+            | 0x00BF
+            | 0x00D7
+            | 0x00F7 => Self::Plain,
+            _ => Self::Unknown,
+        }
+    }
+}
+
+/// [`BLOCKS`]' code of a block whose characters are not all of one kind.
+const MIXED: u8 = u8::MAX;
+
+/// The kind of each block of 16 code points below U+10000 when all 16 have the same
+/// [`Kind::by_ranges`], else [`MIXED`]: built from the ranges at compile time, so the
+/// two cannot disagree (4 KB).
+static BLOCKS: [u8; 0x1000] = {
+    let mut t = [MIXED; 0x1000];
+    let mut b = 0;
+    while b < 0x1000 {
+        let first = Kind::by_ranges(b as u32 * 16).code();
+        let mut same = true;
+        let mut i = 1;
+        while i < 16 {
+            if Kind::by_ranges(b as u32 * 16 + i).code() != first {
+                same = false;
+            }
+            i += 1;
+        }
+        if same {
+            t[b] = first;
+        }
+        b += 1;
+    }
+    t
+};
 
 /// [`super::tokenize`] of text with non-ASCII characters (emoji, accents, other
 /// scripts), walked as [`tokenize_ascii`] walks ASCII: its ASCII bytes (most of such a
@@ -409,6 +537,74 @@ mod tests {
         for line in data.lines() {
             let lower = super::super::lowercase_visible(line);
             assert_eq!(tokenize_mixed(&lower), tokenize_chars(&lower), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn the_character_kinds_are_the_unicode_tables() {
+        use super::super::{full_width_ascii, invisible, is_emoji};
+        let odd = |c: char| invisible(c) || c == '\u{2019}' || full_width_ascii(c);
+        let own_lowercase = |c: char| c.to_lowercase().eq([c]);
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let at = format!("{:x}", c as u32);
+            // The block table says what the ranges say.
+            assert_eq!(Kind::of(c), Kind::by_ranges(c as u32), "{at}");
+            match Kind::of(c) {
+                Kind::Upper => {
+                    assert!(
+                        c.is_alphabetic() && c.is_alphanumeric() && c.is_uppercase(),
+                        "{at}"
+                    );
+                    assert!(!c.is_whitespace() && !c.is_ascii() && !odd(c), "{at}");
+                }
+                Kind::Lower => {
+                    assert!(
+                        c.is_alphabetic() && c.is_alphanumeric() && !c.is_uppercase(),
+                        "{at}"
+                    );
+                    assert!(!c.is_whitespace() && !c.is_ascii() && !odd(c), "{at}");
+                    assert!(own_lowercase(c), "{at}");
+                }
+                Kind::Emoji | Kind::Plain => {
+                    assert!(
+                        !c.is_alphabetic() && !c.is_alphanumeric() && !c.is_whitespace(),
+                        "{at}"
+                    );
+                    assert_eq!(is_emoji(c), Kind::of(c) == Kind::Emoji, "{at}");
+                    assert!(!c.is_ascii() && !odd(c) && own_lowercase(c), "{at}");
+                }
+                Kind::Unknown => {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_mixed_tokenizer_reads_every_code_point_as_the_character_tokenizer_does() {
+        // Each character alone, between letters of two scripts, after a sigil and in a
+        // URL: its class (kept, dropped, a space) and its script are what the character
+        // tokenizer finds, whichever path told them.
+        let mut s = String::new();
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            for (before, after) in [("", ""), ("a", "b"), ("漢", "の"), ("#", "가"), ("б", "é")] {
+                s.clear();
+                s.push_str(before);
+                s.push(c);
+                s.push_str(after);
+                assert_eq!(tokenize_mixed(&s), tokenize_chars(&s), "{:x}", c as u32);
+            }
+        }
+        // Ordinary tweets in the languages the fast paths are for, lowercased as the
+        // recipe does, and text of every such kind glued.
+        for text in [
+            "Сегодня перенесли все наши бэкапы в S3 Glacier, счёт уменьшился втрое #aws",
+            "오늘 회사에서 AWS 람다와 다이나모DB로 서버리스 API를 만들었는데… 비용도 거의 안 나옴 #aws",
+            "今日はAWSのLambdaで「サーバーレス」なAPIを作ってみました。簡単！ #aws",
+            "Por fin migramos la base de datos a Aurora — ¡Qué alivio! «ÉXITO» #aws",
+            "Η ΑWS ΣΑΣ ενημερώνει: νέα περιοχή 🇬🇷 😀 ✅ שלום مرحبا",
+            "あ漢い字う語え文お書かカナ한글БбÉé—、。😀✅",
+        ] {
+            let lower = super::super::lowercase_visible(text);
+            assert_eq!(tokenize_mixed(&lower), tokenize_chars(&lower), "{text:?}");
         }
     }
 

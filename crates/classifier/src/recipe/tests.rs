@@ -829,3 +829,40 @@ fn an_elided_article_before_a_name_links_it() {
     let lower = lowercase_visible("the bill of l'AWS went up, d'EC2 too");
     assert_eq!(tokenize(&lower), tokenize_chars(&lower));
 }
+
+#[test]
+fn text_that_is_not_ascii_is_lowercased_as_str_to_lowercase_and_the_odd_pass_lowercase_it() {
+    // Every code point alone and between ASCII capitals and other letters, then all of
+    // them at once: the one-pass path against its definition (issue 15).
+    let mut all = String::new();
+    for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+        for s in [
+            c.to_string(),
+            format!("A{c}z"),
+            format!("漢{c}Б"),
+            format!("{c}\u{2019}Ｓ"),
+        ] {
+            assert_eq!(
+                lowercase_visible(&s),
+                lowercase_visible_by_str(&s),
+                "{:x}",
+                c as u32
+            );
+        }
+        all.push(c);
+    }
+    assert_eq!(lowercase_visible(&all), lowercase_visible_by_str(&all));
+    // Σ, whose lowercase depends on its neighbours, in each place.
+    for s in [
+        "Σ",
+        "ΑΣ",
+        "ΑΣ Β",
+        "ΣΑ",
+        "ΟΔΟΣ. ΟΔΟΣ",
+        "a\u{200B}Σ b",
+        "ΑΣ\u{301} x",
+        "Ｓ Σ’s",
+    ] {
+        assert_eq!(lowercase_visible(s), lowercase_visible_by_str(s), "{s:?}");
+    }
+}
