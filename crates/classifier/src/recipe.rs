@@ -783,10 +783,12 @@ fn aws_carried(tokens: &[&str]) -> u8 {
             let neighbour = |t: &&str| is_word(t) && !is_aws_word(t);
             let before = i.checked_sub(1).map(|b| tokens[b]).filter(neighbour);
             let after = tokens.get(i + 1).copied().filter(neighbour);
-            // `d'AWS`, `dell'AWS`: the elided article is the linking word before the name.
+            // `d'AWS`, `dell'AWS`: the elided article is the linking word before the name,
+            // but only before more than the short tail (` d'aws lol` is tacked on, as
+            // ` aws lol` is: an attacker's review of the fourteenth round).
             let elided = *t != "aws" && elided_onto(t).is_some();
             let ending = *t != "aws" && !elided;
-            let tied = elided
+            let tied = (elided && third_last_real_word().is_some_and(|w| w > i))
                 || (ending
                     && after.is_some_and(|a| is_real_word(&a))
                     && third_last_real_word().is_some_and(|w| w > i))
@@ -811,7 +813,12 @@ fn aws_carried(tokens: &[&str]) -> u8 {
 /// platform, in English and in the languages of the hand-written sets (Spanish,
 /// Portuguese, French, German, Italian, Dutch, Polish, Indonesian; Turkish writes an
 /// ending on the name instead). Matched as written, so `the` and `to` before a
-/// tacked-on `aws` still tie it: a tweet seldom ends in one.
+/// tacked-on `aws` still tie it: a tweet seldom ends in one. No nouns: the fourteenth
+/// round tied the name after the nouns French, Spanish, Portuguese and Italian put before
+/// it (`Panne AWS ce matin`, `la factura AWS`), and an attacker then showed 39 of 49
+/// ordinary tweets with ` queda AWS lol` appended (those nouns pair with `aws` as evidence
+/// already, and `queda`, `cuenta`, `conta` are everyday verbs); the fifteenth round took
+/// them out again.
 fn links_a_name(word: &str) -> bool {
     matches!(
         word,
@@ -965,22 +972,6 @@ fn links_a_name(word: &str) -> bool {
             | "é"
             | "ha"
             | "heeft"
-            // French, Spanish, Portuguese and Italian put a name right after the noun it
-            // qualifies (fourteenth round: `Panne AWS ce matin`, `la factura AWS`, `minha
-            // conta AWS`): the outage, the bill and the account.
-            | "panne"
-            | "facture"
-            | "compte"
-            | "caída"
-            | "factura"
-            | "cuenta"
-            | "queda"
-            | "falha"
-            | "fatura"
-            | "conta"
-            | "guasto"
-            | "fattura"
-            | "conto"
     )
 }
 
