@@ -157,12 +157,16 @@ impl Evaluation {
     pub fn report(&self) -> String {
         let c = &self.confusion;
         let mut out = self.metrics.report();
-        out += &format!(
-            "\nON recall  {:.4}  (of ON: share of the ON tweets shown, {} of {})",
-            self.on_recall,
-            c.on_called_on,
-            c.on_called_on + c.on_called_off
-        );
+        let on = c.on_called_on + c.on_called_off;
+        // A file with no AWS tweets has no ON recall: "0.0000 (0 of 0)" read as a failure.
+        out += &if on == 0 {
+            "\nON recall  n/a  (the file has no ON tweets)".to_owned()
+        } else {
+            format!(
+                "\nON recall  {:.4}  (of ON: share of the ON tweets shown, {} of {})",
+                self.on_recall, c.on_called_on, on
+            )
+        };
         out += "\n\nconfusion matrix   called ON  called OFF";
         out += &format!(
             "\n  actually ON    {:>11} {:>11}",
@@ -280,6 +284,17 @@ mod tests {
         let report = e.report();
         assert!(report.contains("recall     0.6667  (of OFF"), "{report}");
         assert!(report.contains("ON recall  0.5000  (of ON"), "{report}");
+    }
+
+    #[test]
+    fn a_file_without_on_tweets_has_no_on_recall_in_the_report() {
+        // GIVEN only ordinary tweets (an attacker's file of junk alone)
+        let scored = [(0.9, true, Some("ordinary/a")), (0.2, true, Some("ordinary/b"))];
+        // WHEN evaluated
+        let report = Evaluation::compute(&scored, 0.5).report();
+        // THEN ON recall is named as not applicable, not "0.0000 (0 of 0)"
+        assert!(report.contains("ON recall  n/a"), "{report}");
+        assert!(!report.contains("0 of 0"), "{report}");
     }
 
     #[test]

@@ -774,6 +774,27 @@ fn a_case_ending_ties_the_name_only_before_more_than_the_short_tail() {
 }
 
 #[test]
+fn an_elided_article_or_a_noun_before_a_tacked_on_name_does_not_tie_it() {
+    // GIVEN ordinary tweets with `d'aws` or a Romance noun and `aws` and a tail tacked on
+    // (an attacker's review of the fourteenth round: ` queda AWS lol` showed 39 of 49,
+    // ` d'aws lol` 14)
+    let carried = |text: &str| aws_carried(&tokenize(&lowercase_visible(text)));
+    for text in [
+        "rain stopped play again d'aws lol",
+        "rain stopped play again d’aws lol",
+        "rain stopped play again dell'aws lol xd",
+        "rain stopped play again queda AWS lol",
+        "rain stopped play again cuenta AWS",
+        "rain stopped play again panne AWS lol",
+    ] {
+        // THEN they read as the bare word tacked on does: as the tag
+        assert_eq!(carried(text), 1, "{text}");
+    }
+    // AND an elided article before a clause still ties it
+    assert_eq!(carried("La facture d'AWS a doublé ce mois"), 6);
+}
+
+#[test]
 fn an_elided_article_before_a_name_links_it() {
     // GIVEN French and Italian elided articles and prepositions glued to a name, with the
     // straight and the curly apostrophe, in ASCII text and in text with accents
