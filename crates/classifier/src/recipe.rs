@@ -793,6 +793,7 @@ fn aws_carried(tokens: &[&str]) -> u8 {
                     && after.is_some_and(|a| is_real_word(&a))
                     && third_last_real_word().is_some_and(|w| w > i))
                 || before.is_some_and(|b| links_a_name(b) || cjk(b))
+                || romance_noun_ties(tokens, i, first_word)
                 || after.is_some_and(|a| follows_the_name(a) || cjk(a));
             inside |= word_before && real_after && tied;
             // `AWS is opening a region`, `AWS console logged me out`, `AWS 账单`: the name
@@ -808,17 +809,93 @@ fn aws_carried(tokens: &[&str]) -> u8 {
     }
 }
 
+/// Whether the name at `at` follows a noun French, Spanish, Portuguese or Italian puts
+/// before a name it qualifies (the outage, the bill, the account: `Panne AWS ce matin`,
+/// `minha conta AWS`, `une panne d'AWS`), and that noun opens the tweet or follows an
+/// article or a possessive. Appended after a tweet (` queda AWS lol`, ` compte d'AWS
+/// lol`) the noun ties nothing: the fourteenth round tied the name after any of these
+/// nouns, and an attacker then showed 39 of 49 ordinary tweets that way (the nouns pair
+/// with `aws` as evidence already, and `queda`, `cuenta`, `conta` are everyday verbs);
+/// the fifteenth round untied them all and hid real outage and bill tweets again.
+fn romance_noun_ties(tokens: &[&str], at: usize, first_word: Option<usize>) -> bool {
+    let Some(noun) = at.checked_sub(1) else {
+        return false;
+    };
+    let qualifies = matches!(
+        tokens[noun],
+        "panne"
+            | "facture"
+            | "compte"
+            | "caída"
+            | "factura"
+            | "cuenta"
+            | "queda"
+            | "falha"
+            | "fatura"
+            | "conta"
+            | "guasto"
+            | "fattura"
+            | "conto"
+    );
+    let opens = first_word == Some(noun);
+    let after_article = noun.checked_sub(1).is_some_and(|d| {
+        matches!(
+            tokens[d],
+            "la" | "le"
+                | "el"
+                | "il"
+                | "lo"
+                | "a"
+                | "o"
+                | "un"
+                | "une"
+                | "una"
+                | "uno"
+                | "um"
+                | "uma"
+                | "ma"
+                | "mon"
+                | "ta"
+                | "ton"
+                | "sa"
+                | "son"
+                | "notre"
+                | "votre"
+                | "leur"
+                | "mi"
+                | "tu"
+                | "su"
+                | "nuestra"
+                | "nuestro"
+                | "minha"
+                | "meu"
+                | "nossa"
+                | "nosso"
+                | "sua"
+                | "seu"
+                | "mia"
+                | "mio"
+                | "nostra"
+                | "nostro"
+                | "della"
+                | "del"
+                | "cette"
+                | "esta"
+                | "este"
+                | "questa"
+                | "questo"
+        )
+    });
+    qualifies && (opens || after_article)
+}
+
 /// Words that tie a name after them into a sentence (see [`aws_carried`]): prepositions,
 /// articles and possessives, and the verbs of moving to, running on and learning a
 /// platform, in English and in the languages of the hand-written sets (Spanish,
 /// Portuguese, French, German, Italian, Dutch, Polish, Indonesian; Turkish writes an
 /// ending on the name instead). Matched as written, so `the` and `to` before a
-/// tacked-on `aws` still tie it: a tweet seldom ends in one. No nouns: the fourteenth
-/// round tied the name after the nouns French, Spanish, Portuguese and Italian put before
-/// it (`Panne AWS ce matin`, `la factura AWS`), and an attacker then showed 39 of 49
-/// ordinary tweets with ` queda AWS lol` appended (those nouns pair with `aws` as evidence
-/// already, and `queda`, `cuenta`, `conta` are everyday verbs); the fifteenth round took
-/// them out again.
+/// tacked-on `aws` still tie it: a tweet seldom ends in one. Nouns tie only where
+/// [`romance_noun_ties`] says.
 fn links_a_name(word: &str) -> bool {
     matches!(
         word,

@@ -14,7 +14,8 @@ use tweetboard_classifier::Model;
 
 /// Per data file: the hash of every example's sorted feature indices and the hash of
 /// every example's score bits, in file order. Recorded (`RECORD_SCORES=1`) from the
-/// fifteenth model round of issue 15, model `tweetboard-lr-6994e0d94c8f`: its recipe
+/// sixteenth model round of issue 15, model `tweetboard-lr-65dad5ce74cf` (the same
+/// weights as the fourteenth round's, retrained on the same features): its recipe
 /// (default-ignorable code points dropped, full-width ASCII mapped, Route 53 and
 /// `AWS's` read as they are written, the cloud terms crossed with AWS evidence, `ecs`,
 /// `rds`, `ebs`, `eks` behind context, a suffix after an apostrophe dropped from a
@@ -23,90 +24,91 @@ use tweetboard_classifier::Model;
 /// HTTP-status and generic API words dropped or behind context; other clouds' product
 /// names counted as another cloud named; `aws` used in a sentence only with grammar
 /// around it, a tacked-on `aws` and its short tail read as the tag, a case ending or an
-/// elided French or Italian article a link only before a clause) and its training
+/// elided French or Italian article a link only before a clause, a Romance noun before
+/// the name a link only after an article or at the start) and its training
 /// set (the generated set with `--devops-talk 0.25 --generic-devops 1 --other-products
 /// 2`, thirteen hand-written sets, ON rows weighted 3, the weight handed back to the
 /// bias and the threshold). A speed-up of the recipe must keep them.
 const RECORDED: &[(&str, &str)] = &[
     (
         "dev-handwritten.csv",
-        "40 examples, features 631921991fa436ca, scores bf3d2ccce377b705",
+        "40 examples, features 631921991fa436ca, scores 8b765e1ba0111617",
     ),
     (
         "tweets-labeled.csv",
-        "13000 examples, features dedf351813dfa2ce, scores 218aeb46c71997d4",
+        "13000 examples, features 56c8827f81b7eac0, scores 7269bbb9c3e3cd3c",
     ),
     (
         "unseen-handwritten-10.csv",
-        "265 examples, features f5763a00342c6ae4, scores cbeea4b12d611524",
+        "265 examples, features f5763a00342c6ae4, scores a687357e18fb7a55",
     ),
     (
         "unseen-handwritten-11.csv",
-        "263 examples, features e65abfb40a0fdafa, scores 7152e941e38fb4d7",
+        "263 examples, features e65abfb40a0fdafa, scores 3f05c9832945b422",
     ),
     (
         "unseen-handwritten-12.csv",
-        "272 examples, features e8bd1f93b55bdaf3, scores 208683918e419c08",
+        "272 examples, features e8bd1f93b55bdaf3, scores a00416fb90ad8868",
     ),
     (
         "unseen-handwritten-13.csv",
-        "271 examples, features c876954cc253e567, scores 33927263d0ed60a2",
+        "271 examples, features c876954cc253e567, scores 676c507955f27784",
     ),
     (
         "unseen-handwritten-14.csv",
-        "269 examples, features b46efb66d9054ebe, scores c2d241715a9c6ef3",
+        "269 examples, features b46efb66d9054ebe, scores c660cbb39293988e",
     ),
     (
         "unseen-handwritten-15.csv",
-        "271 examples, features 95f7b4da53979808, scores 9a83f784d2a86473",
+        "271 examples, features 95f7b4da53979808, scores ee5fbd6f9cba289f",
     ),
     (
         "unseen-handwritten-16.csv",
-        "269 examples, features 570d4cdbcbb3d9d1, scores 5afc365c5e07c594",
+        "269 examples, features 570d4cdbcbb3d9d1, scores 5ad832eacecdb201",
     ),
     (
         "unseen-handwritten-17.csv",
-        "272 examples, features 916b8854af83d785, scores 14052f5c66e21139",
+        "272 examples, features 916b8854af83d785, scores 75239ad411b88a8d",
     ),
     (
         "unseen-handwritten-18.csv",
-        "264 examples, features 4f52319ada0fd5cc, scores 3bd7a5c4cf493432",
+        "264 examples, features 4f52319ada0fd5cc, scores 8cc6841f5e0db165",
     ),
     (
         "unseen-handwritten-2.csv",
-        "60 examples, features c39f65add412e3cf, scores b5d4aeeabe833fb7",
+        "60 examples, features c39f65add412e3cf, scores 49e343c7e4ad32a2",
     ),
     (
         "unseen-handwritten-3.csv",
-        "255 examples, features 3fb973beee4bd9a3, scores 33ead90ab9656249",
+        "255 examples, features 3fb973beee4bd9a3, scores 60074d752ec47fbb",
     ),
     (
         "unseen-handwritten-4.csv",
-        "232 examples, features 3cde3f609e5acc0e, scores ca453f6a97157a02",
+        "232 examples, features 3cde3f609e5acc0e, scores 844ed0781404cdbd",
     ),
     (
         "unseen-handwritten-5.csv",
-        "247 examples, features a0494f7f70c78fe8, scores 00419a2ecbede0b4",
+        "247 examples, features b078424ea6dc532f, scores cd4c16da9e56aa69",
     ),
     (
         "unseen-handwritten-6.csv",
-        "242 examples, features 61dcd84160a8a073, scores 5cf9c42180dfc2d7",
+        "242 examples, features 61dcd84160a8a073, scores 76c8c5a576c34c23",
     ),
     (
         "unseen-handwritten-7.csv",
-        "251 examples, features b7a2f09ab7443d3d, scores cddbff2f6613df5d",
+        "251 examples, features b7a2f09ab7443d3d, scores 2dd2fcdd068adb77",
     ),
     (
         "unseen-handwritten-8.csv",
-        "242 examples, features 317f22272c20ac92, scores 4447f2cdcdc80c25",
+        "242 examples, features 317f22272c20ac92, scores 498bf3b09f057e2d",
     ),
     (
         "unseen-handwritten-9.csv",
-        "244 examples, features 2ee8bba9a6c97a05, scores 1d4c4f41d82317a1",
+        "244 examples, features 2ee8bba9a6c97a05, scores dec641e44b176df5",
     ),
     (
         "unseen-handwritten.csv",
-        "110 examples, features 901ffa9cfc3a8f4a, scores 49598a47ca72549f",
+        "110 examples, features 901ffa9cfc3a8f4a, scores 13ed8e8965ccff85",
     ),
 ];
 
