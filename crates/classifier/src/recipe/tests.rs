@@ -795,7 +795,10 @@ fn an_elided_article_or_a_noun_before_a_tacked_on_name_does_not_tie_it() {
     // AND a Romance noun ties the name when it opens the tweet or follows an article or
     // a possessive (the sixteenth round: real outage, bill and account tweets)
     assert_eq!(carried("Panne AWS ce matin, notre site était inaccessible"), 6);
-    assert_eq!(carried("Minha conta AWS foi bloqueada e o suporte não responde"), 6);
+    assert_eq!(
+        carried("Minha conta AWS foi bloqueada e o suporte não responde"),
+        6
+    );
     assert_eq!(carried("hoy llegó la factura AWS de octubre y duele"), 6);
     assert_eq!(carried("what a match, what a goal, panne AWS lol"), 1);
 }
