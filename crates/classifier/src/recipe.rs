@@ -1647,6 +1647,36 @@ pub fn tokenize(lower: &str) -> Vec<&str> {
     scan::tokenize_mixed(lower)
 }
 
+/// Calls `each` with every sequence of up to `max_len` items of `alphabet`, shortest
+/// first: the exhaustive small inputs the fast paths are checked against their
+/// definitions on.
+#[cfg(test)]
+fn every_sequence<T: Copy>(alphabet: &[T], max_len: u32, mut each: impl FnMut(&[T])) {
+    let mut items = Vec::with_capacity(max_len as usize);
+    for len in 0..=max_len {
+        for n in 0..alphabet.len().pow(len) {
+            items.clear();
+            let mut k = n;
+            for _ in 0..len {
+                items.push(alphabet[k % alphabet.len()]);
+                k /= alphabet.len();
+            }
+            each(&items);
+        }
+    }
+}
+
+/// Calls `each` with every string of up to `max_len` pieces of `alphabet`.
+#[cfg(test)]
+fn every_string(alphabet: &[&str], max_len: u32, mut each: impl FnMut(&str)) {
+    let mut s = String::new();
+    every_sequence(alphabet, max_len, |pieces| {
+        s.clear();
+        pieces.iter().for_each(|piece| s.push_str(piece));
+        each(&s);
+    });
+}
+
 /// [`tokenize`] of any text, character by character: the definition the two fast
 /// tokenizers are checked against.
 #[cfg(test)]

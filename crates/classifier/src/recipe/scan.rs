@@ -429,23 +429,12 @@ pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{fnv1a, tokenize_chars, TextSignals};
+    use super::super::{every_sequence, every_string, fnv1a, tokenize_chars, TextSignals};
     use super::*;
 
     /// Every ASCII string of up to `len` bytes over `alphabet`.
     fn strings(alphabet: &[u8], len: u32, mut each: impl FnMut(&str)) {
-        let mut s = Vec::new();
-        for l in 0..=len {
-            for n in 0..alphabet.len().pow(l) {
-                s.clear();
-                let mut k = n;
-                for _ in 0..l {
-                    s.push(alphabet[k % alphabet.len()]);
-                    k /= alphabet.len();
-                }
-                each(std::str::from_utf8(&s).unwrap());
-            }
-        }
+        every_sequence(alphabet, len, |bytes| each(std::str::from_utf8(bytes).unwrap()));
     }
 
     #[test]
@@ -509,18 +498,9 @@ mod tests {
             "a", "1", "#", "$", "'", " ", "-", "é", "の", "ア", "漢", "한", "٣", "\u{301}", "😀", "\u{3000}",
             "’",
         ];
-        let mut s = String::new();
-        for len in 0..=5u32 {
-            for n in 0..alphabet.len().pow(len) {
-                s.clear();
-                let mut k = n;
-                for _ in 0..len {
-                    s.push_str(alphabet[k % alphabet.len()]);
-                    k /= alphabet.len();
-                }
-                assert_eq!(tokenize_mixed(&s), tokenize_chars(&s), "{s:?}");
-            }
-        }
+        every_string(&alphabet, 5, |s| {
+            assert_eq!(tokenize_mixed(s), tokenize_chars(s), "{s:?}");
+        });
         // URLs beside other scripts and Unicode spaces, and hostile sizes.
         for s in [
             "https://t.co/é\u{3000}aws http://x\u{85}y www.é",
@@ -623,21 +603,12 @@ mod tests {
             }
         }
         let alphabet = ["'", "1", "$", "a", "é", "’", "٣", "\u{301}"];
-        let mut s = String::new();
-        for len in 0..=6u32 {
-            for n in 0..alphabet.len().pow(len) {
-                s.clear();
-                let mut k = n;
-                for _ in 0..len {
-                    s.push_str(alphabet[k % alphabet.len()]);
-                    k /= alphabet.len();
-                }
-                let (mut got, mut want) = (Vec::new(), Vec::new());
-                flush(&s, &mut got);
-                by_chars(&s, &mut want);
-                assert_eq!(got, want, "{s:?}");
-            }
-        }
+        every_string(&alphabet, 6, |s| {
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            flush(s, &mut got);
+            by_chars(s, &mut want);
+            assert_eq!(got, want, "{s:?}");
+        });
     }
 
     #[test]

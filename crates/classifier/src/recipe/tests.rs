@@ -201,18 +201,9 @@ fn aws_carried_reads_as_the_rescanning_definition_does() {
     let alphabet = [
         "aws", "#aws", "x", "@m", "<url>", "rt", "is", "on", "console", "<num>", "lol",
     ];
-    let mut tokens = Vec::new();
-    for len in 0..=5u32 {
-        for n in 0..alphabet.len().pow(len) {
-            tokens.clear();
-            let mut k = n;
-            for _ in 0..len {
-                tokens.push(alphabet[k % alphabet.len()]);
-                k /= alphabet.len();
-            }
-            assert_eq!(aws_carried(&tokens), rescanning(&tokens), "{tokens:?}");
-        }
-    }
+    every_sequence(&alphabet, 5, |tokens| {
+        assert_eq!(aws_carried(tokens), rescanning(tokens), "{tokens:?}");
+    });
 }
 
 #[test]
@@ -678,19 +669,10 @@ fn the_character_checks_fast_paths_agree_with_their_definitions_on_every_code_po
 fn the_lexicon_form_is_the_apostrophe_stem_after_the_sigils() {
     // Every string of up to 5 characters over the characters that matter to it.
     let alphabet = ["#", "@", "'", "a", "s", "1", "é", "’"];
-    let mut s = String::new();
-    for len in 0..=5u32 {
-        for n in 0..alphabet.len().pow(len) {
-            s.clear();
-            let mut k = n;
-            for _ in 0..len {
-                s.push_str(alphabet[k % alphabet.len()]);
-                k /= alphabet.len();
-            }
-            let want = apostrophe_stem(s.trim_start_matches(['#', '@']));
-            assert_eq!(lexicon_form(&s), want, "{s:?}");
-        }
-    }
+    every_string(&alphabet, 5, |s| {
+        let want = apostrophe_stem(s.trim_start_matches(['#', '@']));
+        assert_eq!(lexicon_form(s), want, "{s:?}");
+    });
 }
 
 #[test]
