@@ -35,7 +35,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
-use crate::record::Record;
+use crate::record::{Record, COUNT_NAMES};
 
 mod scan;
 
@@ -253,16 +253,6 @@ impl Recipe {
         (out, text)
     }
 }
-
-/// The names of [`Record::counts`], in its order (a test holds them equal).
-const COUNT_NAMES: [&str; 6] = [
-    "followers",
-    "favourites",
-    "friends",
-    "lists",
-    "retweets",
-    "tweets",
-];
 
 /// The FNV-1a state after each count's `q:<name>:`, hashed at compile time.
 const COUNT_PREFIXES: [u64; COUNT_NAMES.len()] = {

@@ -20,6 +20,16 @@ pub const FIELDS: [&str; 10] = [
     "source",
 ];
 
+/// The names of the account counts, in the order [`Record::counts`] gives them.
+pub const COUNT_NAMES: [&str; 6] = [
+    "followers",
+    "favourites",
+    "friends",
+    "lists",
+    "retweets",
+    "tweets",
+];
+
 /// A tweet as the model sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Record {
@@ -101,15 +111,16 @@ impl Record {
     }
 
     /// The numeric fields by name, for quantile binning.
-    pub fn counts(&self) -> [(&'static str, u64); 6] {
-        [
-            ("followers", self.followers),
-            ("favourites", self.favourites),
-            ("friends", self.friends),
-            ("lists", self.lists),
-            ("retweets", self.retweets),
-            ("tweets", self.tweets),
-        ]
+    pub fn counts(&self) -> [(&'static str, u64); COUNT_NAMES.len()] {
+        let values = [
+            self.followers,
+            self.favourites,
+            self.friends,
+            self.lists,
+            self.retweets,
+            self.tweets,
+        ];
+        std::array::from_fn(|k| (COUNT_NAMES[k], values[k]))
     }
 }
 
