@@ -8,6 +8,8 @@
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::config::{Builder, StalledStreamProtectionConfig};
 
+use crate::user_agent::CachedUserAgent;
+
 /// The DynamoDB client's configuration from the shared SDK configuration
 /// (`config::load_sdk_config`: region, credentials, endpoint, timeouts, retries).
 pub fn dynamo_config(sdk: &SdkConfig) -> Builder {
@@ -18,6 +20,8 @@ pub fn dynamo_config(sdk: &SdkConfig) -> Builder {
         // a stalled answer and hands it to the same retry policy. With it on, every request
         // paid for wrapping both bodies in a throughput monitor and a timer per poll.
         .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
+        // The SDK's user-agent headers, formatted once instead of per request.
+        .interceptor(CachedUserAgent::default())
 }
 
 /// A DynamoDB client built with [`dynamo_config`].

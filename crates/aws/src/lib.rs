@@ -22,6 +22,7 @@ pub mod schema;
 pub mod secrets;
 pub mod startup;
 pub mod telemetry;
+pub mod user_agent;
 pub mod watermark;
 pub mod x_search;
 
