@@ -97,7 +97,9 @@ impl Intercept for CachedUserAgent {
         // The SDK's interceptor is checked for each hook against this request's bag, so
         // from here on it stays silent: this one sends the same headers instead.
         cfg.interceptor_state()
-            .store_put(disable_interceptor::<UserAgentInterceptor>("CachedUserAgent sends its headers"));
+            .store_put(disable_interceptor::<UserAgentInterceptor>(
+                "CachedUserAgent sends its headers",
+            ));
         Ok(())
     }
 
@@ -112,7 +114,9 @@ impl Intercept for CachedUserAgent {
             // interceptor honours it, and so does this one, without keeping anything.
             return self.sdk.modify_before_signing(context, runtime_components, cfg);
         }
-        let connector = runtime_components.http_client().and_then(|c| c.connector_metadata());
+        let connector = runtime_components
+            .http_client()
+            .and_then(|c| c.connector_metadata());
         {
             let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(kept) = kept.as_ref().filter(|k| k.inputs.matches(cfg, &connector)) {

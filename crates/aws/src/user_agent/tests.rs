@@ -153,7 +153,10 @@ async fn a_request_with_other_features_gets_its_own_header() {
         .await;
     let sdk_paged = std::mem::take(&mut *seen.lock().unwrap());
     assert_eq!(paged, sdk_paged);
-    assert_ne!(paged[0], first[0], "a paginated request's metrics differ from a put's");
+    assert_ne!(
+        paged[0], first[0],
+        "a paginated request's metrics differ from a put's"
+    );
     send_requests(&ours).await;
     assert_eq!(*seen.lock().unwrap(), first);
 }
