@@ -271,8 +271,10 @@ pub async fn clients_through(endpoint: &str, attempt_timeout: Duration) -> AwsCl
     let retry = RetryConfig::standard()
         .with_max_attempts(3)
         .with_initial_backoff(Duration::from_millis(10));
+    // The production DynamoDB client's settings (`dynamo_client::dynamo_config`), so the
+    // faults meet what the Lambdas run with.
     let dynamo = aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::config::Builder::from(&sdk)
+        tweetboard_aws::dynamo_client::dynamo_config(&sdk)
             .endpoint_url(endpoint)
             .timeout_config(timeouts.clone())
             .retry_config(retry.clone())

@@ -8,6 +8,7 @@ pub mod checkpoints;
 pub mod config;
 pub mod counts;
 pub mod dynamo;
+pub mod dynamo_client;
 pub mod errors;
 pub mod failures;
 pub mod item;
@@ -21,6 +22,7 @@ pub mod schema;
 pub mod secrets;
 pub mod startup;
 pub mod telemetry;
+pub mod user_agent;
 pub mod watermark;
 pub mod x_search;
 
@@ -71,7 +73,7 @@ impl AwsClients {
     pub fn from_sdk_config(sdk: &aws_config::SdkConfig) -> Self {
         Self {
             kinesis: aws_sdk_kinesis::Client::new(sdk),
-            dynamo: aws_sdk_dynamodb::Client::new(sdk),
+            dynamo: dynamo_client::dynamo_client(sdk),
             sqs: aws_sdk_sqs::Client::new(sdk),
             sdk: sdk.clone(),
         }
