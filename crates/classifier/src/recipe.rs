@@ -142,18 +142,7 @@ impl Recipe {
             }
             _ => &words,
         };
-        // The n-grams' hashes go on from the prefixes' states, hashed once at compile
-        // time: the same hashes as `fnv1a(&[b"w:", token])` and `fnv1a(&[b"b:", a, b" ", b])`.
-        const WORD: u64 = scan::fnv_const(scan::FNV_OFFSET, b"w:");
-        const PAIR: u64 = scan::fnv_const(scan::FNV_OFFSET, b"b:");
-        for t in tokens {
-            out.push((scan::fnv_extend(WORD, t.as_bytes()) & mask) as u32);
-        }
-        for pair in tokens.windows(2) {
-            let h = scan::fnv_extend(PAIR, pair[0].as_bytes());
-            let h = scan::fnv_extend(scan::fnv_extend(h, b" "), pair[1].as_bytes());
-            out.push((h & mask) as u32);
-        }
+        let forms = ngrams_and_forms(tokens, mask, &mut out);
         let text = tokens.len() + tokens.len().saturating_sub(1);
         // Each count's boundaries, found by one walk over the few stored ones rather than
         // a lookup by string per count, and its name's `q:<name>:` prefix hashed at
@@ -209,7 +198,7 @@ impl Recipe {
             cert,
             sell,
             body_evidence,
-        } = lexicon_counts(&lower, tokens, lambda);
+        } = lexicon_counts_of(&lower, tokens, &forms, lambda);
         // Generic words of running a cloud (cluster, deploy, outage, latency, bill) are as
         // much Kubernetes', GCP's or on-prem talk as AWS's, and `#aws` is tacked onto
         // anything: counted alone they carried a tagged haircut tweet with one of them to
@@ -261,6 +250,38 @@ impl Recipe {
         push(&[b"x:ff_ratio:", &[ratio.clamp(-6, 6) as i8 as u8]]);
         (out, text)
     }
+}
+
+/// Pushes the tokens' word and pair n-grams (masked) onto `out` and returns each
+/// token's lexicon form and key, for [`lexicon_counts_of`].
+///
+/// The n-grams' hashes go on from the prefixes' states, hashed once at compile time:
+/// the same hashes as `fnv1a(&[b"w:", token])` and `fnv1a(&[b"b:", a, b" ", b])`. Each
+/// token's bytes are walked once for both n-grams it is in and its lexicon key
+/// (`scan::token_hashes`, issue 12's ninth round). A pair goes out beside its second
+/// word, not after all the words: the n-grams' order among themselves is free, as
+/// `features` sorts them and `signal_features` drops them all.
+#[inline(always)]
+fn ngrams_and_forms<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> Vec<(&'a str, u64)> {
+    let mut forms: Vec<(&str, u64)> = Vec::with_capacity(tokens.len());
+    let mut head = scan::PAIR_PREFIX;
+    for (i, &t) in tokens.iter().enumerate() {
+        let h = scan::token_hashes(t.as_bytes(), head);
+        out.push((h.word & mask) as u32);
+        if i > 0 {
+            out.push((h.pair & mask) as u32);
+        }
+        head = h.pair_head;
+        forms.push(match h.key {
+            // `#` and `@` are ASCII, so the form starts on a character.
+            Some(key) => (&t[h.form_start..], key),
+            None => {
+                let form = lexicon_form(t);
+                (form, word_hash(form))
+            }
+        });
+    }
+    forms
 }
 
 /// The FNV-1a state after each count's `q:<name>:`, hashed at compile time.
@@ -325,12 +346,40 @@ struct LexiconCounts {
 /// before it (`aws lambda`, `amazon s3`, `#aws glue`).
 const CONTEXT_WORDS: [&str; 2] = ["aws", "amazon"];
 
+/// [`lexicon_counts_of`], each token's form found by its definition.
+#[cfg(test)]
+fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
+    lexicon_counts_of(lower, tokens, &lexicon_forms(tokens), lambda)
+}
+
+/// Each token's lexicon form and its key: the definition `features_in_order`'s one pass
+/// over each token's bytes is checked against.
+#[cfg(test)]
+fn lexicon_forms<'a>(tokens: &[&'a str]) -> Vec<(&'a str, u64)> {
+    tokens
+        .iter()
+        .map(|t| {
+            let form = lexicon_form(t);
+            (form, word_hash(form))
+        })
+        .collect()
+}
+
 /// One pass, one lookup per token (one or two more for the few that start a longer
 /// entry): the lexicon lookups are most of the recipe's cost after tokenising.
 ///
 /// `lambda` in code syntax (`key=lambda x: x[1]`) is no evidence, nor beside words of
 /// programming unless `aws`/`amazon` comes before it (`AWS Lambda in Kotlin`).
-fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
+///
+/// `forms` holds each token's lexicon form and key, which the recipe hashes with the
+/// token's n-grams (`lexicon_forms` is their definition).
+fn lexicon_counts_of(
+    lower: &str,
+    tokens: &[&str],
+    forms: &[(&str, u64)],
+    lambda: LambdaSense,
+) -> LexiconCounts {
+    debug_assert_eq!(tokens.len(), forms.len());
     let Lexicons {
         words,
         pairs,
@@ -343,13 +392,6 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
     // Each token's key is hashed once: a run's lookups reuse the next tokens' keys.
     // Each token's lexicon form is found once too: the context checks below and the
     // pairs' second words asked for it again (`apostrophe_stem` was a tenth of the recipe).
-    let forms: Vec<(&str, u64)> = tokens
-        .iter()
-        .map(|t| {
-            let form = lexicon_form(t);
-            (form, word_hash(form))
-        })
-        .collect();
     let hash_at = |k: usize| forms.get(k).map(|&(_, key)| key);
     let after_context = |at: usize| {
         forms[at.saturating_sub(2)..at]
