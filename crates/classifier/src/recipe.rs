@@ -890,10 +890,13 @@ struct Lexicons {
     other_runs: HashSet<u64, Prehashed>,
 }
 
-/// A word's key in the lexicon maps.
+/// A word's key in the lexicon maps: its word n-gram's hash (FNV-1a of `w:` and the
+/// word), so that a token that is its own lexicon form (most: no `#`, `@` or
+/// apostrophe) has its key from the n-gram's hashing at no cost. The maps are built per
+/// process, so the key is no part of the stored model.
 #[inline]
 fn word_hash(word: &str) -> u64 {
-    scan::fnv_extend(scan::FNV_OFFSET, word.as_bytes())
+    scan::fnv_extend(scan::WORD_PREFIX, word.as_bytes())
 }
 
 /// The key of a run of words: its first words' key combined with the next word's.

@@ -47,9 +47,9 @@ pub(super) struct TokenHashes {
     /// `pair_in` carried on over the token: the pair it ends, when `pair_in` is the
     /// previous token's `pair_head`.
     pub pair: u64,
-    /// Its lexicon key, `fnv1a(&[form])` of its [`super::lexicon_form`], when that form is
-    /// the token less its leading `#`s and `@`s, that is, when it has no apostrophe
-    /// after them (`None`: ask `lexicon_form`).
+    /// Its lexicon key, [`super::word_hash`] of its [`super::lexicon_form`], when that
+    /// form is the token less its leading `#`s and `@`s, that is, when it has no
+    /// apostrophe after them (`None`: ask `lexicon_form`).
     pub key: Option<u64>,
     /// Where that form starts: after the leading `#`s and `@`s.
     pub form_start: usize,
@@ -63,22 +63,34 @@ pub(super) fn token_hashes(token: &[u8], pair_in: u64) -> TokenHashes {
         (h ^ b as u64).wrapping_mul(FNV_PRIME)
     }
     let (mut word, mut head, mut pair) = (WORD_PREFIX, PAIR_PREFIX, pair_in);
-    let sigils = token.iter().take_while(|&&b| matches!(b, b'#' | b'@')).count();
-    for &b in &token[..sigils] {
-        word = step(word, b);
-        head = step(head, b);
-        pair = step(pair, b);
-    }
-    // Four independent chains and the apostrophe test in one loop over the form.
-    let mut key = FNV_OFFSET;
     let mut apostrophes = 0u8;
-    for &b in &token[sigils..] {
-        word = step(word, b);
-        head = step(head, b);
-        pair = step(pair, b);
-        key = step(key, b);
-        apostrophes |= u8::from(b == b'\'');
-    }
+    let sigils = token.iter().take_while(|&&b| matches!(b, b'#' | b'@')).count();
+    let key = if sigils == 0 {
+        // Most tokens: the form is the token, and its key (`w:` and the form) is its
+        // word n-gram's hash, so three chains.
+        for &b in token {
+            word = step(word, b);
+            head = step(head, b);
+            pair = step(pair, b);
+            apostrophes |= u8::from(b == b'\'');
+        }
+        word
+    } else {
+        for &b in &token[..sigils] {
+            word = step(word, b);
+            head = step(head, b);
+            pair = step(pair, b);
+        }
+        let mut key = WORD_PREFIX;
+        for &b in &token[sigils..] {
+            word = step(word, b);
+            head = step(head, b);
+            pair = step(pair, b);
+            key = step(key, b);
+            apostrophes |= u8::from(b == b'\'');
+        }
+        key
+    };
     TokenHashes {
         word,
         pair_head: step(head, b' '),
