@@ -927,3 +927,35 @@ fn one_pass_over_each_token_hashes_its_ngrams_and_lexicon_key_as_the_separate_pa
         check(&tokenize(&lower));
     }
 }
+
+#[test]
+fn the_filtered_word_lookup_finds_what_the_map_finds() {
+    let lexicons = &*LEXICONS;
+    let same = |key: u64| {
+        let (got, want) = (lexicons.word(key), lexicons.words.get(&key));
+        assert_eq!(
+            got.map(|f| f as *const WordFacts),
+            want.map(|f| f as *const WordFacts),
+            "{key:x}"
+        );
+    };
+    // Every word of every lexicon, every token of the labeled set, and keys spread over
+    // the filter's bits (a fixed xorshift stream).
+    for &key in lexicons.words.keys() {
+        same(key);
+    }
+    let data = include_str!("../../data/tweets-labeled.csv");
+    for line in data.lines() {
+        let lower = lowercase_visible(line);
+        for (_, key) in lexicon_forms(&tokenize(&lower)) {
+            same(key);
+        }
+    }
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..1_000_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        same(state);
+    }
+}
