@@ -959,3 +959,11 @@ fn the_filtered_word_lookup_finds_what_the_map_finds() {
         same(state);
     }
 }
+
+#[test]
+fn an_arrow_is_found_as_the_two_substring_searches_found_it() {
+    let check = |s: &str| assert_eq!(has_arrow(s), s.contains("->") || s.contains("=>"), "{s:?}");
+    every_string(&["-", "=", ">", "x", " ", "é", "→"], 6, check);
+    check(&format!("{}->", "a".repeat(10_000)));
+    check(&"> - = ".repeat(10_000));
+}
