@@ -105,8 +105,19 @@ impl Recipe {
         let mask = (self.buckets() - 1) as u64;
         let mut out: Vec<u32> = Vec::with_capacity(128);
 
-        let lower = lowercase_visible(&record.text);
-        let words = tokenize(&lower);
+        // Whether the text is ASCII, asked once: the lowercasing, the tokenizer and the
+        // signals each asked it again (issue 12's ninth round).
+        let text_ascii = record.text.is_ascii();
+        let lower = if text_ascii {
+            record.text.to_ascii_lowercase()
+        } else {
+            lowercase_visible(&record.text)
+        };
+        let words = if text_ascii {
+            scan::tokenize_ascii(&lower)
+        } else {
+            tokenize(&lower)
+        };
         let carried = aws_carried(&words);
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
         // n-grams, the signals and the lexicons too: the word's own weight, learned from
@@ -173,7 +184,7 @@ impl Recipe {
             push(&[b"src:", source.to_lowercase().as_bytes()]);
         }
 
-        let signals = TextSignals::of(&record.text, &lower, tokens);
+        let signals = TextSignals::of(&record.text, text_ascii, &lower, tokens);
         push(&[b"x:urls:", &[signals.urls.min(2)]]);
         push(&[b"x:mentions:", &[signals.mentions.min(3)]]);
         push(&[b"x:hashtags:", &[signals.hashtags.min(6)]]);
@@ -1080,8 +1091,9 @@ struct TextSignals {
 impl TextSignals {
     /// `text` as written (for its case) and `lower`, lowercased and normalised: the runs
     /// of `!` and the `$` are read there, so full-width `！！` and `＄` and a `!` split by an
-    /// invisible character count as what they show.
-    fn of(text: &str, lower: &str, tokens: &[&str]) -> Self {
+    /// invisible character count as what they show. `ascii`: whether `text` is ASCII.
+    fn of(text: &str, ascii: bool, lower: &str, tokens: &[&str]) -> Self {
+        debug_assert_eq!(ascii, text.is_ascii());
         let (mut urls, mut mentions, mut hashtags) = (0usize, 0usize, 0usize);
         for t in tokens {
             match t.as_bytes() {
@@ -1091,7 +1103,7 @@ impl TextSignals {
                 _ => {}
             }
         }
-        let (upper, letters, emoji) = if text.is_ascii() {
+        let (upper, letters, emoji) = if ascii {
             // Most tweets (issue 12): counted by bytes; ASCII has no emoji.
             let (upper, letters) = scan::ascii_letters(text);
             (upper, letters, 0)

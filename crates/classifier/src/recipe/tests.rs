@@ -967,3 +967,22 @@ fn an_arrow_is_found_as_the_two_substring_searches_found_it() {
     check(&format!("{}->", "a".repeat(10_000)));
     check(&"> - = ".repeat(10_000));
 }
+
+#[test]
+fn text_that_lowercases_to_ascii_tokenises_alike_by_either_tokenizer() {
+    // The recipe picks the tokenizer by whether the text as written is ASCII; these
+    // texts are not, but their lowercased, normalised forms are.
+    for text in [
+        "ＡＷＳ ｌａｍｂｄａ ＃ａｗｓ ＠ｕｓｅｒ",
+        "Gateway’s e\u{200B}arn \u{212A}ubernetes",
+        "\u{FEFF}aws s3",
+    ] {
+        let lower = lowercase_visible(text);
+        assert!(!text.is_ascii() && lower.is_ascii(), "{text:?}");
+        assert_eq!(
+            scan::tokenize_mixed(&lower),
+            scan::tokenize_ascii(&lower),
+            "{text:?}"
+        );
+    }
+}
