@@ -105,8 +105,19 @@ impl Recipe {
         let mask = (self.buckets() - 1) as u64;
         let mut out: Vec<u32> = Vec::with_capacity(128);
 
-        let lower = lowercase_visible(&record.text);
-        let words = tokenize(&lower);
+        // Whether the text is ASCII, asked once: the lowercasing, the tokenizer and the
+        // signals each asked it again (issue 12's ninth round).
+        let text_ascii = record.text.is_ascii();
+        let lower = if text_ascii {
+            record.text.to_ascii_lowercase()
+        } else {
+            lowercase_visible(&record.text)
+        };
+        let words = if text_ascii {
+            scan::tokenize_ascii(&lower)
+        } else {
+            tokenize(&lower)
+        };
         let carried = aws_carried(&words);
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
         // n-grams, the signals and the lexicons too: the word's own weight, learned from
@@ -142,18 +153,7 @@ impl Recipe {
             }
             _ => &words,
         };
-        // The n-grams' hashes go on from the prefixes' states, hashed once at compile
-        // time: the same hashes as `fnv1a(&[b"w:", token])` and `fnv1a(&[b"b:", a, b" ", b])`.
-        const WORD: u64 = scan::fnv_const(scan::FNV_OFFSET, b"w:");
-        const PAIR: u64 = scan::fnv_const(scan::FNV_OFFSET, b"b:");
-        for t in tokens {
-            out.push((scan::fnv_extend(WORD, t.as_bytes()) & mask) as u32);
-        }
-        for pair in tokens.windows(2) {
-            let h = scan::fnv_extend(PAIR, pair[0].as_bytes());
-            let h = scan::fnv_extend(scan::fnv_extend(h, b" "), pair[1].as_bytes());
-            out.push((h & mask) as u32);
-        }
+        let forms = ngrams_and_forms(tokens, mask, &mut out);
         let text = tokens.len() + tokens.len().saturating_sub(1);
         // Each count's boundaries, found by one walk over the few stored ones rather than
         // a lookup by string per count, and its name's `q:<name>:` prefix hashed at
@@ -184,7 +184,7 @@ impl Recipe {
             push(&[b"src:", source.to_lowercase().as_bytes()]);
         }
 
-        let signals = TextSignals::of(&record.text, &lower, tokens);
+        let signals = TextSignals::of(&record.text, text_ascii, &lower, tokens);
         push(&[b"x:urls:", &[signals.urls.min(2)]]);
         push(&[b"x:mentions:", &[signals.mentions.min(3)]]);
         push(&[b"x:hashtags:", &[signals.hashtags.min(6)]]);
@@ -209,7 +209,7 @@ impl Recipe {
             cert,
             sell,
             body_evidence,
-        } = lexicon_counts(&lower, tokens, lambda);
+        } = lexicon_counts_of(&lower, tokens, &forms, lambda);
         // Generic words of running a cloud (cluster, deploy, outage, latency, bill) are as
         // much Kubernetes', GCP's or on-prem talk as AWS's, and `#aws` is tacked onto
         // anything: counted alone they carried a tagged haircut tweet with one of them to
@@ -261,6 +261,38 @@ impl Recipe {
         push(&[b"x:ff_ratio:", &[ratio.clamp(-6, 6) as i8 as u8]]);
         (out, text)
     }
+}
+
+/// Pushes the tokens' word and pair n-grams (masked) onto `out` and returns each
+/// token's lexicon form and key, for [`lexicon_counts_of`].
+///
+/// The n-grams' hashes go on from the prefixes' states, hashed once at compile time:
+/// the same hashes as `fnv1a(&[b"w:", token])` and `fnv1a(&[b"b:", a, b" ", b])`. Each
+/// token's bytes are walked once for both n-grams it is in and its lexicon key
+/// (`scan::token_hashes`, issue 12's ninth round). A pair goes out beside its second
+/// word, not after all the words: the n-grams' order among themselves is free, as
+/// `features` sorts them and `signal_features` drops them all.
+#[inline(always)]
+fn ngrams_and_forms<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> Vec<(&'a str, u64)> {
+    let mut forms: Vec<(&str, u64)> = Vec::with_capacity(tokens.len());
+    let mut head = scan::PAIR_PREFIX;
+    for (i, &t) in tokens.iter().enumerate() {
+        let h = scan::token_hashes(t.as_bytes(), head);
+        out.push((h.word & mask) as u32);
+        if i > 0 {
+            out.push((h.pair & mask) as u32);
+        }
+        head = h.pair_head;
+        forms.push(match h.key {
+            // `#` and `@` are ASCII, so the form starts on a character.
+            Some(key) => (&t[h.form_start..], key),
+            None => {
+                let form = lexicon_form(t);
+                (form, word_hash(form))
+            }
+        });
+    }
+    forms
 }
 
 /// The FNV-1a state after each count's `q:<name>:`, hashed at compile time.
@@ -325,31 +357,53 @@ struct LexiconCounts {
 /// before it (`aws lambda`, `amazon s3`, `#aws glue`).
 const CONTEXT_WORDS: [&str; 2] = ["aws", "amazon"];
 
+/// [`lexicon_counts_of`], each token's form found by its definition.
+#[cfg(test)]
+fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
+    lexicon_counts_of(lower, tokens, &lexicon_forms(tokens), lambda)
+}
+
+/// Each token's lexicon form and its key: the definition `features_in_order`'s one pass
+/// over each token's bytes is checked against.
+#[cfg(test)]
+fn lexicon_forms<'a>(tokens: &[&'a str]) -> Vec<(&'a str, u64)> {
+    tokens
+        .iter()
+        .map(|t| {
+            let form = lexicon_form(t);
+            (form, word_hash(form))
+        })
+        .collect()
+}
+
 /// One pass, one lookup per token (one or two more for the few that start a longer
 /// entry): the lexicon lookups are most of the recipe's cost after tokenising.
 ///
 /// `lambda` in code syntax (`key=lambda x: x[1]`) is no evidence, nor beside words of
 /// programming unless `aws`/`amazon` comes before it (`AWS Lambda in Kotlin`).
-fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconCounts {
+///
+/// `forms` holds each token's lexicon form and key, which the recipe hashes with the
+/// token's n-grams (`lexicon_forms` is their definition).
+fn lexicon_counts_of(
+    lower: &str,
+    tokens: &[&str],
+    forms: &[(&str, u64)],
+    lambda: LambdaSense,
+) -> LexiconCounts {
+    debug_assert_eq!(tokens.len(), forms.len());
+    let lexicons = &*LEXICONS;
     let Lexicons {
-        words,
         pairs,
         triples,
         other_runs,
-    } = &*LEXICONS;
+        ..
+    } = lexicons;
     let (mut cloud, mut spam) = (0, 0);
     let (mut ops, mut other_cloud, mut cert, mut sell) = (0, 0, 0, 0);
     // The maps are keyed by hashes, and runs by combining their words' hashes.
     // Each token's key is hashed once: a run's lookups reuse the next tokens' keys.
     // Each token's lexicon form is found once too: the context checks below and the
     // pairs' second words asked for it again (`apostrophe_stem` was a tenth of the recipe).
-    let forms: Vec<(&str, u64)> = tokens
-        .iter()
-        .map(|t| {
-            let form = lexicon_form(t);
-            (form, word_hash(form))
-        })
-        .collect();
     let hash_at = |k: usize| forms.get(k).map(|&(_, key)| key);
     let after_context = |at: usize| {
         forms[at.saturating_sub(2)..at]
@@ -414,7 +468,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             cert += usize::from(d.is_ascii_digit() && bare.len() <= 7);
         }
         let mut hash = key;
-        let mut facts = words.get(&hash);
+        let mut facts = lexicons.word(hash);
         let mut dated = false;
         if facts.is_none() && bare.ends_with(|c: char| c.is_ascii_digit()) {
             // Event tags carry their year (`#reinvent2026`), products their generation
@@ -422,7 +476,7 @@ fn lexicon_counts(lower: &str, tokens: &[&str], lambda: LambdaSense) -> LexiconC
             let stem = bare.trim_end_matches(|c: char| c.is_ascii_digit());
             if stem.len() != bare.len() && !stem.is_empty() {
                 hash = word_hash(stem);
-                facts = words.get(&hash);
+                facts = lexicons.word(hash);
                 dated = is_year(&bare[stem.len()..]);
             }
         }
@@ -618,7 +672,7 @@ fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
     if !lower.contains("lambda") || !tokens.iter().any(|t| matches!(bare(t), "lambda" | "lambdas")) {
         return LambdaSense::NotNamed;
     }
-    let arrow = lower.contains("->") || lower.contains("=>");
+    let arrow = has_arrow(lower);
     let syntax = arrow
         || lower.match_indices("lambda").any(|(i, _)| {
             let head = lower[..i].trim_end();
@@ -653,6 +707,18 @@ fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
     } else {
         LambdaSense::Plain
     }
+}
+
+/// Whether the text has an arrow, `->` or `=>`. Most have no `>` at all, which one
+/// byte search tells (two substring searches cost ≈ 400 instructions on a 250-byte
+/// tweet; issue 12's ninth round).
+#[inline]
+fn has_arrow(lower: &str) -> bool {
+    let bytes = lower.as_bytes();
+    bytes.contains(&b'>')
+        && bytes
+            .windows(2)
+            .any(|w| w[1] == b'>' && matches!(w[0], b'-' | b'='))
 }
 
 /// Characters that show nothing but would split a word in [`tokenize`]: a zero-width
@@ -842,16 +908,47 @@ enum ExamWord {
 /// about as likely as guessing a 61-bit number.
 struct Lexicons {
     words: HashMap<u64, WordFacts, Prehashed>,
+    /// One bit per [`Lexicons::filter_bit`] of the keys in `words`: clear for most keys
+    /// that are in no lexicon (see [`Lexicons::word`]).
+    filter: Box<[u64; WORD_FILTER_BITS / 64]>,
     pairs: HashMap<u64, Entry, Prehashed>,
     triples: HashMap<u64, Entry, Prehashed>,
     /// Other clouds' product names of two or three words, by their runs' keys.
     other_runs: HashSet<u64, Prehashed>,
 }
 
-/// A word's key in the lexicon maps.
+/// The bits of [`Lexicons`]' filter of words: 8 KB, so that about 4% of the keys that
+/// are in no lexicon find their bit set by one of the ~2,900 words'.
+const WORD_FILTER_BITS: usize = 1 << 16;
+
+impl Lexicons {
+    /// The facts of the word with lexicon key `key`, as `words.get(&key)`. Four tokens in
+    /// five are in no lexicon (the labeled tweets'), and for most of them the filter's
+    /// bit says so at a few instructions, where the map's probe cost several times as
+    /// much (issue 12's ninth round).
+    #[inline(always)]
+    fn word(&self, key: u64) -> Option<&WordFacts> {
+        let bit = Self::filter_bit(key);
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        self.words.get(&key)
+    }
+
+    /// A key's bit in the filter: its top bits, FNV-1a's best mixed.
+    #[inline(always)]
+    fn filter_bit(key: u64) -> usize {
+        (key >> (64 - WORD_FILTER_BITS.trailing_zeros())) as usize
+    }
+}
+
+/// A word's key in the lexicon maps: its word n-gram's hash (FNV-1a of `w:` and the
+/// word), so that a token that is its own lexicon form (most: no `#`, `@` or
+/// apostrophe) has its key from the n-gram's hashing at no cost. The maps are built per
+/// process, so the key is no part of the stored model.
 #[inline]
 fn word_hash(word: &str) -> u64 {
-    scan::fnv_extend(scan::FNV_OFFSET, word.as_bytes())
+    scan::fnv_extend(scan::WORD_PREFIX, word.as_bytes())
 }
 
 /// The key of a run of words: its first words' key combined with the next word's.
@@ -959,8 +1056,14 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
             _ => {}
         }
     }
+    let mut filter = Box::new([0u64; WORD_FILTER_BITS / 64]);
+    for &key in words.keys() {
+        let bit = Lexicons::filter_bit(key);
+        filter[bit / 64] |= 1 << (bit % 64);
+    }
     Lexicons {
         words,
+        filter,
         pairs,
         triples,
         other_runs,
@@ -988,8 +1091,9 @@ struct TextSignals {
 impl TextSignals {
     /// `text` as written (for its case) and `lower`, lowercased and normalised: the runs
     /// of `!` and the `$` are read there, so full-width `！！` and `＄` and a `!` split by an
-    /// invisible character count as what they show.
-    fn of(text: &str, lower: &str, tokens: &[&str]) -> Self {
+    /// invisible character count as what they show. `ascii`: whether `text` is ASCII.
+    fn of(text: &str, ascii: bool, lower: &str, tokens: &[&str]) -> Self {
+        debug_assert_eq!(ascii, text.is_ascii());
         let (mut urls, mut mentions, mut hashtags) = (0usize, 0usize, 0usize);
         for t in tokens {
             match t.as_bytes() {
@@ -999,7 +1103,7 @@ impl TextSignals {
                 _ => {}
             }
         }
-        let (upper, letters, emoji) = if text.is_ascii() {
+        let (upper, letters, emoji) = if ascii {
             // Most tweets (issue 12): counted by bytes; ASCII has no emoji.
             let (upper, letters) = scan::ascii_letters(text);
             (upper, letters, 0)

@@ -29,6 +29,77 @@ pub(super) fn fnv_extend(mut h: u64, bytes: &[u8]) -> u64 {
     h
 }
 
+/// The FNV-1a state after the word n-grams' prefix `w:`.
+pub(super) const WORD_PREFIX: u64 = fnv_const(FNV_OFFSET, b"w:");
+/// The FNV-1a state after the pair n-grams' prefix `b:`.
+pub(super) const PAIR_PREFIX: u64 = fnv_const(FNV_OFFSET, b"b:");
+
+/// What the recipe hashes of one token, from one pass over its bytes (issue 12, ninth
+/// round): the token's bytes were walked five times, for its word n-gram, as the first
+/// and as the second word of a pair, for its lexicon key and for an apostrophe, each
+/// walk with its own loop set-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct TokenHashes {
+    /// `fnv1a(&[b"w:", token])`: its word n-gram.
+    pub word: u64,
+    /// `fnv1a(&[b"b:", token, b" "])`: the state a pair it starts goes on from.
+    pub pair_head: u64,
+    /// `pair_in` carried on over the token: the pair it ends, when `pair_in` is the
+    /// previous token's `pair_head`.
+    pub pair: u64,
+    /// Its lexicon key, [`super::word_hash`] of its [`super::lexicon_form`], when that
+    /// form is the token less its leading `#`s and `@`s, that is, when it has no
+    /// apostrophe after them (`None`: ask `lexicon_form`).
+    pub key: Option<u64>,
+    /// Where that form starts: after the leading `#`s and `@`s.
+    pub form_start: usize,
+}
+
+/// [`TokenHashes`] of `token`, the previous token's `pair_head` given as `pair_in`.
+#[inline(always)]
+pub(super) fn token_hashes(token: &[u8], pair_in: u64) -> TokenHashes {
+    #[inline(always)]
+    fn step(h: u64, b: u8) -> u64 {
+        (h ^ b as u64).wrapping_mul(FNV_PRIME)
+    }
+    let (mut word, mut head, mut pair) = (WORD_PREFIX, PAIR_PREFIX, pair_in);
+    let mut apostrophes = 0u8;
+    let sigils = token.iter().take_while(|&&b| matches!(b, b'#' | b'@')).count();
+    let key = if sigils == 0 {
+        // Most tokens: the form is the token, and its key (`w:` and the form) is its
+        // word n-gram's hash, so three chains.
+        for &b in token {
+            word = step(word, b);
+            head = step(head, b);
+            pair = step(pair, b);
+            apostrophes |= u8::from(b == b'\'');
+        }
+        word
+    } else {
+        for &b in &token[..sigils] {
+            word = step(word, b);
+            head = step(head, b);
+            pair = step(pair, b);
+        }
+        let mut key = WORD_PREFIX;
+        for &b in &token[sigils..] {
+            word = step(word, b);
+            head = step(head, b);
+            pair = step(pair, b);
+            key = step(key, b);
+            apostrophes |= u8::from(b == b'\'');
+        }
+        key
+    };
+    TokenHashes {
+        word,
+        pair_head: step(head, b' '),
+        pair,
+        key: (apostrophes == 0).then_some(key),
+        form_start: sigils,
+    }
+}
+
 /// [`fnv_extend`] for constants.
 pub(super) const fn fnv_const(mut h: u64, bytes: &[u8]) -> u64 {
     let mut i = 0;

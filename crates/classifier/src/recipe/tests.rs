@@ -878,3 +878,111 @@ fn text_that_is_not_ascii_is_lowercased_as_str_to_lowercase_and_the_odd_pass_low
         assert_eq!(lowercase_visible(s), lowercase_visible_by_str(s), "{s:?}");
     }
 }
+
+#[test]
+fn one_pass_over_each_token_hashes_its_ngrams_and_lexicon_key_as_the_separate_passes_did() {
+    // The n-grams as the recipe hashed them before the ninth round: words, then pairs.
+    fn by_parts(tokens: &[&str], mask: u64) -> Vec<u32> {
+        let mut ids: Vec<u32> = tokens
+            .iter()
+            .map(|t| (fnv1a(&[b"w:", t.as_bytes()]) & mask) as u32)
+            .collect();
+        for pair in tokens.windows(2) {
+            let h = fnv1a(&[b"b:", pair[0].as_bytes(), b" ", pair[1].as_bytes()]);
+            ids.push((h & mask) as u32);
+        }
+        ids
+    }
+    let check = |tokens: &[&str]| {
+        for mask in [(1u64 << 18) - 1, u64::from(u32::MAX)] {
+            let mut got = Vec::new();
+            let forms = ngrams_and_forms(tokens, mask, &mut got);
+            let mut want = by_parts(tokens, mask);
+            got.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(got, want, "{tokens:?}");
+            assert_eq!(forms, lexicon_forms(tokens), "{tokens:?}");
+        }
+    };
+    // Every token of up to 5 pieces over the bytes that matter to the form (sigils, the
+    // apostrophe, an elided article, a case ending), alone and in runs of three.
+    let mut tokens = Vec::new();
+    every_string(&["a", "#", "@", "'", "s", "l", "é", "1"], 5, |t| {
+        tokens.push(t.to_owned())
+    });
+    for (i, t) in tokens.iter().enumerate() {
+        check(&[t]);
+        let next = &tokens[(i * 7919) % tokens.len()];
+        let last = &tokens[(i * 104_729) % tokens.len()];
+        check(&[t, next, last]);
+    }
+    check(&[]);
+    // The tokens of ordinary and hostile tweets.
+    for text in [
+        "New in #AWS Lambda: SnapStart for Python and .NET cuts cold starts from 1.9 s to 180 ms https://t.co/x #serverless",
+        "la facture d'AWS et l'EC2 d'AWS'de @aws's API Gateway's timeout o'reilly rock'n'roll won't",
+        "awsの請求額が3倍 s3를 쓰는 ламбда #aws😀 @x’s ##aws @#aws",
+    ] {
+        let lower = lowercase_visible(text);
+        check(&tokenize(&lower));
+    }
+}
+
+#[test]
+fn the_filtered_word_lookup_finds_what_the_map_finds() {
+    let lexicons = &*LEXICONS;
+    let same = |key: u64| {
+        let (got, want) = (lexicons.word(key), lexicons.words.get(&key));
+        assert_eq!(
+            got.map(|f| f as *const WordFacts),
+            want.map(|f| f as *const WordFacts),
+            "{key:x}"
+        );
+    };
+    // Every word of every lexicon, every token of the labeled set, and keys spread over
+    // the filter's bits (a fixed xorshift stream).
+    for &key in lexicons.words.keys() {
+        same(key);
+    }
+    let data = include_str!("../../data/tweets-labeled.csv");
+    for line in data.lines() {
+        let lower = lowercase_visible(line);
+        for (_, key) in lexicon_forms(&tokenize(&lower)) {
+            same(key);
+        }
+    }
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..1_000_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        same(state);
+    }
+}
+
+#[test]
+fn an_arrow_is_found_as_the_two_substring_searches_found_it() {
+    let check = |s: &str| assert_eq!(has_arrow(s), s.contains("->") || s.contains("=>"), "{s:?}");
+    every_string(&["-", "=", ">", "x", " ", "é", "→"], 6, check);
+    check(&format!("{}->", "a".repeat(10_000)));
+    check(&"> - = ".repeat(10_000));
+}
+
+#[test]
+fn text_that_lowercases_to_ascii_tokenises_alike_by_either_tokenizer() {
+    // The recipe picks the tokenizer by whether the text as written is ASCII; these
+    // texts are not, but their lowercased, normalised forms are.
+    for text in [
+        "ＡＷＳ ｌａｍｂｄａ ＃ａｗｓ ＠ｕｓｅｒ",
+        "Gateway’s e\u{200B}arn \u{212A}ubernetes",
+        "\u{FEFF}aws s3",
+    ] {
+        let lower = lowercase_visible(text);
+        assert!(!text.is_ascii() && lower.is_ascii(), "{text:?}");
+        assert_eq!(
+            scan::tokenize_mixed(&lower),
+            scan::tokenize_ascii(&lower),
+            "{text:?}"
+        );
+    }
+}
