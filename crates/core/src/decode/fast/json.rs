@@ -108,10 +108,10 @@ impl<'a> Parser<'a> {
             return None;
         }
         let start = self.i + 1;
-        // Most keys end within sixteen bytes: one SIMD step finds the end and whether
-        // the key is ASCII.
+        // SIMD steps find the end and whether the key is ASCII (most keys end within
+        // the first).
         #[cfg(target_arch = "x86_64")]
-        let (end, ascii) = match short_string_sse2(self.b, start) {
+        let (end, ascii) = match string_end_ascii_sse2(self.b, start) {
             Some(found) => found,
             None => (self.string_special(start), false),
         };
