@@ -108,15 +108,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         let start = self.i + 1;
-        // SIMD steps find the end and whether the key is ASCII (most keys end within
-        // the first).
-        #[cfg(target_arch = "x86_64")]
-        let (end, ascii) = match string_end_ascii_sse2(self.b, start) {
-            Some(found) => found,
-            None => (self.string_special(start), false),
-        };
-        #[cfg(not(target_arch = "x86_64"))]
-        let (end, ascii) = (self.string_special(start), false);
+        let (end, ascii) = self.string_end_ascii(start);
         if self.b.get(end) != Some(&b'"') {
             return None;
         }
@@ -129,19 +121,31 @@ impl<'a> Parser<'a> {
         Some(key)
     }
 
+    /// [`Self::string_special`] from `start`, and whether every byte before it is
+    /// known ASCII: with SSE2 the check rides on the scan (`false` only says "not
+    /// checked" where it does not).
+    #[inline(always)]
+    pub(super) fn string_end_ascii(&self, start: usize) -> (usize, bool) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(found) = string_end_ascii_sse2(self.b, start) {
+            return found;
+        }
+        (self.string_special(start), false)
+    }
+
     /// A string value that is kept: unescaped as serde_json unescapes it; `None` for
     /// a lone surrogate or invalid UTF-8 (serde's errors).
     pub(super) fn string(&mut self) -> Option<String> {
         let start = self.i + 1;
-        let end = self.string_special(start);
+        let (end, ascii) = self.string_end_ascii(start);
         match self.b.get(end)? {
             b'"' => {
                 self.i = end + 1;
                 let text = &self.b[start..end];
-                if text.is_ascii() {
-                    // SAFETY: every byte is ASCII (checked just above), and ASCII is
-                    // UTF-8. The word-at-a-time ASCII check costs less than
-                    // `from_utf8`'s on the short strings a tweet keeps.
+                if ascii || text.is_ascii() {
+                    // SAFETY: every byte is ASCII (seen by the scan, or checked just
+                    // above), and ASCII is UTF-8. The word-at-a-time ASCII check costs
+                    // less than `from_utf8`'s on the short strings a tweet keeps.
                     return Some(unsafe { String::from_utf8_unchecked(text.to_vec()) });
                 }
                 std::str::from_utf8(text).ok().map(str::to_owned)
