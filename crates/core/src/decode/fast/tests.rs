@@ -85,3 +85,20 @@ fn the_word_scan_alone_finds_what_a_byte_at_a_time_scan_finds_on_long_buffers() 
         }
     }
 }
+
+#[test]
+fn a_block_is_inside_the_buffer_exactly_when_sixteen_bytes_are_left() {
+    // GIVEN buffers of every length to 40 and starts beyond them, up to usize::MAX;
+    // WHEN asked whether a sixteen-byte block starts there; THEN yes exactly when
+    // sixteen bytes are left (the SSE2 loads rely on it)
+    for len in 0..=40 {
+        let b = vec![b'a'; len];
+        for i in (0..=50).chain([usize::MAX - 15, usize::MAX]) {
+            assert_eq!(
+                super::scan::block_at(&b, i),
+                len.saturating_sub(i) >= 16,
+                "{len} from {i}"
+            );
+        }
+    }
+}
