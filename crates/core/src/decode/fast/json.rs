@@ -233,12 +233,15 @@ impl<'a> Parser<'a> {
     /// fraction or exponent (those make a float, which serde refuses), no overflow.
     pub(super) fn integer(&mut self) -> Option<u64> {
         let start = self.i;
+        // A local index, not `self.i`: stored back once, not once a digit.
+        let mut i = start;
         let mut n: u64 = 0;
-        while let Some(d @ b'0'..=b'9') = self.peek() {
+        while let Some(&d @ b'0'..=b'9') = self.b.get(i) {
             n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-            self.i += 1;
+            i += 1;
         }
-        let digits = self.i - start;
+        self.i = i;
+        let digits = i - start;
         let leading_zero = digits > 1 && self.b[start] == b'0';
         if digits == 0 || leading_zero || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
             return None;
@@ -413,9 +416,12 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.i += 1;
+        // A local index, as in `integer`.
+        let mut i = self.i;
+        while let Some(b'0'..=b'9') = self.b.get(i) {
+            i += 1;
         }
+        self.i = i;
     }
 
     pub(super) fn some_digits(&mut self) -> Option<()> {
