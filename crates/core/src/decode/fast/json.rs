@@ -48,6 +48,17 @@ impl<'a> Parser<'a> {
         (self.peek()? == c).then(|| self.i += 1)
     }
 
+    /// A member's colon, in one compare where it follows the key at once (compact and
+    /// pretty-printed JSON alike), else after whitespace.
+    #[inline(always)]
+    pub(super) fn colon(&mut self) -> Option<()> {
+        if self.b.get(self.i) == Some(&b':') {
+            self.i += 1;
+            return Some(());
+        }
+        self.eat(b':')
+    }
+
     pub(super) fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.i.checked_add(word.len())?;
         (self.b.get(self.i..end)? == word).then(|| self.i = end)
@@ -281,7 +292,7 @@ impl<'a> Parser<'a> {
                 loop {
                     self.ws();
                     let key = self.key()?;
-                    self.eat(b':')?;
+                    self.colon()?;
                     field(self, &mut value, key, &mut seen)?;
                     self.ws();
                     match self.peek()? {
@@ -385,7 +396,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.skip_string()?;
-        self.eat(b':')
+        self.colon()
     }
 
     /// A number, by JSON's grammar: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
