@@ -182,6 +182,13 @@ fn hostile_shapes_decode_alike() {
         br#"{"id": 7, "text": "x"} x"#.to_vec(),
         br#"{"id": 7, "text": "x",}"#.to_vec(),
         br#"{"id": 7, "text": "x", "k": [1,]}"#.to_vec(),
+        // A closer of the other kind right after a value (no whitespace between them).
+        br#"{"id":7,"text":"x","user":{"name":"n"],"retweet_count":1}"#.to_vec(),
+        br#"{"id":7,"text":"x","user":{"name":"n","k":1],"retweet_count":1}"#.to_vec(),
+        br#"{"id":7,"text":"x","k":[1,2}}"#.to_vec(),
+        br#"{"id":7,"text":"x","k":{"a":[1]]}}"#.to_vec(),
+        br#"{"id":7,"text":"x","entities":{"urls":[{"url":"u","expanded_url":"e"}}}}"#.to_vec(),
+        br#"{"id":7,"text":"x"]"#.to_vec(),
         br#"{"id": 7, "text": "x", "k": "\x"}"#.to_vec(),
         br#"{"id": 7, "text": "x", "k": "\u12"}"#.to_vec(),
         br#"{"id": 7, "text": "x", "k": "\u12G4"}"#.to_vec(),

@@ -245,8 +245,7 @@ impl<'a> Parser<'a> {
                 Some(())
             })??;
             urls.push(url);
-            self.ws();
-            match self.peek()? {
+            match self.after_value()? {
                 b',' => self.i += 1,
                 b']' => {
                     self.i += 1;

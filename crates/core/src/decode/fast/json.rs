@@ -48,6 +48,31 @@ impl<'a> Parser<'a> {
         (self.peek()? == c).then(|| self.i += 1)
     }
 
+    /// A member's colon, in one compare where it follows the key at once (compact and
+    /// pretty-printed JSON alike), else after whitespace.
+    #[inline(always)]
+    pub(super) fn colon(&mut self) -> Option<()> {
+        if self.b.get(self.i) == Some(&b':') {
+            self.i += 1;
+            return Some(());
+        }
+        self.eat(b':')
+    }
+
+    /// The byte after a value and the whitespace after it: most often a comma or a
+    /// closing bracket right after the value (compact and pretty-printed JSON alike),
+    /// taken in one compare before the whitespace step.
+    #[inline(always)]
+    pub(super) fn after_value(&mut self) -> Option<u8> {
+        match self.b.get(self.i) {
+            Some(&c @ (b',' | b'}' | b']')) => Some(c),
+            _ => {
+                self.ws();
+                self.peek()
+            }
+        }
+    }
+
     pub(super) fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.i.checked_add(word.len())?;
         (self.b.get(self.i..end)? == word).then(|| self.i = end)
@@ -108,15 +133,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         let start = self.i + 1;
-        // Most keys end within sixteen bytes: one SIMD step finds the end and whether
-        // the key is ASCII.
-        #[cfg(target_arch = "x86_64")]
-        let (end, ascii) = match short_string_sse2(self.b, start) {
-            Some(found) => found,
-            None => (self.string_special(start), false),
-        };
-        #[cfg(not(target_arch = "x86_64"))]
-        let (end, ascii) = (self.string_special(start), false);
+        let (end, ascii) = self.string_end_ascii(start);
         if self.b.get(end) != Some(&b'"') {
             return None;
         }
@@ -129,19 +146,31 @@ impl<'a> Parser<'a> {
         Some(key)
     }
 
+    /// [`Self::string_special`] from `start`, and whether every byte before it is
+    /// known ASCII: with SSE2 the check rides on the scan (`false` only says "not
+    /// checked" where it does not).
+    #[inline(always)]
+    pub(super) fn string_end_ascii(&self, start: usize) -> (usize, bool) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(found) = string_end_ascii_sse2(self.b, start) {
+            return found;
+        }
+        (self.string_special(start), false)
+    }
+
     /// A string value that is kept: unescaped as serde_json unescapes it; `None` for
     /// a lone surrogate or invalid UTF-8 (serde's errors).
     pub(super) fn string(&mut self) -> Option<String> {
         let start = self.i + 1;
-        let end = self.string_special(start);
+        let (end, ascii) = self.string_end_ascii(start);
         match self.b.get(end)? {
             b'"' => {
                 self.i = end + 1;
                 let text = &self.b[start..end];
-                if text.is_ascii() {
-                    // SAFETY: every byte is ASCII (checked just above), and ASCII is
-                    // UTF-8. The word-at-a-time ASCII check costs less than
-                    // `from_utf8`'s on the short strings a tweet keeps.
+                if ascii || text.is_ascii() {
+                    // SAFETY: every byte is ASCII (seen by the scan, or checked just
+                    // above), and ASCII is UTF-8. The word-at-a-time ASCII check costs
+                    // less than `from_utf8`'s on the short strings a tweet keeps.
                     return Some(unsafe { String::from_utf8_unchecked(text.to_vec()) });
                 }
                 std::str::from_utf8(text).ok().map(str::to_owned)
@@ -229,12 +258,15 @@ impl<'a> Parser<'a> {
     /// fraction or exponent (those make a float, which serde refuses), no overflow.
     pub(super) fn integer(&mut self) -> Option<u64> {
         let start = self.i;
+        // A local index, not `self.i`: stored back once, not once a digit.
+        let mut i = start;
         let mut n: u64 = 0;
-        while let Some(d @ b'0'..=b'9') = self.peek() {
+        while let Some(&d @ b'0'..=b'9') = self.b.get(i) {
             n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-            self.i += 1;
+            i += 1;
         }
-        let digits = self.i - start;
+        self.i = i;
+        let digits = i - start;
         let leading_zero = digits > 1 && self.b[start] == b'0';
         if digits == 0 || leading_zero || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
             return None;
@@ -274,10 +306,9 @@ impl<'a> Parser<'a> {
                 loop {
                     self.ws();
                     let key = self.key()?;
-                    self.eat(b':')?;
+                    self.colon()?;
                     field(self, &mut value, key, &mut seen)?;
-                    self.ws();
-                    match self.peek()? {
+                    match self.after_value()? {
                         b',' => self.i += 1,
                         b'}' => {
                             self.i += 1;
@@ -349,9 +380,8 @@ impl<'a> Parser<'a> {
                 if depth == 0 {
                     return Some(());
                 }
-                self.ws();
                 let object = objects & 1 == 1;
-                match self.peek()? {
+                match self.after_value()? {
                     b',' => {
                         self.i += 1;
                         if object {
@@ -378,7 +408,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.skip_string()?;
-        self.eat(b':')
+        self.colon()
     }
 
     /// A number, by JSON's grammar: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
@@ -409,9 +439,12 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.i += 1;
+        // A local index, as in `integer`.
+        let mut i = self.i;
+        while let Some(b'0'..=b'9') = self.b.get(i) {
+            i += 1;
         }
+        self.i = i;
     }
 
     pub(super) fn some_digits(&mut self) -> Option<()> {

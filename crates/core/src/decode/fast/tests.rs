@@ -36,7 +36,7 @@ fn the_string_scan_finds_what_a_byte_at_a_time_scan_finds() {
     // value (quote, backslash, controls, 0x7f, non-ASCII) at every position, and
     // the same ended by a quote; WHEN scanned from every start; THEN the SIMD and
     // word scans stop where the naive scan stops (inside a block, at its edges, and
-    // in the tail after it), and the one-step scan knows whether what it passed
+    // in the tail after it), and the key scan knows whether what it passed
     // was ASCII
     let cases = (0..36).flat_map(|len| {
         (0..len).flat_map(move |at| (0..=255u8).flat_map(move |c| [(len, at, c, false), (len, at, c, true)]))
@@ -53,7 +53,7 @@ fn the_string_scan_finds_what_a_byte_at_a_time_scan_finds() {
             let want = naive(&b, start);
             assert_eq!(p.string_special(start), want, "{b:?} from {start}");
             #[cfg(target_arch = "x86_64")]
-            if let Some((end, ascii)) = super::scan::short_string_sse2(&b, start) {
+            if let Some((end, ascii)) = super::scan::string_end_ascii_sse2(&b, start) {
                 assert_eq!(end, want, "{b:?} from {start}");
                 assert_eq!(ascii, b[start..end].is_ascii(), "{b:?} from {start}");
             }
@@ -82,6 +82,23 @@ fn the_word_scan_alone_finds_what_a_byte_at_a_time_scan_finds_on_long_buffers() 
                     );
                 }
             }
+        }
+    }
+}
+
+#[test]
+fn a_block_is_inside_the_buffer_exactly_when_sixteen_bytes_are_left() {
+    // GIVEN buffers of every length to 40 and starts beyond them, up to usize::MAX;
+    // WHEN asked whether a sixteen-byte block starts there; THEN yes exactly when
+    // sixteen bytes are left (the SSE2 loads rely on it)
+    for len in 0..=40 {
+        let b = vec![b'a'; len];
+        for i in (0..=50).chain([usize::MAX - 15, usize::MAX]) {
+            assert_eq!(
+                super::scan::block_at(&b, i),
+                len.saturating_sub(i) >= 16,
+                "{len} from {i}"
+            );
         }
     }
 }
