@@ -18,6 +18,7 @@ use base64::Engine;
 use bytes::{Bytes, BytesMut};
 use lambda_runtime::tower::{Layer, Service};
 use lambda_runtime::LambdaInvocation;
+use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use tweetboard_core::{InputRecord, RecordSource};
 
@@ -74,10 +75,13 @@ pub fn take_invocation_body() -> Option<Bytes> {
         .flatten()
 }
 
+/// The event's members: `Records` is read, anything else skipped.
 #[derive(Deserialize)]
-struct Event<'a> {
-    #[serde(rename = "Records", borrow)]
-    records: Vec<Record<'a>>,
+#[serde(field_identifier)]
+enum EventField {
+    Records,
+    #[serde(other)]
+    Other,
 }
 
 #[derive(Deserialize)]
@@ -104,10 +108,119 @@ struct Kinesis<'a> {
 }
 
 /// Where a record's data is before decoding: its base64 text's place in the body, or
-/// (escaped JSON, never from Lambda) already decoded on its own.
+/// (escaped JSON, never from Lambda) its unescaped base64 text, then its decoded bytes.
 enum Data {
     InBody { start: usize, len: usize },
+    Escaped(String),
     Own(Vec<u8>),
+}
+
+/// The records as the event is read: each becomes an [`InputRecord`] (its data still
+/// empty) and its data's [`Data`] the moment it is parsed.
+///
+/// Why not deserialise a list of [`Record`]s and then convert it: that list lived beside
+/// the input records and the 21 MB body at the invocation's peak, 1.4 MB for the
+/// 10,000-record stress batch (issue 12's 40 MB target; BENCHMARKS.md "Ninth round").
+struct Parsed {
+    /// The body's address, from which a borrowed base64 text's place is taken.
+    base: usize,
+    records: Vec<InputRecord>,
+    places: Vec<Data>,
+}
+
+impl Parsed {
+    fn push(&mut self, record: Record<'_>) {
+        let Record {
+            event_id,
+            event_source_arn,
+            kinesis,
+        } = record;
+        let seq = kinesis.sequence_number.into_owned();
+        self.places.push(match kinesis.data {
+            Cow::Borrowed(text) => Data::InBody {
+                start: text.as_ptr() as usize - self.base,
+                len: text.len(),
+            },
+            Cow::Owned(text) => Data::Escaped(text),
+        });
+        // eventID is `shardId-000000000000:<sequence number>`.
+        let shard_id = event_id
+            .as_deref()
+            .and_then(|id| id.split_once(':'))
+            .map(|(shard, _)| shard.to_owned())
+            .unwrap_or_default();
+        let event_id = event_id.map_or_else(|| InputRecord::event_id_for(&shard_id, &seq), Cow::into_owned);
+        self.records.push(InputRecord {
+            event_id,
+            sequence_number: seq,
+            partition_key: kinesis.partition_key.into_owned(),
+            data: Bytes::new(),
+            arrived_at: kinesis.approximate_arrival_timestamp.0,
+            source: RecordSource {
+                stream_arn: event_source_arn.map(Cow::into_owned).unwrap_or_default(),
+                shard_id,
+            },
+        });
+    }
+}
+
+/// Reads the event object, handing its `Records` to [`RecordsSeed`]. As the derived
+/// `Deserialize` of `{ Records: Vec<_> }` would: other members skipped, a missing or
+/// repeated `Records` refused.
+struct EventVisitor<'p>(&'p mut Parsed);
+
+impl<'de> Visitor<'de> for EventVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a Kinesis event")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = false;
+        while let Some(field) = map.next_key::<EventField>()? {
+            match field {
+                EventField::Records if seen => return Err(A::Error::duplicate_field("Records")),
+                EventField::Records => {
+                    seen = true;
+                    map.next_value_seed(RecordsSeed(&mut *self.0))?;
+                }
+                EventField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if !seen {
+            return Err(A::Error::missing_field("Records"));
+        }
+        Ok(())
+    }
+}
+
+/// The `Records` array, each record pushed to [`Parsed`] as soon as it is read.
+struct RecordsSeed<'p>(&'p mut Parsed);
+
+impl<'de> DeserializeSeed<'de> for RecordsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence of Kinesis records")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(record) = seq.next_element::<Record<'de>>()? {
+            self.0.push(record);
+        }
+        Ok(())
+    }
 }
 
 /// A Kinesis event's records, with each record's data decoded into the body's buffer.
@@ -121,47 +234,30 @@ pub fn records_from_body(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
         .try_into_mut()
         .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
 
-    let event: Event<'_> =
-        serde_json::from_slice(&buf).map_err(|e| EventError::NotAKinesisEvent(e.to_string()))?;
-    let base = buf.as_ptr() as usize;
-    let mut records = Vec::with_capacity(event.records.len());
-    let mut places = Vec::with_capacity(event.records.len());
-    for (index, r) in event.records.into_iter().enumerate() {
-        let Record {
-            event_id,
-            event_source_arn,
-            kinesis,
-        } = r;
-        let seq = kinesis.sequence_number.into_owned();
-        if seq.is_empty() {
+    let mut parsed = Parsed {
+        base: buf.as_ptr() as usize,
+        records: Vec::new(),
+        places: Vec::new(),
+    };
+    let mut json = serde_json::Deserializer::from_slice(&buf);
+    json.deserialize_map(EventVisitor(&mut parsed))
+        .and_then(|()| json.end())
+        .map_err(|e| EventError::NotAKinesisEvent(e.to_string()))?;
+    let Parsed {
+        mut records,
+        mut places,
+        ..
+    } = parsed;
+    // The checks in record order, after the whole event parsed: a record without a
+    // sequence number, or escaped data that is not base64, fails as it always did.
+    for (index, (record, place)) in records.iter().zip(places.iter_mut()).enumerate() {
+        if record.sequence_number.is_empty() {
             return Err(EventError::MissingSequenceNumber { index });
         }
-        let data = match kinesis.data {
-            Cow::Borrowed(text) => Data::InBody {
-                start: text.as_ptr() as usize - base,
-                len: text.len(),
-            },
-            Cow::Owned(text) => Data::Own(decode(text.as_bytes(), index)?),
-        };
-        places.push(data);
-        // eventID is `shardId-000000000000:<sequence number>`.
-        let shard_id = event_id
-            .as_deref()
-            .and_then(|id| id.split_once(':'))
-            .map(|(shard, _)| shard.to_owned())
-            .unwrap_or_default();
-        let event_id = event_id.map_or_else(|| InputRecord::event_id_for(&shard_id, &seq), Cow::into_owned);
-        records.push(InputRecord {
-            event_id,
-            sequence_number: seq,
-            partition_key: kinesis.partition_key.into_owned(),
-            data: Bytes::new(),
-            arrived_at: kinesis.approximate_arrival_timestamp.0,
-            source: RecordSource {
-                stream_arn: event_source_arn.map(Cow::into_owned).unwrap_or_default(),
-                shard_id,
-            },
-        });
+        if let Data::Escaped(text) = place {
+            let bytes = decode(text.as_bytes(), index)?;
+            *place = Data::Own(bytes);
+        }
     }
 
     // Each record's base64 is decoded through one scratch buffer (the engine does not
@@ -170,12 +266,11 @@ pub fn records_from_body(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
     // so a record's packed place never reaches past its own text, nor into a later
     // record's. The rest of the buffer (the event's JSON around the data) is then given
     // back, and the batch holds its data alone: 58% of the body for Lambda's records.
-    let mut packed = Vec::with_capacity(places.len());
+    // A record's packed place replaces its text's place in `places`.
     let mut end = 0;
     let mut scratch = Vec::new();
-    for (index, place) in places.iter().enumerate() {
+    for (index, place) in places.iter_mut().enumerate() {
         let Data::InBody { start, len } = *place else {
-            packed.push((0, 0));
             continue;
         };
         scratch.clear();
@@ -184,7 +279,10 @@ pub fn records_from_body(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
             reason: e.to_string(),
         })?;
         buf[end..end + scratch.len()].copy_from_slice(&scratch);
-        packed.push((end, scratch.len()));
+        *place = Data::InBody {
+            start: end,
+            len: scratch.len(),
+        };
         end += scratch.len();
     }
     drop(scratch);
@@ -194,10 +292,12 @@ pub fn records_from_body(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
     let mut data = Vec::from(buf);
     data.shrink_to_fit();
     let data = Bytes::from(data);
-    for ((record, place), (at, n)) in records.iter_mut().zip(places).zip(packed) {
+    for (record, place) in records.iter_mut().zip(places) {
         record.data = match place {
-            Data::InBody { .. } => data.slice(at..at + n),
+            Data::InBody { start, len } => data.slice(start..start + len),
             Data::Own(bytes) => bytes.into(),
+            // Decoded into `Own` by the checks after the parse.
+            Data::Escaped(_) => Bytes::new(),
         };
     }
     Ok(records)
@@ -302,6 +402,51 @@ mod tests {
             records_from_body(Bytes::from(json.into_bytes())).unwrap_err(),
             EventError::MissingSequenceNumber { index: 0 }
         );
+    }
+
+    #[test]
+    fn the_event_object_is_read_as_its_derived_form_would_be() {
+        // GIVEN events whose other members come before and after `Records`
+        let json = event_json(&[b"a", b"bc"]);
+        let around = format!(
+            "{{\"before\": {{\"Records\": 1}}, {}, \"after\": [1, \"x\"]}}",
+            &json[1..json.len() - 1]
+        );
+        // WHEN they are read THEN the records are those of the plain event
+        assert_eq!(
+            records_from_body(Bytes::from(around.into_bytes())).unwrap(),
+            records_from_body(Bytes::from(json.into_bytes())).unwrap()
+        );
+        // AND no Records, two of them, trailing bytes or an array are not an event
+        for bad in [
+            "{}",
+            "{\"Records\": [], \"Records\": []}",
+            "{\"Records\": []} x",
+            "[[]]",
+            "{\"Records\": [{}]}",
+        ] {
+            assert!(
+                matches!(
+                    records_from_body(Bytes::from_static(bad.as_bytes())),
+                    Err(EventError::NotAKinesisEvent(_))
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_fails_by_its_place_in_the_batch_whatever_the_failure() {
+        // GIVEN escaped data that is not base64 in record 0, no sequence number in record 1
+        let mut event: serde_json::Value = serde_json::from_str(&event_json(&[b"ok", b"ok"])).unwrap();
+        event["Records"][0]["kinesis"]["data"] = "/!!".into();
+        event["Records"][1]["kinesis"]["sequenceNumber"] = "".into();
+        let json = event.to_string().replace("\"/!!\"", "\"\\/!!\"");
+        // WHEN the event is read THEN the first record's failure is the one reported
+        assert!(matches!(
+            records_from_body(Bytes::from(json.into_bytes())),
+            Err(EventError::InvalidData { index: 0, .. })
+        ),);
     }
 
     /// Both decoders on `text`: `base64_simd` must accept only what the `base64` crate
