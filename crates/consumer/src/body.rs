@@ -271,9 +271,7 @@ pub fn records_from_body(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
         .and_then(|()| json.end())
         .map_err(|e| EventError::NotAKinesisEvent(e.to_string()))?;
     let Parsed {
-        mut places,
-        escaped,
-        ..
+        mut places, escaped, ..
     } = parsed;
 
     // The checks in record order: a record without a sequence number, or escaped data
