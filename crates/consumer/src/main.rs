@@ -42,7 +42,7 @@ async fn main() -> Result<(), Error> {
 
 /// jemalloc, the default (`--no-default-features` builds with glibc's malloc): its
 /// thread cache costs fewer instructions per allocation than glibc's malloc (7.7% of a
-/// new record's, about 17% of its CPU), for about 1 MB more held (its metadata and
+/// new record's, 11–17% of its CPU), for about 1 MB more held (its metadata and
 /// code), which the ninth round's memory work made room for under the stress batch's
 /// 40 MB target (BENCHMARKS.md, "Seventh round" and "Ninth round"). Its options:
 /// `tweetboard_consumer::JEMALLOC_CONF`.
