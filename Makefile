@@ -152,10 +152,10 @@ test-inner: export TWEETBOARD_INFRA_REQUIRED := 1
 test-inner:
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
 	  $(CARGO) nextest run --workspace --no-fail-fast && \
-	  $(CARGO) nextest run -p tweetboard-consumer --features jemalloc -E 'test(jemalloc)'; \
+	  $(CARGO) nextest run -p tweetboard-consumer --no-default-features; \
 	else \
 	  $(CARGO) test --workspace --no-fail-fast && \
-	  $(CARGO) test -p tweetboard-consumer --features jemalloc jemalloc; \
+	  $(CARGO) test -p tweetboard-consumer --no-default-features; \
 	fi
 
 bench: bench-classify bench-record bench-chart bench-consumer ## Every benchmark (release builds); figures are reported in BENCHMARKS.md
@@ -222,10 +222,11 @@ $(DYNALITE):
 bench-tools: $(BENCH_PEERS) $(DYNALITE) ## Install the Python peers (.venv/bench) and dynalite (.venv/dynalite)
 
 # Symbols are kept (not stripped) so `perf` can name functions; sizes are given stripped.
-# BENCH_BATCHES=full BENCH_CONSUMERS=rust for a short run. CONSUMER_FEATURES=jemalloc
-# measures the opt-in allocator (issue 12's seventh round, BENCHMARKS.md).
-CONSUMER_FEATURES ?=
-CONSUMER_BUILD_FLAGS := --release -p tweetboard-consumer $(if $(CONSUMER_FEATURES),--features $(CONSUMER_FEATURES))
+# BENCH_BATCHES=full BENCH_CONSUMERS=rust for a short run. The consumer's allocator is
+# jemalloc (its default feature, since issue 12's ninth round); CONSUMER_FEATURES= (empty)
+# builds it with glibc's malloc instead, for comparison (BENCHMARKS.md).
+CONSUMER_FEATURES ?= jemalloc
+CONSUMER_BUILD_FLAGS := --release -p tweetboard-consumer --no-default-features $(if $(CONSUMER_FEATURES),--features $(CONSUMER_FEATURES))
 bench-consumer: bench-tools ## The consumer against the Python/Powertools peers on dynalite (minutes)
 	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build $(CONSUMER_BUILD_FLAGS)
 	$(BENCH_VENV)/bin/python bench/consumer_bench.py --batches $(BENCH_BATCHES) \

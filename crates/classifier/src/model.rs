@@ -24,7 +24,8 @@ pub struct ModelArtifact {
     pub id: String,
     pub recipe: Recipe,
     pub bias: f64,
-    /// Non-zero weights as `[bucket, weight]` pairs.
+    /// Non-zero weights as `[bucket, weight]` pairs, in ascending bucket order without
+    /// repeats (as training writes them; loading refuses any other order).
     pub weights: Vec<(u32, f32)>,
     /// Amazon ML's rule: label "1" (junk) when the score is above this.
     pub threshold: f64,
@@ -57,11 +58,64 @@ pub enum ModelError {
     Corrupt { origin: String, why: String },
 }
 
-/// A loaded, validated model, ready to score: the weights are dense for O(1) lookups.
+/// A loaded, validated model, ready to score: a weight is found in the artifact's sorted
+/// pairs through a small index ([`WeightIndex`]).
 #[derive(Debug, Clone)]
 pub struct Model {
     artifact: ModelArtifact,
-    dense: Vec<f32>,
+    index: WeightIndex,
+}
+
+/// Where each run of buckets starts in the artifact's sorted weights: `starts[s]` is the
+/// position of the first pair whose bucket's top bits (`bucket >> shift`) are `s` or more.
+///
+/// Why not a dense table of every bucket: 2^18 `f32`s are 1 MB held for the process's
+/// life beside the 54,000 pairs (430 KB) they copy, and the consumer's stress batch peaks
+/// under its 40 MB target by less than that (issue 12, BENCHMARKS.md "Ninth round").
+/// The index is sized to about two to four pairs a slot (64 KB for the shipped model), so
+/// a lookup is two loads and a short scan. A weight found is the pair's own `f32` and a
+/// bucket without one is 0.0, as the dense table gave, so scores keep their bits.
+#[derive(Debug, Clone)]
+struct WeightIndex {
+    shift: u32,
+    starts: Vec<u32>,
+}
+
+impl WeightIndex {
+    /// Index bits for `pairs` weights in 2^`bits` buckets: two to four pairs a slot.
+    fn slot_bits(pairs: usize, bits: u32) -> u32 {
+        (pairs / 2).max(1).ilog2().min(bits)
+    }
+
+    /// `weights` must be sorted by bucket, each bucket below 2^`bits` (checked by the caller).
+    fn new(weights: &[(u32, f32)], bits: u32) -> Self {
+        let slot_bits = Self::slot_bits(weights.len(), bits);
+        let shift = bits - slot_bits;
+        let mut starts = Vec::with_capacity((1usize << slot_bits) + 1);
+        let mut at = 0usize;
+        for slot in 0..=(1u64 << slot_bits) {
+            while at < weights.len() && u64::from(weights[at].0 >> shift) < slot {
+                at += 1;
+            }
+            // At most 2^24 pairs fit below 2^24 buckets without repeats.
+            starts.push(at as u32);
+        }
+        Self { shift, starts }
+    }
+
+    #[inline]
+    fn weight(&self, weights: &[(u32, f32)], bucket: u32) -> f32 {
+        let slot = (bucket >> self.shift) as usize;
+        let (Some(&start), Some(&end)) = (self.starts.get(slot), self.starts.get(slot + 1)) else {
+            return 0.0;
+        };
+        for &(b, w) in &weights[start as usize..end as usize] {
+            if b >= bucket {
+                return if b == bucket { w } else { 0.0 };
+            }
+        }
+        0.0
+    }
 }
 
 impl Model {
@@ -142,17 +196,28 @@ impl Model {
                 )));
             }
         }
-        let mut dense = vec![0f32; artifact.recipe.buckets()];
+        let buckets = artifact.recipe.buckets();
+        let mut previous: Option<u32> = None;
         for &(index, weight) in &artifact.weights {
-            let slot = dense
-                .get_mut(index as usize)
-                .ok_or_else(|| corrupt(format!("weight index {index} is outside 2^{bits} buckets")))?;
+            if index as usize >= buckets {
+                return Err(corrupt(format!(
+                    "weight index {index} is outside 2^{bits} buckets"
+                )));
+            }
             if !weight.is_finite() {
                 return Err(corrupt(format!("weight {index} is not a finite number")));
             }
-            *slot = weight;
+            // The lookup needs them sorted; a repeated bucket would be ambiguous.
+            if previous.is_some_and(|p| p >= index) {
+                return Err(corrupt(format!(
+                    "weight index {index} follows {}: the weights are not in ascending bucket order without repeats",
+                    previous.unwrap_or_default()
+                )));
+            }
+            previous = Some(index);
         }
-        Ok(Self { artifact, dense })
+        let index = WeightIndex::new(&artifact.weights, bits);
+        Ok(Self { artifact, index })
     }
 
     pub fn id(&self) -> &str {
@@ -177,7 +242,7 @@ impl Model {
         let z = self.artifact.bias
             + features
                 .iter()
-                .map(|&i| self.dense[i as usize] as f64)
+                .map(|&i| self.index.weight(&self.artifact.weights, i) as f64)
                 .sum::<f64>();
         sigmoid(z)
     }
@@ -226,6 +291,14 @@ mod tests {
             "outside",
         );
         check(&|v| v["id"] = "".into(), "id is empty");
+        check(
+            &|v| v["weights"] = serde_json::json!([[7, 0.5], [3, 0.25]]),
+            "ascending bucket order",
+        );
+        check(
+            &|v| v["weights"] = serde_json::json!([[3, 0.5], [3, 0.25]]),
+            "without repeats",
+        );
         assert!(Model::from_json("{not json", "x")
             .unwrap_err()
             .to_string()
@@ -234,5 +307,57 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("cannot read"));
+    }
+
+    /// Every bucket's weight through the index, against the dense table it replaced.
+    fn assert_lookup_matches_dense(bits: u32, weights: Vec<(u32, f32)>) {
+        let mut artifact = Model::embedded_default().artifact().clone();
+        artifact.recipe.hash_bits = bits;
+        artifact.weights = weights;
+        let model = Model::from_artifact(artifact, "test").unwrap();
+        let mut dense = vec![0f32; 1 << bits];
+        for &(i, w) in &model.artifact.weights {
+            dense[i as usize] = w;
+        }
+        for (bucket, &w) in dense.iter().enumerate() {
+            let found = model.index.weight(&model.artifact.weights, bucket as u32);
+            assert_eq!(found.to_bits(), w.to_bits(), "bucket {bucket} of 2^{bits}");
+        }
+    }
+
+    #[test]
+    fn the_index_finds_every_weight_the_dense_table_held() {
+        // GIVEN weights clustered, spread, at both ends, -0.0 among them, and none
+        let spread = |bits: u32, step: u32| -> Vec<(u32, f32)> {
+            (0..1u32 << bits)
+                .step_by(step as usize)
+                .map(|i| (i, (i as f32 * 0.37).sin()))
+                .collect()
+        };
+        let mut clustered: Vec<(u32, f32)> = (0..40).map(|i| (1000 + i, i as f32 - 20.5)).collect();
+        clustered.extend([(0, -0.0), ((1 << 12) - 1, 3.5)]);
+        clustered.sort_by_key(|&(i, _)| i);
+        // WHEN each is looked up in every bucket THEN the index gives the dense table's bits
+        assert_lookup_matches_dense(12, clustered);
+        assert_lookup_matches_dense(12, spread(12, 7));
+        assert_lookup_matches_dense(10, spread(10, 1));
+        assert_lookup_matches_dense(16, spread(16, 3));
+        assert_lookup_matches_dense(14, Vec::new());
+        assert_lookup_matches_dense(14, vec![((1 << 14) - 1, 1.0)]);
+    }
+
+    #[test]
+    fn the_shipped_model_needs_no_dense_table() {
+        // GIVEN the shipped model (54,000 weights in 2^18 buckets)
+        let m = Model::embedded_default();
+        // THEN its index holds two to four weights a slot: a few hundred KB less than
+        // the 1 MB dense table it replaced
+        let pairs = m.artifact.weights.len();
+        let slots = m.index.starts.len() - 1;
+        assert!(
+            pairs >= 2 * slots && pairs < 4 * slots,
+            "{pairs} pairs in {slots} slots"
+        );
+        assert!(m.index.starts.len() * 4 < m.artifact.recipe.buckets() * 4 / 8);
     }
 }

@@ -5,9 +5,10 @@
 //! `KinesisEvent`: the body, every record's base64 text as a `String`, its decoded
 //! bytes and a dozen metadata strings per record, all at once (51 MB for the stress
 //! batch). Here the body is taken before that ([`BodyLayer`]), the records' few
-//! fields are read borrowing from it, and each record's base64 is decoded **in place**,
+//! fields are read as places in it, and each record's base64 is decoded **in place**,
 //! into the body's own buffer, which then shrinks to the decoded data: a record's data
-//! is a slice of it ([`bytes::Bytes`]), and a batch's data is held once.
+//! is a slice of it ([`bytes::Bytes`]), and a batch's data is held once. The records'
+//! strings are copied out only once the buffer has shrunk (see [`records_from_body`]).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -18,6 +19,7 @@ use base64::Engine;
 use bytes::{Bytes, BytesMut};
 use lambda_runtime::tower::{Layer, Service};
 use lambda_runtime::LambdaInvocation;
+use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use tweetboard_core::{InputRecord, RecordSource};
 
@@ -74,10 +76,13 @@ pub fn take_invocation_body() -> Option<Bytes> {
         .flatten()
 }
 
+/// The event's members: `Records` is read, anything else skipped.
 #[derive(Deserialize)]
-struct Event<'a> {
-    #[serde(rename = "Records", borrow)]
-    records: Vec<Record<'a>>,
+#[serde(field_identifier)]
+enum EventField {
+    Records,
+    #[serde(other)]
+    Other,
 }
 
 #[derive(Deserialize)]
@@ -103,101 +108,291 @@ struct Kinesis<'a> {
     approximate_arrival_timestamp: SecondTimestamp,
 }
 
-/// Where a record's data is before decoding: its base64 text's place in the body, or
-/// (escaped JSON, never from Lambda) already decoded on its own.
-enum Data {
-    InBody { start: usize, len: usize },
-    Own(Vec<u8>),
+/// A string of a record, without a copy: its place in the body's buffer, or (escaped
+/// in the JSON, never from Lambda) the index of its unescaped copy in
+/// [`Parsed::escaped`] when `len` is [`Text::ESCAPED`]. Eight bytes: a batch holds one
+/// per field and record while the whole body is held too (the invocation's peak).
+#[derive(Clone, Copy)]
+struct Text {
+    at: u32,
+    len: u32,
+}
+
+impl Text {
+    const ESCAPED: u32 = u32::MAX;
+}
+
+/// One record as read, before anything is copied out of the body.
+struct Place {
+    event_id: Option<Text>,
+    stream_arn: Option<Text>,
+    partition_key: Text,
+    sequence_number: Text,
+    /// The base64 text, then (once packed) the decoded bytes.
+    data: Text,
+    arrived_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The records as the event is read: a [`Place`] each, pushed the moment the record is
+/// parsed.
+///
+/// Why places and not the records' strings: the strings (eventID, sequence number,
+/// partition key, ARN, shard: five allocations, about 300 bytes a record) and the list
+/// of records lived beside the whole body at the invocation's peak, 4.4 MB for the
+/// 10,000-record stress batch. They are made after the body has shrunk to the records'
+/// bytes instead (issue 12's 40 MB target; BENCHMARKS.md "Ninth round").
+struct Parsed {
+    /// The body's address, from which a borrowed text's place is taken.
+    base: usize,
+    places: Vec<Place>,
+    /// The texts the JSON escaped, unescaped (never from Lambda).
+    escaped: Vec<String>,
+}
+
+impl Parsed {
+    fn text(&mut self, text: Cow<'_, str>) -> Text {
+        match text {
+            // In a body of at most `u32::MAX` bytes (checked before the parse).
+            Cow::Borrowed(s) => Text {
+                at: (s.as_ptr() as usize - self.base) as u32,
+                len: s.len() as u32,
+            },
+            Cow::Owned(s) => {
+                self.escaped.push(s);
+                Text {
+                    at: (self.escaped.len() - 1) as u32,
+                    len: Text::ESCAPED,
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, record: Record<'_>) {
+        let place = Place {
+            event_id: record.event_id.map(|t| self.text(t)),
+            stream_arn: record.event_source_arn.map(|t| self.text(t)),
+            partition_key: self.text(record.kinesis.partition_key),
+            sequence_number: self.text(record.kinesis.sequence_number),
+            data: self.text(record.kinesis.data),
+            arrived_at: record.kinesis.approximate_arrival_timestamp.0,
+        };
+        self.places.push(place);
+    }
+}
+
+/// Reads the event object, handing its `Records` to [`RecordsSeed`]. As the derived
+/// `Deserialize` of `{ Records: Vec<_> }` would: other members skipped, a missing or
+/// repeated `Records` refused.
+struct EventVisitor<'p>(&'p mut Parsed);
+
+impl<'de> Visitor<'de> for EventVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a Kinesis event")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = false;
+        while let Some(field) = map.next_key::<EventField>()? {
+            match field {
+                EventField::Records if seen => return Err(A::Error::duplicate_field("Records")),
+                EventField::Records => {
+                    seen = true;
+                    map.next_value_seed(RecordsSeed(&mut *self.0))?;
+                }
+                EventField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if !seen {
+            return Err(A::Error::missing_field("Records"));
+        }
+        Ok(())
+    }
+}
+
+/// The `Records` array, each record pushed to [`Parsed`] as soon as it is read.
+struct RecordsSeed<'p>(&'p mut Parsed);
+
+impl<'de> DeserializeSeed<'de> for RecordsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence of Kinesis records")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(record) = seq.next_element::<Record<'de>>()? {
+            self.0.push(record);
+        }
+        Ok(())
+    }
 }
 
 /// A Kinesis event's records, with each record's data decoded into the body's buffer.
 /// Takes the same events `KinesisEvent` does (Lambda's event source mapping); a body
 /// that is not one, a record without a sequence number or with data that is not
 /// base64 fails the invocation with an [`EventError`].
+///
+/// In four steps over the body's one buffer: the event is parsed into [`Place`]s; each
+/// record's strings and decoded data are packed, in record order, at the front of the
+/// buffer, which shrinks to them; the records' strings are copied out of it; the data
+/// is packed again without the strings, and the buffer shrinks to the data alone.
 pub fn records_from_body(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
+    if u32::try_from(body.len()).is_err() {
+        return Err(EventError::NotAKinesisEvent(format!(
+            "{} bytes is more than any invocation carries",
+            body.len()
+        )));
+    }
     // Unique when the runtime assembled the body from its chunks (any large event); a
     // small one shared with the connection's buffer is copied, which costs little.
     let mut buf: BytesMut = body
         .try_into_mut()
         .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
 
-    let event: Event<'_> =
-        serde_json::from_slice(&buf).map_err(|e| EventError::NotAKinesisEvent(e.to_string()))?;
-    let base = buf.as_ptr() as usize;
-    let mut records = Vec::with_capacity(event.records.len());
-    let mut places = Vec::with_capacity(event.records.len());
-    for (index, r) in event.records.into_iter().enumerate() {
-        let Record {
-            event_id,
-            event_source_arn,
-            kinesis,
-        } = r;
-        let seq = kinesis.sequence_number.into_owned();
-        if seq.is_empty() {
+    let mut parsed = Parsed {
+        base: buf.as_ptr() as usize,
+        places: Vec::new(),
+        escaped: Vec::new(),
+    };
+    let mut json = serde_json::Deserializer::from_slice(&buf);
+    json.deserialize_map(EventVisitor(&mut parsed))
+        .and_then(|()| json.end())
+        .map_err(|e| EventError::NotAKinesisEvent(e.to_string()))?;
+    let Parsed {
+        mut places, escaped, ..
+    } = parsed;
+
+    // The checks in record order: a record without a sequence number, or escaped data
+    // that is not base64, fails as it always did.
+    // (An escaped text is never empty: it holds the escape.) Escaped data is decoded
+    // here, into `own_data` in record order.
+    let mut own_data: Vec<Vec<u8>> = Vec::new();
+    for (index, place) in places.iter().enumerate() {
+        if place.sequence_number.len == 0 {
             return Err(EventError::MissingSequenceNumber { index });
         }
-        let data = match kinesis.data {
-            Cow::Borrowed(text) => Data::InBody {
-                start: text.as_ptr() as usize - base,
-                len: text.len(),
-            },
-            Cow::Owned(text) => Data::Own(decode(text.as_bytes(), index)?),
+        if place.data.len == Text::ESCAPED {
+            own_data.push(decode(escaped[place.data.at as usize].as_bytes(), index)?);
+        }
+    }
+
+    // Each record's strings and decoded base64 are written, packed, at the front of the
+    // buffer, in record order, through one scratch buffer (a record's fields are read
+    // whole before its packed place is written over). A record's packed bytes are no
+    // more than its JSON text (decoded base64 is shorter than its text, a string no
+    // longer than its JSON form), and records follow each other in the body, so a
+    // record's packed place never reaches into a later record's text. The rest of the
+    // buffer (the event's JSON around them) is then given back: a large buffer is its
+    // own mapping, so to the system.
+    let mut end = 0usize;
+    let mut scratch = Vec::new();
+    for (index, place) in places.iter_mut().enumerate() {
+        scratch.clear();
+        let mut texts = [
+            place.event_id.as_mut(),
+            place.stream_arn.as_mut(),
+            Some(&mut place.partition_key),
+            Some(&mut place.sequence_number),
+        ];
+        for text in texts.iter_mut().flatten() {
+            if text.len != Text::ESCAPED {
+                let (at, len) = (text.at as usize, text.len as usize);
+                text.at = (end + scratch.len()) as u32;
+                scratch.extend_from_slice(&buf[at..at + len]);
+            }
+        }
+        if place.data.len != Text::ESCAPED {
+            let (at, len) = (place.data.at as usize, place.data.len as usize);
+            let written = scratch.len();
+            decode_base64_into(&buf[at..at + len], &mut scratch).map_err(|e| EventError::InvalidData {
+                index,
+                reason: e.to_string(),
+            })?;
+            place.data = Text {
+                at: (end + written) as u32,
+                len: (scratch.len() - written) as u32,
+            };
+        }
+        buf[end..end + scratch.len()].copy_from_slice(&scratch);
+        end += scratch.len();
+    }
+    drop(scratch);
+    buf.truncate(end);
+    // Zero-copy when the buffer is unique (it is: see above).
+    let mut packed = Vec::from(buf);
+    packed.shrink_to_fit();
+
+    let string = |text: Option<Text>| -> Result<String, EventError> {
+        let Some(text) = text else {
+            return Ok(String::new());
         };
-        places.push(data);
+        if text.len == Text::ESCAPED {
+            return Ok(escaped[text.at as usize].clone());
+        }
+        let bytes = &packed[text.at as usize..(text.at + text.len) as usize];
+        // Copied from a `str` of the body: always UTF-8.
+        std::str::from_utf8(bytes)
+            .map(str::to_owned)
+            .map_err(|e| EventError::NotAKinesisEvent(e.to_string()))
+    };
+    let mut records = Vec::with_capacity(places.len());
+    for place in &places {
+        let sequence_number = string(Some(place.sequence_number))?;
+        let event_id = place.event_id.map(|t| string(Some(t))).transpose()?;
         // eventID is `shardId-000000000000:<sequence number>`.
         let shard_id = event_id
             .as_deref()
             .and_then(|id| id.split_once(':'))
             .map(|(shard, _)| shard.to_owned())
             .unwrap_or_default();
-        let event_id = event_id.map_or_else(|| InputRecord::event_id_for(&shard_id, &seq), Cow::into_owned);
+        let event_id = event_id.unwrap_or_else(|| InputRecord::event_id_for(&shard_id, &sequence_number));
         records.push(InputRecord {
             event_id,
-            sequence_number: seq,
-            partition_key: kinesis.partition_key.into_owned(),
+            sequence_number,
+            partition_key: string(Some(place.partition_key))?,
             data: Bytes::new(),
-            arrived_at: kinesis.approximate_arrival_timestamp.0,
+            arrived_at: place.arrived_at,
             source: RecordSource {
-                stream_arn: event_source_arn.map(Cow::into_owned).unwrap_or_default(),
+                stream_arn: string(place.stream_arn)?,
                 shard_id,
             },
         });
     }
+    drop(escaped);
 
-    // Each record's base64 is decoded through one scratch buffer (the engine does not
-    // decode within one slice) and written back packed at the front of the body, in
-    // order: decoded bytes are shorter than their base64 and records follow each other,
-    // so a record's packed place never reaches past its own text, nor into a later
-    // record's. The rest of the buffer (the event's JSON around the data) is then given
-    // back, and the batch holds its data alone: 58% of the body for Lambda's records.
-    let mut packed = Vec::with_capacity(places.len());
-    let mut end = 0;
-    let mut scratch = Vec::new();
-    for (index, place) in places.iter().enumerate() {
-        let Data::InBody { start, len } = *place else {
-            packed.push((0, 0));
-            continue;
-        };
-        scratch.clear();
-        decode_base64_into(&buf[start..start + len], &mut scratch).map_err(|e| EventError::InvalidData {
-            index,
-            reason: e.to_string(),
-        })?;
-        buf[end..end + scratch.len()].copy_from_slice(&scratch);
-        packed.push((end, scratch.len()));
-        end += scratch.len();
+    // The data packed again without the strings (each record's moves towards the front,
+    // in order), and the buffer shrunk to it: the batch holds its data alone, 58% of
+    // the body for Lambda's records.
+    let mut end = 0usize;
+    for place in places.iter_mut() {
+        if place.data.len != Text::ESCAPED {
+            let (at, len) = (place.data.at as usize, place.data.len as usize);
+            packed.copy_within(at..at + len, end);
+            place.data.at = end as u32;
+            end += len;
+        }
     }
-    drop(scratch);
-    buf.truncate(end);
-    // Zero-copy when the buffer is unique (it is: see above); shrinking gives the tail
-    // back to the allocator (a large buffer is its own mapping, so to the system).
-    let mut data = Vec::from(buf);
-    data.shrink_to_fit();
-    let data = Bytes::from(data);
-    for ((record, place), (at, n)) in records.iter_mut().zip(places).zip(packed) {
-        record.data = match place {
-            Data::InBody { .. } => data.slice(at..at + n),
-            Data::Own(bytes) => bytes.into(),
+    packed.truncate(end);
+    packed.shrink_to_fit();
+    let data = Bytes::from(packed);
+    let mut own_data = own_data.into_iter();
+    for (record, place) in records.iter_mut().zip(places) {
+        record.data = if place.data.len == Text::ESCAPED {
+            own_data.next().map(Bytes::from).unwrap_or_default()
+        } else {
+            data.slice(place.data.at as usize..(place.data.at + place.data.len) as usize)
         };
     }
     Ok(records)
@@ -302,6 +497,51 @@ mod tests {
             records_from_body(Bytes::from(json.into_bytes())).unwrap_err(),
             EventError::MissingSequenceNumber { index: 0 }
         );
+    }
+
+    #[test]
+    fn the_event_object_is_read_as_its_derived_form_would_be() {
+        // GIVEN events whose other members come before and after `Records`
+        let json = event_json(&[b"a", b"bc"]);
+        let around = format!(
+            "{{\"before\": {{\"Records\": 1}}, {}, \"after\": [1, \"x\"]}}",
+            &json[1..json.len() - 1]
+        );
+        // WHEN they are read THEN the records are those of the plain event
+        assert_eq!(
+            records_from_body(Bytes::from(around.into_bytes())).unwrap(),
+            records_from_body(Bytes::from(json.into_bytes())).unwrap()
+        );
+        // AND no Records, two of them, trailing bytes or an array are not an event
+        for bad in [
+            "{}",
+            "{\"Records\": [], \"Records\": []}",
+            "{\"Records\": []} x",
+            "[[]]",
+            "{\"Records\": [{}]}",
+        ] {
+            assert!(
+                matches!(
+                    records_from_body(Bytes::from_static(bad.as_bytes())),
+                    Err(EventError::NotAKinesisEvent(_))
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_fails_by_its_place_in_the_batch_whatever_the_failure() {
+        // GIVEN escaped data that is not base64 in record 0, no sequence number in record 1
+        let mut event: serde_json::Value = serde_json::from_str(&event_json(&[b"ok", b"ok"])).unwrap();
+        event["Records"][0]["kinesis"]["data"] = "/!!".into();
+        event["Records"][1]["kinesis"]["sequenceNumber"] = "".into();
+        let json = event.to_string().replace("\"/!!\"", "\"\\/!!\"");
+        // WHEN the event is read THEN the first record's failure is the one reported
+        assert!(matches!(
+            records_from_body(Bytes::from(json.into_bytes())),
+            Err(EventError::InvalidData { index: 0, .. })
+        ),);
     }
 
     /// Both decoders on `text`: `base64_simd` must accept only what the `base64` crate

@@ -58,7 +58,8 @@ impl From<EventError> for lambda_runtime::Diagnostic {
 /// invocation body): after that the heap keeps whatever a batch's records left at its
 /// top, and the 10,000-record batch peaked at 54 MB instead of 38 MB (BENCHMARKS.md,
 /// measured with `MALLOC_TRIM_THRESHOLD_`, which this sets from the code). Call it first
-/// thing in `main`, before any other thread exists.
+/// thing in `main`, before any other thread exists. In the default build (jemalloc) it
+/// tunes only what libc itself allocates; it matters for `--no-default-features`.
 pub fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets a tunable of the allocator; no other thread is running
@@ -69,7 +70,7 @@ pub fn tune_allocator() {
 }
 
 /// The options of the consumer binary's allocator when it is built with jemalloc
-/// (`--features jemalloc`, not the default: BENCHMARKS.md, "Seventh round"). `src/main.rs`
+/// (the default feature `jemalloc`: BENCHMARKS.md, "Seventh round", "Ninth round"). `src/main.rs`
 /// compiles them in, so a Lambda would need no environment variable; `_RJEM_MALLOC_CONF`
 /// still overrides them, for measuring. glibc's allocator is a fifth of a new record's
 /// CPU, and every faster allocator tried keeps freed memory the 10,000-record batch then

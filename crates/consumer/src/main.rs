@@ -40,10 +40,12 @@ async fn main() -> Result<(), Error> {
         .await
 }
 
-/// jemalloc, opt-in (`--features jemalloc`): its thread cache costs fewer instructions
-/// per allocation than glibc's malloc, but the process holds about 1 MB more (its
-/// metadata and code), which the stress batch's 40 MB target has no room for today
-/// (BENCHMARKS.md, "Seventh round"). Its options: `tweetboard_consumer::JEMALLOC_CONF`.
+/// jemalloc, the default (`--no-default-features` builds with glibc's malloc): its
+/// thread cache costs fewer instructions per allocation than glibc's malloc (7.7% of a
+/// new record's, 11–17% of its CPU), for about 1 MB more held (its metadata and
+/// code), which the ninth round's memory work made room for under the stress batch's
+/// 40 MB target (BENCHMARKS.md, "Seventh round" and "Ninth round"). Its options:
+/// `tweetboard_consumer::JEMALLOC_CONF`.
 #[cfg(all(feature = "jemalloc", target_os = "linux"))]
 mod jemalloc {
     #[global_allocator]
