@@ -157,6 +157,9 @@ impl Parsed {
                 at: (s.as_ptr() as usize - self.base) as u32,
                 len: s.len() as u32,
             },
+            // A field left out is `default`ed to an empty owned string: it is empty as an
+            // empty borrowed one is (the missing sequence number's check reads `len`).
+            Cow::Owned(s) if s.is_empty() => Text { at: 0, len: 0 },
             Cow::Owned(s) => {
                 self.escaped.push(s);
                 Text {
@@ -276,7 +279,8 @@ pub fn records_from_body(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
 
     // The checks in record order: a record without a sequence number, or escaped data
     // that is not base64, fails as it always did.
-    // (An escaped text is never empty: it holds the escape.) Escaped data is decoded
+    // (An escaped text is never empty: it holds the escape; a missing one is empty, see
+    // `Parsed::text`.) Escaped data is decoded
     // here, into `own_data` in record order.
     let mut own_data: Vec<Vec<u8>> = Vec::new();
     for (index, place) in places.iter().enumerate() {
@@ -495,6 +499,18 @@ mod tests {
             event_json(&[b"ok"]).replace("\"sequenceNumber\":\"4959", "\"sequenceNumber\":\"\",\"x\":\"");
         assert_eq!(
             records_from_body(Bytes::from(json.into_bytes())).unwrap_err(),
+            EventError::MissingSequenceNumber { index: 0 }
+        );
+        // AND a sequence number left out is missing too, reported before a later
+        // record's bad data (a review found it reported as a bad identity, after it)
+        let mut event: serde_json::Value = serde_json::from_str(&event_json(&[b"ok", b"ok"])).unwrap();
+        event["Records"][0]["kinesis"]
+            .as_object_mut()
+            .unwrap()
+            .remove("sequenceNumber");
+        event["Records"][1]["kinesis"]["data"] = "not base64!".into();
+        assert_eq!(
+            records_from_body(Bytes::from(event.to_string().into_bytes())).unwrap_err(),
             EventError::MissingSequenceNumber { index: 0 }
         );
     }
