@@ -60,10 +60,13 @@ LAMBDA_ARCHES := arm64 x86-64
 
 # One zip per function and architecture, as SAM or the console takes them:
 # target/lambda/<arch>/<function>/bootstrap.zip. Release builds: minutes each.
+# The consumer's jemalloc takes its page size at build time, and cross-built for
+# aarch64-linux its configure assumes 64 KiB pages: Lambda's kernels use 4 KiB pages on
+# both architectures, so say so, or slabs and purges would work in 64 KiB units.
 package: lambda-tools ## Build the three Lambda zips for arm64 and x86_64 (cargo-lambda, zig) and print their sizes
 	rustup target add aarch64-unknown-linux-gnu x86_64-unknown-linux-gnu
 	for arch in $(LAMBDA_ARCHES); do \
-	  PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(CARGO) lambda build --release --$$arch \
+	  JEMALLOC_SYS_WITH_LG_PAGE=12 PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(CARGO) lambda build --release --$$arch \
 	    --bin consumer --bin ingest --bin board \
 	    --output-format zip --lambda-dir target/lambda/$$arch || exit 1; \
 	done
