@@ -5,7 +5,9 @@
 
 callgrind_annotate gives instructions, not call counts; this reads the `calls=` lines of
 the file (as `bench/consumer_instructions.py` leaves it) for calls to malloc, free,
-realloc and calloc (glibc's; jemalloc's are `_rjem_*`). Per new record is the difference
+realloc and calloc (glibc's; jemalloc's are `_rjem_*` and not counted, so count a consumer
+built with glibc: `make bench-consumer-instructions CONSUMER_FEATURES=`, jemalloc being
+the default since issue 12's ninth round). Per new record is the difference
 between the full batch's file and the one-record file, over the records less one.
 """
 

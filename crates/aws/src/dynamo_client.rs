@@ -1,8 +1,11 @@
 //! The DynamoDB client's settings, where they differ from the SDK's defaults, and why.
 //!
-//! Every DynamoDB client of ours is built here (`AwsClients`, and the fault trials'
-//! clients in `tests/support/chaos.rs`), so the fault tests exercise the settings the
-//! Lambdas run with. Issue 12's ninth round (BENCHMARKS.md, "Ninth round: the SDK's
+//! The Lambdas' and the CLI's DynamoDB client is built here (`AwsClients`), and so are
+//! the fault trials' clients in `tests/support/chaos.rs`, so the fault mixes (throttles,
+//! delays, dropped connections, lost answers) run on these settings. Some other tests
+//! build plain SDK clients (`tests/integration/hostile.rs`'s never-answering DynamoDB
+//! among them), and no fault kind stalls an answer mid-body, the one case the missing
+//! stalled-stream protection changes (below). Issue 12's ninth round (BENCHMARKS.md, "Ninth round: the SDK's
 //! request path") measured what each costs per request.
 
 use aws_config::SdkConfig;
