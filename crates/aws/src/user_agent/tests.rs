@@ -1,3 +1,4 @@
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use aws_config::{BehaviorVersion, SdkConfig};
@@ -14,6 +15,15 @@ type Seen = Arc<Mutex<Vec<Vec<(String, String)>>>>;
 /// A loopback HTTP/1.1 server standing in for DynamoDB: it keeps each request's
 /// user-agent headers and answers `{}`, which every operation used here accepts.
 async fn recording_server() -> (String, Seen) {
+    let (url, seen, _) = failing_server().await;
+    (url, seen)
+}
+
+/// [`recording_server`] that answers the next requests HTTP 500 (a retryable server
+/// error) while the returned count is above zero, counting it down.
+async fn failing_server() -> (String, Seen, Arc<AtomicUsize>) {
+    let failures = Arc::new(AtomicUsize::new(0));
+    let fail = failures.clone();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let seen = Seen::default();
@@ -22,6 +32,7 @@ async fn recording_server() -> (String, Seen) {
         loop {
             let (socket, _) = listener.accept().await.unwrap();
             let record = record.clone();
+            let fail = fail.clone();
             tokio::spawn(async move {
                 let (read, mut write) = socket.into_split();
                 let mut read = BufReader::new(read);
@@ -49,13 +60,18 @@ async fn recording_server() -> (String, Seen) {
                     let mut body = vec![0; length];
                     read.read_exact(&mut body).await.unwrap();
                     record.lock().unwrap().push(headers);
-                    let answer = "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\ncontent-length: 2\r\n\r\n{}";
+                    let failed = fail.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+                    let answer = if failed.is_ok() {
+                        "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/x-amz-json-1.0\r\ncontent-length: 2\r\n\r\n{}"
+                    } else {
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\ncontent-length: 2\r\n\r\n{}"
+                    };
                     write.write_all(answer.as_bytes()).await.unwrap();
                 }
             });
         }
     });
-    (url, seen)
+    (url, seen, failures)
 }
 
 async fn sdk_config(endpoint: &str) -> SdkConfig {
@@ -159,4 +175,38 @@ async fn a_request_with_other_features_gets_its_own_header() {
     );
     send_requests(&ours).await;
     assert_eq!(*seen.lock().unwrap(), first);
+}
+
+#[tokio::test]
+async fn a_retried_request_sends_the_sdks_headers_on_every_attempt() {
+    // GIVEN a server that fails the first attempt of a put with HTTP 500, for the SDK's
+    // client and for ours (ours having kept a put's header already)
+    let (url, seen, failures) = failing_server().await;
+    let sdk = sdk_config(&url).await;
+    let theirs = aws_sdk_dynamodb::Client::new(&sdk);
+    let ours = dynamo_client(&sdk);
+    send_requests(&ours).await;
+    seen.lock().unwrap().clear();
+    let put = |client: aws_sdk_dynamodb::Client| async move {
+        client
+            .put_item()
+            .table_name("t")
+            .item("tweet_id", AttributeValue::S("9".into()))
+            .condition_expression("attribute_not_exists(tweet_id)")
+            .send()
+            .await
+            .unwrap();
+    };
+
+    // WHEN each sends a put that is retried once
+    failures.store(1, Ordering::SeqCst);
+    put(theirs).await;
+    let sdk_attempts = std::mem::take(&mut *seen.lock().unwrap());
+    failures.store(1, Ordering::SeqCst);
+    put(ours).await;
+    let our_attempts = std::mem::take(&mut *seen.lock().unwrap());
+
+    // THEN both attempts carry one of each header, the SDK's own, retry and all
+    assert_eq!(sdk_attempts.len(), 2, "{sdk_attempts:?}");
+    assert_eq!(our_attempts, sdk_attempts);
 }
