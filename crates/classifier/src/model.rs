@@ -209,10 +209,9 @@ impl Model {
                 return Err(corrupt(format!("weight {index} is not a finite number")));
             }
             // The lookup needs them sorted; a repeated bucket would be ambiguous.
-            if previous.is_some_and(|p| p >= index) {
+            if let Some(p) = previous.filter(|&p| p >= index) {
                 return Err(corrupt(format!(
-                    "weight index {index} follows {}: the weights are not in ascending bucket order without repeats",
-                    previous.unwrap_or_default()
+                    "weight index {index} follows {p}: the weights are not in ascending bucket order without repeats"
                 )));
             }
             previous = Some(index);
