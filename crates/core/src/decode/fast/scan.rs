@@ -39,33 +39,40 @@ pub(super) fn string_special_words(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The lanes of `v` that end a string's plain run: `"`, `\\` or a control character
+/// (below 0x20), each all ones. Shared by the two string scans below.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn string_special_lanes(v: std::arch::x86_64::__m128i) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128, _mm_subs_epu8};
+    // SAFETY: SSE2 is in x86_64's baseline, and these only compute on a register.
+    unsafe {
+        // A byte is a control character when subtracting 0x1f, saturating at 0, leaves 0
+        // (unsigned, so bytes from 0x80 up are not).
+        let control = _mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x1f)), _mm_setzero_si128());
+        _mm_or_si128(
+            _mm_or_si128(
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8)),
+            ),
+            control,
+        )
+    }
+}
+
 /// [`Parser::string_special`] from `i`, sixteen bytes a step while sixteen are left:
 /// `Ok` with the index of the first `"`, `\\` or byte below 0x20, or `Err` with where
 /// fewer than sixteen bytes remain to scan.
 #[cfg(target_arch = "x86_64")]
 pub(super) fn string_special_sse2(b: &[u8], mut i: usize) -> Result<usize, usize> {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-        _mm_setzero_si128, _mm_subs_epu8,
-    };
+    use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_movemask_epi8};
     // SAFETY: SSE2 is in x86_64's baseline (every target of this arch enables it), and
     // each load reads the sixteen bytes b[i..i + 16], inside `b` by the loop's bound
     // (unaligned loads, so any address will do).
     unsafe {
-        let quote = _mm_set1_epi8(b'"' as i8);
-        let backslash = _mm_set1_epi8(b'\\' as i8);
-        let below_space = _mm_set1_epi8(0x1f);
-        let zero = _mm_setzero_si128();
         while block_at(b, i) {
             let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
-            // A byte is a control character when subtracting 0x1f, saturating at 0,
-            // leaves 0 (unsigned, so bytes from 0x80 up are not).
-            let control = _mm_cmpeq_epi8(_mm_subs_epu8(v, below_space), zero);
-            let hits = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                control,
-            );
-            let mask = _mm_movemask_epi8(hits) as u32;
+            let mask = _mm_movemask_epi8(string_special_lanes(v)) as u32;
             if mask != 0 {
                 return Ok(i + mask.trailing_zeros() as usize);
             }
@@ -84,10 +91,7 @@ pub(super) fn string_special_sse2(b: &[u8], mut i: usize) -> Result<usize, usize
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 pub(super) fn string_end_ascii_sse2(b: &[u8], mut i: usize) -> Option<(usize, bool)> {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-        _mm_setzero_si128, _mm_subs_epu8,
-    };
+    use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_movemask_epi8};
     // The high bits of the whole blocks passed.
     let mut high = 0u32;
     while block_at(b, i) {
@@ -95,15 +99,10 @@ pub(super) fn string_end_ascii_sse2(b: &[u8], mut i: usize) -> Option<(usize, bo
         // b[i..i + 16], inside `b` by the loop's bound.
         let (mask, block_high) = unsafe {
             let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
-            let control = _mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x1f)), _mm_setzero_si128());
-            let hits = _mm_or_si128(
-                _mm_or_si128(
-                    _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)),
-                    _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8)),
-                ),
-                control,
-            );
-            (_mm_movemask_epi8(hits) as u32, _mm_movemask_epi8(v) as u32)
+            (
+                _mm_movemask_epi8(string_special_lanes(v)) as u32,
+                _mm_movemask_epi8(v) as u32,
+            )
         };
         if mask != 0 {
             // The lanes before the first hit, and those of them with the high bit set.
