@@ -1,0 +1,252 @@
+use super::super::{every_sequence, every_string, fnv1a, tokenize_chars, TextSignals};
+use super::*;
+
+/// Every ASCII string of up to `len` bytes over `alphabet`.
+fn strings(alphabet: &[u8], len: u32, mut each: impl FnMut(&str)) {
+    every_sequence(alphabet, len, |bytes| each(std::str::from_utf8(bytes).unwrap()));
+}
+
+#[test]
+fn the_byte_tokenizer_reads_ascii_as_the_character_tokenizer_does() {
+    // Every ASCII byte alone and beside a letter, in every place.
+    for b in 0u8..128 {
+        for s in [
+            format!("{}", b as char),
+            format!("a{}b", b as char),
+            format!("{}a", b as char),
+            format!("a{}", b as char),
+            format!("#{}a '{}'", b as char, b as char),
+        ] {
+            assert_eq!(tokenize_ascii(&s), tokenize_chars(&s), "{s:?}");
+        }
+    }
+    // Every string of up to 6 bytes over the bytes that matter to it.
+    strings(b"a1#@$'_ .\t-", 6, |s| {
+        assert_eq!(tokenize_ascii(s), tokenize_chars(s), "{s:?}");
+    });
+    // URLs and near-URLs, numbers and near-numbers.
+    for s in [
+        "http://x https://y www.z http:/ https www httpx://",
+        "a http://t.co/x,b www.",
+        "$5 5$ $$5 $ 12'34 '12' 1_2 #1 @1 $1a 'a' ''a'' '' '",
+        "rt @aws: new #lambda feature, 50% off!!! https://t.co/x $doge 2026",
+    ] {
+        assert_eq!(tokenize_ascii(s), tokenize_chars(s), "{s:?}");
+    }
+    // Hostile text: every path through `tokenize` is the character tokenizer's, the
+    // ASCII one only for ASCII text (a text with one non-ASCII character takes the
+    // character path whole).
+    for s in [
+        "e\u{200B}arn $500 d\u{00AD}m me",
+        "cafe\u{301} s3\u{0308} aws\u{20DD}",
+        "ＡＷＳ ｌａｍｂｄａ ａｗｓ",
+        "awsの請求額が3倍 s3를 쓰는 ламбда",
+        "\u{202E}swa\u{202C} #aws\u{FE0F} @x\u{200D}y",
+    ] {
+        let lower = s.to_lowercase();
+        assert_eq!(super::super::tokenize(&lower), tokenize_chars(&lower), "{s:?}");
+        assert_eq!(tokenize_mixed(&lower), tokenize_chars(&lower), "{s:?}");
+    }
+    // Hostile sizes: a megabyte of one word, of `aws`, of separators.
+    for s in [
+        "aws ".repeat(250_000),
+        "a".repeat(1 << 20),
+        "#@$-'".repeat(200_000),
+    ] {
+        assert_eq!(tokenize_ascii(&s), tokenize_chars(&s));
+    }
+}
+
+#[test]
+fn the_mixed_tokenizer_reads_any_text_as_the_character_tokenizer_does() {
+    // Every string of up to 5 characters over ASCII that matters and characters of
+    // each kind: accented, other scripts (hiragana, katakana, kanji, Hangul), a digit
+    // of another script, a combining mark, an emoji, Unicode whitespace, a curly
+    // apostrophe.
+    let alphabet = [
+        "a", "1", "#", "$", "'", " ", "-", "é", "の", "ア", "漢", "한", "٣", "\u{301}", "😀", "\u{3000}", "’",
+    ];
+    every_string(&alphabet, 5, |s| {
+        assert_eq!(tokenize_mixed(s), tokenize_chars(s), "{s:?}");
+    });
+    // URLs beside other scripts and Unicode spaces, and hostile sizes.
+    for s in [
+        "https://t.co/é\u{3000}aws http://x\u{85}y www.é",
+        "awsの請求額が3倍 s3를 쓰는 ламбда #aws😀 @x’s",
+        "the traffic was awful, 39 minutes to go two streets ❤️ #aws",
+    ] {
+        assert_eq!(tokenize_mixed(s), tokenize_chars(s), "{s:?}");
+    }
+    for s in ["é".repeat(100_000), "aws😀".repeat(50_000), "漢a".repeat(100_000)] {
+        assert_eq!(tokenize_mixed(&s), tokenize_chars(&s));
+    }
+    // And every text of the shipped labeled set.
+    let data = include_str!("../../../data/tweets-labeled.csv");
+    for line in data.lines() {
+        let lower = super::super::lowercase_visible(line);
+        assert_eq!(tokenize_mixed(&lower), tokenize_chars(&lower), "{line:?}");
+    }
+}
+
+#[test]
+fn the_character_kinds_are_the_unicode_tables() {
+    use super::super::{full_width_ascii, invisible, is_emoji};
+    let odd = |c: char| invisible(c) || c == '\u{2019}' || full_width_ascii(c);
+    let own_lowercase = |c: char| c.to_lowercase().eq([c]);
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        let at = format!("{:x}", c as u32);
+        // The block table says what the ranges say.
+        assert_eq!(Kind::of(c), Kind::by_ranges(c as u32), "{at}");
+        match Kind::of(c) {
+            Kind::Upper => {
+                assert!(
+                    c.is_alphabetic() && c.is_alphanumeric() && c.is_uppercase(),
+                    "{at}"
+                );
+                assert!(!c.is_whitespace() && !c.is_ascii() && !odd(c), "{at}");
+            }
+            Kind::Lower => {
+                assert!(
+                    c.is_alphabetic() && c.is_alphanumeric() && !c.is_uppercase(),
+                    "{at}"
+                );
+                assert!(!c.is_whitespace() && !c.is_ascii() && !odd(c), "{at}");
+                assert!(own_lowercase(c), "{at}");
+            }
+            Kind::Emoji | Kind::Plain => {
+                assert!(
+                    !c.is_alphabetic() && !c.is_alphanumeric() && !c.is_whitespace(),
+                    "{at}"
+                );
+                assert_eq!(is_emoji(c), Kind::of(c) == Kind::Emoji, "{at}");
+                assert!(!c.is_ascii() && !odd(c) && own_lowercase(c), "{at}");
+            }
+            Kind::Unknown => {}
+        }
+    }
+}
+
+#[test]
+fn the_mixed_tokenizer_reads_every_code_point_as_the_character_tokenizer_does() {
+    // Each character alone, between letters of two scripts, after a sigil and in a
+    // URL: its class (kept, dropped, a space) and its script are what the character
+    // tokenizer finds, whichever path told them.
+    let mut s = String::new();
+    for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+        for (before, after) in [("", ""), ("a", "b"), ("漢", "の"), ("#", "가"), ("б", "é")] {
+            s.clear();
+            s.push_str(before);
+            s.push(c);
+            s.push_str(after);
+            assert_eq!(tokenize_mixed(&s), tokenize_chars(&s), "{:x}", c as u32);
+        }
+    }
+    // Ordinary tweets in the languages the fast paths are for, lowercased as the
+    // recipe does, and text of every such kind glued.
+    for text in [
+        "Сегодня перенесли все наши бэкапы в S3 Glacier, счёт уменьшился втрое #aws",
+        "오늘 회사에서 AWS 람다와 다이나모DB로 서버리스 API를 만들었는데… 비용도 거의 안 나옴 #aws",
+        "今日はAWSのLambdaで「サーバーレス」なAPIを作ってみました。簡単！ #aws",
+        "Por fin migramos la base de datos a Aurora — ¡Qué alivio! «ÉXITO» #aws",
+        "Η ΑWS ΣΑΣ ενημερώνει: νέα περιοχή 🇬🇷 😀 ✅ שלום مرحبا",
+        "あ漢い字う語え文お書かカナ한글БбÉé—、。😀✅",
+    ] {
+        let lower = super::super::lowercase_visible(text);
+        assert_eq!(tokenize_mixed(&lower), tokenize_chars(&lower), "{text:?}");
+    }
+}
+
+#[test]
+fn flush_by_bytes_is_flush_by_characters() {
+    // The definition it had, character by character.
+    fn by_chars<'a>(current: &'a str, tokens: &mut Vec<&'a str>) {
+        let t = current.trim_matches('\'');
+        if !t.is_empty() {
+            let is_number = t.chars().all(|c| c.is_ascii_digit() || c == '$');
+            tokens.push(if is_number && t.chars().any(|c| c.is_ascii_digit()) {
+                "<num>"
+            } else {
+                t
+            });
+        }
+    }
+    let alphabet = ["'", "1", "$", "a", "é", "’", "٣", "\u{301}"];
+    every_string(&alphabet, 6, |s| {
+        let (mut got, mut want) = (Vec::new(), Vec::new());
+        flush(s, &mut got);
+        by_chars(s, &mut want);
+        assert_eq!(got, want, "{s:?}");
+    });
+}
+
+#[test]
+fn ascii_letter_counts_are_the_character_counts() {
+    strings(b"aZ1 !$\x7f", 5, |s| {
+        let (upper, letters) = ascii_letters(s);
+        let chars = TextSignals::char_counts(s);
+        assert_eq!((upper, letters, 0), chars, "{s:?}");
+    });
+    for b in 0u8..128 {
+        let s = (b as char).to_string();
+        assert_eq!(
+            {
+                let (u, l) = ascii_letters(&s);
+                (u, l, 0)
+            },
+            TextSignals::char_counts(&s),
+            "{s:?}"
+        );
+    }
+}
+
+#[test]
+fn prefix_states_hash_as_fnv1a_over_the_parts() {
+    strings(b"ab:\x00\x7f", 5, |s| {
+        let b = s.as_bytes();
+        let w = fnv_const(FNV_OFFSET, b"w:");
+        assert_eq!(fnv_extend(w, b), fnv1a(&[b"w:", b]));
+        assert_eq!(fnv_const(FNV_OFFSET, b), fnv1a(&[b]));
+        assert_eq!(fnv_extend(fnv_extend(FNV_OFFSET, b), b), fnv1a(&[b, b]));
+    });
+}
+
+#[test]
+fn the_bucket_sort_sorts_and_deduplicates_as_sort_unstable_does() {
+    // A fixed pseudo-random stream (xorshift), so that a failure reproduces.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for bits in [10, 18, 24, 32] {
+        let mask = if bits == 32 { u32::MAX } else { (1u32 << bits) - 1 };
+        for n in (0..=300).chain([2000]) {
+            for dupes in [false, true] {
+                let ids: Vec<u32> = (0..n)
+                    .map(|_| {
+                        let x = next() as u32 & mask;
+                        if dupes {
+                            x % 7
+                        } else {
+                            x
+                        }
+                    })
+                    .collect();
+                let mut want = ids.clone();
+                want.sort_unstable();
+                want.dedup();
+                let mut got = ids.clone();
+                sort_dedup(&mut got, bits);
+                assert_eq!(got, want, "bits {bits}, n {n}, dupes {dupes}");
+            }
+        }
+    }
+    // Ids above the mask (not produced, but not trusted either) are still sorted.
+    let mut ids: Vec<u32> = (0..100).map(|i| u32::MAX - i * 3).collect();
+    let mut want = ids.clone();
+    want.sort_unstable();
+    sort_dedup(&mut ids, 18);
+    assert_eq!(ids, want);
+}
