@@ -1,6 +1,8 @@
 //! The fast path's JSON grammar: whitespace, strings (kept or skipped, escapes
 //! decoded), integers, and skipping any value, each returning `None` wherever serde
 //! might decide differently. The tweet's own fields are read in the parent module.
+//! One file (about 450 lines) because these are one grammar: every step hands the next
+//! its position and the same fallback rule, and splitting it would scatter that rule.
 
 use super::scan::*;
 use super::{Parser, MAX_SKIP_DEPTH};
