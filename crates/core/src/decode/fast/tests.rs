@@ -102,3 +102,64 @@ fn a_block_is_inside_the_buffer_exactly_when_sixteen_bytes_are_left() {
         }
     }
 }
+
+/// The committed tweets the walk must read itself: the bench's and the samples.
+fn committed_tweets() -> Vec<Vec<u8>> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut tweets = vec![std::fs::read(root.join("crates/consumer/benches/v1-tweet.json")).unwrap()];
+    let samples = std::fs::read_to_string(root.join("crates/cli/data/sample-tweets.jsonl")).unwrap();
+    tweets.extend(
+        samples
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.as_bytes().to_vec()),
+    );
+    tweets
+}
+
+/// A reader's result as the tweet it becomes (`RawTweet` compares only that way).
+fn as_tweet(raw: Option<crate::decode::RawTweet<serde::de::IgnoredAny>>) -> Option<String> {
+    raw.map(|r| format!("{:?}", crate::decode::from_flat(r)))
+}
+
+/// The structural walk alone, where this CPU can index.
+fn walked(b: &[u8]) -> Option<Option<String>> {
+    let index = super::index::Index::build(b);
+    if index.is_none() && super::index::Index::build(b"{}").is_none() {
+        return None; // no SIMD index on this CPU
+    }
+    Some(as_tweet(
+        index.and_then(|index| super::walk::raw_tweet(b, &index)),
+    ))
+}
+
+#[test]
+fn the_walk_reads_the_committed_tweets_as_the_byte_at_a_time_reader_does() {
+    // GIVEN the bench tweet and the sample tweets, as committed, compact and cut or
+    // changed at every byte (the bench tweet's first 600 bytes); WHEN read by the walk and
+    // by the byte-at-a-time reader; THEN the walk reads every committed tweet itself,
+    // and wherever both read a record they read the same tweet
+    for tweet in committed_tweets() {
+        let Some(walk) = walked(&tweet) else { return };
+        let bytewise = as_tweet(super::raw_tweet_bytewise(&tweet));
+        assert!(
+            walk.is_some(),
+            "the walk refused {}",
+            String::from_utf8_lossy(&tweet)
+        );
+        assert_eq!(walk, bytewise, "{}", String::from_utf8_lossy(&tweet));
+    }
+    let bench = committed_tweets().swap_remove(0);
+    let mut changed = bench.clone();
+    for at in 0..600.min(bench.len()) {
+        for c in [b'"', b'\\', b'{', b'}', b']', b',', b':', b'1', b' ', 0x01, 0xc3] {
+            changed[at] = c;
+            if let (Some(Some(walk)), Some(bytewise)) =
+                (walked(&changed), as_tweet(super::raw_tweet_bytewise(&changed)))
+            {
+                assert_eq!(walk, bytewise, "{}", String::from_utf8_lossy(&changed));
+            }
+        }
+        changed[at] = bench[at];
+    }
+}
