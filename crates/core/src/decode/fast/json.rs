@@ -5,63 +5,7 @@
 //! its position and the same fallback rule, and splitting it would scatter that rule.
 
 use super::scan::*;
-use super::{Grammar, IdField, Parser, MAX_SKIP_DEPTH};
-
-impl Grammar for Parser<'_> {
-    #[inline(always)]
-    fn opt_object<T: Default>(
-        &mut self,
-        field: impl FnMut(&mut Self, &mut T, &[u8], &mut u32) -> Option<()>,
-    ) -> Option<Option<T>> {
-        Parser::opt_object(self, field)
-    }
-
-    #[inline(always)]
-    fn opt_string(&mut self) -> Option<Option<String>> {
-        Parser::opt_string(self)
-    }
-
-    #[inline(always)]
-    fn opt_u64(&mut self) -> Option<Option<u64>> {
-        Parser::opt_u64(self)
-    }
-
-    fn id(&mut self) -> Option<Option<IdField>> {
-        self.ws();
-        match self.peek()? {
-            b'n' => self.literal(b"null").map(|()| None),
-            b'"' => self.string().map(|s| Some(IdField::Text(s))),
-            b'0'..=b'9' => self.integer().map(|n| Some(IdField::Number(n))),
-            _ => None,
-        }
-    }
-
-    fn array<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        self.eat(b'[')?;
-        let mut items = Vec::new();
-        self.ws();
-        if self.peek()? == b']' {
-            self.i += 1;
-            return Some(items);
-        }
-        loop {
-            items.push(item(self)?);
-            match self.after_value()? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return Some(items);
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn skip_member_value(&mut self) -> Option<()> {
-        Parser::skip_member_value(self)
-    }
-}
+use super::{Parser, MAX_SKIP_DEPTH};
 
 impl<'a> Parser<'a> {
     pub(super) fn peek(&self) -> Option<u8> {
