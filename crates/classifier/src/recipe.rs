@@ -113,10 +113,13 @@ impl Recipe {
         } else {
             lowercase_visible(&record.text)
         };
-        let words = if text_ascii {
-            scan::tokenize_ascii(&lower)
+        // The bytes the signals and `lambda_sense` ask about (`!`, `$`, `>`) are noted by
+        // the ASCII tokenizer as it passes them, rather than searched for again (issue
+        // 12's tenth round).
+        let (words, marks) = if text_ascii {
+            scan::tokenize_ascii_marked(&lower)
         } else {
-            tokenize(&lower)
+            (tokenize(&lower), scan::marks_of(&lower))
         };
         let carried = aws_carried(&words);
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
@@ -153,7 +156,7 @@ impl Recipe {
             }
             _ => &words,
         };
-        let forms = ngrams_and_forms(tokens, mask, &mut out);
+        let (forms, lambda_named) = ngrams_and_forms(tokens, mask, &mut out);
         let text = tokens.len() + tokens.len().saturating_sub(1);
         // Each count's boundaries, found by one walk over the few stored ones rather than
         // a lookup by string per count, and its name's `q:<name>:` prefix hashed at
@@ -184,7 +187,7 @@ impl Recipe {
             push(&[b"src:", source.to_lowercase().as_bytes()]);
         }
 
-        let signals = TextSignals::of(&record.text, text_ascii, &lower, tokens);
+        let signals = TextSignals::of(&record.text, text_ascii, &lower, marks, tokens);
         push(&[b"x:urls:", &[signals.urls.min(2)]]);
         push(&[b"x:mentions:", &[signals.mentions.min(3)]]);
         push(&[b"x:hashtags:", &[signals.hashtags.min(6)]]);
@@ -198,7 +201,11 @@ impl Recipe {
         if signals.shouting {
             push(&[b"x:shouting"]);
         }
-        let lambda = lambda_sense(&lower, tokens);
+        let lambda = if lambda_named {
+            named_lambda_sense(&lower, marks, tokens)
+        } else {
+            LambdaSense::NotNamed
+        };
         let LexiconCounts {
             cloud,
             spam,
@@ -264,7 +271,10 @@ impl Recipe {
 }
 
 /// Pushes the tokens' word and pair n-grams (masked) onto `out` and returns each
-/// token's lexicon form and key, for [`lexicon_counts_of`].
+/// token's lexicon form and key, for [`lexicon_counts_of`], and whether a token is
+/// `lambda` or `lambdas` less its leading `#`s and `@`s (what [`lambda_sense`] first
+/// asks: told here by two compares of each token's key, where `lambda_sense` searched
+/// the text for `lambda` and then compared every token; issue 12's tenth round).
 ///
 /// The n-grams' hashes go on from the prefixes' states, hashed once at compile time:
 /// the same hashes as `fnv1a(&[b"w:", token])` and `fnv1a(&[b"b:", a, b" ", b])`. Each
@@ -273,8 +283,11 @@ impl Recipe {
 /// word, not after all the words: the n-grams' order among themselves is free, as
 /// `features` sorts them and `signal_features` drops them all.
 #[inline(always)]
-fn ngrams_and_forms<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> Vec<(&'a str, u64)> {
+fn ngrams_and_forms<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> (Vec<(&'a str, u64)>, bool) {
+    const LAMBDA: u64 = scan::fnv_const(scan::WORD_PREFIX, b"lambda");
+    const LAMBDAS: u64 = scan::fnv_const(scan::WORD_PREFIX, b"lambdas");
     let mut forms: Vec<(&str, u64)> = Vec::with_capacity(tokens.len());
+    let mut lambda_named = false;
     let mut head = scan::PAIR_PREFIX;
     for (i, &t) in tokens.iter().enumerate() {
         let h = scan::token_hashes(t.as_bytes(), head);
@@ -285,14 +298,22 @@ fn ngrams_and_forms<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> Ve
         head = h.pair_head;
         forms.push(match h.key {
             // `#` and `@` are ASCII, so the form starts on a character.
-            Some(key) => (&t[h.form_start..], key),
+            Some(key) => {
+                let form = &t[h.form_start..];
+                // A key's match is confirmed by the words (a hash may collide); a token
+                // without a key has an apostrophe after its sigils, so is neither word.
+                if (key == LAMBDA || key == LAMBDAS) && matches!(form, "lambda" | "lambdas") {
+                    lambda_named = true;
+                }
+                (form, key)
+            }
             None => {
                 let form = lexicon_form(t);
                 (form, word_hash(form))
             }
         });
     }
-    forms
+    (forms, lambda_named)
 }
 
 /// The FNV-1a state after each count's `q:<name>:`, hashed at compile time.
@@ -664,17 +685,34 @@ const CODE_WORDS: [&str; 22] = [
     "linq",
 ];
 
-fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
+/// `marks`: `lower`'s ([`scan::marks_of`]).
+#[cfg(test)]
+fn lambda_sense(lower: &str, marks: u8, tokens: &[&str]) -> LambdaSense {
+    // Most tweets have no `lambda` at all: the recipe asks whether one is named in the
+    // tokens' pass (`ngrams_and_forms`), and only then the rest.
+    if !named_lambda(tokens) {
+        return LambdaSense::NotNamed;
+    }
+    named_lambda_sense(lower, marks, tokens)
+}
+
+/// Finds `lambda` in a text: built once, as the substring search `match_indices` set up
+/// for each tweet that names it (≈ 400 instructions) and then ran byte by byte; this
+/// one skips over the text by SIMD (issue 12's tenth round).
+static LAMBDA_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("lambda"));
+
+/// [`lambda_sense`] of a text whose tokens name `lambda`.
+fn named_lambda_sense(lower: &str, marks: u8, tokens: &[&str]) -> LambdaSense {
     fn bare<'a>(t: &&'a str) -> &'a str {
         t.trim_start_matches(['#', '@'])
     }
-    // Most tweets have no `lambda` at all: one substring search tells.
-    if !lower.contains("lambda") || !tokens.iter().any(|t| matches!(bare(t), "lambda" | "lambdas")) {
-        return LambdaSense::NotNamed;
-    }
-    let arrow = has_arrow(lower);
+    debug_assert!(named_lambda(tokens));
+    let arrow = marks & scan::MARK_GT != 0 && has_arrow(lower);
+    // `lambda` overlaps no other of itself, so its matches are `match_indices`' (a
+    // match starts on a character, as `l` is ASCII).
     let syntax = arrow
-        || lower.match_indices("lambda").any(|(i, _)| {
+        || LAMBDA_FINDER.find_iter(lower.as_bytes()).any(|i| {
             let head = lower[..i].trim_end();
             let before = head.chars().next_back();
             // `AWS Lambda timeout: 15 minutes` names the service: after `aws` or `amazon`
@@ -707,6 +745,14 @@ fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
     } else {
         LambdaSense::Plain
     }
+}
+
+/// Whether a token is `lambda` or `lambdas`, less its leading `#`s and `@`s: the
+/// definition of `ngrams_and_forms`' answer.
+fn named_lambda(tokens: &[&str]) -> bool {
+    tokens
+        .iter()
+        .any(|t| matches!(t.trim_start_matches(['#', '@']), "lambda" | "lambdas"))
 }
 
 /// Whether the text has an arrow, `->` or `=>`. Most have no `>` at all, which one
@@ -1091,9 +1137,11 @@ struct TextSignals {
 impl TextSignals {
     /// `text` as written (for its case) and `lower`, lowercased and normalised: the runs
     /// of `!` and the `$` are read there, so full-width `！！` and `＄` and a `!` split by an
-    /// invisible character count as what they show. `ascii`: whether `text` is ASCII.
-    fn of(text: &str, ascii: bool, lower: &str, tokens: &[&str]) -> Self {
+    /// invisible character count as what they show. `ascii`: whether `text` is ASCII;
+    /// `marks`: `lower`'s ([`scan::marks_of`]).
+    fn of(text: &str, ascii: bool, lower: &str, marks: u8, tokens: &[&str]) -> Self {
         debug_assert_eq!(ascii, text.is_ascii());
+        debug_assert_eq!(marks, scan::marks_of(lower));
         let (mut urls, mut mentions, mut hashtags) = (0usize, 0usize, 0usize);
         for t in tokens {
             match t.as_bytes() {
@@ -1115,8 +1163,9 @@ impl TextSignals {
             mentions: mentions.min(255) as u8,
             hashtags: hashtags.min(255) as u8,
             emoji: emoji.min(255) as u8,
-            bang_run: lower.contains("!!"),
-            dollar: lower.contains('$'),
+            // `!` is ASCII, so a run of two is two adjacent `!` bytes.
+            bang_run: marks & scan::MARK_BANG != 0 && lower.as_bytes().windows(2).any(|w| w == b"!!"),
+            dollar: marks & scan::MARK_DOLLAR != 0,
             shouting: letters >= 12 && upper * 10 > letters * 4,
         }
     }

@@ -141,26 +141,68 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// Bytes of the text that the spam signals and [`super::lambda_sense`] ask about, noted
+/// by [`tokenize_ascii_marked`] as it passes them (issue 12, tenth round): the signals'
+/// `contains("!!")` and `contains('$')` and the arrow's search for `>` each walked the
+/// whole text again, and most texts have none of them.
+pub(super) const MARK_BANG: u8 = 1;
+/// A `$` is in the text.
+pub(super) const MARK_DOLLAR: u8 = 2;
+/// A `>` is in the text.
+pub(super) const MARK_GT: u8 = 4;
+
+/// Each byte's mark: `!`, `$` and `>` theirs, every other byte none.
+static MARK: [u8; 256] = {
+    let mut t = [0; 256];
+    t[b'!' as usize] = MARK_BANG;
+    t[b'$' as usize] = MARK_DOLLAR;
+    t[b'>' as usize] = MARK_GT;
+    t
+};
+
+/// The marks of any text, by byte searches: the definition [`tokenize_ascii_marked`]'s
+/// are checked against, and the marks of text that is not ASCII.
+pub(super) fn marks_of(text: &str) -> u8 {
+    let bytes = text.as_bytes();
+    let mut marks = 0;
+    for (byte, mark) in [(b'!', MARK_BANG), (b'$', MARK_DOLLAR), (b'>', MARK_GT)] {
+        if bytes.contains(&byte) {
+            marks |= mark;
+        }
+    }
+    marks
+}
+
 /// [`super::tokenize`] of ASCII text, a byte at a time: no character decoding, and one
 /// table lookup where the general code asks `is_alphanumeric`, the script and `"#@$"`
 /// of every character. ASCII has one script, so no token is split by a change of it.
 pub(super) fn tokenize_ascii(lower: &str) -> Vec<&str> {
+    tokenize_ascii_marked(lower).0
+}
+
+/// [`tokenize_ascii`], and the text's marks ([`marks_of`]): every byte that is neither
+/// a space nor kept inside a token passes one of the loops below, and only those are
+/// looked up in [`MARK`] (`!`, `$` and `>` are never inside a token).
+pub(super) fn tokenize_ascii_marked(lower: &str) -> (Vec<&str>, u8) {
     debug_assert!(lower.is_ascii());
     let bytes = lower.as_bytes();
     let class = |i: usize| CLASS[bytes[i] as usize];
+    let mark = |i: usize| MARK[bytes[i] as usize];
     let mut tokens = Vec::with_capacity(64);
+    let mut marks = 0u8;
     let mut i = 0;
     loop {
         while i < bytes.len() && class(i) == SPACE {
             i += 1;
         }
         if i == bytes.len() {
-            return tokens;
+            return (tokens, marks);
         }
         // A whitespace-separated word starts here.
         if is_url(&bytes[i..]) {
             tokens.push("<url>");
             while i < bytes.len() && class(i) != SPACE {
+                marks |= mark(i);
                 i += 1;
             }
             continue;
@@ -171,6 +213,7 @@ pub(super) fn tokenize_ascii(lower: &str) -> Vec<&str> {
         // starts nothing).
         loop {
             while i < bytes.len() && class(i) == OTHER {
+                marks |= mark(i);
                 i += 1;
             }
             if i == bytes.len() || class(i) == SPACE {
@@ -181,8 +224,16 @@ pub(super) fn tokenize_ascii(lower: &str) -> Vec<&str> {
             while i < bytes.len() && class(i) == WORD {
                 i += 1;
             }
-            push_token(lower, start, i, &mut tokens);
+            // `push_token`, with the mark of a sigil that starts a token: a token that
+            // starts with a letter has none.
+            if bytes[start].is_ascii_alphabetic() && bytes[i - 1] != b'\'' {
+                tokens.push(&lower[start..i]);
+            } else {
+                marks |= mark(start);
+                flush(&lower[start..i], &mut tokens);
+            }
             if i < bytes.len() && class(i) != SPACE {
+                marks |= mark(i);
                 i += 1;
             }
         }

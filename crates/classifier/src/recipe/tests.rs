@@ -353,7 +353,7 @@ fn full_width_signs_start_tags_and_mentions_but_brackets_stay() {
     // read as code syntax beside `lambda`
     let lower = lowercase_visible("ＡＷＳ（Ｌａｍｂｄａ，Ｓ３）を使う");
     assert_eq!(lower, "aws（lambda，s3）を使う");
-    assert_ne!(lambda_sense(&lower, &tokenize(&lower)), LambdaSense::CodeSyntax);
+    assert_ne!(lambda_sense(&lower, scan::marks_of(&lower), &tokenize(&lower)), LambdaSense::CodeSyntax);
 }
 
 #[test]
@@ -475,7 +475,7 @@ fn the_mined_vocabulary_counts_with_the_markers_it_was_given() {
 fn lambda_in_code_is_told_from_the_service() {
     let sense = |text: &str| {
         let lower = text.to_lowercase();
-        lambda_sense(&lower, &tokenize(&lower))
+        lambda_sense(&lower, scan::marks_of(&lower), &tokenize(&lower))
     };
     assert_eq!(sense("sorted(xs, key=lambda p: p[1])"), LambdaSense::CodeSyntax);
     assert_eq!(

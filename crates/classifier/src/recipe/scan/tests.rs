@@ -58,6 +58,42 @@ fn the_byte_tokenizer_reads_ascii_as_the_character_tokenizer_does() {
 }
 
 #[test]
+fn the_tokenizers_marks_are_the_byte_searches() {
+    // The tokens are `tokenize_ascii`'s, and the marks those of searching the text for
+    // `!`, `$` and `>` (`marks_of`), on every string of up to 6 bytes over bytes of
+    // each class (a URL's start among them), every ASCII byte in every place, and URLs
+    // that carry the marked bytes.
+    let check = |s: &str| {
+        let (tokens, marks) = tokenize_ascii_marked(s);
+        assert_eq!(tokens, tokenize_chars(s), "{s:?}");
+        assert_eq!(marks, marks_of(s), "{s:?}");
+    };
+    strings(b"a1#$!> -", 6, check);
+    strings(b"w.!$>' ", 6, |s| check(&format!("www.{s} x{s}")));
+    for b in 0u8..128 {
+        let c = b as char;
+        for s in [
+            format!("{c}"),
+            format!("a{c}b"),
+            format!("{c}a"),
+            format!("a{c}"),
+            format!("#{c}a '{c}' {c}{c}"),
+            format!("http://x{c}y z"),
+        ] {
+            check(&s);
+        }
+    }
+    for s in [
+        "rt @aws: new #lambda feature, 50% off!!! https://t.co/x $doge 2026",
+        "x -> y => z https://a.b/?q=$1&r=!! www.>",
+        "",
+        "   ",
+    ] {
+        check(s);
+    }
+}
+
+#[test]
 fn the_mixed_tokenizer_reads_any_text_as_the_character_tokenizer_does() {
     // Every string of up to 5 characters over ASCII that matters and characters of
     // each kind: accented, other scripts (hiragana, katakana, kanji, Hangul), a digit
