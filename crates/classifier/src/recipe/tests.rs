@@ -986,3 +986,22 @@ fn text_that_lowercases_to_ascii_tokenises_alike_by_either_tokenizer() {
         );
     }
 }
+
+#[test]
+fn lambda_is_named_and_found_as_the_substring_searches_found_it() {
+    // The tokens' pass says whether a token is `lambda` or `lambdas` (by their keys,
+    // confirmed by the words), as comparing every token does; and the built-once finder
+    // finds `lambda` where `match_indices` did.
+    let check = |lower: &str| {
+        let tokens = tokenize(lower);
+        let mut out = Vec::new();
+        let (_, named) = ngrams_and_forms(&tokens, u64::MAX, &mut out);
+        assert_eq!(named, named_lambda(&tokens), "{lower:?}");
+        let found: Vec<usize> = LAMBDA_FINDER.find_iter(lower.as_bytes()).collect();
+        let searched: Vec<usize> = lower.match_indices("lambda").map(|(i, _)| i).collect();
+        assert_eq!(found, searched, "{lower:?}");
+    };
+    every_string(&["lambda", "s", "#", "@", "'", " ", "lamb", "da", "é"], 4, check);
+    check(&"lambda ".repeat(10_000));
+    check(&format!("{}lambda", "lambd".repeat(10_000)));
+}
