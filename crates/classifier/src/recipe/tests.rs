@@ -896,7 +896,8 @@ fn one_pass_over_each_token_hashes_its_ngrams_and_lexicon_key_as_the_separate_pa
     let check = |tokens: &[&str]| {
         for mask in [(1u64 << 18) - 1, u64::from(u32::MAX)] {
             let mut got = Vec::new();
-            let forms = ngrams_and_forms(tokens, mask, &mut got);
+            let (forms, named) = ngrams_and_forms(tokens, mask, &mut got);
+            assert_eq!(named, named_lambda(tokens), "{tokens:?}");
             let mut want = by_parts(tokens, mask);
             got.sort_unstable();
             want.sort_unstable();
