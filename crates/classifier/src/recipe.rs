@@ -116,10 +116,15 @@ impl Recipe {
         // The bytes the signals and `lambda_sense` ask about (`!`, `$`, `>`) are noted by
         // the ASCII tokenizer as it passes them, rather than searched for again (issue
         // 12's tenth round).
-        let (words, marks) = if text_ascii {
-            scan::tokenize_ascii_marked(&lower)
+        // ASCII text's tokens are hashed as the tokenizer finds them (issue 12's tenth
+        // round): their n-grams go onto `out` and their forms into `grams` at once,
+        // redone below if the tokens are retagged.
+        let (words, marks, mut forms, mut lambda_named) = if text_ascii {
+            let mut grams = scan::Grams::new(mask, &mut out, 64);
+            let (words, marks) = scan::tokenize_ascii_hashed(&lower, &mut grams);
+            (words, marks, grams.forms, grams.lambda_named)
         } else {
-            (tokenize(&lower), scan::marks_of(&lower))
+            (tokenize(&lower), scan::marks_of_mixed(&lower), Vec::new(), false)
         };
         let carried = aws_carried(&words);
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
@@ -156,7 +161,10 @@ impl Recipe {
             }
             _ => &words,
         };
-        let (forms, lambda_named) = ngrams_and_forms(tokens, mask, &mut out);
+        if !text_ascii || last_aws.is_some() {
+            out.clear();
+            (forms, lambda_named) = ngrams_and_forms(tokens, mask, &mut out);
+        }
         let text = tokens.len() + tokens.len().saturating_sub(1);
         // Each count's boundaries, found by one walk over the few stored ones rather than
         // a lookup by string per count, and its name's `q:<name>:` prefix hashed at
@@ -284,36 +292,11 @@ impl Recipe {
 /// `features` sorts them and `signal_features` drops them all.
 #[inline(always)]
 fn ngrams_and_forms<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> (Vec<(&'a str, u64)>, bool) {
-    const LAMBDA: u64 = scan::fnv_const(scan::WORD_PREFIX, b"lambda");
-    const LAMBDAS: u64 = scan::fnv_const(scan::WORD_PREFIX, b"lambdas");
-    let mut forms: Vec<(&str, u64)> = Vec::with_capacity(tokens.len());
-    let mut lambda_named = false;
-    let mut head = scan::PAIR_PREFIX;
-    for (i, &t) in tokens.iter().enumerate() {
-        let h = scan::token_hashes(t.as_bytes(), head);
-        out.push((h.word & mask) as u32);
-        if i > 0 {
-            out.push((h.pair & mask) as u32);
-        }
-        head = h.pair_head;
-        forms.push(match h.key {
-            // `#` and `@` are ASCII, so the form starts on a character.
-            Some(key) => {
-                let form = &t[h.form_start..];
-                // A key's match is confirmed by the words (a hash may collide); a token
-                // without a key has an apostrophe after its sigils, so is neither word.
-                if (key == LAMBDA || key == LAMBDAS) && matches!(form, "lambda" | "lambdas") {
-                    lambda_named = true;
-                }
-                (form, key)
-            }
-            None => {
-                let form = lexicon_form(t);
-                (form, word_hash(form))
-            }
-        });
+    let mut grams = scan::Grams::new(mask, out, tokens.len());
+    for &t in tokens {
+        grams.push(t, scan::token_hashes(t.as_bytes(), grams.head));
     }
-    (forms, lambda_named)
+    (grams.forms, grams.lambda_named)
 }
 
 /// The FNV-1a state after each count's `q:<name>:`, hashed at compile time.
@@ -1141,7 +1124,7 @@ impl TextSignals {
     /// `marks`: `lower`'s ([`scan::marks_of`]).
     fn of(text: &str, ascii: bool, lower: &str, marks: u8, tokens: &[&str]) -> Self {
         debug_assert_eq!(ascii, text.is_ascii());
-        debug_assert_eq!(marks, scan::marks_of(lower));
+        debug_assert_eq!(marks & !scan::MARK_GT, scan::marks_of(lower) & !scan::MARK_GT);
         let (mut urls, mut mentions, mut hashtags) = (0usize, 0usize, 0usize);
         for t in tokens {
             match t.as_bytes() {
@@ -1329,6 +1312,9 @@ impl Script {
     }
 }
 
+// Inlined: the tokenizers call it for every token that does not start with a letter,
+// and out of line the call cost more than its work (issue 12's tenth round).
+#[inline(always)]
 fn flush<'a>(current: &'a str, tokens: &mut Vec<&'a str>) {
     // By bytes: `'`, the digits and `$` are ASCII, so trimming bytes keeps the text on
     // character boundaries, and a non-ASCII byte is neither a digit nor `$`, as its

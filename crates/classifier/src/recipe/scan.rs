@@ -161,7 +161,7 @@ static MARK: [u8; 256] = {
 };
 
 /// The marks of any text, by byte searches: the definition [`tokenize_ascii_marked`]'s
-/// are checked against, and the marks of text that is not ASCII.
+/// are checked against.
 pub(super) fn marks_of(text: &str) -> u8 {
     let bytes = text.as_bytes();
     let mut marks = 0;
@@ -178,6 +178,20 @@ pub(super) fn marks_of(text: &str) -> u8 {
 /// of every character. ASCII has one script, so no token is split by a change of it.
 pub(super) fn tokenize_ascii(lower: &str) -> Vec<&str> {
     tokenize_ascii_marked(lower).0
+}
+
+/// The marks of text that is not ASCII: [`marks_of`]'s `!` and `$`, and [`MARK_GT`]
+/// always (`has_arrow` searches for `>` itself, and only for a tweet that names
+/// `lambda`: most do not).
+pub(super) fn marks_of_mixed(text: &str) -> u8 {
+    let bytes = text.as_bytes();
+    let mut marks = MARK_GT;
+    for (byte, mark) in [(b'!', MARK_BANG), (b'$', MARK_DOLLAR)] {
+        if bytes.contains(&byte) {
+            marks |= mark;
+        }
+    }
+    marks
 }
 
 /// [`tokenize_ascii`], and the text's marks ([`marks_of`]): every byte that is neither
@@ -237,6 +251,163 @@ pub(super) fn tokenize_ascii_marked(lower: &str) -> (Vec<&str>, u8) {
                 i += 1;
             }
         }
+    }
+}
+
+/// The n-grams and lexicon forms of the tokens so far (`super::ngrams_and_forms`):
+/// each token's word n-gram (and the pair it ends, after the first) pushed onto `out`,
+/// its form and key onto `forms`, the state the next token's pair goes on from, and
+/// whether a token is `lambda` or `lambdas` less its leading `#`s and `@`s (what
+/// `lambda_sense` first asks: told by two compares of each token's key, where
+/// `lambda_sense` searched the text for `lambda` and then compared every token; issue
+/// 12's tenth round).
+pub(super) struct Grams<'a, 'o> {
+    mask: u64,
+    out: &'o mut Vec<u32>,
+    pub forms: Vec<(&'a str, u64)>,
+    /// The previous token's `pair_head` (`b:` alone before the first token).
+    pub head: u64,
+    pub lambda_named: bool,
+}
+
+impl<'a, 'o> Grams<'a, 'o> {
+    /// No tokens yet; room for `tokens` forms.
+    pub(super) fn new(mask: u64, out: &'o mut Vec<u32>, tokens: usize) -> Self {
+        Self {
+            mask,
+            out,
+            forms: Vec::with_capacity(tokens),
+            head: PAIR_PREFIX,
+            lambda_named: false,
+        }
+    }
+
+    /// Notes token `t` with its hashes `h` (from `head`).
+    #[inline(always)]
+    pub(super) fn push(&mut self, t: &'a str, h: TokenHashes) {
+        const LAMBDA: u64 = fnv_const(WORD_PREFIX, b"lambda");
+        const LAMBDAS: u64 = fnv_const(WORD_PREFIX, b"lambdas");
+        self.out.push((h.word & self.mask) as u32);
+        if !self.forms.is_empty() {
+            self.out.push((h.pair & self.mask) as u32);
+        }
+        self.head = h.pair_head;
+        self.forms.push(match h.key {
+            // `#` and `@` are ASCII, so the form starts on a character.
+            Some(key) => {
+                let form = &t[h.form_start..];
+                // A key's match is confirmed by the words (a hash may collide); a token
+                // without a key has an apostrophe after its sigils, so is neither word.
+                if (key == LAMBDA || key == LAMBDAS) && matches!(form, "lambda" | "lambdas") {
+                    self.lambda_named = true;
+                }
+                (form, key)
+            }
+            None => {
+                let form = super::lexicon_form(t);
+                (form, super::word_hash(form))
+            }
+        });
+    }
+}
+
+/// [`tokenize_ascii_marked`], each token hashed as it is found (issue 12's tenth round):
+/// a token that starts with a letter and does not end with `'` (most) is hashed during
+/// the tokenizer's walk over its bytes, as [`token_hashes`] would (one walk instead of
+/// two, and no second loop over the tokens); any other is hashed by `token_hashes` once
+/// `flush` has made it. `grams` gets what `super::ngrams_and_forms` would make of the
+/// tokens returned.
+#[inline(never)]
+pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_>) -> (Vec<&'a str>, u8) {
+    #[inline(always)]
+    fn step(h: u64, b: u8) -> u64 {
+        (h ^ b as u64).wrapping_mul(FNV_PRIME)
+    }
+    debug_assert!(lower.is_ascii());
+    let bytes = lower.as_bytes();
+    let class = |i: usize| CLASS[bytes[i] as usize];
+    let mark = |i: usize| MARK[bytes[i] as usize];
+    let mut tokens = Vec::with_capacity(64);
+    let mut marks = 0u8;
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && class(i) == SPACE {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return (tokens, marks);
+        }
+        if is_url(&bytes[i..]) {
+            tokens.push("<url>");
+            grams.push("<url>", token_hashes(b"<url>", grams.head));
+            while i < bytes.len() && class(i) != SPACE {
+                marks |= mark(i);
+                i += 1;
+            }
+            continue;
+        }
+        loop {
+            while i < bytes.len() && class(i) == OTHER {
+                marks |= mark(i);
+                i += 1;
+            }
+            if i == bytes.len() || class(i) == SPACE {
+                break;
+            }
+            let start = i;
+            let first = bytes[start];
+            i += 1;
+            if first.is_ascii_alphabetic() {
+                // `token_hashes` of a token without sigils, as the bytes pass.
+                let mut word = step(WORD_PREFIX, first);
+                let mut head = step(PAIR_PREFIX, first);
+                let mut pair = step(grams.head, first);
+                let mut apostrophes = 0u8;
+                while i < bytes.len() && class(i) == WORD {
+                    let b = bytes[i];
+                    word = step(word, b);
+                    head = step(head, b);
+                    pair = step(pair, b);
+                    apostrophes |= u8::from(b == b'\'');
+                    i += 1;
+                }
+                if bytes[i - 1] != b'\'' {
+                    // As `flush` would push it: ASCII bytes are character boundaries.
+                    let t = &lower[start..i];
+                    tokens.push(t);
+                    let h = TokenHashes {
+                        word,
+                        pair_head: step(head, b' '),
+                        pair,
+                        key: (apostrophes == 0).then_some(word),
+                        form_start: 0,
+                    };
+                    grams.push(t, h);
+                } else {
+                    flush_hashed(&lower[start..i], &mut tokens, grams);
+                }
+            } else {
+                while i < bytes.len() && class(i) == WORD {
+                    i += 1;
+                }
+                marks |= mark(start);
+                flush_hashed(&lower[start..i], &mut tokens, grams);
+            }
+            if i < bytes.len() && class(i) != SPACE {
+                marks |= mark(i);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// `flush`, and the token it makes (if any) hashed.
+#[inline(never)]
+fn flush_hashed<'a>(current: &'a str, tokens: &mut Vec<&'a str>, grams: &mut Grams<'a, '_>) {
+    let before = tokens.len();
+    flush(current, tokens);
+    if let Some(&t) = tokens.get(before) {
+        grams.push(t, token_hashes(t.as_bytes(), grams.head));
     }
 }
 
