@@ -1106,6 +1106,10 @@ pub fn lexicon_words(file: &'static str) -> impl Iterator<Item = &'static str> {
         .filter(|word| !word.is_empty())
 }
 
+/// Finds `!!`: built once, and by SIMD (a byte pair compared at each place cost ≈ 5
+/// instructions a byte; issue 12's tenth round).
+static BANG_RUN: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("!!"));
+
 /// Cheap character-level signals of spam.
 struct TextSignals {
     urls: u8,
@@ -1147,7 +1151,7 @@ impl TextSignals {
             hashtags: hashtags.min(255) as u8,
             emoji: emoji.min(255) as u8,
             // `!` is ASCII, so a run of two is two adjacent `!` bytes.
-            bang_run: marks & scan::MARK_BANG != 0 && lower.as_bytes().windows(2).any(|w| w == b"!!"),
+            bang_run: marks & scan::MARK_BANG != 0 && BANG_RUN.find(lower.as_bytes()).is_some(),
             dollar: marks & scan::MARK_DOLLAR != 0,
             shouting: letters >= 12 && upper * 10 > letters * 4,
         }

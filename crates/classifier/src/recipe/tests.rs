@@ -1006,3 +1006,10 @@ fn lambda_is_named_and_found_as_the_substring_searches_found_it() {
     check(&"lambda ".repeat(10_000));
     check(&format!("{}lambda", "lambd".repeat(10_000)));
 }
+
+#[test]
+fn a_run_of_bangs_is_found_as_the_substring_search_found_it() {
+    let check = |s: &str| assert_eq!(BANG_RUN.find(s.as_bytes()).is_some(), s.contains("!!"), "{s:?}");
+    every_string(&["!", "a", " ", "é", "！"], 6, check);
+    check(&format!("{}!!", "! ".repeat(10_000)));
+}
