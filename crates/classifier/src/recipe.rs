@@ -119,12 +119,14 @@ impl Recipe {
         // ASCII text's tokens are hashed as the tokenizer finds them (issue 12's tenth
         // round): their n-grams go onto `out` and their forms into `grams` at once,
         // redone below if the tokens are retagged.
-        let (words, marks, mut forms, mut lambda_named) = if text_ascii {
+        let (words, marks, mut forms, mut lambda_named, mut tally) = if text_ascii {
             let mut grams = scan::Grams::new(mask, &mut out, 64);
             let (words, marks) = scan::tokenize_ascii_hashed(&lower, &mut grams);
-            (words, marks, grams.forms, grams.lambda_named)
+            (words, marks, grams.forms, grams.lambda_named, grams.tally)
         } else {
-            (tokenize(&lower), scan::marks_of_mixed(&lower), Vec::new(), false)
+            // Hashed and counted below.
+            let none = scan::Tally::default();
+            (tokenize(&lower), scan::marks_of_mixed(&lower), Vec::new(), false, none)
         };
         let carried = aws_carried(&words);
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
@@ -164,6 +166,7 @@ impl Recipe {
         if !text_ascii || last_aws.is_some() {
             out.clear();
             (forms, lambda_named) = ngrams_and_forms(tokens, mask, &mut out);
+            tally = scan::Tally::of(tokens);
         }
         let text = tokens.len() + tokens.len().saturating_sub(1);
         // Each count's boundaries, found by one walk over the few stored ones rather than
@@ -195,7 +198,7 @@ impl Recipe {
             push(&[b"src:", source.to_lowercase().as_bytes()]);
         }
 
-        let signals = TextSignals::of(&record.text, text_ascii, &lower, marks, tokens);
+        let signals = TextSignals::of(&record.text, text_ascii, &lower, marks, tally);
         push(&[b"x:urls:", &[signals.urls.min(2)]]);
         push(&[b"x:mentions:", &[signals.mentions.min(3)]]);
         push(&[b"x:hashtags:", &[signals.hashtags.min(6)]]);
@@ -1125,19 +1128,16 @@ impl TextSignals {
     /// `text` as written (for its case) and `lower`, lowercased and normalised: the runs
     /// of `!` and the `$` are read there, so full-width `！！` and `＄` and a `!` split by an
     /// invisible character count as what they show. `ascii`: whether `text` is ASCII;
-    /// `marks`: `lower`'s ([`scan::marks_of`]).
-    fn of(text: &str, ascii: bool, lower: &str, marks: u8, tokens: &[&str]) -> Self {
+    /// `marks`: `lower`'s ([`scan::marks_of`]); `tally`: the tokens' URLs, mentions and
+    /// hashtags ([`scan::Tally::of`]), counted by the ASCII tokenizer as it made them.
+    fn of(text: &str, ascii: bool, lower: &str, marks: u8, tally: scan::Tally) -> Self {
         debug_assert_eq!(ascii, text.is_ascii());
         debug_assert_eq!(marks & !scan::MARK_GT, scan::marks_of(lower) & !scan::MARK_GT);
-        let (mut urls, mut mentions, mut hashtags) = (0usize, 0usize, 0usize);
-        for t in tokens {
-            match t.as_bytes() {
-                b"<url>" => urls += 1,
-                [b'@', _, ..] => mentions += 1,
-                [b'#', _, ..] => hashtags += 1,
-                _ => {}
-            }
-        }
+        let scan::Tally {
+            urls,
+            mentions,
+            hashtags,
+        } = tally;
         let (upper, letters, emoji) = if ascii {
             // Most tweets (issue 12): counted by bytes; ASCII has no emoji.
             let (upper, letters) = scan::ascii_letters(text);

@@ -270,6 +270,39 @@ pub(super) struct Grams<'a, 'o> {
     /// The previous token's `pair_head` (`b:` alone before the first token).
     pub head: u64,
     pub lambda_named: bool,
+    /// The URLs, mentions and hashtags among the tokens: counted by
+    /// [`tokenize_ascii_hashed`] only (as it makes them), not by [`Grams::push`].
+    pub tally: Tally,
+}
+
+/// How many of the tokens are URLs, mentions and hashtags (the spam signals' counts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Tally {
+    pub urls: usize,
+    pub mentions: usize,
+    pub hashtags: usize,
+}
+
+impl Tally {
+    /// The counts of any tokens, one by one: the definition the hashing tokenizer's
+    /// counts are checked against, and the counts of other text's tokens.
+    pub(super) fn of(tokens: &[&str]) -> Self {
+        let mut tally = Self::default();
+        for t in tokens {
+            tally.note(t);
+        }
+        tally
+    }
+
+    #[inline(always)]
+    fn note(&mut self, t: &str) {
+        match t.as_bytes() {
+            b"<url>" => self.urls += 1,
+            [b'@', _, ..] => self.mentions += 1,
+            [b'#', _, ..] => self.hashtags += 1,
+            _ => {}
+        }
+    }
 }
 
 impl<'a, 'o> Grams<'a, 'o> {
@@ -281,6 +314,7 @@ impl<'a, 'o> Grams<'a, 'o> {
             forms: Vec::with_capacity(tokens),
             head: PAIR_PREFIX,
             lambda_named: false,
+            tally: Tally::default(),
         }
     }
 
@@ -342,6 +376,7 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
         if is_url(&bytes[i..]) {
             tokens.push("<url>");
             grams.push("<url>", token_hashes(b"<url>", grams.head));
+            grams.tally.urls += 1;
             while i < bytes.len() && class(i) != SPACE {
                 marks |= mark(i);
                 i += 1;
@@ -410,6 +445,9 @@ fn flush_hashed<'a>(current: &'a str, tokens: &mut Vec<&'a str>, grams: &mut Gra
     flush(current, tokens);
     if let Some(&t) = tokens.get(before) {
         grams.push(t, token_hashes(t.as_bytes(), grams.head));
+        // Tokens that start with a letter are neither mentions nor hashtags, nor URLs
+        // (those are pushed above): only these need counting.
+        grams.tally.note(t);
     }
 }
 

@@ -96,16 +96,17 @@ fn the_tokenizers_marks_are_the_byte_searches() {
 #[test]
 fn the_hashing_tokenizer_gives_the_tokens_then_their_ngrams_and_forms() {
     // `tokenize_ascii_hashed` against its definition: `tokenize_ascii_marked`'s tokens
-    // and marks, then `ngrams_and_forms` over those tokens (ids in the same order, the
-    // same forms and keys, the same answer for `lambda`).
+    // and marks, `Tally::of` them, then `ngrams_and_forms` over those tokens (ids in the
+    // same order, the same forms and keys, the same answer for `lambda`).
     let check = |s: &str| {
         for mask in [(1u64 << 18) - 1, u64::MAX] {
             let mut got = Vec::new();
             let mut grams = Grams::new(mask, &mut got, 0);
             let (tokens, marks) = tokenize_ascii_hashed(s, &mut grams);
-            let (forms, named) = (grams.forms, grams.lambda_named);
+            let (forms, named, tally) = (grams.forms, grams.lambda_named, grams.tally);
             let (want_tokens, want_marks) = tokenize_ascii_marked(s);
             assert_eq!((&tokens, marks), (&want_tokens, want_marks), "{s:?}");
+            assert_eq!(tally, Tally::of(&tokens), "{s:?}");
             let mut want = Vec::new();
             let (want_forms, want_named) = super::super::ngrams_and_forms(&tokens, mask, &mut want);
             assert_eq!(got, want, "{s:?}");
