@@ -423,6 +423,39 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                 } else {
                     flush_hashed(&lower[start..i], &mut tokens, grams);
                 }
+            } else if matches!(first, b'#' | b'@') {
+                // A tag or a mention (one sigil at most: a second ends it), hashed as it
+                // passes too, its key from after the sigil.
+                let mut word = step(WORD_PREFIX, first);
+                let mut head = step(PAIR_PREFIX, first);
+                let mut pair = step(grams.head, first);
+                let mut key = WORD_PREFIX;
+                let mut apostrophes = 0u8;
+                while i < bytes.len() && class(i) == WORD {
+                    let b = bytes[i];
+                    word = step(word, b);
+                    head = step(head, b);
+                    pair = step(pair, b);
+                    key = step(key, b);
+                    apostrophes |= u8::from(b == b'\'');
+                    i += 1;
+                }
+                if bytes[i - 1] != b'\'' {
+                    // As `flush` would push it: it is no number and has nothing to trim.
+                    let t = &lower[start..i];
+                    tokens.push(t);
+                    let h = TokenHashes {
+                        word,
+                        pair_head: step(head, b' '),
+                        pair,
+                        key: (apostrophes == 0).then_some(key),
+                        form_start: 1,
+                    };
+                    grams.push(t, h);
+                    grams.tally.note(t);
+                } else {
+                    flush_hashed(&lower[start..i], &mut tokens, grams);
+                }
             } else {
                 while i < bytes.len() && class(i) == WORD {
                     i += 1;
