@@ -1013,3 +1013,18 @@ fn a_run_of_bangs_is_found_as_the_substring_search_found_it() {
     every_string(&["!", "a", " ", "é", "！"], 6, check);
     check(&format!("{}!!", "! ".repeat(10_000)));
 }
+
+#[test]
+fn the_client_name_is_read_by_bytes_as_source_name_reads_it() {
+    let check = |s: &str| assert_eq!(client_name(s), source_name(s), "{s:?}");
+    every_string(&["<", "/", ">", "</", "a", " ", "é", "\u{3000}"], 6, check);
+    for s in [
+        r#"<a href="http://x" rel="nofollow">Twitter for iPhone</a>"#,
+        r#"<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>"#,
+        "web",
+        "",
+        "</a><a>",
+    ] {
+        check(s);
+    }
+}
