@@ -126,7 +126,13 @@ impl Recipe {
         } else {
             // Hashed and counted below.
             let none = scan::Tally::default();
-            (tokenize(&lower), scan::marks_of_mixed(&lower), Vec::new(), false, none)
+            (
+                tokenize(&lower),
+                scan::marks_of_mixed(&lower),
+                Vec::new(),
+                false,
+                none,
+            )
         };
         let carried = aws_carried(&words);
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
@@ -1111,7 +1117,8 @@ pub fn lexicon_words(file: &'static str) -> impl Iterator<Item = &'static str> {
 
 /// Finds `!!`: built once, and by SIMD (a byte pair compared at each place cost ≈ 5
 /// instructions a byte; issue 12's tenth round).
-static BANG_RUN: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("!!"));
+static BANG_RUN: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("!!"));
 
 /// Cheap character-level signals of spam.
 struct TextSignals {

@@ -353,7 +353,10 @@ fn full_width_signs_start_tags_and_mentions_but_brackets_stay() {
     // read as code syntax beside `lambda`
     let lower = lowercase_visible("ＡＷＳ（Ｌａｍｂｄａ，Ｓ３）を使う");
     assert_eq!(lower, "aws（lambda，s3）を使う");
-    assert_ne!(lambda_sense(&lower, scan::marks_of(&lower), &tokenize(&lower)), LambdaSense::CodeSyntax);
+    assert_ne!(
+        lambda_sense(&lower, scan::marks_of(&lower), &tokenize(&lower)),
+        LambdaSense::CodeSyntax
+    );
 }
 
 #[test]
