@@ -171,7 +171,10 @@ impl Recipe {
         };
         if !text_ascii || last_aws.is_some() {
             out.clear();
-            (forms, lambda_named) = ngrams_and_forms(tokens, mask, &mut out);
+            (forms, _) = ngrams_and_forms_with::<false>(tokens, mask, &mut out);
+            // Asked of the text once (a token that is `lambda` is in it): text that is not
+            // ASCII can make many tokens (each CJK run is one).
+            lambda_named = LAMBDA_FINDER.find(lower.as_bytes()).is_some() && named_lambda(tokens);
             tally = scan::Tally::of(tokens);
         }
         let text = tokens.len() + tokens.len().saturating_sub(1);
@@ -300,10 +303,22 @@ impl Recipe {
 /// word, not after all the words: the n-grams' order among themselves is free, as
 /// `features` sorts them and `signal_features` drops them all.
 #[inline(always)]
+#[cfg(test)]
 fn ngrams_and_forms<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> (Vec<(&'a str, u64)>, bool) {
+    ngrams_and_forms_with::<true>(tokens, mask, out)
+}
+
+/// [`ngrams_and_forms`], asking whether a token names `lambda` only when `NAMED`
+/// (`false`: the answer is `false`).
+#[inline(always)]
+fn ngrams_and_forms_with<'a, const NAMED: bool>(
+    tokens: &[&'a str],
+    mask: u64,
+    out: &mut Vec<u32>,
+) -> (Vec<(&'a str, u64)>, bool) {
     let mut grams = scan::Grams::new(mask, out, tokens.len());
     for &t in tokens {
-        grams.push(t, scan::token_hashes(t.as_bytes(), grams.head));
+        grams.push_with::<NAMED>(t, scan::token_hashes(t.as_bytes(), grams.head));
     }
     (grams.forms, grams.lambda_named)
 }
