@@ -1,11 +1,13 @@
 //! The recipe's hot internals for the common case, ASCII text (issue 12): the tokenizer
-//! by bytes, the character counts of the spam signals, the features' hashing from
-//! precomputed prefix states, and the sort of the feature ids. Each computes exactly
-//! what the general code in `recipe.rs` computes (the tests, in `scan/tests.rs`, compare
-//! them over every short input and hostile ones); text with any non-ASCII byte takes the
-//! general code, which decodes characters and knows about scripts. It is one file of
-//! about 500 lines because these paths share the byte classes and `char_at`, and each
-//! is only read beside the definition it must match.
+//! by bytes (since the tenth round one that also hashes each token's n-grams and lexicon
+//! key as it finds it, and notes the bytes the signals ask about), the character counts
+//! of the spam signals, the features' hashing from precomputed prefix states, and the
+//! sort of the feature ids. Each computes exactly what the general code in `recipe.rs`
+//! computes (the tests, in `scan/tests.rs`, compare them over every short input and
+//! hostile ones); text with any non-ASCII byte takes the general code, which decodes
+//! characters and knows about scripts. It is one file of about 800 lines because these
+//! paths share the byte classes, `char_at` and the hashing steps, and each is only read
+//! beside the definition it must match.
 
 use super::{flush, Script};
 
