@@ -309,13 +309,38 @@ fn ngrams_and_forms<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> (V
 }
 
 /// [`ngrams_and_forms`], asking whether a token names `lambda` only when `NAMED`
-/// (`false`: the answer is `false`).
+/// (`false`: the answer is `false`). Without it, the loop keeps its state in locals
+/// rather than in a [`scan::Grams`]: text that is not ASCII makes many tokens (each CJK
+/// run is one), and the struct's pushes cost `kana-kanji` ≈ 2,000 instructions more
+/// (issue 12's tenth round). The two are held equal by
+/// `one_pass_over_each_token_hashes_its_ngrams_and_lexicon_key_as_the_separate_passes_did`.
 #[inline(always)]
 fn ngrams_and_forms_with<'a, const NAMED: bool>(
     tokens: &[&'a str],
     mask: u64,
     out: &mut Vec<u32>,
 ) -> (Vec<(&'a str, u64)>, bool) {
+    if !NAMED {
+        let mut forms: Vec<(&str, u64)> = Vec::with_capacity(tokens.len());
+        let mut head = scan::PAIR_PREFIX;
+        for (i, &t) in tokens.iter().enumerate() {
+            let h = scan::token_hashes(t.as_bytes(), head);
+            out.push((h.word & mask) as u32);
+            if i > 0 {
+                out.push((h.pair & mask) as u32);
+            }
+            head = h.pair_head;
+            forms.push(match h.key {
+                // `#` and `@` are ASCII, so the form starts on a character.
+                Some(key) => (&t[h.form_start..], key),
+                None => {
+                    let form = lexicon_form(t);
+                    (form, word_hash(form))
+                }
+            });
+        }
+        return (forms, false);
+    }
     let mut grams = scan::Grams::new(mask, out, tokens.len());
     for &t in tokens {
         grams.push_with::<NAMED>(t, scan::token_hashes(t.as_bytes(), grams.head));

@@ -901,6 +901,13 @@ fn one_pass_over_each_token_hashes_its_ngrams_and_lexicon_key_as_the_separate_pa
             let mut got = Vec::new();
             let (forms, named) = ngrams_and_forms(tokens, mask, &mut got);
             assert_eq!(named, named_lambda(tokens), "{tokens:?}");
+            let mut plain = Vec::new();
+            let (plain_forms, plain_named) = ngrams_and_forms_with::<false>(tokens, mask, &mut plain);
+            assert_eq!(
+                (&plain, &plain_forms, plain_named),
+                (&got, &forms, false),
+                "{tokens:?}"
+            );
             let mut want = by_parts(tokens, mask);
             got.sort_unstable();
             want.sort_unstable();
