@@ -113,10 +113,26 @@ impl Recipe {
         } else {
             lowercase_visible(&record.text)
         };
-        let words = if text_ascii {
-            scan::tokenize_ascii(&lower)
+        // The bytes the signals and `lambda_sense` ask about (`!`, `$`, `>`) are noted by
+        // the ASCII tokenizer as it passes them, rather than searched for again (issue
+        // 12's tenth round).
+        // ASCII text's tokens are hashed as the tokenizer finds them (issue 12's tenth
+        // round): their n-grams go onto `out` and their forms into `grams` at once,
+        // redone below if the tokens are retagged.
+        let (words, marks, mut forms, mut lambda_named, mut tally) = if text_ascii {
+            let mut grams = scan::Grams::new(mask, &mut out, 64);
+            let (words, marks) = scan::tokenize_ascii_hashed(&lower, &mut grams);
+            (words, marks, grams.forms, grams.lambda_named, grams.tally)
         } else {
-            tokenize(&lower)
+            // Hashed and counted below.
+            let none = scan::Tally::default();
+            (
+                tokenize(&lower),
+                scan::marks_of_mixed(&lower),
+                Vec::new(),
+                false,
+                none,
+            )
         };
         let carried = aws_carried(&words);
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
@@ -153,7 +169,14 @@ impl Recipe {
             }
             _ => &words,
         };
-        let forms = ngrams_and_forms(tokens, mask, &mut out);
+        if !text_ascii || last_aws.is_some() {
+            out.clear();
+            (forms, _) = ngrams_and_forms_with::<false>(tokens, mask, &mut out);
+            // Asked of the text once (a token that is `lambda` is in it): text that is not
+            // ASCII can make many tokens (each CJK run is one).
+            lambda_named = LAMBDA_FINDER.find(lower.as_bytes()).is_some() && named_lambda(tokens);
+            tally = scan::Tally::of(tokens);
+        }
         let text = tokens.len() + tokens.len().saturating_sub(1);
         // Each count's boundaries, found by one walk over the few stored ones rather than
         // a lookup by string per count, and its name's `q:<name>:` prefix hashed at
@@ -172,7 +195,7 @@ impl Recipe {
 
         let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
 
-        let source = source_name(&record.source);
+        let source = client_name(&record.source);
         let mut ascii = [0u8; 64];
         if source.is_ascii() && source.len() <= ascii.len() {
             // `to_lowercase` of short ASCII, on the stack: no string to allocate.
@@ -184,7 +207,7 @@ impl Recipe {
             push(&[b"src:", source.to_lowercase().as_bytes()]);
         }
 
-        let signals = TextSignals::of(&record.text, text_ascii, &lower, tokens);
+        let signals = TextSignals::of(&record.text, text_ascii, &lower, marks, tally);
         push(&[b"x:urls:", &[signals.urls.min(2)]]);
         push(&[b"x:mentions:", &[signals.mentions.min(3)]]);
         push(&[b"x:hashtags:", &[signals.hashtags.min(6)]]);
@@ -198,7 +221,11 @@ impl Recipe {
         if signals.shouting {
             push(&[b"x:shouting"]);
         }
-        let lambda = lambda_sense(&lower, tokens);
+        let lambda = if lambda_named {
+            named_lambda_sense(&lower, marks, tokens)
+        } else {
+            LambdaSense::NotNamed
+        };
         let LexiconCounts {
             cloud,
             spam,
@@ -264,7 +291,10 @@ impl Recipe {
 }
 
 /// Pushes the tokens' word and pair n-grams (masked) onto `out` and returns each
-/// token's lexicon form and key, for [`lexicon_counts_of`].
+/// token's lexicon form and key, for [`lexicon_counts_of`], and whether a token is
+/// `lambda` or `lambdas` less its leading `#`s and `@`s (what [`lambda_sense`] first
+/// asks: told here by two compares of each token's key, where `lambda_sense` searched
+/// the text for `lambda` and then compared every token; issue 12's tenth round).
 ///
 /// The n-grams' hashes go on from the prefixes' states, hashed once at compile time:
 /// the same hashes as `fnv1a(&[b"w:", token])` and `fnv1a(&[b"b:", a, b" ", b])`. Each
@@ -273,26 +303,49 @@ impl Recipe {
 /// word, not after all the words: the n-grams' order among themselves is free, as
 /// `features` sorts them and `signal_features` drops them all.
 #[inline(always)]
-fn ngrams_and_forms<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> Vec<(&'a str, u64)> {
-    let mut forms: Vec<(&str, u64)> = Vec::with_capacity(tokens.len());
-    let mut head = scan::PAIR_PREFIX;
-    for (i, &t) in tokens.iter().enumerate() {
-        let h = scan::token_hashes(t.as_bytes(), head);
-        out.push((h.word & mask) as u32);
-        if i > 0 {
-            out.push((h.pair & mask) as u32);
-        }
-        head = h.pair_head;
-        forms.push(match h.key {
-            // `#` and `@` are ASCII, so the form starts on a character.
-            Some(key) => (&t[h.form_start..], key),
-            None => {
-                let form = lexicon_form(t);
-                (form, word_hash(form))
+#[cfg(test)]
+fn ngrams_and_forms<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> (Vec<(&'a str, u64)>, bool) {
+    ngrams_and_forms_with::<true>(tokens, mask, out)
+}
+
+/// [`ngrams_and_forms`], asking whether a token names `lambda` only when `NAMED`
+/// (`false`: the answer is `false`). Without it, the loop keeps its state in locals
+/// rather than in a [`scan::Grams`]: text that is not ASCII makes many tokens (each CJK
+/// run is one), and the struct's pushes cost `kana-kanji` ≈ 2,000 instructions more
+/// (issue 12's tenth round). The two are held equal by
+/// `one_pass_over_each_token_hashes_its_ngrams_and_lexicon_key_as_the_separate_passes_did`.
+#[inline(always)]
+fn ngrams_and_forms_with<'a, const NAMED: bool>(
+    tokens: &[&'a str],
+    mask: u64,
+    out: &mut Vec<u32>,
+) -> (Vec<(&'a str, u64)>, bool) {
+    if !NAMED {
+        let mut forms: Vec<(&str, u64)> = Vec::with_capacity(tokens.len());
+        let mut head = scan::PAIR_PREFIX;
+        for (i, &t) in tokens.iter().enumerate() {
+            let h = scan::token_hashes(t.as_bytes(), head);
+            out.push((h.word & mask) as u32);
+            if i > 0 {
+                out.push((h.pair & mask) as u32);
             }
-        });
+            head = h.pair_head;
+            forms.push(match h.key {
+                // `#` and `@` are ASCII, so the form starts on a character.
+                Some(key) => (&t[h.form_start..], key),
+                None => {
+                    let form = lexicon_form(t);
+                    (form, word_hash(form))
+                }
+            });
+        }
+        return (forms, false);
     }
-    forms
+    let mut grams = scan::Grams::new(mask, out, tokens.len());
+    for &t in tokens {
+        grams.push_with::<NAMED>(t, scan::token_hashes(t.as_bytes(), grams.head));
+    }
+    (grams.forms, grams.lambda_named)
 }
 
 /// The FNV-1a state after each count's `q:<name>:`, hashed at compile time.
@@ -664,17 +717,34 @@ const CODE_WORDS: [&str; 22] = [
     "linq",
 ];
 
-fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
+/// `marks`: `lower`'s ([`scan::marks_of`]).
+#[cfg(test)]
+fn lambda_sense(lower: &str, marks: u8, tokens: &[&str]) -> LambdaSense {
+    // Most tweets have no `lambda` at all: the recipe asks whether one is named in the
+    // tokens' pass (`ngrams_and_forms`), and only then the rest.
+    if !named_lambda(tokens) {
+        return LambdaSense::NotNamed;
+    }
+    named_lambda_sense(lower, marks, tokens)
+}
+
+/// Finds `lambda` in a text: built once, as the substring search `match_indices` set up
+/// for each tweet that names it (≈ 400 instructions) and then ran byte by byte; this
+/// one skips over the text by SIMD (issue 12's tenth round).
+static LAMBDA_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("lambda"));
+
+/// [`lambda_sense`] of a text whose tokens name `lambda`.
+fn named_lambda_sense(lower: &str, marks: u8, tokens: &[&str]) -> LambdaSense {
     fn bare<'a>(t: &&'a str) -> &'a str {
         t.trim_start_matches(['#', '@'])
     }
-    // Most tweets have no `lambda` at all: one substring search tells.
-    if !lower.contains("lambda") || !tokens.iter().any(|t| matches!(bare(t), "lambda" | "lambdas")) {
-        return LambdaSense::NotNamed;
-    }
-    let arrow = has_arrow(lower);
+    debug_assert!(named_lambda(tokens));
+    let arrow = marks & scan::MARK_GT != 0 && has_arrow(lower);
+    // `lambda` overlaps no other of itself, so its matches are `match_indices`' (a
+    // match starts on a character, as `l` is ASCII).
     let syntax = arrow
-        || lower.match_indices("lambda").any(|(i, _)| {
+        || LAMBDA_FINDER.find_iter(lower.as_bytes()).any(|i| {
             let head = lower[..i].trim_end();
             let before = head.chars().next_back();
             // `AWS Lambda timeout: 15 minutes` names the service: after `aws` or `amazon`
@@ -707,6 +777,14 @@ fn lambda_sense(lower: &str, tokens: &[&str]) -> LambdaSense {
     } else {
         LambdaSense::Plain
     }
+}
+
+/// Whether a token is `lambda` or `lambdas`, less its leading `#`s and `@`s: the
+/// definition of `ngrams_and_forms`' answer.
+fn named_lambda(tokens: &[&str]) -> bool {
+    tokens
+        .iter()
+        .any(|t| matches!(t.trim_start_matches(['#', '@']), "lambda" | "lambdas"))
 }
 
 /// Whether the text has an arrow, `->` or `=>`. Most have no `>` at all, which one
@@ -1077,6 +1155,11 @@ pub fn lexicon_words(file: &'static str) -> impl Iterator<Item = &'static str> {
         .filter(|word| !word.is_empty())
 }
 
+/// Finds `!!`: built once, and by SIMD (a byte pair compared at each place cost ≈ 5
+/// instructions a byte; issue 12's tenth round).
+static BANG_RUN: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("!!"));
+
 /// Cheap character-level signals of spam.
 struct TextSignals {
     urls: u8,
@@ -1091,18 +1174,17 @@ struct TextSignals {
 impl TextSignals {
     /// `text` as written (for its case) and `lower`, lowercased and normalised: the runs
     /// of `!` and the `$` are read there, so full-width `！！` and `＄` and a `!` split by an
-    /// invisible character count as what they show. `ascii`: whether `text` is ASCII.
-    fn of(text: &str, ascii: bool, lower: &str, tokens: &[&str]) -> Self {
+    /// invisible character count as what they show. `ascii`: whether `text` is ASCII;
+    /// `marks`: `lower`'s ([`scan::marks_of`]); `tally`: the tokens' URLs, mentions and
+    /// hashtags ([`scan::Tally::of`]), counted by the ASCII tokenizer as it made them.
+    fn of(text: &str, ascii: bool, lower: &str, marks: u8, tally: scan::Tally) -> Self {
         debug_assert_eq!(ascii, text.is_ascii());
-        let (mut urls, mut mentions, mut hashtags) = (0usize, 0usize, 0usize);
-        for t in tokens {
-            match t.as_bytes() {
-                b"<url>" => urls += 1,
-                [b'@', _, ..] => mentions += 1,
-                [b'#', _, ..] => hashtags += 1,
-                _ => {}
-            }
-        }
+        debug_assert_eq!(marks & !scan::MARK_GT, scan::marks_of(lower) & !scan::MARK_GT);
+        let scan::Tally {
+            urls,
+            mentions,
+            hashtags,
+        } = tally;
         let (upper, letters, emoji) = if ascii {
             // Most tweets (issue 12): counted by bytes; ASCII has no emoji.
             let (upper, letters) = scan::ascii_letters(text);
@@ -1115,8 +1197,9 @@ impl TextSignals {
             mentions: mentions.min(255) as u8,
             hashtags: hashtags.min(255) as u8,
             emoji: emoji.min(255) as u8,
-            bang_run: lower.contains("!!"),
-            dollar: lower.contains('$'),
+            // `!` is ASCII, so a run of two is two adjacent `!` bytes.
+            bang_run: marks & scan::MARK_BANG != 0 && BANG_RUN.find(lower.as_bytes()).is_some(),
+            dollar: marks & scan::MARK_DOLLAR != 0,
             shouting: letters >= 12 && upper * 10 > letters * 4,
         }
     }
@@ -1280,6 +1363,9 @@ impl Script {
     }
 }
 
+// Inlined: the tokenizers call it for every token that does not start with a letter,
+// and out of line the call cost more than its work (issue 12's tenth round).
+#[inline(always)]
 fn flush<'a>(current: &'a str, tokens: &mut Vec<&'a str>) {
     // By bytes: `'`, the digits and `$` are ASCII, so trimming bytes keeps the text on
     // character boundaries, and a non-ASCII byte is neither a digit nor `$`, as its
@@ -1305,6 +1391,21 @@ fn flush<'a>(current: &'a str, tokens: &mut Vec<&'a str>) {
 }
 
 pub use tweetboard_core::tweet::source_name;
+
+/// [`source_name`] by bytes: the `>` that ends the opening tag found by `memchr`, the
+/// `</` of the closing tag from the end, where it is (`source_name`'s `rfind("</")` set
+/// up a substring search for each record; issue 12's tenth round). Both are ASCII, so
+/// the name between them starts and ends on characters.
+#[inline]
+fn client_name(source: &str) -> &str {
+    let bytes = source.as_bytes();
+    let start = memchr::memchr(b'>', bytes);
+    let end = bytes.windows(2).rposition(|w| w == b"</");
+    match (start, end) {
+        (Some(start), Some(end)) if start < end => source[start + 1..end].trim(),
+        _ => source.trim(),
+    }
+}
 
 /// 64-bit FNV-1a over the concatenated parts: stable across platforms and releases,
 /// which a stored model needs (`std`'s hasher is neither). Inlined so that a constant

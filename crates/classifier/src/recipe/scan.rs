@@ -1,11 +1,13 @@
 //! The recipe's hot internals for the common case, ASCII text (issue 12): the tokenizer
-//! by bytes, the character counts of the spam signals, the features' hashing from
-//! precomputed prefix states, and the sort of the feature ids. Each computes exactly
-//! what the general code in `recipe.rs` computes (the tests, in `scan/tests.rs`, compare
-//! them over every short input and hostile ones); text with any non-ASCII byte takes the
-//! general code, which decodes characters and knows about scripts. It is one file of
-//! about 500 lines because these paths share the byte classes and `char_at`, and each
-//! is only read beside the definition it must match.
+//! by bytes (since the tenth round one that also hashes each token's n-grams and lexicon
+//! key as it finds it, and notes the bytes the signals ask about), the character counts
+//! of the spam signals, the features' hashing from precomputed prefix states, and the
+//! sort of the feature ids. Each computes exactly what the general code in `recipe.rs`
+//! computes (the tests, in `scan/tests.rs`, compare them over every short input and
+//! hostile ones); text with any non-ASCII byte takes the general code, which decodes
+//! characters and knows about scripts. It is one file of about 800 lines because these
+//! paths share the byte classes, `char_at` and the hashing steps, and each is only read
+//! beside the definition it must match.
 
 use super::{flush, Script};
 
@@ -141,26 +143,84 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// Bytes of the text that the spam signals and [`super::lambda_sense`] ask about, noted
+/// by [`tokenize_ascii_marked`] as it passes them (issue 12, tenth round): the signals'
+/// `contains("!!")` and `contains('$')` and the arrow's search for `>` each walked the
+/// whole text again, and most texts have none of them.
+pub(super) const MARK_BANG: u8 = 1;
+/// A `$` is in the text.
+pub(super) const MARK_DOLLAR: u8 = 2;
+/// A `>` is in the text.
+pub(super) const MARK_GT: u8 = 4;
+
+/// Each byte's mark: `!`, `$` and `>` theirs, every other byte none.
+static MARK: [u8; 256] = {
+    let mut t = [0; 256];
+    t[b'!' as usize] = MARK_BANG;
+    t[b'$' as usize] = MARK_DOLLAR;
+    t[b'>' as usize] = MARK_GT;
+    t
+};
+
+/// The marks of any text, by byte searches: the definition [`tokenize_ascii_marked`]'s
+/// are checked against.
+pub(super) fn marks_of(text: &str) -> u8 {
+    let bytes = text.as_bytes();
+    let mut marks = 0;
+    for (byte, mark) in [(b'!', MARK_BANG), (b'$', MARK_DOLLAR), (b'>', MARK_GT)] {
+        if bytes.contains(&byte) {
+            marks |= mark;
+        }
+    }
+    marks
+}
+
 /// [`super::tokenize`] of ASCII text, a byte at a time: no character decoding, and one
 /// table lookup where the general code asks `is_alphanumeric`, the script and `"#@$"`
 /// of every character. ASCII has one script, so no token is split by a change of it.
 pub(super) fn tokenize_ascii(lower: &str) -> Vec<&str> {
+    tokenize_ascii_marked(lower).0
+}
+
+/// The marks of text that is not ASCII: [`marks_of`]'s `!` and `$`, and [`MARK_GT`]
+/// always (`has_arrow` searches for `>` itself, and only for a tweet that names
+/// `lambda`: most do not).
+pub(super) fn marks_of_mixed(text: &str) -> u8 {
+    // By SIMD: such text is long in bytes (a Japanese tweet's 100 characters are 300).
+    let bytes = text.as_bytes();
+    let mut marks = MARK_GT;
+    if memchr::memchr(b'!', bytes).is_some() {
+        marks |= MARK_BANG;
+    }
+    if memchr::memchr(b'$', bytes).is_some() {
+        marks |= MARK_DOLLAR;
+    }
+    marks
+}
+
+/// [`tokenize_ascii`], and the text's marks ([`marks_of`]): every byte that is neither
+/// a space nor kept inside a token passes one of the loops below, and only those are
+/// looked up in [`MARK`] (`!`, `$` and `>` are never inside a token).
+pub(super) fn tokenize_ascii_marked(lower: &str) -> (Vec<&str>, u8) {
     debug_assert!(lower.is_ascii());
     let bytes = lower.as_bytes();
     let class = |i: usize| CLASS[bytes[i] as usize];
+    let mark = |i: usize| MARK[bytes[i] as usize];
     let mut tokens = Vec::with_capacity(64);
+    let mut marks = 0u8;
     let mut i = 0;
     loop {
         while i < bytes.len() && class(i) == SPACE {
             i += 1;
         }
         if i == bytes.len() {
-            return tokens;
+            return (tokens, marks);
         }
         // A whitespace-separated word starts here.
         if is_url(&bytes[i..]) {
             tokens.push("<url>");
             while i < bytes.len() && class(i) != SPACE {
+                marks |= mark(i);
                 i += 1;
             }
             continue;
@@ -171,6 +231,7 @@ pub(super) fn tokenize_ascii(lower: &str) -> Vec<&str> {
         // starts nothing).
         loop {
             while i < bytes.len() && class(i) == OTHER {
+                marks |= mark(i);
                 i += 1;
             }
             if i == bytes.len() || class(i) == SPACE {
@@ -181,11 +242,255 @@ pub(super) fn tokenize_ascii(lower: &str) -> Vec<&str> {
             while i < bytes.len() && class(i) == WORD {
                 i += 1;
             }
-            push_token(lower, start, i, &mut tokens);
+            // `push_token`, with the mark of a sigil that starts a token: a token that
+            // starts with a letter has none.
+            if bytes[start].is_ascii_alphabetic() && bytes[i - 1] != b'\'' {
+                tokens.push(&lower[start..i]);
+            } else {
+                marks |= mark(start);
+                flush(&lower[start..i], &mut tokens);
+            }
             if i < bytes.len() && class(i) != SPACE {
+                marks |= mark(i);
                 i += 1;
             }
         }
+    }
+}
+
+/// The n-grams and lexicon forms of the tokens so far (`super::ngrams_and_forms`):
+/// each token's word n-gram (and the pair it ends, after the first) pushed onto `out`,
+/// its form and key onto `forms`, the state the next token's pair goes on from, and
+/// whether a token is `lambda` or `lambdas` less its leading `#`s and `@`s (what
+/// `lambda_sense` first asks: told by two compares of each token's key, where
+/// `lambda_sense` searched the text for `lambda` and then compared every token; issue
+/// 12's tenth round).
+pub(super) struct Grams<'a, 'o> {
+    mask: u64,
+    out: &'o mut Vec<u32>,
+    pub forms: Vec<(&'a str, u64)>,
+    /// The previous token's `pair_head` (`b:` alone before the first token).
+    pub head: u64,
+    pub lambda_named: bool,
+    /// The URLs, mentions and hashtags among the tokens: counted by
+    /// [`tokenize_ascii_hashed`] only (as it makes them), not by [`Grams::push`].
+    pub tally: Tally,
+}
+
+/// How many of the tokens are URLs, mentions and hashtags (the spam signals' counts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Tally {
+    pub urls: usize,
+    pub mentions: usize,
+    pub hashtags: usize,
+}
+
+impl Tally {
+    /// The counts of any tokens, one by one: the definition the hashing tokenizer's
+    /// counts are checked against, and the counts of other text's tokens.
+    pub(super) fn of(tokens: &[&str]) -> Self {
+        let mut tally = Self::default();
+        for t in tokens {
+            tally.note(t);
+        }
+        tally
+    }
+
+    #[inline(always)]
+    fn note(&mut self, t: &str) {
+        match t.as_bytes() {
+            b"<url>" => self.urls += 1,
+            [b'@', _, ..] => self.mentions += 1,
+            [b'#', _, ..] => self.hashtags += 1,
+            _ => {}
+        }
+    }
+}
+
+impl<'a, 'o> Grams<'a, 'o> {
+    /// No tokens yet; room for `tokens` forms.
+    pub(super) fn new(mask: u64, out: &'o mut Vec<u32>, tokens: usize) -> Self {
+        Self {
+            mask,
+            out,
+            forms: Vec::with_capacity(tokens),
+            head: PAIR_PREFIX,
+            lambda_named: false,
+            tally: Tally::default(),
+        }
+    }
+
+    /// Notes token `t` with its hashes `h` (from `head`).
+    #[inline(always)]
+    pub(super) fn push(&mut self, t: &'a str, h: TokenHashes) {
+        self.push_with::<true>(t, h);
+    }
+
+    /// [`Grams::push`], asking whether `t` names `lambda` only when `NAMED` (the text
+    /// that is not ASCII asks once for the whole text instead: long tokenless runs of
+    /// CJK make many tokens).
+    #[inline(always)]
+    pub(super) fn push_with<const NAMED: bool>(&mut self, t: &'a str, h: TokenHashes) {
+        const LAMBDA: u64 = fnv_const(WORD_PREFIX, b"lambda");
+        const LAMBDAS: u64 = fnv_const(WORD_PREFIX, b"lambdas");
+        self.out.push((h.word & self.mask) as u32);
+        if !self.forms.is_empty() {
+            self.out.push((h.pair & self.mask) as u32);
+        }
+        self.head = h.pair_head;
+        self.forms.push(match h.key {
+            // `#` and `@` are ASCII, so the form starts on a character.
+            Some(key) => {
+                let form = &t[h.form_start..];
+                // A key's match is confirmed by the words (a hash may collide); a token
+                // without a key has an apostrophe after its sigils, so is neither word.
+                if NAMED && (key == LAMBDA || key == LAMBDAS) && matches!(form, "lambda" | "lambdas") {
+                    self.lambda_named = true;
+                }
+                (form, key)
+            }
+            None => {
+                let form = super::lexicon_form(t);
+                (form, super::word_hash(form))
+            }
+        });
+    }
+}
+
+/// [`tokenize_ascii_marked`], each token hashed as it is found (issue 12's tenth round):
+/// a token that starts with a letter and does not end with `'` (most) is hashed during
+/// the tokenizer's walk over its bytes, as [`token_hashes`] would (one walk instead of
+/// two, and no second loop over the tokens); any other is hashed by `token_hashes` once
+/// `flush` has made it. `grams` gets what `super::ngrams_and_forms` would make of the
+/// tokens returned.
+#[inline(never)]
+pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_>) -> (Vec<&'a str>, u8) {
+    #[inline(always)]
+    fn step(h: u64, b: u8) -> u64 {
+        (h ^ b as u64).wrapping_mul(FNV_PRIME)
+    }
+    debug_assert!(lower.is_ascii());
+    let bytes = lower.as_bytes();
+    let class = |i: usize| CLASS[bytes[i] as usize];
+    let mark = |i: usize| MARK[bytes[i] as usize];
+    let mut tokens = Vec::with_capacity(64);
+    let mut marks = 0u8;
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && class(i) == SPACE {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return (tokens, marks);
+        }
+        if is_url(&bytes[i..]) {
+            tokens.push("<url>");
+            grams.push("<url>", token_hashes(b"<url>", grams.head));
+            grams.tally.urls += 1;
+            while i < bytes.len() && class(i) != SPACE {
+                marks |= mark(i);
+                i += 1;
+            }
+            continue;
+        }
+        loop {
+            while i < bytes.len() && class(i) == OTHER {
+                marks |= mark(i);
+                i += 1;
+            }
+            if i == bytes.len() || class(i) == SPACE {
+                break;
+            }
+            let start = i;
+            let first = bytes[start];
+            i += 1;
+            if first.is_ascii_alphabetic() {
+                // `token_hashes` of a token without sigils, as the bytes pass.
+                let mut word = step(WORD_PREFIX, first);
+                let mut head = step(PAIR_PREFIX, first);
+                let mut pair = step(grams.head, first);
+                let mut apostrophes = 0u8;
+                while i < bytes.len() && class(i) == WORD {
+                    let b = bytes[i];
+                    word = step(word, b);
+                    head = step(head, b);
+                    pair = step(pair, b);
+                    apostrophes |= u8::from(b == b'\'');
+                    i += 1;
+                }
+                if bytes[i - 1] != b'\'' {
+                    // As `flush` would push it: ASCII bytes are character boundaries.
+                    let t = &lower[start..i];
+                    tokens.push(t);
+                    let h = TokenHashes {
+                        word,
+                        pair_head: step(head, b' '),
+                        pair,
+                        key: (apostrophes == 0).then_some(word),
+                        form_start: 0,
+                    };
+                    grams.push(t, h);
+                } else {
+                    flush_hashed(&lower[start..i], &mut tokens, grams);
+                }
+            } else if matches!(first, b'#' | b'@') {
+                // A tag or a mention (one sigil at most: a second ends it), hashed as it
+                // passes too, its key from after the sigil.
+                let mut word = step(WORD_PREFIX, first);
+                let mut head = step(PAIR_PREFIX, first);
+                let mut pair = step(grams.head, first);
+                let mut key = WORD_PREFIX;
+                let mut apostrophes = 0u8;
+                while i < bytes.len() && class(i) == WORD {
+                    let b = bytes[i];
+                    word = step(word, b);
+                    head = step(head, b);
+                    pair = step(pair, b);
+                    key = step(key, b);
+                    apostrophes |= u8::from(b == b'\'');
+                    i += 1;
+                }
+                if bytes[i - 1] != b'\'' {
+                    // As `flush` would push it: it is no number and has nothing to trim.
+                    let t = &lower[start..i];
+                    tokens.push(t);
+                    let h = TokenHashes {
+                        word,
+                        pair_head: step(head, b' '),
+                        pair,
+                        key: (apostrophes == 0).then_some(key),
+                        form_start: 1,
+                    };
+                    grams.push(t, h);
+                    grams.tally.note(t);
+                } else {
+                    flush_hashed(&lower[start..i], &mut tokens, grams);
+                }
+            } else {
+                while i < bytes.len() && class(i) == WORD {
+                    i += 1;
+                }
+                marks |= mark(start);
+                flush_hashed(&lower[start..i], &mut tokens, grams);
+            }
+            if i < bytes.len() && class(i) != SPACE {
+                marks |= mark(i);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// `flush`, and the token it makes (if any) hashed.
+#[inline(never)]
+fn flush_hashed<'a>(current: &'a str, tokens: &mut Vec<&'a str>, grams: &mut Grams<'a, '_>) {
+    let before = tokens.len();
+    flush(current, tokens);
+    if let Some(&t) = tokens.get(before) {
+        grams.push(t, token_hashes(t.as_bytes(), grams.head));
+        // Tokens that start with a letter are neither mentions nor hashtags, nor URLs
+        // (those are pushed above): only these need counting.
+        grams.tally.note(t);
     }
 }
 

@@ -353,7 +353,10 @@ fn full_width_signs_start_tags_and_mentions_but_brackets_stay() {
     // read as code syntax beside `lambda`
     let lower = lowercase_visible("ＡＷＳ（Ｌａｍｂｄａ，Ｓ３）を使う");
     assert_eq!(lower, "aws（lambda，s3）を使う");
-    assert_ne!(lambda_sense(&lower, &tokenize(&lower)), LambdaSense::CodeSyntax);
+    assert_ne!(
+        lambda_sense(&lower, scan::marks_of(&lower), &tokenize(&lower)),
+        LambdaSense::CodeSyntax
+    );
 }
 
 #[test]
@@ -475,7 +478,7 @@ fn the_mined_vocabulary_counts_with_the_markers_it_was_given() {
 fn lambda_in_code_is_told_from_the_service() {
     let sense = |text: &str| {
         let lower = text.to_lowercase();
-        lambda_sense(&lower, &tokenize(&lower))
+        lambda_sense(&lower, scan::marks_of(&lower), &tokenize(&lower))
     };
     assert_eq!(sense("sorted(xs, key=lambda p: p[1])"), LambdaSense::CodeSyntax);
     assert_eq!(
@@ -896,7 +899,15 @@ fn one_pass_over_each_token_hashes_its_ngrams_and_lexicon_key_as_the_separate_pa
     let check = |tokens: &[&str]| {
         for mask in [(1u64 << 18) - 1, u64::from(u32::MAX)] {
             let mut got = Vec::new();
-            let forms = ngrams_and_forms(tokens, mask, &mut got);
+            let (forms, named) = ngrams_and_forms(tokens, mask, &mut got);
+            assert_eq!(named, named_lambda(tokens), "{tokens:?}");
+            let mut plain = Vec::new();
+            let (plain_forms, plain_named) = ngrams_and_forms_with::<false>(tokens, mask, &mut plain);
+            assert_eq!(
+                (&plain, &plain_forms, plain_named),
+                (&got, &forms, false),
+                "{tokens:?}"
+            );
             let mut want = by_parts(tokens, mask);
             got.sort_unstable();
             want.sort_unstable();
@@ -984,5 +995,46 @@ fn text_that_lowercases_to_ascii_tokenises_alike_by_either_tokenizer() {
             scan::tokenize_ascii(&lower),
             "{text:?}"
         );
+    }
+}
+
+#[test]
+fn lambda_is_named_and_found_as_the_substring_searches_found_it() {
+    // The tokens' pass says whether a token is `lambda` or `lambdas` (by their keys,
+    // confirmed by the words), as comparing every token does; and the built-once finder
+    // finds `lambda` where `match_indices` did.
+    let check = |lower: &str| {
+        let tokens = tokenize(lower);
+        let mut out = Vec::new();
+        let (_, named) = ngrams_and_forms(&tokens, u64::MAX, &mut out);
+        assert_eq!(named, named_lambda(&tokens), "{lower:?}");
+        let found: Vec<usize> = LAMBDA_FINDER.find_iter(lower.as_bytes()).collect();
+        let searched: Vec<usize> = lower.match_indices("lambda").map(|(i, _)| i).collect();
+        assert_eq!(found, searched, "{lower:?}");
+    };
+    every_string(&["lambda", "s", "#", "@", "'", " ", "lamb", "da", "é"], 4, check);
+    check(&"lambda ".repeat(10_000));
+    check(&format!("{}lambda", "lambd".repeat(10_000)));
+}
+
+#[test]
+fn a_run_of_bangs_is_found_as_the_substring_search_found_it() {
+    let check = |s: &str| assert_eq!(BANG_RUN.find(s.as_bytes()).is_some(), s.contains("!!"), "{s:?}");
+    every_string(&["!", "a", " ", "é", "！"], 6, check);
+    check(&format!("{}!!", "! ".repeat(10_000)));
+}
+
+#[test]
+fn the_client_name_is_read_by_bytes_as_source_name_reads_it() {
+    let check = |s: &str| assert_eq!(client_name(s), source_name(s), "{s:?}");
+    every_string(&["<", "/", ">", "</", "a", " ", "é", "\u{3000}"], 6, check);
+    for s in [
+        r#"<a href="http://x" rel="nofollow">Twitter for iPhone</a>"#,
+        r#"<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>"#,
+        "web",
+        "",
+        "</a><a>",
+    ] {
+        check(s);
     }
 }

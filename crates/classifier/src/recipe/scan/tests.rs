@@ -58,6 +58,97 @@ fn the_byte_tokenizer_reads_ascii_as_the_character_tokenizer_does() {
 }
 
 #[test]
+fn the_tokenizers_marks_are_the_byte_searches() {
+    // The tokens are `tokenize_ascii`'s, and the marks those of searching the text for
+    // `!`, `$` and `>` (`marks_of`), on every string of up to 6 bytes over bytes of
+    // each class (a URL's start among them), every ASCII byte in every place, and URLs
+    // that carry the marked bytes.
+    let check = |s: &str| {
+        let (tokens, marks) = tokenize_ascii_marked(s);
+        assert_eq!(tokens, tokenize_chars(s), "{s:?}");
+        assert_eq!(marks, marks_of(s), "{s:?}");
+    };
+    strings(b"a1#$!> -", 6, check);
+    strings(b"w.!$>' ", 6, |s| check(&format!("www.{s} x{s}")));
+    for b in 0u8..128 {
+        let c = b as char;
+        for s in [
+            format!("{c}"),
+            format!("a{c}b"),
+            format!("{c}a"),
+            format!("a{c}"),
+            format!("#{c}a '{c}' {c}{c}"),
+            format!("http://x{c}y z"),
+        ] {
+            check(&s);
+        }
+    }
+    for s in [
+        "rt @aws: new #lambda feature, 50% off!!! https://t.co/x $doge 2026",
+        "x -> y => z https://a.b/?q=$1&r=!! www.>",
+        "",
+        "   ",
+    ] {
+        check(s);
+    }
+}
+
+#[test]
+fn the_hashing_tokenizer_gives_the_tokens_then_their_ngrams_and_forms() {
+    // `tokenize_ascii_hashed` against its definition: `tokenize_ascii_marked`'s tokens
+    // and marks, `Tally::of` them, then `ngrams_and_forms` over those tokens (ids in the
+    // same order, the same forms and keys, the same answer for `lambda`).
+    let check = |s: &str| {
+        for mask in [(1u64 << 18) - 1, u64::MAX] {
+            let mut got = Vec::new();
+            let mut grams = Grams::new(mask, &mut got, 0);
+            let (tokens, marks) = tokenize_ascii_hashed(s, &mut grams);
+            let (forms, named, tally) = (grams.forms, grams.lambda_named, grams.tally);
+            let (want_tokens, want_marks) = tokenize_ascii_marked(s);
+            assert_eq!((&tokens, marks), (&want_tokens, want_marks), "{s:?}");
+            assert_eq!(tally, Tally::of(&tokens), "{s:?}");
+            let mut want = Vec::new();
+            let (want_forms, want_named) = super::super::ngrams_and_forms(&tokens, mask, &mut want);
+            assert_eq!(got, want, "{s:?}");
+            assert_eq!(forms, want_forms, "{s:?}");
+            assert_eq!(named, want_named, "{s:?}");
+        }
+    };
+    // Every string of up to 6 bytes over bytes of each kind: letters, a digit, each
+    // sigil, the apostrophe (inside, leading, trailing), `_`, separators.
+    strings(b"a1#@$'_ .-", 6, check);
+    strings(b"as'#@ ", 6, check);
+    for b in 0u8..128 {
+        let c = b as char;
+        check(&format!("{c} a{c}b {c}a a{c} #{c}a '{c}' {c}{c} http://x{c}y z"));
+    }
+    for s in [
+        "rt @aws: new #lambda feature, 50% off!!! https://t.co/x $doge 2026",
+        "new in #aws lambda: snapstart for python and .net cuts cold starts from 1.9 s",
+        "@awscloud's guide, aws's bill, 'quoted' words' ends'' lambda lambdas #lambda",
+        "l'aws d'lambda s3's ec2's x'' ''y 12'34 '12' $5 5$",
+        "",
+        " ",
+    ] {
+        check(s);
+    }
+    check(&"lambda aws's #x @y 1 ".repeat(5_000));
+    check(&"a".repeat(1 << 16));
+}
+
+#[test]
+fn the_marks_of_text_that_is_not_ascii_are_the_byte_searches() {
+    // `marks_of_mixed` says `>` may be there (its search is left to `has_arrow`) and
+    // finds `!` and `$` as `marks_of` does.
+    for s in ["", "é", "!é", "é$", "$!>é", "ありがとう！", "\u{FF01}!", "a>b ü"] {
+        assert_eq!(marks_of_mixed(s), marks_of(s) | MARK_GT, "{s:?}");
+    }
+    every_string(&["!", "$", ">", "é", "a", "日"], 5, |s| {
+        assert_eq!(marks_of_mixed(s), marks_of(s) | MARK_GT, "{s:?}");
+    });
+}
+
+#[test]
 fn the_mixed_tokenizer_reads_any_text_as_the_character_tokenizer_does() {
     // Every string of up to 5 characters over ASCII that matters and characters of
     // each kind: accented, other scripts (hiragana, katakana, kanji, Hangul), a digit
