@@ -24,7 +24,7 @@
 //!   count only in AWS context: after `aws`/`amazon`, beside other evidence, or two
 //!   together. The hand-written entries are joined by AWS vocabulary mined from the AWS
 //!   SDK's service models ([`AWS_MINED`]), and `lambda` in code is no evidence
-//!   ([`lambda_sense`]).
+//!   ([`named_lambda_sense`]).
 //! - everyday words of running a cloud ([`OPS_TERMS`]: the bill, the console, a region,
 //!   a ticket) counted and crossed with the tweet's AWS anchor and with other clouds
 //!   named (their names in `ops-terms.txt`, their products in [`OTHER_CLOUDS`]), and exam names crossed with what dump sellers offer ([`EXAM_TERMS`]).
@@ -171,7 +171,7 @@ impl Recipe {
         };
         if !text_ascii || last_aws.is_some() {
             out.clear();
-            (forms, _) = ngrams_and_forms_with::<false>(tokens, mask, &mut out);
+            forms = ngrams_and_forms_plain(tokens, mask, &mut out);
             // Asked of the text once (a token that is `lambda` is in it): text that is not
             // ASCII can make many tokens (each CJK run is one).
             lambda_named = LAMBDA_FINDER.find(lower.as_bytes()).is_some() && named_lambda(tokens);
@@ -292,7 +292,7 @@ impl Recipe {
 
 /// Pushes the tokens' word and pair n-grams (masked) onto `out` and returns each
 /// token's lexicon form and key, for [`lexicon_counts_of`], and whether a token is
-/// `lambda` or `lambdas` less its leading `#`s and `@`s (what [`lambda_sense`] first
+/// `lambda` or `lambdas` less its leading `#`s and `@`s (what [`named_lambda_sense`] first
 /// asks: told here by two compares of each token's key, where `lambda_sense` searched
 /// the text for `lambda` and then compared every token; issue 12's tenth round).
 ///
@@ -302,50 +302,43 @@ impl Recipe {
 /// (`scan::token_hashes`, issue 12's ninth round). A pair goes out beside its second
 /// word, not after all the words: the n-grams' order among themselves is free, as
 /// `features` sorts them and `signal_features` drops them all.
-#[inline(always)]
 #[cfg(test)]
 fn ngrams_and_forms<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> (Vec<(&'a str, u64)>, bool) {
-    ngrams_and_forms_with::<true>(tokens, mask, out)
-}
-
-/// [`ngrams_and_forms`], asking whether a token names `lambda` only when `NAMED`
-/// (`false`: the answer is `false`). Without it, the loop keeps its state in locals
-/// rather than in a [`scan::Grams`]: text that is not ASCII makes many tokens (each CJK
-/// run is one), and the struct's pushes cost `kana-kanji` ≈ 2,000 instructions more
-/// (issue 12's tenth round). The two are held equal by
-/// `one_pass_over_each_token_hashes_its_ngrams_and_lexicon_key_as_the_separate_passes_did`.
-#[inline(always)]
-fn ngrams_and_forms_with<'a, const NAMED: bool>(
-    tokens: &[&'a str],
-    mask: u64,
-    out: &mut Vec<u32>,
-) -> (Vec<(&'a str, u64)>, bool) {
-    if !NAMED {
-        let mut forms: Vec<(&str, u64)> = Vec::with_capacity(tokens.len());
-        let mut head = scan::PAIR_PREFIX;
-        for (i, &t) in tokens.iter().enumerate() {
-            let h = scan::token_hashes(t.as_bytes(), head);
-            out.push((h.word & mask) as u32);
-            if i > 0 {
-                out.push((h.pair & mask) as u32);
-            }
-            head = h.pair_head;
-            forms.push(match h.key {
-                // `#` and `@` are ASCII, so the form starts on a character.
-                Some(key) => (&t[h.form_start..], key),
-                None => {
-                    let form = lexicon_form(t);
-                    (form, word_hash(form))
-                }
-            });
-        }
-        return (forms, false);
-    }
     let mut grams = scan::Grams::new(mask, out, tokens.len());
     for &t in tokens {
-        grams.push_with::<NAMED>(t, scan::token_hashes(t.as_bytes(), grams.head));
+        grams.push(t, scan::token_hashes(t.as_bytes(), grams.head));
     }
     (grams.forms, grams.lambda_named)
+}
+
+/// [`ngrams_and_forms`] without asking whether a token names `lambda` (the recipe's
+/// path for text that is not ASCII and for retagged tokens, which asks once for the
+/// whole text instead). Its state stays in locals rather than in a [`scan::Grams`]: text
+/// that is not ASCII makes many tokens (each CJK run is one), and the struct's pushes
+/// cost `kana-kanji` ≈ 2,000 instructions more (issue 12's tenth round). The two are
+/// held equal by
+/// `one_pass_over_each_token_hashes_its_ngrams_and_lexicon_key_as_the_separate_passes_did`.
+#[inline(always)]
+fn ngrams_and_forms_plain<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> Vec<(&'a str, u64)> {
+    let mut forms: Vec<(&str, u64)> = Vec::with_capacity(tokens.len());
+    let mut head = scan::PAIR_PREFIX;
+    for (i, &t) in tokens.iter().enumerate() {
+        let h = scan::token_hashes(t.as_bytes(), head);
+        out.push((h.word & mask) as u32);
+        if i > 0 {
+            out.push((h.pair & mask) as u32);
+        }
+        head = h.pair_head;
+        forms.push(match h.key {
+            // `#` and `@` are ASCII, so the form starts on a character.
+            Some(key) => (&t[h.form_start..], key),
+            None => {
+                let form = lexicon_form(t);
+                (form, word_hash(form))
+            }
+        });
+    }
+    forms
 }
 
 /// The FNV-1a state after each count's `q:<name>:`, hashed at compile time.
@@ -734,7 +727,8 @@ fn lambda_sense(lower: &str, marks: u8, tokens: &[&str]) -> LambdaSense {
 static LAMBDA_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("lambda"));
 
-/// [`lambda_sense`] of a text whose tokens name `lambda`.
+/// The sense of `lambda` in a text whose tokens name it (the tokens' pass has asked
+/// [`named_lambda`] first; the test-only `lambda_sense` asks it itself).
 fn named_lambda_sense(lower: &str, marks: u8, tokens: &[&str]) -> LambdaSense {
     fn bare<'a>(t: &&'a str) -> &'a str {
         t.trim_start_matches(['#', '@'])
@@ -924,7 +918,7 @@ fn lowercase_visible_by_str(text: &str) -> String {
 /// A full-width form of printable ASCII (U+FF01–FF5E), but for the brackets, comma,
 /// colon, equals sign, hyphen and greater-than sign: Japanese and Chinese prose wraps
 /// and lists names with them (`ＡＷＳ（Ｌａｍｂｄａ，Ｓ３）`), and as ASCII they are
-/// the code syntax [`lambda_sense`] looks for (`(lambda`, `=lambda`, `->`). The tokenizer
+/// the code syntax [`named_lambda_sense`] looks for (`(lambda`, `=lambda`, `->`). The tokenizer
 /// splits on them either way; `＃`, `＠` and `＄` must be ASCII to start a tag, a mention
 /// or a ticker (`＃ａｗｓ` was read as the plain word `aws`).
 fn full_width_ascii(c: char) -> bool {

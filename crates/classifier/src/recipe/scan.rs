@@ -143,7 +143,7 @@ static CLASS: [u8; 256] = {
     t
 };
 
-/// Bytes of the text that the spam signals and [`super::lambda_sense`] ask about, noted
+/// Bytes of the text that the spam signals and [`super::named_lambda_sense`] ask about, noted
 /// by [`tokenize_ascii_marked`] as it passes them (issue 12, tenth round): the signals'
 /// `contains("!!")` and `contains('$')` and the arrow's search for `>` each walked the
 /// whole text again, and most texts have none of them.
@@ -320,17 +320,9 @@ impl<'a, 'o> Grams<'a, 'o> {
         }
     }
 
-    /// Notes token `t` with its hashes `h` (from `head`).
+    /// Notes token `t` with its hashes `h` (from `head`), and whether it names `lambda`.
     #[inline(always)]
     pub(super) fn push(&mut self, t: &'a str, h: TokenHashes) {
-        self.push_with::<true>(t, h);
-    }
-
-    /// [`Grams::push`], asking whether `t` names `lambda` only when `NAMED` (the text
-    /// that is not ASCII asks once for the whole text instead: long tokenless runs of
-    /// CJK make many tokens).
-    #[inline(always)]
-    pub(super) fn push_with<const NAMED: bool>(&mut self, t: &'a str, h: TokenHashes) {
         const LAMBDA: u64 = fnv_const(WORD_PREFIX, b"lambda");
         const LAMBDAS: u64 = fnv_const(WORD_PREFIX, b"lambdas");
         self.out.push((h.word & self.mask) as u32);
@@ -344,7 +336,7 @@ impl<'a, 'o> Grams<'a, 'o> {
                 let form = &t[h.form_start..];
                 // A key's match is confirmed by the words (a hash may collide); a token
                 // without a key has an apostrophe after its sigils, so is neither word.
-                if NAMED && (key == LAMBDA || key == LAMBDAS) && matches!(form, "lambda" | "lambdas") {
+                if (key == LAMBDA || key == LAMBDAS) && matches!(form, "lambda" | "lambdas") {
                     self.lambda_named = true;
                 }
                 (form, key)

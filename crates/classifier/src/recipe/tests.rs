@@ -902,12 +902,8 @@ fn one_pass_over_each_token_hashes_its_ngrams_and_lexicon_key_as_the_separate_pa
             let (forms, named) = ngrams_and_forms(tokens, mask, &mut got);
             assert_eq!(named, named_lambda(tokens), "{tokens:?}");
             let mut plain = Vec::new();
-            let (plain_forms, plain_named) = ngrams_and_forms_with::<false>(tokens, mask, &mut plain);
-            assert_eq!(
-                (&plain, &plain_forms, plain_named),
-                (&got, &forms, false),
-                "{tokens:?}"
-            );
+            let plain_forms = ngrams_and_forms_plain(tokens, mask, &mut plain);
+            assert_eq!((&plain, &plain_forms), (&got, &forms), "{tokens:?}");
             let mut want = by_parts(tokens, mask);
             got.sort_unstable();
             want.sort_unstable();
@@ -1036,5 +1032,61 @@ fn the_client_name_is_read_by_bytes_as_source_name_reads_it() {
         "</a><a>",
     ] {
         check(s);
+    }
+}
+
+/// The path for text that is not ASCII asks once per text whether `lambda` is named (the
+/// ASCII path asks per token): `x:lambda_sense` must be among the signal features exactly
+/// when the tokens name it, whichever path the text takes. The buckets of every value the
+/// feature can take are computed from its definition, and a text must hit exactly one of
+/// them (a named `lambda`) or none (no `lambda` token).
+#[test]
+fn the_lambda_sense_feature_is_there_exactly_when_a_token_names_lambda_on_every_path() {
+    let recipe = Recipe {
+        hash_bits: 18,
+        quantile_bins: BTreeMap::new(),
+    };
+    let mask = (recipe.buckets() - 1) as u64;
+    let mut sense_buckets = HashSet::new();
+    for sense in 1u8..=3 {
+        for evidence in 0u8..=2 {
+            for carried in 0u8..=3 {
+                let h = fnv1a(&[b"x:lambda_sense:", &[sense, evidence, carried]]);
+                sense_buckets.insert((h & mask) as u32);
+            }
+        }
+    }
+    let hits = |text: &str| {
+        let record = Record {
+            text: text.into(),
+            ..Default::default()
+        };
+        recipe
+            .signal_features(&record)
+            .into_iter()
+            .filter(|b| sense_buckets.contains(b))
+            .count()
+    };
+    for text in [
+        // Not ASCII: the general path.
+        "AWS Lambdaの関数をPythonで書いた",
+        "Lambda 関数 のタイムアウト",
+        "café: #lambda cold starts",
+        "Пишу на AWS Lambda каждый день",
+        "λ calculus and a python lambda x: x → y",
+        "@lambdas in Kotlin — closures everywhere",
+        // ASCII with a tacked-on `aws` (the tokens retagged, the same path).
+        "new lambda timeout limits today aws",
+    ] {
+        assert_eq!(hits(text), 1, "{text:?} names lambda");
+    }
+    for text in [
+        "ラムダ 関数 と lambada の話",
+        "lambdaX und lambdaé sind keine Wörter hier — café",
+        "Пишу на AWS Fargate каждый день",
+        "no lambada zone here aws",
+    ] {
+        assert!(!named_lambda(&tokenize(&text.to_lowercase())), "{text:?}");
+        assert_eq!(hits(text), 0, "{text:?} does not name lambda");
     }
 }
