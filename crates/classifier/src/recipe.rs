@@ -113,25 +113,24 @@ impl Recipe {
         } else {
             lowercase_visible(&record.text)
         };
-        // The bytes the signals and `lambda_sense` ask about (`!`, `$`, `>`) are noted by
-        // the ASCII tokenizer as it passes them, rather than searched for again (issue
-        // 12's tenth round).
-        // ASCII text's tokens are hashed as the tokenizer finds them (issue 12's tenth
-        // round): their n-grams go onto `out` and their forms into `grams` at once,
-        // redone below if the tokens are retagged.
+        // ASCII text in one pass (issue 12's tenth round): the tokenizer hashes each token
+        // as it finds it (n-grams onto `out`, forms, the lambda answer and the tally into
+        // `grams`) and notes the bytes the signals and `named_lambda_sense` ask about
+        // (`!`, `$`, `>`), rather than searching for them again. Other text, and retagged
+        // tokens, get their n-grams, forms, lambda answer and tally below; until then
+        // they hold nothing.
         let (words, marks, mut forms, mut lambda_named, mut tally) = if text_ascii {
             let mut grams = scan::Grams::new(mask, &mut out, 64);
             let (words, marks) = scan::tokenize_ascii_hashed(&lower, &mut grams);
             (words, marks, grams.forms, grams.lambda_named, grams.tally)
         } else {
-            // Hashed and counted below.
-            let none = scan::Tally::default();
+            let words = tokenize(&lower);
             (
-                tokenize(&lower),
+                words,
                 scan::marks_of_mixed(&lower),
                 Vec::new(),
                 false,
-                none,
+                scan::Tally::default(),
             )
         };
         let carried = aws_carried(&words);
