@@ -310,7 +310,7 @@ fn ngrams_and_forms<'a>(tokens: &[&'a str], mask: u64, out: &mut Vec<u32>) -> (V
     (grams.forms, grams.lambda_named)
 }
 
-/// [`ngrams_and_forms`] without asking whether a token names `lambda` (the recipe's
+/// The test-only `ngrams_and_forms` without asking whether a token names `lambda` (the recipe's
 /// path for text that is not ASCII and for retagged tokens, which asks once for the
 /// whole text instead). Its state stays in locals rather than in a [`scan::Grams`]: text
 /// that is not ASCII makes many tokens (each CJK run is one), and the struct's pushes
@@ -641,7 +641,7 @@ fn is_year(digits: &str) -> bool {
     digits.len() == 4 && digits.starts_with("20")
 }
 
-/// The pair `route <num>`, as [`lexicon_counts`] combines its words' hashes.
+/// The pair `route <num>`, as [`lexicon_counts_of`] combines its words' hashes.
 static ROUTE_NUM: LazyLock<u64> = LazyLock::new(|| run_hash(word_hash("route"), word_hash("<num>")));
 
 /// Whether the text names Route 53 (`route 53`, `route-53`), as the tokens no longer can.

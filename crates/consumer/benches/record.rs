@@ -148,9 +148,11 @@ fn stage_loop(stage: &str) {
     let engine = &base64::engine::general_purpose::STANDARD;
     let base64_text = engine.encode(TWEET.as_bytes());
     let compact_base64 = engine.encode(compact(TWEET));
+    let compact_tweet = decode_tweet(compact(TWEET).as_bytes()).expect("a tweet");
     let classifier = EmbeddedClassifier::new(Model::embedded_default());
     let model = classifier.model();
     let tweet = decode_tweet(TWEET.as_bytes()).expect("a tweet");
+    assert_eq!(tweet, compact_tweet, "the compact form is the same tweet");
     let record = Record::from_tweet(&tweet);
     let features = model.artifact().recipe.features(&record);
     black_box(classifier.classify_record(&record));
