@@ -66,41 +66,31 @@ fn record_path(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("record (3.7 KB v1.1 tweet)");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("base64 + JSON decode + recipe + classify, thread CPU time", |b| {
-        b.iter_custom(|iters| {
-            let start = thread_cpu_time();
-            for _ in 0..iters {
-                black_box(classify(&decode(black_box(&base64_text))));
-            }
-            thread_cpu_time() - start
-        })
-    });
-    group.bench_function("base64 + JSON decode + recipe + classify", |b| {
-        b.iter(|| black_box(classify(&decode(black_box(&base64_text)))))
-    });
-    group.bench_function("base64 + JSON decode", |b| {
-        b.iter(|| black_box(decode(black_box(&base64_text))))
-    });
     let compact_base64 = base64::engine::general_purpose::STANDARD.encode(compact(TWEET));
     assert_eq!(
         decode(&base64_text),
         decode(&compact_base64),
         "the compact form is the same tweet"
     );
-    group.bench_function(
-        "compact: base64 + JSON decode + recipe + classify, thread CPU time",
-        |b| {
-            b.iter_custom(|iters| {
-                let start = thread_cpu_time();
-                for _ in 0..iters {
-                    black_box(classify(&decode(black_box(&compact_base64))));
-                }
-                thread_cpu_time() - start
-            })
-        },
-    );
-    group.bench_function("compact: base64 + JSON decode + recipe + classify", |b| {
-        b.iter(|| black_box(classify(&decode(black_box(&compact_base64)))))
+    for (form, text) in [("", &base64_text), ("compact: ", &compact_base64)] {
+        group.bench_function(
+            format!("{form}base64 + JSON decode + recipe + classify, thread CPU time"),
+            |b| {
+                b.iter_custom(|iters| {
+                    let start = thread_cpu_time();
+                    for _ in 0..iters {
+                        black_box(classify(&decode(black_box(text))));
+                    }
+                    thread_cpu_time() - start
+                })
+            },
+        );
+        group.bench_function(format!("{form}base64 + JSON decode + recipe + classify"), |b| {
+            b.iter(|| black_box(classify(&decode(black_box(text)))))
+        });
+    }
+    group.bench_function("base64 + JSON decode", |b| {
+        b.iter(|| black_box(decode(black_box(&base64_text))))
     });
     let tweet = decode(&base64_text);
     group.bench_function("recipe + classify", |b| {
@@ -147,8 +137,14 @@ fn stage_loop(stage: &str) {
         .unwrap_or(1000);
     let engine = &base64::engine::general_purpose::STANDARD;
     let base64_text = engine.encode(TWEET.as_bytes());
-    let compact_base64 = engine.encode(compact(TWEET));
-    let compact_tweet = decode_tweet(compact(TWEET).as_bytes()).expect("a tweet");
+    let compact_json = compact(TWEET);
+    let compact_tweet = decode_tweet(compact_json.as_bytes()).expect("a tweet");
+    // `path` runs on the committed form, `path-compact` on the compact one.
+    let path_base64 = engine.encode(if stage == "path-compact" {
+        &compact_json
+    } else {
+        TWEET
+    });
     let classifier = EmbeddedClassifier::new(Model::embedded_default());
     let model = classifier.model();
     let tweet = decode_tweet(TWEET.as_bytes()).expect("a tweet");
@@ -185,15 +181,9 @@ fn stage_loop(stage: &str) {
             "classify" => {
                 black_box(classifier.classify_record(&Record::from_tweet(black_box(&tweet))));
             }
-            "path" => {
+            "path" | "path-compact" => {
                 let mut bytes = Vec::new();
-                decode_base64_into(black_box(base64_text.as_bytes()), &mut bytes).expect("base64");
-                let tweet = decode_tweet(&bytes).expect("a tweet");
-                black_box(classifier.classify_record(&Record::from_tweet(&tweet)));
-            }
-            "path-compact" => {
-                let mut bytes = Vec::new();
-                decode_base64_into(black_box(compact_base64.as_bytes()), &mut bytes).expect("base64");
+                decode_base64_into(black_box(path_base64.as_bytes()), &mut bytes).expect("base64");
                 let tweet = decode_tweet(&bytes).expect("a tweet");
                 black_box(classifier.classify_record(&Record::from_tweet(&tweet)));
             }
