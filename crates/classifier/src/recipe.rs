@@ -194,7 +194,7 @@ impl Recipe {
 
         let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
 
-        let source = client_name(&record.source);
+        let source = source_name(&record.source);
         let mut ascii = [0u8; 64];
         if source.is_ascii() && source.len() <= ascii.len() {
             // `to_lowercase` of short ASCII, on the stack: no string to allocate.
@@ -1384,21 +1384,6 @@ fn flush<'a>(current: &'a str, tokens: &mut Vec<&'a str>) {
 }
 
 pub use tweetboard_core::tweet::source_name;
-
-/// [`source_name`] by bytes: the `>` that ends the opening tag found by `memchr`, the
-/// `</` of the closing tag from the end, where it is (`source_name`'s `rfind("</")` set
-/// up a substring search for each record; issue 12's tenth round). Both are ASCII, so
-/// the name between them starts and ends on characters.
-#[inline]
-fn client_name(source: &str) -> &str {
-    let bytes = source.as_bytes();
-    let start = memchr::memchr(b'>', bytes);
-    let end = bytes.windows(2).rposition(|w| w == b"</");
-    match (start, end) {
-        (Some(start), Some(end)) if start < end => source[start + 1..end].trim(),
-        _ => source.trim(),
-    }
-}
 
 /// 64-bit FNV-1a over the concatenated parts: stable across platforms and releases,
 /// which a stored model needs (`std`'s hasher is neither). Inlined so that a constant

@@ -69,7 +69,13 @@ impl fmt::Display for TweetId {
 /// The client's name from a tweet's `source`: v1.1 gives an HTML anchor
 /// (`<a href="...">Twitter for iPhone</a>`), v2 the name itself; plain text is kept.
 pub fn source_name(source: &str) -> &str {
-    match (source.find('>'), source.rfind("</")) {
+    // By bytes: the `>` ending the opening tag by `memchr`, the closing tag's `</` from the
+    // end, where `rfind("</")` set up a substring search for every record (the recipe and
+    // the content hash each ask; issue 12's tenth round). `>` and `</` are ASCII, so the
+    // name between them starts and ends on characters.
+    let bytes = source.as_bytes();
+    let end = bytes.windows(2).rposition(|w| w == b"</");
+    match (memchr::memchr(b'>', bytes), end) {
         (Some(start), Some(end)) if start < end => source[start + 1..end].trim(),
         _ => source.trim(),
     }
