@@ -16,7 +16,8 @@ count() { # total instructions of one run of a stage
     sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 setup=$(count setup "$iters")
-echo "instructions per call ($iters calls each, callgrind; $bin)"
+allocator=$(RECORD_STAGE=allocator "$bin")
+echo "instructions per call ($iters calls each, callgrind, $allocator; $bin)"
 for stage in base64-crate base64 json json-serde record recipe score classify path path-compact; do
   total=$(count "$stage" "$iters")
   printf '  %-10s %8d\n' "$stage" $(( (total - setup) / iters ))
