@@ -180,6 +180,51 @@ fn base64_simd_decodes_as_the_base64_crate() {
     }
 }
 
+#[test]
+fn every_byte_in_every_block_position_decodes_as_the_base64_crate() {
+    // GIVEN the encoding of 100 bytes: 136 characters, four 32-character blocks the AVX2
+    // decoder takes and a padded tail it leaves
+    let data: Vec<u8> = (0..100u32).map(|i| (i * 89 + 5) as u8).collect();
+    let text = base64::engine::general_purpose::STANDARD
+        .encode(&data)
+        .into_bytes();
+    assert_eq!(text.len(), 136);
+    let mut changed = text.clone();
+    for at in 0..text.len() {
+        for b in 0..=255u8 {
+            // WHEN any byte value stands at any position THEN the verdict and bytes are the
+            // base64 crate's
+            changed[at] = b;
+            base64_decoders_agree(&changed);
+        }
+        changed[at] = text[at];
+    }
+}
+
+#[test]
+fn the_avx2_blocks_decode_what_they_can_and_leave_the_rest() {
+    let engine = base64::engine::general_purpose::STANDARD;
+    let data: Vec<u8> = (0..100u32).map(|i| (i * 89 + 5) as u8).collect();
+    let text = engine.encode(&data).into_bytes();
+    let mut out = vec![1, 2, 3];
+    let decoded = blocks::decode_prefix(&text, &mut out);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // GIVEN a CPU with AVX2 THEN the four whole blocks are decoded, the padded tail is not
+        assert_eq!(decoded, 128);
+    }
+    assert_eq!(decoded % 32, 0);
+    assert_eq!(out[..3], [1, 2, 3], "what `out` held is kept");
+    assert_eq!(out[3..], data[..decoded / 4 * 3]);
+    // GIVEN a character outside the alphabet in the second block THEN only the first is taken
+    let mut broken = text.clone();
+    broken[40] = b'-';
+    let mut out = Vec::new();
+    let decoded = blocks::decode_prefix(&broken, &mut out);
+    assert!(decoded <= 32);
+    assert_eq!(out, data[..decoded / 4 * 3]);
+}
+
 #[tokio::test]
 async fn the_layer_hands_the_body_to_the_handler_once() {
     assert_eq!(take_invocation_body(), None);
