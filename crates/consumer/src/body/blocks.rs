@@ -22,7 +22,7 @@ pub(super) fn decode_prefix(text: &[u8], out: &mut Vec<u8>) -> usize {
         // SAFETY: the CPU has AVX2, checked just above.
         return unsafe { avx2::decode_prefix(text, out) };
     }
-    let _ = out;
+    let _ = (text, out);
     0
 }
 
