@@ -211,6 +211,33 @@ fn record_path(c: &mut Criterion) {
             })
         },
     );
+    // The same batch in its two halves, so that the profile shows where a batch's time
+    // goes: the decode alone, and the classification of tweets decoded beforehand.
+    let tweets: Vec<Tweet> = batch.iter().map(|t| decode(t)).collect();
+    let mut per_batch_cpu = |half: &str, run: &dyn Fn()| {
+        group.bench_function(
+            format!("the batch of different tweets: {half}, thread CPU time"),
+            |b| {
+                b.iter_custom(|iters| {
+                    let start = thread_cpu_time();
+                    for _ in 0..iters {
+                        run();
+                    }
+                    thread_cpu_time() - start
+                })
+            },
+        );
+    };
+    per_batch_cpu("base64 + JSON decode", &|| {
+        for text in &batch {
+            black_box(decode(black_box(text)));
+        }
+    });
+    per_batch_cpu("recipe + classify", &|| {
+        for tweet in &tweets {
+            black_box(classify(black_box(tweet)));
+        }
+    });
     group.throughput(Throughput::Elements(1));
     group.bench_function("base64 + JSON decode", |b| {
         b.iter(|| black_box(decode(black_box(&base64_text))))
