@@ -116,6 +116,39 @@ pub(super) fn string_end_ascii_sse2(b: &[u8], mut i: usize) -> Option<(usize, bo
     None
 }
 
+/// A key's plain run from `i`, sixteen bytes a step while sixteen are left: the index
+/// of the first `"`, `\\`, control character or non-ASCII byte, or `None` when fewer
+/// than sixteen bytes are left before one. Keys are plain ASCII, so a key that ends at
+/// the quote found is one whose bytes need no other check; one signed compare finds
+/// control and non-ASCII bytes at once, where [`string_end_ascii_sse2`] carries a
+/// second mask through the loop and works out the ASCII answer after it (issue 12,
+/// eleventh round: a dozen instructions a key).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) fn plain_ascii_end_sse2(b: &[u8], mut i: usize) -> Option<usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    while block_at(b, i) {
+        // SAFETY: as in `string_special_sse2`: SSE2 is baseline, and the load reads
+        // b[i..i + 16], inside `b` by the loop's bound.
+        let mask = unsafe {
+            let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+            // Signed bytes: those from 0x80 up are negative, below 0x20 as the controls are.
+            let low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), low)) as u32
+        };
+        if mask != 0 {
+            return Some(i + mask.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    None
+}
+
 /// The whitespace from `i` (JSON's four bytes only), sixteen bytes a step while sixteen
 /// are left: `Ok` with the index of the first other byte, or `Err` with where fewer
 /// than sixteen bytes remain to scan.

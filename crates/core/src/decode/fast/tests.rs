@@ -57,6 +57,11 @@ fn the_string_scan_finds_what_a_byte_at_a_time_scan_finds() {
                 assert_eq!(end, want, "{b:?} from {start}");
                 assert_eq!(ascii, b[start..end].is_ascii(), "{b:?} from {start}");
             }
+            #[cfg(target_arch = "x86_64")]
+            if let Some(end) = super::scan::plain_ascii_end_sse2(&b, start) {
+                let want = (start..b.len()).find(|&j| matches!(b[j], b'"' | b'\\' | 0..=0x1f | 0x80..));
+                assert_eq!(Some(end), want, "{b:?} from {start}");
+            }
         }
     }
 }
@@ -99,6 +104,55 @@ fn a_block_is_inside_the_buffer_exactly_when_sixteen_bytes_are_left() {
                 len.saturating_sub(i) >= 16,
                 "{len} from {i}"
             );
+        }
+    }
+}
+
+/// A key as [`Parser::key`] must read it, by definition: a quote, then the bytes to the
+/// next `"`, `\\` or control character, ended by a quote and valid UTF-8.
+fn key_reference(b: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let end = naive(b, i + 1);
+    if b.get(end) != Some(&b'"') {
+        return None;
+    }
+    std::str::from_utf8(&b[i + 1..end]).ok()?;
+    Some((&b[i + 1..end], end + 1))
+}
+
+#[test]
+fn a_key_is_read_as_its_definition_reads_it() {
+    // GIVEN quoted keys of every length to 40 (shorter and longer than a block, near
+    // and far from the buffer's end), each with one byte of every value, or a valid or
+    // broken UTF-8 sequence, at every position; WHEN read as a key; THEN the key and
+    // where reading stopped are the definition's, and `None` exactly where it is
+    // `None` (an escape, a control byte, invalid UTF-8, no closing quote)
+    let inserts: Vec<Vec<u8>> = (0..=255u8)
+        .map(|c| vec![c])
+        .chain(["é", "€", "😀"].map(|s| s.as_bytes().to_vec()))
+        .chain([
+            vec![0xc3],
+            vec![0xe2, 0x82],
+            vec![0xed, 0xa0, 0x80],
+            vec![0xf0, 0x9f, 0x98],
+        ])
+        .collect();
+    for len in 0..40 {
+        for at in 0..=len {
+            for insert in &inserts {
+                for tail in [&b""[..], b":1}", b":\"rather a long value, past a block\"}"] {
+                    let mut b = b"\"".to_vec();
+                    b.extend((0..len).map(|k| b'a' + (k % 26) as u8));
+                    b.splice(1 + at..1 + at, insert.iter().copied());
+                    b.push(b'"');
+                    b.extend_from_slice(tail);
+                    let mut p = Parser { b: &b, i: 0 };
+                    let got = p.key().map(|key| (key, p.i));
+                    assert_eq!(got, key_reference(&b, 0), "{b:?}");
+                }
+            }
         }
     }
 }
