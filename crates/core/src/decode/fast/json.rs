@@ -369,26 +369,24 @@ impl<'a> Parser<'a> {
             self.ws();
             match self.peek()? {
                 b'"' => self.skip_string()?,
-                b'{' | b'[' => {
-                    let object = self.peek()? == b'{';
+                open @ (b'{' | b'[') => {
                     self.i += 1;
                     if depth == MAX_SKIP_DEPTH {
                         return None;
                     }
-                    objects = objects << 1 | u64::from(object);
-                    depth += 1;
+                    let object = open == b'{';
                     self.ws();
-                    let close = if object { b'}' } else { b']' };
-                    if self.peek()? == close {
-                        self.i += 1;
-                        objects >>= 1;
-                        depth -= 1;
-                    } else {
+                    // `{` + 2 is `}`, `[` + 2 is `]`.
+                    if self.peek()? != open + 2 {
+                        objects = objects << 1 | u64::from(object);
+                        depth += 1;
                         if object {
                             self.skip_member_key()?;
                         }
                         continue;
                     }
+                    // Empty: a whole value.
+                    self.i += 1;
                 }
                 b't' => self.literal(b"true")?,
                 b'f' => self.literal(b"false")?,
@@ -396,26 +394,30 @@ impl<'a> Parser<'a> {
                 b'-' | b'0'..=b'9' => self.skip_number()?,
                 _ => return None,
             }
-            // After a value: the next member, or the ends of containers.
+            // After a value: the next member, or the ends of containers. The byte is
+            // matched once here (through `after_value`'s three it was matched twice).
             loop {
                 if depth == 0 {
                     return Some(());
                 }
                 let object = objects & 1 == 1;
-                match self.after_value()? {
-                    b',' => {
-                        self.i += 1;
-                        if object {
-                            self.ws();
-                            self.skip_member_key()?;
-                        }
-                        break;
-                    }
-                    b'}' if object => {}
-                    b']' if !object => {}
-                    _ => return None,
+                let mut c = *self.b.get(self.i)?;
+                if c <= b' ' {
+                    self.ws();
+                    c = self.peek()?;
                 }
                 self.i += 1;
+                if c == b',' {
+                    if object {
+                        self.ws();
+                        self.skip_member_key()?;
+                    }
+                    break;
+                }
+                // `]`, or `}` in an object (`]` is 0x5d, `}` 0x7d).
+                if c != b']' | u8::from(object) << 5 {
+                    return None;
+                }
                 objects >>= 1;
                 depth -= 1;
             }

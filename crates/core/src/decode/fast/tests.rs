@@ -156,3 +156,56 @@ fn a_key_is_read_as_its_definition_reads_it() {
         }
     }
 }
+
+/// Whether the skip takes all of `b` as one value (whitespace around it allowed).
+fn skips_whole(b: &[u8]) -> bool {
+    let mut p = Parser { b, i: 0 };
+    p.ws();
+    if p.skip_value().is_none() {
+        return false;
+    }
+    p.ws();
+    p.i == b.len()
+}
+
+#[test]
+fn a_skipped_value_is_accepted_exactly_where_serde_accepts_it() {
+    // GIVEN nested values like those a tweet's skipped members hold (compact and
+    // spaced, every kind of scalar, empty and nested containers), each with every
+    // byte removed, replaced by each byte that steers JSON, or such a byte inserted
+    // before it; WHEN skipped; THEN the skip takes the whole value exactly where serde
+    // ignores it without error (shallow values: only depth may make the skip stricter)
+    let samples = [
+        r#"{"url":{"urls":[{"url":"https://t.co/Wz8qQ2xLk1","expanded_url":"https://c.example.com","display_url":"c.example.com","indices":[0,23]}]},"description":{"urls":[]}}"#,
+        r#"[{"text":"AWS","indices":[7,11]},{"text":"serverless","indices":[236,247]}]"#,
+        r#"{ "a" : [ 1 , -20.5e+3 , 0 , true , false , null , "\u00e9\n\"" , { } , [ ] ] ,
+            "b" : {"c":[[{}],[]],"d":{"e":-0.0E-1}} }"#,
+        r#"[[],{},"",0,[[[]]]]"#,
+    ];
+    let steer = b"{}[],:\" \\0-1.eE+tfnlu\n\x01";
+    let check = |b: &[u8]| {
+        let serde = serde_json::from_slice::<serde::de::IgnoredAny>(b).is_ok();
+        assert_eq!(skips_whole(b), serde, "{:?}", String::from_utf8_lossy(b));
+    };
+    for sample in samples {
+        let s = sample.as_bytes();
+        check(s);
+        for i in 0..=s.len() {
+            for &c in steer {
+                let mut inserted = s.to_vec();
+                inserted.insert(i, c);
+                check(&inserted);
+                if i < s.len() {
+                    let mut replaced = s.to_vec();
+                    replaced[i] = c;
+                    check(&replaced);
+                }
+            }
+            if i < s.len() {
+                let mut cut = s.to_vec();
+                cut.remove(i);
+                check(&cut);
+            }
+        }
+    }
+}
