@@ -307,33 +307,40 @@ impl<'a> Parser<'a> {
 
     /// `null`, or an object read by `field` (called with each key, after its colon),
     /// which returns `None` for what it cannot read, and skips what it does not know.
+    /// The object is built in `slot`, where its caller keeps it: returned by value, a
+    /// user object and the tweet were copied with `memcpy` on their way up (issue 12,
+    /// eleventh round).
     pub(super) fn opt_object<T: Default>(
         &mut self,
+        slot: &mut Option<T>,
         mut field: impl FnMut(&mut Self, &mut T, &[u8], &mut u32) -> Option<()>,
-    ) -> Option<Option<T>> {
+    ) -> Option<()> {
         self.ws();
         match self.peek()? {
-            b'n' => self.literal(b"null").map(|()| None),
+            b'n' => {
+                *slot = None;
+                self.literal(b"null")
+            }
             b'{' => {
                 self.i += 1;
-                let mut value = T::default();
+                let value = slot.insert(T::default());
                 // The known fields seen, one bit each: serde refuses a field given twice.
                 let mut seen = 0u32;
                 self.ws();
                 if self.peek()? == b'}' {
                     self.i += 1;
-                    return Some(Some(value));
+                    return Some(());
                 }
                 loop {
                     self.ws();
                     let key = self.key()?;
                     self.colon()?;
-                    field(self, &mut value, key, &mut seen)?;
+                    field(self, value, key, &mut seen)?;
                     match self.after_value()? {
                         b',' => self.i += 1,
                         b'}' => {
                             self.i += 1;
-                            return Some(Some(value));
+                            return Some(());
                         }
                         _ => return None,
                     }
