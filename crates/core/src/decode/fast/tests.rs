@@ -209,3 +209,96 @@ fn a_skipped_value_is_accepted_exactly_where_serde_accepts_it() {
         }
     }
 }
+
+/// [`Parser::integer`] as it was, a digit a step: the definition the word steps meet.
+fn integer_reference(b: &[u8], start: usize) -> Option<(u64, usize)> {
+    let mut i = start;
+    let mut n: u64 = 0;
+    while let Some(&d @ b'0'..=b'9') = b.get(i) {
+        n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+        i += 1;
+    }
+    let digits = i - start;
+    if digits == 0 || (digits > 1 && b[start] == b'0') || matches!(b.get(i), Some(b'.' | b'e' | b'E')) {
+        return None;
+    }
+    Some((n, i))
+}
+
+#[test]
+fn the_digit_words_count_and_read_what_a_digit_at_a_time_reads() {
+    // GIVEN eight-byte words of 0 to 8 digits (several digit patterns) ended by every
+    // byte value, with every byte value again in the lanes after it; WHEN counted and
+    // read as a word; THEN the count and the value are a digit-at-a-time scan's
+    let patterns: [&[u8]; 4] = [b"12345678", b"99999999", b"00000000", b"90817263"];
+    for len in 0..=8 {
+        for pattern in patterns {
+            for end in 0..=255u8 {
+                for after in [b'0', b'9', b'/', b':', 0x00, 0xff, end] {
+                    let mut bytes = [after; 8];
+                    bytes[..len].copy_from_slice(&pattern[..len]);
+                    if len < 8 {
+                        bytes[len] = end;
+                    }
+                    let w = u64::from_le_bytes(bytes);
+                    let want_len = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+                    let want: u64 = bytes[..want_len]
+                        .iter()
+                        .fold(0, |n, &d| n * 10 + u64::from(d - b'0'));
+                    assert_eq!(super::scan::digit_count(w), want_len, "{bytes:?}");
+                    assert_eq!(super::scan::leading_digits(w), (want_len, want), "{bytes:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_integer_is_read_as_a_digit_at_a_time_reads_it() {
+    // GIVEN numbers of 0 to 25 digits (leading zeros, u64::MAX and one past it, every
+    // length around a word), each ended by a byte that may follow a number or not, or
+    // by the buffer's end, at every distance from it; WHEN read as an integer and
+    // skipped as digits; THEN the value, the end and the `None`s are the reference's
+    let mut numbers: Vec<String> = (0..=25)
+        .map(|n| "9876543210".repeat(3)[..n].to_string())
+        .collect();
+    numbers.extend(
+        [
+            "0",
+            "00",
+            "0123",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999",
+        ]
+        .map(String::from),
+    );
+    numbers.extend((1..=20).map(|n| format!("1{}", "0".repeat(n - 1))));
+    for number in &numbers {
+        for end in [
+            &b""[..],
+            b",",
+            b"}",
+            b"]",
+            b".5",
+            b"e1",
+            b"E1",
+            b"x",
+            b" ",
+            b"\xff",
+            b"-",
+        ] {
+            for pad in 0..10 {
+                let mut b = number.as_bytes().to_vec();
+                b.extend_from_slice(end);
+                b.extend(std::iter::repeat_n(b' ', pad));
+                let mut p = Parser { b: &b, i: 0 };
+                let got = p.integer().map(|n| (n, p.i));
+                assert_eq!(got, integer_reference(&b, 0), "{:?}", String::from_utf8_lossy(&b));
+                let mut p = Parser { b: &b, i: 0 };
+                p.digits();
+                assert_eq!(p.i, b.iter().take_while(|b| b.is_ascii_digit()).count(), "{b:?}");
+            }
+        }
+    }
+}
