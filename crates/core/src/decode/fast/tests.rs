@@ -302,3 +302,43 @@ fn an_integer_is_read_as_a_digit_at_a_time_reads_it() {
         }
     }
 }
+
+#[test]
+fn a_kept_string_is_read_as_serde_reads_it() {
+    // GIVEN string literals of up to four pieces (plain ASCII short and past a block,
+    // valid non-ASCII, invalid UTF-8, every escape, surrogate pairs and lone halves,
+    // control bytes) in every order; WHEN read as a kept string; THEN the result is
+    // serde's (`None` where serde errs)
+    let pieces: [&[u8]; 16] = [
+        b"plain",
+        b"a longer plain piece, past a block",
+        b"\\\"",
+        b"\\\\",
+        b"\\/\\b\\f\\n\\r\\t",
+        b"\\u00e9",
+        b"\\ud83d\\ude80",
+        b"\\ud800",
+        b"\\udc00x",
+        b"\\x",
+        "é🚀".as_bytes(),
+        b"\xff",
+        b"\xc3",
+        b"\xed\xa0\x80",
+        b"\x01",
+        b"\x7f",
+    ];
+    let mut literals: Vec<Vec<u8>> = vec![b"\"\"".to_vec()];
+    for a in pieces {
+        for b in pieces {
+            for c in [&b""[..], pieces[0], pieces[2], pieces[11]] {
+                literals.push([&b"\""[..], a, b, c, b"\""].concat());
+            }
+        }
+    }
+    for literal in literals {
+        let mut p = Parser { b: &literal, i: 0 };
+        let got = p.string().filter(|_| p.i == literal.len());
+        let want = serde_json::from_slice::<String>(&literal).ok();
+        assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&literal));
+    }
+}
