@@ -1,7 +1,7 @@
 //! The fast path's JSON grammar: whitespace, strings (kept or skipped, escapes
 //! decoded), integers, and skipping any value, each returning `None` wherever serde
 //! might decide differently. The tweet's own fields are read in the parent module.
-//! One file (about 530 lines) because these are one grammar: every step hands the next
+//! One file (about 560 lines) because these are one grammar: every step hands the next
 //! its position and the same fallback rule, and splitting it would scatter that rule.
 
 use super::scan::*;
@@ -180,10 +180,36 @@ impl<'a> Parser<'a> {
     }
 
     /// A string value that is kept: unescaped as serde_json unescapes it; `None` for
-    /// a lone surrogate or invalid UTF-8 (serde's errors).
+    /// a lone surrogate or invalid UTF-8 (serde's errors). Plain ASCII ended within
+    /// the blocks scanned is taken inline, as a key is (issue 12, eleventh round: the
+    /// call cost more than the copy); anything else by [`Self::string_checked`], from
+    /// where the plain run ended.
+    #[inline(always)]
     pub(super) fn string(&mut self) -> Option<String> {
         let start = self.i + 1;
-        let (end, ascii) = self.string_end_ascii(start);
+        #[cfg(target_arch = "x86_64")]
+        if let Some(end) = plain_ascii_end_sse2(self.b, start) {
+            if self.b.get(end) == Some(&b'"') {
+                let text = &self.b[start..end];
+                self.i = end + 1;
+                // SAFETY: the scan saw every byte before `end` below 0x80: ASCII, so UTF-8.
+                return Some(unsafe { String::from_utf8_unchecked(text.to_vec()) });
+            }
+            return self.string_checked(end);
+        }
+        self.string_checked(start)
+    }
+
+    /// [`Self::string`] for any literal (escapes, non-ASCII text, the buffer's last
+    /// sixteen bytes), scanned on from `plain`: the bytes from the literal's start up
+    /// to there are plain ASCII (none if it is the start).
+    #[inline(never)]
+    pub(super) fn string_checked(&mut self, plain: usize) -> Option<String> {
+        let start = self.i + 1;
+        // Where the first `"`, `\` or control byte is from `start`, as no byte before
+        // `plain` is one; whether all bytes before it are ASCII, as those before
+        // `plain` are.
+        let (end, ascii) = self.string_end_ascii(plain);
         match self.b.get(end)? {
             b'"' => {
                 self.i = end + 1;

@@ -307,8 +307,9 @@ fn an_integer_is_read_as_a_digit_at_a_time_reads_it() {
 fn a_kept_string_is_read_as_serde_reads_it() {
     // GIVEN string literals of up to four pieces (plain ASCII short and past a block,
     // valid non-ASCII, invalid UTF-8, every escape, surrogate pairs and lone halves,
-    // control bytes) in every order; WHEN read as a kept string; THEN the result is
-    // serde's (`None` where serde errs)
+    // control bytes) in every order, alone and followed by more; WHEN read as a kept
+    // string; THEN the result is serde's (`None` where serde errs), and the string
+    // ends where the literal does
     let pieces: [&[u8]; 16] = [
         b"plain",
         b"a longer plain piece, past a block",
@@ -336,9 +337,13 @@ fn a_kept_string_is_read_as_serde_reads_it() {
         }
     }
     for literal in literals {
-        let mut p = Parser { b: &literal, i: 0 };
-        let got = p.string().filter(|_| p.i == literal.len());
         let want = serde_json::from_slice::<String>(&literal).ok();
-        assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&literal));
+        // Alone (its last bytes read past the blocks), and with a block's worth after it.
+        for after in [&b""[..], b",\"next\":\"a value long enough\"}"] {
+            let b = [&literal[..], after].concat();
+            let mut p = Parser { b: &b, i: 0 };
+            let got = p.string().filter(|_| p.i == literal.len());
+            assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&b));
+        }
     }
 }
