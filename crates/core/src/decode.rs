@@ -187,6 +187,11 @@ fn url_pairs(entities: impl IntoIterator<Item = Entities>) -> Vec<(String, Strin
                 // An empty URL cannot be a key of the stored map (DynamoDB refuses empty
                 // attribute names), and links nothing.
                 if !url.is_empty() && out.len() < MAX_URLS && !out.iter().any(|(seen, _)| *seen == url) {
+                    if out.capacity() == 0 {
+                        // The four places the first push would make, without its
+                        // growth path (issue 12, eleventh round).
+                        out = Vec::with_capacity(4);
+                    }
                     out.push((url, expanded));
                 }
             }

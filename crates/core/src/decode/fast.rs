@@ -228,12 +228,13 @@ impl<'a> Parser<'a> {
 
     fn url_entities(&mut self) -> Option<Vec<UrlEntity>> {
         self.eat(b'[')?;
-        let mut urls = Vec::new();
         self.ws();
         if self.peek()? == b']' {
             self.i += 1;
-            return Some(urls);
+            return Some(Vec::new());
         }
+        // The four places the first push would make, without its growth path.
+        let mut urls = Vec::with_capacity(4);
         loop {
             let mut url = None;
             self.opt_object(&mut url, |p, u: &mut UrlEntity, key, seen| {
