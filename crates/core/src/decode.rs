@@ -187,6 +187,11 @@ fn url_pairs(entities: impl IntoIterator<Item = Entities>) -> Vec<(String, Strin
                 // An empty URL cannot be a key of the stored map (DynamoDB refuses empty
                 // attribute names), and links nothing.
                 if !url.is_empty() && out.len() < MAX_URLS && !out.iter().any(|(seen, _)| *seen == url) {
+                    if out.capacity() == 0 {
+                        // The four places the first push would make, without its
+                        // growth path (issue 12, eleventh round).
+                        out = Vec::with_capacity(4);
+                    }
                     out.push((url, expanded));
                 }
             }
@@ -280,7 +285,8 @@ pub fn decode_tweet(bytes: &[u8]) -> Result<Tweet, DecodeError> {
 
 fn decode(bytes: &[u8]) -> Result<Tweet, DecodeError> {
     // The common shape in one pass (issue 12); serde decides whatever it is unsure of.
-    match fast::raw_tweet(bytes) {
+    let mut slot = None;
+    match fast::raw_tweet(bytes, &mut slot) {
         Some(raw) => from_flat(raw),
         None => decode_with_serde(bytes),
     }
@@ -297,7 +303,7 @@ pub fn decode_tweet_with_serde(bytes: &[u8]) -> Result<Tweet, DecodeError> {
 /// make sure the common shapes stay on it.
 #[cfg(any(test, feature = "testing"))]
 pub fn fast_path_reads(bytes: &[u8]) -> bool {
-    fast::raw_tweet(bytes).is_some()
+    fast::raw_tweet(bytes, &mut None).is_some()
 }
 
 fn decode_with_serde(bytes: &[u8]) -> Result<Tweet, DecodeError> {
@@ -317,7 +323,7 @@ fn decode_with_serde(bytes: &[u8]) -> Result<Tweet, DecodeError> {
         Some(V2Data::Other(kind)) => Err(DecodeError::NotATweet(format!(
             "`data` is {kind}, not a tweet object"
         ))),
-        None => from_flat(raw),
+        None => from_flat(&mut raw),
     }
 }
 
@@ -334,8 +340,10 @@ fn parse_id<D>(raw: &mut RawTweet<D>) -> Result<TweetId, DecodeError> {
 }
 
 /// A v1.1 tweet, or a bare v2 tweet object (no envelope, so no author).
-fn from_flat<D>(mut raw: RawTweet<D>) -> Result<Tweet, DecodeError> {
-    let id = parse_id(&mut raw)?;
+/// The tweet from `raw`'s fields, taken out of it (borrowed, not moved: the fast path
+/// builds `raw` in its caller's frame, and a move copied it).
+fn from_flat<D>(raw: &mut RawTweet<D>) -> Result<Tweet, DecodeError> {
+    let id = parse_id(raw)?;
     let mut retweeted_status = raw.retweeted_status.take();
     let urls = url_pairs(
         [
@@ -365,11 +373,12 @@ fn from_flat<D>(mut raw: RawTweet<D>) -> Result<Tweet, DecodeError> {
     });
     let text = raw
         .full_text
-        .or(raw.extended_tweet.and_then(|e| e.full_text))
-        .or(raw.text)
+        .take()
+        .or(raw.extended_tweet.take().and_then(|e| e.full_text))
+        .or(raw.text.take())
         .ok_or(DecodeError::MissingText)?;
-    let user = raw.user.unwrap_or_default();
-    let metrics = raw.public_metrics.unwrap_or_default();
+    let user = raw.user.take().unwrap_or_default();
+    let metrics = raw.public_metrics.take().unwrap_or_default();
     Ok(Tweet {
         id,
         text,
@@ -381,7 +390,7 @@ fn from_flat<D>(mut raw: RawTweet<D>) -> Result<Tweet, DecodeError> {
         statuses: user.statuses_count.unwrap_or(0),
         retweets: raw.retweet_count.or(metrics.retweet_count).unwrap_or(0),
         favourites: raw.favorite_count.or(metrics.like_count).unwrap_or(0),
-        source: raw.source.unwrap_or_default(),
+        source: raw.source.take().unwrap_or_default(),
         image_url: user.profile_image_url_https.unwrap_or_default(),
         created_at: raw.created_at.as_deref().and_then(normalise_time),
         retweeted,
@@ -389,9 +398,9 @@ fn from_flat<D>(mut raw: RawTweet<D>) -> Result<Tweet, DecodeError> {
     })
 }
 
-fn from_v2(data: RawTweet<IgnoredAny>, includes: Includes) -> Result<Tweet, DecodeError> {
+fn from_v2(mut data: RawTweet<IgnoredAny>, includes: Includes) -> Result<Tweet, DecodeError> {
     let author_id = data.author_id.clone();
-    let mut tweet = from_flat(data)?;
+    let mut tweet = from_flat(&mut data)?;
     let author = includes
         .users
         .0

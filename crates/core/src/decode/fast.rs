@@ -27,13 +27,22 @@ use super::{Entities, ExtendedTweet, IdField, RawTweet, RetweetedStatus, UrlEnti
 /// limit is 128 levels in all; the known fields add at most 6).
 const MAX_SKIP_DEPTH: usize = 64;
 
-/// The record's fields as serde would read them, or `None` to let serde decide.
-pub(super) fn raw_tweet(bytes: &[u8]) -> Option<RawTweet<IgnoredAny>> {
+/// The record's fields as serde would read them, built in `slot` (the caller's, so the
+/// tweet is not copied on its way out), or `None` to let serde decide (and whatever
+/// `slot` then holds is of no use).
+pub(super) fn raw_tweet<'r>(
+    bytes: &[u8],
+    slot: &'r mut Option<RawTweet<IgnoredAny>>,
+) -> Option<&'r mut RawTweet<IgnoredAny>> {
     let mut p = Parser { b: bytes, i: 0 };
     p.ws();
-    let raw = p.tweet()?;
+    p.tweet(slot)?;
     p.ws();
-    (p.i == p.b.len()).then_some(raw)
+    if p.i != p.b.len() {
+        return None;
+    }
+    // `null` is no tweet object: serde's error.
+    slot.as_mut()
 }
 
 struct Parser<'a> {
@@ -51,9 +60,8 @@ impl<'a> Parser<'a> {
 
     /// The top-level object. `data` and `includes` (a v2 envelope) and the v2 fields
     /// `author_id` and `public_metrics` are left to serde.
-    fn tweet(&mut self) -> Option<RawTweet<IgnoredAny>> {
-        let raw = self.opt_object(|p, raw: &mut RawTweetFields, key, seen| {
-            let r = &mut raw.0;
+    fn tweet(&mut self, slot: &mut Option<RawTweet<IgnoredAny>>) -> Option<()> {
+        self.opt_object(slot, |p, r: &mut RawTweet<IgnoredAny>, key, seen| {
             match key {
                 b"id_str" => {
                     Self::first(seen, 0)?;
@@ -73,11 +81,11 @@ impl<'a> Parser<'a> {
                 }
                 b"extended_tweet" => {
                     Self::first(seen, 4)?;
-                    r.extended_tweet = p.extended_tweet()?;
+                    p.extended_tweet(&mut r.extended_tweet)?;
                 }
                 b"user" => {
                     Self::first(seen, 5)?;
-                    r.user = p.user()?;
+                    p.user(&mut r.user)?;
                 }
                 b"retweet_count" => {
                     Self::first(seen, 6)?;
@@ -97,19 +105,17 @@ impl<'a> Parser<'a> {
                 }
                 b"entities" => {
                     Self::first(seen, 10)?;
-                    r.entities = p.entities()?;
+                    p.entities(&mut r.entities)?;
                 }
                 b"retweeted_status" => {
                     Self::first(seen, 11)?;
-                    r.retweeted_status = p.retweeted_status()?;
+                    p.retweeted_status(&mut r.retweeted_status)?;
                 }
                 b"data" | b"includes" | b"author_id" | b"public_metrics" => return None,
                 _ => p.skip_member_value()?,
             }
             Some(())
-        })?;
-        // `null` is no tweet object: serde's error.
-        raw.map(|r| r.0)
+        })
     }
 
     /// A tweet's `id`, as [`IdField`] reads it; other kinds are left to serde.
@@ -123,8 +129,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn user(&mut self) -> Option<Option<UserV1>> {
-        self.opt_object(|p, u: &mut UserV1, key, seen| {
+    fn user(&mut self, slot: &mut Option<UserV1>) -> Option<()> {
+        self.opt_object(slot, |p, u: &mut UserV1, key, seen| {
             match key {
                 b"name" => {
                     Self::first(seen, 0)?;
@@ -160,8 +166,8 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn extended_tweet(&mut self) -> Option<Option<ExtendedTweet>> {
-        self.opt_object(|p, e: &mut ExtendedTweet, key, seen| {
+    fn extended_tweet(&mut self, slot: &mut Option<ExtendedTweet>) -> Option<()> {
+        self.opt_object(slot, |p, e: &mut ExtendedTweet, key, seen| {
             match key {
                 b"full_text" => {
                     Self::first(seen, 0)?;
@@ -169,7 +175,7 @@ impl<'a> Parser<'a> {
                 }
                 b"entities" => {
                     Self::first(seen, 1)?;
-                    e.entities = p.entities()?;
+                    p.entities(&mut e.entities)?;
                 }
                 _ => p.skip_member_value()?,
             }
@@ -177,8 +183,8 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn retweeted_status(&mut self) -> Option<Option<RetweetedStatus>> {
-        self.opt_object(|p, r: &mut RetweetedStatus, key, seen| {
+    fn retweeted_status(&mut self, slot: &mut Option<RetweetedStatus>) -> Option<()> {
+        self.opt_object(slot, |p, r: &mut RetweetedStatus, key, seen| {
             match key {
                 b"text" => {
                     Self::first(seen, 0)?;
@@ -190,15 +196,15 @@ impl<'a> Parser<'a> {
                 }
                 b"extended_tweet" => {
                     Self::first(seen, 2)?;
-                    r.extended_tweet = p.extended_tweet()?;
+                    p.extended_tweet(&mut r.extended_tweet)?;
                 }
                 b"user" => {
                     Self::first(seen, 3)?;
-                    r.user = p.user()?;
+                    p.user(&mut r.user)?;
                 }
                 b"entities" => {
                     Self::first(seen, 4)?;
-                    r.entities = p.entities()?;
+                    p.entities(&mut r.entities)?;
                 }
                 _ => p.skip_member_value()?,
             }
@@ -207,8 +213,8 @@ impl<'a> Parser<'a> {
     }
 
     /// `entities`: only `urls`, an array of objects (serde refuses `null` for it).
-    fn entities(&mut self) -> Option<Option<Entities>> {
-        self.opt_object(|p, e: &mut Entities, key, seen| {
+    fn entities(&mut self, slot: &mut Option<Entities>) -> Option<()> {
+        self.opt_object(slot, |p, e: &mut Entities, key, seen| {
             match key {
                 b"urls" => {
                     Self::first(seen, 0)?;
@@ -222,15 +228,16 @@ impl<'a> Parser<'a> {
 
     fn url_entities(&mut self) -> Option<Vec<UrlEntity>> {
         self.eat(b'[')?;
-        let mut urls = Vec::new();
         self.ws();
         if self.peek()? == b']' {
             self.i += 1;
-            return Some(urls);
+            return Some(Vec::new());
         }
+        // The four places the first push would make, without its growth path.
+        let mut urls = Vec::with_capacity(4);
         loop {
-            // `null` is not a URL entity: serde's error.
-            let url = self.opt_object(|p, u: &mut UrlEntity, key, seen| {
+            let mut url = None;
+            self.opt_object(&mut url, |p, u: &mut UrlEntity, key, seen| {
                 match key {
                     b"url" => {
                         Self::first(seen, 0)?;
@@ -243,8 +250,9 @@ impl<'a> Parser<'a> {
                     _ => p.skip_member_value()?,
                 }
                 Some(())
-            })??;
-            urls.push(url);
+            })?;
+            // `null` is not a URL entity: serde's error.
+            urls.push(url?);
             match self.after_value()? {
                 b',' => self.i += 1,
                 b']' => {
@@ -257,13 +265,11 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// [`RawTweet`] has no `Default` (its `data` type need not have one): the fields the
-/// fast path fills, all absent to begin with.
-struct RawTweetFields(RawTweet<IgnoredAny>);
-
-impl Default for RawTweetFields {
+/// The fields the fast path fills, all absent to begin with (`RawTweet` derives no
+/// `Default`: its `data` type need not have one).
+impl Default for RawTweet<IgnoredAny> {
     fn default() -> Self {
-        RawTweetFields(RawTweet {
+        RawTweet {
             id_str: None,
             id: None,
             text: None,
@@ -280,7 +286,7 @@ impl Default for RawTweetFields {
             includes: None,
             author_id: None,
             public_metrics: None,
-        })
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The fast path's JSON grammar: whitespace, strings (kept or skipped, escapes
 //! decoded), integers, and skipping any value, each returning `None` wherever serde
 //! might decide differently. The tweet's own fields are read in the parent module.
-//! One file (about 450 lines) because these are one grammar: every step hands the next
+//! One file (about 560 lines) because these are one grammar: every step hands the next
 //! its position and the same fallback rule, and splitting it would scatter that rule.
 
 use super::scan::*;
@@ -135,6 +135,25 @@ impl<'a> Parser<'a> {
             return None;
         }
         let start = self.i + 1;
+        // Nearly every key is plain ASCII ended within the blocks scanned: taken here;
+        // anything else (an escape, a control or non-ASCII byte, the buffer's last
+        // sixteen bytes) by the full check below.
+        #[cfg(target_arch = "x86_64")]
+        if let Some(end) = plain_ascii_end_sse2(self.b, start) {
+            if self.b.get(end) == Some(&b'"') {
+                self.i = end + 1;
+                return Some(&self.b[start..end]);
+            }
+        }
+        self.key_checked(start)
+    }
+
+    /// [`Self::key`] from `start` (after its quote), its bytes checked as UTF-8. Out of
+    /// line: rarely taken, and inlined into each object's loop it cost 70 instructions
+    /// a tweet.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn key_checked(&mut self, start: usize) -> Option<&'a [u8]> {
         let (end, ascii) = self.string_end_ascii(start);
         if self.b.get(end) != Some(&b'"') {
             return None;
@@ -161,10 +180,36 @@ impl<'a> Parser<'a> {
     }
 
     /// A string value that is kept: unescaped as serde_json unescapes it; `None` for
-    /// a lone surrogate or invalid UTF-8 (serde's errors).
+    /// a lone surrogate or invalid UTF-8 (serde's errors). Plain ASCII ended within
+    /// the blocks scanned is taken inline, as a key is (issue 12, eleventh round: the
+    /// call cost more than the copy); anything else by [`Self::string_checked`], from
+    /// where the plain run ended.
+    #[inline(always)]
     pub(super) fn string(&mut self) -> Option<String> {
         let start = self.i + 1;
-        let (end, ascii) = self.string_end_ascii(start);
+        #[cfg(target_arch = "x86_64")]
+        if let Some(end) = plain_ascii_end_sse2(self.b, start) {
+            if self.b.get(end) == Some(&b'"') {
+                let text = &self.b[start..end];
+                self.i = end + 1;
+                // SAFETY: the scan saw every byte before `end` below 0x80: ASCII, so UTF-8.
+                return Some(unsafe { String::from_utf8_unchecked(text.to_vec()) });
+            }
+            return self.string_checked(end);
+        }
+        self.string_checked(start)
+    }
+
+    /// [`Self::string`] for any literal (escapes, non-ASCII text, the buffer's last
+    /// sixteen bytes), scanned on from `plain`: the bytes from the literal's start up
+    /// to there are plain ASCII (none if it is the start).
+    #[inline(never)]
+    pub(super) fn string_checked(&mut self, plain: usize) -> Option<String> {
+        let start = self.i + 1;
+        // Where the first `"`, `\` or control byte is from `start`, as no byte before
+        // `plain` is one; whether all bytes before it are ASCII, as those before
+        // `plain` are.
+        let (end, ascii) = self.string_end_ascii(plain);
         match self.b.get(end)? {
             b'"' => {
                 self.i = end + 1;
@@ -183,6 +228,11 @@ impl<'a> Parser<'a> {
                 // than the escape. Grown from the first piece, a v1.1 `source` (an HTML anchor with
                 // escaped quotes) cost four reallocations.
                 self.skip_string()?;
+                // A literal of ASCII bytes unescapes to UTF-8: its bytes copied are
+                // ASCII, and each escape is written as a `char`'s UTF-8. Checked here,
+                // a word at a time, it costs half what checking the result does (a
+                // v1.1 `source`, issue 12, eleventh round).
+                let ascii = self.b[start..self.i - 1].is_ascii();
                 let mut out = Vec::with_capacity(self.i - 1 - start);
                 out.extend_from_slice(&self.b[start..end]);
                 self.i = end;
@@ -190,6 +240,11 @@ impl<'a> Parser<'a> {
                     match self.peek()? {
                         b'"' => {
                             self.i += 1;
+                            if ascii {
+                                // SAFETY: as the comment above `ascii` shows, `out` is
+                                // ASCII bytes and whole UTF-8 encodings of `char`s.
+                                return Some(unsafe { String::from_utf8_unchecked(out) });
+                            }
                             return String::from_utf8(out).ok();
                         }
                         b'\\' => self.escape(&mut out)?,
@@ -246,7 +301,9 @@ impl<'a> Parser<'a> {
         Some(())
     }
 
-    /// `null` or a string.
+    /// `null` or a string. Inlined into each field's arm: a call here before the call
+    /// to [`Self::string`] cost 16 instructions a kept string (issue 12, eleventh round).
+    #[inline(always)]
     pub(super) fn opt_string(&mut self) -> Option<Option<String>> {
         self.ws();
         match self.peek()? {
@@ -258,14 +315,39 @@ impl<'a> Parser<'a> {
 
     /// A plain unsigned integer as serde_json reads it into a `u64`: digits, no sign,
     /// fraction or exponent (those make a float, which serde refuses), no overflow.
+    #[inline(always)]
     pub(super) fn integer(&mut self) -> Option<u64> {
+        /// 10 to the power of each count of digits a word can hold.
+        const TENS: [u64; 9] = [
+            1,
+            10,
+            100,
+            1_000,
+            10_000,
+            100_000,
+            1_000_000,
+            10_000_000,
+            100_000_000,
+        ];
         let start = self.i;
-        // A local index, not `self.i`: stored back once, not once a digit.
+        // A local index, not `self.i`: stored back once, not once a step.
         let mut i = start;
         let mut n: u64 = 0;
-        while let Some(&d @ b'0'..=b'9') = self.b.get(i) {
-            n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-            i += 1;
+        // Eight bytes a step while eight are left, then a byte a step. Checked at each
+        // step, the sum overflows exactly where the number does not fit a `u64`.
+        while let Some(word) = self.b.get(i..i + 8) {
+            let (len, value) = leading_digits(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+            n = n.checked_mul(TENS[len])?.checked_add(value)?;
+            i += len;
+            if len < 8 {
+                break;
+            }
+        }
+        if self.b.get(i..i + 8).is_none() {
+            while let Some(&d @ b'0'..=b'9') = self.b.get(i) {
+                n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+                i += 1;
+            }
         }
         self.i = i;
         let digits = i - start;
@@ -288,33 +370,40 @@ impl<'a> Parser<'a> {
 
     /// `null`, or an object read by `field` (called with each key, after its colon),
     /// which returns `None` for what it cannot read, and skips what it does not know.
+    /// The object is built in `slot`, where its caller keeps it: returned by value, a
+    /// user object and the tweet were copied with `memcpy` on their way up (issue 12,
+    /// eleventh round).
     pub(super) fn opt_object<T: Default>(
         &mut self,
+        slot: &mut Option<T>,
         mut field: impl FnMut(&mut Self, &mut T, &[u8], &mut u32) -> Option<()>,
-    ) -> Option<Option<T>> {
+    ) -> Option<()> {
         self.ws();
         match self.peek()? {
-            b'n' => self.literal(b"null").map(|()| None),
+            b'n' => {
+                *slot = None;
+                self.literal(b"null")
+            }
             b'{' => {
                 self.i += 1;
-                let mut value = T::default();
+                let value = slot.insert(T::default());
                 // The known fields seen, one bit each: serde refuses a field given twice.
                 let mut seen = 0u32;
                 self.ws();
                 if self.peek()? == b'}' {
                     self.i += 1;
-                    return Some(Some(value));
+                    return Some(());
                 }
                 loop {
                     self.ws();
                     let key = self.key()?;
                     self.colon()?;
-                    field(self, &mut value, key, &mut seen)?;
+                    field(self, value, key, &mut seen)?;
                     match self.after_value()? {
                         b',' => self.i += 1,
                         b'}' => {
                             self.i += 1;
-                            return Some(Some(value));
+                            return Some(());
                         }
                         _ => return None,
                     }
@@ -350,26 +439,24 @@ impl<'a> Parser<'a> {
             self.ws();
             match self.peek()? {
                 b'"' => self.skip_string()?,
-                b'{' | b'[' => {
-                    let object = self.peek()? == b'{';
+                open @ (b'{' | b'[') => {
                     self.i += 1;
                     if depth == MAX_SKIP_DEPTH {
                         return None;
                     }
-                    objects = objects << 1 | u64::from(object);
-                    depth += 1;
+                    let object = open == b'{';
                     self.ws();
-                    let close = if object { b'}' } else { b']' };
-                    if self.peek()? == close {
-                        self.i += 1;
-                        objects >>= 1;
-                        depth -= 1;
-                    } else {
+                    // `{` + 2 is `}`, `[` + 2 is `]`.
+                    if self.peek()? != open + 2 {
+                        objects = objects << 1 | u64::from(object);
+                        depth += 1;
                         if object {
                             self.skip_member_key()?;
                         }
                         continue;
                     }
+                    // Empty: a whole value.
+                    self.i += 1;
                 }
                 b't' => self.literal(b"true")?,
                 b'f' => self.literal(b"false")?,
@@ -377,26 +464,30 @@ impl<'a> Parser<'a> {
                 b'-' | b'0'..=b'9' => self.skip_number()?,
                 _ => return None,
             }
-            // After a value: the next member, or the ends of containers.
+            // After a value: the next member, or the ends of containers. The byte is
+            // matched once here (through `after_value`'s three it was matched twice).
             loop {
                 if depth == 0 {
                     return Some(());
                 }
                 let object = objects & 1 == 1;
-                match self.after_value()? {
-                    b',' => {
-                        self.i += 1;
-                        if object {
-                            self.ws();
-                            self.skip_member_key()?;
-                        }
-                        break;
-                    }
-                    b'}' if object => {}
-                    b']' if !object => {}
-                    _ => return None,
+                let mut c = *self.b.get(self.i)?;
+                if c <= b' ' {
+                    self.ws();
+                    c = self.peek()?;
                 }
                 self.i += 1;
+                if c == b',' {
+                    if object {
+                        self.ws();
+                        self.skip_member_key()?;
+                    }
+                    break;
+                }
+                // `]`, or `}` in an object (`]` is 0x5d, `}` 0x7d).
+                if c != b']' | u8::from(object) << 5 {
+                    return None;
+                }
                 objects >>= 1;
                 depth -= 1;
             }
@@ -441,8 +532,16 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn digits(&mut self) {
-        // A local index, as in `integer`.
+        // A local index, as in `integer`; eight bytes a step while eight are left.
         let mut i = self.i;
+        while let Some(word) = self.b.get(i..i + 8) {
+            let len = digit_count(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+            i += len;
+            if len < 8 {
+                self.i = i;
+                return;
+            }
+        }
         while let Some(b'0'..=b'9') = self.b.get(i) {
             i += 1;
         }

@@ -22,6 +22,40 @@ pub(super) fn block_at(b: &[u8], i: usize) -> bool {
     b.len().checked_sub(16).is_some_and(|last| i <= last)
 }
 
+/// How many decimal digits start the eight bytes in `w` (read little-endian, so the
+/// first byte is the lowest lane), 0 to 8.
+#[inline(always)]
+pub(super) fn digit_count(w: u64) -> usize {
+    let d = w.wrapping_sub(lanes(b'0'));
+    // A lane is no digit when subtracting '0' wrapped (a byte below it) or left 10 or
+    // more (adding 0x76 reaches the high bit). The lanes below the first such lane are
+    // digits, which neither borrow nor carry, so that lane is flagged exactly; the
+    // lanes above it may not be, and are not read.
+    let other = (d | d.wrapping_add(lanes(0x76))) & lanes(0x80);
+    (other.trailing_zeros() / 8) as usize
+}
+
+/// The decimal digits at the start of the eight bytes in `w` (read little-endian, so
+/// the first byte is the lowest lane): how many there are (0 to 8) and their value,
+/// eight lanes at once (issue 12, eleventh round: a digit a step cost ten
+/// instructions, a v1.1 tweet's 19-digit `id` two hundred).
+#[inline(always)]
+pub(super) fn leading_digits(w: u64) -> (usize, u64) {
+    let d = w.wrapping_sub(lanes(b'0'));
+    let len = digit_count(w);
+    if len == 0 {
+        return (0, 0);
+    }
+    // The digits moved up to the top lanes: the zero lanes below them are leading
+    // zeros. Then pairs, fours and the eight are summed in place, the first digit (the
+    // lowest lane) weighing most.
+    let v = d << (8 * (8 - len));
+    let v = (v & lanes(0x0f)).wrapping_mul(10 << 8 | 1) >> 8;
+    let v = (v & 0x00ff_00ff_00ff_00ff).wrapping_mul(100 << 16 | 1) >> 16;
+    let v = (v & 0x0000_ffff_0000_ffff).wrapping_mul(10_000 << 32 | 1) >> 32;
+    (len, v)
+}
+
 /// [`Parser::string_special`] from `i`, eight bytes a step: the whole scan where SSE2
 /// is not there, the last bytes after it where it is.
 pub(super) fn string_special_words(b: &[u8], mut i: usize) -> usize {
@@ -111,6 +145,39 @@ pub(super) fn string_end_ascii_sse2(b: &[u8], mut i: usize) -> Option<(usize, bo
             return Some((i + mask.trailing_zeros() as usize, ascii));
         }
         high |= block_high;
+        i += 16;
+    }
+    None
+}
+
+/// A key's plain run from `i`, sixteen bytes a step while sixteen are left: the index
+/// of the first `"`, `\\`, control character or non-ASCII byte, or `None` when fewer
+/// than sixteen bytes are left before one. Keys are plain ASCII, so a key that ends at
+/// the quote found is one whose bytes need no other check; one signed compare finds
+/// control and non-ASCII bytes at once, where [`string_end_ascii_sse2`] carries a
+/// second mask through the loop and works out the ASCII answer after it (issue 12,
+/// eleventh round: a dozen instructions a key).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) fn plain_ascii_end_sse2(b: &[u8], mut i: usize) -> Option<usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    while block_at(b, i) {
+        // SAFETY: as in `string_special_sse2`: SSE2 is baseline, and the load reads
+        // b[i..i + 16], inside `b` by the loop's bound.
+        let mask = unsafe {
+            let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
+            // Signed bytes: those from 0x80 up are negative, below 0x20 as the controls are.
+            let low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), low)) as u32
+        };
+        if mask != 0 {
+            return Some(i + mask.trailing_zeros() as usize);
+        }
         i += 16;
     }
     None

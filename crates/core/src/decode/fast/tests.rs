@@ -57,6 +57,11 @@ fn the_string_scan_finds_what_a_byte_at_a_time_scan_finds() {
                 assert_eq!(end, want, "{b:?} from {start}");
                 assert_eq!(ascii, b[start..end].is_ascii(), "{b:?} from {start}");
             }
+            #[cfg(target_arch = "x86_64")]
+            if let Some(end) = super::scan::plain_ascii_end_sse2(&b, start) {
+                let want = (start..b.len()).find(|&j| matches!(b[j], b'"' | b'\\' | 0..=0x1f | 0x80..));
+                assert_eq!(Some(end), want, "{b:?} from {start}");
+            }
         }
     }
 }
@@ -99,6 +104,246 @@ fn a_block_is_inside_the_buffer_exactly_when_sixteen_bytes_are_left() {
                 len.saturating_sub(i) >= 16,
                 "{len} from {i}"
             );
+        }
+    }
+}
+
+/// A key as [`Parser::key`] must read it, by definition: a quote, then the bytes to the
+/// next `"`, `\\` or control character, ended by a quote and valid UTF-8.
+fn key_reference(b: &[u8], i: usize) -> Option<(&[u8], usize)> {
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let end = naive(b, i + 1);
+    if b.get(end) != Some(&b'"') {
+        return None;
+    }
+    std::str::from_utf8(&b[i + 1..end]).ok()?;
+    Some((&b[i + 1..end], end + 1))
+}
+
+#[test]
+fn a_key_is_read_as_its_definition_reads_it() {
+    // GIVEN quoted keys of every length to 40 (shorter and longer than a block, near
+    // and far from the buffer's end), each with one byte of every value, or a valid or
+    // broken UTF-8 sequence, at every position; WHEN read as a key; THEN the key and
+    // where reading stopped are the definition's, and `None` exactly where it is
+    // `None` (an escape, a control byte, invalid UTF-8, no closing quote)
+    let inserts: Vec<Vec<u8>> = (0..=255u8)
+        .map(|c| vec![c])
+        .chain(["é", "€", "😀"].map(|s| s.as_bytes().to_vec()))
+        .chain([
+            vec![0xc3],
+            vec![0xe2, 0x82],
+            vec![0xed, 0xa0, 0x80],
+            vec![0xf0, 0x9f, 0x98],
+        ])
+        .collect();
+    for len in 0..40 {
+        for at in 0..=len {
+            for insert in &inserts {
+                for tail in [&b""[..], b":1}", b":\"rather a long value, past a block\"}"] {
+                    let mut b = b"\"".to_vec();
+                    b.extend((0..len).map(|k| b'a' + (k % 26) as u8));
+                    b.splice(1 + at..1 + at, insert.iter().copied());
+                    b.push(b'"');
+                    b.extend_from_slice(tail);
+                    let mut p = Parser { b: &b, i: 0 };
+                    let got = p.key().map(|key| (key, p.i));
+                    assert_eq!(got, key_reference(&b, 0), "{b:?}");
+                }
+            }
+        }
+    }
+}
+
+/// Whether the skip takes all of `b` as one value (whitespace around it allowed).
+fn skips_whole(b: &[u8]) -> bool {
+    let mut p = Parser { b, i: 0 };
+    p.ws();
+    if p.skip_value().is_none() {
+        return false;
+    }
+    p.ws();
+    p.i == b.len()
+}
+
+#[test]
+fn a_skipped_value_is_accepted_exactly_where_serde_accepts_it() {
+    // GIVEN nested values like those a tweet's skipped members hold (compact and
+    // spaced, every kind of scalar, empty and nested containers), each with every
+    // byte removed, replaced by each byte that steers JSON, or such a byte inserted
+    // before it; WHEN skipped; THEN the skip takes the whole value exactly where serde
+    // ignores it without error (shallow values: only depth may make the skip stricter)
+    let samples = [
+        r#"{"url":{"urls":[{"url":"https://t.co/Wz8qQ2xLk1","expanded_url":"https://c.example.com","display_url":"c.example.com","indices":[0,23]}]},"description":{"urls":[]}}"#,
+        r#"[{"text":"AWS","indices":[7,11]},{"text":"serverless","indices":[236,247]}]"#,
+        r#"{ "a" : [ 1 , -20.5e+3 , 0 , true , false , null , "\u00e9\n\"" , { } , [ ] ] ,
+            "b" : {"c":[[{}],[]],"d":{"e":-0.0E-1}} }"#,
+        r#"[[],{},"",0,[[[]]]]"#,
+    ];
+    let steer = b"{}[],:\" \\0-1.eE+tfnlu\n\x01";
+    let check = |b: &[u8]| {
+        let serde = serde_json::from_slice::<serde::de::IgnoredAny>(b).is_ok();
+        assert_eq!(skips_whole(b), serde, "{:?}", String::from_utf8_lossy(b));
+    };
+    for sample in samples {
+        let s = sample.as_bytes();
+        check(s);
+        for i in 0..=s.len() {
+            for &c in steer {
+                let mut inserted = s.to_vec();
+                inserted.insert(i, c);
+                check(&inserted);
+                if i < s.len() {
+                    let mut replaced = s.to_vec();
+                    replaced[i] = c;
+                    check(&replaced);
+                }
+            }
+            if i < s.len() {
+                let mut cut = s.to_vec();
+                cut.remove(i);
+                check(&cut);
+            }
+        }
+    }
+}
+
+/// [`Parser::integer`] as it was, a digit a step: the definition the word steps meet.
+fn integer_reference(b: &[u8], start: usize) -> Option<(u64, usize)> {
+    let mut i = start;
+    let mut n: u64 = 0;
+    while let Some(&d @ b'0'..=b'9') = b.get(i) {
+        n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+        i += 1;
+    }
+    let digits = i - start;
+    if digits == 0 || (digits > 1 && b[start] == b'0') || matches!(b.get(i), Some(b'.' | b'e' | b'E')) {
+        return None;
+    }
+    Some((n, i))
+}
+
+#[test]
+fn the_digit_words_count_and_read_what_a_digit_at_a_time_reads() {
+    // GIVEN eight-byte words of 0 to 8 digits (several digit patterns) ended by every
+    // byte value, with every byte value again in the lanes after it; WHEN counted and
+    // read as a word; THEN the count and the value are a digit-at-a-time scan's
+    let patterns: [&[u8]; 4] = [b"12345678", b"99999999", b"00000000", b"90817263"];
+    for len in 0..=8 {
+        for pattern in patterns {
+            for end in 0..=255u8 {
+                for after in [b'0', b'9', b'/', b':', 0x00, 0xff, end] {
+                    let mut bytes = [after; 8];
+                    bytes[..len].copy_from_slice(&pattern[..len]);
+                    if len < 8 {
+                        bytes[len] = end;
+                    }
+                    let w = u64::from_le_bytes(bytes);
+                    let want_len = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+                    let want: u64 = bytes[..want_len]
+                        .iter()
+                        .fold(0, |n, &d| n * 10 + u64::from(d - b'0'));
+                    assert_eq!(super::scan::digit_count(w), want_len, "{bytes:?}");
+                    assert_eq!(super::scan::leading_digits(w), (want_len, want), "{bytes:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_integer_is_read_as_a_digit_at_a_time_reads_it() {
+    // GIVEN numbers of 0 to 25 digits (leading zeros, u64::MAX and one past it, every
+    // length around a word), each ended by a byte that may follow a number or not, or
+    // by the buffer's end, at every distance from it; WHEN read as an integer and
+    // skipped as digits; THEN the value, the end and the `None`s are the reference's
+    let mut numbers: Vec<String> = (0..=25)
+        .map(|n| "9876543210".repeat(3)[..n].to_string())
+        .collect();
+    numbers.extend(
+        [
+            "0",
+            "00",
+            "0123",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999",
+        ]
+        .map(String::from),
+    );
+    numbers.extend((1..=20).map(|n| format!("1{}", "0".repeat(n - 1))));
+    for number in &numbers {
+        for end in [
+            &b""[..],
+            b",",
+            b"}",
+            b"]",
+            b".5",
+            b"e1",
+            b"E1",
+            b"x",
+            b" ",
+            b"\xff",
+            b"-",
+        ] {
+            for pad in 0..10 {
+                let mut b = number.as_bytes().to_vec();
+                b.extend_from_slice(end);
+                b.extend(std::iter::repeat_n(b' ', pad));
+                let mut p = Parser { b: &b, i: 0 };
+                let got = p.integer().map(|n| (n, p.i));
+                assert_eq!(got, integer_reference(&b, 0), "{:?}", String::from_utf8_lossy(&b));
+                let mut p = Parser { b: &b, i: 0 };
+                p.digits();
+                assert_eq!(p.i, b.iter().take_while(|b| b.is_ascii_digit()).count(), "{b:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_kept_string_is_read_as_serde_reads_it() {
+    // GIVEN string literals of up to four pieces (plain ASCII short and past a block,
+    // valid non-ASCII, invalid UTF-8, every escape, surrogate pairs and lone halves,
+    // control bytes) in every order, alone and followed by more; WHEN read as a kept
+    // string; THEN the result is serde's (`None` where serde errs), and the string
+    // ends where the literal does
+    let pieces: [&[u8]; 16] = [
+        b"plain",
+        b"a longer plain piece, past a block",
+        b"\\\"",
+        b"\\\\",
+        b"\\/\\b\\f\\n\\r\\t",
+        b"\\u00e9",
+        b"\\ud83d\\ude80",
+        b"\\ud800",
+        b"\\udc00x",
+        b"\\x",
+        "é🚀".as_bytes(),
+        b"\xff",
+        b"\xc3",
+        b"\xed\xa0\x80",
+        b"\x01",
+        b"\x7f",
+    ];
+    let mut literals: Vec<Vec<u8>> = vec![b"\"\"".to_vec()];
+    for a in pieces {
+        for b in pieces {
+            for c in [&b""[..], pieces[0], pieces[2], pieces[11]] {
+                literals.push([&b"\""[..], a, b, c, b"\""].concat());
+            }
+        }
+    }
+    for literal in literals {
+        let want = serde_json::from_slice::<String>(&literal).ok();
+        // Alone (its last bytes read past the blocks), and with a block's worth after it.
+        for after in [&b""[..], b",\"next\":\"a value long enough\"}"] {
+            let b = [&literal[..], after].concat();
+            let mut p = Parser { b: &b, i: 0 };
+            let got = p.string().filter(|_| p.i == literal.len());
+            assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&b));
         }
     }
 }
