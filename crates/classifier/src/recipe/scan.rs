@@ -143,6 +143,24 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// [`CLASS`]'s `WORD` bytes for the hashing tokenizer's walk over a token (eleventh
+/// round): 0 for any other byte (the walk stops), [`APOSTROPHE`] for `'`, 1 for the rest.
+/// One load tells both whether the token goes on and, or-ed over its bytes, whether it
+/// has an apostrophe, where the walk compared each byte with `'` besides.
+static IN_WORD: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        if CLASS[b] == WORD {
+            t[b] = if b == b'\'' as usize { APOSTROPHE } else { 1 };
+        }
+        b += 1;
+    }
+    t
+};
+/// [`IN_WORD`]'s bit for `'`.
+const APOSTROPHE: u8 = 2;
+
 /// Bytes of the text that the spam signals and [`super::named_lambda_sense`] ask about, noted
 /// by [`tokenize_ascii_marked`] as it passes them (issue 12, tenth round): the signals'
 /// `contains("!!")` and `contains('$')` and the arrow's search for `>` each walked the
@@ -402,12 +420,12 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                 let mut head = step(PAIR_PREFIX, first);
                 let mut pair = step(grams.head, first);
                 let mut apostrophes = 0u8;
-                while i < bytes.len() && class(i) == WORD {
+                while i < bytes.len() && IN_WORD[bytes[i] as usize] != 0 {
                     let b = bytes[i];
                     word = step(word, b);
                     head = step(head, b);
                     pair = step(pair, b);
-                    apostrophes |= u8::from(b == b'\'');
+                    apostrophes |= IN_WORD[b as usize];
                     i += 1;
                 }
                 if bytes[i - 1] != b'\'' {
@@ -418,7 +436,7 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                         word,
                         pair_head: step(head, b' '),
                         pair,
-                        key: (apostrophes == 0).then_some(word),
+                        key: (apostrophes & APOSTROPHE == 0).then_some(word),
                         form_start: 0,
                     };
                     grams.push(t, h);
@@ -433,13 +451,13 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                 let mut pair = step(grams.head, first);
                 let mut key = WORD_PREFIX;
                 let mut apostrophes = 0u8;
-                while i < bytes.len() && class(i) == WORD {
+                while i < bytes.len() && IN_WORD[bytes[i] as usize] != 0 {
                     let b = bytes[i];
                     word = step(word, b);
                     head = step(head, b);
                     pair = step(pair, b);
                     key = step(key, b);
-                    apostrophes |= u8::from(b == b'\'');
+                    apostrophes |= IN_WORD[b as usize];
                     i += 1;
                 }
                 if bytes[i - 1] != b'\'' {
@@ -450,7 +468,7 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                         word,
                         pair_head: step(head, b' '),
                         pair,
-                        key: (apostrophes == 0).then_some(key),
+                        key: (apostrophes & APOSTROPHE == 0).then_some(key),
                         form_start: 1,
                     };
                     grams.push(t, h);

@@ -381,3 +381,14 @@ fn the_bucket_sort_sorts_and_deduplicates_ids_out_of_bucket_order_and_repeats_an
         }
     }
 }
+
+#[test]
+fn the_in_word_table_is_the_word_class_with_the_apostrophe_marked() {
+    // GIVEN every byte
+    for b in 0..=255u8 {
+        // THEN the walk goes on over exactly the bytes `CLASS` keeps inside a token, and
+        // only `'` sets the apostrophe's bit
+        assert_eq!(IN_WORD[b as usize] != 0, CLASS[b as usize] == WORD, "{b}");
+        assert_eq!(IN_WORD[b as usize] & APOSTROPHE != 0, b == b'\'', "{b}");
+    }
+}
