@@ -390,5 +390,7 @@ fn the_in_word_table_is_the_word_class_with_the_apostrophe_marked() {
         // only `'` sets the apostrophe's bit
         assert_eq!(IN_WORD[b as usize] != 0, CLASS[b as usize] == WORD, "{b}");
         assert_eq!(IN_WORD[b as usize] & APOSTROPHE != 0, b == b'\'', "{b}");
+        // AND only ASCII bytes go on (what the tokenizer's unchecked slicing relies on)
+        assert!(IN_WORD[b as usize] == 0 || b.is_ascii(), "{b}");
     }
 }
