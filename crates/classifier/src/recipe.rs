@@ -134,7 +134,7 @@ impl Recipe {
                 scan::Tally::default(),
             )
         };
-        let carried = aws_carried(&words);
+        let (carried, last_aws_word) = aws_carried_and_last(&words);
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
         // n-grams, the signals and the lexicons too: the word's own weight, learned from
         // tweets that use the name, and `exam aws` read as AWS's exam showed a Google exam
@@ -143,11 +143,7 @@ impl Recipe {
         // and a tail of one or two words after the last one is part of what was tacked
         // on (` aws lol`, ` aws x`, ` aws 2026`: the attacker's tails), so it is dropped.
         let retagged: Vec<&str>;
-        let last_aws = if carried == 1 {
-            words.iter().rposition(|t| is_aws_word(t))
-        } else {
-            None
-        };
+        let last_aws = if carried == 1 { last_aws_word } else { None };
         let tokens: &[&str] = match last_aws {
             Some(last) => {
                 let tail = words.len() - last - 1;

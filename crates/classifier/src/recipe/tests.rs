@@ -1126,3 +1126,19 @@ fn is_aws_word_by_length_and_byte_compares_is_the_search_it_replaced() {
         assert_eq!(is_aws_word(t), is_aws_word_by_search(t), "{t:?}");
     }
 }
+
+#[test]
+fn aws_carried_and_last_finds_the_last_aws_word_as_a_search_from_the_end_does() {
+    // GIVEN every sequence of up to five tokens over the word `aws` as the tokenizer
+    // leaves it (plain, possessive, with a case ending, elided onto), the tag, look-alikes
+    // and words of each kind the carrying rules ask about
+    let alphabet = [
+        "aws", "aws's", "d'aws", "aws'de", "#aws", "awsome", "x", "is", "on", "<url>", "lol",
+    ];
+    every_sequence(&alphabet, 5, |tokens| {
+        // WHEN the carrying is read
+        let (_, last) = aws_carried_and_last(tokens);
+        // THEN the last place it gives is the search's
+        assert_eq!(last, tokens.iter().rposition(|t| is_aws_word(t)), "{tokens:?}");
+    });
+}
