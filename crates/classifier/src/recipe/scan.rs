@@ -491,17 +491,47 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                     flush_hashed(&lower[start..i], &mut tokens, grams);
                 }
             } else {
+                let mut digits = first.is_ascii_digit();
                 while i < bytes.len() && class(i) == WORD {
+                    digits &= bytes[i].is_ascii_digit();
                     i += 1;
                 }
                 marks |= mark(start);
-                flush_hashed(&lower[start..i], &mut tokens, grams);
+                if digits {
+                    // Digits alone (`2026`, the `1` and `9` of `1.9`): `flush` makes the
+                    // token `<num>`, whose hashes but the pair's are constants (eleventh
+                    // round: `flush_hashed` walked the digits and `<num>` again). It is no
+                    // URL, mention or hashtag, and a digit has no mark.
+                    tokens.push(NUM);
+                    grams.push(NUM, num_hashes(grams.head));
+                } else {
+                    flush_hashed(&lower[start..i], &mut tokens, grams);
+                }
             }
             if i < bytes.len() && class(i) != SPACE {
                 marks |= mark(i);
                 i += 1;
             }
         }
+    }
+}
+
+/// The token `flush` makes of a number.
+const NUM: &str = "<num>";
+
+/// [`token_hashes`] of [`NUM`] after the pair state `pair_in`: all but the pair it ends
+/// hashed at compile time.
+#[inline(always)]
+fn num_hashes(pair_in: u64) -> TokenHashes {
+    const NUM_WORD: u64 = fnv_const(WORD_PREFIX, NUM.as_bytes());
+    const NUM_PAIR_HEAD: u64 = fnv_const(fnv_const(PAIR_PREFIX, NUM.as_bytes()), b" ");
+    TokenHashes {
+        word: NUM_WORD,
+        pair_head: NUM_PAIR_HEAD,
+        pair: fnv_extend(pair_in, NUM.as_bytes()),
+        // No sigil and no apostrophe: the form is the token, its key its word n-gram's.
+        key: Some(NUM_WORD),
+        form_start: 0,
     }
 }
 

@@ -394,3 +394,18 @@ fn the_in_word_table_is_the_word_class_with_the_apostrophe_marked() {
         assert!(IN_WORD[b as usize] == 0 || b.is_ascii(), "{b}");
     }
 }
+
+#[test]
+fn a_numbers_constant_hashes_are_its_hashes_after_any_token() {
+    // GIVEN the pair states after no token, after words, tags and numbers
+    let mut heads = vec![PAIR_PREFIX];
+    for t in ["a", "lambda", "#aws", "@x", "<num>", "<url>", "don't"] {
+        heads.push(token_hashes(t.as_bytes(), PAIR_PREFIX).pair_head);
+    }
+    for head in heads {
+        // WHEN `<num>` follows it
+        // THEN its constant hashes are `token_hashes`' of the token
+        assert_eq!(num_hashes(head), token_hashes(NUM.as_bytes(), head), "{head:x}");
+    }
+    assert_eq!(NUM, "<num>");
+}
