@@ -328,7 +328,7 @@ bench-recipe: ## Instructions per Record::from_tweet, recipe, score and classify
 	  sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }; \
 	setup=$$(count setup $(BENCH_RECIPE_ITERS)); \
 	echo "instructions per call ($(BENCH_RECIPE_ITERS) calls each, callgrind; $$bin)"; \
-	for s in record recipe score classify; do \
+	for s in record recipe score classify classify-tweet; do \
 	  printf '  %-16s %8d\n' $$s $$(( ($$(count $$s $(BENCH_RECIPE_ITERS)) - setup) / $(BENCH_RECIPE_ITERS) )); \
 	done; \
 	setup=$$(count setup-labeled 3); \

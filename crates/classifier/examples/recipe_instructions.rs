@@ -9,7 +9,9 @@
 //!
 //! `RECIPE_STAGE` is `setup` (decoding the tweet and loading the model only), `record`
 //! (`Record::from_tweet`), `recipe` (`Recipe::features`), `score` (the dot product and
-//! sigmoid of the recipe's features) or `classify` (all three), on the consumer bench's
+//! sigmoid of the recipe's features), `classify` (all three) or `classify-tweet` (the
+//! consumer's path since the eleventh round: the same over a borrowed `RecordRef`, no
+//! copy), on the consumer bench's
 //! 3.7 KB v1.1 tweet; `recipe-labeled` runs the recipe once over each of the 13,000
 //! tweets of `data/tweets-labeled.csv` (shorter, and mostly ASCII), `setup-labeled` only
 //! loads them; `recipe-handwritten` and `setup-handwritten` the same over the hand-written
@@ -22,7 +24,7 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use tweetboard_classifier::{dataset, EmbeddedClassifier, Model, Record};
+use tweetboard_classifier::{dataset, EmbeddedClassifier, Model, Record, RecordRef};
 use tweetboard_core::decode::decode_tweet;
 
 /// The bench's 3.7 KB v1.1 tweet, the consumer bench's own fixture.
@@ -138,6 +140,9 @@ fn main() {
             }
             "classify" => {
                 black_box(classifier.classify_record(&Record::from_tweet(black_box(&tweet))));
+            }
+            "classify-tweet" => {
+                black_box(classifier.classify_record(RecordRef::from_tweet(black_box(&tweet))));
             }
             "recipe-text" => {
                 black_box(recipe.features(black_box(&named)));

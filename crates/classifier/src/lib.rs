@@ -15,4 +15,4 @@ pub mod training_set;
 
 pub use embedded::EmbeddedClassifier;
 pub use model::{Model, ModelError};
-pub use record::Record;
+pub use record::{Record, RecordRef};

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::metrics::Metrics;
 use crate::recipe::Recipe;
-use crate::record::Record;
+use crate::record::RecordRef;
 
 /// The artifact format this build reads and writes.
 /// `/2` added the AWS-evidence features (issue 15): a `/1` model would be scored on
@@ -233,7 +233,7 @@ impl Model {
     }
 
     /// The raw score for label "1" (junk), in [0, 1].
-    pub fn score(&self, record: &Record) -> f64 {
+    pub fn score<'r>(&self, record: impl Into<RecordRef<'r>>) -> f64 {
         let features = self.artifact.recipe.features(record);
         self.score_features(&features)
     }
@@ -281,6 +281,7 @@ const DEFAULT_MODEL_JSON: &str = include_str!("../models/default.json");
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::Record;
 
     #[test]
     fn the_embedded_default_loads_and_scores() {

@@ -41,7 +41,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
-use crate::record::{Record, COUNT_NAMES};
+use crate::record::{Record, RecordRef, COUNT_NAMES};
 
 mod anchor;
 mod scan;
@@ -84,9 +84,10 @@ impl Recipe {
         }
     }
 
-    /// The record's feature indices, sorted and without repeats.
-    pub fn features(&self, record: &Record) -> Vec<u32> {
-        let (mut out, _) = self.features_in_order(record);
+    /// The record's feature indices, sorted and without repeats. Takes a [`Record`] or
+    /// its borrowed [`RecordRef`] (the consumer's, which copies no string).
+    pub fn features<'r>(&self, record: impl Into<RecordRef<'r>>) -> Vec<u32> {
+        let (mut out, _) = self.features_in_order(record.into());
         scan::sort_dedup(&mut out, self.hash_bits);
         out
     }
@@ -94,14 +95,14 @@ impl Recipe {
     /// The buckets of the record's signal features: everything but the text's n-grams
     /// (counts, source, spam signals, lexicons, AWS evidence). Training regularises
     /// these few dense features less than the many sparse n-grams.
-    pub fn signal_features(&self, record: &Record) -> Vec<u32> {
-        let (mut out, text) = self.features_in_order(record);
+    pub fn signal_features<'r>(&self, record: impl Into<RecordRef<'r>>) -> Vec<u32> {
+        let (mut out, text) = self.features_in_order(record.into());
         out.drain(..text);
         out
     }
 
     /// The features as computed, n-grams first, and how many of them are n-grams.
-    fn features_in_order(&self, record: &Record) -> (Vec<u32>, usize) {
+    fn features_in_order(&self, record: RecordRef<'_>) -> (Vec<u32>, usize) {
         let mask = (self.buckets() - 1) as u64;
         let mut out: Vec<u32> = Vec::with_capacity(128);
 
@@ -111,7 +112,7 @@ impl Recipe {
         let lower = if text_ascii {
             record.text.to_ascii_lowercase()
         } else {
-            lowercase_visible(&record.text)
+            lowercase_visible(record.text)
         };
         // ASCII text in one pass (issue 12's tenth round): the tokenizer hashes each token
         // as it finds it (n-grams onto `out`, forms, the lambda answer and the tally into
@@ -133,7 +134,7 @@ impl Recipe {
                 scan::Tally::default(),
             )
         };
-        let carried = aws_carried(&words);
+        let (carried, last_aws_word) = aws_carried_and_last(&words);
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
         // n-grams, the signals and the lexicons too: the word's own weight, learned from
         // tweets that use the name, and `exam aws` read as AWS's exam showed a Google exam
@@ -142,11 +143,7 @@ impl Recipe {
         // and a tail of one or two words after the last one is part of what was tacked
         // on (` aws lol`, ` aws x`, ` aws 2026`: the attacker's tails), so it is dropped.
         let retagged: Vec<&str>;
-        let last_aws = if carried == 1 {
-            words.iter().rposition(|t| is_aws_word(t))
-        } else {
-            None
-        };
+        let last_aws = if carried == 1 { last_aws_word } else { None };
         let tokens: &[&str] = match last_aws {
             Some(last) => {
                 let tail = words.len() - last - 1;
@@ -194,7 +191,7 @@ impl Recipe {
 
         let mut push = |parts: &[&[u8]]| out.push((fnv1a(parts) & mask) as u32);
 
-        let source = source_name(&record.source);
+        let source = source_name(record.source);
         let mut ascii = [0u8; 64];
         if source.is_ascii() && source.len() <= ascii.len() {
             // `to_lowercase` of short ASCII, on the stack: no string to allocate.
@@ -206,7 +203,7 @@ impl Recipe {
             push(&[b"src:", source.to_lowercase().as_bytes()]);
         }
 
-        let signals = TextSignals::of(&record.text, text_ascii, &lower, marks, tally);
+        let signals = TextSignals::of(record.text, text_ascii, &lower, marks, tally);
         push(&[b"x:urls:", &[signals.urls.min(2)]]);
         push(&[b"x:mentions:", &[signals.mentions.min(3)]]);
         push(&[b"x:hashtags:", &[signals.hashtags.min(6)]]);

@@ -67,6 +67,12 @@ pub(super) fn elided_onto(word: &str) -> Option<&str> {
     (elided && !rest.is_empty()).then_some(rest)
 }
 
+/// How the tweet carries `aws`: the first of [`aws_carried_and_last`], as the tests ask it.
+#[cfg(test)]
+pub(super) fn aws_carried(tokens: &[&str]) -> u8 {
+    aws_carried_and_last(tokens).0
+}
+
 /// How the tweet carries `aws`: bit 0 as the hashtag `#aws` or as a tacked-on word, bit 1
 /// as the word `aws` used in a sentence, bit 2 likewise (kept apart from bit 1 so that the
 /// values the model learned stay the same: used is 6, or 7 with the tag).
@@ -83,13 +89,18 @@ pub(super) fn elided_onto(word: &str) -> Option<&str> {
 /// (`AWSの請求`). Any word after it counted before: ` aws lol` made any tweet use it.
 /// At the start, `AWS is opening a region`, the verb after it is enough (`aws what a
 /// match` is tacked on).
-pub(super) fn aws_carried(tokens: &[&str]) -> u8 {
+///
+/// And the place of the last token that is the word `aws` (what
+/// `tokens.iter().rposition(|t| is_aws_word(t))` finds): the walk below passes every
+/// such token, where the recipe walked all the tokens again for it (issue 12, eleventh
+/// round), and a tweet without the word has none.
+pub(super) fn aws_carried_and_last(tokens: &[&str]) -> (u8, Option<usize>) {
     let tag = tokens
         .iter()
         .any(|t| t.strip_prefix('#').is_some_and(is_aws_word));
     if !tokens.iter().any(|t| is_aws_word(t)) {
         // Most tweets: nothing more to look for.
-        return u8::from(tag);
+        return (u8::from(tag), None);
     }
     let is_word = |t: &&str| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt";
     // A word that can carry a sentence on after the name: not a number, a single Latin
@@ -123,9 +134,11 @@ pub(super) fn aws_carried(tokens: &[&str]) -> u8 {
     let cjk = |t: &str| t.chars().next().is_some_and(|c| Script::of(c) != Script::Other);
     let mut word = false;
     let mut inside = false;
+    let mut last = None;
     for (i, t) in tokens.iter().enumerate() {
         if is_aws_word(t) {
             word = true;
+            last = Some(i);
             let word_before = first_word.is_some_and(|w| w < i);
             let real_after = last_real_word.is_some_and(|w| w > i);
             // The neighbours are words, not tags, mentions or `aws` again (` aws aws lol`,
@@ -152,11 +165,12 @@ pub(super) fn aws_carried(tokens: &[&str]) -> u8 {
             inside |= !word_before && after.is_some_and(|next| follows_the_name(next) || cjk(next));
         }
     }
-    if inside {
+    let carried = if inside {
         u8::from(tag) | 6
     } else {
         u8::from(tag || word)
-    }
+    };
+    (carried, last)
 }
 
 /// Whether the name at `at` follows a noun French, Spanish, Portuguese or Italian puts
@@ -239,7 +253,7 @@ pub(super) fn romance_noun_ties(tokens: &[&str], at: usize, first_word: Option<u
     qualifies && (opens || after_article)
 }
 
-/// Words that tie a name after them into a sentence (see [`aws_carried`]): prepositions,
+/// Words that tie a name after them into a sentence (see [`aws_carried_and_last`]): prepositions,
 /// articles and possessives, and the verbs of moving to, running on and learning a
 /// platform, in English and in the languages of the hand-written sets (Spanish,
 /// Portuguese, French, German, Italian, Dutch, Polish, Indonesian; Turkish writes an
@@ -402,7 +416,7 @@ pub(super) fn links_a_name(word: &str) -> bool {
     )
 }
 
-/// Words of AWS's that follow its name in a sentence (see [`aws_carried`]): its account,
+/// Words of AWS's that follow its name in a sentence (see [`aws_carried_and_last`]): its account,
 /// console, bill, regions, support, certifications, and the verbs a subject takes, in
 /// English and the hand-written sets' languages; and any word of the lexicons' (an
 /// evidence entry, a cloud term, an everyday word of running a cloud in any of their
@@ -548,12 +562,21 @@ pub(super) fn follows_the_name(word: &str) -> bool {
 pub(super) fn is_aws_word(t: &str) -> bool {
     // Asked of every token: an apostrophe that can make one is the fourth byte (`aws'`) or
     // ends an elided article of one to four letters, so only the first five bytes are
-    // looked at before the stem is (scanning every long word cost 3% of the recipe).
-    let apostrophe_early = || t.as_bytes()[1..5].contains(&b'\'');
-    t == "aws" || (t.len() > 4 && apostrophe_early() && apostrophe_stem(t) == "aws")
+    // looked at before the stem is (scanning every long word cost 3% of the recipe). By
+    // length first, and the four bytes by compares: `[1..5].contains` went through the
+    // slice search's set-up for each token (issue 12's eleventh round).
+    let b = t.as_bytes();
+    match b.len() {
+        3 => b == b"aws",
+        0..=4 => false,
+        _ => {
+            let apostrophe_early = b[1] == b'\'' || b[2] == b'\'' || b[3] == b'\'' || b[4] == b'\'';
+            apostrophe_early && apostrophe_stem(t) == "aws"
+        }
+    }
 }
 
-/// Verbs that make a leading `aws` the subject of a sentence (see [`aws_carried`]).
+/// Verbs that make a leading `aws` the subject of a sentence (see [`aws_carried_and_last`]).
 pub(super) const SUBJECT_VERBS: [&str; 24] = [
     "is",
     "isn't",

@@ -143,6 +143,24 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// [`CLASS`]'s `WORD` bytes for the hashing tokenizer's walk over a token (eleventh
+/// round): 0 for any other byte (the walk stops), [`APOSTROPHE`] for `'`, 1 for the rest.
+/// One load tells both whether the token goes on and, or-ed over its bytes, whether it
+/// has an apostrophe, where the walk compared each byte with `'` besides.
+static IN_WORD: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        if CLASS[b] == WORD {
+            t[b] = if b == b'\'' as usize { APOSTROPHE } else { 1 };
+        }
+        b += 1;
+    }
+    t
+};
+/// [`IN_WORD`]'s bit for `'`.
+const APOSTROPHE: u8 = 2;
+
 /// Bytes of the text that the spam signals and [`super::named_lambda_sense`] ask about, noted
 /// by [`tokenize_ascii_marked`] as it passes them (issue 12, tenth round): the signals'
 /// `contains("!!")` and `contains('$')` and the arrow's search for `>` each walked the
@@ -402,23 +420,32 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                 let mut head = step(PAIR_PREFIX, first);
                 let mut pair = step(grams.head, first);
                 let mut apostrophes = 0u8;
-                while i < bytes.len() && class(i) == WORD {
+                while i < bytes.len() && IN_WORD[bytes[i] as usize] != 0 {
                     let b = bytes[i];
                     word = step(word, b);
                     head = step(head, b);
                     pair = step(pair, b);
-                    apostrophes |= u8::from(b == b'\'');
+                    apostrophes |= IN_WORD[b as usize];
                     i += 1;
                 }
                 if bytes[i - 1] != b'\'' {
                     // As `flush` would push it: ASCII bytes are character boundaries.
-                    let t = &lower[start..i];
+                    debug_assert!(lower.is_char_boundary(start) && lower.is_char_boundary(i));
+                    // SAFETY: `start < i <= lower.len()` (the walk stepped past `start` and
+                    // stops at the end), and both are character boundaries of any `str`,
+                    // ASCII or not: the byte at `start` is an ASCII letter, so it starts a
+                    // character; the byte before `i` is ASCII too (`IN_WORD` is 0 for every
+                    // byte above 127, see `the_in_word_table_is_the_word_class_with_the_apostrophe_marked`),
+                    // and in UTF-8 the byte after an ASCII byte is never a continuation
+                    // byte, so `i` starts a character or is the end. (`&lower[start..i]`
+                    // checked both: ≈ 12 instructions a token, eleventh round.)
+                    let t = unsafe { lower.get_unchecked(start..i) };
                     tokens.push(t);
                     let h = TokenHashes {
                         word,
                         pair_head: step(head, b' '),
                         pair,
-                        key: (apostrophes == 0).then_some(word),
+                        key: (apostrophes & APOSTROPHE == 0).then_some(word),
                         form_start: 0,
                     };
                     grams.push(t, h);
@@ -433,24 +460,29 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                 let mut pair = step(grams.head, first);
                 let mut key = WORD_PREFIX;
                 let mut apostrophes = 0u8;
-                while i < bytes.len() && class(i) == WORD {
+                while i < bytes.len() && IN_WORD[bytes[i] as usize] != 0 {
                     let b = bytes[i];
                     word = step(word, b);
                     head = step(head, b);
                     pair = step(pair, b);
                     key = step(key, b);
-                    apostrophes |= u8::from(b == b'\'');
+                    apostrophes |= IN_WORD[b as usize];
                     i += 1;
                 }
                 if bytes[i - 1] != b'\'' {
                     // As `flush` would push it: it is no number and has nothing to trim.
-                    let t = &lower[start..i];
+                    debug_assert!(lower.is_char_boundary(start) && lower.is_char_boundary(i));
+                    // SAFETY: as for a token that starts with a letter above: `start < i <=
+                    // lower.len()`, the byte at `start` is ASCII (`#` or `@`), and so is the
+                    // byte before `i` (the sigil, or a byte `IN_WORD` keeps), after which
+                    // no UTF-8 continuation byte can follow.
+                    let t = unsafe { lower.get_unchecked(start..i) };
                     tokens.push(t);
                     let h = TokenHashes {
                         word,
                         pair_head: step(head, b' '),
                         pair,
-                        key: (apostrophes == 0).then_some(key),
+                        key: (apostrophes & APOSTROPHE == 0).then_some(key),
                         form_start: 1,
                     };
                     grams.push(t, h);
@@ -459,17 +491,47 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                     flush_hashed(&lower[start..i], &mut tokens, grams);
                 }
             } else {
+                let mut digits = first.is_ascii_digit();
                 while i < bytes.len() && class(i) == WORD {
+                    digits &= bytes[i].is_ascii_digit();
                     i += 1;
                 }
                 marks |= mark(start);
-                flush_hashed(&lower[start..i], &mut tokens, grams);
+                if digits {
+                    // Digits alone (`2026`, the `1` and `9` of `1.9`): `flush` makes the
+                    // token `<num>`, whose hashes but the pair's are constants (eleventh
+                    // round: `flush_hashed` walked the digits and `<num>` again). It is no
+                    // URL, mention or hashtag, and a digit has no mark.
+                    tokens.push(NUM);
+                    grams.push(NUM, num_hashes(grams.head));
+                } else {
+                    flush_hashed(&lower[start..i], &mut tokens, grams);
+                }
             }
             if i < bytes.len() && class(i) != SPACE {
                 marks |= mark(i);
                 i += 1;
             }
         }
+    }
+}
+
+/// The token `flush` makes of a number.
+const NUM: &str = "<num>";
+
+/// [`token_hashes`] of [`NUM`] after the pair state `pair_in`: all but the pair it ends
+/// hashed at compile time.
+#[inline(always)]
+fn num_hashes(pair_in: u64) -> TokenHashes {
+    const NUM_WORD: u64 = fnv_const(WORD_PREFIX, NUM.as_bytes());
+    const NUM_PAIR_HEAD: u64 = fnv_const(fnv_const(PAIR_PREFIX, NUM.as_bytes()), b" ");
+    TokenHashes {
+        word: NUM_WORD,
+        pair_head: NUM_PAIR_HEAD,
+        pair: fnv_extend(pair_in, NUM.as_bytes()),
+        // No sigil and no apostrophe: the form is the token, its key its word n-gram's.
+        key: Some(NUM_WORD),
+        form_start: 0,
     }
 }
 
@@ -744,11 +806,16 @@ pub(super) fn ascii_letters(text: &str) -> (usize, usize) {
 
 /// Sorts the feature ids and drops repeats: what `sort_unstable` then `dedup` give.
 /// The ids are hashes masked to `bits` bits, so spread evenly: one counting pass on
-/// their top bits puts each in its bucket of one or two, and an insertion sort finishes
-/// a list that is already in order but for neighbours (the general sort cost a tenth of
-/// the recipe). Lists too short or too long for the stack buffer are sorted as before.
+/// their top bits puts each in its bucket of none, one or two, and a pass that puts
+/// each id in place as it comes (an insertion sort that drops repeats) finishes a list
+/// already in order but for neighbours (the general sort cost a tenth of the recipe).
+/// Lists too short or too long for the stack buffer are sorted as before.
 pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
-    const BUCKET_BITS: u32 = 6;
+    // 128 buckets for the 100 to 200 ids of a tweet (eleventh round; 64 before): fewer
+    // ids out of place cost the last pass less than the longer count of starts costs
+    // (the bench tweet's recipe 25,038 -> 24,742 instructions with that pass, the
+    // labeled tweets' 12,110 -> 11,883; 256 buckets: 24,697 and 12,213).
+    const BUCKET_BITS: u32 = 7;
     const BUCKETS: usize = 1 << BUCKET_BITS;
     // At most 255 ids, so that a bucket's start and count are bytes, and a byte indexes
     // the buffer below without a bounds check.
@@ -774,28 +841,45 @@ pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
         sorted[*at as usize] = x;
         *at += 1;
     }
-    // Any id above the top bucket's range (none, as the ids are masked) would still be
-    // sorted here, only more slowly: the insertion sort alone decides the order.
-    let sorted = &mut sorted[..n];
-    for k in 1..n {
-        let x = sorted[k];
-        let mut j = k;
-        while j > 0 && sorted[j - 1] > x {
-            sorted[j] = sorted[j - 1];
+    // Back into `ids`, in order and without repeats, each id put in place as it comes
+    // (`ids` is all in `sorted` now): one pass, where an insertion sort of `sorted` and
+    // then a pass dropping repeats cost twice as much (issue 12, eleventh round). In
+    // bucket order an id is out of place only among its bucket's few, so most are above
+    // the last kept and go on the end, a repeat of the last is dropped, and the rest step
+    // back over the few larger ones. Any id above the top bucket's range (none, as the
+    // ids are masked) would still be sorted here, only more slowly: this step alone
+    // decides the order. `ids[..kept]` is ascending without repeats throughout, and
+    // `kept` is at most the ids taken so far, so no write reaches past `n`.
+    let sorted = &sorted[..n];
+    ids[0] = sorted[0];
+    let mut kept = 1;
+    let mut last = sorted[0];
+    for &x in &sorted[1..] {
+        if x > last {
+            ids[kept] = x;
+            kept += 1;
+            last = x;
+            continue;
+        }
+        if x == last {
+            continue;
+        }
+        // Below the last: the larger ones step up one (most often only the last) ...
+        let mut j = kept;
+        while j > 0 && ids[j - 1] > x {
+            ids[j] = ids[j - 1];
             j -= 1;
         }
-        sorted[j] = x;
-    }
-    // Back into `ids` without repeats (it holds `n`, so no write can grow it).
-    let mut kept = 1;
-    for k in 1..n {
-        let x = sorted[k];
-        if x != sorted[k - 1] {
-            ids[kept] = x;
+        if j > 0 && ids[j - 1] == x {
+            // ... and back again if `x` is a repeat (rare).
+            for m in j..kept {
+                ids[m] = ids[m + 1];
+            }
+        } else {
+            ids[j] = x;
             kept += 1;
         }
     }
-    ids[0] = sorted[0];
     ids.truncate(kept);
 }
 

@@ -1097,3 +1097,48 @@ fn the_lambda_sense_feature_is_there_exactly_when_a_token_names_lambda_on_every_
         assert_eq!(hits(text), 0, "{text:?} does not name lambda");
     }
 }
+
+/// `is_aws_word` as it was before the eleventh round: the definition its length-first
+/// form is checked against.
+fn is_aws_word_by_search(t: &str) -> bool {
+    let apostrophe_early = || t.as_bytes()[1..5].contains(&b'\'');
+    t == "aws" || (t.len() > 4 && apostrophe_early() && apostrophe_stem(t) == "aws")
+}
+
+#[test]
+fn is_aws_word_by_length_and_byte_compares_is_the_search_it_replaced() {
+    // GIVEN every string of up to six pieces of the letters of `aws`, apostrophes (ASCII
+    // and the typographic one, which is three bytes), the elided articles' letters, a
+    // sigil and a letter outside all of them
+    let alphabet = ["a", "w", "s", "'", "’", "d", "l", "#", "x", "é"];
+    let mut matched = 0;
+    every_string(&alphabet, 6, |t| {
+        // WHEN each is asked whether it is the word `aws`
+        // THEN both forms answer alike
+        assert_eq!(is_aws_word(t), is_aws_word_by_search(t), "{t:?}");
+        matched += usize::from(is_aws_word(t));
+    });
+    // AND the inputs reach the stem's cases, not only the plain word
+    assert!(matched > 3, "{matched}");
+    for t in [
+        "aws", "aws's", "aws'de", "d'aws", "dell'aws", "l'aws's", "awsome", "aws'",
+    ] {
+        assert_eq!(is_aws_word(t), is_aws_word_by_search(t), "{t:?}");
+    }
+}
+
+#[test]
+fn aws_carried_and_last_finds_the_last_aws_word_as_a_search_from_the_end_does() {
+    // GIVEN every sequence of up to five tokens over the word `aws` as the tokenizer
+    // leaves it (plain, possessive, with a case ending, elided onto), the tag, look-alikes
+    // and words of each kind the carrying rules ask about
+    let alphabet = [
+        "aws", "aws's", "d'aws", "aws'de", "#aws", "awsome", "x", "is", "on", "<url>", "lol",
+    ];
+    every_sequence(&alphabet, 5, |tokens| {
+        // WHEN the carrying is read
+        let (_, last) = aws_carried_and_last(tokens);
+        // THEN the last place it gives is the search's
+        assert_eq!(last, tokens.iter().rposition(|t| is_aws_word(t)), "{tokens:?}");
+    });
+}

@@ -341,3 +341,71 @@ fn the_bucket_sort_sorts_and_deduplicates_as_sort_unstable_does() {
     sort_dedup(&mut ids, 18);
     assert_eq!(ids, want);
 }
+
+#[test]
+fn the_bucket_sort_sorts_and_deduplicates_ids_out_of_bucket_order_and_repeats_anywhere() {
+    // GIVEN lists whose last pass must step back far and undo its steps: descending ids,
+    // ids above the masked range (out of bucket order), repeats of earlier ids at random
+    // places, and runs of one id
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for bits in [7, 12, 18, 24] {
+        let mask = (1u32 << bits) - 1;
+        for n in 16..=255 {
+            let spread: Vec<u32> = (0..n).map(|_| next() as u32 & mask).collect();
+            let mut descending = spread.clone();
+            descending.sort_unstable_by(|a, b| b.cmp(a));
+            let above: Vec<u32> = spread.iter().map(|&x| x | (next() as u32 & !mask)).collect();
+            let repeated: Vec<u32> = (0..n)
+                .map(|i| match next() % 3 {
+                    0 if i > 0 => spread[next() as usize % i],
+                    _ => spread[i],
+                })
+                .collect();
+            let runs: Vec<u32> = (0..n).map(|i| spread[i / 5]).collect();
+            for ids in [spread, descending, above, repeated, runs] {
+                let mut want = ids.clone();
+                want.sort_unstable();
+                want.dedup();
+                let mut got = ids.clone();
+                // WHEN they are sorted by buckets
+                sort_dedup(&mut got, bits);
+                // THEN the result is `sort_unstable` and `dedup`'s
+                assert_eq!(got, want, "bits {bits}, n {n}, ids {ids:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_in_word_table_is_the_word_class_with_the_apostrophe_marked() {
+    // GIVEN every byte
+    for b in 0..=255u8 {
+        // THEN the walk goes on over exactly the bytes `CLASS` keeps inside a token, and
+        // only `'` sets the apostrophe's bit
+        assert_eq!(IN_WORD[b as usize] != 0, CLASS[b as usize] == WORD, "{b}");
+        assert_eq!(IN_WORD[b as usize] & APOSTROPHE != 0, b == b'\'', "{b}");
+        // AND only ASCII bytes go on (what the tokenizer's unchecked slicing relies on)
+        assert!(IN_WORD[b as usize] == 0 || b.is_ascii(), "{b}");
+    }
+}
+
+#[test]
+fn a_numbers_constant_hashes_are_its_hashes_after_any_token() {
+    // GIVEN the pair states after no token, after words, tags and numbers
+    let mut heads = vec![PAIR_PREFIX];
+    for t in ["a", "lambda", "#aws", "@x", "<num>", "<url>", "don't"] {
+        heads.push(token_hashes(t.as_bytes(), PAIR_PREFIX).pair_head);
+    }
+    for head in heads {
+        // WHEN `<num>` follows it
+        // THEN its constant hashes are `token_hashes`' of the token
+        assert_eq!(num_hashes(head), token_hashes(NUM.as_bytes(), head), "{head:x}");
+    }
+    assert_eq!(NUM, "<num>");
+}
