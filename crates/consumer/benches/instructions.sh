@@ -22,8 +22,11 @@ for stage in base64-crate base64 json json-serde record recipe score classify pa
   total=$(count "$stage" "$iters")
   printf '  %-10s %8d\n' "$stage" $(( (total - setup) / iters ))
 done
-# The path over a batch of different tweets (`distinct_batch` in record.rs), once.
-n=$(RECORD_STAGE=batch-setup RECORD_ITERS=0 "$bin")
-setup=$(count batch-setup 0)
-total=$(count batch 0)
-printf '  %-10s %8d  (per tweet, one pass over %d different compact tweets)\n' batch $(( (total - setup) / n )) "$n"
+# The path over a batch of different tweets (`distinct_batch` in record.rs), once: with
+# the labeled tweets' own texts, and with those texts repeated to 280 characters.
+for batch in batch batch-full; do
+  n=$(RECORD_STAGE=$batch-setup RECORD_ITERS=0 "$bin")
+  setup=$(count "$batch-setup" 0)
+  total=$(count "$batch" 0)
+  printf '  %-10s %8d  (per tweet, one pass over %d different compact tweets)\n' "$batch" $(( (total - setup) / n )) "$n"
+done
