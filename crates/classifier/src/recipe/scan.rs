@@ -5,7 +5,7 @@
 //! sort of the feature ids. Each computes exactly what the general code in `recipe.rs`
 //! computes (the tests, in `scan/tests.rs`, compare them over every short input and
 //! hostile ones); text with any non-ASCII byte takes the general code, which decodes
-//! characters and knows about scripts. It is one file of about 800 lines because these
+//! characters and knows about scripts. It is one file of about 890 lines because these
 //! paths share the byte classes, `char_at` and the hashing steps, and each is only read
 //! beside the definition it must match.
 
