@@ -1,6 +1,6 @@
 //! A record's base64 decoded 32 characters at a time with AVX2, for the blocks that are
 //! all in the standard alphabet (issue 12: `base64_simd`, which decoded the whole text,
-//! checks each block and then decodes it in a second pass, 37 instructions per 32
+//! checks each block and then decodes it in a second pass, 38 instructions per 32
 //! characters in its compiled loop; this is the one-pass form of Muła and Lemire's
 //! decoder, "Faster Base64 Encoding and Decoding Using AVX2 Instructions", 21).
 //!
