@@ -41,17 +41,7 @@ const TWEET: &str = include_str!("v1-tweet.json");
 /// with `--no-default-features` measures glibc's malloc, as that binary runs.
 #[cfg(all(feature = "jemalloc", target_os = "linux"))]
 mod jemalloc {
-    #[global_allocator]
-    static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-    #[repr(transparent)]
-    struct MallocConf(*const std::ffi::c_char);
-
-    // SAFETY: the pointer is to a `'static` constant string; nothing writes through it.
-    unsafe impl Sync for MallocConf {}
-
-    #[export_name = "_rjem_malloc_conf"]
-    static MALLOC_CONF: MallocConf = MallocConf(tweetboard_consumer::JEMALLOC_CONF.as_ptr());
+    tweetboard_consumer::jemalloc_with_consumer_options!();
 }
 
 /// Which allocator this build measures, for the report.

@@ -81,6 +81,30 @@ pub fn tune_allocator() {
 pub const JEMALLOC_CONF: &std::ffi::CStr =
     c"narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0,background_thread:false";
 
+/// Declares jemalloc the invoking crate's global allocator, with [`JEMALLOC_CONF`]
+/// compiled in: the one definition the consumer binary (`src/main.rs`) and the record
+/// bench (`benches/record.rs`, which measures the path under the binary's allocator)
+/// both expand. Invoke it inside a module compiled only with the `jemalloc` feature on
+/// Linux; the invoking crate needs `tikv-jemallocator`, as this package's targets have.
+#[macro_export]
+macro_rules! jemalloc_with_consumer_options {
+    () => {
+        #[global_allocator]
+        static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+        /// `const char *malloc_conf` as jemalloc declares it (under the crate's `_rjem_`
+        /// prefix): jemalloc reads it once, at its first allocation.
+        #[repr(transparent)]
+        struct MallocConf(*const std::ffi::c_char);
+
+        // SAFETY: the pointer is to a `'static` constant string; nothing writes through it.
+        unsafe impl Sync for MallocConf {}
+
+        #[export_name = "_rjem_malloc_conf"]
+        static MALLOC_CONF: MallocConf = MallocConf($crate::JEMALLOC_CONF.as_ptr());
+    };
+}
+
 /// The consumer's dependencies and settings, shared read-only by every invocation.
 #[derive(Clone)]
 pub struct Consumer {

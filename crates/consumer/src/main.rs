@@ -48,19 +48,7 @@ async fn main() -> Result<(), Error> {
 /// `tweetboard_consumer::JEMALLOC_CONF`.
 #[cfg(all(feature = "jemalloc", target_os = "linux"))]
 mod jemalloc {
-    #[global_allocator]
-    static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-    /// `const char *malloc_conf` as jemalloc declares it (under the crate's `_rjem_`
-    /// prefix): jemalloc reads it once, at its first allocation.
-    #[repr(transparent)]
-    struct MallocConf(*const std::ffi::c_char);
-
-    // SAFETY: the pointer is to a `'static` constant string; nothing writes through it.
-    unsafe impl Sync for MallocConf {}
-
-    #[export_name = "_rjem_malloc_conf"]
-    static MALLOC_CONF: MallocConf = MallocConf(tweetboard_consumer::JEMALLOC_CONF.as_ptr());
+    tweetboard_consumer::jemalloc_with_consumer_options!();
 
     #[cfg(test)]
     mod tests {
