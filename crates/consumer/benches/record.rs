@@ -22,12 +22,13 @@ use std::hint::black_box;
 
 use base64::Engine;
 use chrono::Utc;
-use criterion::{criterion_group, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, BenchmarkGroup, Criterion, Throughput};
 use tweetboard_aws::dynamo::tweet_item;
 use tweetboard_classifier::{EmbeddedClassifier, Model, Record, RecordRef};
 use tweetboard_consumer::body::decode_base64_into;
 use tweetboard_core::decode::decode_tweet;
-use tweetboard_core::{InputRecord, RecordSource, StoredTweet, Tweet};
+use tweetboard_core::{Classification, InputRecord, RecordSource, StoredTweet, Tweet};
 
 #[path = "../../classifier/benches/support/thread_cpu.rs"]
 mod thread_cpu;
@@ -165,18 +166,36 @@ fn to_full_length(text: &str) -> String {
     out.chars().take(FULL).collect()
 }
 
+/// A record's data as the event carries it (base64) decoded into a tweet.
+fn decode(text: &str) -> Tweet {
+    let mut bytes = Vec::new();
+    decode_base64_into(text.as_bytes(), &mut bytes).expect("base64");
+    decode_tweet(&bytes).expect("a tweet")
+}
+
+/// A tweet classified as the consumer classifies it (`EmbeddedClassifier::classify`):
+/// through a view that borrows the tweet's strings.
+fn classify(classifier: &EmbeddedClassifier, tweet: &Tweet) -> Classification {
+    classifier.classify_record(RecordRef::from_tweet(tweet))
+}
+
+/// `run` timed by criterion in the thread's CPU time, once per iteration.
+fn bench_thread_cpu(group: &mut BenchmarkGroup<'_, WallTime>, name: String, run: impl Fn()) {
+    group.bench_function(name, |b| {
+        b.iter_custom(|iters| {
+            let start = thread_cpu_time();
+            for _ in 0..iters {
+                run();
+            }
+            thread_cpu_time() - start
+        })
+    });
+}
+
 fn record_path(c: &mut Criterion) {
     // As the event carries it: base64 text.
     let base64_text = base64::engine::general_purpose::STANDARD.encode(TWEET.as_bytes());
     let classifier = EmbeddedClassifier::new(Model::embedded_default());
-    let decode = |text: &str| -> Tweet {
-        let mut bytes = Vec::new();
-        decode_base64_into(text.as_bytes(), &mut bytes).expect("base64");
-        decode_tweet(&bytes).expect("a tweet")
-    };
-    // As the consumer classifies (`EmbeddedClassifier::classify`): through a view that
-    // borrows the tweet's strings.
-    let classify = |tweet: &Tweet| classifier.classify_record(RecordRef::from_tweet(tweet));
 
     let mut group = c.benchmark_group("record (3.7 KB v1.1 tweet)");
     group.throughput(Throughput::Elements(1));
@@ -187,20 +206,15 @@ fn record_path(c: &mut Criterion) {
         "the compact form is the same tweet"
     );
     for (form, text) in [("", &base64_text), ("compact: ", &compact_base64)] {
-        group.bench_function(
+        bench_thread_cpu(
+            &mut group,
             format!("{form}base64 + JSON decode + recipe + classify, thread CPU time"),
-            |b| {
-                b.iter_custom(|iters| {
-                    let start = thread_cpu_time();
-                    for _ in 0..iters {
-                        black_box(classify(&decode(black_box(text))));
-                    }
-                    thread_cpu_time() - start
-                })
+            || {
+                black_box(classify(&classifier, &decode(black_box(text))));
             },
         );
         group.bench_function(format!("{form}base64 + JSON decode + recipe + classify"), |b| {
-            b.iter(|| black_box(classify(&decode(black_box(text)))))
+            b.iter(|| black_box(classify(&classifier, &decode(black_box(text)))))
         });
     }
     // The batches of different tweets: thread CPU time per tweet over the whole batch.
@@ -217,50 +231,33 @@ fn record_path(c: &mut Criterion) {
     ] {
         let bytes: usize = tweets.iter().map(|t| t.len() / 4 * 3).sum();
         group.throughput(Throughput::Elements(tweets.len() as u64));
-        group.bench_function(
+        bench_thread_cpu(
+            &mut group,
             format!(
                 "a batch of {} different tweets, {texts} (compact, {} bytes on average): base64 + JSON decode + recipe + classify, thread CPU time",
                 tweets.len(),
                 bytes / tweets.len()
             ),
-            |b| {
-                b.iter_custom(|iters| {
-                    let start = thread_cpu_time();
-                    for _ in 0..iters {
-                        for text in tweets {
-                            black_box(classify(&decode(black_box(text))));
-                        }
-                    }
-                    thread_cpu_time() - start
-                })
+            || {
+                for text in tweets {
+                    black_box(classify(&classifier, &decode(black_box(text))));
+                }
             },
         );
     }
     // The same batch in its two halves, so that the profile shows where a batch's time
     // goes: the decode alone, and the classification of tweets decoded beforehand.
     let tweets: Vec<Tweet> = batch.iter().map(|t| decode(t)).collect();
-    let mut per_batch_cpu = |half: &str, run: &dyn Fn()| {
-        group.bench_function(
-            format!("the batch of different tweets, their own texts: {half}, thread CPU time"),
-            |b| {
-                b.iter_custom(|iters| {
-                    let start = thread_cpu_time();
-                    for _ in 0..iters {
-                        run();
-                    }
-                    thread_cpu_time() - start
-                })
-            },
-        );
-    };
-    per_batch_cpu("base64 + JSON decode", &|| {
+    let half =
+        |half: &str| format!("the batch of different tweets, their own texts: {half}, thread CPU time");
+    bench_thread_cpu(&mut group, half("base64 + JSON decode"), || {
         for text in &batch {
             black_box(decode(black_box(text)));
         }
     });
-    per_batch_cpu("recipe + classify", &|| {
+    bench_thread_cpu(&mut group, half("recipe + classify"), || {
         for tweet in &tweets {
-            black_box(classify(black_box(tweet)));
+            black_box(classify(&classifier, black_box(tweet)));
         }
     });
     group.throughput(Throughput::Elements(1));
@@ -269,7 +266,7 @@ fn record_path(c: &mut Criterion) {
     });
     let tweet = decode(&base64_text);
     group.bench_function("recipe + classify", |b| {
-        b.iter(|| black_box(classify(black_box(&tweet))))
+        b.iter(|| black_box(classify(&classifier, black_box(&tweet))))
     });
 
     let record = InputRecord {
@@ -283,7 +280,7 @@ fn record_path(c: &mut Criterion) {
             shard_id: "shardId-000000000000".into(),
         },
     };
-    let classification = classify(&tweet);
+    let classification = classify(&classifier, &tweet);
     let now = Utc::now();
     group.bench_function("DynamoDB item: StoredTweet (content hash) + attribute map", |b| {
         b.iter(|| {
@@ -340,10 +337,7 @@ fn stage_loop(stage: &str) {
     };
     if stage == "batch" || stage == "batch-full" {
         for text in &batch {
-            let mut bytes = Vec::new();
-            decode_base64_into(black_box(text.as_bytes()), &mut bytes).expect("base64");
-            let tweet = decode_tweet(&bytes).expect("a tweet");
-            black_box(classifier.classify_record(RecordRef::from_tweet(&tweet)));
+            black_box(classify(&classifier, &decode(black_box(text))));
         }
         return;
     }
@@ -377,10 +371,7 @@ fn stage_loop(stage: &str) {
                 black_box(classifier.classify_record(RecordRef::from_tweet(black_box(&tweet))));
             }
             "path" | "path-compact" => {
-                let mut bytes = Vec::new();
-                decode_base64_into(black_box(path_base64.as_bytes()), &mut bytes).expect("base64");
-                let tweet = decode_tweet(&bytes).expect("a tweet");
-                black_box(classifier.classify_record(RecordRef::from_tweet(&tweet)));
+                black_box(classify(&classifier, &decode(black_box(&path_base64))));
             }
             other => panic!("unknown RECORD_STAGE {other:?}"),
         }
