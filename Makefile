@@ -338,6 +338,9 @@ bench-recipe: ## Instructions per Record::from_tweet, recipe, score and classify
 	n=$$(RECIPE_STAGE=setup-handwritten RECIPE_ITERS=0 $$bin 2>&1 | sed -n 's/ hand-written tweets//p'); \
 	printf '  %-16s %8d  (per tweet, 3 passes over the %d hand-written tweets)\n' recipe-handwritten \
 	  $$(( ($$(count recipe-handwritten 3) - setup) / (3 * n) )) $$n; \
+	setup=$$(count setup-handwritten-full 3); \
+	printf '  %-16s %8d  (per tweet, the same with each text repeated to 280 characters)\n' recipe-hw-full \
+	  $$(( ($$(count recipe-handwritten-full 3) - setup) / (3 * n) )); \
 	for t in en ja ko es ru kana-kanji; do \
 	  setup=$$(RECIPE_TEXT=$$t count setup $(BENCH_RECIPE_ITERS)); \
 	  printf '  %-16s %8d  (named tweet, issue 15: crates/classifier/examples/recipe_instructions.rs)\n' recipe-$$t \

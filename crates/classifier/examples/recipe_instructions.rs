@@ -15,7 +15,10 @@
 //! 3.7 KB v1.1 tweet; `recipe-labeled` runs the recipe once over each of the 13,000
 //! tweets of `data/tweets-labeled.csv` (shorter, and mostly ASCII), `setup-labeled` only
 //! loads them; `recipe-handwritten` and `setup-handwritten` the same over the hand-written
-//! sets `bench-classify` also times (longer, many not in English). `recipe-text` runs the recipe on one of the named tweets below
+//! sets `bench-classify` also times (longer, many not in English); `recipe-handwritten-full`
+//! and `setup-handwritten-full` the same with each text repeated to 280 characters, as
+//! the consumer bench's `batch-full` (`RECIPE_ASCII=yes` or `no` keeps only the tweets
+//! whose text is ASCII, or only the others, in the hand-written stages). `recipe-text` runs the recipe on one of the named tweets below
 //! (`RECIPE_TEXT`: `en`, `ja`, `ko`, `es`, `ru`, `kana-kanji`), with the bench tweet's
 //! counts, so text that is not ASCII is counted beside an ordinary English tweet (issue
 //! 15). `RECIPE_ITERS` calls (1,000 unless set; the labeled stages divide by
@@ -81,6 +84,21 @@ fn named_text(name: &str) -> String {
         .to_owned()
 }
 
+/// `text` repeated, space-separated, to 280 characters (a full tweet), cut at 280: the
+/// consumer bench's `batch-full` texts (`to_full_length` in `benches/record.rs`).
+fn to_full_length(text: &str) -> String {
+    const FULL: usize = 280;
+    if text.trim().is_empty() {
+        return text.to_owned();
+    }
+    let mut out = text.to_owned();
+    while out.chars().count() < FULL {
+        out.push(' ');
+        out.push_str(text);
+    }
+    out.chars().take(FULL).collect()
+}
+
 fn main() {
     let stage = std::env::var("RECIPE_STAGE").unwrap_or_else(|_| "recipe".into());
     let iters: usize = std::env::var("RECIPE_ITERS")
@@ -104,7 +122,7 @@ fn main() {
             .into_iter()
             .map(|e| e.record)
             .collect()
-    } else if stage.ends_with("-handwritten") {
+    } else if stage.ends_with("-handwritten") || stage.ends_with("-handwritten-full") {
         // The hand-written sets `make bench-classify`'s second group reads, in name order.
         let mut files: Vec<_> = std::fs::read_dir(&data)
             .expect("the data folder")
@@ -121,14 +139,30 @@ fn main() {
             .flat_map(|file| dataset::load(file).expect("a hand-written set loads"))
             .map(|e| e.record)
             .collect();
+        // `RECIPE_ASCII=yes` keeps only the tweets whose text is ASCII, `no` the others.
+        let records: Vec<Record> = match std::env::var("RECIPE_ASCII").as_deref() {
+            Ok("yes") => records.into_iter().filter(|r| r.text.is_ascii()).collect(),
+            Ok("no") => records.into_iter().filter(|r| !r.text.is_ascii()).collect(),
+            _ => records,
+        };
         eprintln!("{} hand-written tweets", records.len());
-        records
+        if stage.ends_with("-full") {
+            records
+                .into_iter()
+                .map(|r| Record {
+                    text: to_full_length(&r.text),
+                    ..r
+                })
+                .collect()
+        } else {
+            records
+        }
     } else {
         Vec::new()
     };
     for _ in 0..iters {
         match stage.as_str() {
-            "setup" | "setup-labeled" | "setup-handwritten" => {}
+            "setup" | "setup-labeled" | "setup-handwritten" | "setup-handwritten-full" => {}
             "record" => {
                 black_box(Record::from_tweet(black_box(&tweet)));
             }
@@ -147,7 +181,7 @@ fn main() {
             "recipe-text" => {
                 black_box(recipe.features(black_box(&named)));
             }
-            "recipe-labeled" | "recipe-handwritten" => {
+            "recipe-labeled" | "recipe-handwritten" | "recipe-handwritten-full" => {
                 for r in &labeled {
                     black_box(recipe.features(black_box(r)));
                 }
