@@ -835,24 +835,25 @@ pub fn lowercase_visible(text: &str) -> String {
         // alone knows.
         return lowercase_visible_by_str(text);
     }
-    // One pass: a character that is its own lowercase and not odd (most of such a
-    // text: ASCII but the capitals, CJK, Hangul, kana, lower-case accented Latin and
-    // Cyrillic, emoji, punctuation) is copied as it is, told by a few compares
-    // (`scan::Kind`) instead of the case tables' search (issue 15); any other is
-    // lowercased by `char::to_lowercase` (which is `str::to_lowercase` a character at a
-    // time, but for `Σ`) and each character of its lowercase mapped as below.
-    // Runs of characters kept as they are are copied whole.
+    // One pass over the characters that are not ASCII (most of such a text is ASCII:
+    // found eight bytes a step, not decoded one by one): a character that is its own
+    // lowercase and not odd (CJK, Hangul, kana, lower-case accented Latin and Cyrillic,
+    // emoji, punctuation) is kept as it is, told by a few compares (`scan::Kind`)
+    // instead of the case tables' search (issue 15); any other is lowercased by
+    // `char::to_lowercase` (which is `str::to_lowercase` a character at a time, but for
+    // `Σ`) and each character of its lowercase mapped as below. Runs of characters
+    // kept as they are are copied whole, and the ASCII capitals lowercased at the end
+    // in one pass over the bytes that the compiler vectorises: the lowercase of any
+    // other character, mapped, has no ASCII capital in it (a full-width capital is
+    // lowercased before it is mapped), so only the text's own ASCII capitals are left
+    // to lowercase, as `str::to_lowercase` lowercases them.
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut run = 0;
-    for (i, c) in text.char_indices() {
-        if c.is_ascii() {
-            if c.is_ascii_uppercase() {
-                out.push_str(&text[run..i]);
-                out.push(c.to_ascii_lowercase());
-                run = i + 1;
-            }
-            continue;
-        }
+    let mut i = scan::next_non_ascii(bytes, 0);
+    while i < bytes.len() {
+        let c = scan::char_from(text, i);
+        let end = i + c.len_utf8();
         match scan::Kind::of(c) {
             scan::Kind::Lower | scan::Kind::Emoji | scan::Kind::Plain => {}
             scan::Kind::Upper | scan::Kind::Unknown => {
@@ -862,11 +863,13 @@ pub fn lowercase_visible(text: &str) -> String {
                         out.push(v);
                     }
                 }
-                run = i + c.len_utf8();
+                run = end;
             }
         }
+        i = scan::next_non_ascii(bytes, end);
     }
     out.push_str(&text[run..]);
+    out.make_ascii_lowercase();
     out
 }
 
@@ -1196,18 +1199,54 @@ impl TextSignals {
 
     /// Upper-case letters, letters and emoji, character by character.
     fn char_counts(text: &str) -> (usize, usize, usize) {
+        // Most of such a tweet is ASCII (an emoji or an accent beside English): its
+        // letters counted by bytes, as ASCII text's are (a byte that is not ASCII is
+        // neither an ASCII letter nor counted as one), and only the other characters
+        // decoded and looked up (the walk by character cost 5,600 instructions a
+        // full-length tweet; no ASCII character is an emoji).
+        let (mut upper, mut letters) = scan::ascii_letters(text);
+        let mut emoji = 0usize;
+        let bytes = text.as_bytes();
+        let mut i = scan::next_non_ascii(bytes, 0);
+        while i < bytes.len() {
+            let c = scan::char_from(text, i);
+            // The common blocks told by a few compares (issue 15), the rest by the tables.
+            match scan::Kind::of(c) {
+                scan::Kind::Upper => {
+                    letters += 1;
+                    upper += 1;
+                }
+                scan::Kind::Lower => letters += 1,
+                scan::Kind::Emoji => emoji += 1,
+                scan::Kind::Plain => {}
+                scan::Kind::Unknown => {
+                    if c.is_alphabetic() {
+                        letters += 1;
+                        if c.is_uppercase() {
+                            upper += 1;
+                        }
+                    } else if is_emoji(c) {
+                        emoji += 1;
+                    }
+                }
+            }
+            i = scan::next_non_ascii(bytes, i + c.len_utf8());
+        }
+        (upper, letters, emoji)
+    }
+
+    /// [`TextSignals::char_counts`] character by character: the definition its walk by
+    /// bytes is checked against.
+    #[cfg(test)]
+    fn char_counts_by_chars(text: &str) -> (usize, usize, usize) {
         let (mut upper, mut letters, mut emoji) = (0usize, 0usize, 0usize);
         for c in text.chars() {
-            // Most of such a tweet is ASCII (an emoji or an accent beside English): its
-            // letters told by two compares, not by the Unicode tables (no ASCII character
-            // is an emoji).
             if c.is_ascii() {
                 let b = c as u8;
                 letters += usize::from((b | 0x20).wrapping_sub(b'a') < 26);
                 upper += usize::from(b.wrapping_sub(b'A') < 26);
                 continue;
             }
-            // The common blocks told by a few compares (issue 15), the rest by the tables.
             match scan::Kind::of(c) {
                 scan::Kind::Upper => {
                     letters += 1;

@@ -1142,3 +1142,59 @@ fn aws_carried_and_last_finds_the_last_aws_word_as_a_search_from_the_end_does() 
         assert_eq!(last, tokens.iter().rposition(|t| is_aws_word(t)), "{tokens:?}");
     });
 }
+
+/// Random text of the kinds the walks over text that is not ASCII must tell apart:
+/// ASCII of every class (capitals, digits, sigils, apostrophes, spaces, URL starts),
+/// accented Latin and Greek (`Σ` too) in both cases, Cyrillic, kana, kanji, Hangul,
+/// combining marks, invisible characters, full-width forms, curly apostrophes, emoji,
+/// Unicode spaces, and any code point at all.
+fn hostile_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        4 => "[ -~]{1,12}",
+        1 => Just("http://x.co/Ab ".to_owned()),
+        1 => Just("www.".to_owned()),
+        2 => "[À-ÿĀ-ſ]{1,4}",
+        1 => "[Α-ωΣς]{1,4}",
+        1 => "[А-яЁё]{1,4}",
+        2 => "[ぁ-ゖァ-ヿー一-龥]{1,4}",
+        1 => "[가-힣ᄀ-ᇿ]{1,3}",
+        1 => "[\u{300}-\u{36F}\u{200B}-\u{200F}\u{FE00}-\u{FE0F}\u{AD}\u{E0001}\u{2060}\u{3164}]{1,2}",
+        1 => "[！-～]{1,4}",
+        1 => "[’‘“”…—–、。「」]{1,2}",
+        1 => "[😀-🙏🔥🚀✅❤☕\u{1F1E6}-\u{1F1FF}]{1,3}",
+        1 => "[\u{3000}\u{85}\u{A0}\u{2028}\u{2003}\t\n]{1,2}",
+        1 => any::<char>().prop_map(String::from),
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn random_text_of_every_script_is_lowercased_as_str_to_lowercase_and_the_odd_pass_lowercase_it(text in hostile_text()) {
+        proptest::prop_assert_eq!(lowercase_visible(&text), lowercase_visible_by_str(&text));
+    }
+
+    #[test]
+    fn random_text_of_every_script_has_the_character_counts_of_the_walk_by_characters(text in hostile_text()) {
+        proptest::prop_assert_eq!(TextSignals::char_counts(&text), TextSignals::char_counts_by_chars(&text));
+    }
+
+    #[test]
+    fn random_text_of_every_script_tokenises_as_the_character_tokenizer_does(text in hostile_text()) {
+        let lower = lowercase_visible(&text);
+        proptest::prop_assert_eq!(scan::tokenize_mixed(&lower), tokenize_chars(&lower));
+        // And as written: capitals, invisible and full-width characters left in.
+        proptest::prop_assert_eq!(scan::tokenize_mixed(&text), tokenize_chars(&text));
+    }
+
+    #[test]
+    fn the_next_byte_that_is_not_ascii_is_found_as_a_search_by_bytes_finds_it(text in hostile_text(), from in 0usize..64) {
+        let bytes = text.as_bytes();
+        let from = from.min(bytes.len());
+        let by_search = bytes[from..].iter().position(|&b| b >= 0x80).map_or(bytes.len(), |k| from + k);
+        proptest::prop_assert_eq!(scan::next_non_ascii(bytes, from), by_search);
+    }
+}
