@@ -1219,6 +1219,9 @@ impl TextSignals {
                 scan::Kind::Lower => letters += 1,
                 scan::Kind::Emoji => emoji += 1,
                 scan::Kind::Plain => {}
+                // The variation selectors and zero-width joiners of emoji (`❤️`, `👩‍💻`):
+                // invisible, so no kind of their own, and neither letters nor emoji.
+                scan::Kind::Unknown if matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{200B}'..='\u{200F}') => {}
                 scan::Kind::Unknown => {
                     if c.is_alphabetic() {
                         letters += 1;

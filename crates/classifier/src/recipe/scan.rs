@@ -143,6 +143,20 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// [`CLASS`] for the mixed tokenizer's runs of ASCII: [`DECODE`] for every byte that is
+/// not ASCII, so that one load tells whether a byte is ASCII of the class asked.
+static MIXED_CLASS: [u8; 256] = {
+    let mut t = [DECODE; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = CLASS[b];
+        b += 1;
+    }
+    t
+};
+/// [`MIXED_CLASS`]' code of a byte that is not ASCII: its character must be decoded.
+const DECODE: u8 = 4;
+
 /// [`CLASS`]'s `WORD` bytes for the hashing tokenizer's walk over a token (eleventh
 /// round): 0 for any other byte (the walk stops), [`APOSTROPHE`] for `'`, 1 for the rest.
 /// One load tells both whether the token goes on and, or-ed over its bytes, whether it
@@ -678,9 +692,21 @@ impl Kind {
             0x00C0..=0x00D6 | 0x00D8..=0x00DE | 0x0400..=0x042F | 0x0391..=0x03A1 | 0x03A3..=0x03AB => {
                 Self::Upper
             }
+            // Devanagari's letters and the vowel signs written on them (alphabetic
+            // too): Hindi tweets, whose every character the tables told at ≈ 600
+            // instructions each (issue 12's twelfth round).
+            0x0904..=0x0939 | 0x093E..=0x094C => Self::Lower,
+            // Latin Extended-A (Turkish, Polish, Czech, Baltic): upper and lower case
+            // alternate, the upper first from U+0100, U+0139 and U+014A on (`ş`, `ı`, `ł`,
+            // `ž`); `ĸ`, `ŉ` and `ſ` are lower-case, `Ÿ` upper.
+            0x0100..=0x0137 | 0x014A..=0x0177 if u & 1 == 0 => Self::Upper,
+            0x0139..=0x0148 | 0x0179..=0x017E if u & 1 == 1 => Self::Upper,
+            0x0178 => Self::Upper,
+            0x0100..=0x017F => Self::Lower,
             // Pictographs and dingbats, the emoji people type (but the dingbats' circled
-            // digits ❶-➓, which are numbers).
-            0x1F300..=0x1FAFF | 0x2600..=0x2775 | 0x2794..=0x27BF => Self::Emoji,
+            // digits ❶-➓, which are numbers), and the arrows and shapes of U+2B00-2BFF
+            // (⬜, ⬆️, ⭐).
+            0x1F300..=0x1FAFF | 0x2600..=0x2775 | 0x2794..=0x27BF | 0x2B00..=0x2BFF => Self::Emoji,
             // General punctuation (dashes, quotes but `’`, bullets, ellipsis), CJK
             // punctuation (、。「」【】) and Latin-1's (¡ ¿ « » © ° ×).
             0x2010..=0x2018
@@ -694,7 +720,10 @@ impl Kind {
             | 0x00BB
             | 0x00BF
             | 0x00D7
-            | 0x00F7 => Self::Plain,
+            | 0x00F7
+            // Currency signs (€ ₹) and arrows (→).
+            | 0x20A0..=0x20CF
+            | 0x2190..=0x21FF => Self::Plain,
             _ => Self::Unknown,
         }
     }
@@ -742,7 +771,7 @@ pub(super) fn tokenize_mixed(lower: &str) -> Vec<&str> {
     // `Script::Other`), and only a byte that is not ASCII is decoded: most of such a
     // tweet is ASCII (the hand-written ones 263 of their 280 characters), and
     // `char_at`'s answer for each of its bytes cost about 30 instructions a byte.
-    let ascii_is = |i: usize, class: u8| i < n && bytes[i] < 0x80 && CLASS[bytes[i] as usize] == class;
+    let ascii_is = |i: usize, class: u8| bytes.get(i).is_some_and(|&b| MIXED_CLASS[b as usize] == class);
     let mut tokens = Vec::with_capacity(64);
     let mut i = 0;
     loop {
