@@ -117,22 +117,32 @@ impl Recipe {
         // ASCII text in one pass (issue 12's tenth round): the tokenizer hashes each token
         // as it finds it (n-grams onto `out`, forms, the lambda answer and the tally into
         // `grams`) and notes the bytes the signals and `named_lambda_sense` ask about
-        // (`!`, `$`, `>`), rather than searching for them again. Other text, and retagged
-        // tokens, get their n-grams, forms, lambda answer and tally below; until then
-        // they hold nothing.
+        // (`!`, `$`, `>`), rather than searching for them again. Retagged tokens get their
+        // n-grams, forms, lambda answer and tally below.
         let (words, marks, mut forms, mut lambda_named, mut tally) = if text_ascii {
             let mut grams = scan::Grams::new(mask, &mut out, 64);
             let (words, marks) = scan::tokenize_ascii_hashed(&lower, &mut grams);
             (words, marks, grams.forms, grams.lambda_named, grams.tally)
         } else {
-            let words = tokenize(&lower);
-            (
-                words,
-                scan::marks_of_mixed(&lower),
-                Vec::new(),
-                false,
-                scan::Tally::default(),
-            )
+            // Other text in one pass too (twelfth round): the mixed tokenizer hashes each
+            // token as it finds it.
+            // Room for the tokens of long text of another script, where each run of kana
+            // or kanji is one (a token is at least one character, of three bytes in CJK):
+            // growing the lists cost `kana-kanji` ≈ 6,800 instructions. A text of up to
+            // 512 bytes (a full tweet that is mostly ASCII, 316 bytes for the hand-written
+            // ones) keeps the room the ASCII path has: larger lists cost it more in the
+            // allocator (≈ 1,100 instructions) than growing them once.
+            let room = if lower.len() > 512 {
+                lower.len() / 3 + 8
+            } else {
+                64
+            };
+            out.reserve(2 * room);
+
+            let mut grams = scan::Grams::new(mask, &mut out, room);
+            let words = scan::tokenize_mixed_hashed(&lower, &mut grams);
+            let (forms, lambda_named, tally) = (grams.forms, grams.lambda_named, grams.tally);
+            (words, scan::marks_of_mixed(&lower), forms, lambda_named, tally)
         };
         let (carried, last_aws_word) = aws_carried_and_last(&words);
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
@@ -165,7 +175,7 @@ impl Recipe {
             }
             _ => &words,
         };
-        if !text_ascii || last_aws.is_some() {
+        if last_aws.is_some() {
             out.clear();
             forms = ngrams_and_forms_plain(tokens, mask, &mut out);
             // Asked of the text once (a token that is `lambda` is in it): text that is not
@@ -850,23 +860,32 @@ pub fn lowercase_visible(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut run = 0;
-    let mut i = scan::next_non_ascii(bytes, 0);
-    while i < bytes.len() {
-        let c = scan::char_from(text, i);
-        let end = i + c.len_utf8();
-        match scan::Kind::of(c) {
-            scan::Kind::Lower | scan::Kind::Emoji | scan::Kind::Plain => {}
-            scan::Kind::Upper | scan::Kind::Unknown => {
-                out.push_str(&text[run..i]);
-                for l in c.to_lowercase() {
-                    if let Some(v) = visible_form(l) {
-                        out.push(v);
+    let mut from = scan::next_non_ascii(bytes, 0);
+    while from < bytes.len() {
+        // A run of characters that are not ASCII (a word of another script, an emoji)
+        // by `char_indices`, up to the next ASCII character, after which the walk skips
+        // ahead again: text of another script is walked as the characters come.
+        let mut ascii_at = bytes.len();
+        for (k, c) in text[from..].char_indices() {
+            let i = from + k;
+            if c.is_ascii() {
+                ascii_at = i;
+                break;
+            }
+            match scan::Kind::of(c) {
+                scan::Kind::Lower | scan::Kind::Emoji | scan::Kind::Plain => {}
+                scan::Kind::Upper | scan::Kind::Unknown => {
+                    out.push_str(&text[run..i]);
+                    for l in c.to_lowercase() {
+                        if let Some(v) = visible_form(l) {
+                            out.push(v);
+                        }
                     }
+                    run = i + c.len_utf8();
                 }
-                run = end;
             }
         }
-        i = scan::next_non_ascii(bytes, end);
+        from = scan::next_non_ascii(bytes, ascii_at);
     }
     out.push_str(&text[run..]);
     out.make_ascii_lowercase();
@@ -1207,35 +1226,50 @@ impl TextSignals {
         let (mut upper, mut letters) = scan::ascii_letters(text);
         let mut emoji = 0usize;
         let bytes = text.as_bytes();
-        let mut i = scan::next_non_ascii(bytes, 0);
-        while i < bytes.len() {
-            let c = scan::char_from(text, i);
-            // The common blocks told by a few compares (issue 15), the rest by the tables.
-            match scan::Kind::of(c) {
-                scan::Kind::Upper => {
-                    letters += 1;
-                    upper += 1;
+        let mut from = scan::next_non_ascii(bytes, 0);
+        while from < bytes.len() {
+            // A run of characters that are not ASCII by `chars`, up to the next ASCII
+            // character (counted above), after which the walk skips ahead again.
+            let mut chars = text[from..].chars();
+            let mut ascii_at = bytes.len();
+            for c in chars.by_ref() {
+                if c.is_ascii() {
+                    ascii_at = bytes.len() - chars.as_str().len() - 1;
+                    break;
                 }
-                scan::Kind::Lower => letters += 1,
-                scan::Kind::Emoji => emoji += 1,
-                scan::Kind::Plain => {}
-                // The variation selectors and zero-width joiners of emoji (`❤️`, `👩‍💻`):
-                // invisible, so no kind of their own, and neither letters nor emoji.
-                scan::Kind::Unknown if matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{200B}'..='\u{200F}') => {}
-                scan::Kind::Unknown => {
-                    if c.is_alphabetic() {
-                        letters += 1;
-                        if c.is_uppercase() {
-                            upper += 1;
-                        }
-                    } else if is_emoji(c) {
-                        emoji += 1;
-                    }
-                }
+                Self::count_char(c, &mut upper, &mut letters, &mut emoji);
             }
-            i = scan::next_non_ascii(bytes, i + c.len_utf8());
+            from = scan::next_non_ascii(bytes, ascii_at);
         }
         (upper, letters, emoji)
+    }
+
+    /// One character that is not ASCII counted: a letter, an upper-case one, an emoji.
+    #[inline(always)]
+    fn count_char(c: char, upper: &mut usize, letters: &mut usize, emoji: &mut usize) {
+        // The common blocks told by a few compares (issue 15), the rest by the tables.
+        match scan::Kind::of(c) {
+            scan::Kind::Upper => {
+                *letters += 1;
+                *upper += 1;
+            }
+            scan::Kind::Lower => *letters += 1,
+            scan::Kind::Emoji => *emoji += 1,
+            scan::Kind::Plain => {}
+            // The variation selectors and zero-width joiners of emoji (`❤️`, `👩‍💻`):
+            // invisible, so no kind of their own, and neither letters nor emoji.
+            scan::Kind::Unknown if matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{200B}'..='\u{200F}') => {}
+            scan::Kind::Unknown => {
+                if c.is_alphabetic() {
+                    *letters += 1;
+                    if c.is_uppercase() {
+                        *upper += 1;
+                    }
+                } else if is_emoji(c) {
+                    *emoji += 1;
+                }
+            }
+        }
     }
 
     /// [`TextSignals::char_counts`] character by character: the definition its walk by

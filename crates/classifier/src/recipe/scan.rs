@@ -570,6 +570,11 @@ fn flush_hashed<'a>(current: &'a str, tokens: &mut Vec<&'a str>, grams: &mut Gra
 #[inline(always)]
 pub(super) fn next_non_ascii(bytes: &[u8], mut i: usize) -> usize {
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    // Text of another script is a character that is not ASCII after another: told by
+    // its first byte, without a word's set-up.
+    if bytes.get(i).is_some_and(|&b| b >= 0x80) {
+        return i;
+    }
     while let Some(chunk) = bytes.get(i..i + 8) {
         let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
         let high = word & HIGH_BITS;
@@ -583,13 +588,6 @@ pub(super) fn next_non_ascii(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-/// The character that starts at byte `i` of `text`, which is not ASCII and starts a
-/// character (as [`next_non_ascii`] finds it).
-#[inline(always)]
-pub(super) fn char_from(text: &str, i: usize) -> char {
-    text[i..].chars().next().unwrap_or(' ')
 }
 
 /// What the character at byte `i` of `lower` is to the tokenizer: its class, its
@@ -671,7 +669,10 @@ impl Kind {
         self as u8
     }
 
-    /// The definition: the ranges each kind is known for.
+    /// The definition: the ranges each kind is known for. Inlined: kana and Latin-1 are
+    /// in blocks of mixed kinds, and out of line the call cost more than the compares
+    /// (`kana-kanji` ≈ 2,400 instructions).
+    #[inline(always)]
     const fn by_ranges(u: u32) -> Self {
         match u {
             // Hangul syllables, CJK ideographs (and extension A), hiragana, katakana
@@ -846,6 +847,170 @@ pub(super) fn tokenize_mixed(lower: &str) -> Vec<&str> {
                 i += len;
             }
             push_token(lower, start, i, &mut tokens);
+            match next {
+                // A kept character of another script starts the next token.
+                Some((WORD, _)) | Some((SPACE, _)) | None => {}
+                // Any other ends this one and is dropped (a sigil there starts nothing).
+                Some((_, len)) => i += len,
+            }
+        }
+    }
+}
+
+/// [`tokenize_mixed`], each token hashed as it is found, as [`tokenize_ascii_hashed`]
+/// hashes ASCII text's (issue 12's twelfth round): a token that starts with an ASCII
+/// letter (most, in a tweet that is mostly ASCII) is hashed during the walk over its
+/// bytes, its characters that are not ASCII (`é`, `б`) byte by byte as well; any other
+/// (a number, a tag, a mention, a run of kana or kanji) by [`token_hashes`] once `flush`
+/// has made it. `grams` gets what `super::ngrams_and_forms` and [`Tally::of`] would make
+/// of the tokens returned, where the recipe walked the tokens again for their n-grams
+/// and forms, again for the tally, and searched the text for `lambda`.
+pub(super) fn tokenize_mixed_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_>) -> Vec<&'a str> {
+    #[inline(always)]
+    fn step(h: u64, b: u8) -> u64 {
+        (h ^ b as u64).wrapping_mul(FNV_PRIME)
+    }
+    let bytes = lower.as_bytes();
+    let n = bytes.len();
+    // As in `tokenize_mixed`: ASCII runs of one class by one table load.
+    let ascii_is = |i: usize, class: u8| bytes.get(i).is_some_and(|&b| MIXED_CLASS[b as usize] == class);
+    let mut tokens = Vec::with_capacity(grams.forms.capacity());
+    let mut i = 0;
+    loop {
+        loop {
+            while ascii_is(i, SPACE) {
+                i += 1;
+            }
+            if i == n || bytes[i] < 0x80 {
+                break;
+            }
+            let (class, _, len) = char_at(lower, i);
+            if class != SPACE {
+                break;
+            }
+            i += len;
+        }
+        if i == n {
+            return tokens;
+        }
+        if is_url(&bytes[i..]) {
+            tokens.push("<url>");
+            grams.push("<url>", token_hashes(b"<url>", grams.head));
+            grams.tally.urls += 1;
+            loop {
+                while i < n && bytes[i] < 0x80 && CLASS[bytes[i] as usize] != SPACE {
+                    i += 1;
+                }
+                if i == n || bytes[i] < 0x80 {
+                    break;
+                }
+                let (class, _, len) = char_at(lower, i);
+                if class == SPACE {
+                    break;
+                }
+                i += len;
+            }
+            continue;
+        }
+        loop {
+            let mut here = (SPACE, Script::Other, 0);
+            loop {
+                while ascii_is(i, OTHER) {
+                    i += 1;
+                }
+                if i == n {
+                    break;
+                }
+                here = char_at(lower, i);
+                if here.0 != OTHER {
+                    break;
+                }
+                i += here.2;
+            }
+            if i == n || here.0 == SPACE {
+                break;
+            }
+            let (start, script) = (i, here.1);
+            let first = bytes[start];
+            i += here.2;
+            let mut next = None;
+            if first.is_ascii_alphabetic() {
+                // `token_hashes` of a token without sigils, as the bytes pass. An ASCII
+                // letter's script is `Other`, so the token runs on over kept characters
+                // of that script, ASCII or not.
+                let mut word = step(WORD_PREFIX, first);
+                let mut head = step(PAIR_PREFIX, first);
+                let mut pair = step(grams.head, first);
+                let mut apostrophes = 0u8;
+                loop {
+                    while let Some(&b) = bytes.get(i).filter(|&&b| MIXED_CLASS[b as usize] == WORD) {
+                        word = step(word, b);
+                        head = step(head, b);
+                        pair = step(pair, b);
+                        apostrophes |= u8::from(b == b'\'');
+                        i += 1;
+                    }
+                    if i == n {
+                        break;
+                    }
+                    let (class, s, len) = char_at(lower, i);
+                    if class != WORD || s != Script::Other {
+                        next = Some((class, len));
+                        break;
+                    }
+                    // A kept character that is not ASCII: its bytes, none of them `'`.
+                    for &b in &bytes[i..i + len] {
+                        word = step(word, b);
+                        head = step(head, b);
+                        pair = step(pair, b);
+                    }
+                    i += len;
+                }
+                if bytes[i - 1] != b'\'' {
+                    // As `push_token` would push it: it starts with a letter, so is no
+                    // number, and has no `'` to trim at either end; nor is it a URL, a
+                    // mention or a hashtag, so the tally has nothing to note.
+                    let t = &lower[start..i];
+                    tokens.push(t);
+                    let h = TokenHashes {
+                        word,
+                        pair_head: step(head, b' '),
+                        pair,
+                        key: (apostrophes == 0).then_some(word),
+                        form_start: 0,
+                    };
+                    grams.push(t, h);
+                } else {
+                    flush_hashed(&lower[start..i], &mut tokens, grams);
+                }
+            } else {
+                loop {
+                    if script == Script::Other {
+                        while ascii_is(i, WORD) {
+                            i += 1;
+                        }
+                    }
+                    if i == n {
+                        break;
+                    }
+                    let (class, s, len) = char_at(lower, i);
+                    if class != WORD || s != script {
+                        next = Some((class, len));
+                        break;
+                    }
+                    i += len;
+                }
+                // `push_token`'s other arm: the token does not start with a letter. As
+                // `flush_hashed`, but inlined: in CJK text nearly every token (each run of
+                // kana or kanji) comes here, and the call cost `kana-kanji` ≈ 20,000
+                // instructions.
+                let before = tokens.len();
+                flush(&lower[start..i], &mut tokens);
+                if let Some(&t) = tokens.get(before) {
+                    grams.push(t, token_hashes(t.as_bytes(), grams.head));
+                    grams.tally.note(t);
+                }
+            }
             match next {
                 // A kept character of another script starts the next token.
                 Some((WORD, _)) | Some((SPACE, _)) | None => {}

@@ -1198,3 +1198,55 @@ proptest::proptest! {
         proptest::prop_assert_eq!(scan::next_non_ascii(bytes, from), by_search);
     }
 }
+
+/// `scan::tokenize_mixed_hashed` against its definition: `tokenize_chars`' tokens, then
+/// `ngrams_and_forms` over them (ids in the same order, the same forms and keys, the
+/// same answer for `lambda`) and `Tally::of` them.
+fn check_mixed_hashed(lower: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+    for mask in [(1u64 << 18) - 1, u64::MAX] {
+        let mut got = Vec::new();
+        let mut grams = scan::Grams::new(mask, &mut got, 0);
+        let tokens = scan::tokenize_mixed_hashed(lower, &mut grams);
+        let (forms, named, tally) = (grams.forms, grams.lambda_named, grams.tally);
+        let want_tokens = tokenize_chars(lower);
+        proptest::prop_assert_eq!(&tokens, &want_tokens, "{:?}", lower);
+        proptest::prop_assert_eq!(tally, scan::Tally::of(&want_tokens), "{:?}", lower);
+        let mut want = Vec::new();
+        let (want_forms, want_named) = ngrams_and_forms(&want_tokens, mask, &mut want);
+        proptest::prop_assert_eq!(got, want, "{:?}", lower);
+        proptest::prop_assert_eq!(forms, want_forms, "{:?}", lower);
+        proptest::prop_assert_eq!(named, want_named, "{:?}", lower);
+    }
+    Ok(())
+}
+
+#[test]
+fn the_hashing_mixed_tokenizer_gives_the_tokens_then_their_ngrams_forms_and_tally() {
+    // Every string of up to 5 pieces over ASCII that matters and characters of each
+    // kind (as the mixed tokenizer's own test), and tweets of each script.
+    let alphabet = [
+        "a", "1", "#", "@", "$", "'", " ", "-", "é", "の", "漢", "한", "٣", "\u{301}", "😀", "\u{3000}", "б",
+    ];
+    every_string(&alphabet, 5, |s| check_mixed_hashed(s).unwrap());
+    for text in [
+        "Сегодня перенесли все наши бэкапы в S3 Glacier, счёт уменьшился втрое #aws",
+        "오늘 회사에서 AWS 람다와 다이나모DB로 서버리스 API를 만들었는데… 비용도 거의 안 나옴 #aws",
+        "今日はAWSのLambdaで「サーバーレス」なAPIを作ってみました。簡単！ #aws @jeff’s lambdaの",
+        "Por fin migramos la base de datos a Aurora — ¡Qué alivio! «ÉXITO» #aws https://t.co/é x",
+        "l'aws d'lambda s3's ec2's x'' ''y 12'34 '12' $5 5$ café' naïve’s #λambda @lambda λ",
+    ] {
+        check_mixed_hashed(&lowercase_visible(text)).unwrap();
+    }
+    check_mixed_hashed(&"lambda é's #x @y 1 漢字 ".repeat(3_000)).unwrap();
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn random_text_of_every_script_is_hashed_as_its_tokens_ngrams_forms_and_tally(text in hostile_text()) {
+        check_mixed_hashed(&lowercase_visible(&text))?;
+        // And as written: capitals, invisible and full-width characters left in.
+        check_mixed_hashed(&text)?;
+    }
+}
