@@ -859,10 +859,10 @@ pub(super) fn tokenize_mixed(lower: &str) -> Vec<&str> {
 
 /// [`tokenize_mixed`], each token hashed as it is found, as [`tokenize_ascii_hashed`]
 /// hashes ASCII text's (issue 12's twelfth round): a token that starts with an ASCII
-/// letter (most, in a tweet that is mostly ASCII) is hashed during the walk over its
-/// bytes, its characters that are not ASCII (`é`, `б`) byte by byte as well; any other
-/// (a number, a tag, a mention, a run of kana or kanji) by [`token_hashes`] once `flush`
-/// has made it. `grams` gets what `super::ngrams_and_forms` and [`Tally::of`] would make
+/// letter or a character that is not ASCII (a Latin or Cyrillic word, a run of kana,
+/// kanji or Hangul) is hashed during the walk over its bytes, its characters that are
+/// not ASCII byte by byte; any other (a number, a tag, a mention, a token that ends
+/// with `'`) by [`token_hashes`] once `flush` has made it. `grams` gets what `super::ngrams_and_forms` and [`Tally::of`] would make
 /// of the tokens returned, where the recipe walked the tokens again for their n-grams
 /// and forms, again for the tally, and searched the text for `lambda`.
 pub(super) fn tokenize_mixed_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_>) -> Vec<&'a str> {
@@ -934,27 +934,35 @@ pub(super) fn tokenize_mixed_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
             let first = bytes[start];
             i += here.2;
             let mut next = None;
-            if first.is_ascii_alphabetic() {
-                // `token_hashes` of a token without sigils, as the bytes pass. An ASCII
-                // letter's script is `Other`, so the token runs on over kept characters
-                // of that script, ASCII or not.
-                let mut word = step(WORD_PREFIX, first);
-                let mut head = step(PAIR_PREFIX, first);
-                let mut pair = step(grams.head, first);
+            if first.is_ascii_alphabetic() || first >= 0x80 {
+                // `token_hashes` of a token without sigils, as the bytes pass: one that
+                // starts with an ASCII letter or a kept character that is not ASCII (`é`,
+                // `б`, `٣`, `の`, `한`; no such character is a sigil), and runs on over the
+                // kept characters of its script (for `Other`, ASCII or not). Its first
+                // character is no sigil, no `'` and no ASCII digit.
+                let (mut word, mut head, mut pair) = (WORD_PREFIX, PAIR_PREFIX, grams.head);
+                for &b in &bytes[start..i] {
+                    word = step(word, b);
+                    head = step(head, b);
+                    pair = step(pair, b);
+                }
                 let mut apostrophes = 0u8;
                 loop {
-                    while let Some(&b) = bytes.get(i).filter(|&&b| MIXED_CLASS[b as usize] == WORD) {
-                        word = step(word, b);
-                        head = step(head, b);
-                        pair = step(pair, b);
-                        apostrophes |= u8::from(b == b'\'');
-                        i += 1;
+                    // ASCII is of the script `Other`: a token of another script ends at it.
+                    if script == Script::Other {
+                        while let Some(&b) = bytes.get(i).filter(|&&b| MIXED_CLASS[b as usize] == WORD) {
+                            word = step(word, b);
+                            head = step(head, b);
+                            pair = step(pair, b);
+                            apostrophes |= u8::from(b == b'\'');
+                            i += 1;
+                        }
                     }
                     if i == n {
                         break;
                     }
                     let (class, s, len) = char_at(lower, i);
-                    if class != WORD || s != Script::Other {
+                    if class != WORD || s != script {
                         next = Some((class, len));
                         break;
                     }
@@ -967,9 +975,10 @@ pub(super) fn tokenize_mixed_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                     i += len;
                 }
                 if bytes[i - 1] != b'\'' {
-                    // As `push_token` would push it: it starts with a letter, so is no
-                    // number, and has no `'` to trim at either end; nor is it a URL, a
-                    // mention or a hashtag, so the tally has nothing to note.
+                    // As `flush` would push it (and `push_token`, for an ASCII letter): it
+                    // starts with a letter, so is no number (`flush` asks for ASCII digits
+                    // and `$` only), and has no `'` to trim at either end; nor is it a URL,
+                    // a mention or a hashtag, so the tally has nothing to note.
                     let t = &lower[start..i];
                     tokens.push(t);
                     let h = TokenHashes {
