@@ -4,10 +4,12 @@
 //! of the spam signals, the features' hashing from precomputed prefix states, and the
 //! sort of the feature ids. Each computes exactly what the general code in `recipe.rs`
 //! computes (the tests, in `scan/tests.rs`, compare them over every short input and
-//! hostile ones); text with any non-ASCII byte takes the general code, which decodes
-//! characters and knows about scripts. It is one file of about 890 lines because these
-//! paths share the byte classes, `char_at` and the hashing steps, and each is only read
-//! beside the definition it must match.
+//! hostile ones); text with any non-ASCII byte takes the mixed tokenizer, which decodes
+//! only the characters that are not ASCII, knows about scripts and, since the twelfth
+//! round, hashes as it goes too (`tokenize_mixed_hashed`; its tests, against
+//! `tokenize_chars` and `ngrams_and_forms`, are in `recipe/tests.rs`). It is one file of
+//! about 1,150 lines because these paths share the byte classes, `char_at` and the
+//! hashing steps, and each is only read beside the definition it must match.
 
 use super::{flush, Script};
 
