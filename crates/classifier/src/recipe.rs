@@ -117,22 +117,32 @@ impl Recipe {
         // ASCII text in one pass (issue 12's tenth round): the tokenizer hashes each token
         // as it finds it (n-grams onto `out`, forms, the lambda answer and the tally into
         // `grams`) and notes the bytes the signals and `named_lambda_sense` ask about
-        // (`!`, `$`, `>`), rather than searching for them again. Other text, and retagged
-        // tokens, get their n-grams, forms, lambda answer and tally below; until then
-        // they hold nothing.
+        // (`!`, `$`, `>`), rather than searching for them again. Retagged tokens get their
+        // n-grams, forms, lambda answer and tally below.
         let (words, marks, mut forms, mut lambda_named, mut tally) = if text_ascii {
             let mut grams = scan::Grams::new(mask, &mut out, 64);
             let (words, marks) = scan::tokenize_ascii_hashed(&lower, &mut grams);
             (words, marks, grams.forms, grams.lambda_named, grams.tally)
         } else {
-            let words = tokenize(&lower);
-            (
-                words,
-                scan::marks_of_mixed(&lower),
-                Vec::new(),
-                false,
-                scan::Tally::default(),
-            )
+            // Other text in one pass too (twelfth round): the mixed tokenizer hashes each
+            // token as it finds it.
+            // Room for the tokens of long text of another script, where each run of kana
+            // or kanji is one (a token is at least one character, of three bytes in CJK):
+            // growing the lists cost `kana-kanji` ≈ 6,800 instructions. A text of up to
+            // 512 bytes (a full tweet that is mostly ASCII, 316 bytes for the hand-written
+            // ones) keeps the room the ASCII path has: larger lists cost it more in the
+            // allocator (≈ 1,100 instructions) than growing them once.
+            let room = if lower.len() > 512 {
+                lower.len() / 3 + 8
+            } else {
+                64
+            };
+            out.reserve(2 * room);
+
+            let mut grams = scan::Grams::new(mask, &mut out, room);
+            let words = scan::tokenize_mixed_hashed(&lower, &mut grams);
+            let (forms, lambda_named, tally) = (grams.forms, grams.lambda_named, grams.tally);
+            (words, scan::marks_of_mixed(&lower), forms, lambda_named, tally)
         };
         let (carried, last_aws_word) = aws_carried_and_last(&words);
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
@@ -165,7 +175,7 @@ impl Recipe {
             }
             _ => &words,
         };
-        if !text_ascii || last_aws.is_some() {
+        if last_aws.is_some() {
             out.clear();
             forms = ngrams_and_forms_plain(tokens, mask, &mut out);
             // Asked of the text once (a token that is `lambda` is in it): text that is not
@@ -835,38 +845,50 @@ pub fn lowercase_visible(text: &str) -> String {
         // alone knows.
         return lowercase_visible_by_str(text);
     }
-    // One pass: a character that is its own lowercase and not odd (most of such a
-    // text: ASCII but the capitals, CJK, Hangul, kana, lower-case accented Latin and
-    // Cyrillic, emoji, punctuation) is copied as it is, told by a few compares
-    // (`scan::Kind`) instead of the case tables' search (issue 15); any other is
-    // lowercased by `char::to_lowercase` (which is `str::to_lowercase` a character at a
-    // time, but for `Σ`) and each character of its lowercase mapped as below.
-    // Runs of characters kept as they are are copied whole.
+    // One pass over the characters that are not ASCII (most of such a text is ASCII:
+    // found eight bytes a step, not decoded one by one): a character that is its own
+    // lowercase and not odd (CJK, Hangul, kana, lower-case accented Latin and Cyrillic,
+    // emoji, punctuation) is kept as it is, told by a few compares (`scan::Kind`)
+    // instead of the case tables' search (issue 15); any other is lowercased by
+    // `char::to_lowercase` (which is `str::to_lowercase` a character at a time, but for
+    // `Σ`) and each character of its lowercase mapped as below. Runs of characters
+    // kept as they are are copied whole, and the ASCII capitals lowercased at the end
+    // in one pass over the bytes that the compiler vectorises: the lowercase of any
+    // other character, mapped, has no ASCII capital in it (a full-width capital is
+    // lowercased before it is mapped), so only the text's own ASCII capitals are left
+    // to lowercase, as `str::to_lowercase` lowercases them.
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut run = 0;
-    for (i, c) in text.char_indices() {
-        if c.is_ascii() {
-            if c.is_ascii_uppercase() {
-                out.push_str(&text[run..i]);
-                out.push(c.to_ascii_lowercase());
-                run = i + 1;
+    let mut from = scan::next_non_ascii(bytes, 0);
+    while from < bytes.len() {
+        // A run of characters that are not ASCII (a word of another script, an emoji)
+        // by `char_indices`, up to the next ASCII character, after which the walk skips
+        // ahead again: text of another script is walked as the characters come.
+        let mut ascii_at = bytes.len();
+        for (k, c) in text[from..].char_indices() {
+            let i = from + k;
+            if c.is_ascii() {
+                ascii_at = i;
+                break;
             }
-            continue;
-        }
-        match scan::Kind::of(c) {
-            scan::Kind::Lower | scan::Kind::Emoji | scan::Kind::Plain => {}
-            scan::Kind::Upper | scan::Kind::Unknown => {
-                out.push_str(&text[run..i]);
-                for l in c.to_lowercase() {
-                    if let Some(v) = visible_form(l) {
-                        out.push(v);
+            match scan::Kind::of(c) {
+                scan::Kind::Lower | scan::Kind::Emoji | scan::Kind::Plain => {}
+                scan::Kind::Upper | scan::Kind::Unknown => {
+                    out.push_str(&text[run..i]);
+                    for l in c.to_lowercase() {
+                        if let Some(v) = visible_form(l) {
+                            out.push(v);
+                        }
                     }
+                    run = i + c.len_utf8();
                 }
-                run = i + c.len_utf8();
             }
         }
+        from = scan::next_non_ascii(bytes, ascii_at);
     }
     out.push_str(&text[run..]);
+    out.make_ascii_lowercase();
     out
 }
 
@@ -1196,18 +1218,72 @@ impl TextSignals {
 
     /// Upper-case letters, letters and emoji, character by character.
     fn char_counts(text: &str) -> (usize, usize, usize) {
+        // Most of such a tweet is ASCII (an emoji or an accent beside English): its
+        // letters counted by bytes, as ASCII text's are (a byte that is not ASCII is
+        // neither an ASCII letter nor counted as one), and only the other characters
+        // decoded and looked up (the walk by character cost 5,600 instructions a
+        // full-length tweet; no ASCII character is an emoji).
+        let (mut upper, mut letters) = scan::ascii_letters(text);
+        let mut emoji = 0usize;
+        let bytes = text.as_bytes();
+        let mut from = scan::next_non_ascii(bytes, 0);
+        while from < bytes.len() {
+            // A run of characters that are not ASCII by `chars`, up to the next ASCII
+            // character (counted above), after which the walk skips ahead again.
+            let mut chars = text[from..].chars();
+            let mut ascii_at = bytes.len();
+            for c in chars.by_ref() {
+                if c.is_ascii() {
+                    ascii_at = bytes.len() - chars.as_str().len() - 1;
+                    break;
+                }
+                Self::count_char(c, &mut upper, &mut letters, &mut emoji);
+            }
+            from = scan::next_non_ascii(bytes, ascii_at);
+        }
+        (upper, letters, emoji)
+    }
+
+    /// One character that is not ASCII counted: a letter, an upper-case one, an emoji.
+    #[inline(always)]
+    fn count_char(c: char, upper: &mut usize, letters: &mut usize, emoji: &mut usize) {
+        // The common blocks told by a few compares (issue 15), the rest by the tables.
+        match scan::Kind::of(c) {
+            scan::Kind::Upper => {
+                *letters += 1;
+                *upper += 1;
+            }
+            scan::Kind::Lower => *letters += 1,
+            scan::Kind::Emoji => *emoji += 1,
+            scan::Kind::Plain => {}
+            // The variation selectors and zero-width joiners of emoji (`❤️`, `👩‍💻`):
+            // invisible, so no kind of their own, and neither letters nor emoji.
+            scan::Kind::Unknown if matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{200B}'..='\u{200F}') => {}
+            scan::Kind::Unknown => {
+                if c.is_alphabetic() {
+                    *letters += 1;
+                    if c.is_uppercase() {
+                        *upper += 1;
+                    }
+                } else if is_emoji(c) {
+                    *emoji += 1;
+                }
+            }
+        }
+    }
+
+    /// [`TextSignals::char_counts`] character by character: the definition its walk by
+    /// bytes is checked against.
+    #[cfg(test)]
+    fn char_counts_by_chars(text: &str) -> (usize, usize, usize) {
         let (mut upper, mut letters, mut emoji) = (0usize, 0usize, 0usize);
         for c in text.chars() {
-            // Most of such a tweet is ASCII (an emoji or an accent beside English): its
-            // letters told by two compares, not by the Unicode tables (no ASCII character
-            // is an emoji).
             if c.is_ascii() {
                 let b = c as u8;
                 letters += usize::from((b | 0x20).wrapping_sub(b'a') < 26);
                 upper += usize::from(b.wrapping_sub(b'A') < 26);
                 continue;
             }
-            // The common blocks told by a few compares (issue 15), the rest by the tables.
             match scan::Kind::of(c) {
                 scan::Kind::Upper => {
                     letters += 1;

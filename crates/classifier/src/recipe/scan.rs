@@ -4,10 +4,12 @@
 //! of the spam signals, the features' hashing from precomputed prefix states, and the
 //! sort of the feature ids. Each computes exactly what the general code in `recipe.rs`
 //! computes (the tests, in `scan/tests.rs`, compare them over every short input and
-//! hostile ones); text with any non-ASCII byte takes the general code, which decodes
-//! characters and knows about scripts. It is one file of about 890 lines because these
-//! paths share the byte classes, `char_at` and the hashing steps, and each is only read
-//! beside the definition it must match.
+//! hostile ones); text with any non-ASCII byte takes the mixed tokenizer, which decodes
+//! only the characters that are not ASCII, knows about scripts and, since the twelfth
+//! round, hashes as it goes too (`tokenize_mixed_hashed`; its tests, against
+//! `tokenize_chars` and `ngrams_and_forms`, are in `recipe/tests.rs`). It is one file of
+//! about 1,150 lines because these paths share the byte classes, `char_at` and the
+//! hashing steps, and each is only read beside the definition it must match.
 
 use super::{flush, Script};
 
@@ -142,6 +144,20 @@ static CLASS: [u8; 256] = {
     }
     t
 };
+
+/// [`CLASS`] for the mixed tokenizer's runs of ASCII: [`DECODE`] for every byte that is
+/// not ASCII, so that one load tells whether a byte is ASCII of the class asked.
+static MIXED_CLASS: [u8; 256] = {
+    let mut t = [DECODE; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = CLASS[b];
+        b += 1;
+    }
+    t
+};
+/// [`MIXED_CLASS`]' code of a byte that is not ASCII: its character must be decoded.
+const DECODE: u8 = 4;
 
 /// [`CLASS`]'s `WORD` bytes for the hashing tokenizer's walk over a token (eleventh
 /// round): 0 for any other byte (the walk stops), [`APOSTROPHE`] for `'`, 1 for the rest.
@@ -550,6 +566,32 @@ fn flush_hashed<'a>(current: &'a str, tokens: &mut Vec<&'a str>, grams: &mut Gra
     }
 }
 
+/// Where the first byte at or after `i` that is not ASCII is (`bytes.len()` if none):
+/// eight bytes a step, as a tweet that is not ASCII is mostly ASCII (the hand-written
+/// ones 263 of their 280 characters), and its walks by character decoded every one.
+#[inline(always)]
+pub(super) fn next_non_ascii(bytes: &[u8], mut i: usize) -> usize {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    // Text of another script is a character that is not ASCII after another: told by
+    // its first byte, without a word's set-up.
+    if bytes.get(i).is_some_and(|&b| b >= 0x80) {
+        return i;
+    }
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let high = word & HIGH_BITS;
+        if high != 0 {
+            // Little-endian: the lowest set bit is the first such byte's.
+            return i + (high.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] < 0x80 {
+        i += 1;
+    }
+    i
+}
+
 /// What the character at byte `i` of `lower` is to the tokenizer: its class, its
 /// script and its length in bytes. ASCII by the table; any other character as the
 /// character tokenizer reads it (whitespace, kept as alphanumeric, or dropped; `#@$_'`
@@ -629,7 +671,10 @@ impl Kind {
         self as u8
     }
 
-    /// The definition: the ranges each kind is known for.
+    /// The definition: the ranges each kind is known for. Inlined: kana and Latin-1 are
+    /// in blocks of mixed kinds, and out of line the call cost more than the compares
+    /// (`kana-kanji` ≈ 2,400 instructions).
+    #[inline(always)]
     const fn by_ranges(u: u32) -> Self {
         match u {
             // Hangul syllables, CJK ideographs (and extension A), hiragana, katakana
@@ -650,9 +695,21 @@ impl Kind {
             0x00C0..=0x00D6 | 0x00D8..=0x00DE | 0x0400..=0x042F | 0x0391..=0x03A1 | 0x03A3..=0x03AB => {
                 Self::Upper
             }
+            // Devanagari's letters and the vowel signs written on them (alphabetic
+            // too): Hindi tweets, whose every character the tables told at ≈ 600
+            // instructions each (issue 12's twelfth round).
+            0x0904..=0x0939 | 0x093E..=0x094C => Self::Lower,
+            // Latin Extended-A (Turkish, Polish, Czech, Baltic): upper and lower case
+            // alternate, the upper first from U+0100, U+0139 and U+014A on (`ş`, `ı`, `ł`,
+            // `ž`); `ĸ`, `ŉ` and `ſ` are lower-case, `Ÿ` upper.
+            0x0100..=0x0137 | 0x014A..=0x0177 if u & 1 == 0 => Self::Upper,
+            0x0139..=0x0148 | 0x0179..=0x017E if u & 1 == 1 => Self::Upper,
+            0x0178 => Self::Upper,
+            0x0100..=0x017F => Self::Lower,
             // Pictographs and dingbats, the emoji people type (but the dingbats' circled
-            // digits ❶-➓, which are numbers).
-            0x1F300..=0x1FAFF | 0x2600..=0x2775 | 0x2794..=0x27BF => Self::Emoji,
+            // digits ❶-➓, which are numbers), and the arrows and shapes of U+2B00-2BFF
+            // (⬜, ⬆️, ⭐).
+            0x1F300..=0x1FAFF | 0x2600..=0x2775 | 0x2794..=0x27BF | 0x2B00..=0x2BFF => Self::Emoji,
             // General punctuation (dashes, quotes but `’`, bullets, ellipsis), CJK
             // punctuation (、。「」【】) and Latin-1's (¡ ¿ « » © ° ×).
             0x2010..=0x2018
@@ -666,7 +723,10 @@ impl Kind {
             | 0x00BB
             | 0x00BF
             | 0x00D7
-            | 0x00F7 => Self::Plain,
+            | 0x00F7
+            // Currency signs (€ ₹) and arrows (→).
+            | 0x20A0..=0x20CF
+            | 0x2190..=0x21FF => Self::Plain,
             _ => Self::Unknown,
         }
     }
@@ -709,10 +769,22 @@ static BLOCKS: [u8; 0x1000] = {
 pub(super) fn tokenize_mixed(lower: &str) -> Vec<&str> {
     let bytes = lower.as_bytes();
     let n = bytes.len();
+    // `CLASS` is `OTHER` for every byte that is not ASCII, so a run of ASCII bytes of
+    // one class is skipped by the table alone (what `char_at` tells of them, with
+    // `Script::Other`), and only a byte that is not ASCII is decoded: most of such a
+    // tweet is ASCII (the hand-written ones 263 of their 280 characters), and
+    // `char_at`'s answer for each of its bytes cost about 30 instructions a byte.
+    let ascii_is = |i: usize, class: u8| bytes.get(i).is_some_and(|&b| MIXED_CLASS[b as usize] == class);
     let mut tokens = Vec::with_capacity(64);
     let mut i = 0;
     loop {
-        while i < n {
+        loop {
+            while ascii_is(i, SPACE) {
+                i += 1;
+            }
+            if i == n || bytes[i] < 0x80 {
+                break;
+            }
             let (class, _, len) = char_at(lower, i);
             if class != SPACE {
                 break;
@@ -724,7 +796,13 @@ pub(super) fn tokenize_mixed(lower: &str) -> Vec<&str> {
         }
         if is_url(&bytes[i..]) {
             tokens.push("<url>");
-            while i < n {
+            loop {
+                while i < n && bytes[i] < 0x80 && CLASS[bytes[i] as usize] != SPACE {
+                    i += 1;
+                }
+                if i == n || bytes[i] < 0x80 {
+                    break;
+                }
                 let (class, _, len) = char_at(lower, i);
                 if class == SPACE {
                     break;
@@ -735,7 +813,13 @@ pub(super) fn tokenize_mixed(lower: &str) -> Vec<&str> {
         }
         loop {
             let mut here = (SPACE, Script::Other, 0);
-            while i < n {
+            loop {
+                while ascii_is(i, OTHER) {
+                    i += 1;
+                }
+                if i == n {
+                    break;
+                }
                 here = char_at(lower, i);
                 if here.0 != OTHER {
                     break;
@@ -748,7 +832,15 @@ pub(super) fn tokenize_mixed(lower: &str) -> Vec<&str> {
             let (start, script) = (i, here.1);
             i += here.2;
             let mut next = None;
-            while i < n {
+            loop {
+                if script == Script::Other {
+                    while ascii_is(i, WORD) {
+                        i += 1;
+                    }
+                }
+                if i == n {
+                    break;
+                }
                 let (class, s, len) = char_at(lower, i);
                 if class != WORD || s != script {
                     next = Some((class, len));
@@ -757,6 +849,182 @@ pub(super) fn tokenize_mixed(lower: &str) -> Vec<&str> {
                 i += len;
             }
             push_token(lower, start, i, &mut tokens);
+            match next {
+                // A kept character of another script starts the next token.
+                Some((WORD, _)) | Some((SPACE, _)) | None => {}
+                // Any other ends this one and is dropped (a sigil there starts nothing).
+                Some((_, len)) => i += len,
+            }
+        }
+    }
+}
+
+/// [`tokenize_mixed`], each token hashed as it is found, as [`tokenize_ascii_hashed`]
+/// hashes ASCII text's (issue 12's twelfth round): a token that starts with an ASCII
+/// letter or a character that is not ASCII (a Latin or Cyrillic word, a run of kana,
+/// kanji or Hangul) is hashed during the walk over its bytes, its characters that are
+/// not ASCII byte by byte; any other (a number, a tag, a mention, a token that ends
+/// with `'`) by [`token_hashes`] once `flush` has made it. `grams` gets what `super::ngrams_and_forms` and [`Tally::of`] would make
+/// of the tokens returned, where the recipe walked the tokens again for their n-grams
+/// and forms, again for the tally, and searched the text for `lambda`.
+// Out of line, as `tokenize_ascii_hashed` is: inlined into `features_in_order` it cost
+// the ASCII path ≈ 140 instructions a full-length tweet and the mixed one ≈ 400.
+#[inline(never)]
+pub(super) fn tokenize_mixed_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_>) -> Vec<&'a str> {
+    #[inline(always)]
+    fn step(h: u64, b: u8) -> u64 {
+        (h ^ b as u64).wrapping_mul(FNV_PRIME)
+    }
+    let bytes = lower.as_bytes();
+    let n = bytes.len();
+    // As in `tokenize_mixed`: ASCII runs of one class by one table load.
+    let ascii_is = |i: usize, class: u8| bytes.get(i).is_some_and(|&b| MIXED_CLASS[b as usize] == class);
+    let mut tokens = Vec::with_capacity(grams.forms.capacity());
+    let mut i = 0;
+    loop {
+        loop {
+            while ascii_is(i, SPACE) {
+                i += 1;
+            }
+            if i == n || bytes[i] < 0x80 {
+                break;
+            }
+            let (class, _, len) = char_at(lower, i);
+            if class != SPACE {
+                break;
+            }
+            i += len;
+        }
+        if i == n {
+            return tokens;
+        }
+        if is_url(&bytes[i..]) {
+            tokens.push("<url>");
+            grams.push("<url>", token_hashes(b"<url>", grams.head));
+            grams.tally.urls += 1;
+            loop {
+                while i < n && bytes[i] < 0x80 && CLASS[bytes[i] as usize] != SPACE {
+                    i += 1;
+                }
+                if i == n || bytes[i] < 0x80 {
+                    break;
+                }
+                let (class, _, len) = char_at(lower, i);
+                if class == SPACE {
+                    break;
+                }
+                i += len;
+            }
+            continue;
+        }
+        loop {
+            let mut here = (SPACE, Script::Other, 0);
+            loop {
+                while ascii_is(i, OTHER) {
+                    i += 1;
+                }
+                if i == n {
+                    break;
+                }
+                here = char_at(lower, i);
+                if here.0 != OTHER {
+                    break;
+                }
+                i += here.2;
+            }
+            if i == n || here.0 == SPACE {
+                break;
+            }
+            let (start, script) = (i, here.1);
+            let first = bytes[start];
+            i += here.2;
+            let mut next = None;
+            if first.is_ascii_alphabetic() || first >= 0x80 {
+                // `token_hashes` of a token without sigils, as the bytes pass: one that
+                // starts with an ASCII letter or a kept character that is not ASCII (`é`,
+                // `б`, `٣`, `の`, `한`; no such character is a sigil), and runs on over the
+                // kept characters of its script (for `Other`, ASCII or not). Its first
+                // character is no sigil, no `'` and no ASCII digit.
+                let (mut word, mut head, mut pair) = (WORD_PREFIX, PAIR_PREFIX, grams.head);
+                for &b in &bytes[start..i] {
+                    word = step(word, b);
+                    head = step(head, b);
+                    pair = step(pair, b);
+                }
+                let mut apostrophes = 0u8;
+                loop {
+                    // ASCII is of the script `Other`: a token of another script ends at it.
+                    if script == Script::Other {
+                        while let Some(&b) = bytes.get(i).filter(|&&b| MIXED_CLASS[b as usize] == WORD) {
+                            word = step(word, b);
+                            head = step(head, b);
+                            pair = step(pair, b);
+                            apostrophes |= u8::from(b == b'\'');
+                            i += 1;
+                        }
+                    }
+                    if i == n {
+                        break;
+                    }
+                    let (class, s, len) = char_at(lower, i);
+                    if class != WORD || s != script {
+                        next = Some((class, len));
+                        break;
+                    }
+                    // A kept character that is not ASCII: its bytes, none of them `'`.
+                    for &b in &bytes[i..i + len] {
+                        word = step(word, b);
+                        head = step(head, b);
+                        pair = step(pair, b);
+                    }
+                    i += len;
+                }
+                if bytes[i - 1] != b'\'' {
+                    // As `flush` would push it (and `push_token`, for an ASCII letter): it
+                    // starts with a letter, so is no number (`flush` asks for ASCII digits
+                    // and `$` only), and has no `'` to trim at either end; nor is it a URL,
+                    // a mention or a hashtag, so the tally has nothing to note.
+                    let t = &lower[start..i];
+                    tokens.push(t);
+                    let h = TokenHashes {
+                        word,
+                        pair_head: step(head, b' '),
+                        pair,
+                        key: (apostrophes == 0).then_some(word),
+                        form_start: 0,
+                    };
+                    grams.push(t, h);
+                } else {
+                    flush_hashed(&lower[start..i], &mut tokens, grams);
+                }
+            } else {
+                loop {
+                    if script == Script::Other {
+                        while ascii_is(i, WORD) {
+                            i += 1;
+                        }
+                    }
+                    if i == n {
+                        break;
+                    }
+                    let (class, s, len) = char_at(lower, i);
+                    if class != WORD || s != script {
+                        next = Some((class, len));
+                        break;
+                    }
+                    i += len;
+                }
+                // `push_token`'s other arm: the token does not start with a letter. As
+                // `flush_hashed`, but inlined: in CJK text nearly every token (each run of
+                // kana or kanji) comes here, and the call cost `kana-kanji` ≈ 20,000
+                // instructions.
+                let before = tokens.len();
+                flush(&lower[start..i], &mut tokens);
+                if let Some(&t) = tokens.get(before) {
+                    grams.push(t, token_hashes(t.as_bytes(), grams.head));
+                    grams.tally.note(t);
+                }
+            }
             match next {
                 // A kept character of another script starts the next token.
                 Some((WORD, _)) | Some((SPACE, _)) | None => {}

@@ -1142,3 +1142,111 @@ fn aws_carried_and_last_finds_the_last_aws_word_as_a_search_from_the_end_does() 
         assert_eq!(last, tokens.iter().rposition(|t| is_aws_word(t)), "{tokens:?}");
     });
 }
+
+/// Random text of the kinds the walks over text that is not ASCII must tell apart:
+/// ASCII of every class (capitals, digits, sigils, apostrophes, spaces, URL starts),
+/// accented Latin and Greek (`Σ` too) in both cases, Cyrillic, kana, kanji, Hangul,
+/// combining marks, invisible characters, full-width forms, curly apostrophes, emoji,
+/// Unicode spaces, and any code point at all.
+fn hostile_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        4 => "[ -~]{1,12}",
+        1 => Just("http://x.co/Ab ".to_owned()),
+        1 => Just("www.".to_owned()),
+        2 => "[À-ÿĀ-ſ]{1,4}",
+        1 => "[Α-ωΣς]{1,4}",
+        1 => "[А-яЁё]{1,4}",
+        2 => "[ぁ-ゖァ-ヿー一-龥]{1,4}",
+        1 => "[가-힣ᄀ-ᇿ]{1,3}",
+        1 => "[\u{300}-\u{36F}\u{200B}-\u{200F}\u{FE00}-\u{FE0F}\u{AD}\u{E0001}\u{2060}\u{3164}]{1,2}",
+        1 => "[！-～]{1,4}",
+        1 => "[’‘“”…—–、。「」]{1,2}",
+        1 => "[😀-🙏🔥🚀✅❤☕\u{1F1E6}-\u{1F1FF}]{1,3}",
+        1 => "[\u{3000}\u{85}\u{A0}\u{2028}\u{2003}\t\n]{1,2}",
+        1 => any::<char>().prop_map(String::from),
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn random_text_of_every_script_is_lowercased_as_str_to_lowercase_and_the_odd_pass_lowercase_it(text in hostile_text()) {
+        proptest::prop_assert_eq!(lowercase_visible(&text), lowercase_visible_by_str(&text));
+    }
+
+    #[test]
+    fn random_text_of_every_script_has_the_character_counts_of_the_walk_by_characters(text in hostile_text()) {
+        proptest::prop_assert_eq!(TextSignals::char_counts(&text), TextSignals::char_counts_by_chars(&text));
+    }
+
+    #[test]
+    fn random_text_of_every_script_tokenises_as_the_character_tokenizer_does(text in hostile_text()) {
+        let lower = lowercase_visible(&text);
+        proptest::prop_assert_eq!(scan::tokenize_mixed(&lower), tokenize_chars(&lower));
+        // And as written: capitals, invisible and full-width characters left in.
+        proptest::prop_assert_eq!(scan::tokenize_mixed(&text), tokenize_chars(&text));
+    }
+
+    #[test]
+    fn the_next_byte_that_is_not_ascii_is_found_as_a_search_by_bytes_finds_it(text in hostile_text(), from in 0usize..64) {
+        let bytes = text.as_bytes();
+        let from = from.min(bytes.len());
+        let by_search = bytes[from..].iter().position(|&b| b >= 0x80).map_or(bytes.len(), |k| from + k);
+        proptest::prop_assert_eq!(scan::next_non_ascii(bytes, from), by_search);
+    }
+}
+
+/// `scan::tokenize_mixed_hashed` against its definition: `tokenize_chars`' tokens, then
+/// `ngrams_and_forms` over them (ids in the same order, the same forms and keys, the
+/// same answer for `lambda`) and `Tally::of` them.
+fn check_mixed_hashed(lower: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+    for mask in [(1u64 << 18) - 1, u64::MAX] {
+        let mut got = Vec::new();
+        let mut grams = scan::Grams::new(mask, &mut got, 0);
+        let tokens = scan::tokenize_mixed_hashed(lower, &mut grams);
+        let (forms, named, tally) = (grams.forms, grams.lambda_named, grams.tally);
+        let want_tokens = tokenize_chars(lower);
+        proptest::prop_assert_eq!(&tokens, &want_tokens, "{:?}", lower);
+        proptest::prop_assert_eq!(tally, scan::Tally::of(&want_tokens), "{:?}", lower);
+        let mut want = Vec::new();
+        let (want_forms, want_named) = ngrams_and_forms(&want_tokens, mask, &mut want);
+        proptest::prop_assert_eq!(got, want, "{:?}", lower);
+        proptest::prop_assert_eq!(forms, want_forms, "{:?}", lower);
+        proptest::prop_assert_eq!(named, want_named, "{:?}", lower);
+    }
+    Ok(())
+}
+
+#[test]
+fn the_hashing_mixed_tokenizer_gives_the_tokens_then_their_ngrams_forms_and_tally() {
+    // Every string of up to 5 pieces over ASCII that matters and characters of each
+    // kind (as the mixed tokenizer's own test), and tweets of each script.
+    let alphabet = [
+        "a", "1", "#", "@", "$", "'", " ", "-", "é", "の", "漢", "한", "٣", "\u{301}", "😀", "\u{3000}", "б",
+    ];
+    every_string(&alphabet, 5, |s| check_mixed_hashed(s).unwrap());
+    for text in [
+        "Сегодня перенесли все наши бэкапы в S3 Glacier, счёт уменьшился втрое #aws",
+        "오늘 회사에서 AWS 람다와 다이나모DB로 서버리스 API를 만들었는데… 비용도 거의 안 나옴 #aws",
+        "今日はAWSのLambdaで「サーバーレス」なAPIを作ってみました。簡単！ #aws @jeff’s lambdaの",
+        "Por fin migramos la base de datos a Aurora — ¡Qué alivio! «ÉXITO» #aws https://t.co/é x",
+        "l'aws d'lambda s3's ec2's x'' ''y 12'34 '12' $5 5$ café' naïve’s #λambda @lambda λ",
+    ] {
+        check_mixed_hashed(&lowercase_visible(text)).unwrap();
+    }
+    check_mixed_hashed(&"lambda é's #x @y 1 漢字 ".repeat(3_000)).unwrap();
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn random_text_of_every_script_is_hashed_as_its_tokens_ngrams_forms_and_tally(text in hostile_text()) {
+        check_mixed_hashed(&lowercase_visible(&text))?;
+        // And as written: capitals, invisible and full-width characters left in.
+        check_mixed_hashed(&text)?;
+    }
+}
