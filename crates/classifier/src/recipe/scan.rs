@@ -828,13 +828,11 @@ pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
     }
     let shift = bits - BUCKET_BITS;
     let bucket = |x: u32| ((x >> shift) as usize) & (BUCKETS - 1);
-    let mut starts = [0u8; BUCKETS + 1];
+    let mut counts = [0u8; BUCKETS];
     for &x in ids.iter() {
-        starts[bucket(x) + 1] += 1;
+        counts[bucket(x)] += 1;
     }
-    for b in 0..BUCKETS {
-        starts[b + 1] += starts[b];
-    }
+    let mut starts = bucket_starts(&counts);
     let mut sorted = [0u32; MAX + 1];
     for &x in ids.iter() {
         let at = &mut starts[bucket(x)];
@@ -881,6 +879,25 @@ pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
         }
     }
     ids.truncate(kept);
+}
+
+/// Each bucket's first place in the sorted ids, from the buckets' counts (which sum to
+/// at most 255): the exclusive prefix sums, found 8 at a time. Multiplying a word of 8
+/// counts by `0x0101_0101_0101_0101` puts in each byte the sum of the counts up to it
+/// (no byte carries into the next, as no sum passes 255); shifted up one byte, and the
+/// words before added to each byte, that is each bucket's start.
+fn bucket_starts<const N: usize>(counts: &[u8; N]) -> [u8; N] {
+    const { assert!(N.is_multiple_of(8), "whole words of counts") };
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut starts = [0u8; N];
+    let mut before = 0u64;
+    for (words, out) in counts.chunks_exact(8).zip(starts.chunks_exact_mut(8)) {
+        let word = u64::from_le_bytes(words.try_into().expect("8 counts"));
+        let inclusive = word.wrapping_mul(ONES);
+        out.copy_from_slice(&((inclusive << 8).wrapping_add(before.wrapping_mul(ONES))).to_le_bytes());
+        before += inclusive >> 56;
+    }
+    starts
 }
 
 #[cfg(test)]

@@ -409,3 +409,39 @@ fn a_numbers_constant_hashes_are_its_hashes_after_any_token() {
     }
     assert_eq!(NUM, "<num>");
 }
+
+#[test]
+fn the_bucket_starts_are_the_counts_summed_before_each_bucket() {
+    // GIVEN counts summing to at most 255: each bucket alone, pseudo-random ones, and
+    // all in the first and in the last bucket
+    let mut state = 0x0123_4567_89ab_cdefu64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut cases: Vec<[u8; 128]> = Vec::new();
+    for b in 0..128 {
+        let mut counts = [0u8; 128];
+        counts[b] = 255;
+        cases.push(counts);
+    }
+    for total in [0usize, 1, 16, 121, 200, 255] {
+        let mut counts = [0u8; 128];
+        for _ in 0..total {
+            counts[next() as usize % 128] += 1;
+        }
+        cases.push(counts);
+    }
+    for counts in cases {
+        // WHEN the starts are summed a word at a time
+        let got = bucket_starts(&counts);
+        // THEN they are the counts of the buckets before, one by one
+        let mut want = [0u8; 128];
+        for b in 1..128 {
+            want[b] = want[b - 1] + counts[b - 1];
+        }
+        assert_eq!(got, want, "{counts:?}");
+    }
+}
