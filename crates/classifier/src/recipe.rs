@@ -458,10 +458,9 @@ fn lexicon_counts_of(
     // is kept with whether it was found in the words (not only in a tag or a mention).
     let mut firm: Vec<(Entry, bool)> = Vec::new();
     let mut pending: Vec<(Entry, bool)> = Vec::new();
-    // The last token that is a word (not a tag, a mention, a URL or `rt`).
-    let last_word = tokens
-        .iter()
-        .rposition(|t| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt");
+    // The last token that is a word (not a tag, a mention, a URL or `rt`): found when an
+    // entry first asks for it (few tweets have one that does), not for every tweet.
+    let mut last_word: Option<Option<usize>> = None;
     // Called only with an entry found: most tokens have none, and the call itself cost
     // more than the test.
     let mut note = |entry: Entry, at: usize| {
@@ -486,10 +485,17 @@ fn lexicon_counts_of(
                 // `AWS's bill` too: the possessive is the word. An `aws` right after it
                 // that ends the tweet's words is tacked on (`new game console aws`, the
                 // attacker's review of the tenth round); `la factura de AWS` is not.
+                let mut last_word = || {
+                    *last_word.get_or_insert_with(|| {
+                        tokens
+                            .iter()
+                            .rposition(|t| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt")
+                    })
+                };
                 let aws_after = after
                     .iter()
                     .enumerate()
-                    .any(|(j, t)| is_aws_word(t) && (j > 0 || last_word.is_some_and(|w| w > at + 1)));
+                    .any(|(j, t)| is_aws_word(t) && (j > 0 || last_word().is_some_and(|w| w > at + 1)));
                 if !tokens[at].starts_with('#') && (before.iter().any(|t| is_aws_word(t)) || aws_after) {
                     &mut firm
                 } else {
