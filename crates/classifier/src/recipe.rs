@@ -580,7 +580,7 @@ fn lexicon_counts_of(
                 let next = forms[i + 1].0;
                 if facts.starts_pair
                     && next.ends_with(|c: char| c.is_ascii_digit())
-                    && !pairs.contains_key(&pair)
+                    && pairs.get(pair).is_none()
                 {
                     let stem = next.trim_end_matches(|c: char| c.is_ascii_digit());
                     if !stem.is_empty() && is_year(&next[stem.len()..]) {
@@ -594,12 +594,12 @@ fn lexicon_counts_of(
                 if facts.starts_pair
                     && (pair != *ROUTE_NUM || *route_53.get_or_insert_with(|| mentions_route_53(lower)))
                 {
-                    if let Some(&entry) = pairs.get(&pair) {
+                    if let Some(entry) = pairs.get(pair) {
                         note(entry, i);
                     }
                 }
                 if let (true, Some(c)) = (facts.starts_triple, hash_at(i + 2)) {
-                    if let Some(&entry) = triples.get(&run_hash(pair, c)) {
+                    if let Some(entry) = triples.get(run_hash(pair, c)) {
                         note(entry, i);
                     }
                 }
@@ -981,14 +981,67 @@ enum ExamWord {
 /// made the maps several times larger. Two of the few thousand words sharing a hash is
 /// about as likely as guessing a 61-bit number.
 struct Lexicons {
-    words: HashMap<u64, WordFacts, Prehashed>,
+    /// Built once per process and never dropped (as `LEXICONS` is not), so that `word_table`
+    /// can point into it.
+    words: &'static HashMap<u64, WordFacts, Prehashed>,
     /// One bit per [`Lexicons::filter_bit`] of the keys in `words`: clear for most keys
     /// that are in no lexicon (see [`Lexicons::word`]).
     filter: Box<[u64; WORD_FILTER_BITS / 64]>,
-    pairs: HashMap<u64, Entry, Prehashed>,
-    triples: HashMap<u64, Entry, Prehashed>,
+    /// `words` again, as a [`KeyTable`]: the lookup of a key past the filter, where the
+    /// map's probe cost several times as much (issue 12, twelfth round).
+    word_table: KeyTable<&'static WordFacts>,
+    pairs: KeyTable<Entry>,
+    triples: KeyTable<Entry>,
     /// Other clouds' product names of two or three words, by their runs' keys.
     other_runs: HashSet<u64, Prehashed>,
+}
+
+/// A map from keys that are hashes already to small values, open-addressed (linear
+/// probing, at most a third full, so most probes end at the first or second slot): a
+/// lookup is a multiply, a shift and a compare or two, where `HashMap::get`'s probe of
+/// its groups cost several times as much (issue 12, twelfth round). Built once; the
+/// keys must be distinct (they are a map's).
+struct KeyTable<T> {
+    /// A power of two of slots; a slot's value is `None` when it is empty.
+    slots: Box<[(u64, Option<T>)]>,
+}
+
+impl<T: Copy> KeyTable<T> {
+    fn of(entries: impl IntoIterator<Item = (u64, T)>) -> Self {
+        let entries: Vec<(u64, T)> = entries.into_iter().collect();
+        let len = (entries.len() * 3).next_power_of_two().max(2);
+        let mut slots = vec![(0, None); len].into_boxed_slice();
+        for (key, value) in entries {
+            let mut slot = Self::first_slot(key, len);
+            while slots[slot].1.is_some() {
+                slot = (slot + 1) & (len - 1);
+            }
+            slots[slot] = (key, Some(value));
+        }
+        Self { slots }
+    }
+
+    /// The value of `key`, as the map it was built from has it.
+    #[inline(always)]
+    fn get(&self, key: u64) -> Option<T> {
+        let mask = self.slots.len() - 1;
+        let mut slot = Self::first_slot(key, self.slots.len());
+        loop {
+            match self.slots[slot] {
+                (_, None) => return None,
+                (k, value) if k == key => return value,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Where a key's probe starts among `len` slots (a power of two): the top bits of
+    /// the key times an odd constant. Not the key's own top bits: those are the word
+    /// filter's, so every key past the filter would start in a word's run of slots.
+    #[inline(always)]
+    fn first_slot(key: u64, len: usize) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - len.trailing_zeros())) as usize
+    }
 }
 
 /// The bits of [`Lexicons`]' filter of words: 8 KB, so that about 4% of the keys that
@@ -1006,7 +1059,7 @@ impl Lexicons {
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        self.words.get(&key)
+        self.word_table.get(key)
     }
 
     /// A key's bit in the filter: its top bits, FNV-1a's best mixed.
@@ -1135,11 +1188,13 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
         let bit = Lexicons::filter_bit(key);
         filter[bit / 64] |= 1 << (bit % 64);
     }
+    let words: &'static HashMap<u64, WordFacts, Prehashed> = Box::leak(Box::new(words));
     Lexicons {
         words,
+        word_table: KeyTable::of(words.iter().map(|(&key, facts)| (key, facts))),
         filter,
-        pairs,
-        triples,
+        pairs: KeyTable::of(pairs),
+        triples: KeyTable::of(triples),
         other_runs,
     }
 });
