@@ -5,7 +5,7 @@
 //! sort of the feature ids. Each computes exactly what the general code in `recipe.rs`
 //! computes (the tests, in `scan/tests.rs`, compare them over every short input and
 //! hostile ones); text with any non-ASCII byte takes the general code, which decodes
-//! characters and knows about scripts. It is one file of about 890 lines because these
+//! characters and knows about scripts. It is one file of about 920 lines because these
 //! paths share the byte classes, `char_at` and the hashing steps, and each is only read
 //! beside the definition it must match.
 
@@ -386,134 +386,145 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
     let mut tokens = Vec::with_capacity(64);
     let mut marks = 0u8;
     let mut i = 0;
-    loop {
-        while i < bytes.len() && class(i) == SPACE {
-            i += 1;
-        }
-        if i == bytes.len() {
-            return (tokens, marks);
-        }
-        if is_url(&bytes[i..]) {
-            tokens.push("<url>");
-            grams.push("<url>", token_hashes(b"<url>", grams.head));
-            grams.tally.urls += 1;
-            while i < bytes.len() && class(i) != SPACE {
-                marks |= mark(i);
+    // Whether `i` starts a whitespace-separated word: only there can a URL start. One
+    // loop over the bytes between tokens, each looked up once (twelfth round: the nested
+    // loops of `tokenize_ascii_marked` looked the byte after a token up four times).
+    let mut word_start = true;
+    while i < bytes.len() {
+        let first = bytes[i];
+        match CLASS[first as usize] {
+            SPACE => {
+                word_start = true;
                 i += 1;
+                continue;
             }
-            continue;
-        }
-        loop {
-            while i < bytes.len() && class(i) == OTHER {
-                marks |= mark(i);
+            OTHER => {
+                word_start = false;
+                marks |= MARK[first as usize];
                 i += 1;
+                continue;
             }
-            if i == bytes.len() || class(i) == SPACE {
-                break;
-            }
-            let start = i;
-            let first = bytes[start];
-            i += 1;
-            if first.is_ascii_alphabetic() {
-                // `token_hashes` of a token without sigils, as the bytes pass.
-                let mut word = step(WORD_PREFIX, first);
-                let mut head = step(PAIR_PREFIX, first);
-                let mut pair = step(grams.head, first);
-                let mut apostrophes = 0u8;
-                while i < bytes.len() && IN_WORD[bytes[i] as usize] != 0 {
-                    let b = bytes[i];
-                    word = step(word, b);
-                    head = step(head, b);
-                    pair = step(pair, b);
-                    apostrophes |= IN_WORD[b as usize];
+            _ => {}
+        }
+        if word_start {
+            word_start = false;
+            if is_url(&bytes[i..]) {
+                tokens.push("<url>");
+                grams.push("<url>", token_hashes(b"<url>", grams.head));
+                grams.tally.urls += 1;
+                while i < bytes.len() && class(i) != SPACE {
+                    marks |= mark(i);
                     i += 1;
                 }
-                if bytes[i - 1] != b'\'' {
-                    // As `flush` would push it: ASCII bytes are character boundaries.
-                    debug_assert!(lower.is_char_boundary(start) && lower.is_char_boundary(i));
-                    // SAFETY: `start < i <= lower.len()` (the walk stepped past `start` and
-                    // stops at the end), and both are character boundaries of any `str`,
-                    // ASCII or not: the byte at `start` is an ASCII letter, so it starts a
-                    // character; the byte before `i` is ASCII too (`IN_WORD` is 0 for every
-                    // byte above 127, see `the_in_word_table_is_the_word_class_with_the_apostrophe_marked`),
-                    // and in UTF-8 the byte after an ASCII byte is never a continuation
-                    // byte, so `i` starts a character or is the end. (`&lower[start..i]`
-                    // checked both: ≈ 12 instructions a token, eleventh round.)
-                    let t = unsafe { lower.get_unchecked(start..i) };
-                    tokens.push(t);
-                    let h = TokenHashes {
-                        word,
-                        pair_head: step(head, b' '),
-                        pair,
-                        key: (apostrophes & APOSTROPHE == 0).then_some(word),
-                        form_start: 0,
-                    };
-                    grams.push(t, h);
-                } else {
-                    flush_hashed(&lower[start..i], &mut tokens, grams);
-                }
-            } else if matches!(first, b'#' | b'@') {
-                // A tag or a mention (one sigil at most: a second ends it), hashed as it
-                // passes too, its key from after the sigil.
-                let mut word = step(WORD_PREFIX, first);
-                let mut head = step(PAIR_PREFIX, first);
-                let mut pair = step(grams.head, first);
-                let mut key = WORD_PREFIX;
-                let mut apostrophes = 0u8;
-                while i < bytes.len() && IN_WORD[bytes[i] as usize] != 0 {
-                    let b = bytes[i];
-                    word = step(word, b);
-                    head = step(head, b);
-                    pair = step(pair, b);
-                    key = step(key, b);
-                    apostrophes |= IN_WORD[b as usize];
-                    i += 1;
-                }
-                if bytes[i - 1] != b'\'' {
-                    // As `flush` would push it: it is no number and has nothing to trim.
-                    debug_assert!(lower.is_char_boundary(start) && lower.is_char_boundary(i));
-                    // SAFETY: as for a token that starts with a letter above: `start < i <=
-                    // lower.len()`, the byte at `start` is ASCII (`#` or `@`), and so is the
-                    // byte before `i` (the sigil, or a byte `IN_WORD` keeps), after which
-                    // no UTF-8 continuation byte can follow.
-                    let t = unsafe { lower.get_unchecked(start..i) };
-                    tokens.push(t);
-                    let h = TokenHashes {
-                        word,
-                        pair_head: step(head, b' '),
-                        pair,
-                        key: (apostrophes & APOSTROPHE == 0).then_some(key),
-                        form_start: 1,
-                    };
-                    grams.push(t, h);
-                    grams.tally.note(t);
-                } else {
-                    flush_hashed(&lower[start..i], &mut tokens, grams);
-                }
+                continue;
+            }
+        }
+        // A token starts here, as the general code's state machine finds them: at a kept
+        // byte (a sigil too, as none is open); it runs over letters, digits, `_` and `'`,
+        // and ends at the first other byte, which is dropped (a sigil there starts
+        // nothing) unless it is a space.
+        let start = i;
+        i += 1;
+        if first.is_ascii_alphabetic() {
+            // `token_hashes` of a token without sigils, as the bytes pass.
+            let mut word = step(WORD_PREFIX, first);
+            let mut head = step(PAIR_PREFIX, first);
+            let mut pair = step(grams.head, first);
+            let mut apostrophes = 0u8;
+            while i < bytes.len() && IN_WORD[bytes[i] as usize] != 0 {
+                let b = bytes[i];
+                word = step(word, b);
+                head = step(head, b);
+                pair = step(pair, b);
+                apostrophes |= IN_WORD[b as usize];
+                i += 1;
+            }
+            if bytes[i - 1] != b'\'' {
+                // As `flush` would push it: ASCII bytes are character boundaries.
+                debug_assert!(lower.is_char_boundary(start) && lower.is_char_boundary(i));
+                // SAFETY: `start < i <= lower.len()` (the walk stepped past `start` and
+                // stops at the end), and both are character boundaries of any `str`,
+                // ASCII or not: the byte at `start` is an ASCII letter, so it starts a
+                // character; the byte before `i` is ASCII too (`IN_WORD` is 0 for every
+                // byte above 127, see `the_in_word_table_is_the_word_class_with_the_apostrophe_marked`),
+                // and in UTF-8 the byte after an ASCII byte is never a continuation
+                // byte, so `i` starts a character or is the end. (`&lower[start..i]`
+                // checked both: ≈ 12 instructions a token, eleventh round.)
+                let t = unsafe { lower.get_unchecked(start..i) };
+                tokens.push(t);
+                let h = TokenHashes {
+                    word,
+                    pair_head: step(head, b' '),
+                    pair,
+                    key: (apostrophes & APOSTROPHE == 0).then_some(word),
+                    form_start: 0,
+                };
+                grams.push(t, h);
             } else {
-                let mut digits = first.is_ascii_digit();
-                while i < bytes.len() && class(i) == WORD {
-                    digits &= bytes[i].is_ascii_digit();
-                    i += 1;
-                }
-                marks |= mark(start);
-                if digits {
-                    // Digits alone (`2026`, the `1` and `9` of `1.9`): `flush` makes the
-                    // token `<num>`, whose hashes but the pair's are constants (eleventh
-                    // round: `flush_hashed` walked the digits and `<num>` again). It is no
-                    // URL, mention or hashtag, and a digit has no mark.
-                    tokens.push(NUM);
-                    grams.push(NUM, num_hashes(grams.head));
-                } else {
-                    flush_hashed(&lower[start..i], &mut tokens, grams);
-                }
+                flush_hashed(&lower[start..i], &mut tokens, grams);
             }
-            if i < bytes.len() && class(i) != SPACE {
-                marks |= mark(i);
+        } else if matches!(first, b'#' | b'@') {
+            // A tag or a mention (one sigil at most: a second ends it), hashed as it
+            // passes too, its key from after the sigil.
+            let mut word = step(WORD_PREFIX, first);
+            let mut head = step(PAIR_PREFIX, first);
+            let mut pair = step(grams.head, first);
+            let mut key = WORD_PREFIX;
+            let mut apostrophes = 0u8;
+            while i < bytes.len() && IN_WORD[bytes[i] as usize] != 0 {
+                let b = bytes[i];
+                word = step(word, b);
+                head = step(head, b);
+                pair = step(pair, b);
+                key = step(key, b);
+                apostrophes |= IN_WORD[b as usize];
                 i += 1;
             }
+            if bytes[i - 1] != b'\'' {
+                // As `flush` would push it: it is no number and has nothing to trim.
+                debug_assert!(lower.is_char_boundary(start) && lower.is_char_boundary(i));
+                // SAFETY: as for a token that starts with a letter above: `start < i <=
+                // lower.len()`, the byte at `start` is ASCII (`#` or `@`), and so is the
+                // byte before `i` (the sigil, or a byte `IN_WORD` keeps), after which
+                // no UTF-8 continuation byte can follow.
+                let t = unsafe { lower.get_unchecked(start..i) };
+                tokens.push(t);
+                let h = TokenHashes {
+                    word,
+                    pair_head: step(head, b' '),
+                    pair,
+                    key: (apostrophes & APOSTROPHE == 0).then_some(key),
+                    form_start: 1,
+                };
+                grams.push(t, h);
+                grams.tally.note(t);
+            } else {
+                flush_hashed(&lower[start..i], &mut tokens, grams);
+            }
+        } else {
+            let mut digits = first.is_ascii_digit();
+            while i < bytes.len() && class(i) == WORD {
+                digits &= bytes[i].is_ascii_digit();
+                i += 1;
+            }
+            marks |= mark(start);
+            if digits {
+                // Digits alone (`2026`, the `1` and `9` of `1.9`): `flush` makes the
+                // token `<num>`, whose hashes but the pair's are constants (eleventh
+                // round: `flush_hashed` walked the digits and `<num>` again). It is no
+                // URL, mention or hashtag, and a digit has no mark.
+                tokens.push(NUM);
+                grams.push(NUM, num_hashes(grams.head));
+            } else {
+                flush_hashed(&lower[start..i], &mut tokens, grams);
+            }
+        }
+        if i < bytes.len() && class(i) != SPACE {
+            marks |= mark(i);
+            i += 1;
         }
     }
+    (tokens, marks)
 }
 
 /// The token `flush` makes of a number.

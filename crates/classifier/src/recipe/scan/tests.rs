@@ -137,6 +137,70 @@ fn the_hashing_tokenizer_gives_the_tokens_then_their_ngrams_and_forms() {
 }
 
 #[test]
+fn the_hashing_tokenizer_gives_the_definitions_tokens_on_long_random_text() {
+    // GIVEN long texts of random fragments: words, numbers, sigils, apostrophes, URLs and
+    // near-URLs after spaces and after other bytes, separators of every class, and any
+    // ASCII byte (a fixed xorshift stream, so that a failure reproduces)
+    let mut state = 0x3c6e_f372_fe94_f82bu64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    const FRAGMENTS: [&str; 24] = [
+        "aws",
+        "lambda",
+        "s3",
+        "2026",
+        "1",
+        "#",
+        "@",
+        "$",
+        "'",
+        "''",
+        "_",
+        " ",
+        "  ",
+        "\t",
+        "-",
+        ".",
+        "!",
+        ">",
+        "http://t.co/x",
+        "https://a.b",
+        "www.",
+        "http",
+        "w",
+        "h",
+    ];
+    for _ in 0..3_000 {
+        let mut text = String::new();
+        for _ in 0..next() % 80 {
+            let r = next();
+            if r % 10 == 0 {
+                text.push(char::from((r >> 8) as u8 & 0x7f));
+            } else {
+                text.push_str(FRAGMENTS[(r >> 8) as usize % FRAGMENTS.len()]);
+            }
+        }
+        // WHEN it is tokenized and hashed in one pass
+        let mut got = Vec::new();
+        let mut grams = Grams::new((1u64 << 18) - 1, &mut got, 0);
+        let (tokens, marks) = tokenize_ascii_hashed(&text, &mut grams);
+        let (forms, named, tally) = (grams.forms, grams.lambda_named, grams.tally);
+        // THEN the tokens are the character tokenizer's, the marks the byte searches',
+        // and the n-grams, forms, lambda answer and tally those of the tokens
+        assert_eq!(tokens, tokenize_chars(&text), "{text:?}");
+        assert_eq!(marks, marks_of(&text), "{text:?}");
+        assert_eq!(tally, Tally::of(&tokens), "{text:?}");
+        let mut want = Vec::new();
+        let (want_forms, want_named) = super::super::ngrams_and_forms(&tokens, (1u64 << 18) - 1, &mut want);
+        assert_eq!((got, forms, named), (want, want_forms, want_named), "{text:?}");
+    }
+}
+
+#[test]
 fn the_marks_of_text_that_is_not_ascii_are_the_byte_searches() {
     // `marks_of_mixed` says `>` may be there (its search is left to `has_arrow`) and
     // finds `!` and `$` as `marks_of` does.
