@@ -825,9 +825,20 @@ pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
     // 128 buckets for the 100 to 200 ids of a tweet (eleventh round; 64 before): fewer
     // ids out of place cost the last pass less than the longer count of starts costs
     // (the bench tweet's recipe 25,038 -> 24,742 instructions with that pass, the
-    // labeled tweets' 12,110 -> 11,883; 256 buckets: 24,697 and 12,213).
-    const BUCKET_BITS: u32 = 7;
-    const BUCKETS: usize = 1 << BUCKET_BITS;
+    // labeled tweets' 12,110 -> 11,883; 256 buckets: 24,697 and 12,213). Since the
+    // starts are counted 8 at a time, 256 pay from about 100 ids (twelfth round: the
+    // bench tweet's recipe 22,198 -> 21,952 and the full-length hand-written tweets'
+    // 32,877 -> 32,807 with 256 for all, the labeled tweets' 11,247 -> 11,387).
+    if ids.len() >= 100 {
+        sort_dedup_in::<8>(ids, bits);
+    } else {
+        sort_dedup_in::<7>(ids, bits);
+    }
+}
+
+/// [`sort_dedup`] with `1 << BUCKET_BITS` buckets.
+fn sort_dedup_in<const BUCKET_BITS: u32>(ids: &mut Vec<u32>, bits: u32) {
+    let buckets: usize = 1 << BUCKET_BITS;
     // At most 255 ids, so that a bucket's start and count are bytes, and a byte indexes
     // the buffer below without a bounds check.
     const MAX: usize = 255;
@@ -838,12 +849,12 @@ pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
         return;
     }
     let shift = bits - BUCKET_BITS;
-    let bucket = |x: u32| ((x >> shift) as usize) & (BUCKETS - 1);
-    let mut counts = [0u8; BUCKETS];
+    let bucket = |x: u32| ((x >> shift) as usize) & (buckets - 1);
+    let mut counts = [0u8; 256];
     for &x in ids.iter() {
         counts[bucket(x)] += 1;
     }
-    let mut starts = bucket_starts(&counts);
+    let mut starts = bucket_starts(&counts, buckets);
     let mut sorted = [0u32; MAX + 1];
     for &x in ids.iter() {
         let at = &mut starts[bucket(x)];
@@ -897,12 +908,13 @@ pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
 /// counts by `0x0101_0101_0101_0101` puts in each byte the sum of the counts up to it
 /// (no byte carries into the next, as no sum passes 255); shifted up one byte, and the
 /// words before added to each byte, that is each bucket's start.
-fn bucket_starts<const N: usize>(counts: &[u8; N]) -> [u8; N] {
-    const { assert!(N.is_multiple_of(8), "whole words of counts") };
+/// Only the first `buckets` (a multiple of 8) are summed; the rest of the starts are 0.
+fn bucket_starts(counts: &[u8; 256], buckets: usize) -> [u8; 256] {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    let mut starts = [0u8; N];
+    debug_assert!(buckets.is_multiple_of(8) && buckets <= 256);
+    let mut starts = [0u8; 256];
     let mut before = 0u64;
-    for (words, out) in counts.chunks_exact(8).zip(starts.chunks_exact_mut(8)) {
+    for (words, out) in counts[..buckets].chunks_exact(8).zip(starts.chunks_exact_mut(8)) {
         let word = u64::from_le_bytes(words.try_into().expect("8 counts"));
         let inclusive = word.wrapping_mul(ONES);
         out.copy_from_slice(&((inclusive << 8).wrapping_add(before.wrapping_mul(ONES))).to_le_bytes());

@@ -485,27 +485,29 @@ fn the_bucket_starts_are_the_counts_summed_before_each_bucket() {
         state ^= state << 17;
         state
     };
-    let mut cases: Vec<[u8; 128]> = Vec::new();
-    for b in 0..128 {
-        let mut counts = [0u8; 128];
-        counts[b] = 255;
-        cases.push(counts);
-    }
-    for total in [0usize, 1, 16, 121, 200, 255] {
-        let mut counts = [0u8; 128];
-        for _ in 0..total {
-            counts[next() as usize % 128] += 1;
+    for buckets in [128, 256] {
+        let mut cases: Vec<[u8; 256]> = Vec::new();
+        for b in 0..buckets {
+            let mut counts = [0u8; 256];
+            counts[b] = 255;
+            cases.push(counts);
         }
-        cases.push(counts);
-    }
-    for counts in cases {
-        // WHEN the starts are summed a word at a time
-        let got = bucket_starts(&counts);
-        // THEN they are the counts of the buckets before, one by one
-        let mut want = [0u8; 128];
-        for b in 1..128 {
-            want[b] = want[b - 1] + counts[b - 1];
+        for total in [0usize, 1, 16, 121, 200, 255] {
+            let mut counts = [0u8; 256];
+            for _ in 0..total {
+                counts[next() as usize % buckets] += 1;
+            }
+            cases.push(counts);
         }
-        assert_eq!(got, want, "{counts:?}");
+        for counts in cases {
+            // WHEN the starts of the first `buckets` are summed a word at a time
+            let got = bucket_starts(&counts, buckets);
+            // THEN they are the counts of the buckets before, one by one
+            let mut want = [0u8; 256];
+            for b in 1..buckets {
+                want[b] = want[b - 1] + counts[b - 1];
+            }
+            assert_eq!(got, want, "{counts:?}");
+        }
     }
 }
