@@ -120,10 +120,18 @@ impl Recipe {
         // (`!`, `$`, `>`), rather than searching for them again. Other text, and retagged
         // tokens, get their n-grams, forms, lambda answer and tally below; until then
         // they hold nothing.
-        let (words, marks, mut forms, mut lambda_named, mut tally) = if text_ascii {
+        let (words, marks, mut forms, mut lambda_named, mut tally, aws_seen) = if text_ascii {
             let mut grams = scan::Grams::new(mask, &mut out, 64);
             let (words, marks) = scan::tokenize_ascii_hashed(&lower, &mut grams);
-            (words, marks, grams.forms, grams.lambda_named, grams.tally)
+            let aws_seen = Some((grams.aws_word, grams.aws_tag));
+            (
+                words,
+                marks,
+                grams.forms,
+                grams.lambda_named,
+                grams.tally,
+                aws_seen,
+            )
         } else {
             let words = tokenize(&lower);
             (
@@ -132,9 +140,15 @@ impl Recipe {
                 Vec::new(),
                 false,
                 scan::Tally::default(),
+                None,
             )
         };
-        let (carried, last_aws_word) = aws_carried_and_last(&words);
+        let (carried, last_aws_word) = match aws_seen {
+            // No token is the word `aws`: what `aws_carried_and_last` answers then, without
+            // its two walks over the tokens (most tweets; twelfth round).
+            Some((false, tag)) => (u8::from(tag), None),
+            _ => aws_carried_and_last(&words),
+        };
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
         // n-grams, the signals and the lexicons too: the word's own weight, learned from
         // tweets that use the name, and `exam aws` read as AWS's exam showed a Google exam

@@ -5,7 +5,7 @@
 //! sort of the feature ids. Each computes exactly what the general code in `recipe.rs`
 //! computes (the tests, in `scan/tests.rs`, compare them over every short input and
 //! hostile ones); text with any non-ASCII byte takes the general code, which decodes
-//! characters and knows about scripts. It is one file of about 920 lines because these
+//! characters and knows about scripts. It is one file of about 940 lines because these
 //! paths share the byte classes, `char_at` and the hashing steps, and each is only read
 //! beside the definition it must match.
 
@@ -290,6 +290,12 @@ pub(super) struct Grams<'a, 'o> {
     /// The previous token's `pair_head` (`b:` alone before the first token).
     pub head: u64,
     pub lambda_named: bool,
+    /// Whether a token is the word `aws` (`super::is_aws_word`), and whether one is a
+    /// tag of it (`#` and such a word): what `super::aws_carried_and_last` first asks, in
+    /// two walks over the tokens, and all it asks of a tweet without the word (twelfth
+    /// round). Told by one compare of each token's key, as `lambda_named` is.
+    pub aws_word: bool,
+    pub aws_tag: bool,
     /// The URLs, mentions and hashtags among the tokens: counted by
     /// [`tokenize_ascii_hashed`] only (as it makes them), not by [`Grams::push`].
     pub tally: Tally,
@@ -334,6 +340,8 @@ impl<'a, 'o> Grams<'a, 'o> {
             forms: Vec::with_capacity(tokens),
             head: PAIR_PREFIX,
             lambda_named: false,
+            aws_word: false,
+            aws_tag: false,
             tally: Tally::default(),
         }
     }
@@ -343,6 +351,7 @@ impl<'a, 'o> Grams<'a, 'o> {
     pub(super) fn push(&mut self, t: &'a str, h: TokenHashes) {
         const LAMBDA: u64 = fnv_const(WORD_PREFIX, b"lambda");
         const LAMBDAS: u64 = fnv_const(WORD_PREFIX, b"lambdas");
+        const AWS: u64 = fnv_const(WORD_PREFIX, b"aws");
         self.out.push((h.word & self.mask) as u32);
         if !self.forms.is_empty() {
             self.out.push((h.pair & self.mask) as u32);
@@ -357,9 +366,17 @@ impl<'a, 'o> Grams<'a, 'o> {
                 if (key == LAMBDA || key == LAMBDAS) && matches!(form, "lambda" | "lambdas") {
                     self.lambda_named = true;
                 }
+                // Without an apostrophe after its sigils (it has a key), a token is the
+                // word `aws` only as `aws` itself, and a tag of it only as `#aws`.
+                if key == AWS {
+                    self.aws_word |= t == "aws";
+                    self.aws_tag |= t == "#aws";
+                }
                 (form, key)
             }
             None => {
+                self.aws_word |= super::is_aws_word(t);
+                self.aws_tag |= t.strip_prefix('#').is_some_and(super::is_aws_word);
                 let form = super::lexicon_form(t);
                 (form, super::word_hash(form))
             }

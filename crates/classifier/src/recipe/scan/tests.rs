@@ -136,6 +136,41 @@ fn the_hashing_tokenizer_gives_the_tokens_then_their_ngrams_and_forms() {
     check(&"a".repeat(1 << 16));
 }
 
+/// Whether a token is the word `aws`, and whether one is a tag of it: the definitions
+/// [`Grams`]' answers are checked against (`aws_carried_and_last`'s first two walks).
+fn aws_of(tokens: &[&str]) -> (bool, bool) {
+    use super::super::is_aws_word;
+    (
+        tokens.iter().any(|t| is_aws_word(t)),
+        tokens
+            .iter()
+            .any(|t| t.strip_prefix('#').is_some_and(is_aws_word)),
+    )
+}
+
+#[test]
+fn the_hashing_tokenizer_tells_the_word_aws_and_its_tag_as_the_tokens_do() {
+    // GIVEN every string of up to 5 bytes over the bytes of `aws`, its case endings and
+    // elided articles, and sigils, and these fragments side by side
+    let check = |s: &str| {
+        let mut got = Vec::new();
+        let mut grams = Grams::new((1u64 << 18) - 1, &mut got, 0);
+        // WHEN it is tokenized and hashed in one pass
+        let (tokens, _) = tokenize_ascii_hashed(s, &mut grams);
+        // THEN its answers are those of walking the tokens
+        assert_eq!((grams.aws_word, grams.aws_tag), aws_of(&tokens), "{s:?}");
+    };
+    strings(b"aws'#@d ", 5, check);
+    for a in [
+        "aws", "#aws", "@aws", "aws's", "#aws's", "d'aws", "l'aws", "dell'aws", "awss", "aws'", "#aws'",
+    ] {
+        for b in ["", " x", " aws", "'s", "#"] {
+            check(&format!("{a}{b}"));
+            check(&format!("x {a}{b} y"));
+        }
+    }
+}
+
 #[test]
 fn the_hashing_tokenizer_gives_the_definitions_tokens_on_long_random_text() {
     // GIVEN long texts of random fragments: words, numbers, sigils, apostrophes, URLs and
@@ -148,7 +183,7 @@ fn the_hashing_tokenizer_gives_the_definitions_tokens_on_long_random_text() {
         state ^= state << 17;
         state
     };
-    const FRAGMENTS: [&str; 24] = [
+    const FRAGMENTS: [&str; 27] = [
         "aws",
         "lambda",
         "s3",
@@ -173,6 +208,9 @@ fn the_hashing_tokenizer_gives_the_definitions_tokens_on_long_random_text() {
         "http",
         "w",
         "h",
+        "d'",
+        "l'",
+        "'s",
     ];
     for _ in 0..3_000 {
         let mut text = String::new();
@@ -189,9 +227,12 @@ fn the_hashing_tokenizer_gives_the_definitions_tokens_on_long_random_text() {
         let mut grams = Grams::new((1u64 << 18) - 1, &mut got, 0);
         let (tokens, marks) = tokenize_ascii_hashed(&text, &mut grams);
         let (forms, named, tally) = (grams.forms, grams.lambda_named, grams.tally);
+        let aws = (grams.aws_word, grams.aws_tag);
         // THEN the tokens are the character tokenizer's, the marks the byte searches',
-        // and the n-grams, forms, lambda answer and tally those of the tokens
+        // and the n-grams, forms, lambda answer, tally and `aws` answers those of the
+        // tokens
         assert_eq!(tokens, tokenize_chars(&text), "{text:?}");
+        assert_eq!(aws, aws_of(&tokens), "{text:?}");
         assert_eq!(marks, marks_of(&text), "{text:?}");
         assert_eq!(tally, Tally::of(&tokens), "{text:?}");
         let mut want = Vec::new();
