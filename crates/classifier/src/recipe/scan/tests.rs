@@ -396,6 +396,37 @@ fn ascii_letter_counts_are_the_character_counts() {
 }
 
 #[test]
+fn ascii_letter_counts_by_blocks_are_the_counts_byte_by_byte() {
+    // GIVEN texts of every length up to 600 bytes (every remainder of a 16-byte block)
+    // of random ASCII, texts of one letter or one other byte long enough that a lane
+    // passes 255 (more than 255 blocks), and their lengths either side of that
+    let mut state = 0x6a09_e667_f3bc_c908u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut texts: Vec<String> = (0..=600)
+        .map(|n| (0..n).map(|_| char::from(next() as u8 & 0x7f)).collect())
+        .collect();
+    for c in ['A', 'z', '@', '['] {
+        for n in [255 * 16 - 1, 255 * 16, 255 * 16 + 1, 256 * 16 + 7, 10_000] {
+            texts.push(c.to_string().repeat(n));
+        }
+    }
+    for text in &texts {
+        // WHEN they are counted 16 bytes a step
+        // THEN the counts are those of one byte at a time
+        assert_eq!(
+            ascii_letters(text),
+            ascii_letters_by_bytes(text.as_bytes()),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
 fn prefix_states_hash_as_fnv1a_over_the_parts() {
     strings(b"ab:\x00\x7f", 5, |s| {
         let b = s.as_bytes();
