@@ -456,7 +456,9 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                 apostrophes |= IN_WORD[b as usize];
                 i += 1;
             }
-            if bytes[i - 1] != b'\'' {
+            // Only a token with an apostrophe can end with one (the first byte is a
+            // letter): most are told without reading the last byte again.
+            if apostrophes & APOSTROPHE == 0 || bytes[i - 1] != b'\'' {
                 // As `flush` would push it: ASCII bytes are character boundaries.
                 debug_assert!(lower.is_char_boundary(start) && lower.is_char_boundary(i));
                 // SAFETY: `start < i <= lower.len()` (the walk stepped past `start` and
