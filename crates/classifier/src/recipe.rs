@@ -522,8 +522,7 @@ fn lexicon_counts_of(
             None => list.push((entry, in_words)),
         }
     };
-    for (i, t) in tokens.iter().enumerate() {
-        let (bare, key) = forms[i];
+    for (i, (t, &(bare, key))) in tokens.iter().zip(forms).enumerate() {
         // An exam code ends in `c0` and a digit: `clf-c02` tokenises as `clf c02`, the tag
         // `#saac03` as one token.
         if let [.., b'c', b'0', d] = bare.as_bytes() {
