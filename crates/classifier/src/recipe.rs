@@ -104,7 +104,8 @@ impl Recipe {
     /// The features as computed, n-grams first, and how many of them are n-grams.
     fn features_in_order(&self, record: RecordRef<'_>) -> (Vec<u32>, usize) {
         let mask = (self.buckets() - 1) as u64;
-        let mut out: Vec<u32> = Vec::with_capacity(128);
+        // Room for a full-length tweet's ids (a 280-character one has 100 to 200).
+        let mut out: Vec<u32> = Vec::with_capacity(256);
 
         // Whether the text is ASCII, asked once: the lowercasing, the tokenizer and the
         // signals each asked it again (issue 12's ninth round).
