@@ -936,13 +936,16 @@ fn sort_dedup_in<const BUCKET_BITS: u32>(ids: &mut Vec<u32>, bits: u32) {
     let shift = bits - BUCKET_BITS;
     let bucket = |x: u32| ((x >> shift) as usize) & (buckets - 1);
     let mut counts = [0u8; 256];
-    for &x in ids.iter() {
-        counts[bucket(x)] += 1;
+    // Each id's bucket, kept from the count for the placing (twelfth round).
+    let mut bucket_of = [0u8; MAX + 1];
+    for (&x, b) in ids.iter().zip(&mut bucket_of) {
+        *b = bucket(x) as u8;
+        counts[*b as usize] += 1;
     }
     let mut starts = bucket_starts(&counts, buckets);
     let mut sorted = [0u32; MAX + 1];
-    for &x in ids.iter() {
-        let at = &mut starts[bucket(x)];
+    for (&x, &b) in ids.iter().zip(&bucket_of) {
+        let at = &mut starts[b as usize];
         sorted[*at as usize] = x;
         *at += 1;
     }
