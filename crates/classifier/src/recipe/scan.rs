@@ -438,7 +438,8 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
         }
         if word_start {
             word_start = false;
-            if is_url(&bytes[i..]) {
+            // `is_url`'s first test, on the byte in hand.
+            if matches!(first, b'h' | b'w') && is_url(&bytes[i..]) {
                 tokens.push("<url>");
                 grams.push("<url>", token_hashes(b"<url>", grams.head));
                 grams.tally.urls += 1;
