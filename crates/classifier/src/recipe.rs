@@ -104,7 +104,8 @@ impl Recipe {
     /// The features as computed, n-grams first, and how many of them are n-grams.
     fn features_in_order(&self, record: RecordRef<'_>) -> (Vec<u32>, usize) {
         let mask = (self.buckets() - 1) as u64;
-        let mut out: Vec<u32> = Vec::with_capacity(128);
+        // Room for a full-length tweet's ids (a 280-character one has 100 to 200).
+        let mut out: Vec<u32> = Vec::with_capacity(256);
 
         // Whether the text is ASCII, asked once: the lowercasing, the tokenizer and the
         // signals each asked it again (issue 12's ninth round).
@@ -119,10 +120,18 @@ impl Recipe {
         // `grams`) and notes the bytes the signals and `named_lambda_sense` ask about
         // (`!`, `$`, `>`), rather than searching for them again. Retagged tokens get their
         // n-grams, forms, lambda answer and tally below.
-        let (words, marks, mut forms, mut lambda_named, mut tally) = if text_ascii {
+        let (words, marks, mut forms, mut lambda_named, mut tally, aws_seen) = if text_ascii {
             let mut grams = scan::Grams::new(mask, &mut out, 64);
             let (words, marks) = scan::tokenize_ascii_hashed(&lower, &mut grams);
-            (words, marks, grams.forms, grams.lambda_named, grams.tally)
+            let aws_seen = Some((grams.aws_word, grams.aws_tag));
+            (
+                words,
+                marks,
+                grams.forms,
+                grams.lambda_named,
+                grams.tally,
+                aws_seen,
+            )
         } else {
             // Other text in one pass too (twelfth round): the mixed tokenizer hashes each
             // token as it finds it.
@@ -142,9 +151,23 @@ impl Recipe {
             let mut grams = scan::Grams::new(mask, &mut out, room);
             let words = scan::tokenize_mixed_hashed(&lower, &mut grams);
             let (forms, lambda_named, tally) = (grams.forms, grams.lambda_named, grams.tally);
-            (words, scan::marks_of_mixed(&lower), forms, lambda_named, tally)
+            // `None`: whether a token is `aws` is asked of the tokens below
+            // (`aws_carried_and_last`), as the mixed tokenizer does not note it.
+            (
+                words,
+                scan::marks_of_mixed(&lower),
+                forms,
+                lambda_named,
+                tally,
+                None,
+            )
         };
-        let (carried, last_aws_word) = aws_carried_and_last(&words);
+        let (carried, last_aws_word) = match aws_seen {
+            // No token is the word `aws`: what `aws_carried_and_last` answers then, without
+            // its two walks over the tokens (most tweets; twelfth round).
+            Some((false, tag)) => (u8::from(tag), None),
+            _ => aws_carried_and_last(&words),
+        };
         // A tacked-on `aws` is read as the tag it stands for (thirteenth round), in the
         // n-grams, the signals and the lexicons too: the word's own weight, learned from
         // tweets that use the name, and `exam aws` read as AWS's exam showed a Google exam
@@ -468,10 +491,9 @@ fn lexicon_counts_of(
     // is kept with whether it was found in the words (not only in a tag or a mention).
     let mut firm: Vec<(Entry, bool)> = Vec::new();
     let mut pending: Vec<(Entry, bool)> = Vec::new();
-    // The last token that is a word (not a tag, a mention, a URL or `rt`).
-    let last_word = tokens
-        .iter()
-        .rposition(|t| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt");
+    // The last token that is a word (not a tag, a mention, a URL or `rt`): found when an
+    // entry first asks for it (few tweets have one that does), not for every tweet.
+    let mut last_word: Option<Option<usize>> = None;
     // Called only with an entry found: most tokens have none, and the call itself cost
     // more than the test.
     let mut note = |entry: Entry, at: usize| {
@@ -496,10 +518,17 @@ fn lexicon_counts_of(
                 // `AWS's bill` too: the possessive is the word. An `aws` right after it
                 // that ends the tweet's words is tacked on (`new game console aws`, the
                 // attacker's review of the tenth round); `la factura de AWS` is not.
+                let mut last_word = || {
+                    *last_word.get_or_insert_with(|| {
+                        tokens
+                            .iter()
+                            .rposition(|t| !t.starts_with(['#', '@']) && *t != "<url>" && *t != "rt")
+                    })
+                };
                 let aws_after = after
                     .iter()
                     .enumerate()
-                    .any(|(j, t)| is_aws_word(t) && (j > 0 || last_word.is_some_and(|w| w > at + 1)));
+                    .any(|(j, t)| is_aws_word(t) && (j > 0 || last_word().is_some_and(|w| w > at + 1)));
                 if !tokens[at].starts_with('#') && (before.iter().any(|t| is_aws_word(t)) || aws_after) {
                     &mut firm
                 } else {
@@ -512,8 +541,7 @@ fn lexicon_counts_of(
             None => list.push((entry, in_words)),
         }
     };
-    for (i, t) in tokens.iter().enumerate() {
-        let (bare, key) = forms[i];
+    for (i, (t, &(bare, key))) in tokens.iter().zip(forms).enumerate() {
         // An exam code ends in `c0` and a digit: `clf-c02` tokenises as `clf c02`, the tag
         // `#saac03` as one token.
         if let [.., b'c', b'0', d] = bare.as_bytes() {
@@ -584,7 +612,7 @@ fn lexicon_counts_of(
                 let next = forms[i + 1].0;
                 if facts.starts_pair
                     && next.ends_with(|c: char| c.is_ascii_digit())
-                    && !pairs.contains_key(&pair)
+                    && pairs.get(pair).is_none()
                 {
                     let stem = next.trim_end_matches(|c: char| c.is_ascii_digit());
                     if !stem.is_empty() && is_year(&next[stem.len()..]) {
@@ -598,12 +626,12 @@ fn lexicon_counts_of(
                 if facts.starts_pair
                     && (pair != *ROUTE_NUM || *route_53.get_or_insert_with(|| mentions_route_53(lower)))
                 {
-                    if let Some(&entry) = pairs.get(&pair) {
+                    if let Some(entry) = pairs.get(pair) {
                         note(entry, i);
                     }
                 }
                 if let (true, Some(c)) = (facts.starts_triple, hash_at(i + 2)) {
-                    if let Some(&entry) = triples.get(&run_hash(pair, c)) {
+                    if let Some(entry) = triples.get(run_hash(pair, c)) {
                         note(entry, i);
                     }
                 }
@@ -997,14 +1025,67 @@ enum ExamWord {
 /// made the maps several times larger. Two of the few thousand words sharing a hash is
 /// about as likely as guessing a 61-bit number.
 struct Lexicons {
-    words: HashMap<u64, WordFacts, Prehashed>,
+    /// Built once per process and never dropped (as `LEXICONS` is not), so that `word_table`
+    /// can point into it.
+    words: &'static HashMap<u64, WordFacts, Prehashed>,
     /// One bit per [`Lexicons::filter_bit`] of the keys in `words`: clear for most keys
     /// that are in no lexicon (see [`Lexicons::word`]).
     filter: Box<[u64; WORD_FILTER_BITS / 64]>,
-    pairs: HashMap<u64, Entry, Prehashed>,
-    triples: HashMap<u64, Entry, Prehashed>,
+    /// `words` again, as a [`KeyTable`]: the lookup of a key past the filter, where the
+    /// map's probe cost several times as much (issue 12, twelfth round).
+    word_table: KeyTable<&'static WordFacts>,
+    pairs: KeyTable<Entry>,
+    triples: KeyTable<Entry>,
     /// Other clouds' product names of two or three words, by their runs' keys.
     other_runs: HashSet<u64, Prehashed>,
+}
+
+/// A map from keys that are hashes already to small values, open-addressed (linear
+/// probing, at most a third full, so most probes end at the first or second slot): a
+/// lookup is a multiply, a shift and a compare or two, where `HashMap::get`'s probe of
+/// its groups cost several times as much (issue 12, twelfth round). Built once; the
+/// keys must be distinct (they are a map's).
+struct KeyTable<T> {
+    /// A power of two of slots; a slot's value is `None` when it is empty.
+    slots: Box<[(u64, Option<T>)]>,
+}
+
+impl<T: Copy> KeyTable<T> {
+    fn of(entries: impl IntoIterator<Item = (u64, T)>) -> Self {
+        let entries: Vec<(u64, T)> = entries.into_iter().collect();
+        let len = (entries.len() * 3).next_power_of_two().max(2);
+        let mut slots = vec![(0, None); len].into_boxed_slice();
+        for (key, value) in entries {
+            let mut slot = Self::first_slot(key, len);
+            while slots[slot].1.is_some() {
+                slot = (slot + 1) & (len - 1);
+            }
+            slots[slot] = (key, Some(value));
+        }
+        Self { slots }
+    }
+
+    /// The value of `key`, as the map it was built from has it.
+    #[inline(always)]
+    fn get(&self, key: u64) -> Option<T> {
+        let mask = self.slots.len() - 1;
+        let mut slot = Self::first_slot(key, self.slots.len());
+        loop {
+            match self.slots[slot] {
+                (_, None) => return None,
+                (k, value) if k == key => return value,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Where a key's probe starts among `len` slots (a power of two): the top bits of
+    /// the key times an odd constant. Not the key's own top bits: those are the word
+    /// filter's, so every key past the filter would start in a word's run of slots.
+    #[inline(always)]
+    fn first_slot(key: u64, len: usize) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - len.trailing_zeros())) as usize
+    }
 }
 
 /// The bits of [`Lexicons`]' filter of words: 8 KB, so that about 4% of the keys that
@@ -1022,7 +1103,7 @@ impl Lexicons {
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        self.words.get(&key)
+        self.word_table.get(key)
     }
 
     /// A key's bit in the filter: its top bits, FNV-1a's best mixed.
@@ -1151,11 +1232,13 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
         let bit = Lexicons::filter_bit(key);
         filter[bit / 64] |= 1 << (bit % 64);
     }
+    let words: &'static HashMap<u64, WordFacts, Prehashed> = Box::leak(Box::new(words));
     Lexicons {
         words,
+        word_table: KeyTable::of(words.iter().map(|(&key, facts)| (key, facts))),
         filter,
-        pairs,
-        triples,
+        pairs: KeyTable::of(pairs),
+        triples: KeyTable::of(triples),
         other_runs,
     }
 });

@@ -306,6 +306,12 @@ pub(super) struct Grams<'a, 'o> {
     /// The previous token's `pair_head` (`b:` alone before the first token).
     pub head: u64,
     pub lambda_named: bool,
+    /// Whether a token is the word `aws` (`super::is_aws_word`), and whether one is a
+    /// tag of it (`#` and such a word): what `super::aws_carried_and_last` first asks, in
+    /// two walks over the tokens, and all it asks of a tweet without the word (twelfth
+    /// round). Told by one compare of each token's key, as `lambda_named` is.
+    pub aws_word: bool,
+    pub aws_tag: bool,
     /// The URLs, mentions and hashtags among the tokens: counted by
     /// [`tokenize_ascii_hashed`] only (as it makes them), not by [`Grams::push`].
     pub tally: Tally,
@@ -350,6 +356,8 @@ impl<'a, 'o> Grams<'a, 'o> {
             forms: Vec::with_capacity(tokens),
             head: PAIR_PREFIX,
             lambda_named: false,
+            aws_word: false,
+            aws_tag: false,
             tally: Tally::default(),
         }
     }
@@ -359,6 +367,15 @@ impl<'a, 'o> Grams<'a, 'o> {
     pub(super) fn push(&mut self, t: &'a str, h: TokenHashes) {
         const LAMBDA: u64 = fnv_const(WORD_PREFIX, b"lambda");
         const LAMBDAS: u64 = fnv_const(WORD_PREFIX, b"lambdas");
+        const AWS: u64 = fnv_const(WORD_PREFIX, b"aws");
+        /// Whether a key's low byte is one of the three keys'.
+        static NOTABLE_LOW_BYTES: [bool; 256] = {
+            let mut t = [false; 256];
+            t[(LAMBDA & 0xff) as usize] = true;
+            t[(LAMBDAS & 0xff) as usize] = true;
+            t[(AWS & 0xff) as usize] = true;
+            t
+        };
         self.out.push((h.word & self.mask) as u32);
         if !self.forms.is_empty() {
             self.out.push((h.pair & self.mask) as u32);
@@ -368,14 +385,27 @@ impl<'a, 'o> Grams<'a, 'o> {
             // `#` and `@` are ASCII, so the form starts on a character.
             Some(key) => {
                 let form = &t[h.form_start..];
-                // A key's match is confirmed by the words (a hash may collide); a token
-                // without a key has an apostrophe after its sigils, so is neither word.
-                if (key == LAMBDA || key == LAMBDAS) && matches!(form, "lambda" | "lambdas") {
-                    self.lambda_named = true;
+                // The three keys' low bytes first: one load tells most tokens from all
+                // three (twelfth round), where each key took its own compare.
+                if NOTABLE_LOW_BYTES[(key & 0xff) as usize] {
+                    // A key's match is confirmed by the words (a hash may collide); a
+                    // token without a key has an apostrophe after its sigils, so is
+                    // neither word.
+                    if (key == LAMBDA || key == LAMBDAS) && matches!(form, "lambda" | "lambdas") {
+                        self.lambda_named = true;
+                    }
+                    // Without an apostrophe after its sigils (it has a key), a token is
+                    // the word `aws` only as `aws` itself, and a tag of it only as `#aws`.
+                    if key == AWS {
+                        self.aws_word |= t == "aws";
+                        self.aws_tag |= t == "#aws";
+                    }
                 }
                 (form, key)
             }
             None => {
+                self.aws_word |= super::is_aws_word(t);
+                self.aws_tag |= t.strip_prefix('#').is_some_and(super::is_aws_word);
                 let form = super::lexicon_form(t);
                 (form, super::word_hash(form))
             }
@@ -402,134 +432,148 @@ pub(super) fn tokenize_ascii_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
     let mut tokens = Vec::with_capacity(64);
     let mut marks = 0u8;
     let mut i = 0;
-    loop {
-        while i < bytes.len() && class(i) == SPACE {
-            i += 1;
-        }
-        if i == bytes.len() {
-            return (tokens, marks);
-        }
-        if is_url(&bytes[i..]) {
-            tokens.push("<url>");
-            grams.push("<url>", token_hashes(b"<url>", grams.head));
-            grams.tally.urls += 1;
-            while i < bytes.len() && class(i) != SPACE {
-                marks |= mark(i);
+    // Whether `i` starts a whitespace-separated word: only there can a URL start. One
+    // loop over the bytes between tokens, each looked up once (twelfth round: the nested
+    // loops of `tokenize_ascii_marked` looked the byte after a token up four times).
+    let mut word_start = true;
+    while i < bytes.len() {
+        let first = bytes[i];
+        match CLASS[first as usize] {
+            SPACE => {
+                word_start = true;
                 i += 1;
+                continue;
             }
-            continue;
-        }
-        loop {
-            while i < bytes.len() && class(i) == OTHER {
-                marks |= mark(i);
+            OTHER => {
+                word_start = false;
+                marks |= MARK[first as usize];
                 i += 1;
+                continue;
             }
-            if i == bytes.len() || class(i) == SPACE {
-                break;
-            }
-            let start = i;
-            let first = bytes[start];
-            i += 1;
-            if first.is_ascii_alphabetic() {
-                // `token_hashes` of a token without sigils, as the bytes pass.
-                let mut word = step(WORD_PREFIX, first);
-                let mut head = step(PAIR_PREFIX, first);
-                let mut pair = step(grams.head, first);
-                let mut apostrophes = 0u8;
-                while i < bytes.len() && IN_WORD[bytes[i] as usize] != 0 {
-                    let b = bytes[i];
-                    word = step(word, b);
-                    head = step(head, b);
-                    pair = step(pair, b);
-                    apostrophes |= IN_WORD[b as usize];
+            _ => {}
+        }
+        if word_start {
+            word_start = false;
+            // `is_url`'s first test, on the byte in hand.
+            if matches!(first, b'h' | b'w') && is_url(&bytes[i..]) {
+                tokens.push("<url>");
+                grams.push("<url>", token_hashes(b"<url>", grams.head));
+                grams.tally.urls += 1;
+                while i < bytes.len() && class(i) != SPACE {
+                    marks |= mark(i);
                     i += 1;
                 }
-                if bytes[i - 1] != b'\'' {
-                    // As `flush` would push it: ASCII bytes are character boundaries.
-                    debug_assert!(lower.is_char_boundary(start) && lower.is_char_boundary(i));
-                    // SAFETY: `start < i <= lower.len()` (the walk stepped past `start` and
-                    // stops at the end), and both are character boundaries of any `str`,
-                    // ASCII or not: the byte at `start` is an ASCII letter, so it starts a
-                    // character; the byte before `i` is ASCII too (`IN_WORD` is 0 for every
-                    // byte above 127, see `the_in_word_table_is_the_word_class_with_the_apostrophe_marked`),
-                    // and in UTF-8 the byte after an ASCII byte is never a continuation
-                    // byte, so `i` starts a character or is the end. (`&lower[start..i]`
-                    // checked both: ≈ 12 instructions a token, eleventh round.)
-                    let t = unsafe { lower.get_unchecked(start..i) };
-                    tokens.push(t);
-                    let h = TokenHashes {
-                        word,
-                        pair_head: step(head, b' '),
-                        pair,
-                        key: (apostrophes & APOSTROPHE == 0).then_some(word),
-                        form_start: 0,
-                    };
-                    grams.push(t, h);
-                } else {
-                    flush_hashed(&lower[start..i], &mut tokens, grams);
-                }
-            } else if matches!(first, b'#' | b'@') {
-                // A tag or a mention (one sigil at most: a second ends it), hashed as it
-                // passes too, its key from after the sigil.
-                let mut word = step(WORD_PREFIX, first);
-                let mut head = step(PAIR_PREFIX, first);
-                let mut pair = step(grams.head, first);
-                let mut key = WORD_PREFIX;
-                let mut apostrophes = 0u8;
-                while i < bytes.len() && IN_WORD[bytes[i] as usize] != 0 {
-                    let b = bytes[i];
-                    word = step(word, b);
-                    head = step(head, b);
-                    pair = step(pair, b);
-                    key = step(key, b);
-                    apostrophes |= IN_WORD[b as usize];
-                    i += 1;
-                }
-                if bytes[i - 1] != b'\'' {
-                    // As `flush` would push it: it is no number and has nothing to trim.
-                    debug_assert!(lower.is_char_boundary(start) && lower.is_char_boundary(i));
-                    // SAFETY: as for a token that starts with a letter above: `start < i <=
-                    // lower.len()`, the byte at `start` is ASCII (`#` or `@`), and so is the
-                    // byte before `i` (the sigil, or a byte `IN_WORD` keeps), after which
-                    // no UTF-8 continuation byte can follow.
-                    let t = unsafe { lower.get_unchecked(start..i) };
-                    tokens.push(t);
-                    let h = TokenHashes {
-                        word,
-                        pair_head: step(head, b' '),
-                        pair,
-                        key: (apostrophes & APOSTROPHE == 0).then_some(key),
-                        form_start: 1,
-                    };
-                    grams.push(t, h);
-                    grams.tally.note(t);
-                } else {
-                    flush_hashed(&lower[start..i], &mut tokens, grams);
-                }
+                continue;
+            }
+        }
+        // A token starts here, as the general code's state machine finds them: at a kept
+        // byte (a sigil too, as none is open); it runs over letters, digits, `_` and `'`,
+        // and ends at the first other byte, which is dropped (a sigil there starts
+        // nothing) unless it is a space.
+        let start = i;
+        i += 1;
+        if first.is_ascii_alphabetic() {
+            // `token_hashes` of a token without sigils, as the bytes pass.
+            let mut word = step(WORD_PREFIX, first);
+            let mut head = step(PAIR_PREFIX, first);
+            let mut pair = step(grams.head, first);
+            let mut apostrophes = 0u8;
+            while i < bytes.len() && IN_WORD[bytes[i] as usize] != 0 {
+                let b = bytes[i];
+                word = step(word, b);
+                head = step(head, b);
+                pair = step(pair, b);
+                apostrophes |= IN_WORD[b as usize];
+                i += 1;
+            }
+            // Only a token with an apostrophe can end with one (the first byte is a
+            // letter): most are told without reading the last byte again.
+            if apostrophes & APOSTROPHE == 0 || bytes[i - 1] != b'\'' {
+                // As `flush` would push it: ASCII bytes are character boundaries.
+                debug_assert!(lower.is_char_boundary(start) && lower.is_char_boundary(i));
+                // SAFETY: `start < i <= lower.len()` (the walk stepped past `start` and
+                // stops at the end), and both are character boundaries of any `str`,
+                // ASCII or not: the byte at `start` is an ASCII letter, so it starts a
+                // character; the byte before `i` is ASCII too (`IN_WORD` is 0 for every
+                // byte above 127, see `the_in_word_table_is_the_word_class_with_the_apostrophe_marked`),
+                // and in UTF-8 the byte after an ASCII byte is never a continuation
+                // byte, so `i` starts a character or is the end. (`&lower[start..i]`
+                // checked both: ≈ 12 instructions a token, eleventh round.)
+                let t = unsafe { lower.get_unchecked(start..i) };
+                tokens.push(t);
+                let h = TokenHashes {
+                    word,
+                    pair_head: step(head, b' '),
+                    pair,
+                    key: (apostrophes & APOSTROPHE == 0).then_some(word),
+                    form_start: 0,
+                };
+                grams.push(t, h);
             } else {
-                let mut digits = first.is_ascii_digit();
-                while i < bytes.len() && class(i) == WORD {
-                    digits &= bytes[i].is_ascii_digit();
-                    i += 1;
-                }
-                marks |= mark(start);
-                if digits {
-                    // Digits alone (`2026`, the `1` and `9` of `1.9`): `flush` makes the
-                    // token `<num>`, whose hashes but the pair's are constants (eleventh
-                    // round: `flush_hashed` walked the digits and `<num>` again). It is no
-                    // URL, mention or hashtag, and a digit has no mark.
-                    tokens.push(NUM);
-                    grams.push(NUM, num_hashes(grams.head));
-                } else {
-                    flush_hashed(&lower[start..i], &mut tokens, grams);
-                }
+                flush_hashed(&lower[start..i], &mut tokens, grams);
             }
-            if i < bytes.len() && class(i) != SPACE {
-                marks |= mark(i);
+        } else if matches!(first, b'#' | b'@') {
+            // A tag or a mention (one sigil at most: a second ends it), hashed as it
+            // passes too, its key from after the sigil.
+            let mut word = step(WORD_PREFIX, first);
+            let mut head = step(PAIR_PREFIX, first);
+            let mut pair = step(grams.head, first);
+            let mut key = WORD_PREFIX;
+            let mut apostrophes = 0u8;
+            while i < bytes.len() && IN_WORD[bytes[i] as usize] != 0 {
+                let b = bytes[i];
+                word = step(word, b);
+                head = step(head, b);
+                pair = step(pair, b);
+                key = step(key, b);
+                apostrophes |= IN_WORD[b as usize];
                 i += 1;
             }
+            if bytes[i - 1] != b'\'' {
+                // As `flush` would push it: it is no number and has nothing to trim.
+                debug_assert!(lower.is_char_boundary(start) && lower.is_char_boundary(i));
+                // SAFETY: as for a token that starts with a letter above: `start < i <=
+                // lower.len()`, the byte at `start` is ASCII (`#` or `@`), and so is the
+                // byte before `i` (the sigil, or a byte `IN_WORD` keeps), after which
+                // no UTF-8 continuation byte can follow.
+                let t = unsafe { lower.get_unchecked(start..i) };
+                tokens.push(t);
+                let h = TokenHashes {
+                    word,
+                    pair_head: step(head, b' '),
+                    pair,
+                    key: (apostrophes & APOSTROPHE == 0).then_some(key),
+                    form_start: 1,
+                };
+                grams.push(t, h);
+                grams.tally.note(t);
+            } else {
+                flush_hashed(&lower[start..i], &mut tokens, grams);
+            }
+        } else {
+            let mut digits = first.is_ascii_digit();
+            while i < bytes.len() && class(i) == WORD {
+                digits &= bytes[i].is_ascii_digit();
+                i += 1;
+            }
+            marks |= mark(start);
+            if digits {
+                // Digits alone (`2026`, the `1` and `9` of `1.9`): `flush` makes the
+                // token `<num>`, whose hashes but the pair's are constants (eleventh
+                // round: `flush_hashed` walked the digits and `<num>` again). It is no
+                // URL, mention or hashtag, and a digit has no mark.
+                tokens.push(NUM);
+                grams.push(NUM, num_hashes(grams.head));
+            } else {
+                flush_hashed(&lower[start..i], &mut tokens, grams);
+            }
+        }
+        if i < bytes.len() && class(i) != SPACE {
+            marks |= mark(i);
+            i += 1;
         }
     }
+    (tokens, marks)
 }
 
 /// The token `flush` makes of a number.
@@ -1056,18 +1100,71 @@ fn is_url(word: &[u8]) -> bool {
 }
 
 /// The character counts of [`super::TextSignals`] for ASCII text: letters, and
-/// upper-case letters among them. ASCII has no emoji. Written as plain counts over the
-/// bytes so that the compiler vectorises them.
+/// upper-case letters among them. ASCII has no emoji. 16 bytes a step by SSE2, the bytes
+/// left over one at a time (twelfth round: the plain counts, left to the compiler to
+/// vectorise, cost about 550 instructions for a 280-character tweet).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 pub(super) fn ascii_letters(text: &str) -> (usize, usize) {
+    // SAFETY: `ascii_letters_sse2` needs SSE2 and nothing else (no pointer, no index
+    // unchecked), and this is compiled only for targets with SSE2 enabled (every x86_64
+    // target has it in its baseline).
+    unsafe { ascii_letters_sse2(text.as_bytes()) }
+}
+
+/// [`ascii_letters`] on targets without SSE2.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+pub(super) fn ascii_letters(text: &str) -> (usize, usize) {
+    ascii_letters_by_bytes(text.as_bytes())
+}
+
+/// [`ascii_letters`] by SSE2. A byte's count is its lane's, less one for each match (a
+/// compare's match is all ones, -1), emptied every 255 blocks before a lane can
+/// overflow. The compares are signed, so every byte from 0x80 on, being negative, is
+/// no letter, as in [`ascii_letters_by_bytes`].
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn ascii_letters_sse2(bytes: &[u8]) -> (usize, usize) {
+    use std::arch::x86_64::*;
+    let (blocks, rest) = bytes.split_at(bytes.len() / 16 * 16);
+    // The bytes left over as one more block, padded with zeros (which are no letters).
+    let mut last = [0u8; 16];
+    last[..rest.len()].copy_from_slice(rest);
     let (mut upper, mut letters) = (0, 0);
-    // Counted in bytes over blocks of at most 255, which the compiler vectorises.
-    for block in text.as_bytes().chunks(255) {
-        upper += block
-            .iter()
-            .fold(0u8, |n, &b| n + u8::from(b.wrapping_sub(b'A') < 26)) as usize;
-        letters += block
-            .iter()
-            .fold(0u8, |n, &b| n + u8::from((b | 0x20).wrapping_sub(b'a') < 26)) as usize;
+    let (before_upper, after_upper) = (_mm_set1_epi8(b'A' as i8 - 1), _mm_set1_epi8(b'Z' as i8 + 1));
+    let (before_lower, after_lower) = (_mm_set1_epi8(b'a' as i8 - 1), _mm_set1_epi8(b'z' as i8 + 1));
+    let case_bit = _mm_set1_epi8(0x20);
+    for run in blocks.chunks(255 * 16).chain([&last[..]]) {
+        let (mut upper_lanes, mut letter_lanes) = (_mm_setzero_si128(), _mm_setzero_si128());
+        for block in run.chunks_exact(16) {
+            let low = u64::from_le_bytes(block[..8].try_into().expect("8 bytes"));
+            let high = u64::from_le_bytes(block[8..].try_into().expect("8 bytes"));
+            let x = _mm_set_epi64x(high as i64, low as i64);
+            let is_upper = _mm_and_si128(_mm_cmpgt_epi8(x, before_upper), _mm_cmplt_epi8(x, after_upper));
+            upper_lanes = _mm_sub_epi8(upper_lanes, is_upper);
+            let lowered = _mm_or_si128(x, case_bit);
+            let is_letter = _mm_and_si128(
+                _mm_cmpgt_epi8(lowered, before_lower),
+                _mm_cmplt_epi8(lowered, after_lower),
+            );
+            letter_lanes = _mm_sub_epi8(letter_lanes, is_letter);
+        }
+        // Each lane's count summed: `sad` against zero sums each half's 8 bytes.
+        for (lanes, total) in [(upper_lanes, &mut upper), (letter_lanes, &mut letters)] {
+            let sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+            *total += (_mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums))) as usize;
+        }
+    }
+    (upper, letters)
+}
+
+/// Upper-case letters and letters of bytes, one at a time: the definition
+/// [`ascii_letters`] is checked against.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+pub(super) fn ascii_letters_by_bytes(bytes: &[u8]) -> (usize, usize) {
+    let (mut upper, mut letters) = (0, 0);
+    for &b in bytes {
+        upper += usize::from(b.wrapping_sub(b'A') < 26);
+        letters += usize::from((b | 0x20).wrapping_sub(b'a') < 26);
     }
     (upper, letters)
 }
@@ -1082,9 +1179,20 @@ pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
     // 128 buckets for the 100 to 200 ids of a tweet (eleventh round; 64 before): fewer
     // ids out of place cost the last pass less than the longer count of starts costs
     // (the bench tweet's recipe 25,038 -> 24,742 instructions with that pass, the
-    // labeled tweets' 12,110 -> 11,883; 256 buckets: 24,697 and 12,213).
-    const BUCKET_BITS: u32 = 7;
-    const BUCKETS: usize = 1 << BUCKET_BITS;
+    // labeled tweets' 12,110 -> 11,883; 256 buckets: 24,697 and 12,213). Since the
+    // starts are counted 8 at a time, 256 pay from about 100 ids (twelfth round: the
+    // bench tweet's recipe 22,198 -> 21,952 and the full-length hand-written tweets'
+    // 32,877 -> 32,807 with 256 for all, the labeled tweets' 11,247 -> 11,387).
+    if ids.len() >= 100 {
+        sort_dedup_in::<8>(ids, bits);
+    } else {
+        sort_dedup_in::<7>(ids, bits);
+    }
+}
+
+/// [`sort_dedup`] with `1 << BUCKET_BITS` buckets.
+fn sort_dedup_in<const BUCKET_BITS: u32>(ids: &mut Vec<u32>, bits: u32) {
+    let buckets: usize = 1 << BUCKET_BITS;
     // At most 255 ids, so that a bucket's start and count are bytes, and a byte indexes
     // the buffer below without a bounds check.
     const MAX: usize = 255;
@@ -1095,17 +1203,18 @@ pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
         return;
     }
     let shift = bits - BUCKET_BITS;
-    let bucket = |x: u32| ((x >> shift) as usize) & (BUCKETS - 1);
-    let mut starts = [0u8; BUCKETS + 1];
-    for &x in ids.iter() {
-        starts[bucket(x) + 1] += 1;
+    let bucket = |x: u32| ((x >> shift) as usize) & (buckets - 1);
+    let mut counts = [0u8; 256];
+    // Each id's bucket, kept from the count for the placing (twelfth round).
+    let mut bucket_of = [0u8; MAX + 1];
+    for (&x, b) in ids.iter().zip(&mut bucket_of) {
+        *b = bucket(x) as u8;
+        counts[*b as usize] += 1;
     }
-    for b in 0..BUCKETS {
-        starts[b + 1] += starts[b];
-    }
+    let mut starts = bucket_starts(&counts, buckets);
     let mut sorted = [0u32; MAX + 1];
-    for &x in ids.iter() {
-        let at = &mut starts[bucket(x)];
+    for (&x, &b) in ids.iter().zip(&bucket_of) {
+        let at = &mut starts[b as usize];
         sorted[*at as usize] = x;
         *at += 1;
     }
@@ -1149,6 +1258,26 @@ pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
         }
     }
     ids.truncate(kept);
+}
+
+/// Each bucket's first place in the sorted ids, from the buckets' counts (which sum to
+/// at most 255): the exclusive prefix sums, found 8 at a time. Multiplying a word of 8
+/// counts by `0x0101_0101_0101_0101` puts in each byte the sum of the counts up to it
+/// (no byte carries into the next, as no sum passes 255); shifted up one byte, and the
+/// words before added to each byte, that is each bucket's start.
+/// Only the first `buckets` (a multiple of 8) are summed; the rest of the starts are 0.
+fn bucket_starts(counts: &[u8; 256], buckets: usize) -> [u8; 256] {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    debug_assert!(buckets.is_multiple_of(8) && buckets <= 256);
+    let mut starts = [0u8; 256];
+    let mut before = 0u64;
+    for (words, out) in counts[..buckets].chunks_exact(8).zip(starts.chunks_exact_mut(8)) {
+        let word = u64::from_le_bytes(words.try_into().expect("8 counts"));
+        let inclusive = word.wrapping_mul(ONES);
+        out.copy_from_slice(&((inclusive << 8).wrapping_add(before.wrapping_mul(ONES))).to_le_bytes());
+        before += inclusive >> 56;
+    }
+    starts
 }
 
 #[cfg(test)]

@@ -1250,3 +1250,36 @@ proptest::proptest! {
         check_mixed_hashed(&text)?;
     }
 }
+
+#[test]
+fn the_key_table_finds_what_the_map_it_was_built_from_finds() {
+    // GIVEN maps of every size up to 300 (tables of 2 to 1,024 slots, so that probes
+    // run into each other often), with key 0 among them, and a fixed xorshift stream
+    let mut state = 0x5851_f42d_4c95_7f2du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for n in 0..=300usize {
+        let mut map: HashMap<u64, u32> = (0..n).map(|i| (next(), i as u32)).collect();
+        if n % 7 == 1 {
+            map.insert(0, u32::MAX);
+        }
+        // WHEN a table is built from it
+        let table = KeyTable::of(map.iter().map(|(&k, &v)| (k, v)));
+        // THEN it finds every key's value, and nothing for keys it does not hold (keys
+        // near the held ones, and others)
+        for (&key, &value) in &map {
+            assert_eq!(table.get(key), Some(value), "n {n}, key {key:x}");
+        }
+        for key in map
+            .keys()
+            .flat_map(|&k| [k ^ 1, k.wrapping_add(1 << 63)])
+            .chain((0..200).map(|_| next()))
+        {
+            assert_eq!(table.get(key), map.get(&key).copied(), "n {n}, key {key:x}");
+        }
+    }
+}

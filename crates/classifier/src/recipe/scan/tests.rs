@@ -136,6 +136,111 @@ fn the_hashing_tokenizer_gives_the_tokens_then_their_ngrams_and_forms() {
     check(&"a".repeat(1 << 16));
 }
 
+/// Whether a token is the word `aws`, and whether one is a tag of it: the definitions
+/// [`Grams`]' answers are checked against (`aws_carried_and_last`'s first two walks).
+fn aws_of(tokens: &[&str]) -> (bool, bool) {
+    use super::super::is_aws_word;
+    (
+        tokens.iter().any(|t| is_aws_word(t)),
+        tokens
+            .iter()
+            .any(|t| t.strip_prefix('#').is_some_and(is_aws_word)),
+    )
+}
+
+#[test]
+fn the_hashing_tokenizer_tells_the_word_aws_and_its_tag_as_the_tokens_do() {
+    // GIVEN every string of up to 5 bytes over the bytes of `aws`, its case endings and
+    // elided articles, and sigils, and these fragments side by side
+    let check = |s: &str| {
+        let mut got = Vec::new();
+        let mut grams = Grams::new((1u64 << 18) - 1, &mut got, 0);
+        // WHEN it is tokenized and hashed in one pass
+        let (tokens, _) = tokenize_ascii_hashed(s, &mut grams);
+        // THEN its answers are those of walking the tokens
+        assert_eq!((grams.aws_word, grams.aws_tag), aws_of(&tokens), "{s:?}");
+    };
+    strings(b"aws'#@d ", 5, check);
+    for a in [
+        "aws", "#aws", "@aws", "aws's", "#aws's", "d'aws", "l'aws", "dell'aws", "awss", "aws'", "#aws'",
+    ] {
+        for b in ["", " x", " aws", "'s", "#"] {
+            check(&format!("{a}{b}"));
+            check(&format!("x {a}{b} y"));
+        }
+    }
+}
+
+#[test]
+fn the_hashing_tokenizer_gives_the_definitions_tokens_on_long_random_text() {
+    // GIVEN long texts of random fragments: words, numbers, sigils, apostrophes, URLs and
+    // near-URLs after spaces and after other bytes, separators of every class, and any
+    // ASCII byte (a fixed xorshift stream, so that a failure reproduces)
+    let mut state = 0x3c6e_f372_fe94_f82bu64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    const FRAGMENTS: [&str; 27] = [
+        "aws",
+        "lambda",
+        "s3",
+        "2026",
+        "1",
+        "#",
+        "@",
+        "$",
+        "'",
+        "''",
+        "_",
+        " ",
+        "  ",
+        "\t",
+        "-",
+        ".",
+        "!",
+        ">",
+        "http://t.co/x",
+        "https://a.b",
+        "www.",
+        "http",
+        "w",
+        "h",
+        "d'",
+        "l'",
+        "'s",
+    ];
+    for _ in 0..3_000 {
+        let mut text = String::new();
+        for _ in 0..next() % 80 {
+            let r = next();
+            if r % 10 == 0 {
+                text.push(char::from((r >> 8) as u8 & 0x7f));
+            } else {
+                text.push_str(FRAGMENTS[(r >> 8) as usize % FRAGMENTS.len()]);
+            }
+        }
+        // WHEN it is tokenized and hashed in one pass
+        let mut got = Vec::new();
+        let mut grams = Grams::new((1u64 << 18) - 1, &mut got, 0);
+        let (tokens, marks) = tokenize_ascii_hashed(&text, &mut grams);
+        let (forms, named, tally) = (grams.forms, grams.lambda_named, grams.tally);
+        let aws = (grams.aws_word, grams.aws_tag);
+        // THEN the tokens are the character tokenizer's, the marks the byte searches',
+        // and the n-grams, forms, lambda answer, tally and `aws` answers those of the
+        // tokens
+        assert_eq!(tokens, tokenize_chars(&text), "{text:?}");
+        assert_eq!(aws, aws_of(&tokens), "{text:?}");
+        assert_eq!(marks, marks_of(&text), "{text:?}");
+        assert_eq!(tally, Tally::of(&tokens), "{text:?}");
+        let mut want = Vec::new();
+        let (want_forms, want_named) = super::super::ngrams_and_forms(&tokens, (1u64 << 18) - 1, &mut want);
+        assert_eq!((got, forms, named), (want, want_forms, want_named), "{text:?}");
+    }
+}
+
 #[test]
 fn the_marks_of_text_that_is_not_ascii_are_the_byte_searches() {
     // `marks_of_mixed` says `>` may be there (its search is left to `has_arrow`) and
@@ -291,6 +396,37 @@ fn ascii_letter_counts_are_the_character_counts() {
 }
 
 #[test]
+fn ascii_letter_counts_by_blocks_are_the_counts_byte_by_byte() {
+    // GIVEN texts of every length up to 600 bytes (every remainder of a 16-byte block)
+    // of random ASCII, texts of one letter or one other byte long enough that a lane
+    // passes 255 (more than 255 blocks), and their lengths either side of that
+    let mut state = 0x6a09_e667_f3bc_c908u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut texts: Vec<String> = (0..=600)
+        .map(|n| (0..n).map(|_| char::from(next() as u8 & 0x7f)).collect())
+        .collect();
+    for c in ['A', 'z', '@', '['] {
+        for n in [255 * 16 - 1, 255 * 16, 255 * 16 + 1, 256 * 16 + 7, 10_000] {
+            texts.push(c.to_string().repeat(n));
+        }
+    }
+    for text in &texts {
+        // WHEN they are counted 16 bytes a step
+        // THEN the counts are those of one byte at a time
+        assert_eq!(
+            ascii_letters(text),
+            ascii_letters_by_bytes(text.as_bytes()),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
 fn prefix_states_hash_as_fnv1a_over_the_parts() {
     strings(b"ab:\x00\x7f", 5, |s| {
         let b = s.as_bytes();
@@ -408,4 +544,42 @@ fn a_numbers_constant_hashes_are_its_hashes_after_any_token() {
         assert_eq!(num_hashes(head), token_hashes(NUM.as_bytes(), head), "{head:x}");
     }
     assert_eq!(NUM, "<num>");
+}
+
+#[test]
+fn the_bucket_starts_are_the_counts_summed_before_each_bucket() {
+    // GIVEN counts summing to at most 255: each bucket alone, pseudo-random ones, and
+    // all in the first and in the last bucket
+    let mut state = 0x0123_4567_89ab_cdefu64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for buckets in [128, 256] {
+        let mut cases: Vec<[u8; 256]> = Vec::new();
+        for b in 0..buckets {
+            let mut counts = [0u8; 256];
+            counts[b] = 255;
+            cases.push(counts);
+        }
+        for total in [0usize, 1, 16, 121, 200, 255] {
+            let mut counts = [0u8; 256];
+            for _ in 0..total {
+                counts[next() as usize % buckets] += 1;
+            }
+            cases.push(counts);
+        }
+        for counts in cases {
+            // WHEN the starts of the first `buckets` are summed a word at a time
+            let got = bucket_starts(&counts, buckets);
+            // THEN they are the counts of the buckets before, one by one
+            let mut want = [0u8; 256];
+            for b in 1..buckets {
+                want[b] = want[b - 1] + counts[b - 1];
+            }
+            assert_eq!(got, want, "{counts:?}");
+        }
+    }
 }
