@@ -347,3 +347,43 @@ fn a_kept_string_is_read_as_serde_reads_it() {
         }
     }
 }
+
+#[test]
+fn a_long_non_ascii_string_is_checked_as_serde_checks_it() {
+    // GIVEN kept strings long enough for the SIMD UTF-8 check (64 bytes and more: CJK,
+    // Cyrillic, emoji, with and without an escape), each also with one bad sequence
+    // (a lone continuation byte, a cut sequence, an overlong form, a surrogate, a code
+    // point past U+10FFFF, a byte never in UTF-8) put at every position; WHEN read as a
+    // kept string; THEN the result is serde's (`None` where serde errs)
+    let texts = [
+        "東京の天気は晴れ。Привет, мир! 🚀🌏 ".repeat(4),
+        "é".repeat(40),
+        format!("{}\\n{}", "дом ".repeat(12), "🚀".repeat(20)),
+        format!("{}{}", "a".repeat(70), "漢"),
+    ];
+    let bad: [&[u8]; 7] = [
+        b"\x80",
+        b"\xe6\x9d",
+        b"\xc0\xaf",
+        b"\xed\xa0\x80",
+        b"\xf4\x90\x80\x80",
+        b"\xff",
+        b"\xf0\x9f\x9a",
+    ];
+    for text in &texts {
+        let text = text.as_bytes();
+        let mut literals = vec![[&b"\""[..], text, b"\""].concat()];
+        for at in 0..=text.len() {
+            for piece in bad {
+                literals.push([&b"\""[..], &text[..at], piece, &text[at..], b"\""].concat());
+            }
+        }
+        for literal in literals {
+            let want = serde_json::from_slice::<String>(&literal).ok();
+            let b = [&literal[..], b",\"next\":\"a value long enough\"}"].concat();
+            let mut p = Parser { b: &b, i: 0 };
+            let got = p.string().filter(|_| p.i == literal.len());
+            assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&b));
+        }
+    }
+}
