@@ -387,3 +387,55 @@ fn a_long_non_ascii_string_is_checked_as_serde_checks_it() {
         }
     }
 }
+
+#[test]
+fn a_numeric_id_is_read_only_where_id_str_does_not_win_and_as_serde_reads_it() {
+    // GIVEN tweets whose `id` is a number of every kind (plain, zero, leading zero,
+    // fraction, exponent, negative, at and past `u64::MAX`, bad grammar), with an
+    // `id_str` string before or after it, an `id_str` of `null`, or none; WHEN decoded;
+    // THEN the fast path gives serde's result, and reads every tweet whose `id_str` is
+    // a string and whose `id` is a valid JSON number without a sign (a negative one is
+    // left to serde)
+    use crate::decode::{decode_tweet, decode_tweet_with_serde, fast_path_reads};
+    let ids = [
+        "0",
+        "7",
+        "1993700123456789012",
+        "18446744073709551615",
+        "18446744073709551616",
+        "99999999999999999999999",
+        "01",
+        "1.5",
+        "1e3",
+        "1E+3",
+        "2.0e-1",
+        "-1",
+        "1.",
+        "1e",
+        "1x",
+        "00",
+    ];
+    for id in ids {
+        let valid_number = serde_json::from_str::<serde_json::Value>(id).is_ok() && !id.starts_with('-');
+        for (id_str, id_first) in [
+            (Some("\"5\""), true),
+            (Some("\"5\""), false),
+            (Some("null"), true),
+            (Some("null"), false),
+            (None, true),
+        ] {
+            let id_member = format!("\"id\":{id}");
+            let members: Vec<String> = match (id_str, id_first) {
+                (Some(s), true) => vec![id_member, format!("\"id_str\":{s}")],
+                (Some(s), false) => vec![format!("\"id_str\":{s}"), id_member],
+                (None, _) => vec![id_member],
+            };
+            let json = format!("{{{},\"text\":\"hi\"}}", members.join(","));
+            let fast = decode_tweet(json.as_bytes());
+            assert_eq!(fast, decode_tweet_with_serde(json.as_bytes()), "{json}");
+            if id_str == Some("\"5\"") && valid_number {
+                assert!(fast_path_reads(json.as_bytes()), "{json}");
+            }
+        }
+    }
+}
