@@ -287,7 +287,7 @@ fn decode(bytes: &[u8]) -> Result<Tweet, DecodeError> {
     // The common shape in one pass (issue 12); serde decides whatever it is unsure of.
     let mut slot = None;
     match fast::raw_tweet(bytes, &mut slot) {
-        Some(raw) => from_flat(raw),
+        Some((raw, plain_created_at)) => from_flat(raw, plain_created_at),
         None => decode_with_serde(bytes),
     }
 }
@@ -323,7 +323,7 @@ fn decode_with_serde(bytes: &[u8]) -> Result<Tweet, DecodeError> {
         Some(V2Data::Other(kind)) => Err(DecodeError::NotATweet(format!(
             "`data` is {kind}, not a tweet object"
         ))),
-        None => from_flat(&mut raw),
+        None => from_flat(&mut raw, None),
     }
 }
 
@@ -341,8 +341,10 @@ fn parse_id<D>(raw: &mut RawTweet<D>) -> Result<TweetId, DecodeError> {
 
 /// A v1.1 tweet, or a bare v2 tweet object (no envelope, so no author).
 /// The tweet from `raw`'s fields, taken out of it (borrowed, not moved: the fast path
-/// builds `raw` in its caller's frame, and a move copied it).
-fn from_flat<D>(raw: &mut RawTweet<D>) -> Result<Tweet, DecodeError> {
+/// builds `raw` in its caller's frame, and a move copied it). `plain_created_at`, where
+/// the fast path borrowed the record's `created_at` instead of copying it into `raw`,
+/// stands for `raw.created_at`.
+fn from_flat<D>(raw: &mut RawTweet<D>, plain_created_at: Option<&str>) -> Result<Tweet, DecodeError> {
     let id = parse_id(raw)?;
     let mut retweeted_status = raw.retweeted_status.take();
     let urls = url_pairs(
@@ -392,7 +394,9 @@ fn from_flat<D>(raw: &mut RawTweet<D>) -> Result<Tweet, DecodeError> {
         favourites: raw.favorite_count.or(metrics.like_count).unwrap_or(0),
         source: raw.source.take().unwrap_or_default(),
         image_url: user.profile_image_url_https.unwrap_or_default(),
-        created_at: raw.created_at.as_deref().and_then(normalise_time),
+        created_at: plain_created_at
+            .or(raw.created_at.as_deref())
+            .and_then(normalise_time),
         retweeted,
         urls,
     })
@@ -400,7 +404,7 @@ fn from_flat<D>(raw: &mut RawTweet<D>) -> Result<Tweet, DecodeError> {
 
 fn from_v2(mut data: RawTweet<IgnoredAny>, includes: Includes) -> Result<Tweet, DecodeError> {
     let author_id = data.author_id.clone();
-    let mut tweet = from_flat(&mut data)?;
+    let mut tweet = from_flat(&mut data, None)?;
     let author = includes
         .users
         .0

@@ -31,20 +31,22 @@ const MAX_SKIP_DEPTH: usize = 64;
 
 /// The record's fields as serde would read them, built in `slot` (the caller's, so the
 /// tweet is not copied on its way out), or `None` to let serde decide (and whatever
-/// `slot` then holds is of no use).
-pub(super) fn raw_tweet<'r>(
-    bytes: &[u8],
+/// `slot` then holds is of no use). With them, `created_at` borrowed from `bytes` when
+/// its literal is plain ASCII (then the tweet's own `created_at` is left `None`): it is
+/// only read to be reformatted, and a copy of its 30 bytes cost an allocation.
+pub(super) fn raw_tweet<'r, 'b>(
+    bytes: &'b [u8],
     slot: &'r mut Option<RawTweet<IgnoredAny>>,
-) -> Option<&'r mut RawTweet<IgnoredAny>> {
+) -> Option<(&'r mut RawTweet<IgnoredAny>, Option<&'b str>)> {
     let mut p = Parser { b: bytes, i: 0 };
     p.ws();
-    p.tweet(slot)?;
+    let plain_created_at = p.tweet(slot)?;
     p.ws();
     if p.i != p.b.len() {
         return None;
     }
     // `null` is no tweet object: serde's error.
-    slot.as_mut()
+    Some((slot.as_mut()?, plain_created_at))
 }
 
 struct Parser<'a> {
@@ -62,12 +64,14 @@ impl<'a> Parser<'a> {
 
     /// The top-level object. `data` and `includes` (a v2 envelope) and the v2 fields
     /// `author_id` and `public_metrics` are left to serde.
-    fn tweet(&mut self, slot: &mut Option<RawTweet<IgnoredAny>>) -> Option<()> {
+    /// Returns `created_at` where [`Self::opt_plain_string`] borrowed it.
+    fn tweet(&mut self, slot: &mut Option<RawTweet<IgnoredAny>>) -> Option<Option<&'a str>> {
         // Where a numeric `id` starts: only checked as a number on the way, and read as
         // an integer after the object only if no `id_str` string wins over it (issue 12,
         // twelfth round: a v1.1 tweet's 19-digit `id` cost 180 instructions to read, for
         // nothing when `id_str` is there, as it is in every v1.1 tweet).
         let mut numeric_id_at = None;
+        let mut plain_created_at = None;
         self.opt_object(slot, |p, r: &mut RawTweet<IgnoredAny>, key, seen| {
             match key {
                 b"id_str" => {
@@ -115,7 +119,7 @@ impl<'a> Parser<'a> {
                 }
                 b"created_at" => {
                     Self::first(seen, 9)?;
-                    r.created_at = p.opt_string()?;
+                    plain_created_at = p.opt_plain_string(&mut r.created_at)?;
                 }
                 b"entities" => {
                     Self::first(seen, 10)?;
@@ -139,7 +143,7 @@ impl<'a> Parser<'a> {
                 r.id = Some(IdField::Number(id.integer()?));
             }
         }
-        Some(())
+        Some(plain_created_at)
     }
 
     /// A tweet's `id`, as [`IdField`] reads it; other kinds are left to serde.

@@ -1,7 +1,7 @@
 //! The fast path's JSON grammar: whitespace, strings (kept or skipped, escapes
 //! decoded), integers, and skipping any value, each returning `None` wherever serde
 //! might decide differently. The tweet's own fields are read in the parent module.
-//! One file (about 560 lines) because these are one grammar: every step hands the next
+//! One file (about 600 lines) because these are one grammar: every step hands the next
 //! its position and the same fallback rule, and splitting it would scatter that rule.
 
 use super::scan::*;
@@ -320,6 +320,36 @@ impl<'a> Parser<'a> {
         match self.peek()? {
             b'n' => self.literal(b"null").map(|()| None),
             b'"' => self.string().map(Some),
+            _ => None,
+        }
+    }
+
+    /// `null` or a string, as [`Self::opt_string`] reads it, borrowed from the input
+    /// where its literal is plain ASCII (no escape, control or non-ASCII byte), and
+    /// else unescaped into `owned`, which is `None` otherwise. Out of line: read once
+    /// a tweet, and inlined into the tweet's members' loop it cost that loop registers.
+    #[inline(never)]
+    pub(super) fn opt_plain_string(&mut self, owned: &mut Option<String>) -> Option<Option<&'a str>> {
+        *owned = None;
+        self.ws();
+        match self.peek()? {
+            b'n' => self.literal(b"null").map(|()| None),
+            b'"' => {
+                let start = self.i + 1;
+                #[cfg(target_arch = "x86_64")]
+                if let Some(end) = plain_ascii_end_sse2(self.b, start) {
+                    if self.b.get(end) == Some(&b'"') {
+                        self.i = end + 1;
+                        // SAFETY: the scan saw every byte before `end` below 0x80: ASCII,
+                        // so UTF-8.
+                        return Some(Some(unsafe {
+                            std::str::from_utf8_unchecked(&self.b[start..end])
+                        }));
+                    }
+                }
+                *owned = Some(self.string()?);
+                Some(None)
+            }
             _ => None,
         }
     }

@@ -1,3 +1,10 @@
+//! The fast path's pieces against their definitions: each scan against a byte-at-a-time
+//! scan, each reader (keys, integers, kept strings, skipped values, the lazily read `id`
+//! and the borrowed `created_at`) against serde_json or a reference kept here. Over 450
+//! lines because each piece's test enumerates its inputs (every byte at every position,
+//! every kind of number); the whole decoder against serde is
+//! `crates/core/tests/decode_fast_path.rs`.
+
 use super::Parser;
 
 /// The scan a byte at a time, the definition the fast scans must meet.
@@ -436,6 +443,41 @@ fn a_numeric_id_is_read_only_where_id_str_does_not_win_and_as_serde_reads_it() {
             if id_str == Some("\"5\"") && valid_number {
                 assert!(fast_path_reads(json.as_bytes()), "{json}");
             }
+        }
+    }
+}
+
+#[test]
+fn a_borrowed_created_at_gives_the_time_serde_gives() {
+    // GIVEN tweets whose `created_at` is a v1.1 time (its weekday right and wrong), an
+    // RFC 3339 time, the same with an escape or a non-ASCII byte in it, something else,
+    // an empty string, `null`, a number, given twice, and ending the record (fewer than
+    // sixteen bytes after it, where the plain scan does not reach); WHEN decoded; THEN
+    // the fast path gives serde's result
+    use crate::decode::{decode_tweet, decode_tweet_with_serde};
+    let times = [
+        "\"Thu Nov 26 18:02:11 +0000 2026\"",
+        "\"Wed Nov 26 18:02:11 +0000 2026\"",
+        "\"2024-05-01T10:00:00.000Z\"",
+        "\"2024-05-01T10:00:00\\u002e000Z\"",
+        "\"Thu\\u0020Nov 26 18:02:11 +0000 2026\"",
+        "\"2024-05-01T10:00:00.000Z\u{e9}\"",
+        "\"yesterday\"",
+        "\"\"",
+        "null",
+        "5",
+    ];
+    for time in times {
+        for json in [
+            format!("{{\"id_str\":\"5\",\"created_at\":{time},\"text\":\"a text long enough\"}}"),
+            format!("{{\"id_str\":\"5\",\"text\":\"hi\",\"created_at\":{time}}}"),
+            format!("{{\"id_str\":\"5\",\"created_at\":{time},\"text\":\"hi\",\"created_at\":{time}}}"),
+        ] {
+            assert_eq!(
+                decode_tweet(json.as_bytes()),
+                decode_tweet_with_serde(json.as_bytes()),
+                "{json}"
+            );
         }
     }
 }
