@@ -481,3 +481,37 @@ fn a_borrowed_created_at_gives_the_time_serde_gives() {
         }
     }
 }
+
+#[test]
+fn an_optional_count_is_read_as_whitespace_then_null_or_an_integer() {
+    // GIVEN `null`, numbers of 0 to 12 digits (leading zeros, the words' edges), each
+    // after no, one or many whitespace bytes, ended by a byte that may follow a number
+    // or not, at every distance from the buffer's end; WHEN read as an optional count
+    // (an integer of under eight digits is read from one word); THEN the value, the
+    // end and the `None`s are those of whitespace, then `null` or `integer`
+    fn reference(b: &[u8]) -> Option<(Option<u64>, usize)> {
+        let mut p = Parser { b, i: 0 };
+        p.ws();
+        let value = match p.peek()? {
+            b'n' => p.literal(b"null").map(|()| None)?,
+            b'0'..=b'9' => Some(p.integer()?),
+            _ => return None,
+        };
+        Some((value, p.i))
+    }
+    let mut values: Vec<String> = (0..=12).map(|n| "102030405060"[..n].to_string()).collect();
+    values.extend(["0", "00", "01", "0.5", "7", "null", "nul", "-1"].map(String::from));
+    for value in &values {
+        for before in ["", " ", "\n  "] {
+            for end in [&b""[..], b",", b"}", b".5", b"e1", b"E1", b"x", b" ", b"1"] {
+                for pad in 0..10 {
+                    let mut b = [before.as_bytes(), value.as_bytes(), end].concat();
+                    b.extend(std::iter::repeat_n(b'}', pad));
+                    let mut p = Parser { b: &b, i: 0 };
+                    let got = p.opt_u64().map(|v| (v, p.i));
+                    assert_eq!(got, reference(&b), "{:?}", String::from_utf8_lossy(&b));
+                }
+            }
+        }
+    }
+}
