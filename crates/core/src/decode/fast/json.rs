@@ -242,37 +242,40 @@ impl<'a> Parser<'a> {
             b'\\' => {
                 // The string's end first (its escapes checked on the way), so that one
                 // allocation holds the text: what an escape stands for is never longer
-                // than the escape. Grown from the first piece, a v1.1 `source` (an HTML anchor with
-                // escaped quotes) cost four reallocations.
+                // than the escape. Grown from the first piece, a v1.1 `source` (an HTML
+                // anchor with escaped quotes) cost four reallocations. Scanned from the
+                // escape, as the bytes before it are plain (`skip_string` steps over the
+                // byte it starts at, there an opening quote; issue 12, twelfth round).
+                self.i = end - 1;
                 self.skip_string()?;
+                let close = self.i - 1;
                 // A literal of ASCII bytes unescapes to UTF-8: its bytes copied are
                 // ASCII, and each escape is written as a `char`'s UTF-8. Checked here,
                 // a word at a time, it costs half what checking the result does (a
                 // v1.1 `source`, issue 12, eleventh round).
-                let ascii = self.b[start..self.i - 1].is_ascii();
-                let mut out = Vec::with_capacity(self.i - 1 - start);
+                let ascii =
+                    (ascii || (!non_ascii && self.b[start..end].is_ascii())) && self.b[end..close].is_ascii();
+                let mut out = Vec::with_capacity(close - start);
                 out.extend_from_slice(&self.b[start..end]);
-                self.i = end;
-                loop {
-                    match self.peek()? {
-                        b'"' => {
-                            self.i += 1;
-                            if ascii {
-                                // SAFETY: as the comment above `ascii` shows, `out` is
-                                // ASCII bytes and whole UTF-8 encodings of `char`s.
-                                return Some(unsafe { String::from_utf8_unchecked(out) });
-                            }
-                            utf8(&out)?;
-                            // SAFETY: `utf8` just found all of `out` valid UTF-8.
-                            return Some(unsafe { String::from_utf8_unchecked(out) });
-                        }
-                        b'\\' => self.escape(&mut out)?,
-                        _ => return None,
-                    }
-                    let next = self.string_special(self.i);
-                    out.extend_from_slice(&self.b[self.i..next]);
-                    self.i = next;
+                // Between the escapes, plain bytes (`skip_string` saw no quote or control
+                // byte before `close`): the next special byte is the next backslash, or
+                // the closing quote at `close`.
+                let mut i = end;
+                while i < close {
+                    self.i = i;
+                    self.escape(&mut out)?;
+                    i = self.i;
+                    let next = self.string_special(i);
+                    out.extend_from_slice(&self.b[i..next]);
+                    i = next;
                 }
+                self.i = close + 1;
+                if !ascii {
+                    utf8(&out)?;
+                }
+                // SAFETY: `out` is UTF-8: as the comment above `ascii` shows where it is
+                // ASCII, and checked by `utf8` just above where it is not.
+                Some(unsafe { String::from_utf8_unchecked(out) })
             }
             _ => None,
         }
