@@ -160,3 +160,38 @@ fn permanent_failures_are_classified() {
         DecodeError::NotATweet(_)
     ));
 }
+
+#[test]
+fn the_stored_time_is_written_as_chrono_writes_it() {
+    // GIVEN every day of years around and inside 0000-9999 (their edges, leap years)
+    // at times with every kind of fraction (none, under a millisecond, whole
+    // milliseconds, a leap second's); WHEN formatted for the tables; THEN the text is
+    // chrono's RFC 3339 with milliseconds and `Z`, the writer kept in this test
+    let chrono_writes = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let nanos = [
+        0,
+        1,
+        999_999,
+        1_000_000,
+        123_456_789,
+        999_999_999,
+        1_000_000_000,
+        1_999_999_999,
+    ];
+    for year in [-1, 0, 1, 999, 1000, 1970, 2000, 2024, 2026, 9999, 10_000] {
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+        for (k, day) in first.iter_days().take_while(|d| d.year() == year).enumerate() {
+            let (h, m) = ((k * 7 % 24) as u32, (k * 13 % 60) as u32);
+            for s in [0, 9, 10, 59] {
+                for n in nanos {
+                    // A fraction of a second or more is a leap second: only at :59.
+                    let Some(t) = day.and_hms_nano_opt(h, m, s, n) else {
+                        continue;
+                    };
+                    let t = t.and_utc();
+                    assert_eq!(format_time(t), chrono_writes(t), "{t:?}");
+                }
+            }
+        }
+    }
+}
