@@ -178,23 +178,45 @@ struct UrlEntity {
     expanded_url: Option<String>,
 }
 
-/// The `(t.co URL, expanded URL)` pairs of some entities, at most [`MAX_URLS`] in all.
-/// Takes the entities, so the kept strings move rather than being copied (issue 12).
+/// The `(t.co URL, expanded URL)` pairs of some entities, at most [`MAX_URLS`] in all,
+/// each URL once (its first pair), in order. Takes the entities, so the kept strings
+/// move rather than being copied (issue 12). The first entities' pairs are collected
+/// in their own vector's allocation (a `UrlEntity` and a pair have the same size, and
+/// std collects a vector's `into_iter` in place), where a second vector was allocated
+/// for them (issue 12, twelfth round).
 fn url_pairs(entities: impl IntoIterator<Item = Entities>) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
+    /// A pair that links something: an empty URL cannot be a key of the stored map
+    /// (DynamoDB refuses empty attribute names), and links nothing.
+    fn linked(u: UrlEntity) -> Option<(String, String)> {
+        match (u.url, u.expanded_url) {
+            (Some(url), Some(expanded)) if !url.is_empty() => Some((url, expanded)),
+            _ => None,
+        }
+    }
+    let mut entities = entities.into_iter();
+    let Some(first) = entities.next() else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String)> = first.urls.into_iter().filter_map(linked).collect();
+    // Each URL's first pair, in order, then the first `MAX_URLS` of them: the pairs a
+    // push of each new URL while fewer than `MAX_URLS` are kept would keep.
+    let mut kept = 0;
+    for k in 0..out.len() {
+        if !out[..kept].iter().any(|(seen, _)| *seen == out[k].0) {
+            out.swap(kept, k);
+            kept += 1;
+        }
+    }
+    out.truncate(kept.min(MAX_URLS));
     for e in entities {
-        for u in e.urls {
-            if let (Some(url), Some(expanded)) = (u.url, u.expanded_url) {
-                // An empty URL cannot be a key of the stored map (DynamoDB refuses empty
-                // attribute names), and links nothing.
-                if !url.is_empty() && out.len() < MAX_URLS && !out.iter().any(|(seen, _)| *seen == url) {
-                    if out.capacity() == 0 {
-                        // The four places the first push would make, without its
-                        // growth path (issue 12, eleventh round).
-                        out = Vec::with_capacity(4);
-                    }
-                    out.push((url, expanded));
+        for (url, expanded) in e.urls.into_iter().filter_map(linked) {
+            if out.len() < MAX_URLS && !out.iter().any(|(seen, _)| *seen == url) {
+                if out.capacity() == 0 {
+                    // The four places the first push would make, without its
+                    // growth path (issue 12, eleventh round).
+                    out = Vec::with_capacity(4);
                 }
+                out.push((url, expanded));
             }
         }
     }
