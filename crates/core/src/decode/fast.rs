@@ -6,7 +6,8 @@
 //!
 //! It never decides anything serde would decide differently: it returns the
 //! [`RawTweet`] serde would build (but for a numeric `id` beside an `id_str` string,
-//! only checked as a number and left out: `id_str` wins, so the tweet is the same), or
+//! only checked as at most 20 digits and left out: `id_str` wins, so the tweet is the
+//! same), or
 //! `None` for anything it is not sure of (an escaped or non-UTF-8 key, a known field of
 //! an unexpected type or given twice, a number serde would read as a float where it is
 //! kept, a v2 envelope, deep nesting, invalid JSON of any kind), and then the serde
@@ -66,7 +67,7 @@ impl<'a> Parser<'a> {
     /// `author_id` and `public_metrics` are left to serde.
     /// Returns `created_at` where [`Self::opt_plain_string`] borrowed it.
     fn tweet(&mut self, slot: &mut Option<RawTweet<IgnoredAny>>) -> Option<Option<&'a str>> {
-        // Where a numeric `id` starts: only checked as a number on the way, and read as
+        // Where a numeric `id` starts: only checked as digits on the way, and read as
         // an integer after the object only if no `id_str` string wins over it (issue 12,
         // twelfth round: a v1.1 tweet's 19-digit `id` cost 180 instructions to read, for
         // nothing when `id_str` is there, as it is in every v1.1 tweet).
@@ -81,10 +82,22 @@ impl<'a> Parser<'a> {
                 b"id" => {
                     Self::first(seen, 1)?;
                     p.ws();
+                    let at = p.i;
                     if p.peek()?.is_ascii_digit() {
-                        // serde takes any JSON value for an `id` that `id_str` outranks.
-                        numeric_id_at = Some(p.i);
-                        p.skip_number()?;
+                        // serde reads an `id` that `id_str` outranks as any number it can
+                        // hold: one of at most 20 digits (under 1e20) always is; one with
+                        // a fraction or an exponent may overflow (`1e400`, serde's
+                        // "number out of range"), and a longer one may too: left to
+                        // serde, as `integer` left them.
+                        if p.b[at] == b'0' {
+                            p.i += 1;
+                        } else {
+                            p.digits();
+                        }
+                        if p.i - at > 20 || matches!(p.peek(), Some(b'.' | b'e' | b'E')) {
+                            return None;
+                        }
+                        numeric_id_at = Some(at);
                     } else {
                         r.id = p.id()?;
                     }
