@@ -522,3 +522,31 @@ fn an_optional_count_is_read_as_whitespace_then_null_or_an_integer() {
         }
     }
 }
+
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn the_plain_run_scan_reads_to_the_buffers_end() {
+    // GIVEN buffers of 16 to 50 bytes, plain text with one byte of every value at every
+    // position, and plain text alone; WHEN the plain run is scanned from every start,
+    // the last sixteen bytes included; THEN the scan finds the first quote, backslash,
+    // control or non-ASCII byte exactly where a byte-at-a-time scan does, and `None`
+    // where there is none (shorter buffers are left to the callers' other scans)
+    for len in 16..=50 {
+        let plain = vec![b'a'; len];
+        let cases = (0..len).flat_map(|at| (0..=255u8).map(move |c| (at, c)));
+        for b in std::iter::once(plain.clone()).chain(cases.map(|(at, c)| {
+            let mut b = plain.clone();
+            b[at] = c;
+            b
+        })) {
+            for start in 0..=b.len() {
+                let want = (start..b.len()).find(|&j| matches!(b[j], b'"' | b'\\' | 0..=0x1f | 0x80..));
+                assert_eq!(
+                    super::scan::plain_ascii_end_sse2(&b, start),
+                    want,
+                    "{b:?} from {start}"
+                );
+            }
+        }
+    }
+}
