@@ -302,14 +302,14 @@ fuzz: ## Fuzz record decoding, the ingest request, the board cursor and query st
 .PHONY: bench-json
 BENCH_JSON_ITERS ?= 1000
 
-bench-json: ## Instructions per JSON decode of the bench tweet: fast path and serde, as committed and compact (callgrind, core-only release build)
+bench-json: ## Instructions per JSON decode of the bench tweet: fast path and serde, as committed and compact, and with a 280-character non-ASCII text (callgrind, core-only release build)
 	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build --release -p tweetboard-core --features testing --example decode_instructions
 	@bin=$${CARGO_TARGET_DIR:-target}/release/examples/decode_instructions; \
 	count() { DECODE_STAGE=$$1 DECODE_ITERS=$(BENCH_JSON_ITERS) valgrind --tool=callgrind --callgrind-out-file=/dev/null $$bin 2>&1 | \
 	  sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }; \
 	setup=$$(count setup); \
 	echo "instructions per call ($(BENCH_JSON_ITERS) calls each, callgrind; $$bin)"; \
-	for s in json json-serde json-compact json-serde-compact json-weekday; do \
+	for s in json json-serde json-compact json-serde-compact json-weekday json-compact-full; do \
 	  printf '  %-20s %8d\n' $$s $$(( ($$(count $$s) - setup) / $(BENCH_JSON_ITERS) )); \
 	done
 

@@ -13,7 +13,10 @@
 //! without whitespace between tokens, as the API sends it; `json-weekday` decodes the
 //! tweet as committed with its date's weekday corrected (the fixture's `Wed Nov 26 ...
 //! 2026` was a Thursday, and a wrong weekday makes the date unreadable, so it is never
-//! formatted: the corrected tweet pays what a real one pays). `DECODE_ITERS` calls (1,000
+//! formatted: the corrected tweet pays what a real one pays); `json-compact-full` decodes
+//! the compact tweet with its text replaced by 280 characters of non-ASCII text (CJK,
+//! Cyrillic, emoji: the kept text's scan and UTF-8 check at a full tweet's length, as
+//! the consumer bench's `batch-full` has them). `DECODE_ITERS` calls (1,000
 //! unless set). A stage's instructions per call are (its total − setup's) ÷ calls;
 //! `make bench-json` runs them all.
 use std::hint::black_box;
@@ -37,6 +40,8 @@ fn main() {
         1,
     );
     assert_ne!(weekday.as_bytes(), bytes, "the fixture's date changed");
+    let full = full_non_ascii(&compact);
+    assert_eq!(decode_tweet(&full), decode_tweet_with_serde(&full));
     assert_eq!(
         decode_tweet(weekday.as_bytes()),
         decode_tweet_with_serde(weekday.as_bytes())
@@ -56,6 +61,9 @@ fn main() {
             "json-weekday" => {
                 black_box(decode_tweet(black_box(weekday.as_bytes())).expect("a tweet"));
             }
+            "json-compact-full" => {
+                black_box(decode_tweet(black_box(&full)).expect("a tweet"));
+            }
             "json-compact" => {
                 black_box(decode_tweet(black_box(&compact)).expect("a tweet"));
             }
@@ -65,6 +73,18 @@ fn main() {
             other => panic!("unknown DECODE_STAGE {other:?}"),
         }
     }
+}
+
+/// `compact` with its `full_text` replaced by 280 characters of non-ASCII text.
+fn full_non_ascii(compact: &[u8]) -> Vec<u8> {
+    const PIECE: &str = "東京の天気は晴れ。Привет, мир! 🚀🌏 ";
+    let text: String = PIECE.chars().cycle().take(280).collect();
+    let json = String::from_utf8(compact.to_vec()).expect("UTF-8");
+    let start = json.find("\"full_text\":\"").expect("a full_text") + "\"full_text\":\"".len();
+    let end = start + json[start..].find("\",\"").expect("the text's end");
+    let full = format!("{}{}{}", &json[..start], text, &json[end..]);
+    assert_ne!(full, json, "the text was not replaced");
+    full.into_bytes()
 }
 
 /// `json` without the whitespace between tokens (strings kept byte for byte).

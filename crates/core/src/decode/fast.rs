@@ -5,10 +5,13 @@
 //! quarters of a record's decode).
 //!
 //! It never decides anything serde would decide differently: it returns the
-//! [`RawTweet`] serde would build, or `None` for anything it is not sure of (an escaped
-//! or non-UTF-8 key, a known field of an unexpected type or given twice, a number
-//! serde would read as a float, a v2 envelope, deep nesting, invalid JSON of any kind),
-//! and then the serde decoder, the reference, decides alone, with its own errors.
+//! [`RawTweet`] serde would build (but for a numeric `id` beside an `id_str` string,
+//! only checked as at most 20 digits and left out: `id_str` wins, so the tweet is the
+//! same), or
+//! `None` for anything it is not sure of (an escaped or non-UTF-8 key, a known field of
+//! an unexpected type or given twice, a number serde would read as a float where it is
+//! kept, a v2 envelope, deep nesting, invalid JSON of any kind), and then the serde
+//! decoder, the reference, decides alone, with its own errors.
 //! `None` is never an error: being stricter than serde costs only speed, being laxer
 //! would be a bug, which `crates/core/tests/decode_fast_path.rs` looks for by
 //! comparing both on generated, mutated and every committed input.
@@ -29,20 +32,22 @@ const MAX_SKIP_DEPTH: usize = 64;
 
 /// The record's fields as serde would read them, built in `slot` (the caller's, so the
 /// tweet is not copied on its way out), or `None` to let serde decide (and whatever
-/// `slot` then holds is of no use).
-pub(super) fn raw_tweet<'r>(
-    bytes: &[u8],
+/// `slot` then holds is of no use). With them, `created_at` borrowed from `bytes` when
+/// its literal is plain ASCII (then the tweet's own `created_at` is left `None`): it is
+/// only read to be reformatted, and a copy of its 30 bytes cost an allocation.
+pub(super) fn raw_tweet<'r, 'b>(
+    bytes: &'b [u8],
     slot: &'r mut Option<RawTweet<IgnoredAny>>,
-) -> Option<&'r mut RawTweet<IgnoredAny>> {
+) -> Option<(&'r mut RawTweet<IgnoredAny>, Option<&'b str>)> {
     let mut p = Parser { b: bytes, i: 0 };
     p.ws();
-    p.tweet(slot)?;
+    let plain_created_at = p.tweet(slot)?;
     p.ws();
     if p.i != p.b.len() {
         return None;
     }
     // `null` is no tweet object: serde's error.
-    slot.as_mut()
+    Some((slot.as_mut()?, plain_created_at))
 }
 
 struct Parser<'a> {
@@ -60,7 +65,14 @@ impl<'a> Parser<'a> {
 
     /// The top-level object. `data` and `includes` (a v2 envelope) and the v2 fields
     /// `author_id` and `public_metrics` are left to serde.
-    fn tweet(&mut self, slot: &mut Option<RawTweet<IgnoredAny>>) -> Option<()> {
+    /// Returns `created_at` where [`Self::opt_plain_string`] borrowed it.
+    fn tweet(&mut self, slot: &mut Option<RawTweet<IgnoredAny>>) -> Option<Option<&'a str>> {
+        // Where a numeric `id` starts: only checked as digits on the way, and read as
+        // an integer after the object only if no `id_str` string wins over it (issue 12,
+        // twelfth round: a v1.1 tweet's 19-digit `id` cost 180 instructions to read, for
+        // nothing when `id_str` is there, as it is in every v1.1 tweet).
+        let mut numeric_id_at = None;
+        let mut plain_created_at = None;
         self.opt_object(slot, |p, r: &mut RawTweet<IgnoredAny>, key, seen| {
             match key {
                 b"id_str" => {
@@ -69,7 +81,26 @@ impl<'a> Parser<'a> {
                 }
                 b"id" => {
                     Self::first(seen, 1)?;
-                    r.id = p.id()?;
+                    p.ws();
+                    let at = p.i;
+                    if p.peek()?.is_ascii_digit() {
+                        // serde reads an `id` that `id_str` outranks as any number it can
+                        // hold: one of at most 20 digits (under 1e20) always is; one with
+                        // a fraction or an exponent may overflow (`1e400`, serde's
+                        // "number out of range"), and a longer one may too: left to
+                        // serde, as `integer` left them.
+                        if p.b[at] == b'0' {
+                            p.i += 1;
+                        } else {
+                            p.digits();
+                        }
+                        if p.i - at > 20 || matches!(p.peek(), Some(b'.' | b'e' | b'E')) {
+                            return None;
+                        }
+                        numeric_id_at = Some(at);
+                    } else {
+                        r.id = p.id()?;
+                    }
                 }
                 b"text" => {
                     Self::first(seen, 2)?;
@@ -101,7 +132,7 @@ impl<'a> Parser<'a> {
                 }
                 b"created_at" => {
                     Self::first(seen, 9)?;
-                    r.created_at = p.opt_string()?;
+                    plain_created_at = p.opt_plain_string(&mut r.created_at)?;
                 }
                 b"entities" => {
                     Self::first(seen, 10)?;
@@ -115,7 +146,17 @@ impl<'a> Parser<'a> {
                 _ => p.skip_member_value()?,
             }
             Some(())
-        })
+        })?;
+        if let (Some(r), Some(at)) = (slot.as_mut(), numeric_id_at) {
+            // The tweet's id is `id_str` when it is a string (`parse_id`), else this
+            // number, read as `integer` would have read it in place: `None` (serde
+            // decides) for one serde reads as a float or that does not fit a `u64`.
+            if r.id_str.is_none() {
+                let mut id = Parser { b: self.b, i: at };
+                r.id = Some(IdField::Number(id.integer()?));
+            }
+        }
+        Some(plain_created_at)
     }
 
     /// A tweet's `id`, as [`IdField`] reads it; other kinds are left to serde.

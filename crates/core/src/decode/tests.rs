@@ -160,3 +160,95 @@ fn permanent_failures_are_classified() {
         DecodeError::NotATweet(_)
     ));
 }
+
+#[test]
+fn the_stored_time_is_written_as_chrono_writes_it() {
+    // GIVEN every day of years around and inside 0000-9999 (their edges, leap years)
+    // at times with every kind of fraction (none, under a millisecond, whole
+    // milliseconds, a leap second's); WHEN formatted for the tables; THEN the text is
+    // chrono's RFC 3339 with milliseconds and `Z`, the writer kept in this test
+    let chrono_writes = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let nanos = [
+        0,
+        1,
+        999_999,
+        1_000_000,
+        123_456_789,
+        999_999_999,
+        1_000_000_000,
+        1_999_999_999,
+    ];
+    for year in [-1, 0, 1, 999, 1000, 1970, 2000, 2024, 2026, 9999, 10_000] {
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+        for (k, day) in first.iter_days().take_while(|d| d.year() == year).enumerate() {
+            let (h, m) = ((k * 7 % 24) as u32, (k * 13 % 60) as u32);
+            for s in [0, 9, 10, 59] {
+                for n in nanos {
+                    // A fraction of a second or more is a leap second: only at :59.
+                    let Some(t) = day.and_hms_nano_opt(h, m, s, n) else {
+                        continue;
+                    };
+                    let t = t.and_utc();
+                    assert_eq!(format_time(t), chrono_writes(t), "{t:?}");
+                }
+            }
+        }
+    }
+}
+
+/// `url_pairs` as it was before its first entities were collected in place: each pair
+/// pushed in turn while fewer than `MAX_URLS` are kept, if its URL is new and not empty.
+fn url_pairs_one_by_one(entities: Vec<Entities>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for e in entities {
+        for u in e.urls {
+            if let (Some(url), Some(expanded)) = (u.url, u.expanded_url) {
+                if !url.is_empty() && out.len() < MAX_URLS && !out.iter().any(|(seen, _)| *seen == url) {
+                    out.push((url, expanded));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_url_pairs_are_those_pushed_one_by_one() {
+    // GIVEN 20,000 lists of up to four entities of up to 30 URL entities each (URLs
+    // missing, empty, repeated within and across entities, more than `MAX_URLS`
+    // distinct ones; expanded URLs missing or not), drawn from a fixed seed; WHEN
+    // paired; THEN the pairs are those of pushing each in turn
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for _ in 0..20_000 {
+        let spread = 1 + next(40);
+        let shape: Vec<Vec<(u64, u64)>> = (0..next(5))
+            .map(|_| (0..next(31)).map(|_| (next(spread + 2), next(4))).collect())
+            .collect();
+        let build = || -> Vec<Entities> {
+            shape
+                .iter()
+                .map(|urls| Entities {
+                    urls: urls
+                        .iter()
+                        .map(|&(url, expanded)| UrlEntity {
+                            url: match url {
+                                0 => None,
+                                1 => Some(String::new()),
+                                n => Some(format!("https://t.co/{n}")),
+                            },
+                            expanded_url: (expanded > 0)
+                                .then(|| format!("https://e.example/{url}/{expanded}")),
+                        })
+                        .collect(),
+                })
+                .collect()
+        };
+        assert_eq!(url_pairs(build()), url_pairs_one_by_one(build()), "{shape:?}");
+    }
+}

@@ -1,11 +1,20 @@
 //! The fast path's JSON grammar: whitespace, strings (kept or skipped, escapes
 //! decoded), integers, and skipping any value, each returning `None` wherever serde
 //! might decide differently. The tweet's own fields are read in the parent module.
-//! One file (about 560 lines) because these are one grammar: every step hands the next
+//! One file (about 640 lines) because these are one grammar: every step hands the next
 //! its position and the same fallback rule, and splitting it would scatter that rule.
 
 use super::scan::*;
 use super::{Parser, MAX_SKIP_DEPTH};
+
+/// `bytes` as text if they are UTF-8, as `std::str::from_utf8` decides (the reference
+/// serde_json uses), with SIMD for 64 bytes and more: a 280-character tweet of CJK,
+/// Cyrillic and emoji (653 bytes) cost 6,600 instructions in std's byte-at-a-time
+/// check (issue 12, twelfth round). Shorter inputs go to std's check.
+#[inline(always)]
+pub(super) fn utf8(bytes: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(bytes).ok()
+}
 
 impl<'a> Parser<'a> {
     pub(super) fn peek(&self) -> Option<u8> {
@@ -162,7 +171,7 @@ impl<'a> Parser<'a> {
         let key = &self.b[start..end];
         // serde reads a key as text, so it refuses one that is not UTF-8.
         if !ascii && !key.is_ascii() {
-            std::str::from_utf8(key).ok()?;
+            utf8(key)?;
         }
         Some(key)
     }
@@ -208,52 +217,65 @@ impl<'a> Parser<'a> {
         let start = self.i + 1;
         // Where the first `"`, `\` or control byte is from `start`, as no byte before
         // `plain` is one; whether all bytes before it are ASCII, as those before
-        // `plain` are.
-        let (end, ascii) = self.string_end_ascii(plain);
+        // `plain` are. Where the plain run ended at a non-ASCII byte, the text is not
+        // ASCII: only its end is looked for, by the scan with fewer steps a block, and
+        // no ASCII check is made (issue 12, twelfth round: a 280-character text of
+        // CJK, Cyrillic and emoji).
+        let non_ascii = self.b.get(plain).is_some_and(|&c| c >= 0x80);
+        let (end, ascii) = if non_ascii {
+            (self.string_special(plain), false)
+        } else {
+            self.string_end_ascii(plain)
+        };
         match self.b.get(end)? {
             b'"' => {
                 self.i = end + 1;
                 let text = &self.b[start..end];
-                if ascii || text.is_ascii() {
+                if ascii || (!non_ascii && text.is_ascii()) {
                     // SAFETY: every byte is ASCII (seen by the scan, or checked just
                     // above), and ASCII is UTF-8. The word-at-a-time ASCII check costs
                     // less than `from_utf8`'s on the short strings a tweet keeps.
                     return Some(unsafe { String::from_utf8_unchecked(text.to_vec()) });
                 }
-                std::str::from_utf8(text).ok().map(str::to_owned)
+                utf8(text).map(str::to_owned)
             }
             b'\\' => {
                 // The string's end first (its escapes checked on the way), so that one
                 // allocation holds the text: what an escape stands for is never longer
-                // than the escape. Grown from the first piece, a v1.1 `source` (an HTML anchor with
-                // escaped quotes) cost four reallocations.
+                // than the escape. Grown from the first piece, a v1.1 `source` (an HTML
+                // anchor with escaped quotes) cost four reallocations. Scanned from the
+                // escape, as the bytes before it are plain (`skip_string` steps over the
+                // byte it starts at, there an opening quote; issue 12, twelfth round).
+                self.i = end - 1;
                 self.skip_string()?;
+                let close = self.i - 1;
                 // A literal of ASCII bytes unescapes to UTF-8: its bytes copied are
                 // ASCII, and each escape is written as a `char`'s UTF-8. Checked here,
                 // a word at a time, it costs half what checking the result does (a
                 // v1.1 `source`, issue 12, eleventh round).
-                let ascii = self.b[start..self.i - 1].is_ascii();
-                let mut out = Vec::with_capacity(self.i - 1 - start);
+                let ascii =
+                    (ascii || (!non_ascii && self.b[start..end].is_ascii())) && self.b[end..close].is_ascii();
+                let mut out = Vec::with_capacity(close - start);
                 out.extend_from_slice(&self.b[start..end]);
-                self.i = end;
-                loop {
-                    match self.peek()? {
-                        b'"' => {
-                            self.i += 1;
-                            if ascii {
-                                // SAFETY: as the comment above `ascii` shows, `out` is
-                                // ASCII bytes and whole UTF-8 encodings of `char`s.
-                                return Some(unsafe { String::from_utf8_unchecked(out) });
-                            }
-                            return String::from_utf8(out).ok();
-                        }
-                        b'\\' => self.escape(&mut out)?,
-                        _ => return None,
-                    }
-                    let next = self.string_special(self.i);
-                    out.extend_from_slice(&self.b[self.i..next]);
-                    self.i = next;
+                // Between the escapes, plain bytes (`skip_string` saw no quote or control
+                // byte before `close`): the next special byte is the next backslash, or
+                // the closing quote at `close`.
+                let mut i = end;
+                while i < close {
+                    self.i = i;
+                    self.escape(&mut out)?;
+                    i = self.i;
+                    let next = self.string_special(i);
+                    out.extend_from_slice(&self.b[i..next]);
+                    i = next;
                 }
+                self.i = close + 1;
+                if !ascii {
+                    utf8(&out)?;
+                }
+                // SAFETY: `out` is UTF-8: as the comment above `ascii` shows where it is
+                // ASCII, and checked by `utf8` just above where it is not.
+                Some(unsafe { String::from_utf8_unchecked(out) })
             }
             _ => None,
         }
@@ -313,6 +335,36 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// `null` or a string, as [`Self::opt_string`] reads it, borrowed from the input
+    /// where its literal is plain ASCII (no escape, control or non-ASCII byte), and
+    /// else unescaped into `owned`, which is `None` otherwise. Out of line: read once
+    /// a tweet, and inlined into the tweet's members' loop it cost that loop registers.
+    #[inline(never)]
+    pub(super) fn opt_plain_string(&mut self, owned: &mut Option<String>) -> Option<Option<&'a str>> {
+        *owned = None;
+        self.ws();
+        match self.peek()? {
+            b'n' => self.literal(b"null").map(|()| None),
+            b'"' => {
+                let start = self.i + 1;
+                #[cfg(target_arch = "x86_64")]
+                if let Some(end) = plain_ascii_end_sse2(self.b, start) {
+                    if self.b.get(end) == Some(&b'"') {
+                        self.i = end + 1;
+                        // SAFETY: the scan saw every byte before `end` below 0x80: ASCII,
+                        // so UTF-8.
+                        return Some(Some(unsafe {
+                            std::str::from_utf8_unchecked(&self.b[start..end])
+                        }));
+                    }
+                }
+                *owned = Some(self.string()?);
+                Some(None)
+            }
+            _ => None,
+        }
+    }
+
     /// A plain unsigned integer as serde_json reads it into a `u64`: digits, no sign,
     /// fraction or exponent (those make a float, which serde refuses), no overflow.
     #[inline(always)]
@@ -358,14 +410,52 @@ impl<'a> Parser<'a> {
         Some(n)
     }
 
-    /// `null` or an unsigned integer.
+    /// `null` or an unsigned integer. An integer of fewer than eight digits ended
+    /// inside the eight bytes from its start (a tweet's counts) is read inline when it
+    /// follows its colon at once (compact JSON); anything else by
+    /// [`Self::opt_u64_call`] (issue 12, twelfth round: the call cost a hundred
+    /// instructions for a five-digit count; the whitespace step inline too cost compact
+    /// JSON 90 instructions a tweet in registers).
+    #[inline(always)]
     pub(super) fn opt_u64(&mut self) -> Option<Option<u64>> {
+        if let Some(n) = self.short_integer() {
+            return Some(Some(n));
+        }
+        self.opt_u64_call()
+    }
+
+    /// [`Self::opt_u64`] out of line: after whitespace, a short integer as there, or
+    /// `null` or any integer.
+    #[inline(never)]
+    pub(super) fn opt_u64_call(&mut self) -> Option<Option<u64>> {
         self.ws();
+        if let Some(n) = self.short_integer() {
+            return Some(Some(n));
+        }
         match self.peek()? {
             b'n' => self.literal(b"null").map(|()| None),
             b'0'..=b'9' => self.integer().map(Some),
             _ => None,
         }
+    }
+
+    /// [`Self::integer`] from one word: `Some` only for an integer it reads (fewer than
+    /// eight digits, ended inside the eight bytes from `self.i`), `None` (nothing
+    /// taken) for anything else, which `integer` then decides.
+    #[inline(always)]
+    pub(super) fn short_integer(&mut self) -> Option<u64> {
+        let word = self.b.get(self.i..self.i + 8)?;
+        let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        let (len, value) = leading_digits(w);
+        // The byte after the digits is the word's lane `len`. What `integer` refuses:
+        // no digit, a leading zero, a fraction or an exponent next.
+        let next = (w >> (8 * len as u32 % 64)) as u8;
+        let read =
+            (1..8).contains(&len) && (len == 1 || word[0] != b'0') && !matches!(next, b'.' | b'e' | b'E');
+        read.then(|| {
+            self.i += len;
+            value
+        })
     }
 
     /// `null`, or an object read by `field` (called with each key, after its colon),
@@ -395,7 +485,11 @@ impl<'a> Parser<'a> {
                     return Some(());
                 }
                 loop {
-                    self.ws();
+                    // A key's quote at once (compact JSON) in one compare, which the
+                    // key's own check then repeats for nothing.
+                    if self.b.get(self.i) != Some(&b'"') {
+                        self.ws();
+                    }
                     let key = self.key()?;
                     self.colon()?;
                     field(self, value, key, &mut seen)?;

@@ -150,37 +150,55 @@ pub(super) fn string_end_ascii_sse2(b: &[u8], mut i: usize) -> Option<(usize, bo
     None
 }
 
-/// A key's plain run from `i`, sixteen bytes a step while sixteen are left: the index
-/// of the first `"`, `\\`, control character or non-ASCII byte, or `None` when fewer
-/// than sixteen bytes are left before one. Keys are plain ASCII, so a key that ends at
-/// the quote found is one whose bytes need no other check; one signed compare finds
-/// control and non-ASCII bytes at once, where [`string_end_ascii_sse2`] carries a
-/// second mask through the loop and works out the ASCII answer after it (issue 12,
-/// eleventh round: a dozen instructions a key).
+/// A key's plain run from `i`, sixteen bytes a step: the index of the first `"`, `\\`,
+/// control character or non-ASCII byte, or `None` when there is none before the
+/// buffer's end (or the buffer is shorter than sixteen bytes). Keys are plain ASCII, so
+/// a key that ends at the quote found is one whose bytes need no other check; one
+/// signed compare finds control and non-ASCII bytes at once, where
+/// [`string_end_ascii_sse2`] carries a second mask through the loop and works out the
+/// ASCII answer after it (issue 12, eleventh round: a dozen instructions a key). Fewer
+/// than sixteen bytes from the end, the buffer's last sixteen are read, the lanes before
+/// `i` shifted out (twelfth round: a compact tweet's last key, `"lang"`, went to the
+/// checked key's call, 98 instructions).
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 pub(super) fn plain_ascii_end_sse2(b: &[u8], mut i: usize) -> Option<usize> {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
+    use std::arch::x86_64::{__m128i, _mm_loadu_si128};
     while block_at(b, i) {
         // SAFETY: as in `string_special_sse2`: SSE2 is baseline, and the load reads
         // b[i..i + 16], inside `b` by the loop's bound.
-        let mask = unsafe {
-            let v = _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>());
-            // Signed bytes: those from 0x80 up are negative, below 0x20 as the controls are.
-            let low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
-            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), low)) as u32
-        };
+        let mask = plain_end_lanes(unsafe { _mm_loadu_si128(b.as_ptr().add(i).cast::<__m128i>()) });
         if mask != 0 {
             return Some(i + mask.trailing_zeros() as usize);
         }
         i += 16;
     }
-    None
+    let last = b.len().checked_sub(16)?;
+    if i >= b.len() {
+        return None;
+    }
+    // Here `last < i < b.len()`: the loop stopped where fewer than sixteen bytes are
+    // left. SAFETY: as above; the load reads b[last..last + 16], the buffer's last
+    // sixteen bytes.
+    let mask =
+        plain_end_lanes(unsafe { _mm_loadu_si128(b.as_ptr().add(last).cast::<__m128i>()) }) >> (i - last);
+    (mask != 0).then(|| i + mask.trailing_zeros() as usize)
+}
+
+/// The lanes of `v` that end a key's plain run (`"`, `\\`, a control or a non-ASCII
+/// byte), as a 16-bit mask.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn plain_end_lanes(v: std::arch::x86_64::__m128i) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    // SAFETY: SSE2 is in x86_64's baseline, and these only compute on a register.
+    unsafe {
+        // Signed bytes: those from 0x80 up are negative, below 0x20 as the controls are.
+        let low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), low)) as u32
+    }
 }
 
 /// The whitespace from `i` (JSON's four bytes only), sixteen bytes a step while sixteen

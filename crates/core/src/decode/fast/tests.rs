@@ -1,3 +1,10 @@
+//! The fast path's pieces against their definitions: each scan against a byte-at-a-time
+//! scan, each reader (keys, integers, kept strings, skipped values, the lazily read `id`
+//! and the borrowed `created_at`) against serde_json or a reference kept here. Over 450
+//! lines because each piece's test enumerates its inputs (every byte at every position,
+//! every kind of number); the whole decoder against serde is
+//! `crates/core/tests/decode_fast_path.rs`.
+
 use super::Parser;
 
 /// The scan a byte at a time, the definition the fast scans must meet.
@@ -344,6 +351,202 @@ fn a_kept_string_is_read_as_serde_reads_it() {
             let mut p = Parser { b: &b, i: 0 };
             let got = p.string().filter(|_| p.i == literal.len());
             assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&b));
+        }
+    }
+}
+
+#[test]
+fn a_long_non_ascii_string_is_checked_as_serde_checks_it() {
+    // GIVEN kept strings long enough for the SIMD UTF-8 check (64 bytes and more: CJK,
+    // Cyrillic, emoji, with and without an escape), each also with one bad sequence
+    // (a lone continuation byte, a cut sequence, an overlong form, a surrogate, a code
+    // point past U+10FFFF, a byte never in UTF-8) put at every position; WHEN read as a
+    // kept string; THEN the result is serde's (`None` where serde errs)
+    let texts = [
+        "東京の天気は晴れ。Привет, мир! 🚀🌏 ".repeat(4),
+        "é".repeat(40),
+        format!("{}\\n{}", "дом ".repeat(12), "🚀".repeat(20)),
+        format!("{}{}", "a".repeat(70), "漢"),
+    ];
+    let bad: [&[u8]; 7] = [
+        b"\x80",
+        b"\xe6\x9d",
+        b"\xc0\xaf",
+        b"\xed\xa0\x80",
+        b"\xf4\x90\x80\x80",
+        b"\xff",
+        b"\xf0\x9f\x9a",
+    ];
+    for text in &texts {
+        let text = text.as_bytes();
+        let mut literals = vec![[&b"\""[..], text, b"\""].concat()];
+        for at in 0..=text.len() {
+            for piece in bad {
+                literals.push([&b"\""[..], &text[..at], piece, &text[at..], b"\""].concat());
+            }
+        }
+        for literal in literals {
+            let want = serde_json::from_slice::<String>(&literal).ok();
+            let b = [&literal[..], b",\"next\":\"a value long enough\"}"].concat();
+            let mut p = Parser { b: &b, i: 0 };
+            let got = p.string().filter(|_| p.i == literal.len());
+            assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&b));
+        }
+    }
+}
+
+#[test]
+fn a_numeric_id_is_read_only_where_id_str_does_not_win_and_as_serde_reads_it() {
+    // GIVEN tweets whose `id` is a number of every kind (plain, zero, leading zero,
+    // fraction, exponent, negative, at and past `u64::MAX`, out of a float's range,
+    // bad grammar), with an `id_str` string before or after it, an `id_str` of
+    // `null`, or none; WHEN decoded;
+    // THEN the fast path gives serde's result (which refuses a number out of a float's
+    // range, as `1e400`, where it reads an `id`), and reads every tweet whose `id_str`
+    // is a string and whose `id` is at most 20 digits
+    use crate::decode::{decode_tweet, decode_tweet_with_serde, fast_path_reads};
+    let ids = [
+        "0",
+        "7",
+        "1993700123456789012",
+        "18446744073709551615",
+        "18446744073709551616",
+        "99999999999999999999999",
+        "01",
+        "1.5",
+        "1e3",
+        "1E+3",
+        "2.0e-1",
+        "-1",
+        "1.",
+        "1e",
+        "1x",
+        "00",
+        "1e400",
+        "-1e400",
+        "123456789012345678901",
+    ];
+    let long = "9".repeat(400);
+    for id in ids.into_iter().chain([long.as_str()]) {
+        // Plain digits serde holds (at most 20 of them): read by the fast path.
+        let plain =
+            id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()) && (id == "0" || !id.starts_with('0'));
+        for (id_str, id_first) in [
+            (Some("\"5\""), true),
+            (Some("\"5\""), false),
+            (Some("null"), true),
+            (Some("null"), false),
+            (None, true),
+        ] {
+            let id_member = format!("\"id\":{id}");
+            let members: Vec<String> = match (id_str, id_first) {
+                (Some(s), true) => vec![id_member, format!("\"id_str\":{s}")],
+                (Some(s), false) => vec![format!("\"id_str\":{s}"), id_member],
+                (None, _) => vec![id_member],
+            };
+            let json = format!("{{{},\"text\":\"hi\"}}", members.join(","));
+            let fast = decode_tweet(json.as_bytes());
+            assert_eq!(fast, decode_tweet_with_serde(json.as_bytes()), "{json}");
+            if id_str == Some("\"5\"") && plain {
+                assert!(fast_path_reads(json.as_bytes()), "{json}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_borrowed_created_at_gives_the_time_serde_gives() {
+    // GIVEN tweets whose `created_at` is a v1.1 time (its weekday right and wrong), an
+    // RFC 3339 time, the same with an escape or a non-ASCII byte in it, something else,
+    // an empty string, `null`, a number, given twice, and ending the record (fewer than
+    // sixteen bytes after it, where the plain scan does not reach); WHEN decoded; THEN
+    // the fast path gives serde's result
+    use crate::decode::{decode_tweet, decode_tweet_with_serde};
+    let times = [
+        "\"Thu Nov 26 18:02:11 +0000 2026\"",
+        "\"Wed Nov 26 18:02:11 +0000 2026\"",
+        "\"2024-05-01T10:00:00.000Z\"",
+        "\"2024-05-01T10:00:00\\u002e000Z\"",
+        "\"Thu\\u0020Nov 26 18:02:11 +0000 2026\"",
+        "\"2024-05-01T10:00:00.000Z\u{e9}\"",
+        "\"yesterday\"",
+        "\"\"",
+        "null",
+        "5",
+    ];
+    for time in times {
+        for json in [
+            format!("{{\"id_str\":\"5\",\"created_at\":{time},\"text\":\"a text long enough\"}}"),
+            format!("{{\"id_str\":\"5\",\"text\":\"hi\",\"created_at\":{time}}}"),
+            format!("{{\"id_str\":\"5\",\"created_at\":{time},\"text\":\"hi\",\"created_at\":{time}}}"),
+        ] {
+            assert_eq!(
+                decode_tweet(json.as_bytes()),
+                decode_tweet_with_serde(json.as_bytes()),
+                "{json}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_optional_count_is_read_as_whitespace_then_null_or_an_integer() {
+    // GIVEN `null`, numbers of 0 to 12 digits (leading zeros, the words' edges), each
+    // after no, one or many whitespace bytes, ended by a byte that may follow a number
+    // or not, at every distance from the buffer's end; WHEN read as an optional count
+    // (an integer of under eight digits is read from one word); THEN the value, the
+    // end and the `None`s are those of whitespace, then `null` or `integer`
+    fn reference(b: &[u8]) -> Option<(Option<u64>, usize)> {
+        let mut p = Parser { b, i: 0 };
+        p.ws();
+        let value = match p.peek()? {
+            b'n' => p.literal(b"null").map(|()| None)?,
+            b'0'..=b'9' => Some(p.integer()?),
+            _ => return None,
+        };
+        Some((value, p.i))
+    }
+    let mut values: Vec<String> = (0..=12).map(|n| "102030405060"[..n].to_string()).collect();
+    values.extend(["0", "00", "01", "0.5", "7", "null", "nul", "-1"].map(String::from));
+    for value in &values {
+        for before in ["", " ", "\n  "] {
+            for end in [&b""[..], b",", b"}", b".5", b"e1", b"E1", b"x", b" ", b"1"] {
+                for pad in 0..10 {
+                    let mut b = [before.as_bytes(), value.as_bytes(), end].concat();
+                    b.extend(std::iter::repeat_n(b'}', pad));
+                    let mut p = Parser { b: &b, i: 0 };
+                    let got = p.opt_u64().map(|v| (v, p.i));
+                    assert_eq!(got, reference(&b), "{:?}", String::from_utf8_lossy(&b));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn the_plain_run_scan_reads_to_the_buffers_end() {
+    // GIVEN buffers of 16 to 50 bytes, plain text with one byte of every value at every
+    // position, and plain text alone; WHEN the plain run is scanned from every start,
+    // the last sixteen bytes included; THEN the scan finds the first quote, backslash,
+    // control or non-ASCII byte exactly where a byte-at-a-time scan does, and `None`
+    // where there is none (shorter buffers are left to the callers' other scans)
+    for len in 16..=50 {
+        let plain = vec![b'a'; len];
+        let cases = (0..len).flat_map(|at| (0..=255u8).map(move |c| (at, c)));
+        for b in std::iter::once(plain.clone()).chain(cases.map(|(at, c)| {
+            let mut b = plain.clone();
+            b[at] = c;
+            b
+        })) {
+            for start in 0..=b.len() {
+                let want = (start..b.len()).find(|&j| matches!(b[j], b'"' | b'\\' | 0..=0x1f | 0x80..));
+                assert_eq!(
+                    super::scan::plain_ascii_end_sse2(&b, start),
+                    want,
+                    "{b:?} from {start}"
+                );
+            }
         }
     }
 }
