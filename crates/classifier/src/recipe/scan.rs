@@ -1232,13 +1232,15 @@ fn sort_dedup_in<const BUCKET_BITS: u32>(ids: &mut Vec<u32>, bits: u32) {
     let mut kept = 1;
     let mut last = sorted[0];
     for &x in &sorted[1..] {
-        if x > last {
+        if x >= last {
+            // On the end, kept only when it is not a repeat of the last: counted rather
+            // than branched on (thirteenth round), as whether an id repeats the one before
+            // is a coin toss no predictor learns (a tweet that says a thing twice repeats
+            // a third of its n-grams). The write past the kept ones is inside `ids`, as
+            // `kept` is at most the ids taken so far.
             ids[kept] = x;
-            kept += 1;
+            kept += usize::from(x != last);
             last = x;
-            continue;
-        }
-        if x == last {
             continue;
         }
         // Below the last: the larger ones step up one (most often only the last) ...
