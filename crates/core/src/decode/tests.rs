@@ -213,6 +213,34 @@ fn url_pairs_one_by_one(entities: Vec<Entities>) -> Vec<(String, String)> {
 }
 
 #[test]
+fn a_long_first_list_of_urls_is_walked_only_to_the_kept_ones_and_its_room_let_go() {
+    // GIVEN a first entities list of 50,000 distinct URLs and 50,000 empty entities (what
+    // a hostile record of a few MB can hold), each case timed by the walk it makes
+    for (distinct, empty) in [(50_000, 0), (0, 50_000), (30, 50_000)] {
+        let urls = (0..distinct)
+            .map(|n| UrlEntity {
+                url: Some(format!("https://t.co/{n}")),
+                expanded_url: Some(format!("https://e.example/{n}")),
+            })
+            .chain((0..empty).map(|_| UrlEntity::default()))
+            .collect();
+        // WHEN paired
+        let pairs = url_pairs([Entities { urls }]);
+        // THEN the pairs are the first `MAX_URLS` URLs', as a push of each would keep
+        let want: Vec<(String, String)> = (0..distinct.min(MAX_URLS))
+            .map(|n| (format!("https://t.co/{n}"), format!("https://e.example/{n}")))
+            .collect();
+        assert_eq!(pairs, want, "{distinct} distinct, {empty} empty");
+        // AND the list does not hold the record's room for 50,000 pairs
+        assert!(
+            pairs.capacity() <= 4 * MAX_URLS,
+            "{distinct} distinct, {empty} empty: room for {}",
+            pairs.capacity()
+        );
+    }
+}
+
+#[test]
 fn the_url_pairs_are_those_pushed_one_by_one() {
     // GIVEN 20,000 lists of up to four entities of up to 30 URL entities each (URLs
     // missing, empty, repeated within and across entities, more than `MAX_URLS`
