@@ -8,7 +8,7 @@
 //! only the characters that are not ASCII, knows about scripts and, since the twelfth
 //! round, hashes as it goes too (`tokenize_mixed_hashed`; its tests, against
 //! `tokenize_chars` and `ngrams_and_forms`, are in `recipe/tests.rs`). It is one file of
-//! about 1,150 lines because these paths share the byte classes, `char_at` and the
+//! about 1,290 lines because these paths share the byte classes, `char_at` and the
 //! hashing steps, and each is only read beside the definition it must match.
 
 use super::{flush, Script};
@@ -912,7 +912,7 @@ pub(super) fn tokenize_mixed(lower: &str) -> Vec<&str> {
 /// of the tokens returned, where the recipe walked the tokens again for their n-grams
 /// and forms, again for the tally, and searched the text for `lambda`.
 // Out of line, as `tokenize_ascii_hashed` is: inlined into `features_in_order` it cost
-// the ASCII path ≈ 140 instructions a full-length tweet and the mixed one ≈ 400.
+// the ASCII path ≈ 180 instructions a full-length tweet (26,127 against 25,944) and the mixed one ≈ 400.
 #[inline(never)]
 pub(super) fn tokenize_mixed_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_>) -> Vec<&'a str> {
     #[inline(always)]
@@ -1176,13 +1176,13 @@ pub(super) fn ascii_letters_by_bytes(bytes: &[u8]) -> (usize, usize) {
 /// already in order but for neighbours (the general sort cost a tenth of the recipe).
 /// Lists too short or too long for the stack buffer are sorted as before.
 pub(super) fn sort_dedup(ids: &mut Vec<u32>, bits: u32) {
-    // 128 buckets for the 100 to 200 ids of a tweet (eleventh round; 64 before): fewer
-    // ids out of place cost the last pass less than the longer count of starts costs
-    // (the bench tweet's recipe 25,038 -> 24,742 instructions with that pass, the
-    // labeled tweets' 12,110 -> 11,883; 256 buckets: 24,697 and 12,213). Since the
-    // starts are counted 8 at a time, 256 pay from about 100 ids (twelfth round: the
-    // bench tweet's recipe 22,198 -> 21,952 and the full-length hand-written tweets'
-    // 32,877 -> 32,807 with 256 for all, the labeled tweets' 11,247 -> 11,387).
+    // 256 buckets from 100 ids, 128 below. The eleventh round took 64 buckets to 128:
+    // fewer ids out of place cost the last pass less than the longer count of starts
+    // cost (the bench tweet's recipe 25,038 -> 24,742 instructions, the labeled tweets'
+    // 12,110 -> 11,883; 256 then: 24,697 and 12,213). Since the starts are counted 8 at
+    // a time (twelfth round), 256 pay from about 100 ids (the bench tweet's recipe
+    // 22,198 -> 21,952 and the full-length hand-written tweets' 32,877 -> 32,807 with 256
+    // for all lists, but the labeled tweets' 11,247 -> 11,387, hence the split).
     if ids.len() >= 100 {
         sort_dedup_in::<8>(ids, bits);
     } else {
@@ -1234,7 +1234,7 @@ fn sort_dedup_in<const BUCKET_BITS: u32>(ids: &mut Vec<u32>, bits: u32) {
     for &x in &sorted[1..] {
         if x >= last {
             // On the end, kept only when it is not a repeat of the last: counted rather
-            // than branched on (thirteenth round), as whether an id repeats the one before
+            // than branched on (twelfth round, `9712d24`), as whether an id repeats the one before
             // is a coin toss no predictor learns (a tweet that says a thing twice repeats
             // a third of its n-grams). The write past the kept ones is inside `ids`, as
             // `kept` is at most the ids taken so far.

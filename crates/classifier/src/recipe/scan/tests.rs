@@ -1,3 +1,11 @@
+//! The fast paths' tests (`recipe/scan.rs`), each against the definition it must match:
+//! the byte tokenizers against the character tokenizer over every short ASCII string and
+//! long random text, the hashing steps against `fnv1a`, the byte tables against their
+//! classes, the SSE2 letter count against a byte loop, and the bucket sort against
+//! `sort_unstable` and `dedup`. One file of about 600 lines because each test is read
+//! beside the others over the same fast path, and splitting them by fast path would
+//! spread the shared generators (`strings`, the xorshift streams) over several files.
+
 use super::super::{every_sequence, every_string, fnv1a, tokenize_chars, TextSignals};
 use super::*;
 
