@@ -8,7 +8,7 @@
 //! only the characters that are not ASCII, knows about scripts and, since the twelfth
 //! round, hashes as it goes too (`tokenize_mixed_hashed`; its tests, against
 //! `tokenize_chars` and `ngrams_and_forms`, are in `recipe/tests.rs`). It is one file of
-//! about 1,290 lines because these paths share the byte classes, `char_at` and the
+//! about 1,190 lines because these paths share the byte classes, `char_at` and the
 //! hashing steps, and each is only read beside the definition it must match.
 
 use super::{flush, Script};
@@ -276,8 +276,9 @@ pub(super) fn tokenize_ascii_marked(lower: &str) -> (Vec<&str>, u8) {
             while i < bytes.len() && class(i) == WORD {
                 i += 1;
             }
-            // `push_token`, with the mark of a sigil that starts a token: a token that
-            // starts with a letter has none.
+            // At once for the usual token, one that starts with a letter (so is no
+            // number) and does not end with `'` (so has nothing to trim), with the mark
+            // of a sigil that starts a token: a token that starts with a letter has none.
             if bytes[start].is_ascii_alphabetic() && bytes[i - 1] != b'\'' {
                 tokens.push(&lower[start..i]);
             } else {
@@ -804,107 +805,23 @@ static BLOCKS: [u8; 0x1000] = {
 };
 
 /// [`super::tokenize`] of text with non-ASCII characters (emoji, accents, other
-/// scripts), walked as [`tokenize_ascii`] walks ASCII: its ASCII bytes (most of such a
+/// scripts): [`tokenize_mixed_hashed`]'s walk with its hashes dropped, so that the tokens
+/// the tests check are the recipe's own (only `tokenize` and the tests want the tokens
+/// alone; the recipe hashes as it walks).
+pub(super) fn tokenize_mixed(lower: &str) -> Vec<&str> {
+    let mut dropped = Vec::new();
+    let mut grams = Grams::new(u64::MAX, &mut dropped, 0);
+    tokenize_mixed_hashed(lower, &mut grams)
+}
+
+/// The tokens of text with non-ASCII characters (emoji, accents, other scripts), each
+/// hashed as it is found, as [`tokenize_ascii_hashed`] hashes ASCII text's (issue 12's
+/// twelfth round). The walk is [`tokenize_ascii`]'s: its ASCII bytes (most of such a
 /// tweet) by the table, and only the other characters decoded. The same tokens as the
 /// character tokenizer (which took 28% of the labeled tweets through `char_indices`,
 /// `is_alphanumeric` and the script of every character): a token also ends where the
 /// script of its kept characters changes, and the character that ends it starts the
-/// next one.
-pub(super) fn tokenize_mixed(lower: &str) -> Vec<&str> {
-    let bytes = lower.as_bytes();
-    let n = bytes.len();
-    // `CLASS` is `OTHER` for every byte that is not ASCII, so a run of ASCII bytes of
-    // one class is skipped by the table alone (what `char_at` tells of them, with
-    // `Script::Other`), and only a byte that is not ASCII is decoded: most of such a
-    // tweet is ASCII (the hand-written ones 263 of their 280 characters), and
-    // `char_at`'s answer for each of its bytes cost about 30 instructions a byte.
-    let ascii_is = |i: usize, class: u8| bytes.get(i).is_some_and(|&b| MIXED_CLASS[b as usize] == class);
-    let mut tokens = Vec::with_capacity(64);
-    let mut i = 0;
-    loop {
-        loop {
-            while ascii_is(i, SPACE) {
-                i += 1;
-            }
-            if i == n || bytes[i] < 0x80 {
-                break;
-            }
-            let (class, _, len) = char_at(lower, i);
-            if class != SPACE {
-                break;
-            }
-            i += len;
-        }
-        if i == n {
-            return tokens;
-        }
-        if is_url(&bytes[i..]) {
-            tokens.push("<url>");
-            loop {
-                while i < n && bytes[i] < 0x80 && CLASS[bytes[i] as usize] != SPACE {
-                    i += 1;
-                }
-                if i == n || bytes[i] < 0x80 {
-                    break;
-                }
-                let (class, _, len) = char_at(lower, i);
-                if class == SPACE {
-                    break;
-                }
-                i += len;
-            }
-            continue;
-        }
-        loop {
-            let mut here = (SPACE, Script::Other, 0);
-            loop {
-                while ascii_is(i, OTHER) {
-                    i += 1;
-                }
-                if i == n {
-                    break;
-                }
-                here = char_at(lower, i);
-                if here.0 != OTHER {
-                    break;
-                }
-                i += here.2;
-            }
-            if i == n || here.0 == SPACE {
-                break;
-            }
-            let (start, script) = (i, here.1);
-            i += here.2;
-            let mut next = None;
-            loop {
-                if script == Script::Other {
-                    while ascii_is(i, WORD) {
-                        i += 1;
-                    }
-                }
-                if i == n {
-                    break;
-                }
-                let (class, s, len) = char_at(lower, i);
-                if class != WORD || s != script {
-                    next = Some((class, len));
-                    break;
-                }
-                i += len;
-            }
-            push_token(lower, start, i, &mut tokens);
-            match next {
-                // A kept character of another script starts the next token.
-                Some((WORD, _)) | Some((SPACE, _)) | None => {}
-                // Any other ends this one and is dropped (a sigil there starts nothing).
-                Some((_, len)) => i += len,
-            }
-        }
-    }
-}
-
-/// [`tokenize_mixed`], each token hashed as it is found, as [`tokenize_ascii_hashed`]
-/// hashes ASCII text's (issue 12's twelfth round): a token that starts with an ASCII
+/// next one. A token that starts with an ASCII
 /// letter or a character that is not ASCII (a Latin or Cyrillic word, a run of kana,
 /// kanji or Hangul) is hashed during the walk over its bytes, its characters that are
 /// not ASCII byte by byte; any other (a number, a tag, a mention, a token that ends
@@ -921,7 +838,11 @@ pub(super) fn tokenize_mixed_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
     }
     let bytes = lower.as_bytes();
     let n = bytes.len();
-    // As in `tokenize_mixed`: ASCII runs of one class by one table load.
+    // `MIXED_CLASS` is `OTHER` for every byte that is not ASCII, so a run of ASCII bytes
+    // of one class is skipped by the table alone (what `char_at` tells of them, with
+    // `Script::Other`), and only a byte that is not ASCII is decoded: most of such a
+    // tweet is ASCII (the hand-written ones 263 of their 280 characters), and
+    // `char_at`'s answer for each of its bytes cost about 30 instructions a byte.
     let ascii_is = |i: usize, class: u8| bytes.get(i).is_some_and(|&b| MIXED_CLASS[b as usize] == class);
     let mut tokens = Vec::with_capacity(grams.forms.capacity());
     let mut i = 0;
@@ -1024,8 +945,7 @@ pub(super) fn tokenize_mixed_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                     i += len;
                 }
                 if bytes[i - 1] != b'\'' {
-                    // As `flush` would push it (and `push_token`, for an ASCII letter): it
-                    // starts with a letter, so is no number (`flush` asks for ASCII digits
+                    // As `flush` would push it: it starts with a letter, so is no number (`flush` asks for ASCII digits
                     // and `$` only), and has no `'` to trim at either end; nor is it a URL,
                     // a mention or a hashtag, so the tally has nothing to note.
                     let t = &lower[start..i];
@@ -1058,10 +978,10 @@ pub(super) fn tokenize_mixed_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                     }
                     i += len;
                 }
-                // `push_token`'s other arm: the token does not start with a letter. As
-                // `flush_hashed`, but inlined: in CJK text nearly every token (each run of
-                // kana or kanji) comes here, and the call cost `kana-kanji` ≈ 20,000
-                // instructions.
+                // A token that starts with neither an ASCII letter nor a character that
+                // is not ASCII (a number, a tag, a mention): as `flush_hashed`, but
+                // inlined (the call cost `kana-kanji` ≈ 20,000 instructions while every
+                // run of kana or kanji still came here, before the walk above hashed them).
                 let before = tokens.len();
                 flush(&lower[start..i], &mut tokens);
                 if let Some(&t) = tokens.get(before) {
@@ -1076,19 +996,6 @@ pub(super) fn tokenize_mixed_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
                 Some((_, len)) => i += len,
             }
         }
-    }
-}
-
-/// [`flush`] of `lower[start..end]`, at once for the usual token: one that starts with
-/// a letter (so is no number) and does not end with `'` (so has nothing to trim).
-#[inline(always)]
-fn push_token<'a>(lower: &'a str, start: usize, end: usize, tokens: &mut Vec<&'a str>) {
-    let bytes = lower.as_bytes();
-    if bytes[start].is_ascii_alphabetic() && bytes[end - 1] != b'\'' {
-        // ASCII bytes are character boundaries.
-        tokens.push(&lower[start..end]);
-    } else {
-        flush(&lower[start..end], tokens);
     }
 }
 
