@@ -83,22 +83,8 @@ fn classify(c: &mut Criterion) {
 /// Every hand-written labeled set under `data/` (`dev-handwritten.csv`,
 /// `unseen-handwritten*.csv`), in name order.
 fn handwritten_records() -> Vec<Record> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| {
-            let name = path.file_name().unwrap().to_string_lossy();
-            name.ends_with(".csv")
-                && (name.starts_with("unseen-handwritten") || name == "dev-handwritten.csv")
-        })
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .flat_map(|file| dataset::load(file).unwrap())
-        .map(|e| e.record)
-        .collect()
+    dataset::load_handwritten(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data"), true)
+        .expect("the hand-written sets load")
 }
 
 criterion_group!(benches, classify);

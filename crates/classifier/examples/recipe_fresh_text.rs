@@ -1,6 +1,6 @@
 //! How much of the recipe's time is the CPU's memory of the text (issue 12, session 12):
 //! the recipe and the score per record, timed over the first 1, 64, 512 and all of the
-//! hand-written tweets, each text repeated to 280 characters as the consumer bench's
+//! hand-written tweets, each text repeated to 280 characters (`dataset::to_full_length`) as the consumer bench's
 //! `batch-full` (`FULL=0` keeps the texts as written), shuffled so that every subset
 //! mixes the languages.
 //!
@@ -19,21 +19,6 @@ use std::path::Path;
 use std::time::Instant;
 
 use tweetboard_classifier::{dataset, Model, Record};
-
-/// `text` repeated, space-separated, to 280 characters, cut at 280 (the consumer bench's
-/// `to_full_length`).
-fn to_full_length(text: &str) -> String {
-    const FULL: usize = 280;
-    if text.trim().is_empty() {
-        return text.to_owned();
-    }
-    let mut out = text.to_owned();
-    while out.chars().count() < FULL {
-        out.push(' ');
-        out.push_str(text);
-    }
-    out.chars().take(FULL).collect()
-}
 
 /// The best of 7 rounds of `reps` passes over `records`, in nanoseconds per record.
 fn best_ns<T>(records: &[T], reps: usize, each: impl Fn(&T)) -> f64 {
@@ -54,25 +39,16 @@ fn main() {
     let model = Model::embedded_default();
     let recipe = &model.artifact().recipe;
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    let mut files: Vec<_> = std::fs::read_dir(&data)
-        .expect("the data folder")
-        .map(|entry| entry.expect("an entry").path())
-        .filter(|path| {
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            name.starts_with("unseen-handwritten") && name.ends_with(".csv")
-        })
-        .collect();
-    files.sort();
     let full = std::env::var("FULL").map_or(true, |v| v != "0");
-    let mut records: Vec<Record> = files
-        .iter()
-        .flat_map(|file| dataset::load(file).expect("a hand-written set loads"))
-        .map(|e| match full {
+    let mut records: Vec<Record> = dataset::load_handwritten(&data, false)
+        .expect("the hand-written sets load")
+        .into_iter()
+        .map(|r| match full {
             true => Record {
-                text: to_full_length(&e.record.text),
-                ..e.record
+                text: dataset::to_full_length(&r.text),
+                ..r
             },
-            false => e.record,
+            false => r,
         })
         .collect();
     // A fixed shuffle (xorshift), so that the subsets mix the sets' languages.

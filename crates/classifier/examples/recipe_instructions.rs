@@ -84,21 +84,6 @@ fn named_text(name: &str) -> String {
         .to_owned()
 }
 
-/// `text` repeated, space-separated, to 280 characters (a full tweet), cut at 280: the
-/// consumer bench's `batch-full` texts (`to_full_length` in `benches/record.rs`).
-fn to_full_length(text: &str) -> String {
-    const FULL: usize = 280;
-    if text.trim().is_empty() {
-        return text.to_owned();
-    }
-    let mut out = text.to_owned();
-    while out.chars().count() < FULL {
-        out.push(' ');
-        out.push_str(text);
-    }
-    out.chars().take(FULL).collect()
-}
-
 fn main() {
     let stage = std::env::var("RECIPE_STAGE").unwrap_or_else(|_| "recipe".into());
     let iters: usize = std::env::var("RECIPE_ITERS")
@@ -124,21 +109,7 @@ fn main() {
             .collect()
     } else if stage.ends_with("-handwritten") || stage.ends_with("-handwritten-full") {
         // The hand-written sets `make bench-classify`'s second group reads, in name order.
-        let mut files: Vec<_> = std::fs::read_dir(&data)
-            .expect("the data folder")
-            .map(|entry| entry.expect("an entry").path())
-            .filter(|path| {
-                let name = path.file_name().unwrap_or_default().to_string_lossy();
-                name.ends_with(".csv")
-                    && (name.starts_with("unseen-handwritten") || name == "dev-handwritten.csv")
-            })
-            .collect();
-        files.sort();
-        let records: Vec<Record> = files
-            .iter()
-            .flat_map(|file| dataset::load(file).expect("a hand-written set loads"))
-            .map(|e| e.record)
-            .collect();
+        let records = dataset::load_handwritten(&data, true).expect("the hand-written sets load");
         // `RECIPE_ASCII=yes` keeps only the tweets whose text is ASCII, `no` the others.
         let records: Vec<Record> = match std::env::var("RECIPE_ASCII").as_deref() {
             Ok("yes") => records.into_iter().filter(|r| r.text.is_ascii()).collect(),
@@ -150,7 +121,7 @@ fn main() {
             records
                 .into_iter()
                 .map(|r| Record {
-                    text: to_full_length(&r.text),
+                    text: dataset::to_full_length(&r.text),
                     ..r
                 })
                 .collect()

@@ -29,6 +29,50 @@ pub enum DatasetError {
     Empty { path: String },
 }
 
+/// The records of the hand-written labeled sets under `data`, in file-name order: every
+/// `unseen-handwritten*.csv`, and `dev-handwritten.csv` too when `with_dev`. The tweets
+/// the benches time the classifier and a record's path on (longer than the generated
+/// set's, in ten languages): `make bench-classify`, `make bench-recipe`, the consumer's
+/// record bench.
+pub fn load_handwritten(data: &Path, with_dev: bool) -> Result<Vec<Record>, DatasetError> {
+    let read = |source| DatasetError::Read {
+        path: data.display().to_string(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(data).map_err(read)? {
+        let path = entry.map_err(read)?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if name.ends_with(".csv")
+            && (name.starts_with("unseen-handwritten") || (with_dev && name == "dev-handwritten.csv"))
+        {
+            files.push(path);
+        }
+    }
+    files.sort();
+    let mut records = Vec::new();
+    for file in &files {
+        records.extend(load(file)?.into_iter().map(|e| e.record));
+    }
+    Ok(records)
+}
+
+/// `text` repeated, space-separated, to a full tweet's 280 characters and cut there (a
+/// blank text as it is): the benches' full-length tweets, the length a tweet's
+/// per-character costs show at.
+pub fn to_full_length(text: &str) -> String {
+    const FULL: usize = 280;
+    if text.trim().is_empty() {
+        return text.to_owned();
+    }
+    let mut out = text.to_owned();
+    while out.chars().count() < FULL {
+        out.push(' ');
+        out.push_str(text);
+    }
+    out.chars().take(FULL).collect()
+}
+
 /// Reads a labeled file; JSON Lines when it ends in `.jsonl`/`.json`, CSV otherwise.
 pub fn load(path: &Path) -> Result<Vec<Example>, DatasetError> {
     let name = path.display().to_string();

@@ -25,7 +25,7 @@ use chrono::Utc;
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, BenchmarkGroup, Criterion, Throughput};
 use tweetboard_aws::dynamo::tweet_item;
-use tweetboard_classifier::{EmbeddedClassifier, Model, Record, RecordRef};
+use tweetboard_classifier::{dataset, EmbeddedClassifier, Model, Record, RecordRef};
 use tweetboard_consumer::body::decode_base64_into;
 use tweetboard_core::decode::decode_tweet;
 use tweetboard_core::{Classification, InputRecord, RecordSource, StoredTweet, Tweet};
@@ -89,15 +89,7 @@ fn compact(json: &str) -> String {
 fn distinct_batch(full_length: bool) -> Vec<String> {
     use serde_json::Value;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../classifier/data");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("the classifier's data")
-        .map(|e| e.expect("a data file").path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.starts_with("unseen-handwritten") && name.ends_with(".csv")
-        })
-        .collect();
-    files.sort();
+    let records = dataset::load_handwritten(&dir, false).expect("the hand-written sets load");
     let template = compact(TWEET);
     let fields: Value = serde_json::from_str(TWEET).expect("the bench tweet");
     // Each value to replace, as the compact template spells it (serde_json escapes as
@@ -115,55 +107,38 @@ fn distinct_batch(full_length: bool) -> Vec<String> {
     };
     let engine = &base64::engine::general_purpose::STANDARD;
     let mut batch = Vec::new();
-    for file in &files {
-        for example in tweetboard_classifier::dataset::load(file).expect("a labeled set") {
-            let r = example.record;
-            let text = if full_length {
-                to_full_length(&r.text)
-            } else {
-                r.text.clone()
-            };
-            let id = 1_900_000_000_000_000_000u64 + batch.len() as u64;
-            let mut t = replace_once(&template, &old_ids, &format!("\"id\":{id},\"id_str\":\"{id}\""));
-            t = replace_once(
-                &t,
-                &old_text,
-                &format!("\"full_text\":{}", old(&text.as_str().into())),
-            );
-            t = replace_once(
-                &t,
-                &old_source,
-                &format!("\"source\":{}", old(&r.source.as_str().into())),
-            );
-            t = replace_once(
-                &t,
-                &old_user,
-                &format!("\"screen_name\":{},\"location\"", old(&r.user.as_str().into())),
-            );
-            t = replace_once(
-                &t,
-                &old_followers,
-                &format!("\"followers_count\":{},", r.followers),
-            );
-            batch.push(engine.encode(t));
-        }
+    for r in &records {
+        let text = if full_length {
+            dataset::to_full_length(&r.text)
+        } else {
+            r.text.clone()
+        };
+        let id = 1_900_000_000_000_000_000u64 + batch.len() as u64;
+        let mut t = replace_once(&template, &old_ids, &format!("\"id\":{id},\"id_str\":\"{id}\""));
+        t = replace_once(
+            &t,
+            &old_text,
+            &format!("\"full_text\":{}", old(&text.as_str().into())),
+        );
+        t = replace_once(
+            &t,
+            &old_source,
+            &format!("\"source\":{}", old(&r.source.as_str().into())),
+        );
+        t = replace_once(
+            &t,
+            &old_user,
+            &format!("\"screen_name\":{},\"location\"", old(&r.user.as_str().into())),
+        );
+        t = replace_once(
+            &t,
+            &old_followers,
+            &format!("\"followers_count\":{},", r.followers),
+        );
+        batch.push(engine.encode(t));
     }
     assert!(batch.len() > 4000, "{} tweets", batch.len());
     batch
-}
-
-/// `text` repeated, space-separated, to 280 characters (a full tweet), cut at 280.
-fn to_full_length(text: &str) -> String {
-    const FULL: usize = 280;
-    if text.trim().is_empty() {
-        return text.to_owned();
-    }
-    let mut out = text.to_owned();
-    while out.chars().count() < FULL {
-        out.push(' ');
-        out.push_str(text);
-    }
-    out.chars().take(FULL).collect()
 }
 
 /// A record's data as the event carries it (base64) decoded into a tweet.
