@@ -23,7 +23,7 @@ use serde::{Deserialize, Deserializer};
 use crate::error::DecodeError;
 use crate::tweet::{Retweeted, Tweet, TweetId, MAX_URLS};
 
-mod fast;
+pub(crate) mod fast;
 
 /// The fields of a tweet object, v1.1 or v2. `D` is what a `data` field holds: at the
 /// top level a v2 envelope's tweet ([`V2Data`]); inside that tweet it is skipped

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::decode::fast::scan::digit_count;
 use crate::error::DecodeError;
 
 /// A tweet id: the exact decimal form of a 64-bit snowflake.
@@ -60,21 +61,15 @@ impl TweetId {
     }
 }
 
-/// Whether every byte of `b` is an ASCII digit, eight a step: a byte at a time cost
-/// a 19-digit id 120 instructions, every tweet (issue 12, twelfth round). A lane is no
-/// digit when subtracting `'0'` wraps (a byte below it) or leaves 10 or more (adding
-/// 0x76 then reaches the high bit); lanes below the lowest such lane are digits, which
-/// neither borrow nor carry, so that lane is flagged exactly, and a word of digits
-/// flags none.
+/// Whether every byte of `b` is an ASCII digit, eight a step by the JSON fast path's
+/// count of a word's leading digits: a byte at a time cost a 19-digit id 120
+/// instructions, every tweet (issue 12, twelfth round).
 fn all_ascii_digits(b: &[u8]) -> bool {
-    const LANES_0: u64 = u64::from_ne_bytes([b'0'; 8]);
-    const LANES_76: u64 = u64::from_ne_bytes([0x76; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     let mut words = b.chunks_exact(8);
-    words.by_ref().all(|word| {
-        let d = u64::from_le_bytes(word.try_into().expect("8 bytes")).wrapping_sub(LANES_0);
-        (d | d.wrapping_add(LANES_76)) & HIGH == 0
-    }) && words.remainder().iter().all(u8::is_ascii_digit)
+    words
+        .by_ref()
+        .all(|word| digit_count(u64::from_le_bytes(word.try_into().expect("8 bytes"))) == 8)
+        && words.remainder().iter().all(u8::is_ascii_digit)
 }
 
 impl fmt::Display for TweetId {

@@ -22,7 +22,7 @@
 use serde::de::IgnoredAny;
 
 mod json;
-mod scan;
+pub(crate) mod scan;
 
 use super::{Entities, ExtendedTweet, IdField, RawTweet, RetweetedStatus, UrlEntity, UserV1};
 

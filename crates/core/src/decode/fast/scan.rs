@@ -25,7 +25,7 @@ pub(super) fn block_at(b: &[u8], i: usize) -> bool {
 /// How many decimal digits start the eight bytes in `w` (read little-endian, so the
 /// first byte is the lowest lane), 0 to 8.
 #[inline(always)]
-pub(super) fn digit_count(w: u64) -> usize {
+pub(crate) fn digit_count(w: u64) -> usize {
     let d = w.wrapping_sub(lanes(b'0'));
     // A lane is no digit when subtracting '0' wrapped (a byte below it) or left 10 or
     // more (adding 0x76 reaches the high bit). The lanes below the first such lane are
