@@ -838,9 +838,9 @@ pub(super) fn tokenize_mixed_hashed<'a>(lower: &'a str, grams: &mut Grams<'a, '_
     }
     let bytes = lower.as_bytes();
     let n = bytes.len();
-    // `MIXED_CLASS` is `OTHER` for every byte that is not ASCII, so a run of ASCII bytes
-    // of one class is skipped by the table alone (what `char_at` tells of them, with
-    // `Script::Other`), and only a byte that is not ASCII is decoded: most of such a
+    // `MIXED_CLASS` is `DECODE` for every byte that is not ASCII, so a run of ASCII bytes
+    // of one class is skipped by one table load a byte (what `char_at` tells of them,
+    // with `Script::Other`), and only a byte that is not ASCII is decoded: most of such a
     // tweet is ASCII (the hand-written ones 263 of their 280 characters), and
     // `char_at`'s answer for each of its bytes cost about 30 instructions a byte.
     let ascii_is = |i: usize, class: u8| bytes.get(i).is_some_and(|&b| MIXED_CLASS[b as usize] == class);
