@@ -66,56 +66,79 @@ pub struct Model {
     index: WeightIndex,
 }
 
-/// Which buckets hold a weight, one bit each, and how many weights come before each
-/// 64-bucket word: a bucket's weight is the pair at its rank among the set bits.
+/// Which buckets hold a weight, one bit each, how many weights come before each
+/// 64-bucket word, and the weights themselves: a bucket's weight is the one at its rank
+/// among the set bits.
 ///
 /// Why not a dense table of every bucket: 2^18 `f32`s are 1 MB held for the process's
 /// life beside the 54,000 pairs (430 KB) they copy, and the consumer's stress batch peaks
 /// under its 40 MB target by less than that (issue 12, BENCHMARKS.md "Ninth round").
-/// The bitmap and its counts take 12 bytes per 64 buckets (48 KB for 2^18), and a lookup
+/// The bitmap and its counts take 16 bytes per 64 buckets (64 KB for 2^18), and a lookup
 /// is two loads, a mask and a population count: no scan (a first version scanned a
 /// slot's sorted pairs, 4,300 instructions a tweet against the dense table's 970). A
 /// weight found is the pair's own `f32` and a bucket without one is 0.0, as the dense
 /// table gave, so scores keep their bits.
+///
+/// Why a word's bits sit beside its count, and the weights apart from their buckets
+/// (session 13): a tweet's 150 or so lookups land at random in these tables, and in a
+/// Kinesis batch the decoding of each record pushes them out of the CPU's caches
+/// between tweets. One cache line per word and count, and weights packed four bytes
+/// each (216 KB, not the pairs' 432 KB), touch fewer lines per lookup.
 #[derive(Debug, Clone)]
 struct WeightIndex {
-    /// Bit `b % 64` of word `b / 64` is set when bucket `b` has a pair.
-    present: Vec<u64>,
-    /// The number of pairs in the words before each word.
-    before: Vec<u32>,
+    /// Per 64-bucket word: bit `b % 64` of word `b / 64` is set when bucket `b` has a
+    /// weight, and the number of weights in the words before it.
+    words: Vec<IndexWord>,
+    /// The weights in bucket order (the artifact's pairs without their buckets).
+    values: Vec<f32>,
+}
+
+/// One 64-bucket word of [`WeightIndex`]: 16 bytes, so four share a cache line and none
+/// straddles two.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(16))]
+struct IndexWord {
+    present: u64,
+    before: u32,
 }
 
 impl WeightIndex {
     /// `weights` must be sorted by bucket without repeats, each bucket below 2^`bits`
     /// (checked by the caller).
     fn new(weights: &[(u32, f32)], bits: u32) -> Self {
-        let words = (1usize << bits).div_ceil(64);
-        let mut present = vec![0u64; words];
+        let count = (1usize << bits).div_ceil(64);
+        let mut present = vec![0u64; count];
         for &(bucket, _) in weights {
             present[bucket as usize / 64] |= 1 << (bucket % 64);
         }
-        let mut before = Vec::with_capacity(words);
-        let mut count = 0u32;
-        for word in &present {
-            before.push(count);
+        let mut words = Vec::with_capacity(count);
+        let mut before = 0u32;
+        for &bits in &present {
+            words.push(IndexWord {
+                present: bits,
+                before,
+            });
             // At most 2^24 pairs fit below 2^24 buckets without repeats.
-            count += word.count_ones();
+            before += bits.count_ones();
         }
-        Self { present, before }
+        let values = weights.iter().map(|&(_, w)| w).collect();
+        Self { words, values }
     }
 
+    /// Without a branch on whether the bucket has a weight (session 13): that depends on
+    /// the tweet's words, so in a batch of different tweets the CPU often guesses it
+    /// wrong, and each wrong guess threw away the lookups it had started for the
+    /// features after it; as a select, a tweet's lookups all run at once. (A bucket without a weight past the last one ranks past
+    /// the end of `values`: 0.0 too.)
     #[inline]
-    fn weight(&self, weights: &[(u32, f32)], bucket: u32) -> f32 {
-        let word = bucket as usize / 64;
-        let (Some(&bits), Some(&before)) = (self.present.get(word), self.before.get(word)) else {
+    fn weight(&self, bucket: u32) -> f32 {
+        let Some(&IndexWord { present, before }) = self.words.get(bucket as usize / 64) else {
             return 0.0;
         };
         let bit = 1u64 << (bucket % 64);
-        if bits & bit == 0 {
-            return 0.0;
-        }
-        let rank = before as usize + (bits & (bit - 1)).count_ones() as usize;
-        weights.get(rank).map_or(0.0, |&(_, w)| w)
+        let rank = before as usize + (present & (bit - 1)).count_ones() as usize;
+        let found = self.values.get(rank).copied().unwrap_or(0.0);
+        std::hint::select_unpredictable(present & bit != 0, found, 0.0)
     }
 }
 
@@ -254,11 +277,7 @@ impl Model {
     /// The bias plus each feature's weight, summed in the features' order.
     #[inline(always)]
     fn sum_weights(&self, features: &[u32]) -> f64 {
-        self.artifact.bias
-            + features
-                .iter()
-                .map(|&i| self.index.weight(&self.artifact.weights, i) as f64)
-                .sum::<f64>()
+        self.artifact.bias + features.iter().map(|&i| self.index.weight(i) as f64).sum::<f64>()
     }
 
     /// [`Self::sum_weights`] compiled with the CPU's `popcnt`.
@@ -342,7 +361,7 @@ mod tests {
             dense[i as usize] = w;
         }
         for (bucket, &w) in dense.iter().enumerate() {
-            let found = model.index.weight(&model.artifact.weights, bucket as u32);
+            let found = model.index.weight(bucket as u32);
             assert_eq!(found.to_bits(), w.to_bits(), "bucket {bucket} of 2^{bits}");
         }
     }
@@ -372,16 +391,16 @@ mod tests {
     fn the_shipped_model_needs_no_dense_table() {
         // GIVEN the shipped model (54,000 weights in 2^18 buckets)
         let m = Model::embedded_default();
-        // THEN its index is one bit and a share of a count per bucket: 48 KB, not the
+        // THEN its index is one bit and a share of a count per bucket: 64 KB, not the
         // 1 MB dense table it replaced
         let buckets = m.artifact.recipe.buckets();
-        assert_eq!(m.index.present.len() * 64, buckets);
-        assert_eq!(m.index.before.len(), m.index.present.len());
-        let bytes = m.index.present.len() * 8 + m.index.before.len() * 4;
-        assert!(bytes * 20 < buckets * 4, "{bytes} bytes for {buckets} buckets");
-        // AND every pair is counted once
-        let last = m.index.present.len() - 1;
-        let counted = m.index.before[last] as usize + m.index.present[last].count_ones() as usize;
+        assert_eq!(m.index.words.len() * 64, buckets);
+        let bytes = std::mem::size_of_val(&m.index.words[..]);
+        assert_eq!(bytes, buckets / 4, "16 bytes per 64 buckets");
+        // AND every pair is counted once, and its weight kept once
+        let last = *m.index.words.last().expect("2^18 buckets");
+        let counted = last.before as usize + last.present.count_ones() as usize;
+        assert_eq!(m.index.values.len(), m.artifact.weights.len());
         assert_eq!(counted, m.artifact.weights.len());
     }
 }
