@@ -17,6 +17,13 @@
 //! two batches of 4,299 different tweets ([`distinct_batch`]): the hand-written labeled
 //! tweets' own texts (about 100 bytes), and the same texts repeated to a full tweet's 280
 //! characters. The bench runs under the consumer binary's allocator (jemalloc, below).
+//!
+//! Those paths decode each record's base64 just before its JSON, as one record alone is
+//! decoded; the consumer decodes a whole event's base64 first (`records_from_body`),
+//! then each record's JSON and classification (`process_batch`). So the full-length
+//! tweets are also timed in a Kinesis event of 6 MB, in that order: the body read into
+//! records (the event's JSON, the base64, the records' strings), and that followed by
+//! each record's JSON decode, recipe and classification ([`kinesis_event`]).
 
 use std::hint::black_box;
 
@@ -26,7 +33,7 @@ use criterion::measurement::WallTime;
 use criterion::{criterion_group, BenchmarkGroup, Criterion, Throughput};
 use tweetboard_aws::dynamo::tweet_item;
 use tweetboard_classifier::{dataset, EmbeddedClassifier, Model, Record, RecordRef};
-use tweetboard_consumer::body::decode_base64_into;
+use tweetboard_consumer::body::{decode_base64_into, records_from_body};
 use tweetboard_core::decode::decode_tweet;
 use tweetboard_core::{Classification, InputRecord, RecordSource, StoredTweet, Tweet};
 
@@ -167,6 +174,62 @@ fn bench_thread_cpu(group: &mut BenchmarkGroup<'_, WallTime>, name: String, run:
     });
 }
 
+/// A Kinesis event's JSON, as Lambda delivers it, holding the first of `batch`'s
+/// records (base64 text) that fit in `limit` bytes, and how many it holds.
+fn kinesis_event(batch: &[String], limit: usize) -> (Vec<u8>, usize) {
+    let mut body = String::from("{\"Records\":[");
+    let mut count = 0;
+    for (i, data) in batch.iter().enumerate() {
+        let seq = format!("4959{i:052}");
+        let record = format!(
+            concat!(
+                "{{\"kinesis\":{{\"kinesisSchemaVersion\":\"1.0\",\"partitionKey\":\"pk{i}\",",
+                "\"sequenceNumber\":\"{seq}\",\"data\":\"{data}\",",
+                "\"approximateArrivalTimestamp\":1764000000.125}},",
+                "\"eventSource\":\"aws:kinesis\",\"eventVersion\":\"1.0\",",
+                "\"eventID\":\"shardId-000000000003:{seq}\",\"eventName\":\"aws:kinesis:record\",",
+                "\"invokeIdentityArn\":\"arn:aws:iam::123456789012:role/consumer\",",
+                "\"awsRegion\":\"us-east-1\",\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:123456789012:stream/tweets\"}}"
+            ),
+            i = i,
+            seq = seq,
+            data = data
+        );
+        if body.len() + record.len() + 3 > limit {
+            break;
+        }
+        if count > 0 {
+            body.push(',');
+        }
+        body.push_str(&record);
+        count += 1;
+    }
+    body.push_str("]}");
+    (body.into_bytes(), count)
+}
+
+/// `run` over the records read from a fresh copy of `event`'s body, timed by criterion
+/// in the thread's CPU time from the body to the end of `run` (the copy is not timed).
+fn bench_event(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: String,
+    event: &[u8],
+    run: impl Fn(Vec<InputRecord>),
+) {
+    group.bench_function(name, |b| {
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            for _ in 0..iters {
+                let body = bytes::Bytes::from(event.to_vec());
+                let start = thread_cpu_time();
+                run(records_from_body(black_box(body)).expect("the event's records"));
+                total += thread_cpu_time() - start;
+            }
+            total
+        })
+    });
+}
+
 fn record_path(c: &mut Criterion) {
     // As the event carries it: base64 text.
     let base64_text = base64::engine::general_purpose::STANDARD.encode(TWEET.as_bytes());
@@ -239,6 +302,37 @@ fn record_path(c: &mut Criterion) {
             }
         });
     }
+    // The consumer's own order (`records_from_body`, then `process_batch`): a whole
+    // event's base64 is decoded first, record after record through the body, and only
+    // then is each record's JSON decoded and its tweet classified. The event holds as
+    // many of the full-length batch's tweets as fit Lambda's 6 MB payload; each
+    // iteration reads a fresh copy of its body (copied before the clock starts), as each
+    // invocation reads a new body. (`process_batch` decodes each record's JSON once more
+    // beforehand, for its id alone: not counted here, as the record bench's paths do not.)
+    let (event, in_event) = kinesis_event(&full_batch, 6_000_000);
+    group.throughput(Throughput::Elements(in_event as u64));
+    let event_name = |what: &str| {
+        format!(
+            "event of {in_event} full-length tweets ({:.1} MB): {what}, thread CPU time",
+            event.len() as f64 / 1e6
+        )
+    };
+    bench_event(&mut group, event_name("body to records"), &event, |records| {
+        black_box(records);
+    });
+    bench_event(
+        &mut group,
+        event_name("body to records, then JSON decode + recipe + classify"),
+        &event,
+        |records| {
+            for record in &records {
+                black_box(classify(
+                    &classifier,
+                    &decode_tweet(black_box(&record.data)).expect("a tweet"),
+                ));
+            }
+        },
+    );
     group.throughput(Throughput::Elements(1));
     group.bench_function("base64 + JSON decode", |b| {
         b.iter(|| black_box(decode(black_box(&base64_text))))
