@@ -574,23 +574,23 @@ fn lexicon_counts_of(
         // The tokenizer keeps one of `#@$` at most, at the start: a token that starts
         // with `@` is never in the cloud or spam lexicon (they are matched less `#` only).
         if !t.starts_with('@') {
-            cloud += usize::from(facts.cloud);
-            spam += usize::from(facts.spam);
-            ops += usize::from(facts.ops);
-            other_cloud += usize::from(facts.other_cloud);
-            if facts.starts_other {
+            cloud += usize::from(facts.cloud());
+            spam += usize::from(facts.spam());
+            ops += usize::from(facts.ops());
+            other_cloud += usize::from(facts.other_cloud());
+            if facts.starts_other() {
                 // `cloud run`, `pub/sub`, `vertex ai`: one more lookup or two, for the few
                 // words that start another cloud's product name.
                 let pair = hash_at(i + 1).map(|b| run_hash(hash, b));
                 let triple = pair.zip(hash_at(i + 2)).map(|(p, c)| run_hash(p, c));
                 other_cloud += usize::from(pair.into_iter().chain(triple).any(|r| other_runs.contains(&r)));
             }
-            cert += usize::from(facts.exam == Some(ExamWord::Cert));
-            sell += usize::from(facts.exam == Some(ExamWord::Sell));
+            cert += usize::from(facts.exam() == Some(ExamWord::Cert));
+            sell += usize::from(facts.exam() == Some(ExamWord::Sell));
         }
         // A name with a year fused on (`#reInvent2024`) is the event's tag, never the
         // ordinary word (`reinvent yourself`): it needs no context.
-        let evidence = facts.evidence.map(|e| match e.needs {
+        let evidence = facts.evidence().map(|e| match e.needs {
             Needs::Context if dated => Entry {
                 needs: Needs::Nothing,
                 ..e
@@ -602,7 +602,7 @@ fn lexicon_counts_of(
         }
         // Only for the words that start an entry of two or three: with the mined
         // vocabulary, many common words start a pair and few a triple.
-        if facts.starts_pair || facts.starts_triple {
+        if facts.starts_pair() || facts.starts_triple() {
             if let Some(b) = hash_at(i + 1) {
                 let mut pair = run_hash(hash, b);
                 // `re:Invent2024`: the year comes off the pair's second word too, when
@@ -610,7 +610,7 @@ fn lexicon_counts_of(
                 // byte compare, and the map lookup it spares would run for every word
                 // that starts a pair.
                 let next = forms[i + 1].0;
-                if facts.starts_pair
+                if facts.starts_pair()
                     && next.ends_with(|c: char| c.is_ascii_digit())
                     && pairs.get(pair).is_none()
                 {
@@ -623,14 +623,14 @@ fn lexicon_counts_of(
                 // Route 66 and the Route 1 bus are roads.
                 // Asked once per tweet: a hostile text of many `route 1` pairs would
                 // otherwise rescan the whole text for each (quadratic; found by review).
-                if facts.starts_pair
+                if facts.starts_pair()
                     && (pair != *ROUTE_NUM || *route_53.get_or_insert_with(|| mentions_route_53(lower)))
                 {
                     if let Some(entry) = pairs.get(pair) {
                         note(entry, i);
                     }
                 }
-                if let (true, Some(c)) = (facts.starts_triple, hash_at(i + 2)) {
+                if let (true, Some(c)) = (facts.starts_triple(), hash_at(i + 2)) {
                     if let Some(entry) = triples.get(run_hash(pair, c)) {
                         note(entry, i);
                     }
@@ -973,7 +973,7 @@ fn full_width_ascii(c: char) -> bool {
 }
 
 /// An evidence entry of the lexicon.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Entry {
     /// Its line number among the entries: an entry counts once however often it occurs.
     key: usize,
@@ -983,7 +983,7 @@ struct Entry {
 }
 
 /// An evidence entry's marker in the lexicon file.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Needs {
     /// No marker: counts wherever it occurs.
     Nothing,
@@ -994,7 +994,7 @@ enum Needs {
 }
 
 /// What the lexicons say about one word.
-#[derive(Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct WordFacts {
     cloud: bool,
     spam: bool,
@@ -1012,32 +1012,171 @@ struct WordFacts {
 }
 
 /// A word of `exam-terms.txt`.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ExamWord {
     Cert,
     Sell,
 }
 
-/// The lexicons as one map of words, plus the evidence entries of two and three
-/// words; built once per process. Keyed by the words' 64-bit hashes ([`word_hash`],
-/// combined by [`run_hash`] for runs), not by the words: a token is hashed once and a
-/// lookup compares no strings, which kept the lookups cheap when the mined vocabulary
-/// made the maps several times larger. Two of the few thousand words sharing a hash is
-/// about as likely as guessing a 61-bit number.
+/// The lexicons as one table of words, plus the evidence entries of two and three
+/// words; built once per process from [`LexiconMaps`]. Keyed by the words' 64-bit hashes
+/// ([`word_hash`], combined by [`run_hash`] for runs), not by the words: a token is
+/// hashed once and a lookup compares no strings, which kept the lookups cheap when the
+/// mined vocabulary made the maps several times larger. Two of the few thousand words
+/// sharing a hash is about as likely as guessing a 61-bit number.
 struct Lexicons {
-    /// Built once per process and never dropped (as `LEXICONS` is not), so that `word_table`
-    /// can point into it.
-    words: &'static HashMap<u64, WordFacts, Prehashed>,
-    /// One bit per [`Lexicons::filter_bit`] of the keys in `words`: clear for most keys
+    /// One bit per [`Lexicons::filter_bit`] of the words' keys: clear for most keys
     /// that are in no lexicon (see [`Lexicons::word`]).
     filter: Box<[u64; WORD_FILTER_BITS / 64]>,
-    /// `words` again, as a [`KeyTable`]: the lookup of a key past the filter, where the
-    /// map's probe cost several times as much (issue 12, twelfth round).
-    word_table: KeyTable<&'static WordFacts>,
+    /// The words' facts by key, each packed beside its key (see [`PackedFacts`]): the
+    /// lookup of a key past the filter, where the map's probe cost several times as much
+    /// (issue 12, twelfth round).
+    word_table: KeyTable<PackedFacts>,
     pairs: KeyTable<Entry>,
     triples: KeyTable<Entry>,
     /// Other clouds' product names of two or three words, by their runs' keys.
     other_runs: HashSet<u64, Prehashed>,
+}
+
+/// The lexicons as maps, as the files read: what [`Lexicons`] is built from, and what
+/// the tests check its tables against.
+struct LexiconMaps {
+    words: HashMap<u64, WordFacts, Prehashed>,
+    pairs: HashMap<u64, Entry, Prehashed>,
+    triples: HashMap<u64, Entry, Prehashed>,
+    other_runs: HashSet<u64, Prehashed>,
+}
+
+/// A word's [`WordFacts`] in one `u64`, so that a [`KeyTable`] slot (16 bytes) holds
+/// them beside the word's key (session 13). The table held a pointer into the map of
+/// facts before: in a batch of different tweets a word's lookup missed the CPU's cache
+/// twice over, once for its slot and again for its facts, the second only once the
+/// first had come in.
+///
+/// Bit 0 is always set (a slot's value is never zero, so `Option<PackedFacts>` takes no
+/// more room); bits 1-7 the flags, 8-9 the exam word, 10 whether there is a one-word
+/// evidence entry, 11-12 what it needs, 16-23 its strength, 32-63 its key. Each fact is
+/// read from the bits where it is asked for: unpacking them all into a [`WordFacts`]
+/// at every lookup cost 850 instructions a full-length tweet.
+#[derive(Clone, Copy)]
+struct PackedFacts(std::num::NonZeroU64);
+
+impl PackedFacts {
+    const CLOUD: u64 = 1 << 1;
+    const SPAM: u64 = 1 << 2;
+    const OPS: u64 = 1 << 3;
+    const OTHER_CLOUD: u64 = 1 << 4;
+    const STARTS_PAIR: u64 = 1 << 5;
+    const STARTS_TRIPLE: u64 = 1 << 6;
+    const STARTS_OTHER: u64 = 1 << 7;
+    const EVIDENCE: u64 = 1 << 10;
+
+    /// `None` only for an evidence key past 32 bits (a lexicon of 4 billion lines).
+    fn pack(facts: &WordFacts) -> Option<Self> {
+        let flag = |on: bool, bit: u64| if on { bit } else { 0 };
+        let mut bits = 1
+            | flag(facts.cloud, Self::CLOUD)
+            | flag(facts.spam, Self::SPAM)
+            | flag(facts.ops, Self::OPS)
+            | flag(facts.other_cloud, Self::OTHER_CLOUD)
+            | flag(facts.starts_pair, Self::STARTS_PAIR)
+            | flag(facts.starts_triple, Self::STARTS_TRIPLE)
+            | flag(facts.starts_other, Self::STARTS_OTHER);
+        bits |= match facts.exam {
+            None => 0,
+            Some(ExamWord::Cert) => 1 << 8,
+            Some(ExamWord::Sell) => 2 << 8,
+        };
+        if let Some(e) = facts.evidence {
+            let key = u32::try_from(e.key).ok()?;
+            let needs = match e.needs {
+                Needs::Nothing => 0,
+                Needs::Context => 1,
+                Needs::AwsWord => 2,
+            };
+            bits |= Self::EVIDENCE | needs << 11 | u64::from(e.strength) << 16 | u64::from(key) << 32;
+        }
+        std::num::NonZeroU64::new(bits).map(Self)
+    }
+
+    #[inline(always)]
+    fn has(self, bit: u64) -> bool {
+        self.0.get() & bit != 0
+    }
+
+    #[inline(always)]
+    fn cloud(self) -> bool {
+        self.has(Self::CLOUD)
+    }
+
+    #[inline(always)]
+    fn spam(self) -> bool {
+        self.has(Self::SPAM)
+    }
+
+    #[inline(always)]
+    fn ops(self) -> bool {
+        self.has(Self::OPS)
+    }
+
+    #[inline(always)]
+    fn other_cloud(self) -> bool {
+        self.has(Self::OTHER_CLOUD)
+    }
+
+    #[inline(always)]
+    fn starts_pair(self) -> bool {
+        self.has(Self::STARTS_PAIR)
+    }
+
+    #[inline(always)]
+    fn starts_triple(self) -> bool {
+        self.has(Self::STARTS_TRIPLE)
+    }
+
+    #[inline(always)]
+    fn starts_other(self) -> bool {
+        self.has(Self::STARTS_OTHER)
+    }
+
+    #[inline(always)]
+    fn exam(self) -> Option<ExamWord> {
+        match (self.0.get() >> 8) & 3 {
+            1 => Some(ExamWord::Cert),
+            2 => Some(ExamWord::Sell),
+            _ => None,
+        }
+    }
+
+    #[inline(always)]
+    fn evidence(self) -> Option<Entry> {
+        let bits = self.0.get();
+        self.has(Self::EVIDENCE).then(|| Entry {
+            key: (bits >> 32) as usize,
+            strength: (bits >> 16) as u8,
+            needs: match (bits >> 11) & 3 {
+                1 => Needs::Context,
+                2 => Needs::AwsWord,
+                _ => Needs::Nothing,
+            },
+        })
+    }
+
+    /// The facts whole, for the tests' comparisons with the maps.
+    #[cfg(test)]
+    fn unpack(self) -> WordFacts {
+        WordFacts {
+            cloud: self.cloud(),
+            spam: self.spam(),
+            ops: self.ops(),
+            other_cloud: self.other_cloud(),
+            exam: self.exam(),
+            evidence: self.evidence(),
+            starts_pair: self.starts_pair(),
+            starts_triple: self.starts_triple(),
+            starts_other: self.starts_other(),
+        }
+    }
 }
 
 /// A map from keys that are hashes already to small values, open-addressed (linear
@@ -1093,17 +1232,38 @@ impl<T: Copy> KeyTable<T> {
 const WORD_FILTER_BITS: usize = 1 << 16;
 
 impl Lexicons {
-    /// The facts of the word with lexicon key `key`, as `words.get(&key)`. Four tokens in
+    /// The facts of the word with lexicon key `key`, as [`LexiconMaps`]' `words` has them. Four tokens in
     /// five are in no lexicon (the labeled tweets'), and for most of them the filter's
     /// bit says so at a few instructions, where the map's probe cost several times as
     /// much (issue 12's ninth round).
     #[inline(always)]
-    fn word(&self, key: u64) -> Option<&WordFacts> {
+    fn word(&self, key: u64) -> Option<PackedFacts> {
         let bit = Self::filter_bit(key);
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
         self.word_table.get(key)
+    }
+
+    fn of(maps: LexiconMaps) -> Self {
+        let mut filter = Box::new([0u64; WORD_FILTER_BITS / 64]);
+        for &key in maps.words.keys() {
+            let bit = Self::filter_bit(key);
+            filter[bit / 64] |= 1 << (bit % 64);
+        }
+        let packed = maps.words.iter().map(|(&key, facts)| {
+            (
+                key,
+                PackedFacts::pack(facts).expect("the lexicons have fewer than 2^32 lines"),
+            )
+        });
+        Self {
+            filter,
+            word_table: KeyTable::of(packed),
+            pairs: KeyTable::of(maps.pairs),
+            triples: KeyTable::of(maps.triples),
+            other_runs: maps.other_runs,
+        }
     }
 
     /// A key's bit in the filter: its top bits, FNV-1a's best mixed.
@@ -1148,7 +1308,10 @@ impl std::hash::Hasher for PrehashedHasher {
     }
 }
 
-static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
+static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| Lexicons::of(lexicon_maps()));
+
+/// The lexicon files read into maps.
+fn lexicon_maps() -> LexiconMaps {
     let mut words: HashMap<u64, WordFacts, Prehashed> = HashMap::default();
     let mut pairs: HashMap<u64, Entry, Prehashed> = HashMap::default();
     let mut triples: HashMap<u64, Entry, Prehashed> = HashMap::default();
@@ -1227,21 +1390,13 @@ static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| {
             _ => {}
         }
     }
-    let mut filter = Box::new([0u64; WORD_FILTER_BITS / 64]);
-    for &key in words.keys() {
-        let bit = Lexicons::filter_bit(key);
-        filter[bit / 64] |= 1 << (bit % 64);
-    }
-    let words: &'static HashMap<u64, WordFacts, Prehashed> = Box::leak(Box::new(words));
-    Lexicons {
+    LexiconMaps {
         words,
-        word_table: KeyTable::of(words.iter().map(|(&key, facts)| (key, facts))),
-        filter,
-        pairs: KeyTable::of(pairs),
-        triples: KeyTable::of(triples),
+        pairs,
+        triples,
         other_runs,
     }
-});
+}
 
 /// The words of a lexicon file: one a line, `#` to the end of a line is a comment.
 pub fn lexicon_words(file: &'static str) -> impl Iterator<Item = &'static str> {

@@ -424,9 +424,8 @@ pub(super) fn links_a_name(word: &str) -> bool {
 pub(super) fn follows_the_name(word: &str) -> bool {
     let lexicon = || {
         LEXICONS
-            .words
-            .get(&word_hash(lexicon_form(word)))
-            .is_some_and(|f| f.cloud || f.ops || f.evidence.is_some())
+            .word(word_hash(lexicon_form(word)))
+            .is_some_and(|f| f.cloud() || f.ops() || f.has(PackedFacts::EVIDENCE))
     };
     SUBJECT_VERBS.contains(&word)
         || lexicon()

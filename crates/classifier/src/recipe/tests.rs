@@ -940,18 +940,20 @@ fn one_pass_over_each_token_hashes_its_ngrams_and_lexicon_key_as_the_separate_pa
 
 #[test]
 fn the_filtered_word_lookup_finds_what_the_map_finds() {
+    // The table's facts are packed (`PackedFacts`): the map they were built from is the
+    // reference, facts and all.
     let lexicons = &*LEXICONS;
+    let maps = lexicon_maps();
     let same = |key: u64| {
-        let (got, want) = (lexicons.word(key), lexicons.words.get(&key));
         assert_eq!(
-            got.map(|f| f as *const WordFacts),
-            want.map(|f| f as *const WordFacts),
+            lexicons.word(key).map(PackedFacts::unpack),
+            maps.words.get(&key).copied(),
             "{key:x}"
         );
     };
     // Every word of every lexicon, every token of the labeled set, and keys spread over
     // the filter's bits (a fixed xorshift stream).
-    for &key in lexicons.words.keys() {
+    for &key in maps.words.keys() {
         same(key);
     }
     let data = include_str!("../../data/tweets-labeled.csv");
@@ -968,6 +970,51 @@ fn the_filtered_word_lookup_finds_what_the_map_finds() {
         state ^= state << 17;
         same(state);
     }
+}
+
+#[test]
+fn packed_facts_unpack_to_what_was_packed() {
+    // GIVEN every combination of the flags, the exam word and the evidence's parts, at
+    // the ends of their ranges
+    let entries = [None].into_iter().chain(
+        [Needs::Nothing, Needs::Context, Needs::AwsWord]
+            .into_iter()
+            .flat_map(|needs| {
+                [(0, 0), (1, 1), (3_670, 9), (u32::MAX as usize, u8::MAX)]
+                    .map(|(key, strength)| Some(Entry { key, strength, needs }))
+            }),
+    );
+    for evidence in entries {
+        for exam in [None, Some(ExamWord::Cert), Some(ExamWord::Sell)] {
+            for flags in 0..1u32 << 7 {
+                let flag = |i: u32| flags & (1 << i) != 0;
+                let facts = WordFacts {
+                    cloud: flag(0),
+                    spam: flag(1),
+                    ops: flag(2),
+                    other_cloud: flag(3),
+                    exam,
+                    evidence,
+                    starts_pair: flag(4),
+                    starts_triple: flag(5),
+                    starts_other: flag(6),
+                };
+                // WHEN packed and unpacked THEN they are what they were
+                let packed = PackedFacts::pack(&facts).expect("fits");
+                assert_eq!(packed.unpack(), facts);
+            }
+        }
+    }
+    // AND an evidence key past 32 bits is refused, not cut short
+    let too_far = WordFacts {
+        evidence: Some(Entry {
+            key: u32::MAX as usize + 1,
+            strength: 1,
+            needs: Needs::Nothing,
+        }),
+        ..WordFacts::default()
+    };
+    assert!(PackedFacts::pack(&too_far).is_none());
 }
 
 #[test]
