@@ -1151,7 +1151,7 @@ impl PackedFacts {
     #[inline(always)]
     fn evidence(self) -> Option<Entry> {
         let bits = self.0.get();
-        self.has(Self::EVIDENCE).then(|| Entry {
+        self.has(Self::EVIDENCE).then_some(Entry {
             key: (bits >> 32) as usize,
             strength: (bits >> 16) as u8,
             needs: match (bits >> 11) & 3 {
