@@ -467,12 +467,7 @@ fn lexicon_counts_of(
 ) -> LexiconCounts {
     debug_assert_eq!(tokens.len(), forms.len());
     let lexicons = &*LEXICONS;
-    let Lexicons {
-        pairs,
-        triples,
-        other_runs,
-        ..
-    } = lexicons;
+    let Lexicons { other_runs, .. } = lexicons;
     let (mut cloud, mut spam) = (0, 0);
     let (mut ops, mut other_cloud, mut cert, mut sell) = (0, 0, 0, 0);
     // The maps are keyed by hashes, and runs by combining their words' hashes.
@@ -612,7 +607,7 @@ fn lexicon_counts_of(
                 let next = forms[i + 1].0;
                 if facts.starts_pair()
                     && next.ends_with(|c: char| c.is_ascii_digit())
-                    && pairs.get(pair).is_none()
+                    && lexicons.pair(pair).is_none()
                 {
                     let stem = next.trim_end_matches(|c: char| c.is_ascii_digit());
                     if !stem.is_empty() && is_year(&next[stem.len()..]) {
@@ -626,12 +621,12 @@ fn lexicon_counts_of(
                 if facts.starts_pair()
                     && (pair != *ROUTE_NUM || *route_53.get_or_insert_with(|| mentions_route_53(lower)))
                 {
-                    if let Some(entry) = pairs.get(pair) {
+                    if let Some(entry) = lexicons.pair(pair) {
                         note(entry, i);
                     }
                 }
                 if let (true, Some(c)) = (facts.starts_triple(), hash_at(i + 2)) {
-                    if let Some(entry) = triples.get(run_hash(pair, c)) {
+                    if let Some(entry) = lexicons.triple(run_hash(pair, c)) {
                         note(entry, i);
                     }
                 }
@@ -1025,17 +1020,53 @@ enum ExamWord {
 /// mined vocabulary made the maps several times larger. Two of the few thousand words
 /// sharing a hash is about as likely as guessing a 61-bit number.
 struct Lexicons {
-    /// One bit per [`Lexicons::filter_bit`] of the words' keys: clear for most keys
-    /// that are in no lexicon (see [`Lexicons::word`]).
-    filter: Box<[u64; WORD_FILTER_BITS / 64]>,
+    /// The words' keys: clear for most keys that are in no lexicon (see
+    /// [`Lexicons::word`]).
+    word_filter: KeyFilter,
     /// The words' facts by key, each packed beside its key (see [`PackedFacts`]): the
     /// lookup of a key past the filter, where the map's probe cost several times as much
     /// (issue 12, twelfth round).
     word_table: KeyTable<PackedFacts>,
+    /// The keys of `pairs` and `triples` (see [`Lexicons::pair`]).
+    run_filter: KeyFilter,
     pairs: KeyTable<Entry>,
     triples: KeyTable<Entry>,
     /// Other clouds' product names of two or three words, by their runs' keys.
     other_runs: HashSet<u64, Prehashed>,
+}
+
+/// A set of keys as one bit per [`KeyFilter::bit`] (8 KB): a key whose bit is clear is
+/// in none of the set's tables, which a key that is in no lexicon learns at a bit test,
+/// where a table's probe in a batch of different tweets most often misses the CPU's
+/// cache. About 4% of keys outside the set find their bit set by one of the ~2,900
+/// words' (or the runs').
+struct KeyFilter {
+    bits: Box<[u64; KEY_FILTER_BITS / 64]>,
+}
+
+impl KeyFilter {
+    fn of(keys: impl IntoIterator<Item = u64>) -> Self {
+        let mut bits = Box::new([0u64; KEY_FILTER_BITS / 64]);
+        for key in keys {
+            let bit = Self::bit(key);
+            bits[bit / 64] |= 1 << (bit % 64);
+        }
+        Self { bits }
+    }
+
+    /// False only for a key that is not in the set.
+    #[inline(always)]
+    fn may_hold(&self, key: u64) -> bool {
+        let bit = Self::bit(key);
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    /// A key's bit: its top bits, FNV-1a's best mixed (a run key's mix its words' keys,
+    /// see [`run_hash`]).
+    #[inline(always)]
+    fn bit(key: u64) -> usize {
+        (key >> (64 - KEY_FILTER_BITS.trailing_zeros())) as usize
+    }
 }
 
 /// The lexicons as maps, as the files read: what [`Lexicons`] is built from, and what
@@ -1227,9 +1258,8 @@ impl<T: Copy> KeyTable<T> {
     }
 }
 
-/// The bits of [`Lexicons`]' filter of words: 8 KB, so that about 4% of the keys that
-/// are in no lexicon find their bit set by one of the ~2,900 words'.
-const WORD_FILTER_BITS: usize = 1 << 16;
+/// The bits of a [`KeyFilter`].
+const KEY_FILTER_BITS: usize = 1 << 16;
 
 impl Lexicons {
     /// The facts of the word with lexicon key `key`, as [`LexiconMaps`]' `words` has them. Four tokens in
@@ -1238,19 +1268,33 @@ impl Lexicons {
     /// much (issue 12's ninth round).
     #[inline(always)]
     fn word(&self, key: u64) -> Option<PackedFacts> {
-        let bit = Self::filter_bit(key);
-        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+        if !self.word_filter.may_hold(key) {
             return None;
         }
         self.word_table.get(key)
     }
 
-    fn of(maps: LexiconMaps) -> Self {
-        let mut filter = Box::new([0u64; WORD_FILTER_BITS / 64]);
-        for &key in maps.words.keys() {
-            let bit = Self::filter_bit(key);
-            filter[bit / 64] |= 1 << (bit % 64);
+    /// The evidence entry of two words with run key `key`, as [`LexiconMaps`]' `pairs`
+    /// has it. Many common words start a pair since the mined vocabulary came in, so most
+    /// of these lookups find nothing: the filter says so at a bit test (session 13).
+    #[inline(always)]
+    fn pair(&self, key: u64) -> Option<Entry> {
+        if !self.run_filter.may_hold(key) {
+            return None;
         }
+        self.pairs.get(key)
+    }
+
+    /// The evidence entry of three words with run key `key`, as [`Self::pair`].
+    #[inline(always)]
+    fn triple(&self, key: u64) -> Option<Entry> {
+        if !self.run_filter.may_hold(key) {
+            return None;
+        }
+        self.triples.get(key)
+    }
+
+    fn of(maps: LexiconMaps) -> Self {
         let packed = maps.words.iter().map(|(&key, facts)| {
             (
                 key,
@@ -1258,18 +1302,13 @@ impl Lexicons {
             )
         });
         Self {
-            filter,
+            word_filter: KeyFilter::of(maps.words.keys().copied()),
             word_table: KeyTable::of(packed),
+            run_filter: KeyFilter::of(maps.pairs.keys().chain(maps.triples.keys()).copied()),
             pairs: KeyTable::of(maps.pairs),
             triples: KeyTable::of(maps.triples),
             other_runs: maps.other_runs,
         }
-    }
-
-    /// A key's bit in the filter: its top bits, FNV-1a's best mixed.
-    #[inline(always)]
-    fn filter_bit(key: u64) -> usize {
-        (key >> (64 - WORD_FILTER_BITS.trailing_zeros())) as usize
     }
 }
 

@@ -941,7 +941,7 @@ fn one_pass_over_each_token_hashes_its_ngrams_and_lexicon_key_as_the_separate_pa
 #[test]
 fn the_filtered_word_lookup_finds_what_the_map_finds() {
     // The table's facts are packed (`PackedFacts`): the map they were built from is the
-    // reference, facts and all.
+    // reference, facts and all; and so for the runs of two and three words.
     let lexicons = &*LEXICONS;
     let maps = lexicon_maps();
     let same = |key: u64| {
@@ -950,17 +950,39 @@ fn the_filtered_word_lookup_finds_what_the_map_finds() {
             maps.words.get(&key).copied(),
             "{key:x}"
         );
+        assert_eq!(lexicons.pair(key), maps.pairs.get(&key).copied(), "pair {key:x}");
+        assert_eq!(
+            lexicons.triple(key),
+            maps.triples.get(&key).copied(),
+            "triple {key:x}"
+        );
     };
-    // Every word of every lexicon, every token of the labeled set, and keys spread over
-    // the filter's bits (a fixed xorshift stream).
-    for &key in maps.words.keys() {
+    // Every word and run of every lexicon, every token of the labeled set and its runs
+    // of two and three, and keys spread over the filters' bits (a fixed xorshift stream).
+    for &key in maps
+        .words
+        .keys()
+        .chain(maps.pairs.keys())
+        .chain(maps.triples.keys())
+    {
         same(key);
     }
+    assert!(!maps.pairs.is_empty() && !maps.triples.is_empty());
     let data = include_str!("../../data/tweets-labeled.csv");
     for line in data.lines() {
         let lower = lowercase_visible(line);
-        for (_, key) in lexicon_forms(&tokenize(&lower)) {
+        let keys: Vec<u64> = lexicon_forms(&tokenize(&lower))
+            .into_iter()
+            .map(|(_, key)| key)
+            .collect();
+        for (i, &key) in keys.iter().enumerate() {
             same(key);
+            if let Some(&b) = keys.get(i + 1) {
+                same(run_hash(key, b));
+                if let Some(&c) = keys.get(i + 2) {
+                    same(run_hash(run_hash(key, b), c));
+                }
+            }
         }
     }
     let mut state = 0x2545_f491_4f6c_dd1du64;
