@@ -273,3 +273,106 @@ async fn the_layer_hands_the_body_to_the_handler_once() {
         .await;
     assert_eq!(seen, (Some(Bytes::from_static(b"{}")), None));
 }
+
+mod before;
+
+/// A data value of a record as hostile producers (and the fuzz cases) write it: mostly
+/// base64, else escaped, with control characters, non-ASCII or not UTF-8, or not a string.
+fn data_value() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let base64 = |d: &Vec<u8>| base64::engine::general_purpose::STANDARD.encode(d);
+    prop_oneof![
+        4 => proptest::collection::vec(any::<u8>(), 0..200).prop_map(move |d| format!("\"{}\"", base64(&d)).into_bytes()),
+        1 => (proptest::collection::vec(any::<u8>(), 0..60), 0usize..80, proptest::sample::select(vec![
+            "\\/", "\\n", "\\u0041", "\\ud800", "\\udc00\\ud800", "\\\"", "\\\\", "\u{1}", "\n", "\u{7f}", "é", "\u{10ffff}", "\\x", "=", " ",
+        ])).prop_map(move |(d, at, insert)| {
+            let text = base64(&d);
+            let at = at.min(text.len());
+            format!("\"{}{}{}\"", &text[..at], insert, &text[at..]).into_bytes()
+        }),
+        1 => proptest::sample::select(vec![
+            &b"\"\""[..], b"\"\xff\"", b"\"QUJD\xc3\"", b"\"\xed\xa0\x80\"", b"3", b"null", b"[1]", b"[]", b"{}", b"true", b"\"QUJD", b"\"!!\"",
+        ]).prop_map(|v| v.to_vec()),
+    ]
+}
+
+/// An arrival time as a record may carry it: the number Lambda writes, other numbers
+/// (negative, exponents, too large, integers past `u64`), and other JSON values.
+fn arrival_value() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        2 => (any::<u32>(), 0u32..1000).prop_map(|(s, ms)| format!("{s}.{ms}")),
+        1 => any::<u32>().prop_map(|s| s.to_string()),
+        1 => any::<i64>().prop_map(|s| s.to_string()),
+        2 => proptest::sample::select(vec![
+            "1764000000.125", "1764000000", "0", "-0", "-0.0", "-1", "-1.5", "1e3", "1.5e9", "1E9", "1764000000.1234567",
+            "1764000000.5", "0.5", "123.456", "1e-5", "1e20", "1e30", "1e400", "-1e400", "18446744073709551615",
+            "18446744073709551616", "9223372036854775807", "9223372036854775808", "253402300800", "8210266876799",
+            "8210266876800", "1764000000.", "01", ".5", "1764000000.125e0", "\"1764000000.5\"", "\"1e3\"", "\"abc\"", "\"\"",
+            "\"-1\"", "null", "true", "[1]", "[]", "{\"a\":1}", "{}", "\"\\u0031\"",
+        ]).prop_map(str::to_owned),
+    ]
+}
+
+/// One record's JSON, each member present, missing or odd as the flags say.
+fn record_json(i: usize, data: &[u8], arrival: &str, odd: u8) -> Vec<u8> {
+    let seq = format!("4959{i:052}");
+    let mut kinesis = vec![b"\"kinesisSchemaVersion\":\"1.0\",\"partitionKey\":\"pk\"".to_vec()];
+    match odd % 8 {
+        1 => {}
+        2 => kinesis.push(b"\"sequenceNumber\":\"\"".to_vec()),
+        3 => kinesis.push(format!("\"sequenceNumber\":\"4959\\u0030{i}\"").into_bytes()),
+        _ => kinesis.push(format!("\"sequenceNumber\":\"{seq}\"").into_bytes()),
+    }
+    if odd / 8 % 4 != 1 {
+        kinesis.push([&b"\"data\":"[..], data].concat());
+    }
+    if odd / 8 % 4 != 2 {
+        kinesis.push(format!("\"approximateArrivalTimestamp\":{arrival}").into_bytes());
+    }
+    if odd / 8 % 4 == 3 {
+        kinesis.reverse();
+    }
+    let mut record = b"{\"kinesis\":{".to_vec();
+    record.extend(kinesis.join(&b","[..]));
+    record.extend_from_slice(b"},\"eventSource\":\"aws:kinesis\",");
+    match odd / 32 % 4 {
+        1 => {}
+        2 => record.extend(format!("\"eventID\":\"shardId-000000000003\\u003a{seq}\",").into_bytes()),
+        _ => record.extend(format!("\"eventID\":\"shardId-000000000003:{seq}\",").into_bytes()),
+    }
+    record.extend_from_slice(
+        b"\"eventName\":\"aws:kinesis:record\",\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:1:stream/s\"}",
+    );
+    record
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+    /// GIVEN events of up to four records, each with data and an arrival time of any of
+    /// the forms above, members missing, reordered or escaped, and the body then changed
+    /// at a byte (any value), cut, or left whole
+    /// WHEN the body is read
+    /// THEN the records, or the error, are those of the reader before the fast path.
+    #[test]
+    fn the_fast_path_reads_every_event_as_before(
+        records in proptest::collection::vec((data_value(), arrival_value(), proptest::prelude::any::<u8>()), 0..4),
+        change in proptest::option::of((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>(), proptest::prelude::any::<bool>())),
+    ) {
+        let mut body = b"{\"Records\":[".to_vec();
+        let records: Vec<Vec<u8>> = records.iter().enumerate().map(|(i, (data, arrival, odd))| record_json(i, data, arrival, *odd)).collect();
+        body.extend(records.join(&b","[..]));
+        body.extend_from_slice(b"]}");
+        if let Some((at, byte, cut)) = change {
+            let at = at % body.len();
+            if cut {
+                body.truncate(at);
+            } else {
+                body[at] = byte;
+            }
+        }
+        let now = records_from_body(Bytes::from(body.clone()));
+        let then = before::records_from_body(Bytes::from(body.clone()));
+        proptest::prop_assert_eq!(now, then, "{}", String::from_utf8_lossy(&body));
+    }
+}
