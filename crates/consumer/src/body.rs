@@ -173,26 +173,64 @@ struct NumberArrival(chrono::DateTime<chrono::Utc>);
 
 impl NumberArrival {
     /// `deserialize_seconds` on a number, as `SecondTimestamp` reads it (its untagged
-    /// enum takes any JSON number as an `f64`): the number's decimal form cut at the
-    /// point, each part a `u64`, the fraction's digits taken as milliseconds' worth
+    /// enum takes any JSON number as an `f64`): the number's decimal form (`Display`) cut
+    /// at the point, each part a `u64`, the fraction's digits taken as milliseconds' worth
     /// (`frac * 1_000_000` nanoseconds, as written there). `None` where that fails, and
     /// where its multiplication would overflow (which panics in a debug build and wraps
     /// in a release one: left to the exact read).
+    ///
+    /// The decimal form is written into a buffer on the stack, where `to_string` grows a
+    /// `String` (an allocation and a reallocation a record, as many instructions as the
+    /// formatting); a form longer than the buffer (a number past 10^60) is left to the
+    /// exact read.
     fn from_seconds(seconds: f64) -> Option<chrono::DateTime<chrono::Utc>> {
         use chrono::TimeZone;
-        let decimal = seconds.to_string();
-        let parts: Vec<u64> = decimal
-            .split('.')
-            .map(str::parse::<u64>)
-            .collect::<Result<_, _>>()
-            .ok()?;
-        let (whole, frac) = if parts.len() > 1 {
-            (parts[0], parts[1])
-        } else {
-            (parts[0], 0)
-        };
+        use std::fmt::Write;
+        let mut decimal = DecimalBuf::default();
+        write!(decimal, "{seconds}").ok()?;
+        let mut parts = decimal.as_str().split('.').map(str::parse::<u64>);
+        // As `deserialize_seconds`: every part must be a `u64`; the first two are used.
+        let whole = parts.next()?.ok()?;
+        let frac = parts.next().transpose().ok()?.unwrap_or(0);
+        if parts.any(|part| part.is_err()) {
+            return None;
+        }
         let nanos = frac.checked_mul(1_000_000)?;
         chrono::Utc.timestamp_opt(whole as i64, nanos as u32).latest()
+    }
+}
+
+/// A number's decimal form, up to 64 bytes, for [`NumberArrival::from_seconds`].
+struct DecimalBuf {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Default for DecimalBuf {
+    fn default() -> DecimalBuf {
+        DecimalBuf {
+            bytes: [0; 64],
+            len: 0,
+        }
+    }
+}
+
+impl DecimalBuf {
+    fn as_str(&self) -> &str {
+        // Only whole `str`s are written (`write_str`); an invalid one cannot be seen.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for DecimalBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(std::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
