@@ -86,49 +86,49 @@ enum EventField {
     Other,
 }
 
-/// A record's members, with its data and arrival time read as `D` and `T`: exactly as
-/// `KinesisEvent` reads them ([`ExactData`], [`SecondTimestamp`]), or by the fast path
-/// ([`PlainData`], [`NumberArrival`]; see [`parse`]).
+/// A record as `KinesisEvent` reads it: the exact read (see [`parse`]).
 #[derive(Deserialize)]
-struct Record<'a, D, T> {
+struct Record<'a> {
     #[serde(rename = "eventID", borrow, default)]
     event_id: Option<Cow<'a, str>>,
     #[serde(rename = "eventSourceARN", borrow, default)]
     event_source_arn: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    kinesis: Kinesis<'a, D, T>,
+    kinesis: Kinesis<'a>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Kinesis<'a, D, T> {
+struct Kinesis<'a> {
     #[serde(borrow, default)]
     partition_key: Cow<'a, str>,
     #[serde(borrow, default)]
     sequence_number: Cow<'a, str>,
-    data: D,
-    approximate_arrival_timestamp: T,
+    /// Borrowed from the body unless the producer escaped a character of it (`\/`).
+    #[serde(borrow)]
+    data: Cow<'a, str>,
+    approximate_arrival_timestamp: SecondTimestamp,
 }
 
-/// A record's data as `KinesisEvent` reads it: a JSON string, borrowed from the body
-/// unless the producer escaped a character of it (`\/`).
-#[derive(Deserialize)]
-#[serde(transparent)]
-struct ExactData<'a>(#[serde(borrow)] Cow<'a, str>);
+/// The error on which the fast read gives way to the exact one (see [`parse`]).
+fn left_to_the_exact_read<E: serde::de::Error>() -> E {
+    E::custom("left to the exact read")
+}
 
-/// A record's data read by the fast path: the JSON string's bytes as they stand in the
-/// body, or `None` where the fast path declines them (escaped, or not text the exact
-/// read would take; see [`PlainData::accepts`]).
+/// A JSON string (a member's name or a text) read by the fast path: its bytes as they
+/// stand in the body. Anything else is an error (see [`parse`]): an escaped string, or
+/// one the exact read would refuse (see [`PlainText::accepts`]).
 ///
 /// Why: the exact read (`deserialize_str`) scans a string 8 bytes a step for a quote, a
 /// backslash or a control character and then checks the whole of it is UTF-8, about
-/// 3.5 instructions a byte: for a record's 4 KB of base64, more than the rest of its
-/// reading. `deserialize_bytes` finds the closing quote or a backslash with `memchr2`
-/// (SIMD) and checks nothing; the check the exact read makes is done here instead, in
-/// one pass that the compiler vectorises.
-struct PlainData<'a>(Option<&'a [u8]>);
+/// 3.5 instructions a byte, and 200 for a member's short name: for a record's 4 KB of
+/// base64 more than the rest of its reading, and its 17 other strings (14 names) a third
+/// of the rest. `deserialize_bytes` finds the closing quote or a backslash with `memchr2`
+/// (SIMD) and checks nothing; the check the exact read makes is done here instead, in one
+/// pass that the compiler vectorises.
+struct PlainText<'a>(&'a [u8]);
 
-impl PlainData<'_> {
+impl PlainText<'_> {
     /// Whether the exact read takes the string `text` (found, unescaped, between its
     /// quotes) as it stands: no control character (the exact read refuses one, and
     /// `memchr2` does not look for them) and UTF-8. Base64 is printable ASCII, which is
@@ -139,36 +139,134 @@ impl PlainData<'_> {
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for PlainData<'a> {
+impl<'de: 'a, 'a> Deserialize<'de> for PlainText<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct PlainVisitor;
         impl<'de> Visitor<'de> for PlainVisitor {
-            type Value = PlainData<'de>;
+            type Value = PlainText<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a string")
             }
             fn visit_borrowed_bytes<E: serde::de::Error>(self, text: &'de [u8]) -> Result<Self::Value, E> {
-                Ok(PlainData(PlainData::accepts(text).then_some(text)))
+                if PlainText::accepts(text) {
+                    Ok(PlainText(text))
+                } else {
+                    Err(left_to_the_exact_read())
+                }
             }
-            // Escaped: unescaped into serde_json's scratch (without the exact read's
-            // checks of its escapes), so declined.
+            // Escaped: unescaped into serde_json's scratch without the exact read's
+            // checks of its escapes.
             fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<Self::Value, E> {
-                Ok(PlainData(None))
+                Err(left_to_the_exact_read())
             }
         }
         deserializer.deserialize_bytes(PlainVisitor)
     }
 }
 
+/// A record read by the fast path: the members [`Record`] reads, by the same names, each
+/// name and text a [`PlainText`] and the arrival time a [`NumberArrival`]; anything the
+/// derived [`Record`] would refuse (a repeated member, a missing one it requires, a
+/// record that is not an object), or read otherwise than its text as it stands (`null`
+/// for an optional member), is an error (see [`parse`]). Other members are skipped as
+/// the derived one skips them.
+struct FastRecord<'a> {
+    event_id: Option<&'a [u8]>,
+    stream_arn: Option<&'a [u8]>,
+    kinesis: FastKinesis<'a>,
+}
+
+struct FastKinesis<'a> {
+    partition_key: Option<&'a [u8]>,
+    sequence_number: Option<&'a [u8]>,
+    data: &'a [u8],
+    arrived_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `slot` set to `value`, unless it already holds one (a repeated member).
+fn once<T, E: serde::de::Error>(slot: &mut Option<T>, value: T) -> Result<(), E> {
+    match slot.replace(value) {
+        Some(_) => Err(left_to_the_exact_read()),
+        None => Ok(()),
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for FastRecord<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RecordVisitor;
+        impl<'de> Visitor<'de> for RecordVisitor {
+            type Value = FastRecord<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a Kinesis record")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastRecord<'de>, A::Error> {
+                let (mut event_id, mut stream_arn, mut kinesis) = (None, None, None);
+                while let Some(PlainText(name)) = map.next_key()? {
+                    match name {
+                        b"eventID" => once(&mut event_id, map.next_value::<PlainText>()?.0)?,
+                        b"eventSourceARN" => once(&mut stream_arn, map.next_value::<PlainText>()?.0)?,
+                        b"kinesis" => once(&mut kinesis, map.next_value::<FastKinesis>()?)?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FastRecord {
+                    event_id,
+                    stream_arn,
+                    kinesis: kinesis.ok_or_else(left_to_the_exact_read)?,
+                })
+            }
+        }
+        deserializer.deserialize_map(RecordVisitor)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for FastKinesis<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KinesisVisitor;
+        impl<'de> Visitor<'de> for KinesisVisitor {
+            type Value = FastKinesis<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a record's kinesis member")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastKinesis<'de>, A::Error> {
+                let (mut partition_key, mut sequence_number, mut data, mut arrived_at) =
+                    (None, None, None, None);
+                while let Some(PlainText(name)) = map.next_key()? {
+                    match name {
+                        b"partitionKey" => once(&mut partition_key, map.next_value::<PlainText>()?.0)?,
+                        b"sequenceNumber" => once(&mut sequence_number, map.next_value::<PlainText>()?.0)?,
+                        b"data" => once(&mut data, map.next_value::<PlainText>()?.0)?,
+                        b"approximateArrivalTimestamp" => {
+                            once(&mut arrived_at, map.next_value::<NumberArrival>()?.0)?
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FastKinesis {
+                    partition_key,
+                    sequence_number,
+                    data: data.ok_or_else(left_to_the_exact_read)?,
+                    arrived_at: arrived_at.ok_or_else(left_to_the_exact_read)?,
+                })
+            }
+        }
+        deserializer.deserialize_map(KinesisVisitor)
+    }
+}
+
 /// A record's arrival time read by the fast path: a JSON number, turned into a time as
 /// `SecondTimestamp` turns it (`aws_lambda_events` 1.2's `deserialize_seconds`); any
-/// other value, or a number that fails there, is an error, on which the fast path
-/// declines the event (see [`parse`]).
+/// other value, or a number that fails there, is an error (see [`parse`]).
 ///
 /// Why: `SecondTimestamp` reads the number through an untagged enum whose first variant
 /// is a string, so every record's number is buffered and then formatted into an error
 /// message ("invalid type: floating point `1764000000.125`, expected a string") before
-/// it is taken as a number: 5,500 instructions a record, a fifth of reading the event.
+/// it is taken as a number: 5,500 instructions a record, nearly a fifth of reading the
+/// event.
 struct NumberArrival(chrono::DateTime<chrono::Utc>);
 
 impl NumberArrival {
@@ -241,7 +339,7 @@ impl<'de> Deserialize<'de> for NumberArrival {
             fn time<E: serde::de::Error>(seconds: f64) -> Result<NumberArrival, E> {
                 NumberArrival::from_seconds(seconds)
                     .map(NumberArrival)
-                    .ok_or_else(|| E::custom("left to the exact read"))
+                    .ok_or_else(left_to_the_exact_read)
             }
         }
         impl Visitor<'_> for NumberVisitor {
@@ -261,41 +359,6 @@ impl<'de> Deserialize<'de> for NumberArrival {
             }
         }
         deserializer.deserialize_any(NumberVisitor)
-    }
-}
-
-/// What [`Parsed::push`] takes from a record's data: its [`Text`], or `None` where the
-/// fast path declines it.
-trait DataText<'a> {
-    fn text(self, parsed: &mut Parsed) -> Option<Text>;
-}
-
-impl<'a> DataText<'a> for ExactData<'a> {
-    fn text(self, parsed: &mut Parsed) -> Option<Text> {
-        Some(parsed.text(self.0))
-    }
-}
-
-impl<'a> DataText<'a> for PlainData<'a> {
-    fn text(self, parsed: &mut Parsed) -> Option<Text> {
-        self.0.map(|text| parsed.borrowed(text))
-    }
-}
-
-/// A record's arrival time, however read.
-trait ArrivalTime {
-    fn time(self) -> chrono::DateTime<chrono::Utc>;
-}
-
-impl ArrivalTime for SecondTimestamp {
-    fn time(self) -> chrono::DateTime<chrono::Utc> {
-        self.0
-    }
-}
-
-impl ArrivalTime for NumberArrival {
-    fn time(self) -> chrono::DateTime<chrono::Utc> {
-        self.0
     }
 }
 
@@ -338,8 +401,6 @@ struct Parsed {
     places: Vec<Place>,
     /// The texts the JSON escaped, unescaped (never from Lambda).
     escaped: Vec<String>,
-    /// Whether the fast path declined a record's data (see [`parse`]).
-    declined: bool,
 }
 
 impl Parsed {
@@ -348,7 +409,6 @@ impl Parsed {
             base: body.as_ptr() as usize,
             places: Vec::new(),
             escaped: Vec::new(),
-            declined: false,
         }
     }
 
@@ -377,53 +437,69 @@ impl Parsed {
         }
     }
 
-    fn push<'a, D: DataText<'a>, T: ArrivalTime>(&mut self, record: Record<'a, D, T>) {
-        let Some(data) = record.kinesis.data.text(self) else {
-            self.declined = true;
-            return;
-        };
+    /// The place of an optional text the fast path read: a member left out is empty, as
+    /// the exact read's `default` (see `text`).
+    fn plain(&self, text: Option<&[u8]>) -> Text {
+        text.map_or(Text { at: 0, len: 0 }, |text| self.borrowed(text))
+    }
+}
+
+/// A record, read exactly or by the fast path, as [`Parsed`] keeps it.
+trait ParsedRecord {
+    fn push_to(self, parsed: &mut Parsed);
+}
+
+impl ParsedRecord for Record<'_> {
+    fn push_to(self, parsed: &mut Parsed) {
         let place = Place {
-            event_id: record.event_id.map(|t| self.text(t)),
-            stream_arn: record.event_source_arn.map(|t| self.text(t)),
-            partition_key: self.text(record.kinesis.partition_key),
-            sequence_number: self.text(record.kinesis.sequence_number),
-            data,
-            arrived_at: record.kinesis.approximate_arrival_timestamp.time(),
+            event_id: self.event_id.map(|t| parsed.text(t)),
+            stream_arn: self.event_source_arn.map(|t| parsed.text(t)),
+            partition_key: parsed.text(self.kinesis.partition_key),
+            sequence_number: parsed.text(self.kinesis.sequence_number),
+            data: parsed.text(self.kinesis.data),
+            arrived_at: self.kinesis.approximate_arrival_timestamp.0,
         };
-        self.places.push(place);
+        parsed.places.push(place);
     }
 }
 
-/// The event in `body` read into [`Place`]s: by the fast path ([`PlainData`],
-/// [`NumberArrival`]) when it takes every record, else exactly as `KinesisEvent` reads it
-/// ([`ExactData`], [`SecondTimestamp`]), whose places, or error, stand.
+impl ParsedRecord for FastRecord<'_> {
+    fn push_to(self, parsed: &mut Parsed) {
+        let place = Place {
+            event_id: self.event_id.map(|t| parsed.borrowed(t)),
+            stream_arn: self.stream_arn.map(|t| parsed.borrowed(t)),
+            partition_key: parsed.plain(self.kinesis.partition_key),
+            sequence_number: parsed.plain(self.kinesis.sequence_number),
+            data: parsed.borrowed(self.kinesis.data),
+            arrived_at: self.kinesis.arrived_at,
+        };
+        parsed.places.push(place);
+    }
+}
+
+/// The event in `body` read into [`Place`]s: by the fast path ([`FastRecord`]) when it
+/// reads the whole body, else exactly as `KinesisEvent` reads it ([`Record`]), whose
+/// places, or error, stand.
 ///
-/// The two reads are the same `serde_json` parse but for a record's data and arrival
-/// time, and the fast path takes a record only where the exact read takes it with the
-/// same text and time: it declines a data string the exact read would refuse or unescape
-/// (see [`PlainData::accepts`]), and fails on any arrival time but a number
-/// `SecondTimestamp` turns into a time (the same arithmetic, [`NumberArrival::from_seconds`]).
-/// So a body the fast path reads gives the places the exact read gives, and any other
-/// body (an error, an escape: never from Lambda) is read again, exactly, and fails or
-/// not as it always did. `the_fast_path_reads_every_event_as_before` checks this against
-/// the reader as it was before the fast path, over hostile events.
+/// The two reads are the same `serde_json` parse but for a record's member names and
+/// texts and its arrival time, and the fast path reads a record only where the exact
+/// read takes it with the same texts and time: it fails on a string the exact read would
+/// refuse or unescape ([`PlainText::accepts`]), on any record the derived [`Record`] would
+/// refuse or read otherwise ([`FastRecord`]), and on any arrival time but a number
+/// `SecondTimestamp` turns into a time (the same arithmetic,
+/// [`NumberArrival::from_seconds`]). So a body the fast path reads gives the places the
+/// exact read gives, and any other body (an error, an escape: never from Lambda) is read
+/// again, exactly, and fails or not as it always did.
+/// `the_fast_path_reads_every_event_as_before` checks this against the reader as it was
+/// before the fast path, over hostile events.
 fn parse(body: &[u8]) -> Result<Parsed, serde_json::Error> {
-    if let Ok(parsed) = parse_as::<PlainData, NumberArrival>(body) {
-        if !parsed.declined {
-            return Ok(parsed);
-        }
-    }
-    parse_as::<ExactData, SecondTimestamp>(body)
+    parse_as::<FastRecord>(body).or_else(|_| parse_as::<Record>(body))
 }
 
-fn parse_as<'b, D, T>(body: &'b [u8]) -> Result<Parsed, serde_json::Error>
-where
-    D: DataText<'b> + Deserialize<'b>,
-    T: ArrivalTime + Deserialize<'b>,
-{
+fn parse_as<'b, R: ParsedRecord + Deserialize<'b>>(body: &'b [u8]) -> Result<Parsed, serde_json::Error> {
     let mut parsed = Parsed::new(body);
     let mut json = serde_json::Deserializer::from_slice(body);
-    json.deserialize_map(EventVisitor::<D, T>(&mut parsed, PhantomData))
+    json.deserialize_map(EventVisitor::<R>(&mut parsed, PhantomData))
         .and_then(|()| json.end())?;
     Ok(parsed)
 }
@@ -431,13 +507,9 @@ where
 /// Reads the event object, handing its `Records` to [`RecordsSeed`]. As the derived
 /// `Deserialize` of `{ Records: Vec<_> }` would: other members skipped, a missing or
 /// repeated `Records` refused.
-struct EventVisitor<'p, D, T>(&'p mut Parsed, PhantomData<(D, T)>);
+struct EventVisitor<'p, R>(&'p mut Parsed, PhantomData<R>);
 
-impl<'de, D, T> Visitor<'de> for EventVisitor<'_, D, T>
-where
-    D: DataText<'de> + Deserialize<'de>,
-    T: ArrivalTime + Deserialize<'de>,
-{
+impl<'de, R: ParsedRecord + Deserialize<'de>> Visitor<'de> for EventVisitor<'_, R> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -451,7 +523,7 @@ where
                 EventField::Records if seen => return Err(A::Error::duplicate_field("Records")),
                 EventField::Records => {
                     seen = true;
-                    map.next_value_seed(RecordsSeed::<D, T>(&mut *self.0, PhantomData))?;
+                    map.next_value_seed(RecordsSeed::<R>(&mut *self.0, PhantomData))?;
                 }
                 EventField::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -466,13 +538,9 @@ where
 }
 
 /// The `Records` array, each record pushed to [`Parsed`] as soon as it is read.
-struct RecordsSeed<'p, D, T>(&'p mut Parsed, PhantomData<(D, T)>);
+struct RecordsSeed<'p, R>(&'p mut Parsed, PhantomData<R>);
 
-impl<'de, D, T> DeserializeSeed<'de> for RecordsSeed<'_, D, T>
-where
-    D: DataText<'de> + Deserialize<'de>,
-    T: ArrivalTime + Deserialize<'de>,
-{
+impl<'de, R: ParsedRecord + Deserialize<'de>> DeserializeSeed<'de> for RecordsSeed<'_, R> {
     type Value = ();
 
     fn deserialize<J: Deserializer<'de>>(self, deserializer: J) -> Result<(), J::Error> {
@@ -480,11 +548,7 @@ where
     }
 }
 
-impl<'de, D, T> Visitor<'de> for RecordsSeed<'_, D, T>
-where
-    D: DataText<'de> + Deserialize<'de>,
-    T: ArrivalTime + Deserialize<'de>,
-{
+impl<'de, R: ParsedRecord + Deserialize<'de>> Visitor<'de> for RecordsSeed<'_, R> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -492,8 +556,8 @@ where
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(record) = seq.next_element::<Record<'de, D, T>>()? {
-            self.0.push(record);
+        while let Some(record) = seq.next_element::<R>()? {
+            record.push_to(self.0);
         }
         Ok(())
     }
