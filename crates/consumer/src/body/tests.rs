@@ -419,3 +419,62 @@ proptest::proptest! {
         proptest::prop_assert_eq!(now, then, "{}", String::from_utf8_lossy(&body));
     }
 }
+
+#[test]
+fn millisecond_parts_are_those_of_the_decimal_form() {
+    // GIVEN numbers with up to three decimals across the range the shortcut takes and
+    // past it, numbers with more decimals, and doubles of every magnitude
+    let mut numbers: Vec<f64> = vec![
+        0.0,
+        -0.0,
+        0.001,
+        0.5,
+        1.0,
+        0.999,
+        8589934591.999,
+        8589934592.0,
+        1764000000.125,
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300_000 {
+        let r = next();
+        let millis = match r % 4 {
+            0 => r % 10_000_000_000_000,
+            1 => 1_764_000_000_000 + r % 100_000_000,
+            2 => (r % 10_000_000) * 1000,
+            _ => r % 100_000,
+        };
+        numbers.push(millis as f64 / 1000.0);
+        numbers.push(millis as f64 / 1000.0 + 0.0001);
+        numbers.push(-(millis as f64) / 1000.0);
+        numbers.push(f64::from_bits(next()));
+    }
+    let mut taken = 0;
+    for seconds in numbers {
+        // WHEN the shortcut takes one THEN its parts are those of its decimal form
+        if let Some(parts) = NumberArrival::millisecond_parts(seconds) {
+            assert_eq!(Some(parts), NumberArrival::decimal_parts(seconds), "{seconds}");
+            taken += 1;
+        }
+    }
+    assert!(taken > 250_000, "{taken} taken");
+    // AND Lambda's numbers are taken
+    assert_eq!(
+        NumberArrival::millisecond_parts(1764000000.125),
+        Some((1764000000, 125))
+    );
+    assert_eq!(
+        NumberArrival::millisecond_parts(1764000000.12),
+        Some((1764000000, 12))
+    );
+    assert_eq!(
+        NumberArrival::millisecond_parts(1764000000.0),
+        Some((1764000000, 0))
+    );
+}
