@@ -12,6 +12,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::marker::PhantomData;
 use std::task::{Context as TaskContext, Poll};
 
 use aws_lambda_events::encodings::SecondTimestamp;
@@ -85,6 +86,11 @@ enum EventField {
     Other,
 }
 
+/// A record as `KinesisEvent` reads it: the exact read (see [`parse`]).
+///
+/// `borrow` does not reach into an `Option`: `event_id` and `event_source_arn` are always
+/// `Cow::Owned` here, so [`Parsed::text`] keeps them with the escaped texts (two
+/// allocations a record, which the fast read does not make).
 #[derive(Deserialize)]
 struct Record<'a> {
     #[serde(rename = "eventID", borrow, default)]
@@ -106,6 +112,297 @@ struct Kinesis<'a> {
     #[serde(borrow)]
     data: Cow<'a, str>,
     approximate_arrival_timestamp: SecondTimestamp,
+}
+
+/// The error on which the fast read gives way to the exact one (see [`parse`]).
+fn left_to_the_exact_read<E: serde::de::Error>() -> E {
+    E::custom("left to the exact read")
+}
+
+/// A JSON string (a member's name or a text) read by the fast path: its bytes as they
+/// stand in the body. Anything else is an error (see [`parse`]): an escaped string, or
+/// one the exact read would refuse (see [`PlainText::accepts`]).
+///
+/// Why: the exact read (`deserialize_str`) scans a string 8 bytes a step for a quote, a
+/// backslash or a control character and then checks the whole of it is UTF-8, about
+/// 3.5 instructions a byte, and 200 for a member's short name: for a record's 4 KB of
+/// base64 more than the rest of its reading, and its 17 other strings (14 names) a third
+/// of the rest. `deserialize_bytes` finds the closing quote or a backslash with `memchr2`
+/// (SIMD) and checks nothing; the check the exact read makes is done here instead, in one
+/// pass that the compiler vectorises.
+struct PlainText<'a>(&'a [u8]);
+
+impl PlainText<'_> {
+    /// Whether the exact read takes the string `text` (found, unescaped, between its
+    /// quotes) as it stands: no control character (the exact read refuses one, and
+    /// `memchr2` does not look for them) and UTF-8. Base64 is printable ASCII, which is
+    /// both, and is checked first.
+    fn accepts(text: &[u8]) -> bool {
+        let printable_ascii = text.iter().fold(true, |ok, &b| ok & (0x20..0x80).contains(&b));
+        printable_ascii || (!text.iter().any(|&b| b < 0x20) && std::str::from_utf8(text).is_ok())
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for PlainText<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PlainVisitor;
+        impl<'de> Visitor<'de> for PlainVisitor {
+            type Value = PlainText<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_bytes<E: serde::de::Error>(self, text: &'de [u8]) -> Result<Self::Value, E> {
+                if PlainText::accepts(text) {
+                    Ok(PlainText(text))
+                } else {
+                    Err(left_to_the_exact_read())
+                }
+            }
+            // Escaped: unescaped into serde_json's scratch without the exact read's
+            // checks of its escapes.
+            fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<Self::Value, E> {
+                Err(left_to_the_exact_read())
+            }
+        }
+        deserializer.deserialize_bytes(PlainVisitor)
+    }
+}
+
+/// A record read by the fast path: the members [`Record`] reads, by the same names, each
+/// name and text a [`PlainText`] and the arrival time a [`NumberArrival`]; anything the
+/// derived [`Record`] would refuse (a repeated member, a missing one it requires, a
+/// record that is not an object), or read otherwise than its text as it stands (`null`
+/// for an optional member), is an error (see [`parse`]). Other members are skipped as
+/// the derived one skips them.
+struct FastRecord<'a> {
+    event_id: Option<&'a [u8]>,
+    stream_arn: Option<&'a [u8]>,
+    kinesis: FastKinesis<'a>,
+}
+
+struct FastKinesis<'a> {
+    partition_key: Option<&'a [u8]>,
+    sequence_number: Option<&'a [u8]>,
+    data: &'a [u8],
+    arrived_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `slot` set to `value`, unless it already holds one (a repeated member).
+fn once<T, E: serde::de::Error>(slot: &mut Option<T>, value: T) -> Result<(), E> {
+    match slot.replace(value) {
+        Some(_) => Err(left_to_the_exact_read()),
+        None => Ok(()),
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for FastRecord<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RecordVisitor;
+        impl<'de> Visitor<'de> for RecordVisitor {
+            type Value = FastRecord<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a Kinesis record")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastRecord<'de>, A::Error> {
+                let (mut event_id, mut stream_arn, mut kinesis) = (None, None, None);
+                while let Some(PlainText(name)) = map.next_key()? {
+                    match name {
+                        b"eventID" => once(&mut event_id, map.next_value::<PlainText>()?.0)?,
+                        b"eventSourceARN" => once(&mut stream_arn, map.next_value::<PlainText>()?.0)?,
+                        b"kinesis" => once(&mut kinesis, map.next_value::<FastKinesis>()?)?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FastRecord {
+                    event_id,
+                    stream_arn,
+                    kinesis: kinesis.ok_or_else(left_to_the_exact_read)?,
+                })
+            }
+        }
+        deserializer.deserialize_map(RecordVisitor)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for FastKinesis<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KinesisVisitor;
+        impl<'de> Visitor<'de> for KinesisVisitor {
+            type Value = FastKinesis<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a record's kinesis member")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FastKinesis<'de>, A::Error> {
+                let (mut partition_key, mut sequence_number, mut data, mut arrived_at) =
+                    (None, None, None, None);
+                while let Some(PlainText(name)) = map.next_key()? {
+                    match name {
+                        b"partitionKey" => once(&mut partition_key, map.next_value::<PlainText>()?.0)?,
+                        b"sequenceNumber" => once(&mut sequence_number, map.next_value::<PlainText>()?.0)?,
+                        b"data" => once(&mut data, map.next_value::<PlainText>()?.0)?,
+                        b"approximateArrivalTimestamp" => {
+                            once(&mut arrived_at, map.next_value::<NumberArrival>()?.0)?
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FastKinesis {
+                    partition_key,
+                    sequence_number,
+                    data: data.ok_or_else(left_to_the_exact_read)?,
+                    arrived_at: arrived_at.ok_or_else(left_to_the_exact_read)?,
+                })
+            }
+        }
+        deserializer.deserialize_map(KinesisVisitor)
+    }
+}
+
+/// A record's arrival time read by the fast path: a JSON number, turned into a time as
+/// `SecondTimestamp` turns it (`aws_lambda_events` 1.2's `deserialize_seconds`); any
+/// other value, or a number that fails there, is an error (see [`parse`]).
+///
+/// Why: `SecondTimestamp` reads the number through an untagged enum whose first variant
+/// is a string, so every record's number is buffered and then formatted into an error
+/// message ("invalid type: floating point `1764000000.125`, expected a string") before
+/// it is taken as a number: 5,500 instructions a record, nearly a fifth of reading the
+/// event.
+struct NumberArrival(chrono::DateTime<chrono::Utc>);
+
+impl NumberArrival {
+    /// `deserialize_seconds` on a number, as `SecondTimestamp` reads it (its untagged
+    /// enum takes any JSON number as an `f64`): the number's decimal form (`Display`) cut
+    /// at the point, each part a `u64`, the fraction's digits taken as milliseconds' worth
+    /// (`frac * 1_000_000` nanoseconds, as written there). `None` where that fails, and
+    /// where its multiplication would overflow (which panics in a debug build and wraps
+    /// in a release one: left to the exact read).
+    ///
+    /// The decimal form is written into a buffer on the stack, where `to_string` grows a
+    /// `String` (an allocation and a reallocation a record, as many instructions as the
+    /// formatting); a form longer than the buffer (a number past 10^60) is left to the
+    /// exact read.
+    fn from_seconds(seconds: f64) -> Option<chrono::DateTime<chrono::Utc>> {
+        use chrono::TimeZone;
+        let (whole, frac) = Self::millisecond_parts(seconds).or_else(|| Self::decimal_parts(seconds))?;
+        let nanos = frac.checked_mul(1_000_000)?;
+        chrono::Utc.timestamp_opt(whole as i64, nanos as u32).latest()
+    }
+
+    /// The two parts `deserialize_seconds` reads from `seconds`' decimal form: the whole
+    /// and the fraction's digits, each as a `u64`; `None` where a part is not one.
+    fn decimal_parts(seconds: f64) -> Option<(u64, u64)> {
+        use std::fmt::Write;
+        let mut decimal = DecimalBuf::default();
+        write!(decimal, "{seconds}").ok()?;
+        let mut parts = decimal.as_str().split('.').map(str::parse::<u64>);
+        // As `deserialize_seconds`: every part must be a `u64`; the first two are used.
+        let whole = parts.next()?.ok()?;
+        let frac = parts.next().transpose().ok()?.unwrap_or(0);
+        if parts.any(|part| part.is_err()) {
+            return None;
+        }
+        Some((whole, frac))
+    }
+
+    /// [`Self::decimal_parts`] without formatting, for the numbers Lambda writes:
+    /// non-negative, below 2^33 (the year 2242), with at most three decimals; `None` for
+    /// any other number. Formatting the number (`Display`, the shortest decimal that
+    /// reads back as it) was half the fast path's cost of a time.
+    ///
+    /// Why the parts are those of `Display`: say `seconds` is the double nearest to
+    /// `m / 1000` for an integer `m` (checked: `m / 1000.0` is that double, `m` and 1000
+    /// being exact and division correctly rounded). Below 2^33 doubles are less than
+    /// 2^-19 apart, so any decimal that reads back as `seconds` is within 2^-19 of
+    /// `m / 1000`, and one with at most three decimals *is* `m / 1000`; the shortest
+    /// decimal has at most as many digits as `m / 1000` has, so it is `m / 1000`, written
+    /// without the trailing zeros of its fraction (`Display` writes no exponent). Its
+    /// parts are `m / 1000` and `m % 1000` without those zeros (".120" reads as 12, as
+    /// `deserialize_seconds` reads "1764000000.12"). `millisecond_parts_are_those_of_the_decimal_form`
+    /// checks this against `decimal_parts` over the range and around it.
+    fn millisecond_parts(seconds: f64) -> Option<(u64, u64)> {
+        // `-0.0` is written "-0", which is not a `u64`; NaN fails the comparison.
+        if !(seconds.is_sign_positive() && seconds < (1u64 << 33) as f64) {
+            return None;
+        }
+        let millis = (seconds * 1000.0).round();
+        if millis / 1000.0 != seconds {
+            return None;
+        }
+        let millis = millis as u64;
+        let mut frac = millis % 1000;
+        while frac != 0 && frac.is_multiple_of(10) {
+            frac /= 10;
+        }
+        Some((millis / 1000, frac))
+    }
+}
+
+/// A number's decimal form, up to 64 bytes, for [`NumberArrival::from_seconds`].
+struct DecimalBuf {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Default for DecimalBuf {
+    fn default() -> DecimalBuf {
+        DecimalBuf {
+            bytes: [0; 64],
+            len: 0,
+        }
+    }
+}
+
+impl DecimalBuf {
+    fn as_str(&self) -> &str {
+        // Only whole `str`s are written (`write_str`); an invalid one cannot be seen.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for DecimalBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(std::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for NumberArrival {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NumberVisitor;
+        impl NumberVisitor {
+            fn time<E: serde::de::Error>(seconds: f64) -> Result<NumberArrival, E> {
+                NumberArrival::from_seconds(seconds)
+                    .map(NumberArrival)
+                    .ok_or_else(left_to_the_exact_read)
+            }
+        }
+        impl Visitor<'_> for NumberVisitor {
+            type Value = NumberArrival;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number")
+            }
+            // As the untagged enum's `f64` variant converts each kind of number.
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<NumberArrival, E> {
+                Self::time(v as f64)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<NumberArrival, E> {
+                Self::time(v as f64)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<NumberArrival, E> {
+                Self::time(v)
+            }
+        }
+        deserializer.deserialize_any(NumberVisitor)
+    }
 }
 
 /// A string of a record, without a copy: its place in the body's buffer, or (escaped
@@ -150,13 +447,26 @@ struct Parsed {
 }
 
 impl Parsed {
+    fn new(body: &[u8]) -> Parsed {
+        Parsed {
+            base: body.as_ptr() as usize,
+            places: Vec::new(),
+            escaped: Vec::new(),
+        }
+    }
+
+    /// The place of `text`, a slice of the body.
+    fn borrowed(&self, text: &[u8]) -> Text {
+        // In a body of at most `u32::MAX` bytes (checked before the parse).
+        Text {
+            at: (text.as_ptr() as usize - self.base) as u32,
+            len: text.len() as u32,
+        }
+    }
+
     fn text(&mut self, text: Cow<'_, str>) -> Text {
         match text {
-            // In a body of at most `u32::MAX` bytes (checked before the parse).
-            Cow::Borrowed(s) => Text {
-                at: (s.as_ptr() as usize - self.base) as u32,
-                len: s.len() as u32,
-            },
+            Cow::Borrowed(s) => self.borrowed(s.as_bytes()),
             // A field left out is `default`ed to an empty owned string: it is empty as an
             // empty borrowed one is (the missing sequence number's check reads `len`).
             Cow::Owned(s) if s.is_empty() => Text { at: 0, len: 0 },
@@ -170,25 +480,79 @@ impl Parsed {
         }
     }
 
-    fn push(&mut self, record: Record<'_>) {
-        let place = Place {
-            event_id: record.event_id.map(|t| self.text(t)),
-            stream_arn: record.event_source_arn.map(|t| self.text(t)),
-            partition_key: self.text(record.kinesis.partition_key),
-            sequence_number: self.text(record.kinesis.sequence_number),
-            data: self.text(record.kinesis.data),
-            arrived_at: record.kinesis.approximate_arrival_timestamp.0,
-        };
-        self.places.push(place);
+    /// The place of an optional text the fast path read: a member left out is empty, as
+    /// the exact read's `default` (see `text`).
+    fn plain(&self, text: Option<&[u8]>) -> Text {
+        text.map_or(Text { at: 0, len: 0 }, |text| self.borrowed(text))
     }
+}
+
+/// A record, read exactly or by the fast path, as [`Parsed`] keeps it.
+trait ParsedRecord {
+    fn push_to(self, parsed: &mut Parsed);
+}
+
+impl ParsedRecord for Record<'_> {
+    fn push_to(self, parsed: &mut Parsed) {
+        let place = Place {
+            event_id: self.event_id.map(|t| parsed.text(t)),
+            stream_arn: self.event_source_arn.map(|t| parsed.text(t)),
+            partition_key: parsed.text(self.kinesis.partition_key),
+            sequence_number: parsed.text(self.kinesis.sequence_number),
+            data: parsed.text(self.kinesis.data),
+            arrived_at: self.kinesis.approximate_arrival_timestamp.0,
+        };
+        parsed.places.push(place);
+    }
+}
+
+impl ParsedRecord for FastRecord<'_> {
+    fn push_to(self, parsed: &mut Parsed) {
+        let place = Place {
+            event_id: self.event_id.map(|t| parsed.borrowed(t)),
+            stream_arn: self.stream_arn.map(|t| parsed.borrowed(t)),
+            partition_key: parsed.plain(self.kinesis.partition_key),
+            sequence_number: parsed.plain(self.kinesis.sequence_number),
+            data: parsed.borrowed(self.kinesis.data),
+            arrived_at: self.kinesis.arrived_at,
+        };
+        parsed.places.push(place);
+    }
+}
+
+/// The event in `body` read into [`Place`]s: by the fast path ([`FastRecord`]) when it
+/// reads the whole body, else exactly as `KinesisEvent` reads it ([`Record`]), whose
+/// places, or error, stand.
+///
+/// The two reads are the same `serde_json` parse but for a record's member names and
+/// texts and its arrival time, and the fast path reads a record only where the exact
+/// read takes it with the same texts and time: it fails on a string the exact read would
+/// refuse or unescape ([`PlainText::accepts`]), on any record the derived [`Record`] would
+/// refuse or read otherwise ([`FastRecord`]), and on any arrival time but a number
+/// `SecondTimestamp` turns into a time (the same arithmetic,
+/// [`NumberArrival::from_seconds`]). So a body the fast path reads gives the places the
+/// exact read gives, and any other body (an error, an escape: never from Lambda) is read
+/// again, exactly, and fails or not as it always did.
+/// `the_fast_path_reads_every_event_as_before` checks this against the reader as it was
+/// before the fast path, over hostile events.
+fn parse(body: &[u8]) -> Result<Parsed, serde_json::Error> {
+    parse_as::<FastRecord>(body).or_else(|_| parse_as::<Record>(body))
+}
+
+fn parse_as<'b, R: ParsedRecord + Deserialize<'b>>(body: &'b [u8]) -> Result<Parsed, serde_json::Error> {
+    let mut parsed = Parsed::new(body);
+    let mut json = serde_json::Deserializer::from_slice(body);
+    json.deserialize_map(EventVisitor::<R>(&mut parsed, PhantomData))
+        .and_then(|()| json.end())?;
+    Ok(parsed)
 }
 
 /// Reads the event object, handing its `Records` to [`RecordsSeed`]. As the derived
 /// `Deserialize` of `{ Records: Vec<_> }` would: other members skipped, a missing or
 /// repeated `Records` refused.
-struct EventVisitor<'p>(&'p mut Parsed);
+struct EventVisitor<'p, R>(&'p mut Parsed, PhantomData<R>);
 
-impl<'de> Visitor<'de> for EventVisitor<'_> {
+impl<'de, R: ParsedRecord + Deserialize<'de>> Visitor<'de> for EventVisitor<'_, R> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -202,7 +566,7 @@ impl<'de> Visitor<'de> for EventVisitor<'_> {
                 EventField::Records if seen => return Err(A::Error::duplicate_field("Records")),
                 EventField::Records => {
                     seen = true;
-                    map.next_value_seed(RecordsSeed(&mut *self.0))?;
+                    map.next_value_seed(RecordsSeed::<R>(&mut *self.0, PhantomData))?;
                 }
                 EventField::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -217,17 +581,17 @@ impl<'de> Visitor<'de> for EventVisitor<'_> {
 }
 
 /// The `Records` array, each record pushed to [`Parsed`] as soon as it is read.
-struct RecordsSeed<'p>(&'p mut Parsed);
+struct RecordsSeed<'p, R>(&'p mut Parsed, PhantomData<R>);
 
-impl<'de> DeserializeSeed<'de> for RecordsSeed<'_> {
+impl<'de, R: ParsedRecord + Deserialize<'de>> DeserializeSeed<'de> for RecordsSeed<'_, R> {
     type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+    fn deserialize<J: Deserializer<'de>>(self, deserializer: J) -> Result<(), J::Error> {
         deserializer.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for RecordsSeed<'_> {
+impl<'de, R: ParsedRecord + Deserialize<'de>> Visitor<'de> for RecordsSeed<'_, R> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -235,8 +599,8 @@ impl<'de> Visitor<'de> for RecordsSeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(record) = seq.next_element::<Record<'de>>()? {
-            self.0.push(record);
+        while let Some(record) = seq.next_element::<R>()? {
+            record.push_to(self.0);
         }
         Ok(())
     }
@@ -264,18 +628,9 @@ pub fn records_from_body(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
         .try_into_mut()
         .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
 
-    let mut parsed = Parsed {
-        base: buf.as_ptr() as usize,
-        places: Vec::new(),
-        escaped: Vec::new(),
-    };
-    let mut json = serde_json::Deserializer::from_slice(&buf);
-    json.deserialize_map(EventVisitor(&mut parsed))
-        .and_then(|()| json.end())
-        .map_err(|e| EventError::NotAKinesisEvent(e.to_string()))?;
     let Parsed {
         mut places, escaped, ..
-    } = parsed;
+    } = parse(&buf).map_err(|e| EventError::NotAKinesisEvent(e.to_string()))?;
 
     // The checks in record order: a record without a sequence number, or escaped data
     // that is not base64, fails as it always did.

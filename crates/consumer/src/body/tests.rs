@@ -273,3 +273,208 @@ async fn the_layer_hands_the_body_to_the_handler_once() {
         .await;
     assert_eq!(seen, (Some(Bytes::from_static(b"{}")), None));
 }
+
+mod before;
+
+/// A data value of a record as hostile producers (and the fuzz cases) write it: mostly
+/// base64, else escaped, with control characters, non-ASCII or not UTF-8, or not a string.
+fn data_value() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let base64 = |d: &Vec<u8>| base64::engine::general_purpose::STANDARD.encode(d);
+    prop_oneof![
+        4 => proptest::collection::vec(any::<u8>(), 0..200).prop_map(move |d| format!("\"{}\"", base64(&d)).into_bytes()),
+        1 => (proptest::collection::vec(any::<u8>(), 0..60), 0usize..80, proptest::sample::select(vec![
+            "\\/", "\\n", "\\u0041", "\\ud800", "\\udc00\\ud800", "\\\"", "\\\\", "\u{1}", "\n", "\u{7f}", "é", "\u{10ffff}", "\\x", "=", " ",
+        ])).prop_map(move |(d, at, insert)| {
+            let text = base64(&d);
+            let at = at.min(text.len());
+            format!("\"{}{}{}\"", &text[..at], insert, &text[at..]).into_bytes()
+        }),
+        1 => proptest::sample::select(vec![
+            &b"\"\""[..], b"\"\xff\"", b"\"QUJD\xc3\"", b"\"\xed\xa0\x80\"", b"3", b"null", b"[1]", b"[]", b"{}", b"true", b"\"QUJD", b"\"!!\"",
+        ]).prop_map(|v| v.to_vec()),
+    ]
+}
+
+/// An arrival time as a record may carry it: the number Lambda writes, other numbers
+/// (negative, exponents, too large, integers past `u64`), and other JSON values.
+fn arrival_value() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        2 => (any::<u32>(), 0u32..1000).prop_map(|(s, ms)| format!("{s}.{ms}")),
+        1 => any::<u32>().prop_map(|s| s.to_string()),
+        1 => any::<i64>().prop_map(|s| s.to_string()),
+        2 => proptest::sample::select(vec![
+            "1764000000.125", "1764000000", "0", "-0", "-0.0", "-1", "-1.5", "1e3", "1.5e9", "1E9", "1764000000.1234567",
+            "1764000000.5", "0.5", "123.456", "1e-5", "1e20", "1e30", "1e400", "-1e400", "18446744073709551615",
+            "18446744073709551616", "9223372036854775807", "9223372036854775808", "253402300800", "8210266876799",
+            "8210266876800", "1764000000.", "01", ".5", "1764000000.125e0", "\"1764000000.5\"", "\"1e3\"", "\"abc\"", "\"\"",
+            "\"-1\"", "null", "true", "[1]", "[]", "{\"a\":1}", "{}", "\"\\u0031\"",
+        ]).prop_map(str::to_owned),
+    ]
+}
+
+/// A member added to a record's `kinesis` object or to the record itself: repeated,
+/// `null`, escaped or odd names, members the reader skips.
+fn extra_member() -> impl proptest::strategy::Strategy<Value = Option<&'static str>> {
+    proptest::option::of(proptest::sample::select(vec![
+        "\"data\":\"QUJD\"",
+        "\"d\\u0061ta\":\"QUJD\"",
+        "\"partitionKey\":\"pk2\"",
+        "\"partitionKey\":null",
+        "\"sequenceNumber\":\"4959\"",
+        "\"approximateArrivalTimestamp\":1",
+        "\"eventID\":\"shardId-000000000003:1\"",
+        "\"eventID\":null",
+        "\"eventSourceARN\":null",
+        "\"eventSourceARN\":\"arn\\/x\"",
+        "\"kinesis\":{}",
+        "\"kinesis\":null",
+        "\"other\":[1,{\"a\":\"\\u00e9\"}]",
+        "\"other\":1e400",
+        "\"\u{1}\":1",
+        "\"\u{e9}\":\"\u{e9}\"",
+        "\"\\u0000\":true",
+        "\"data\":\"\u{1}\"",
+    ]))
+}
+
+/// One record's JSON, each member present, missing or odd as the flags say.
+fn record_json(
+    i: usize,
+    data: &[u8],
+    arrival: &str,
+    odd: u8,
+    extra: (Option<&str>, Option<&str>),
+) -> Vec<u8> {
+    let seq = format!("4959{i:052}");
+    let mut kinesis = vec![b"\"kinesisSchemaVersion\":\"1.0\",\"partitionKey\":\"pk\"".to_vec()];
+    match odd % 8 {
+        1 => {}
+        2 => kinesis.push(b"\"sequenceNumber\":\"\"".to_vec()),
+        3 => kinesis.push(format!("\"sequenceNumber\":\"4959\\u0030{i}\"").into_bytes()),
+        _ => kinesis.push(format!("\"sequenceNumber\":\"{seq}\"").into_bytes()),
+    }
+    if odd / 8 % 4 != 1 {
+        kinesis.push([&b"\"data\":"[..], data].concat());
+    }
+    if odd / 8 % 4 != 2 {
+        kinesis.push(format!("\"approximateArrivalTimestamp\":{arrival}").into_bytes());
+    }
+    if let Some(member) = extra.0 {
+        kinesis.push(member.as_bytes().to_vec());
+    }
+    if odd / 8 % 4 == 3 {
+        kinesis.reverse();
+    }
+    let mut record = b"{\"kinesis\":{".to_vec();
+    record.extend(kinesis.join(&b","[..]));
+    record.extend_from_slice(b"},\"eventSource\":\"aws:kinesis\",");
+    match odd / 32 % 4 {
+        1 => {}
+        2 => record.extend(format!("\"eventID\":\"shardId-000000000003\\u003a{seq}\",").into_bytes()),
+        _ => record.extend(format!("\"eventID\":\"shardId-000000000003:{seq}\",").into_bytes()),
+    }
+    if let Some(member) = extra.1 {
+        record.extend(member.as_bytes());
+        record.push(b',');
+    }
+    record.extend_from_slice(
+        b"\"eventName\":\"aws:kinesis:record\",\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:1:stream/s\"}",
+    );
+    if odd >= 128 && extra.0.is_some() && extra.1.is_some() {
+        // A record as an array: the derived reader takes a struct's members in order.
+        return format!("[\"shardId-000000000003:{seq}\",\"arn\",{{\"data\":\"QUJD\",\"approximateArrivalTimestamp\":1}}]").into_bytes();
+    }
+    record
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+    /// GIVEN events of up to four records, each with data and an arrival time of any of
+    /// the forms above, members missing, reordered, escaped, repeated or added, records
+    /// as arrays, and the body then changed
+    /// at a byte (any value), cut, or left whole
+    /// WHEN the body is read
+    /// THEN the records, or the error, are those of the reader before the fast path.
+    #[test]
+    fn the_fast_path_reads_every_event_as_before(
+        records in proptest::collection::vec((data_value(), arrival_value(), proptest::prelude::any::<u8>(), extra_member(), extra_member()), 0..4),
+        change in proptest::option::of((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>(), proptest::prelude::any::<bool>())),
+    ) {
+        let mut body = b"{\"Records\":[".to_vec();
+        let records: Vec<Vec<u8>> = records.iter().enumerate().map(|(i, (data, arrival, odd, kinesis, record))| record_json(i, data, arrival, *odd, (*kinesis, *record))).collect();
+        body.extend(records.join(&b","[..]));
+        body.extend_from_slice(b"]}");
+        if let Some((at, byte, cut)) = change {
+            let at = at % body.len();
+            if cut {
+                body.truncate(at);
+            } else {
+                body[at] = byte;
+            }
+        }
+        let now = records_from_body(Bytes::from(body.clone()));
+        let then = before::records_from_body(Bytes::from(body.clone()));
+        proptest::prop_assert_eq!(now, then, "{}", String::from_utf8_lossy(&body));
+    }
+}
+
+#[test]
+fn millisecond_parts_are_those_of_the_decimal_form() {
+    // GIVEN numbers with up to three decimals across the range the shortcut takes and
+    // past it, numbers with more decimals, and doubles of every magnitude
+    let mut numbers: Vec<f64> = vec![
+        0.0,
+        -0.0,
+        0.001,
+        0.5,
+        1.0,
+        0.999,
+        8589934591.999,
+        8589934592.0,
+        1764000000.125,
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300_000 {
+        let r = next();
+        let millis = match r % 4 {
+            0 => r % 10_000_000_000_000,
+            1 => 1_764_000_000_000 + r % 100_000_000,
+            2 => (r % 10_000_000) * 1000,
+            _ => r % 100_000,
+        };
+        numbers.push(millis as f64 / 1000.0);
+        numbers.push(millis as f64 / 1000.0 + 0.0001);
+        numbers.push(-(millis as f64) / 1000.0);
+        numbers.push(f64::from_bits(next()));
+    }
+    let mut taken = 0;
+    for seconds in numbers {
+        // WHEN the shortcut takes one THEN its parts are those of its decimal form
+        if let Some(parts) = NumberArrival::millisecond_parts(seconds) {
+            assert_eq!(Some(parts), NumberArrival::decimal_parts(seconds), "{seconds}");
+            taken += 1;
+        }
+    }
+    assert!(taken > 250_000, "{taken} taken");
+    // AND Lambda's numbers are taken
+    assert_eq!(
+        NumberArrival::millisecond_parts(1764000000.125),
+        Some((1764000000, 125))
+    );
+    assert_eq!(
+        NumberArrival::millisecond_parts(1764000000.12),
+        Some((1764000000, 12))
+    );
+    assert_eq!(
+        NumberArrival::millisecond_parts(1764000000.0),
+        Some((1764000000, 0))
+    );
+}
