@@ -66,9 +66,9 @@ pub struct Model {
     index: WeightIndex,
 }
 
-/// Which buckets hold a weight, one bit each, how many weights come before each
-/// 64-bucket word, and the weights themselves: a bucket's weight is the one at its rank
-/// among the set bits.
+/// Which buckets hold a weight, one bit each, and how many weights come before each
+/// 64-bucket word: a bucket's weight is the artifact's pair at its rank among the set
+/// bits.
 ///
 /// Why not a dense table of every bucket: 2^18 `f32`s are 1 MB held for the process's
 /// life beside the 54,000 pairs (430 KB) they copy, and the consumer's stress batch peaks
@@ -79,18 +79,17 @@ pub struct Model {
 /// weight found is the pair's own `f32` and a bucket without one is 0.0, as the dense
 /// table gave, so scores keep their bits.
 ///
-/// Why a word's bits sit beside its count, and the weights apart from their buckets
-/// (session 13): a tweet's 150 or so lookups land at random in these tables, and in a
-/// Kinesis batch the decoding of each record pushes them out of the CPU's caches
-/// between tweets. One cache line per word and count, and weights packed four bytes
-/// each (216 KB, not the pairs' 432 KB), touch fewer lines per lookup.
+/// Why a word's bits sit beside its count (session 13): a tweet's 150 or so lookups land
+/// at random in these tables, and in a Kinesis batch the decoding of each record pushes
+/// them out of the CPU's caches between tweets; one line per word and count, where two
+/// arrays took two. (The weights stay in the artifact's pairs, which `train` writes out:
+/// a copy of them as bare `f32`s would have been 216 KB more, for no gain that
+/// alternated runs could tell from the noise.)
 #[derive(Debug, Clone)]
 struct WeightIndex {
     /// Per 64-bucket word: bit `b % 64` of word `b / 64` is set when bucket `b` has a
     /// weight, and the number of weights in the words before it.
     words: Vec<IndexWord>,
-    /// The weights in bucket order (the artifact's pairs without their buckets).
-    values: Vec<f32>,
 }
 
 /// One 64-bucket word of [`WeightIndex`]: 16 bytes, so four share a cache line and none
@@ -121,23 +120,22 @@ impl WeightIndex {
             // At most 2^24 pairs fit below 2^24 buckets without repeats.
             before += bits.count_ones();
         }
-        let values = weights.iter().map(|&(_, w)| w).collect();
-        Self { words, values }
+        Self { words }
     }
 
     /// Without a branch on whether the bucket has a weight (session 13): that depends on
     /// the tweet's words, so in a batch of different tweets the CPU often guesses it
     /// wrong, and each wrong guess threw away the lookups it had started for the
-    /// features after it; as a select, a tweet's lookups all run at once. (A bucket without a weight past the last one ranks past
-    /// the end of `values`: 0.0 too.)
+    /// features after it; as a select, a tweet's lookups all run at once. (A bucket
+    /// without a weight past the last one ranks past the end of `weights`: 0.0 too.)
     #[inline]
-    fn weight(&self, bucket: u32) -> f32 {
+    fn weight(&self, weights: &[(u32, f32)], bucket: u32) -> f32 {
         let Some(&IndexWord { present, before }) = self.words.get(bucket as usize / 64) else {
             return 0.0;
         };
         let bit = 1u64 << (bucket % 64);
         let rank = before as usize + (present & (bit - 1)).count_ones() as usize;
-        let found = self.values.get(rank).copied().unwrap_or(0.0);
+        let found = weights.get(rank).map_or(0.0, |&(_, w)| w);
         std::hint::select_unpredictable(present & bit != 0, found, 0.0)
     }
 }
@@ -277,7 +275,11 @@ impl Model {
     /// The bias plus each feature's weight, summed in the features' order.
     #[inline(always)]
     fn sum_weights(&self, features: &[u32]) -> f64 {
-        self.artifact.bias + features.iter().map(|&i| self.index.weight(i) as f64).sum::<f64>()
+        self.artifact.bias
+            + features
+                .iter()
+                .map(|&i| self.index.weight(&self.artifact.weights, i) as f64)
+                .sum::<f64>()
     }
 
     /// [`Self::sum_weights`] compiled with the CPU's `popcnt`.
@@ -361,7 +363,7 @@ mod tests {
             dense[i as usize] = w;
         }
         for (bucket, &w) in dense.iter().enumerate() {
-            let found = model.index.weight(bucket as u32);
+            let found = model.index.weight(&model.artifact.weights, bucket as u32);
             assert_eq!(found.to_bits(), w.to_bits(), "bucket {bucket} of 2^{bits}");
         }
     }
@@ -397,10 +399,9 @@ mod tests {
         assert_eq!(m.index.words.len() * 64, buckets);
         let bytes = std::mem::size_of_val(&m.index.words[..]);
         assert_eq!(bytes, buckets / 4, "16 bytes per 64 buckets");
-        // AND every pair is counted once, and its weight kept once
+        // AND every pair is counted once
         let last = *m.index.words.last().expect("2^18 buckets");
         let counted = last.before as usize + last.present.count_ones() as usize;
-        assert_eq!(m.index.values.len(), m.artifact.weights.len());
         assert_eq!(counted, m.artifact.weights.len());
     }
 }
