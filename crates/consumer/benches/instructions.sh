@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Instructions per call of each stage of one record's CPU path (issue 12), counted by
 # callgrind on the `record` bench binary's stage loop (see `stage_loop` in record.rs).
-# Unlike criterion's times, these counts do not move with the load of a shared machine.
+# Unlike criterion's times, these counts do not move with the load of a shared machine;
+# the batch stages still vary by about 0.3-2% from run to run (session 13 measured
+# it; the cause was not found), so compare ranges over a few runs, not one count.
 # Usage: crates/consumer/benches/instructions.sh [iterations]   (`make bench-record`)
 set -euo pipefail
 iters=${1:-1000}

@@ -17,6 +17,8 @@
 //! two batches of 4,299 different tweets ([`distinct_batch`]): the hand-written labeled
 //! tweets' own texts (about 100 bytes), and the same texts repeated to a full tweet's 280
 //! characters. The bench runs under the consumer binary's allocator (jemalloc, below).
+//! (Past 450 lines: the stage loops for callgrind sit beside the criterion paths they
+//! count, so that the two measure the same code.)
 //!
 //! Those paths decode each record's base64 just before its JSON, as one record alone is
 //! decoded; the consumer decodes a whole event's base64 first (`records_from_body`),
@@ -457,7 +459,9 @@ fn stage_loop(stage: &str) {
 
 /// The bench's 6 MB event read into records `iters` times, each from a fresh copy of its
 /// body: `event-body` (for callgrind, `--toggle-collect='*records_from_body*'` counts the
-/// call alone), `event-body-copy` the copies without the read (the rest of the loop's
+/// call alone, on a bench built with its symbols: `CARGO_PROFILE_BENCH_STRIP=false cargo
+/// bench -p tweetboard-consumer --bench record --no-run`; the stripped one counts
+/// nothing), `event-body-copy` the copies without the read (the rest of the loop's
 /// cost). Prints the read's thread CPU time and the page faults it takes, per call
 /// (`getrusage` around it; the copy's own faults are not counted).
 fn event_body_loop(stage: &str, iters: usize) {

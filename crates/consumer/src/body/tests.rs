@@ -1,3 +1,8 @@
+//! The event read's tests: records and errors against `aws_lambda_events`' `KinesisEvent`,
+//! and the fast path (session 13) against the reader as it was before it
+//! (`tests/before.rs`) over hostile events. Past 450 lines because the proptest's
+//! generator of hostile events is most of it, and it belongs beside what it checks.
+
 use super::*;
 use aws_lambda_events::event::kinesis::KinesisEvent;
 
@@ -20,6 +25,27 @@ fn event_json(datas: &[&[u8]]) -> String {
         })
         .collect();
     serde_json::json!({ "Records": records }).to_string()
+}
+
+#[test]
+fn the_fast_path_takes_the_events_lambda_sends() {
+    // GIVEN events as Lambda writes them: data of every length modulo 3, binary data,
+    // and the record bench's shape (a v1.1 tweet's JSON, base64)
+    let tweet =
+        br#"{"id_str":"1900000000000000001","full_text":"New in #AWS Lambda","user":{"screen_name":"x"}}"#;
+    let tweet: &[u8] = tweet;
+    let datas: Vec<&[u8]> = vec![tweet, b"", b"a", b"ab", b"\x00\xff binary"];
+    let many: Vec<&[u8]> = vec![tweet; 200];
+    for datas in [datas, many] {
+        let json = event_json(&datas);
+        // WHEN the fast path reads them THEN it takes them (every comparison test would
+        // pass with a fast path that declined everything), and the read gives each record
+        let fast = parse_as::<FastRecord>(json.as_bytes());
+        assert!(fast.is_ok(), "the fast path declined: {:?}", fast.err());
+        let records = records_from_body(Bytes::from(json.into_bytes())).unwrap();
+        let read: Vec<&[u8]> = records.iter().map(|r| &r.data[..]).collect();
+        assert_eq!(read, datas);
+    }
 }
 
 #[test]
