@@ -622,6 +622,14 @@ impl<'de, R: ParsedRecord + Deserialize<'de>> Visitor<'de> for RecordsSeed<'_, R
 /// buffer, which shrinks to them; the records' strings are copied out of it; the data
 /// is packed again without the strings, and the buffer shrinks to the data alone.
 pub fn records_from_body(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
+    let buf = body_buffer(body)?;
+    let parsed = parse(&buf).map_err(|e| EventError::NotAKinesisEvent(e.to_string()))?;
+    records_from_parsed(buf, parsed)
+}
+
+/// The body as one buffer this reader may write into, refused past `u32::MAX` bytes (a
+/// [`Text`]'s reach).
+fn body_buffer(body: Bytes) -> Result<BytesMut, EventError> {
     if u32::try_from(body.len()).is_err() {
         return Err(EventError::NotAKinesisEvent(format!(
             "{} bytes is more than any invocation carries",
@@ -630,13 +638,17 @@ pub fn records_from_body(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
     }
     // Unique when the runtime assembled the body from its chunks (any large event); a
     // small one shared with the connection's buffer is copied, which costs little.
-    let mut buf: BytesMut = body
+    Ok(body
         .try_into_mut()
-        .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
+        .unwrap_or_else(|shared| BytesMut::from(&shared[..])))
+}
 
+/// [`records_from_body`]'s steps after the parse: the records out of `parsed`, their
+/// places in `buf`, checked, packed and copied out.
+fn records_from_parsed(mut buf: BytesMut, parsed: Parsed) -> Result<Vec<InputRecord>, EventError> {
     let Parsed {
         mut places, escaped, ..
-    } = parse(&buf).map_err(|e| EventError::NotAKinesisEvent(e.to_string()))?;
+    } = parsed;
 
     // The checks in record order: a record without a sequence number, or escaped data
     // that is not base64, fails as it always did.
