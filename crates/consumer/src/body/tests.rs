@@ -310,7 +310,7 @@ fn data_value() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
     prop_oneof![
         4 => proptest::collection::vec(any::<u8>(), 0..200).prop_map(move |d| format!("\"{}\"", base64(&d)).into_bytes()),
         1 => (proptest::collection::vec(any::<u8>(), 0..60), 0usize..80, proptest::sample::select(vec![
-            "\\/", "\\n", "\\u0041", "\\ud800", "\\udc00\\ud800", "\\\"", "\\\\", "\u{1}", "\n", "\u{7f}", "é", "\u{10ffff}", "\\x", "=", " ",
+            "\\/", "\\n", "\\u0041", "\\ud800", "\\udc00\\ud800", "\\\"", "\\\\", "\u{1}", "\u{1f}", "\n", "\u{7f}", "é", "\u{10ffff}", "\\x", "=", " ",
         ])).prop_map(move |(d, at, insert)| {
             let text = base64(&d);
             let at = at.min(text.len());
