@@ -94,7 +94,7 @@ struct WeightIndex {
 
 /// One 64-bucket word of [`WeightIndex`]: 16 bytes, so four share a cache line and none
 /// straddles two.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 #[repr(C, align(16))]
 struct IndexWord {
     present: u64,
@@ -106,19 +106,15 @@ impl WeightIndex {
     /// (checked by the caller).
     fn new(weights: &[(u32, f32)], bits: u32) -> Self {
         let count = (1usize << bits).div_ceil(64);
-        let mut present = vec![0u64; count];
+        let mut words = vec![IndexWord::default(); count];
         for &(bucket, _) in weights {
-            present[bucket as usize / 64] |= 1 << (bucket % 64);
+            words[bucket as usize / 64].present |= 1 << (bucket % 64);
         }
-        let mut words = Vec::with_capacity(count);
         let mut before = 0u32;
-        for &bits in &present {
-            words.push(IndexWord {
-                present: bits,
-                before,
-            });
+        for word in &mut words {
+            word.before = before;
             // At most 2^24 pairs fit below 2^24 buckets without repeats.
-            before += bits.count_ones();
+            before += word.present.count_ones();
         }
         Self { words }
     }
