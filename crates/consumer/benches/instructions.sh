@@ -20,7 +20,7 @@ count() { # total instructions of one run of a stage
 setup=$(count setup "$iters")
 allocator=$(RECORD_STAGE=allocator "$bin")
 echo "instructions per call ($iters calls each, callgrind, $allocator; $bin)"
-for stage in base64-crate base64 json json-serde record recipe score classify path path-compact; do
+for stage in base64-crate base64 json json-serde id id-decode record recipe score classify path path-compact; do
   total=$(count "$stage" "$iters")
   printf '  %-10s %8d\n' "$stage" $(( (total - setup) / iters ))
 done

@@ -36,7 +36,7 @@ use criterion::{criterion_group, BenchmarkGroup, Criterion, Throughput};
 use tweetboard_aws::dynamo::tweet_item;
 use tweetboard_classifier::{dataset, EmbeddedClassifier, Model, Record, RecordRef};
 use tweetboard_consumer::body::{decode_base64_into, records_from_body};
-use tweetboard_core::decode::decode_tweet;
+use tweetboard_core::decode::{decode_tweet, decode_tweet_id};
 use tweetboard_core::{Classification, InputRecord, RecordSource, StoredTweet, Tweet};
 
 #[path = "../../classifier/benches/support/thread_cpu.rs"]
@@ -309,8 +309,10 @@ fn record_path(c: &mut Criterion) {
     // then is each record's JSON decoded and its tweet classified. The event holds as
     // many of the full-length batch's tweets as fit Lambda's 6 MB payload; each
     // iteration reads a fresh copy of its body (copied before the clock starts), as each
-    // invocation reads a new body. (`process_batch` decodes each record's JSON once more
-    // beforehand, for its id alone: not counted here, as the record bench's paths do not.)
+    // invocation reads a new body. `process_batch` first reads each record's id (its
+    // first pass, `decode_tweet_id`): the last line adds that pass, so it is the
+    // consumer's CPU path but for the requests; the id pass is also timed alone, beside
+    // the full decode it replaced (session 14).
     let (event, in_event) = kinesis_event(&full_batch, 6_000_000);
     group.throughput(Throughput::Elements(in_event as u64));
     let event_name = |what: &str| {
@@ -335,6 +337,42 @@ fn record_path(c: &mut Criterion) {
             }
         },
     );
+    bench_event(
+        &mut group,
+        event_name("body to records, then the id pass, then JSON decode + recipe + classify"),
+        &event,
+        |records| {
+            let ids: Vec<_> = records
+                .iter()
+                .map(|r| decode_tweet_id(black_box(&r.data)))
+                .collect();
+            black_box(ids);
+            for record in &records {
+                black_box(classify(
+                    &classifier,
+                    &decode_tweet(black_box(&record.data)).expect("a tweet"),
+                ));
+            }
+        },
+    );
+    let records = records_from_body(bytes::Bytes::from(event.clone())).expect("the event's records");
+    let id_pass =
+        |what: &str| format!("the id pass over the event's {in_event} records: {what}, thread CPU time");
+    bench_thread_cpu(&mut group, id_pass("decode_tweet_id"), || {
+        for record in &records {
+            black_box(decode_tweet_id(black_box(&record.data)).expect("an id"));
+        }
+    });
+    bench_thread_cpu(
+        &mut group,
+        id_pass("each tweet decoded in full (until session 14)"),
+        || {
+            for record in &records {
+                black_box(decode_tweet(black_box(&record.data)).expect("a tweet").id);
+            }
+        },
+    );
+    drop(records);
     group.throughput(Throughput::Elements(1));
     group.bench_function("base64 + JSON decode", |b| {
         b.iter(|| black_box(decode(black_box(&base64_text))))
@@ -433,6 +471,16 @@ fn stage_loop(stage: &str) {
             }
             "json" => {
                 black_box(decode_tweet(black_box(TWEET.as_bytes())).expect("a tweet"));
+            }
+            "id" => {
+                black_box(decode_tweet_id(black_box(compact_json.as_bytes())).expect("an id"));
+            }
+            "id-decode" => {
+                black_box(
+                    decode_tweet(black_box(compact_json.as_bytes()))
+                        .expect("a tweet")
+                        .id,
+                );
             }
             "json-serde" => {
                 black_box(decode_tweet_with_serde(black_box(TWEET.as_bytes())).expect("a tweet"));

@@ -278,6 +278,95 @@ async fn oversized_first_copy_does_not_hide_a_good_second_copy() {
     assert_eq!(table.items.lock().unwrap()["11"].tweet.text, "fits");
 }
 
+/// Tweet 11 with an id the batch's first pass reads (it looks at the id alone) and a
+/// `user` that is a number, which the full decode refuses.
+const ELEVEN_UNDECODABLE: &str = r#"{"id_str": "11", "text": "lambda", "user": 5}"#;
+
+#[tokio::test]
+async fn a_first_copy_whose_id_reads_but_which_does_not_decode_is_quarantined_and_the_next_copy_written() {
+    // GIVEN tweet 11 whose id reads but whose body does not decode, then a good copy
+    let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
+    let records = [
+        record(1, ELEVEN_UNDECODABLE),
+        record(2, &tweet("11", "lambda rocks")),
+    ];
+
+    // WHEN the batch runs
+    let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
+
+    // THEN the first is quarantined with decode's reason, raw, and the good copy written
+    assert!(matches!(&outcomes[0], RecordOutcome::Quarantined(r) if r.code() == "not_a_tweet"));
+    assert_eq!(outcomes[1], RecordOutcome::Written(Prediction::On));
+    assert_eq!(table.items.lock().unwrap()["11"].tweet.text, "lambda rocks");
+    assert_eq!(q.entries.lock().unwrap()[0].data, ELEVEN_UNDECODABLE.as_bytes());
+}
+
+#[tokio::test]
+async fn a_later_copy_that_does_not_decode_is_quarantined_not_settled_as_a_duplicate() {
+    // GIVEN a good tweet 11, then a copy of its id that does not decode, with and without
+    // a lookup (which finds 11 stored the second time)
+    for lookup in [false, true] {
+        let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
+        let records = [
+            record(1, &tweet("11", "lambda rocks")),
+            record(2, ELEVEN_UNDECODABLE),
+        ];
+        if lookup {
+            run(&table, &q, &records[..1], &BatchOptions::default()).await;
+        }
+
+        // WHEN the batch runs
+        let ports = BatchPorts {
+            classifier: &KeywordFake,
+            tweets: &table,
+            quarantine: &q,
+            lookup: lookup.then_some(&table as &dyn tweetboard_core::ports::TweetLookup),
+        };
+        let report = process_batch(&ports, &records, &BatchOptions::default()).await;
+        let outcomes: Vec<_> = report.outcomes.into_iter().map(|(_, o)| o).collect();
+
+        // THEN the good one is written (or found stored) and the copy quarantined with its
+        // bytes: it holds no tweet, so it is nobody's duplicate
+        let first = if lookup {
+            RecordOutcome::AlreadyStored
+        } else {
+            RecordOutcome::Written(Prediction::On)
+        };
+        assert_eq!(outcomes[0], first, "lookup {lookup}");
+        assert!(
+            matches!(&outcomes[1], RecordOutcome::Quarantined(r) if r.code() == "not_a_tweet"),
+            "lookup {lookup}: {:?}",
+            outcomes[1]
+        );
+        assert_eq!(q.entries.lock().unwrap()[0].data, ELEVEN_UNDECODABLE.as_bytes());
+    }
+}
+
+#[tokio::test]
+async fn a_stored_id_whose_first_copy_does_not_decode_is_still_found_stored() {
+    // GIVEN a table holding tweet 11, and a batch of an undecodable record with its id
+    // then the same tweet again
+    let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
+    let stored = tweet("11", "lambda rocks");
+    run(&table, &q, &[record(1, &stored)], &BatchOptions::default()).await;
+    let records = [record(5, ELEVEN_UNDECODABLE), record(6, &stored)];
+
+    // WHEN the batch runs with the table as its lookup
+    let ports = BatchPorts {
+        classifier: &KeywordFake,
+        tweets: &table,
+        quarantine: &q,
+        lookup: Some(&table),
+    };
+    let report = process_batch(&ports, &records, &BatchOptions::default()).await;
+    let outcomes: Vec<_> = report.outcomes.into_iter().map(|(_, o)| o).collect();
+
+    // THEN the undecodable one is quarantined and the copy is already stored
+    assert!(matches!(&outcomes[0], RecordOutcome::Quarantined(r) if r.code() == "not_a_tweet"));
+    assert_eq!(outcomes[1], RecordOutcome::AlreadyStored);
+    assert_eq!(table.items.lock().unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn past_the_deadline_nothing_starts_and_everything_is_reported() {
     // GIVEN an invocation with 1 s left and a 2 s deadline margin, and two tweets

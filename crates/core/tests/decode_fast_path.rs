@@ -9,13 +9,17 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use tweetboard_core::decode::{decode_tweet, decode_tweet_with_serde, fast_path_reads};
+use tweetboard_core::decode::{
+    decode_tweet, decode_tweet_id, decode_tweet_with_serde, fast_path_reads, id_walk_reads,
+};
 
 fn repo(path: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
 }
 
-/// Both decoders on `bytes`: equal results, or a panic naming the input.
+/// Both decoders on `bytes`: equal results, or a panic naming the input. And the batch's
+/// id pass (`decode_tweet_id`) keeps its contract on it: decode's own error where it
+/// fails, and where it reads an id, decode's id or a decode that fails.
 fn agree(bytes: &[u8]) {
     let fast = decode_tweet(bytes);
     let reference = decode_tweet_with_serde(bytes);
@@ -25,6 +29,23 @@ fn agree(bytes: &[u8]) {
         "the decoders disagree on {:?}",
         String::from_utf8_lossy(bytes)
     );
+    match (decode_tweet_id(bytes), &reference) {
+        (Ok(id), Ok(tweet)) => assert_eq!(
+            id,
+            tweet.id,
+            "another id read from {:?}",
+            String::from_utf8_lossy(bytes)
+        ),
+        // The decode that comes before any write quarantines it.
+        (Ok(_), Err(_)) => {}
+        (Err(e), Err(reference)) => assert_eq!(
+            &e,
+            reference,
+            "another error for {:?}",
+            String::from_utf8_lossy(bytes)
+        ),
+        (Err(e), Ok(_)) => panic!("the id pass refused {:?}: {e}", String::from_utf8_lossy(bytes)),
+    }
 }
 
 /// `bytes`, cut at every length and with single bytes changed at every position to
@@ -63,10 +84,12 @@ fn the_common_shapes_take_the_fast_path() {
     // GIVEN the bench's full v1.1 tweet and the sample tweets; THEN the fast path reads
     // them itself (or the speed-up silently goes away), and gets what serde gets
     assert!(fast_path_reads(&bench_tweet()));
+    assert!(id_walk_reads(&bench_tweet()));
     let samples = sample_tweets();
     assert!(samples.len() >= 1000, "the samples shrank");
     for tweet in &samples {
         assert!(fast_path_reads(tweet), "{}", String::from_utf8_lossy(tweet));
+        assert!(id_walk_reads(tweet), "{}", String::from_utf8_lossy(tweet));
         agree(tweet);
     }
 }
@@ -195,6 +218,18 @@ fn hostile_shapes_decode_alike() {
         b"{\"id\": 7, \"text\": \"x\", \"k\": \"tab\there\"}".to_vec(),
         b"\xef\xbb\xbf{\"id\": 7, \"text\": \"x\"}".to_vec(),
         br#"{"data": {"id": "5", "text": "v2"}}"#.to_vec(),
+        // A v2 envelope beside flat fields: its id is `data`'s, not the top-level one.
+        br#"{"id_str": "1", "text": "flat", "data": {"id": "5", "text": "v2"}}"#.to_vec(),
+        br#"{"id_str": "1", "text": "flat", "d\u0061ta": {"id": "5", "text": "v2"}}"#.to_vec(),
+        br#"{"id_str": "1", "text": "flat", "data": null}"#.to_vec(),
+        br#"{"id_str": "1", "text": "x", "id_str": "2"}"#.to_vec(),
+        br#"{"id_str": "1", "text": "x", "id\u005fstr": "2"}"#.to_vec(),
+        br#"{"id_str": "\u0031", "text": "x"}"#.to_vec(),
+        br#"{"id_str": "01", "text": "x"}"#.to_vec(),
+        br#"{"id_str": 1, "id": 2, "text": "x"}"#.to_vec(),
+        br#"{"id_str": null, "id": 2, "text": "x"}"#.to_vec(),
+        br#"{"id_str": "1"}"#.to_vec(),
+        br#"{"id_str": "1", "text": 5}"#.to_vec(),
         br#"{"id": "5", "text": "v2", "public_metrics": {"retweet_count": 3}}"#.to_vec(),
         b"null".to_vec(),
         b"[]".to_vec(),
@@ -215,6 +250,59 @@ fn hostile_shapes_decode_alike() {
             );
             agree(doc.as_bytes());
         }
+    }
+}
+
+#[test]
+fn the_id_walk_leaves_every_uncertain_shape_to_the_decoder() {
+    // GIVEN records the batch's id pass must not read alone: a v2 envelope (its id is
+    // `data`'s) with its key plain or escaped, other escaped keys before the id, an
+    // `id_str` escaped or not a string, no text before the walk ends (the decoder's own
+    // `missing_text`), a numeric id only; THEN the walk declines each, and the decoder
+    // decides
+    for case in [
+        r#"{"id_str": "1", "text": "flat", "data": {"id": "5", "text": "v2"}}"#,
+        r#"{"id_str": "1", "text": "flat", "data": null}"#,
+        r#"{"id_str": "1", "text": "flat", "d\u0061ta": {"id": "5", "text": "v2"}}"#,
+        r#"{"id_str": "1", "text": "flat", "\u0064ata": {"id": "5", "text": "v2"}}"#,
+        r#"{"id_str": "1", "text": "flat", "da\u0074a": {"id": "5", "text": "v2"}}"#,
+        r#"{"id_str": "1", "text": "flat", "k": {"data": 1}}"#,
+        r#"{"te\u0078t": "x", "id_str": "1", "text": "y"}"#,
+        r#"{"id_str": "\u0031", "text": "x"}"#,
+        r#"{"id_str": 1, "text": "x"}"#,
+        r#"{"id_str": "1"}"#,
+        r#"{"id_str": "1", "text": 5}"#,
+        r#"{"id": 1, "text": "x"}"#,
+        r#"{"id_str": "01", "text": "x"}"#,
+        r#"{"id_str": "1", "text": "x"#,
+        "[1]",
+        "",
+    ] {
+        assert!(!id_walk_reads(case.as_bytes()), "{case}");
+        agree(case.as_bytes());
+    }
+    // AND the flat shapes, compact and pretty, it reads itself, with decode's id
+    for case in [
+        r#"{"id_str":"1","text":"x"}"#,
+        "{\n  \"text\": \"x\",\n  \"user\": {\"id_str\": \"9\"},\n  \"id_str\": \"123\"\n}\n",
+        r#"{"full_text": "x", "id": 5, "id_str": "5"}"#,
+        r#"{"id_str": "1", "text": "\ud83d\ude00 \u0026 \u00e9"}"#,
+    ] {
+        assert!(id_walk_reads(case.as_bytes()), "{case}");
+        assert!(decode_tweet(case.as_bytes()).is_ok(), "{case}");
+        agree(case.as_bytes());
+    }
+    // AND where what it leaves unread is wrong, it reads the id and the decoder refuses
+    // the record (which the batch then quarantines before anything is written)
+    for case in [
+        r#"{"id_str": "1", "text": "x", "id_str": "2"}"#,
+        r#"{"id_str": "1", "text": "x", "user": 5}"#,
+        r#"{"id_str": "1", "text": "x"} x"#,
+        r#"{"id_str": "1", "text": "x", "#,
+    ] {
+        assert!(id_walk_reads(case.as_bytes()), "{case}");
+        assert!(decode_tweet(case.as_bytes()).is_err(), "{case}");
+        agree(case.as_bytes());
     }
 }
 
@@ -356,6 +444,9 @@ fn json_key() -> impl Strategy<Value = String> {
             "author_id",
             "public_metrics",
             "te\\u0078t",
+            // Escaped `id_str` and `data`: the id walk must leave them to the decoder.
+            "id\\u005fstr",
+            "d\\u0061ta",
         ])
         .prop_map(|k| format!("\"{k}\"")),
         json_string(),
@@ -383,8 +474,40 @@ fn tweet_like() -> impl Strategy<Value = String> {
         })
 }
 
+/// A flat tweet with a v2 envelope's `data` beside it (its key plain or with a letter
+/// escaped), holding a tweet of another id, the members in any order: the decoder takes
+/// `data`'s id, so the batch's id walk must not take the top level's.
+fn envelope_beside_flat_fields() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec![
+            "data",
+            "d\\u0061ta",
+            "\\u0064ata",
+            "da\\u0074a",
+            "dat\\u0061",
+        ]),
+        tweet_like(),
+        prop::collection::vec((json_key(), json_value()), 0..4),
+    )
+        .prop_flat_map(|(data_key, inner, extra)| {
+            let mut members = vec![
+                "\"id_str\": \"1\"".to_string(),
+                "\"text\": \"flat\"".to_string(),
+                format!("\"{data_key}\": {inner}"),
+            ];
+            members.extend(extra.into_iter().map(|(k, v)| format!("{k}: {v}")));
+            Just(members).prop_shuffle()
+        })
+        .prop_map(|members| format!("{{{}}}", members.join(", ")))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn generated_envelopes_beside_flat_fields_decode_alike(doc in envelope_beside_flat_fields()) {
+        agree(doc.as_bytes());
+    }
 
     #[test]
     fn generated_tweets_decode_alike(doc in tweet_like()) {

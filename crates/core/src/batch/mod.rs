@@ -25,7 +25,7 @@ use futures::stream::{self, StreamExt};
 pub use outcome::{BatchCounts, BatchReport, RecordOutcome};
 use record::{classify_and_write, is_conflict, quarantine, time_for_a_record, RecordTime, Settled};
 
-use crate::decode::decode_tweet;
+use crate::decode::{decode_tweet, decode_tweet_id};
 use crate::error::DecodeError;
 use crate::events::{BatchProcessed, DeadlineReached, RecordRetryReported};
 use crate::ports::{Classifier, QuarantineWriter, TweetLookup, TweetWriter};
@@ -77,22 +77,33 @@ pub async fn process_batch(
     records: &[InputRecord],
     options: &BatchOptions,
 ) -> BatchReport {
-    // Only the ids are kept from this first pass: each tweet is decoded again when it is
-    // worked on (a few µs), so a 10,000-record batch never holds all its decoded tweets
-    // beside their raw bytes (issue 12's memory target).
-    let ids: Vec<Result<TweetId, DecodeError>> = records
-        .iter()
-        .map(|r| decode_tweet(&r.data).map(|t| t.id))
-        .collect();
+    // Only the ids are read in this first pass, and each tweet is decoded when it is
+    // worked on, so a 10,000-record batch never holds all its decoded tweets beside their
+    // raw bytes (issue 12's memory target). The pass reads an id without decoding the
+    // rest where it can (`decode_tweet_id`: it decoded each tweet in full, twice a
+    // record's decode); a record it takes an id from may still fail its decode, and is
+    // then quarantined by it, with decode's own error, before anything is written.
+    let mut ids: Vec<Result<TweetId, DecodeError>> =
+        records.iter().map(|r| decode_tweet_id(&r.data)).collect();
 
     // Occurrences of each id in stream order; the first is the candidate, later ones
     // wait for it. A later one is only processed itself if every earlier one was
     // quarantined (an oversized first copy must not hide a good second one).
-    let mut occurrences: HashMap<&TweetId, Vec<usize>> = HashMap::new();
-    for (i, id) in ids.iter().enumerate() {
-        if let Ok(id) = id {
-            occurrences.entry(id).or_default().push(i);
+    let mut occurrences = occurrences_of(&ids);
+    // A later copy waits for the first and may be settled by it without being decoded,
+    // so it is decoded in full here, and one that fails is a record of its own (never a
+    // duplicate of a tweet it does not hold). Copies are rare in a batch.
+    let undecodable: Vec<(usize, DecodeError)> = occurrences
+        .values()
+        .flat_map(|occ| occ[1..].iter())
+        .filter_map(|&i| decode_tweet(&records[i].data).err().map(|e| (i, e)))
+        .collect();
+    if !undecodable.is_empty() {
+        drop(occurrences);
+        for (i, e) in undecodable {
+            ids[i] = Err(e);
         }
+        occurrences = occurrences_of(&ids);
     }
 
     let mut outcomes: Vec<Option<RecordOutcome>> = vec![None; records.len()];
@@ -134,8 +145,8 @@ pub async fn process_batch(
                         return (i, None);
                     }
                     let work = async {
-                        // Decoded again here (the first pass kept only the id); it
-                        // decodes as it did then.
+                        // Decoded here (the first pass read only the id): a record
+                        // whose id it read may still fail, and is quarantined.
                         match id.clone().and_then(|_| decode_tweet(&record.data)) {
                             Err(e) => (
                                 (quarantine(ports, record, QuarantineReason::Decode(e)).await, None),
@@ -255,6 +266,17 @@ pub async fn process_batch(
     report
 }
 
+/// The records of each id, in stream order.
+fn occurrences_of(ids: &[Result<TweetId, DecodeError>]) -> HashMap<&TweetId, Vec<usize>> {
+    let mut occurrences: HashMap<&TweetId, Vec<usize>> = HashMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        if let Ok(id) = id {
+            occurrences.entry(id).or_default().push(i);
+        }
+    }
+    occurrences
+}
+
 /// Settles the tweets that are already stored, and takes them out of `round`. A failed
 /// lookup only costs efficiency: the conditional writes still keep the result exact.
 async fn settle_stored(
@@ -310,7 +332,8 @@ async fn settle_stored(
         let Some(stored_hash) = stored.get(id) else {
             return true;
         };
-        // Decoded again for its content hash; it decodes as it did in the first pass.
+        // Decoded for its content hash. One that does not decode (the first pass read
+        // only its id) stays in the round, whose decode quarantines it.
         let Ok(tweet) = decode_tweet(&records[i].data) else {
             return true;
         };

@@ -50,6 +50,77 @@ pub(super) fn raw_tweet<'r, 'b>(
     Some((slot.as_mut()?, plain_created_at))
 }
 
+/// The top-level `id_str` of `bytes` when a cheap look can tell that
+/// [`super::decode_tweet`] either takes its id from it or fails. `None` for anything
+/// else, and then only the decoder can tell. The look:
+/// - no key of the record, at any depth, can be `data` ([`no_data_key`]): a v2 envelope
+///   takes its id from `data`, whatever the top level holds;
+/// - the top-level object's members are read in order until its `id_str` (a plain
+///   string, no escape) and a `text` or `full_text` string have both been seen, every
+///   value before them checked as the fast path checks a value it skips; any escaped key
+///   on the way declines. A v1.1 tweet has both among its first four members.
+///
+/// What it leaves unread (the rest of the record: a known field of the wrong type, an
+/// `id_str` given twice, bytes after the object) can only make the decoder fail, never
+/// read another id: `id_str` outranks `id` whenever it is a string (`parse_id`), and
+/// without a `data` key the record is read as a flat tweet. Requiring the text keeps the
+/// decoder's commonest refusal (`missing_text`) for it to make.
+pub(super) fn plain_id_str(bytes: &[u8]) -> Option<&str> {
+    if !no_data_key(bytes) {
+        return None;
+    }
+    let mut p = Parser { b: bytes, i: 0 };
+    p.eat(b'{')?;
+    let (mut id, mut has_text) = (None, false);
+    loop {
+        p.ws();
+        let key = p.key()?;
+        p.colon()?;
+        p.ws();
+        match key {
+            b"id_str" => {
+                if id.is_some() || p.peek()? != b'"' {
+                    return None;
+                }
+                let start = p.i + 1;
+                let end = p.string_special(start);
+                if p.b.get(end) != Some(&b'"') {
+                    return None;
+                }
+                // Plain bytes before the quote; the id's own check wants ASCII digits.
+                id = Some(std::str::from_utf8(&p.b[start..end]).ok()?);
+                p.i = end + 1;
+            }
+            b"text" | b"full_text" => {
+                has_text |= p.peek()? == b'"';
+                p.skip_member_value()?;
+            }
+            _ => p.skip_member_value()?,
+        }
+        if has_text && id.is_some() {
+            return id;
+        }
+        match p.after_value()? {
+            b',' => p.i += 1,
+            _ => return None,
+        }
+    }
+}
+
+/// Whether no key of `bytes` can be `data`. A JSON key is `data` only as `"data"` or
+/// with some of its letters escaped, and JSON escapes a letter only as `\u00` and its
+/// two hex digits: `\u0064` (d), `\u0061` (a) or `\u0074` (t). So neither in the bytes
+/// means no such key (a string value `"data"`, or an escaped `a` anywhere, only sends
+/// the record to the decoder).
+fn no_data_key(bytes: &[u8]) -> bool {
+    use memchr::memmem;
+    if memmem::find(bytes, b"\"data\"").is_some() {
+        return false;
+    }
+    !memmem::find_iter(bytes, b"\\u00")
+        .any(|at| matches!(bytes.get(at + 4..at + 6), Some(b"64" | b"61" | b"74")))
+}
+
 struct Parser<'a> {
     b: &'a [u8],
     i: usize,
