@@ -200,7 +200,15 @@ impl Tweet {
             h.update(n.to_le_bytes());
         }
         let digest = h.finalize();
-        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+        // Lowercase hex of the first 16 bytes, written directly: a `format!` per byte
+        // was 16 allocations and about 6,500 instructions a stored tweet (issue 12).
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = String::with_capacity(32);
+        for &b in &digest[..16] {
+            hex.push(char::from(HEX[usize::from(b >> 4)]));
+            hex.push(char::from(HEX[usize::from(b & 0x0f)]));
+        }
+        hex
     }
 }
 
@@ -294,5 +302,33 @@ mod tests {
         assert_eq!(a.content_hash(), a.clone().content_hash());
         assert_ne!(a.content_hash(), b.content_hash());
         assert_eq!(a.content_hash().len(), 32);
+    }
+
+    #[test]
+    fn content_hashes_are_the_ones_tables_already_hold() {
+        // GIVEN tweets with every field set and none; THEN their hashes are the values
+        // earlier releases stored (computed with the `format!`-per-byte hex encoding this
+        // replaced): a changed hash would turn every redelivery of a stored tweet into a
+        // conflict
+        let mut full = Tweet::new(
+            TweetId::parse("1993700123456789012").unwrap(),
+            "New in #AWS Lambda: é 🚀",
+        );
+        full.name = "Ada".into();
+        full.screen_name = "ada".into();
+        full.source = "Twitter Web App".into();
+        full.image_url = "https://pbs.twimg.com/a.jpg".into();
+        full.created_at = Some("2026-11-26T18:02:11.000Z".into());
+        (
+            full.followers,
+            full.friends,
+            full.listed,
+            full.statuses,
+            full.retweets,
+            full.favourites,
+        ) = (1, 2, 3, 4, 5, u64::MAX);
+        let bare = Tweet::new(TweetId::parse("7").unwrap(), "");
+        assert_eq!(full.content_hash(), "973099e833cc0c15b4508ed21e277e92");
+        assert_eq!(bare.content_hash(), "ab28b4744d44821028843d344417284e");
     }
 }
