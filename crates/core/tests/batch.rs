@@ -343,12 +343,13 @@ async fn a_later_copy_that_does_not_decode_is_quarantined_not_settled_as_a_dupli
 }
 
 #[tokio::test]
-async fn a_stored_id_whose_first_copy_does_not_decode_is_still_found_stored() {
+async fn a_stored_id_whose_first_copy_does_not_decode_is_found_stored_by_the_lookup() {
     // GIVEN a table holding tweet 11, and a batch of an undecodable record with its id
     // then the same tweet again
     let (table, q) = (MemoryTable::default(), MemoryQuarantine::default());
     let stored = tweet("11", "lambda rocks");
     run(&table, &q, &[record(1, &stored)], &BatchOptions::default()).await;
+    let puts_before = *table.puts.lock().unwrap();
     let records = [record(5, ELEVEN_UNDECODABLE), record(6, &stored)];
 
     // WHEN the batch runs with the table as its lookup
@@ -361,10 +362,40 @@ async fn a_stored_id_whose_first_copy_does_not_decode_is_still_found_stored() {
     let report = process_batch(&ports, &records, &BatchOptions::default()).await;
     let outcomes: Vec<_> = report.outcomes.into_iter().map(|(_, o)| o).collect();
 
-    // THEN the undecodable one is quarantined and the copy is already stored
+    // THEN the undecodable one is quarantined and the copy is already stored, told by the
+    // lookup: not classified and put again (the copy does not wait for the undecodable
+    // record, which would take it past the lookup)
     assert!(matches!(&outcomes[0], RecordOutcome::Quarantined(r) if r.code() == "not_a_tweet"));
     assert_eq!(outcomes[1], RecordOutcome::AlreadyStored);
     assert_eq!(table.items.lock().unwrap().len(), 1);
+    assert_eq!(*table.puts.lock().unwrap(), puts_before);
+}
+
+#[tokio::test]
+async fn a_good_copy_does_not_wait_for_an_undecodable_first_copy_whose_quarantine_fails() {
+    // GIVEN a quarantine that cannot be written for now, and a batch of an undecodable
+    // record with tweet 11's id then a good tweet 11
+    let table = MemoryTable::default();
+    let q = MemoryQuarantine {
+        fail_transiently: true,
+        ..MemoryQuarantine::default()
+    };
+    let records = [
+        record(1, ELEVEN_UNDECODABLE),
+        record(2, &tweet("11", "lambda rocks")),
+    ];
+
+    // WHEN the batch runs
+    let outcomes = run(&table, &q, &records, &BatchOptions::default()).await;
+
+    // THEN the undecodable one is reported for retry, and the good one is written all the
+    // same: it is no copy of a record that holds no tweet
+    assert!(
+        matches!(&outcomes[0], RecordOutcome::Retry(r) if r.code() == "quarantine_write_failed"),
+        "{:?}",
+        outcomes[0]
+    );
+    assert_eq!(outcomes[1], RecordOutcome::Written(Prediction::On));
 }
 
 #[tokio::test]
