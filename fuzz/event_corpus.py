@@ -54,3 +54,6 @@ write(b'null')
 # an arrival time as a string, and an escaped slash in the data (\/ as some producers write)
 write(event(record(0, b"a", approximateArrivalTimestamp="1764000000.125")))
 write(event(record(0, b"\xfb\xff\xbf")).replace(b"+/+/", b"+\\/+\\/"))
+# a raw control character (0x1f, the last) in a text: the exact read refuses it, so the
+# fast path must too (PlainText::accepts)
+write(event(record(0, b"a", partitionKey="pk\x1f")).replace(b"\\u001f", b"\x1f"))
