@@ -627,6 +627,17 @@ pub fn records_from_body(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
     records_from_parsed(buf, parsed)
 }
 
+/// [`records_from_body`] with the exact read only (`parse_as::<Record>`, the derived
+/// read `KinesisEvent` makes), never the fast path: the reference the fast path is
+/// compared with, by the `event_body` fuzz target (`fuzz/checks/event_body.rs`) and its
+/// corpus replayed in `make test` (`tests/fuzz_corpus.rs`). Never in the Lambda.
+#[cfg(any(test, feature = "testing"))]
+pub fn records_from_body_exactly(body: Bytes) -> Result<Vec<InputRecord>, EventError> {
+    let buf = body_buffer(body)?;
+    let parsed = parse_as::<Record>(&buf).map_err(|e| EventError::NotAKinesisEvent(e.to_string()))?;
+    records_from_parsed(buf, parsed)
+}
+
 /// The body as one buffer this reader may write into, refused past `u32::MAX` bytes (a
 /// [`Text`]'s reach).
 fn body_buffer(body: Bytes) -> Result<BytesMut, EventError> {

@@ -53,6 +53,15 @@ impl From<EventError> for lambda_runtime::Diagnostic {
     }
 }
 
+/// The identity check every batch passes before any work ([`Consumer`] runs it on the
+/// records the event read gives): for the `event_body` fuzz target's check
+/// (`fuzz/checks/event_body.rs`), which runs it on every batch the read takes. Never in the
+/// Lambda's public surface.
+#[cfg(any(test, feature = "testing"))]
+pub fn check_record_identities(records: &[InputRecord]) -> Result<(), EventError> {
+    identity::check_record_identities(records)
+}
+
 /// Gives freed heap memory back to the system past 128 KiB, every time. glibc's default
 /// threshold moves up with the largest block freed (the model's JSON at cold start, an
 /// invocation body): after that the heap keeps whatever a batch's records left at its
