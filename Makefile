@@ -284,8 +284,6 @@ chaos-crashes: venv ## 1,000 crash trials of the release consumer (built first);
 FUZZ_SECONDS ?= 60
 FUZZ_RSS_MB ?= 128
 FUZZ_TIMEOUT ?= 10
-# event_body last: without -O (overflow checks on) it stops within seconds on the exact
-# event read's known overflow panic (RELIABILITY.md, Fuzzing), after the others have run.
 FUZZ_TARGETS := decode_record ingest_request board_cursor board_query event_body
 
 fuzz: ## Fuzz record decoding, the ingest request, the board cursor and query string, the consumer's event read (cargo-fuzz, FUZZ_SECONDS each, RSS limit FUZZ_RSS_MB, FUZZ_TIMEOUT s per input)

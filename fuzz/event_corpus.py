@@ -57,3 +57,8 @@ write(event(record(0, b"\xfb\xff\xbf")).replace(b"+/+/", b"+\\/+\\/"))
 # a raw control character (0x1f, the last) in a text: the exact read refuses it, so the
 # fast path must too (PlainText::accepts)
 write(event(record(0, b"a", partitionKey="pk\x1f")).replace(b"\\u001f", b"\x1f"))
+# arrival times with 14 and 20 decimals: aws_lambda_events' `frac * 1_000_000` overflowed
+# (a panic in a debug build, the target's first find); the exact read now wraps, as the
+# release build does (ExactArrival)
+write(b'{"Records":[{"kinesis":{"sequenceNumber":"1","data":"","approximateArrivalTimestamp":1.44333333333333}}]}')
+write(event(record(0, b"a", approximateArrivalTimestamp=5.99999999999999999999)).replace(b"6.0", b"5.99999999999999999999"))

@@ -21,7 +21,6 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::task::{Context as TaskContext, Poll};
 
-use aws_lambda_events::encodings::SecondTimestamp;
 use base64::Engine;
 use bytes::{Bytes, BytesMut};
 use lambda_runtime::tower::{Layer, Service};
@@ -117,7 +116,48 @@ struct Kinesis<'a> {
     /// Borrowed from the body unless the producer escaped a character of it (`\/`).
     #[serde(borrow)]
     data: Cow<'a, str>,
-    approximate_arrival_timestamp: SecondTimestamp,
+    approximate_arrival_timestamp: ExactArrival,
+}
+
+/// A record's arrival time as the exact read takes it: `aws_lambda_events` 1.2's
+/// `SecondTimestamp` (its `deserialize_seconds` and `normalize_timestamp`) step for step,
+/// error texts included, but for one thing: its `frac * 1_000_000` wraps here, as it
+/// does in the release build the Lambda runs, where a build with overflow checks (`make
+/// run`'s debug consumer, the tests, the fuzzer) panicked on a number with about 14 or
+/// more decimals: the `event_body` fuzz target's first find, session 14. Lambda writes
+/// three decimals; a number with more is a hostile producer's, and the times it gives
+/// (`0.05` read as 5 ms, wrapped nanoseconds or "invalid timestamp") are the release
+/// build's, as before.
+struct ExactArrival(chrono::DateTime<chrono::Utc>);
+
+impl<'de> Deserialize<'de> for ExactArrival {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use chrono::TimeZone;
+        // The same name as `aws_lambda_events`' enum: serde's error text names it.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum StringOrNumber {
+            String(String),
+            Float(f64),
+            Int(u64),
+        }
+        let input: f64 = match StringOrNumber::deserialize(deserializer)? {
+            StringOrNumber::String(s) => s.parse::<f64>().map_err(D::Error::custom)?,
+            StringOrNumber::Float(f) => f,
+            StringOrNumber::Int(i) => i as f64,
+        };
+        let parts = input
+            .to_string()
+            .split('.')
+            .map(|part| part.parse::<u64>().map_err(D::Error::custom))
+            .collect::<Result<Vec<u64>, _>>()?;
+        let (whole, frac) = (parts[0], parts.get(1).copied().unwrap_or(0));
+        chrono::Utc
+            .timestamp_opt(whole as i64, frac.wrapping_mul(1_000_000) as u32)
+            .latest()
+            .map(ExactArrival)
+            .ok_or_else(|| D::Error::custom("invalid timestamp"))
+    }
 }
 
 /// The error on which the fast read gives way to the exact one (see [`parse`]).
@@ -284,8 +324,9 @@ impl NumberArrival {
     /// enum takes any JSON number as an `f64`): the number's decimal form (`Display`) cut
     /// at the point, each part a `u64`, the fraction's digits taken as milliseconds' worth
     /// (`frac * 1_000_000` nanoseconds, as written there). `None` where that fails, and
-    /// where its multiplication would overflow (which panics in a debug build and wraps
-    /// in a release one: left to the exact read).
+    /// where its multiplication would overflow (which panicked in a debug build of
+    /// `aws_lambda_events` and wraps in a release one: left to the exact read, which
+    /// wraps, see [`ExactArrival`]).
     ///
     /// The decimal form is written into a buffer on the stack, where `to_string` grows a
     /// `String` (an allocation and a reallocation a record, as many instructions as the

@@ -322,6 +322,46 @@ fn data_value() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
     ]
 }
 
+#[test]
+fn arrival_times_with_many_decimals_read_as_the_release_build_reads_them_without_a_panic() {
+    // GIVEN records whose arrival time has 13 to 20 decimals (Lambda writes 3), where
+    // `aws_lambda_events`' `frac * 1_000_000` overflows: a panic in a debug build (this
+    // test's), a wrap in the release build the Lambda runs
+    use chrono::TimeZone;
+    for arrival in [
+        "1.4433333333333",
+        "1.44333333333333",
+        "1764000000.12345678901234",
+        "0.00000000000000000001",
+        "5.99999999999999999999",
+    ] {
+        let json = format!(
+            r#"{{"Records":[{{"kinesis":{{"sequenceNumber":"1","data":"","approximateArrivalTimestamp":{arrival}}}}}]}}"#
+        );
+        // WHEN both reads take the event
+        let read = records_from_body(Bytes::from(json.clone().into_bytes()));
+        let exact = records_from_body_exactly(Bytes::from(json.into_bytes()));
+        // THEN neither panics, they agree, and the time is the release build's: the
+        // decimal form's fraction digits times 10^6 nanoseconds, wrapped to 64 and then
+        // 32 bits, or "invalid timestamp" when that is a second or more past a leap
+        let seconds: f64 = arrival.parse().unwrap();
+        let form = seconds.to_string();
+        let (whole, frac) = form.split_once('.').unwrap_or((&form, "0"));
+        let nanos = frac.parse::<u64>().unwrap().wrapping_mul(1_000_000) as u32;
+        let want = chrono::Utc
+            .timestamp_opt(whole.parse::<i64>().unwrap(), nanos)
+            .latest();
+        assert_eq!(read, exact, "{arrival}");
+        match (read, want) {
+            (Ok(records), Some(time)) => assert_eq!(records[0].arrived_at, time, "{arrival}"),
+            (Err(EventError::NotAKinesisEvent(e)), None) => {
+                assert!(e.contains("invalid timestamp"), "{arrival}: {e}")
+            }
+            (other, want) => panic!("{arrival}: read {other:?}, the release build's {want:?}"),
+        }
+    }
+}
+
 /// An arrival time as a record may carry it: the number Lambda writes, other numbers
 /// (negative, exponents, too large, integers past `u64`), and other JSON values.
 fn arrival_value() -> impl proptest::strategy::Strategy<Value = String> {
