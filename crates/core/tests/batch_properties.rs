@@ -37,6 +37,10 @@ enum Gen {
     },
     NotJson(u8),
     BadId,
+    /// An id the batch's first pass reads, and a body the decode refuses.
+    UndecodableWithId {
+        id: u8,
+    },
     MissingText {
         id: u8,
     },
@@ -61,6 +65,10 @@ impl Gen {
             Gen::Tweet { id, v } => t(*id, &format!("lambda version {v}")),
             Gen::NotJson(n) => format!("not json {n}"),
             Gen::BadId => r#"{"id_str": "-1", "text": "lambda"}"#.to_owned(),
+            Gen::UndecodableWithId { id } => format!(
+                r#"{{"id_str": "{}", "text": "lambda", "user": 5}}"#,
+                tweet_id(*id)
+            ),
             Gen::MissingText { id } => format!(r#"{{"id_str": "{}"}}"#, tweet_id(*id)),
             Gen::ModelPoison { id } => t(*id, "poison-model"),
             Gen::Oversize { id } => t(*id, &"x".repeat(420_000)),
@@ -83,6 +91,7 @@ fn gen_record() -> impl Strategy<Value = Gen> {
         12 => (0u8..6, 0u8..3).prop_map(|(id, v)| Gen::Tweet { id, v }),
         1 => any::<u8>().prop_map(Gen::NotJson),
         1 => Just(Gen::BadId),
+        2 => (0u8..6).prop_map(|id| Gen::UndecodableWithId { id }),
         1 => (0u8..6).prop_map(|id| Gen::MissingText { id }),
         1 => (0u8..6).prop_map(|id| Gen::ModelPoison { id }),
         1 => (0u8..6).prop_map(|id| Gen::Oversize { id }),

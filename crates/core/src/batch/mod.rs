@@ -80,8 +80,9 @@ pub async fn process_batch(
     // Only the ids are read in this first pass, and each tweet is decoded when it is
     // worked on, so a 10,000-record batch never holds all its decoded tweets beside their
     // raw bytes (issue 12's memory target). The pass reads an id without decoding the
-    // rest where it can (`decode_tweet_id`: it decoded each tweet in full, twice a
-    // record's decode); a record it takes an id from may still fail its decode, and is
+    // rest where it can (`decode_tweet_id`; until session 14 it decoded each tweet in
+    // full, so every record was decoded twice); a record it takes an id from may still
+    // fail its decode, and is
     // then quarantined by it, with decode's own error, before anything is written. Until
     // then its id counts as one: the lookup reads it, and the redelivery probe's choice
     // (how many ids, how many of the first stored) counts it. That costs at most reads or
@@ -95,9 +96,9 @@ pub async fn process_batch(
     let mut occurrences = occurrences_of(&ids);
     // Every copy of an id that has copies is decoded in full here, and one that fails is
     // a record of its own, as the full decode of the first pass made it: a later copy
-    // waits for the first and may be settled by it without being decoded (it must never
-    // be the duplicate of a tweet it does not hold), and a first copy that does not
-    // decode must not make a good copy wait for its quarantine and miss the lookup
+    // waits for the first and is settled by it, so it must decode (never the duplicate
+    // of a tweet it does not hold), and a first copy that does not decode must not make
+    // a good copy wait for its quarantine and miss the lookup
     // (the attacker's review: a failed quarantine write turned the good copy into a
     // retry, and a stored tweet was classified and put again). Copies are rare.
     let undecodable: Vec<(usize, DecodeError)> = occurrences
