@@ -257,11 +257,12 @@ fn hostile_shapes_decode_alike() {
 
 #[test]
 fn the_id_walk_leaves_every_uncertain_shape_to_the_decoder() {
-    // GIVEN records the batch's id pass must not read alone: a v2 envelope (its id is
-    // `data`'s) with its key plain or escaped, other escaped keys before the id, an
-    // `id_str` escaped or not a string, no text before the walk ends (the decoder's own
-    // `missing_text`), a numeric id only; THEN the walk declines each, and the decoder
-    // decides
+    // GIVEN records the batch's id pass must not read alone: a flat record beside a v2
+    // envelope's `data` (its id is `data`'s) with its key plain or escaped, other escaped
+    // keys before the id, an `id_str` escaped or not a string, no text before the walk
+    // ends (the decoder's own `missing_text`), a numeric id only; envelopes whose `data`
+    // is not first or not an object, or whose tweet's id is not a plain string or has no
+    // text; THEN the walk declines each, and the decoder decides
     for case in [
         r#"{"id_str": "1", "text": "flat", "data": {"id": "5", "text": "v2"}}"#,
         r#"{"id_str": "1", "text": "flat", "data": null}"#,
@@ -279,16 +280,33 @@ fn the_id_walk_leaves_every_uncertain_shape_to_the_decoder() {
         r#"{"id_str": "1", "text": "x"#,
         "[1]",
         "",
+        // envelopes: `data` not first, not an object, its id not a plain string, no text
+        r#"{"includes": {}, "data": {"id": "5", "text": "v2"}}"#,
+        r#"{"data": null, "id_str": "1", "text": "flat"}"#,
+        r#"{"data": [{"id": "5", "text": "v2"}]}"#,
+        r#"{"data": {"id": 5, "text": "v2"}}"#,
+        r#"{"data": {"id": "\u0035", "text": "v2"}}"#,
+        r#"{"data": {"id_str": null, "id": "5", "text": "v2"}}"#,
+        r#"{"data": {"id": "5"}}"#,
+        r#"{"data": {"id": "5", "te\u0078t": "v2"}}"#,
+        r#"{"data": {"id": "5", "id": "6", "text": "v2"}}"#,
+        r#"{"d\u0061ta": {"id": "5", "text": "v2"}}"#,
+        r#"{"data": {}}"#,
     ] {
         assert!(!id_walk_reads(case.as_bytes()), "{case}");
         agree(case.as_bytes());
     }
-    // AND the flat shapes, compact and pretty, it reads itself, with decode's id
+    // AND the flat shapes, compact and pretty, and the envelopes the poller writes, it
+    // reads itself, with decode's id
     for case in [
         r#"{"id_str":"1","text":"x"}"#,
         "{\n  \"text\": \"x\",\n  \"user\": {\"id_str\": \"9\"},\n  \"id_str\": \"123\"\n}\n",
         r#"{"full_text": "x", "id": 5, "id_str": "5"}"#,
         r#"{"id_str": "1", "text": "\ud83d\ude00 \u0026 \u00e9"}"#,
+        // envelopes as the poller writes them, and `id_str` outranking `id` inside
+        r#"{"data":{"id":"5","text":"v2 #aws","author_id":"7","created_at":"2026-11-26T18:02:11.000Z"},"includes":{"users":[{"id":"7","username":"ada"}]}}"#,
+        r#"{"data": {"text": "v2", "id": "5", "id_str": "6"}, "id_str": "1"}"#,
+        r#"{"data": {"id_str": "6", "full_text": "v2", "id": "5", "data": {"id": "9"}}}"#,
     ] {
         assert!(id_walk_reads(case.as_bytes()), "{case}");
         assert!(decode_tweet(case.as_bytes()).is_ok(), "{case}");
@@ -301,6 +319,10 @@ fn the_id_walk_leaves_every_uncertain_shape_to_the_decoder() {
         r#"{"id_str": "1", "text": "x", "user": 5}"#,
         r#"{"id_str": "1", "text": "x"} x"#,
         r#"{"id_str": "1", "text": "x", "#,
+        r#"{"data": {"id": "5", "text": "v2"}, "data": {"id": "6", "text": "v2"}}"#,
+        r#"{"data": {"id": "5", "text": "v2"}, "text": 5}"#,
+        r#"{"data": {"id": "5", "text": "v2", "user": 5}}"#,
+        r#"{"data": {"id": "5", "text": "v2"}"#,
     ] {
         assert!(id_walk_reads(case.as_bytes()), "{case}");
         assert!(decode_tweet(case.as_bytes()).is_err(), "{case}");
@@ -503,8 +525,44 @@ fn envelope_beside_flat_fields() -> impl Strategy<Value = String> {
         .prop_map(|members| format!("{{{}}}", members.join(", ")))
 }
 
+/// A v2 envelope as the poller writes it, `data` first: a tweet object with an `id`, an
+/// `id_str`, both or neither (strings of either of two ids, numbers, `null`), a text or
+/// not, and other members, in any order; then any members after `data`.
+fn envelope_with_data_first() -> impl Strategy<Value = String> {
+    let id_value = prop::sample::select(vec!["\"5\"", "\"6\"", "\"05\"", "5", "null", "\"\\u0035\""]);
+    (
+        prop::option::of(id_value.clone()),
+        prop::option::of(id_value),
+        prop::option::of(json_string()),
+        prop::collection::vec((json_key(), json_value()), 0..3),
+        prop::collection::vec((json_key(), json_value()), 0..3),
+    )
+        .prop_flat_map(|(id, id_str, text, inner, outer)| {
+            let mut members: Vec<String> = inner.into_iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            members.extend(id.map(|v| format!("\"id\": {v}")));
+            members.extend(id_str.map(|v| format!("\"id_str\": {v}")));
+            members.extend(text.map(|t| format!("\"text\": {t}")));
+            let outer: Vec<String> = outer.into_iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            (Just(members).prop_shuffle(), Just(outer))
+        })
+        .prop_map(|(members, outer)| {
+            let mut doc = format!("{{\"data\": {{{}}}", members.join(", "));
+            for member in outer {
+                doc.push_str(", ");
+                doc.push_str(&member);
+            }
+            doc.push('}');
+            doc
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn generated_envelopes_with_data_first_decode_alike(doc in envelope_with_data_first()) {
+        agree(doc.as_bytes());
+    }
 
     #[test]
     fn generated_envelopes_beside_flat_fields_decode_alike(doc in envelope_beside_flat_fields()) {
