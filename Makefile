@@ -309,7 +309,7 @@ bench-json: ## Instructions per JSON decode of the bench tweet: fast path and se
 	  sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }; \
 	setup=$$(count setup); \
 	echo "instructions per call ($(BENCH_JSON_ITERS) calls each, callgrind; $$bin)"; \
-	for s in json json-serde json-compact json-serde-compact json-weekday json-compact-full; do \
+	for s in json json-serde json-compact json-serde-compact json-weekday json-compact-full json-envelope id-envelope; do \
 	  printf '  %-20s %8d\n' $$s $$(( ($$(count $$s) - setup) / $(BENCH_JSON_ITERS) )); \
 	done
 
