@@ -329,7 +329,7 @@ pub fn decode_tweet(bytes: &[u8]) -> Result<Tweet, DecodeError> {
 ///   type, text that is not UTF-8), and its decode, which comes before anything is
 ///   written, quarantines it with decode's own error.
 pub fn decode_tweet_id(bytes: &[u8]) -> Result<TweetId, DecodeError> {
-    match fast::plain_id_str(bytes).map(TweetId::parse) {
+    match fast::id_read_alone(bytes).map(TweetId::parse) {
         Some(Ok(id)) => Ok(id),
         // Not read, or not an id: the decoder decides, with its own error.
         _ => decode_tweet(bytes).map(|t| t.id),
@@ -349,7 +349,7 @@ fn decode(bytes: &[u8]) -> Result<Tweet, DecodeError> {
 /// does), for the tests that make sure the common shapes stay on it.
 #[cfg(any(test, feature = "testing"))]
 pub fn id_walk_reads(bytes: &[u8]) -> bool {
-    fast::plain_id_str(bytes).is_some_and(|id| TweetId::parse(id).is_ok())
+    fast::id_read_alone(bytes).is_some_and(|id| TweetId::parse(id).is_ok())
 }
 
 /// The reference decoder: serde over the whole record. The fast path must agree with

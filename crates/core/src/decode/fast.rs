@@ -70,7 +70,7 @@ pub(super) fn raw_tweet<'r, 'b>(
 /// never read another id: `id_str` outranks `id` whenever it is a string (`parse_id`).
 /// Requiring the text keeps the decoder's commonest refusal (`missing_text`) for it to
 /// make.
-pub(super) fn plain_id_str(bytes: &[u8]) -> Option<&str> {
+pub(super) fn id_read_alone(bytes: &[u8]) -> Option<&str> {
     let mut p = Parser { b: bytes, i: 0 };
     p.eat(b'{')?;
     p.ws();
