@@ -82,11 +82,11 @@ pub async fn process_batch(
     // raw bytes (issue 12's memory target). The pass reads an id without decoding the
     // rest where it can (`decode_tweet_id`; until session 14 it decoded each tweet in
     // full, so every record was decoded twice); a record it takes an id from may still
-    // fail its decode, and is
-    // then quarantined by it, with decode's own error, before anything is written. Until
-    // then its id counts as one: the lookup reads it, and the redelivery probe's choice
-    // (how many ids, how many of the first stored) counts it. That costs at most reads or
-    // writes a batch of fresh tweets would cost too; the conditional writes stay exact.
+    // fail its decode, and is then quarantined by it, with decode's own error, before
+    // anything is written. Until then its id counts as one: the lookup reads it, and the
+    // redelivery probe's choice (how many ids, how many of the first stored) counts it.
+    // That costs at most the reads or writes a fresh tweet would; the conditional writes
+    // stay exact.
     let mut ids: Vec<Result<TweetId, DecodeError>> =
         records.iter().map(|r| decode_tweet_id(&r.data)).collect();
 
@@ -98,9 +98,9 @@ pub async fn process_batch(
     // a record of its own, as the full decode of the first pass made it: a later copy
     // waits for the first and is settled by it, so it must decode (never the duplicate
     // of a tweet it does not hold), and a first copy that does not decode must not make
-    // a good copy wait for its quarantine and miss the lookup
-    // (the attacker's review: a failed quarantine write turned the good copy into a
-    // retry, and a stored tweet was classified and put again). Copies are rare.
+    // a good copy wait for its quarantine and miss the lookup (the attacker's review: a
+    // failed quarantine write turned the good copy into a retry, and a stored tweet was
+    // classified and put again). Copies are rare.
     let undecodable: Vec<(usize, DecodeError)> = occurrences
         .values()
         .filter(|occ| occ.len() > 1)
