@@ -37,7 +37,8 @@ use tweetboard_aws::dynamo::tweet_item;
 use tweetboard_classifier::{dataset, EmbeddedClassifier, Model, Record, RecordRef};
 use tweetboard_consumer::body::{decode_base64_into, records_from_body};
 use tweetboard_core::decode::{decode_tweet, decode_tweet_id};
-use tweetboard_core::{Classification, InputRecord, RecordSource, StoredTweet, Tweet};
+use tweetboard_core::error::DecodeError;
+use tweetboard_core::{Classification, InputRecord, RecordSource, StoredTweet, Tweet, TweetId};
 
 #[path = "../../classifier/benches/support/thread_cpu.rs"]
 mod thread_cpu;
@@ -325,55 +326,33 @@ fn record_path(c: &mut Criterion) {
     bench_event(&mut group, event_name("body to records"), &event, |records| {
         black_box(records);
     });
-    bench_event(
-        &mut group,
-        event_name("body to records, then JSON decode + recipe + classify"),
-        &event,
-        |records| {
+    // The id pass as it is, and as it was (each record's tweet decoded in full).
+    type IdPass = fn(&[u8]) -> Result<TweetId, DecodeError>;
+    let full_decode_id: IdPass = |data| decode_tweet(data).map(|t| t.id);
+    for (what, id_pass) in [
+        ("body to records, then JSON decode + recipe + classify", None),
+        (
+            "body to records, then the id pass, then JSON decode + recipe + classify",
+            Some(decode_tweet_id as IdPass),
+        ),
+        (
+            "body to records, then the full decode as the id pass (until session 14), then JSON decode + recipe + classify",
+            Some(full_decode_id),
+        ),
+    ] {
+        bench_event(&mut group, event_name(what), &event, |records| {
+            if let Some(id_pass) = id_pass {
+                let ids: Vec<_> = records.iter().map(|r| id_pass(black_box(&r.data))).collect();
+                black_box(ids);
+            }
             for record in &records {
                 black_box(classify(
                     &classifier,
                     &decode_tweet(black_box(&record.data)).expect("a tweet"),
                 ));
             }
-        },
-    );
-    bench_event(
-        &mut group,
-        event_name("body to records, then the id pass, then JSON decode + recipe + classify"),
-        &event,
-        |records| {
-            let ids: Vec<_> = records
-                .iter()
-                .map(|r| decode_tweet_id(black_box(&r.data)))
-                .collect();
-            black_box(ids);
-            for record in &records {
-                black_box(classify(
-                    &classifier,
-                    &decode_tweet(black_box(&record.data)).expect("a tweet"),
-                ));
-            }
-        },
-    );
-    bench_event(
-        &mut group,
-        event_name("body to records, then the full decode as the id pass (until session 14), then JSON decode + recipe + classify"),
-        &event,
-        |records| {
-            let ids: Vec<_> = records
-                .iter()
-                .map(|r| decode_tweet(black_box(&r.data)).map(|t| t.id))
-                .collect();
-            black_box(ids);
-            for record in &records {
-                black_box(classify(
-                    &classifier,
-                    &decode_tweet(black_box(&record.data)).expect("a tweet"),
-                ));
-            }
-        },
-    );
+        });
+    }
     let records = records_from_body(bytes::Bytes::from(event.clone())).expect("the event's records");
     let id_pass =
         |what: &str| format!("the id pass over the event's {in_event} records: {what}, thread CPU time");
@@ -387,7 +366,7 @@ fn record_path(c: &mut Criterion) {
         id_pass("each tweet decoded in full (until session 14)"),
         || {
             for record in &records {
-                black_box(decode_tweet(black_box(&record.data)).expect("a tweet").id);
+                black_box(full_decode_id(black_box(&record.data)).expect("an id"));
             }
         },
     );
