@@ -36,11 +36,30 @@ async fn run(
     records: &[InputRecord],
     options: &BatchOptions,
 ) -> Vec<RecordOutcome> {
+    run_ports(table, quarantine, None, records, options).await
+}
+
+/// [`run`] with the table as the batch's lookup too (stored tweets found first).
+async fn run_looked_up(
+    table: &MemoryTable,
+    quarantine: &MemoryQuarantine,
+    records: &[InputRecord],
+) -> Vec<RecordOutcome> {
+    run_ports(table, quarantine, Some(table), records, &BatchOptions::default()).await
+}
+
+async fn run_ports(
+    table: &MemoryTable,
+    quarantine: &MemoryQuarantine,
+    lookup: Option<&MemoryTable>,
+    records: &[InputRecord],
+    options: &BatchOptions,
+) -> Vec<RecordOutcome> {
     let ports = BatchPorts {
         classifier: &KeywordFake,
         tweets: table,
         quarantine,
-        lookup: None,
+        lookup: lookup.map(|t| t as &dyn tweetboard_core::ports::TweetLookup),
     };
     process_batch(&ports, records, options)
         .await
@@ -318,14 +337,11 @@ async fn a_later_copy_that_does_not_decode_is_quarantined_not_settled_as_a_dupli
         }
 
         // WHEN the batch runs
-        let ports = BatchPorts {
-            classifier: &KeywordFake,
-            tweets: &table,
-            quarantine: &q,
-            lookup: lookup.then_some(&table as &dyn tweetboard_core::ports::TweetLookup),
+        let outcomes = if lookup {
+            run_looked_up(&table, &q, &records).await
+        } else {
+            run(&table, &q, &records, &BatchOptions::default()).await
         };
-        let report = process_batch(&ports, &records, &BatchOptions::default()).await;
-        let outcomes: Vec<_> = report.outcomes.into_iter().map(|(_, o)| o).collect();
 
         // THEN the good one is written (or found stored) and the copy quarantined with its
         // bytes: it holds no tweet, so it is nobody's duplicate
@@ -355,14 +371,7 @@ async fn a_stored_id_whose_first_copy_does_not_decode_is_found_stored_by_the_loo
     let records = [record(5, ELEVEN_UNDECODABLE), record(6, &stored)];
 
     // WHEN the batch runs with the table as its lookup
-    let ports = BatchPorts {
-        classifier: &KeywordFake,
-        tweets: &table,
-        quarantine: &q,
-        lookup: Some(&table),
-    };
-    let report = process_batch(&ports, &records, &BatchOptions::default()).await;
-    let outcomes: Vec<_> = report.outcomes.into_iter().map(|(_, o)| o).collect();
+    let outcomes = run_looked_up(&table, &q, &records).await;
 
     // THEN the undecodable one is quarantined and the copy is already stored, told by the
     // lookup: not classified and put again (the copy does not wait for the undecodable
@@ -441,16 +450,9 @@ async fn with_a_lookup_stored_tweets_are_neither_classified_nor_written() {
     ];
 
     // WHEN the batch runs with the table as its lookup
-    let ports = BatchPorts {
-        classifier: &KeywordFake,
-        tweets: &table,
-        quarantine: &q,
-        lookup: Some(&table),
-    };
-    let report = process_batch(&ports, &records, &BatchOptions::default()).await;
+    let outcomes = run_looked_up(&table, &q, &records).await;
 
     // THEN only the new tweet is written
-    let outcomes: Vec<_> = report.outcomes.into_iter().map(|(_, o)| o).collect();
     assert_eq!(
         outcomes,
         [
