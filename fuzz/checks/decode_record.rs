@@ -7,8 +7,9 @@
 //! id, decode's id or a decode that fails.
 //!
 //! The target's check, shared: `fuzz/fuzz_targets/decode_record.rs` runs it under libFuzzer,
-//! and `crates/core/tests/fuzz_corpus.rs` replays the committed corpus through it in
-//! `make test`.
+//! `crates/core/tests/fuzz_corpus.rs` replays the committed corpus through it in
+//! `make test`, and `crates/core/tests/decode_fast_path.rs` runs it on every input it
+//! builds (its `agree`).
 
 use tweetboard_core::decode::{decode_tweet, decode_tweet_id, decode_tweet_with_serde};
 

@@ -11,43 +11,22 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use tweetboard_core::decode::{
-    decode_tweet, decode_tweet_id, decode_tweet_with_serde, fast_path_reads, id_walk_reads,
-};
+use tweetboard_core::decode::{decode_tweet, fast_path_reads, id_walk_reads};
+
+#[path = "../../../fuzz/checks/decode_record.rs"]
+mod decode_record;
 
 fn repo(path: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
 }
 
-/// Both decoders on `bytes`: equal results, or a panic naming the input. And the batch's
-/// id pass (`decode_tweet_id`) keeps its contract on it: decode's own error where it
-/// fails, and where it reads an id, decode's id or a decode that fails.
+/// Both decoders on `bytes`: equal results, or a panic naming the input; and the batch's
+/// id pass (`decode_tweet_id`) held to its contract on it: decode's own error where it
+/// fails, and where it reads an id, decode's id or a decode that fails. The
+/// `decode_record` fuzz target's check, which makes both comparisons (and checks the
+/// tweet's id and the error's length), shared by path.
 fn agree(bytes: &[u8]) {
-    let fast = decode_tweet(bytes);
-    let reference = decode_tweet_with_serde(bytes);
-    assert_eq!(
-        fast,
-        reference,
-        "the decoders disagree on {:?}",
-        String::from_utf8_lossy(bytes)
-    );
-    match (decode_tweet_id(bytes), &reference) {
-        (Ok(id), Ok(tweet)) => assert_eq!(
-            id,
-            tweet.id,
-            "another id read from {:?}",
-            String::from_utf8_lossy(bytes)
-        ),
-        // The decode that comes before any write quarantines it.
-        (Ok(_), Err(_)) => {}
-        (Err(e), Err(reference)) => assert_eq!(
-            &e,
-            reference,
-            "another error for {:?}",
-            String::from_utf8_lossy(bytes)
-        ),
-        (Err(e), Ok(_)) => panic!("the id pass refused {:?}: {e}", String::from_utf8_lossy(bytes)),
-    }
+    decode_record::check(bytes);
 }
 
 /// `bytes`, cut at every length and with single bytes changed at every position to
