@@ -1,5 +1,6 @@
 //! The poll use case against in-memory fakes: a scripted search API, a watermark map,
-//! a publisher that can refuse records.
+//! a publisher that can refuse records. Past 450 lines because the fakes (about a
+//! third of it) are written here, beside the seventeen tests that script them.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
