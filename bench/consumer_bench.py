@@ -133,6 +133,13 @@ class Emulator:
         self.ddb.create_table(TableName=names["QUARANTINE_TABLE_NAME"], BillingMode="PAY_PER_REQUEST",
                               AttributeDefinitions=[s("event_id")],
                               KeySchema=[{"AttributeName": "event_id", "KeyType": "HASH"}])
+        # The chart's hourly counters, which the consumer adds each batch's new tweets to
+        # (one UpdateItem an hour the batch's tweets fall in). The peers have no chart.
+        names["COUNTS_TABLE_NAME"] = f"{prefix}-counts"
+        self.ddb.create_table(TableName=names["COUNTS_TABLE_NAME"], BillingMode="PAY_PER_REQUEST",
+                              AttributeDefinitions=[s("day"), s("hour")],
+                              KeySchema=[{"AttributeName": "day", "KeyType": "HASH"},
+                                         {"AttributeName": "hour", "KeyType": "RANGE"}])
         if idempotency:
             names["IDEMPOTENCY_TABLE_NAME"] = f"{prefix}-idempotency"
             self.ddb.create_table(TableName=names["IDEMPOTENCY_TABLE_NAME"], BillingMode="PAY_PER_REQUEST",
