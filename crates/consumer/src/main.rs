@@ -20,6 +20,8 @@ async fn main() -> Result<(), Error> {
         .inspect_err(|e| tracing::error!(error = %e, "the tables do not match the contract"))?;
     let consumer = Consumer::from_config(&aws, &config)
         .inspect_err(|e| tracing::error!(error = %e, "cannot load the model"))?;
+    #[cfg(all(feature = "jemalloc", target_os = "linux"))]
+    let consumer = consumer.with_write_phase(jemalloc::WRITE_PHASE);
     let function = std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_else(|_| "consumer".into());
     let (consumer, function) = (&consumer, function.as_str());
     // The event is read from the invocation's body by the handler, not deserialised by
@@ -82,6 +84,22 @@ mod jemalloc {
             assert_eq!(option::<isize>(c"opt.dirty_decay_ms"), 0);
             assert_eq!(option::<isize>(c"opt.muzzy_decay_ms"), 0);
             assert!(!option::<bool>(c"opt.background_thread"));
+        }
+
+        #[test]
+        fn the_write_phase_keeps_freed_pages_until_the_batch_ends() {
+            // GIVEN the binary's allocator, giving freed pages back at once
+            assert_eq!(option::<isize>(c"arena.0.dirty_decay_ms"), 0);
+            // WHEN a batch's writes begin
+            (super::WRITE_PHASE.begin)();
+            // THEN its arena keeps them for the write phase's time
+            assert_eq!(
+                option::<isize>(c"arena.0.dirty_decay_ms"),
+                tweetboard_consumer::WRITE_PHASE_DIRTY_DECAY_MS
+            );
+            // AND once the batch ends the option is the compiled-in one again
+            (super::WRITE_PHASE.end)();
+            assert_eq!(option::<isize>(c"arena.0.dirty_decay_ms"), 0);
         }
     }
 }
