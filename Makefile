@@ -22,7 +22,7 @@ SAM_TRANSLATOR_VERSION := 1.115.0
 INFRA_TOOLS := $(VENV)/.infra-tools-$(CFN_LINT_VERSION)-$(SAM_TRANSLATOR_VERSION)
 INFRA_EXPANDED := target/infra/template.expanded.json
 
-.PHONY: help venv lambda-tools sam-cli deploy package infra-check browser build run watch test test-inner bench bench-chart bench-classify bench-record bench-consumer bench-consumer-instructions bench-consumer-startup bench-tools measure-memory lint fmt
+.PHONY: help venv lambda-tools sam-cli deploy package infra-check browser build run watch test test-inner bench bench-chart bench-classify bench-record bench-consumer bench-consumer-ratio bench-consumer-instructions bench-consumer-startup bench-tools measure-memory lint fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -234,6 +234,14 @@ bench-consumer: bench-tools ## The consumer against the Python/Powertools peers 
 	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build $(CONSUMER_BUILD_FLAGS)
 	$(BENCH_VENV)/bin/python bench/consumer_bench.py --batches $(BENCH_BATCHES) \
 	  --consumers $(BENCH_CONSUMERS) --json target/bench/consumer.json
+
+# Issue 12's binding target, first delivery against peer (a), in BENCH_ROUNDS alternated
+# rounds (one run moves ±15% here): medians and ranges, ratios taken within each round.
+BENCH_ROUNDS ?= 7
+bench-consumer-ratio: bench-tools ## First delivery of the full batch, tweetboard against peer (a), BENCH_ROUNDS rounds (minutes)
+	CARGO_PROFILE_RELEASE_STRIP=false $(CARGO) build $(CONSUMER_BUILD_FLAGS)
+	$(BENCH_VENV)/bin/python bench/consumer_bench.py --batches full --consumers rust,a \
+	  --scenarios first --repeat $(BENCH_ROUNDS) --json target/bench/consumer-ratio.json
 
 # Issue 12, fourth round: figures that do not move with the load (callgrind), and
 # start-up with binaries alternated. BENCH_BINARIES names the builds to compare.

@@ -16,6 +16,12 @@ process's between handing out the event and the response). The peers' handlers r
 in-process (bench/peers/run_peer.py; CPU from resource.getrusage around the call).
 DynamoDB requests and capacity are tallied by the emulator (bench/dynalite_counting.js),
 outside every measured process. Prints a Markdown report; --json keeps the raw figures.
+
+--repeat N runs the whole set N times over, each consumer right after the other and on
+fresh tables every time, and reports each figure as the median of the N runs with their
+range; a ratio is taken within each round (the peer's run against tweetboard's of the same
+round) before its median. A consumer's CPU a record moves by ±15% from one run to the next
+on this machine, so one run cannot tell 9× from 11× (BENCHMARKS.md, "Session 15").
 """
 
 import argparse
@@ -175,42 +181,46 @@ def main():
     parser.add_argument("--scenarios", default="first,redelivery,replay,half")
     parser.add_argument("--json", help="also write the raw figures here")
     parser.add_argument("--work", default=os.path.join(ROOT, "target", "bench"))
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of the whole set (figures: medians)")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     os.makedirs(args.work, exist_ok=True)
     paths, sizes = make_batches(args.work)
     emulator = Emulator()
     results = []
     try:
-        for batch in args.batches.split(","):
-            for consumer in args.consumers.split(","):
-                tag = f"bench-{consumer}-{batch}-{os.getpid()}"
-                base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-                base.update({"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
-                             "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-                             "AWS_ENDPOINT_URL_DYNAMODB": emulator.url, "AWS_ENDPOINT_URL": emulator.url,
-                             "RUST_LOG": "warn", "POWERTOOLS_LOG_LEVEL": "WARNING"})
-                wanted = args.scenarios.split(",")
-                # Only the steps asked for and what they need: a peer's delivery of a
-                # big batch takes minutes on a loaded machine.
-                steps = [("first", "batch", True)]
-                steps += [(s, k, True) for s, k in (("redelivery", "batch"), ("replay", "replay")) if s in wanted]
-                if "half" in wanted:
-                    steps += [("half-seed", "half", False), ("half", "batch", True)]
-                env = dict(base, **emulator.tables(tag, idempotency=consumer == "b"))
-                for scenario, kind, fresh in steps:
-                    if scenario == "half-seed":
-                        env = dict(base, **emulator.tables(tag + "-h", idempotency=consumer == "b"))
-                    emulator.reset()
-                    r = run(consumer, paths[(batch, kind)], env, args.binary)
-                    counts = emulator.counts()
-                    if scenario not in wanted:
-                        continue
-                    r.update(consumer=consumer, batch=batch, scenario=scenario, records=sizes[batch],
-                             dynamodb={op: c for op, c in counts.items() if op in DATA_OPS})
-                    results.append(r)
-                    print(f"{batch:6} {scenario:10} {consumer:4} cpu {r['cpu_seconds']:.3f}s wall {r['seconds']:.3f}s "
-                          f"rss {r['peak_rss_mb']} MB requests "
-                          f"{sum(c['requests'] for c in r['dynamodb'].values())}", file=sys.stderr)
+        rounds = ((b, c, i) for i in range(args.repeat)
+                  for b in args.batches.split(",") for c in args.consumers.split(","))
+        for batch, consumer, round_ in rounds:
+            tag = f"bench-{consumer}-{batch}-{os.getpid()}-{round_}"
+            base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+            base.update({"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
+                         "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+                         "AWS_ENDPOINT_URL_DYNAMODB": emulator.url, "AWS_ENDPOINT_URL": emulator.url,
+                         "RUST_LOG": "warn", "POWERTOOLS_LOG_LEVEL": "WARNING"})
+            wanted = args.scenarios.split(",")
+            # Only the steps asked for and what they need: a peer's delivery of a
+            # big batch takes minutes on a loaded machine.
+            steps = [("first", "batch", True)]
+            steps += [(s, k, True) for s, k in (("redelivery", "batch"), ("replay", "replay")) if s in wanted]
+            if "half" in wanted:
+                steps += [("half-seed", "half", False), ("half", "batch", True)]
+            env = dict(base, **emulator.tables(tag, idempotency=consumer == "b"))
+            for scenario, kind, fresh in steps:
+                if scenario == "half-seed":
+                    env = dict(base, **emulator.tables(tag + "-h", idempotency=consumer == "b"))
+                emulator.reset()
+                r = run(consumer, paths[(batch, kind)], env, args.binary)
+                counts = emulator.counts()
+                if scenario not in wanted:
+                    continue
+                r.update(consumer=consumer, batch=batch, scenario=scenario, records=sizes[batch], round=round_,
+                         dynamodb={op: c for op, c in counts.items() if op in DATA_OPS})
+                results.append(r)
+                print(f"{batch:6} {scenario:10} {consumer:4} round {round_ + 1} cpu {r['cpu_seconds']:.3f}s wall {r['seconds']:.3f}s "
+                      f"rss {r['peak_rss_mb']} MB requests "
+                      f"{sum(c['requests'] for c in r['dynamodb'].values())}", file=sys.stderr)
     finally:
         emulator.stop()
     if args.json:
@@ -219,29 +229,56 @@ def main():
     print(report(results, sizes))
 
 
+def median(values):
+    v = sorted(values)
+    mid = len(v) // 2
+    return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
+
+
+def spread(values, fmt):
+    """The median, with the range when there is more than one run: `74 (66–83)`."""
+    if len(values) == 1:
+        return fmt(values[0])
+    return f"{fmt(median(values))} ({fmt(min(values))}–{fmt(max(values))})"
+
+
 def report(results, sizes):
-    by = {(r["batch"], r["scenario"], r["consumer"]): r for r in results}
+    runs = {}
+    for r in results:
+        runs.setdefault((r["batch"], r["scenario"], r["consumer"]), []).append(r)
+    rounds = len({r["round"] for r in results})
     lines = []
+    if rounds > 1:
+        lines.append(f"\n{rounds} rounds: each figure is the median of the rounds, with their range.")
     for batch in dict.fromkeys(r["batch"] for r in results):
         n = sizes[batch]
         lines += [f"\n#### {batch} batch: {n:,} records\n",
                   "| delivery | consumer | CPU µs/record | wall ms | peak RSS MB | requests/record | read units/record | write units/record | peer CPU ÷ Rust CPU |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for scenario in dict.fromkeys(r["scenario"] for r in results):
-            rust = by.get((batch, scenario, "rust"))
+            rust = {r["round"]: r for r in runs.get((batch, scenario, "rust"), [])}
             for consumer in ("rust", "a", "b"):
-                r = by.get((batch, scenario, consumer))
-                if not r:
+                rs = runs.get((batch, scenario, consumer))
+                if not rs:
                     continue
-                d = r["dynamodb"].values()
-                req = sum(c["requests"] for c in d)
-                ru = sum(c["read_units"] for c in d)
-                wu = sum(c["write_units"] for c in d)
-                ratio = (f"{r['cpu_seconds'] / rust['cpu_seconds']:.1f}×"
-                         if rust and consumer != "rust" and rust["cpu_seconds"] > 0 else "")
+
+                def per_record(key, r):
+                    return sum(c[key] for c in r["dynamodb"].values()) / n
+
+                # Each round's ratio against tweetboard's run of the same round.
+                ratios = [r["cpu_seconds"] / rust[r["round"]]["cpu_seconds"] for r in rs
+                          if consumer != "rust" and r["round"] in rust and rust[r["round"]]["cpu_seconds"] > 0]
                 name = {"rust": "tweetboard", "a": "peer (a) BatchProcessor", "b": "peer (b) + idempotency"}[consumer]
-                lines.append(f"| {scenario} | {name} | {r['cpu_seconds'] / n * 1e6:,.0f} | {r['seconds'] * 1000:,.0f} | "
-                             f"{r['peak_rss_mb']} | {req / n:.3f} | {ru / n:.3f} | {wu / n:.3f} | {ratio} |")
+                cells = [
+                    spread([r["cpu_seconds"] / n * 1e6 for r in rs], lambda v: f"{v:,.0f}"),
+                    spread([r["seconds"] * 1000 for r in rs], lambda v: f"{v:,.0f}"),
+                    spread([r["peak_rss_mb"] for r in rs], lambda v: f"{v:.1f}"),
+                    spread([per_record("requests", r) for r in rs], lambda v: f"{v:.3f}"),
+                    spread([per_record("read_units", r) for r in rs], lambda v: f"{v:.3f}"),
+                    spread([per_record("write_units", r) for r in rs], lambda v: f"{v:.3f}"),
+                    spread(ratios, lambda v: f"{v:.1f}×") if ratios else "",
+                ]
+                lines.append(f"| {scenario} | {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
