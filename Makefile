@@ -206,7 +206,10 @@ POWERTOOLS_VERSION := 3.37.0
 BENCH_BOTO3_VERSION := 1.44.8
 DYNALITE_VERSION := 3.2.2
 BENCH_VENV := $(VENV)/bench
-BENCH_PEERS := $(BENCH_VENV)/.peers-$(POWERTOOLS_VERSION)-$(BENCH_BOTO3_VERSION)
+# awslambdaric: AWS's runtime interface client, which Lambda's managed Python runtimes run;
+# the bench runs each peer under it, behind the same Runtime API as the Rust binary.
+AWSLAMBDARIC_VERSION := 4.2.2
+BENCH_PEERS := $(BENCH_VENV)/.peers-$(POWERTOOLS_VERSION)-$(BENCH_BOTO3_VERSION)-$(AWSLAMBDARIC_VERSION)
 DYNALITE := $(VENV)/dynalite/.dynalite-$(DYNALITE_VERSION)
 BENCH_BATCHES ?= full,stress
 BENCH_CONSUMERS ?= rust,a,b
@@ -214,7 +217,8 @@ BENCH_CONSUMERS ?= rust,a,b
 $(BENCH_PEERS):
 	python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check \
-	  "aws-lambda-powertools==$(POWERTOOLS_VERSION)" "boto3==$(BENCH_BOTO3_VERSION)"
+	  "aws-lambda-powertools==$(POWERTOOLS_VERSION)" "boto3==$(BENCH_BOTO3_VERSION)" \
+	  "awslambdaric==$(AWSLAMBDARIC_VERSION)"
 	touch $@
 
 $(DYNALITE):

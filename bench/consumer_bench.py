@@ -10,10 +10,14 @@ batch) and each consumer, on tables of its own:
   replay      the same tweets in new records (new sequence numbers and event ids, as a
               producer re-sending its source would make them)
   half        on fresh tables holding every other tweet of the batch, the whole batch
-The Rust consumer is the release binary run as Lambda runs it
-(tests/tools/lambda_host.py, a Runtime API on loopback, one process per run; CPU is the
-process's between handing out the event and the response). The peers' handlers run
-in-process (bench/peers/run_peer.py; CPU from resource.getrusage around the call).
+Every consumer runs as Lambda runs it (tests/tools/lambda_host.py, a Runtime API on
+loopback, one process per run; CPU is the process's between handing out the event and
+the response): the Rust consumer is the release binary, and each Python peer runs under
+AWS's runtime interface client (`awslambdaric`, what Lambda's managed Python runtimes run).
+--peers-in-process times only the peers' handler call instead (bench/peers/run_peer.py,
+resource.getrusage around it), as every figure before session 15 did: that leaves out the
+runtime's share of an invocation (the body's receipt, its `json.loads`, the response),
+which tweetboard's figure has always included.
 DynamoDB requests and capacity are tallied by the emulator (bench/dynalite_counting.js),
 outside every measured process. Prints a Markdown report; --json keeps the raw figures.
 
@@ -157,16 +161,40 @@ class Emulator:
         self.proc.wait()
 
 
-def run(consumer, event, env, binary):
-    """Runs one consumer on one event; returns its figures."""
+def peer_bootstrap(consumer, work):
+    """An executable that starts a peer as Lambda's Python runtime does: AWS's runtime
+    interface client (`awslambdaric`, what the managed python3.x runtimes run) polling the
+    Runtime API for `peer_X.handler`."""
+    path = os.path.join(work, f"bootstrap-peer-{consumer}")
+    with open(path, "w") as f:
+        f.write(f"#!/bin/sh\ncd {os.path.join(ROOT, 'bench', 'peers')} && "
+                f"exec {os.path.join(ROOT, '.venv', 'bench', 'bin', 'python')} -m awslambdaric peer_{consumer}.handler\n")
+    os.chmod(path, 0o755)
+    return path
+
+
+def as_lambda(executable, event, env):
+    """Runs a function as Lambda runs it (tests/tools/lambda_host.py) on one event."""
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "tools", "lambda_host.py"), executable, event,
+                          "--timeout-ms", "900000"], env=env, capture_output=True, text=True, check=True)
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    inv = r["invocations"][0]
+    assert inv["status"] == "response", r
+    return {"seconds": inv["seconds"], "cpu_seconds": inv["cpu_seconds"], "peak_rss_mb": r["peak_rss_mb"],
+            "ready_seconds": r["ready_seconds"], "batch_item_failures": inv["batch_item_failures"]}
+
+
+def run(consumer, event, env, binary, peers_in_process=False, work=None):
+    """Runs one consumer on one event; returns its figures. Every consumer runs as Lambda
+    runs it, behind the same Runtime API, and its CPU is the process's from the event
+    handed out to the response: the Rust binary, and each peer under `awslambdaric`
+    (receiving the body, `json.loads`, the handler, the response). `peers_in_process`
+    times a peer's handler call alone instead (bench/peers/run_peer.py), as this bench
+    did until session 15: without the runtime's share, which Lambda bills."""
     if consumer == "rust":
-        out = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "tools", "lambda_host.py"), binary, event,
-                              "--timeout-ms", "900000"], env=env, capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        inv = r["invocations"][0]
-        assert inv["status"] == "response", r
-        return {"seconds": inv["seconds"], "cpu_seconds": inv["cpu_seconds"], "peak_rss_mb": r["peak_rss_mb"],
-                "ready_seconds": r["ready_seconds"], "batch_item_failures": inv["batch_item_failures"]}
+        return as_lambda(binary, event, env)
+    if not peers_in_process:
+        return as_lambda(peer_bootstrap(consumer, work), event, env)
     out = subprocess.run([os.path.join(ROOT, ".venv", "bench", "bin", "python"),
                           os.path.join(ROOT, "bench", "peers", "run_peer.py"), consumer, event],
                          env=env, capture_output=True, text=True, check=True, cwd=os.path.join(ROOT, "bench", "peers"))
@@ -182,6 +210,8 @@ def main():
     parser.add_argument("--json", help="also write the raw figures here")
     parser.add_argument("--work", default=os.path.join(ROOT, "target", "bench"))
     parser.add_argument("--repeat", type=int, default=1, help="rounds of the whole set (figures: medians)")
+    parser.add_argument("--peers-in-process", action="store_true",
+                        help="time the peers' handler call alone, not as Lambda runs them (figures before session 15)")
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -211,7 +241,7 @@ def main():
                 if scenario == "half-seed":
                     env = dict(base, **emulator.tables(tag + "-h", idempotency=consumer == "b"))
                 emulator.reset()
-                r = run(consumer, paths[(batch, kind)], env, args.binary)
+                r = run(consumer, paths[(batch, kind)], env, args.binary, args.peers_in_process, args.work)
                 counts = emulator.counts()
                 if scenario not in wanted:
                     continue
