@@ -8,20 +8,29 @@
 //! same rule costs CPU for nothing: every `PutItem` frees and allocates the same few
 //! small slabs, so jemalloc returned a page to the kernel (`madvise`) and faulted a fresh
 //! one back in about once a record, 7% of a new record's CPU in the native profile
-//! (BENCHMARKS.md, "Session 15"). So for the writes alone the binary keeps freed pages
-//! for reuse ([`WRITE_PHASE_DIRTY_DECAY_MS`]), and when the batch ends it restores the
-//! option and gives back whatever is free, so a warm instance waits for its next batch
+//! (BENCHMARKS.md, "Where issue 12's targets stand now (session 15)"). So for the writes
+//! alone the binary keeps freed pages of small extents for reuse
+//! ([`WRITE_PHASE_DIRTY_DECAY_MS`]) and still gives large ones back at once
+//! ([`WRITE_PHASE_OVERSIZE_THRESHOLD`]); when the batch ends it restores both options,
+//! which purges what the arena held free, so a warm instance waits for its next batch
 //! with what it held before.
 //!
-//! The library does not link the allocator: the binary hands its two calls over
-//! ([`WritePhase`], made by [`crate::jemalloc_with_consumer_options!`]), and a consumer
-//! without them (glibc's build, the tools, the tests) runs its batches unchanged.
+//! The library does not declare the allocator: the binary hands the calls over
+//! ([`jemalloc::WRITE_PHASE`]), and a consumer without them (glibc's build, the tools, the
+//! tests) runs its batches unchanged.
 
 /// How long jemalloc keeps freed pages while a batch is written. The pages the requests
 /// reuse are taken again within milliseconds, so any value past that keeps them; what a
 /// longer one adds is the pages nothing reuses. Measured (session 15, the stress batch's
-/// peak RSS): 1 s adds 0.3 MB to today's, 5 s 1.2 MB, for the same CPU.
+/// peak RSS): 1 s added 0.3 MB to session 14's, 5 s 1.2 MB, for the same CPU.
 pub const WRITE_PHASE_DIRTY_DECAY_MS: isize = 1_000;
+
+/// Free extents of this size or more go back at once even during the writes: a record
+/// of hundreds of KB (Kinesis takes up to 1 MiB) leaves its decoded text, its item and
+/// its request in extents nothing else reuses, and keeping them took a 6 MB batch of
+/// four 1 MiB tweets from 30 to 36 MB (the session 15 attacker's finding). The slabs the
+/// requests churn are 4–28 KB.
+pub const WRITE_PHASE_OVERSIZE_THRESHOLD: usize = 64 * 1024;
 
 /// The binary's allocator calls around a batch's writes ([`crate::Consumer::with_write_phase`]).
 #[derive(Clone, Copy, Debug)]
@@ -51,6 +60,76 @@ impl Drop for Writing {
     fn drop(&mut self) {
         if let Some(phase) = self.0.take() {
             (phase.end)();
+        }
+    }
+}
+
+/// The write phase on the binary's jemalloc (`tikv-jemalloc-sys`, the consumer's
+/// `jemalloc` feature, Linux). Only a process whose global allocator is that jemalloc
+/// may be handed it: the consumer binary does (`src/main.rs`).
+#[cfg(all(feature = "jemalloc", target_os = "linux"))]
+pub mod jemalloc {
+    use std::ffi::{c_void, CStr};
+
+    use super::{WritePhase, WRITE_PHASE_DIRTY_DECAY_MS, WRITE_PHASE_OVERSIZE_THRESHOLD};
+
+    /// Arena 0 (the only one, `narenas:1`) keeps freed pages of extents under
+    /// [`WRITE_PHASE_OVERSIZE_THRESHOLD`] for [`WRITE_PHASE_DIRTY_DECAY_MS`] while a
+    /// batch is written. The end puts back what the process started with: setting the
+    /// decay option purges every page the arena holds free (jemalloc's manual, under
+    /// `arena.<i>.dirty_decay_ms`), which is how the pages go back. Under a
+    /// `_RJEM_MALLOC_CONF` that sets another decay (for measuring), neither call does
+    /// anything: that setting is then what runs. A call jemalloc refused would leave its
+    /// option as it was.
+    pub const WRITE_PHASE: WritePhase = WritePhase { begin, end };
+
+    fn begin() {
+        if read::<isize>(c"opt.dirty_decay_ms") == Some(0) {
+            write(c"arena.0.oversize_threshold", WRITE_PHASE_OVERSIZE_THRESHOLD);
+            write(c"arena.0.dirty_decay_ms", WRITE_PHASE_DIRTY_DECAY_MS);
+        }
+    }
+
+    fn end() {
+        if read::<isize>(c"opt.dirty_decay_ms") == Some(0) {
+            write(c"arena.0.dirty_decay_ms", 0isize);
+            // When the option is 0, jemalloc starts its arenas past every extent instead;
+            // 0 here makes every free extent go back at once, as no decay does anyway.
+            if let Some(started) = read::<usize>(c"opt.oversize_threshold") {
+                write(c"arena.0.oversize_threshold", started);
+            }
+        }
+    }
+
+    /// An option as jemalloc holds it, `None` if it refuses the name.
+    fn read<T: Copy + Default>(name: &CStr) -> Option<T> {
+        let mut value = T::default();
+        let mut len = std::mem::size_of::<T>();
+        // SAFETY: `value` is a `T` of `len` bytes; every name read here is documented by
+        // jemalloc as of that type (`ssize_t` for the decays, `size_t` for thresholds).
+        let rc = unsafe {
+            tikv_jemalloc_sys::mallctl(
+                name.as_ptr(),
+                (&mut value as *mut T).cast::<c_void>(),
+                &mut len,
+                std::ptr::null_mut(),
+                0,
+            )
+        };
+        (rc == 0).then_some(value)
+    }
+
+    fn write<T: Copy>(name: &CStr, value: T) {
+        let mut value = value;
+        // SAFETY: as in `read`; jemalloc copies the value of the length given.
+        unsafe {
+            tikv_jemalloc_sys::mallctl(
+                name.as_ptr(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                (&mut value as *mut T).cast::<c_void>(),
+                std::mem::size_of::<T>(),
+            );
         }
     }
 }

@@ -82,6 +82,13 @@ pub fn take_invocation_body() -> Option<Bytes> {
         .flatten()
 }
 
+/// Runs `handler` as [`BodyLayer`] runs it, with `body` as the invocation's: for the
+/// handler's tests, which have no runtime to go through.
+#[cfg(test)]
+pub(crate) async fn with_invocation_body<F: std::future::Future>(body: Bytes, handler: F) -> F::Output {
+    INVOCATION_BODY.scope(RefCell::new(Some(body)), handler).await
+}
+
 /// The event's members: `Records` is read, anything else skipped.
 #[derive(Deserialize)]
 #[serde(field_identifier)]

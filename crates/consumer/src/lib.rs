@@ -4,11 +4,11 @@
 //! borrowed by invocations: it has no field an invocation could write, so nothing from
 //! one batch can leak into the next on a warm instance.
 
-mod allocator;
+pub mod allocator;
 pub mod body;
 mod identity;
 
-pub use allocator::{WritePhase, WRITE_PHASE_DIRTY_DECAY_MS};
+pub use allocator::{WritePhase, WRITE_PHASE_DIRTY_DECAY_MS, WRITE_PHASE_OVERSIZE_THRESHOLD};
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -91,7 +91,7 @@ pub fn tune_allocator() {
 /// once (`dirty_decay_ms:0` purges them, `muzzy_decay_ms:0` with `MADV_DONTNEED` rather
 /// than leaving `MADV_FREE` pages counted in RSS), no background thread.
 /// The write phase keeps freed pages for reuse while a batch is written
-/// ([`WritePhase`], [`WRITE_PHASE_DIRTY_DECAY_MS`]).
+/// ([`allocator`]).
 pub const JEMALLOC_CONF: &std::ffi::CStr =
     c"narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0,background_thread:false";
 
@@ -116,62 +116,6 @@ macro_rules! jemalloc_with_consumer_options {
 
         #[export_name = "_rjem_malloc_conf"]
         static MALLOC_CONF: MallocConf = MallocConf($crate::JEMALLOC_CONF.as_ptr());
-
-        /// The write phase on this allocator: arena 0 (the only one, `narenas:1`)
-        /// keeps freed pages for `WRITE_PHASE_DIRTY_DECAY_MS` while a batch is written;
-        /// the end puts back the option the process started with (`opt.dirty_decay_ms`:
-        /// `JEMALLOC_CONF`'s, or `_RJEM_MALLOC_CONF`'s when measuring) and purges every
-        /// arena. A call jemalloc refused would leave the option as it was.
-        #[allow(dead_code)] // the record bench declares the allocator without a consumer
-        pub const WRITE_PHASE: $crate::WritePhase = $crate::WritePhase {
-            begin: || set_dirty_decay_ms($crate::WRITE_PHASE_DIRTY_DECAY_MS),
-            end: || {
-                let mut started: isize = 0;
-                let mut len = std::mem::size_of::<isize>();
-                // SAFETY: `opt.dirty_decay_ms` is an `ssize_t`, read into an `isize` of
-                // the length given.
-                let rc = unsafe {
-                    tikv_jemalloc_sys::mallctl(
-                        c"opt.dirty_decay_ms".as_ptr(),
-                        (&mut started as *mut isize).cast(),
-                        &mut len,
-                        std::ptr::null_mut(),
-                        0,
-                    )
-                };
-                if rc == 0 {
-                    set_dirty_decay_ms(started);
-                }
-                // SAFETY: `arena.<i>.purge` takes and returns nothing; 4096 is
-                // `MALLCTL_ARENAS_ALL`.
-                unsafe {
-                    tikv_jemalloc_sys::mallctl(
-                        c"arena.4096.purge".as_ptr(),
-                        std::ptr::null_mut(),
-                        std::ptr::null_mut(),
-                        std::ptr::null_mut(),
-                        0,
-                    );
-                }
-            },
-        };
-
-        /// Sets arena 0's `dirty_decay_ms`.
-        #[allow(dead_code)]
-        fn set_dirty_decay_ms(ms: isize) {
-            let mut ms = ms;
-            // SAFETY: `arena.<i>.dirty_decay_ms` takes an `ssize_t`, given as an `isize`
-            // of its length.
-            unsafe {
-                tikv_jemalloc_sys::mallctl(
-                    c"arena.0.dirty_decay_ms".as_ptr(),
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                    (&mut ms as *mut isize).cast(),
-                    std::mem::size_of::<isize>(),
-                );
-            }
-        }
     };
 }
 
@@ -279,8 +223,8 @@ impl Consumer {
         let body = body::take_invocation_body().ok_or(EventError::NoBody)?;
         let deadline = deadline_from_epoch_millis(context.deadline);
         let records = body::records_from_body(body)?;
-        // The body is read and freed: from here to the batch's end the allocator may
-        // keep freed pages for the writes to reuse (`allocator`).
+        // The body is read, and shrunk to the records' data: from here to the batch's
+        // end the allocator may keep freed pages for the writes to reuse (`allocator`).
         let _writing = allocator::Writing::begin(self.write_phase);
         tracing::debug!(
             event = "invocation_started",

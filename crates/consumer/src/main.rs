@@ -21,7 +21,7 @@ async fn main() -> Result<(), Error> {
     let consumer = Consumer::from_config(&aws, &config)
         .inspect_err(|e| tracing::error!(error = %e, "cannot load the model"))?;
     #[cfg(all(feature = "jemalloc", target_os = "linux"))]
-    let consumer = consumer.with_write_phase(jemalloc::WRITE_PHASE);
+    let consumer = consumer.with_write_phase(tweetboard_consumer::allocator::jemalloc::WRITE_PHASE);
     let function = std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_else(|_| "consumer".into());
     let (consumer, function) = (&consumer, function.as_str());
     // The event is read from the invocation's body by the handler, not deserialised by
@@ -56,6 +56,8 @@ mod jemalloc {
     mod tests {
         use std::ffi::{c_void, CStr};
 
+        use tweetboard_consumer::allocator::jemalloc::WRITE_PHASE;
+
         /// An option as the running jemalloc holds it (`mallctl`).
         fn option<T: Default>(name: &CStr) -> T {
             let mut value = T::default();
@@ -86,20 +88,80 @@ mod jemalloc {
             assert!(!option::<bool>(c"opt.background_thread"));
         }
 
+        /// The two tests that set arena 0's option take turns (`cargo test` runs a
+        /// binary's tests on threads of one process, and so of one allocator).
+        static ARENA_OPTION: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
         #[test]
         fn the_write_phase_keeps_freed_pages_until_the_batch_ends() {
+            let _turn = ARENA_OPTION.lock().unwrap_or_else(|e| e.into_inner());
             // GIVEN the binary's allocator, giving freed pages back at once
             assert_eq!(option::<isize>(c"arena.0.dirty_decay_ms"), 0);
+            let threshold = option::<usize>(c"arena.0.oversize_threshold");
             // WHEN a batch's writes begin
-            (super::WRITE_PHASE.begin)();
-            // THEN its arena keeps them for the write phase's time
+            (WRITE_PHASE.begin)();
+            // THEN its arena keeps the pages of small extents for the write phase's time
             assert_eq!(
                 option::<isize>(c"arena.0.dirty_decay_ms"),
                 tweetboard_consumer::WRITE_PHASE_DIRTY_DECAY_MS
             );
-            // AND once the batch ends the option is the compiled-in one again
-            (super::WRITE_PHASE.end)();
+            assert_eq!(
+                option::<usize>(c"arena.0.oversize_threshold"),
+                tweetboard_consumer::WRITE_PHASE_OVERSIZE_THRESHOLD
+            );
+            // AND once the batch ends both options are what they were
+            (WRITE_PHASE.end)();
             assert_eq!(option::<isize>(c"arena.0.dirty_decay_ms"), 0);
+            assert_eq!(option::<usize>(c"arena.0.oversize_threshold"), threshold);
+        }
+
+        /// This process's resident memory, in MB (`/proc/self/statm`, in pages of 4 KB).
+        fn resident_mb() -> f64 {
+            let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+            let pages: f64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+            pages * 4096.0 / 1e6
+        }
+
+        #[test]
+        fn the_pages_a_batch_freed_go_back_when_it_ends() {
+            let _turn = ARENA_OPTION.lock().unwrap_or_else(|e| e.into_inner());
+            // GIVEN a batch's writes under way
+            (WRITE_PHASE.begin)();
+            // WHEN 16 KB blocks (what requests churn) are written, and every other one
+            // freed, 16 MB in all (so that no two free blocks merge into a large extent)
+            let mut small: Vec<Vec<u8>> = (0..2048).map(|i| vec![i as u8; 16 * 1024]).collect();
+            let held = resident_mb();
+            let mut nth = 0;
+            small.retain(|_| {
+                nth += 1;
+                nth % 2 == 0
+            });
+            // THEN the phase keeps their pages for the writes to reuse
+            let kept = resident_mb();
+            assert!(
+                kept > held - 4.0,
+                "{held:.1} MB held, {kept:.1} MB after the free"
+            );
+            // WHEN 32 MB of 1 MiB blocks (a large record's) are written and freed, under
+            // the 8 MB past which jemalloc serves blocks from an arena of its own
+            let large: Vec<Vec<u8>> = (0..32).map(|i| vec![i as u8; 1024 * 1024]).collect();
+            let held = resident_mb();
+            drop(large);
+            // THEN their pages go back at once, phase or not
+            let after_large = resident_mb();
+            assert!(
+                after_large < held - 24.0,
+                "{held:.1} MB held, {after_large:.1} MB after the free"
+            );
+            // WHEN the batch ends
+            (WRITE_PHASE.end)();
+            // THEN the small blocks' pages go back too
+            let after = resident_mb();
+            assert!(
+                after < after_large - 12.0,
+                "{after_large:.1} MB before the end, {after:.1} MB after"
+            );
+            drop(small);
         }
     }
 }

@@ -154,3 +154,89 @@ fn shard_id_and_event_id_come_from_the_event_id() {
     assert_eq!(records[0].event_id, "shardId-000000000001:77");
     assert_eq!(records[0].source.stream_name(), "s");
 }
+
+/// The write phase's calls, counted by the one test that makes them (`fn` pointers
+/// cannot capture): how many began and ended, and how many puts the table had seen at
+/// each.
+mod phase {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, OnceLock};
+
+    use tweetboard_core::testing::MemoryTable;
+
+    pub static TABLE: OnceLock<Arc<MemoryTable>> = OnceLock::new();
+    pub static BEGINS: AtomicUsize = AtomicUsize::new(0);
+    pub static ENDS: AtomicUsize = AtomicUsize::new(0);
+    pub static PUTS_AT_BEGIN: AtomicUsize = AtomicUsize::new(usize::MAX);
+    pub static PUTS_AT_END: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+    fn puts() -> usize {
+        *TABLE.get().expect("the test sets the table").puts.lock().unwrap()
+    }
+
+    pub fn begin() {
+        BEGINS.fetch_add(1, Ordering::SeqCst);
+        PUTS_AT_BEGIN.store(puts(), Ordering::SeqCst);
+    }
+
+    pub fn end() {
+        ENDS.fetch_add(1, Ordering::SeqCst);
+        PUTS_AT_END.store(puts(), Ordering::SeqCst);
+    }
+
+    pub fn counts() -> (usize, usize) {
+        (BEGINS.load(Ordering::SeqCst), ENDS.load(Ordering::SeqCst))
+    }
+}
+
+#[tokio::test]
+async fn every_invocation_writes_inside_the_write_phase_and_ends_it_however_it_ends() {
+    use std::sync::atomic::Ordering;
+    // GIVEN a consumer whose binary hands it the allocator's two calls
+    let table = Arc::new(MemoryTable::default());
+    phase::TABLE.set(table.clone()).ok().expect("one test sets it");
+    let c = Consumer::new(
+        Arc::new(KeywordFake),
+        table.clone(),
+        Arc::new(MemoryQuarantine::default()),
+        4,
+        Duration::from_millis(100),
+    )
+    .with_write_phase(WritePhase {
+        begin: phase::begin,
+        end: phase::end,
+    });
+    let body = |records| bytes::Bytes::from(serde_json::to_vec(&event::batch(records)).unwrap());
+
+    // WHEN an invocation's body holds two new tweets
+    let good = body(vec![tweet_record("101", "1"), tweet_record("102", "2")]);
+    let (response, _) = body::with_invocation_body(good, c.handle_body_with_report(&Context::default()))
+        .await
+        .unwrap();
+    // THEN the phase began before the first write and ended after the last, once each
+    assert!(response.batch_item_failures.is_empty());
+    assert_eq!(phase::counts(), (1, 1));
+    assert_eq!(phase::PUTS_AT_BEGIN.load(Ordering::SeqCst), 0);
+    assert_eq!(phase::PUTS_AT_END.load(Ordering::SeqCst), 2);
+
+    // WHEN an invocation fails after its body was read (two records share an eventID)
+    let forged = body(vec![tweet_record("103", "3"), tweet_record("103", "4")]);
+    let failed = body::with_invocation_body(forged, c.handle_body_with_report(&Context::default())).await;
+    // THEN the phase it began ended too, and nothing was written
+    assert!(
+        matches!(failed, Err(EventError::DuplicateEventId { .. })),
+        "{failed:?}"
+    );
+    assert_eq!(phase::counts(), (2, 2));
+    assert_eq!(*table.puts.lock().unwrap(), 2);
+
+    // WHEN the body is not an event at all
+    let garbage = bytes::Bytes::from_static(b"not json");
+    let refused = body::with_invocation_body(garbage, c.handle_body_with_report(&Context::default())).await;
+    // THEN it fails before any phase: nothing began that would have to end
+    assert!(
+        matches!(refused, Err(EventError::NotAKinesisEvent(_))),
+        "{refused:?}"
+    );
+    assert_eq!(phase::counts(), (2, 2));
+}
