@@ -25,13 +25,17 @@ outside every measured process. Prints a Markdown report; --json keeps the raw f
 fresh tables every time, and reports each figure as the median of the N runs with their
 range; a ratio is taken within each round (the peer's run against tweetboard's of the same
 round) before its median. A consumer's CPU a record moves by ±15% from one run to the next
-on this machine, so one run cannot tell 9× from 11× (BENCHMARKS.md, "Session 15").
+on this machine, so one run cannot tell 9× from 11× (BENCHMARKS.md, "Where issue 12's
+targets stand now (session 15)").
 
 Before the first measured run, one unmeasured first delivery of the full batch warms the
-emulator up (its JavaScript is compiled as it runs: on a cold dynalite the first run's
-answers come slower, and a consumer that waits more wakes more often, for fewer answers
-each time: up to 20% more CPU a record). Rounds alternate the consumers' order, so that
-neither side always meets the emulator as the other left it.
+emulator up (its JavaScript is compiled as it runs: a cold dynalite answers slower, and a
+consumer that waits more wakes more often, for fewer answers each time; one run at 12:36
+read 87 µs a record in its first round against 68–78 after). Rounds alternate the
+consumers' order, so that neither side always meets the emulator as the other left it.
+Even so the first rounds tend to be tweetboard's slowest, which if anything lowers its
+ratios. A run whose response returned records for retry is refused: its CPU would not be
+the batch's.
 """
 
 import argparse
@@ -186,6 +190,7 @@ def as_lambda(executable, event, env):
     r = json.loads(out.stdout.strip().splitlines()[-1])
     inv = r["invocations"][0]
     assert inv["status"] == "response", r
+    assert not inv["batch_item_failures"], f"{executable}: records returned for retry: {inv}"
     return {"seconds": inv["seconds"], "cpu_seconds": inv["cpu_seconds"], "peak_rss_mb": r["peak_rss_mb"],
             "ready_seconds": r["ready_seconds"], "batch_item_failures": inv["batch_item_failures"]}
 
@@ -204,7 +209,9 @@ def run(consumer, event, env, binary, peers_in_process=False, work=None):
     out = subprocess.run([os.path.join(ROOT, ".venv", "bench", "bin", "python"),
                           os.path.join(ROOT, "bench", "peers", "run_peer.py"), consumer, event],
                          env=env, capture_output=True, text=True, check=True, cwd=os.path.join(ROOT, "bench", "peers"))
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    assert not r["batch_item_failures"], f"peer {consumer}: records returned for retry: {r}"
+    return r
 
 
 def main():

@@ -54,11 +54,12 @@ def main():
     for path in sys.argv[1:]:
         with open(path) as f:
             results += json.load(f)["results"]
-    print("| batch | delivery | consumer | Lambda $ | Kinesis $ | DynamoDB $ | total $ per million tweets |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    # A run of several rounds (`consumer_bench.py --repeat`) prices each round on a row.
+    print("| batch | delivery | consumer | round | Lambda $ | Kinesis $ | DynamoDB $ | total $ per million tweets |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         c = per_million(r)
-        print(f"| {r['batch']} | {r['scenario']} | {NAMES[r['consumer']]} | {c['lambda']:.3f} | {c['kinesis']:.3f} "
+        print(f"| {r['batch']} | {r['scenario']} | {NAMES[r['consumer']]} | {r.get('round', 0) + 1} | {c['lambda']:.3f} | {c['kinesis']:.3f} "
               f"| {c['dynamodb']:.3f} | **{sum(c.values()):.3f}** |")
 
 

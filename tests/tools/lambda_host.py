@@ -6,8 +6,8 @@
 Starts BINARY with AWS_LAMBDA_RUNTIME_API pointing here, hands it each event in turn
 (`GET /2018-06-01/runtime/invocation/next`), collects each response or error, then
 stops it and prints one JSON line: every invocation's status, duration, CPU time (the
-process's user + system time between handing the event out and the response; 10 ms
-ticks) and response size, the time from process start to its first request for an
+process's user + system time between handing the event out and the response, read in
+nanoseconds from its CPU clock: `cpu_time`) and response size, the time from process start to its first request for an
 event (ready), and the process's peak resident memory (VmHWM), which is what Lambda's
 memory limit applies to. The binary's own output goes to stderr. Loopback only; the process
 is always stopped (SIGTERM, then SIGKILL), whatever happens.

@@ -17,12 +17,14 @@
 //!
 //! The library does not declare the allocator: the binary hands the calls over
 //! ([`jemalloc::WRITE_PHASE`]), and a consumer without them (glibc's build, the tools, the
-//! tests) runs its batches unchanged.
+//! tests) runs its batches unchanged. The phase is a switch, not a count: it assumes one
+//! batch at a time, as `lambda_runtime::Runtime::run` gives (with concurrent invocations
+//! the first batch's end would end it for the others too, which costs CPU, not memory).
 
 /// How long jemalloc keeps freed pages while a batch is written. The pages the requests
 /// reuse are taken again within milliseconds, so any value past that keeps them; what a
 /// longer one adds is the pages nothing reuses. Measured (session 15, the stress batch's
-/// peak RSS): 1 s added 0.3 MB to session 14's, 5 s 1.2 MB, for the same CPU.
+/// peak RSS): 1 s added 0.3 MB to session 14's binary, 5 s 1.2 MB, for the same CPU.
 pub const WRITE_PHASE_DIRTY_DECAY_MS: isize = 1_000;
 
 /// Free extents of this size or more go back at once even during the writes: a record

@@ -2,7 +2,9 @@
 //!
 //! [`Consumer`] is built once per cold start (SDK clients, the model) and only ever
 //! borrowed by invocations: it has no field an invocation could write, so nothing from
-//! one batch can leak into the next on a warm instance.
+//! one batch can leak into the next on a warm instance. The one process-wide setting a
+//! batch changes, the binary's allocator options during its writes ([`allocator`]), is
+//! put back by a guard on every way out of the batch.
 
 pub mod allocator;
 pub mod body;
