@@ -195,7 +195,7 @@ def as_lambda(executable, event, env):
             "ready_seconds": r["ready_seconds"], "batch_item_failures": inv["batch_item_failures"]}
 
 
-def run(consumer, event, env, binary, peers_in_process=False, work=None):
+def run(consumer, event, env, binary, peers_in_process, work):
     """Runs one consumer on one event; returns its figures. Every consumer runs as Lambda
     runs it, behind the same Runtime API, and its CPU is the process's from the event
     handed out to the response: the Rust binary, and each peer under `awslambdaric`
@@ -239,11 +239,7 @@ def main():
                   for c in (consumers if i % 2 == 0 else consumers[::-1]))
         for batch, consumer, round_ in rounds:
             tag = f"bench-{consumer}-{batch}-{os.getpid()}-{round_}"
-            base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-            base.update({"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
-                         "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-                         "AWS_ENDPOINT_URL_DYNAMODB": emulator.url, "AWS_ENDPOINT_URL": emulator.url,
-                         "RUST_LOG": "warn", "POWERTOOLS_LOG_LEVEL": "WARNING"})
+            base = consumer_env(emulator)
             wanted = args.scenarios.split(",")
             # Only the steps asked for and what they need: a peer's delivery of a
             # big batch takes minutes on a loaded machine.
@@ -274,16 +270,22 @@ def main():
     print(report(results, sizes))
 
 
-def warm_up(emulator, args, paths):
-    """One unmeasured first delivery of the full batch (module header): the Rust binary's
-    when it is among the consumers (the quickest), else the first peer's."""
-    consumer = "rust" if "rust" in args.consumers.split(",") else args.consumers.split(",")[0]
+def consumer_env(emulator):
+    """A consumer's environment: this one's, less its AWS settings, pointed at the emulator
+    (the table names are added per run)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update({"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
                 "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
                 "AWS_ENDPOINT_URL_DYNAMODB": emulator.url, "AWS_ENDPOINT_URL": emulator.url,
                 "RUST_LOG": "warn", "POWERTOOLS_LOG_LEVEL": "WARNING"})
-    env.update(emulator.tables(f"warm-up-{os.getpid()}", idempotency=consumer == "b"))
+    return env
+
+
+def warm_up(emulator, args, paths):
+    """One unmeasured first delivery of the full batch (module header): the Rust binary's
+    when it is among the consumers (the quickest), else the first peer's."""
+    consumer = "rust" if "rust" in args.consumers.split(",") else args.consumers.split(",")[0]
+    env = dict(consumer_env(emulator), **emulator.tables(f"warm-up-{os.getpid()}", idempotency=consumer == "b"))
     run(consumer, paths[("full", "batch")], env, args.binary, args.peers_in_process, args.work)
     print(f"warm-up: one unmeasured first delivery of the full batch by {consumer}", file=sys.stderr)
 
