@@ -48,12 +48,12 @@ pub struct WritePhase {
 }
 
 /// A batch's writes under way: dropping it ends the phase, on every way out of the
-/// batch (an error, a panic unwinding).
+/// batch (an error, a panic unwinding). Public for the binary's tests of its allocator.
 #[must_use = "the phase ends when this is dropped"]
-pub(crate) struct Writing(Option<WritePhase>);
+pub struct Writing(Option<WritePhase>);
 
 impl Writing {
-    pub(crate) fn begin(phase: Option<WritePhase>) -> Self {
+    pub fn begin(phase: Option<WritePhase>) -> Self {
         if let Some(p) = phase {
             (p.begin)();
         }
@@ -121,12 +121,29 @@ pub mod jemalloc {
         }
     }
 
-    /// An option as jemalloc holds it, `None` if it refuses the name.
-    fn read<T: Copy + Default>(name: &CStr) -> Option<T> {
+    /// The types of the options read here: any value jemalloc writes into one of them is
+    /// valid (it writes a C `bool` as 0 or 1), and a name of another size is refused.
+    pub trait Value: Copy + Default + sealed::Sealed {}
+    impl Value for isize {}
+    impl Value for usize {}
+    impl Value for u32 {}
+    impl Value for bool {}
+    mod sealed {
+        pub trait Sealed {}
+        impl Sealed for isize {}
+        impl Sealed for usize {}
+        impl Sealed for u32 {}
+        impl Sealed for bool {}
+    }
+
+    /// An option as jemalloc holds it, `None` if it refuses the name (or its type is not
+    /// `T`'s size). Also the binary's tests' way to read the options back.
+    pub fn read<T: Value>(name: &CStr) -> Option<T> {
         let mut value = T::default();
         let mut len = std::mem::size_of::<T>();
-        // SAFETY: `value` is a `T` of `len` bytes; every name read here is documented by
-        // jemalloc as of that type (`ssize_t` for the decays, `size_t` for thresholds).
+        // SAFETY: `value` is a `T` of `len` bytes; jemalloc copies at most `len` bytes
+        // into it and refuses a name whose type has another size; every bit pattern it
+        // writes is a valid `T` (`Value`).
         let rc = unsafe {
             tikv_jemalloc_sys::mallctl(
                 name.as_ptr(),

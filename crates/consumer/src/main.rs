@@ -54,26 +54,14 @@ mod jemalloc {
 
     #[cfg(test)]
     mod tests {
-        use std::ffi::{c_void, CStr};
+        use std::ffi::CStr;
 
-        use tweetboard_consumer::allocator::jemalloc::WRITE_PHASE;
+        use tweetboard_consumer::allocator::jemalloc::{self, WRITE_PHASE};
+        use tweetboard_consumer::allocator::Writing;
 
         /// An option as the running jemalloc holds it (`mallctl`).
-        fn option<T: Default>(name: &CStr) -> T {
-            let mut value = T::default();
-            let mut len = std::mem::size_of::<T>();
-            // SAFETY: `value` is a `T` of `len` bytes, the type jemalloc documents for `name`.
-            let rc = unsafe {
-                tikv_jemalloc_sys::mallctl(
-                    name.as_ptr(),
-                    (&mut value as *mut T).cast::<c_void>(),
-                    &mut len,
-                    std::ptr::null_mut(),
-                    0,
-                )
-            };
-            assert_eq!(rc, 0, "mallctl {name:?}");
-            value
+        fn option<T: jemalloc::Value>(name: &CStr) -> T {
+            jemalloc::read(name).unwrap_or_else(|| panic!("mallctl {name:?} refused"))
         }
 
         #[test]
@@ -103,23 +91,6 @@ mod jemalloc {
             })
         }
 
-        /// A batch's writes under way, ended when dropped, so that a failed assertion
-        /// leaves no phase open for the other test.
-        struct Phase;
-
-        impl Phase {
-            fn begin() -> Self {
-                (WRITE_PHASE.begin)();
-                Phase
-            }
-        }
-
-        impl Drop for Phase {
-            fn drop(&mut self) {
-                (WRITE_PHASE.end)();
-            }
-        }
-
         #[test]
         fn the_write_phase_keeps_freed_pages_until_the_batch_ends() {
             let _turn = ARENA_OPTIONS.lock().unwrap_or_else(|e| e.into_inner());
@@ -127,7 +98,7 @@ mod jemalloc {
             let (decay, threshold) = started();
             assert_eq!(decay, 0);
             // WHEN a batch's writes begin
-            let phase = Phase::begin();
+            let phase = Writing::begin(Some(WRITE_PHASE));
             // THEN its arena keeps the pages of small extents for the write phase's time
             assert_eq!(
                 option::<isize>(c"arena.0.dirty_decay_ms"),
@@ -165,7 +136,7 @@ mod jemalloc {
             let _turn = ARENA_OPTIONS.lock().unwrap_or_else(|e| e.into_inner());
             started();
             // GIVEN a batch's writes under way
-            let phase = Phase::begin();
+            let phase = Writing::begin(Some(WRITE_PHASE));
             // WHEN 16 KB blocks (what requests churn) are written, and 16 MB of them freed
             let mut small: Vec<Vec<u8>> = (0..2048).map(|i| vec![i as u8; 16 * 1024]).collect();
             let held = resident_mb();
