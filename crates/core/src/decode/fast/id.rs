@@ -29,9 +29,7 @@ pub(in crate::decode) fn id_read_alone(bytes: &[u8]) -> Option<&str> {
     p.eat(b'{')?;
     p.ws();
     let first_member = p.i;
-    if p.key()? == b"data" {
-        p.colon()?;
-        p.ws();
+    if p.member_key()? == b"data" {
         return p.inner_tweet_id();
     }
     if !no_data_key(bytes) {
@@ -40,11 +38,7 @@ pub(in crate::decode) fn id_read_alone(bytes: &[u8]) -> Option<&str> {
     p.i = first_member;
     let (mut id, mut has_text) = (None, false);
     loop {
-        p.ws();
-        let key = p.key()?;
-        p.colon()?;
-        p.ws();
-        match key {
+        match p.member_key()? {
             b"id_str" => {
                 if id.is_some() {
                     return None;
@@ -68,6 +62,17 @@ pub(in crate::decode) fn id_read_alone(bytes: &[u8]) -> Option<&str> {
 }
 
 impl<'a> Parser<'a> {
+    /// The next member's key (after the whitespace before it), read past its colon to
+    /// the first byte of its value: the step both walks take for every member.
+    #[inline(always)]
+    fn member_key(&mut self) -> Option<&'a [u8]> {
+        self.ws();
+        let key = self.key()?;
+        self.colon()?;
+        self.ws();
+        Some(key)
+    }
+
     /// A string value without an escape, as it stands between its quotes (`None` for
     /// anything else: only the decoder unescapes).
     fn plain_string(&mut self) -> Option<&'a str> {
@@ -92,11 +97,7 @@ impl<'a> Parser<'a> {
         self.eat(b'{')?;
         let (mut id_str, mut id, mut has_text) = (None, None, false);
         loop {
-            self.ws();
-            let key = self.key()?;
-            self.colon()?;
-            self.ws();
-            match key {
+            match self.member_key()? {
                 b"id_str" if id_str.is_none() => id_str = Some(self.plain_string()?),
                 b"id" if id.is_none() => id = Some(self.plain_string()?),
                 b"id_str" | b"id" => return None,
